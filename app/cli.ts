@@ -1,0 +1,88 @@
+import { Argument, Command, CommanderError } from 'commander';
+import { benchIngest } from './commands/bench-ingest.ts';
+import { ingestPaths, reportSummary } from './commands/ingest.ts';
+import { start } from './commands/start.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { EXIT_FATAL } from './exit-codes.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
+
+interface GlobalOptions {
+  dataDir?: string;
+  json?: boolean;
+}
+
+/** Parses argv, runs one command and resolves to the process exit code (DESIGN.md's contract). */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('lore')
+    .description('Lore: cited answers from your team knowledge, in Slack and Discord.')
+    .option('--data-dir <dir>', 'where Lore keeps its index and state (env LORE_DATA_DIR, default ./.lore)')
+    .option('--json', 'machine-readable output on stdout')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stderr.write(s), writeErr: (s) => process.stderr.write(s) });
+
+  const withRuntime = async (fn: (runtime: Runtime, opts: GlobalOptions) => Promise<number>) => {
+    const opts = program.opts<GlobalOptions>();
+    const config = loadConfig(process.env, { dataDir: opts.dataDir });
+    const log = createLogger(opts.json && config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const runtime = await openRuntime(config, log);
+    try {
+      exitCode = await fn(runtime, opts);
+    } finally {
+      await runtime.close();
+    }
+  };
+  const withConfig = async (fn: (config: Config, log: Logger, opts: GlobalOptions) => Promise<number>) => {
+    const opts = program.opts<GlobalOptions>();
+    const config = loadConfig(process.env, { dataDir: opts.dataDir });
+    exitCode = await fn(config, createLogger(opts.json && config.logLevel === 'info' ? 'warn' : config.logLevel), opts);
+  };
+
+  program
+    .command('start')
+    .description('index the configured sources, serve the HTTP API and connect chat platforms; stops on SIGINT/SIGTERM')
+    .action(() => withRuntime((runtime) => start(runtime)));
+
+  program
+    .command('ingest')
+    .description('load files and folders (PDF, DOCX, HTML, Markdown, text, code) into the index')
+    .argument('<paths...>', 'files or folders')
+    .action((paths: string[]) =>
+      withRuntime(async (runtime, opts) => reportSummary(await ingestPaths(runtime, paths, !opts.json), Boolean(opts.json))),
+    );
+
+  program
+    .command('sync')
+    .description('bring configured sources up to date (files: LORE_FILES_PATHS)')
+    .addArgument(new Argument('[source]', 'which source').choices(['files', 'notion', 'github', 'all']).default('all'))
+    .action((source: string) =>
+      withRuntime(async (runtime, opts) => {
+        if (source === 'notion' || source === 'github') {
+          throw new ConfigError(`The ${source} connector is not available yet: sync files or all`);
+        }
+        return reportSummary(await ingestPaths(runtime, runtime.config.filesPaths, !opts.json), Boolean(opts.json));
+      }),
+    );
+
+  const bench = program.command('bench').description('benchmarks that print figures');
+  bench
+    .command('ingest')
+    .description('ingest a BEIR corpus with the local embedder and print throughput')
+    .option('--corpus <file>', 'BEIR corpus.jsonl', 'datasets/scifact/corpus.jsonl')
+    .option('--limit <n>', 'only the first n documents', (v) => Number.parseInt(v, 10))
+    .action((options: { corpus: string; limit?: number }) =>
+      withConfig((config, log, opts) => benchIngest(config, log, { ...options, json: Boolean(opts.json) })),
+    );
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    const message = error instanceof ConfigError ? error.message : `lore: ${(error as Error).message ?? String(error)}`;
+    process.stderr.write(`${message}\n`);
+    if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return EXIT_FATAL;
+  }
+}

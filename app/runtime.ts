@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { CachedEmbedder } from '../rag/embed/embedding-cache.ts';
+import { GeminiEmbedder } from '../rag/embed/gemini-embedder.ts';
+import { LocalEmbedder } from '../rag/embed/local-embedder.ts';
+import defaultTopics from '../rag/enrich/default-topics.json' with { type: 'json' };
+import type { TopicTaxonomy } from '../rag/enrich/topics.ts';
+import { Indexer } from '../rag/index/indexer.ts';
+import { ChromaStore } from '../rag/store/chroma-store.ts';
+import { ChunkStore } from '../rag/store/chunk-store.ts';
+import type { Embedder } from '../rag/types.ts';
+import { startChromaServer, type ChromaServer } from './chroma-server.ts';
+import { ConfigError, type Config } from './config.ts';
+import { openDatabase, type Db } from './database.ts';
+import type { Logger } from './logger.ts';
+
+/** Everything a command needs, built once from the configuration; `close()` releases it all. */
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  db: Db;
+  chunks: ChunkStore;
+  vectors: ChromaStore;
+  embedder: CachedEmbedder;
+  indexer: Indexer;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Chroma collection name (benchmarks use their own). */
+  collection?: string;
+}
+
+export async function openRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    const db = openDatabase(config.dataDir);
+    cleanups.push(() => db.close());
+
+    let chromaUrl = config.chromaUrl;
+    if (!chromaUrl) {
+      const server: ChromaServer = await startChromaServer(path.join(config.dataDir, 'chroma'), log);
+      cleanups.push(() => server.stop());
+      chromaUrl = server.url;
+    }
+    const vectors = ChromaStore.fromUrl(chromaUrl, options.collection);
+    await vectors.heartbeat();
+
+    const embedder = new CachedEmbedder(createEmbedder(config, log), db);
+    cleanups.push(() => embedder.close());
+
+    const chunks = new ChunkStore(db);
+    const indexer = new Indexer({ chunks, vectors, embedder, topics: loadTopics(config.topicsFile) });
+    const alignment = await indexer.alignVectors();
+    if (alignment === 'rebuilt' && chunks.counts().chunks > 0) {
+      log.warn({ embedder: embedder.id }, 'vector index was built by another embedder: re-embedded every chunk');
+    }
+    return { config, log, db, chunks, vectors, embedder, indexer, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function createEmbedder(config: Config, log: Logger): Embedder {
+  if (config.embedder === 'gemini') {
+    log.info({ model: config.gemini.embedModel, dimensions: config.gemini.embedDimensions }, 'embedding with Gemini');
+    return new GeminiEmbedder({
+      apiKey: config.gemini.apiKey!,
+      baseUrl: config.gemini.baseUrl,
+      model: config.gemini.embedModel,
+      dimensions: config.gemini.embedDimensions,
+    });
+  }
+  return new LocalEmbedder({ workers: config.embedWorkers || undefined });
+}
+
+const taxonomySchema = z.record(z.string(), z.array(z.string().min(1)));
+
+function loadTopics(file: string | undefined): TopicTaxonomy {
+  if (!file) return defaultTopics as TopicTaxonomy;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: LORE_TOPICS_FILE ${file} cannot be read as JSON (${(error as Error).message})`);
+  }
+  const parsed = taxonomySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration: LORE_TOPICS_FILE must map each topic to a list of keywords`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,265 @@
+import { chunkDocument, DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from '../chunk/chunk-document.ts';
+import { cleanText } from '../clean-text.ts';
+import { enrichChunk } from '../enrich/enrich-chunk.ts';
+import type { TopicTaxonomy } from '../enrich/topics.ts';
+import { sha256 } from '../hash.ts';
+import type { ChunkStore, StoredDocument } from '../store/chunk-store.ts';
+import type { Chunk, Embedder, SourceDocument, SourceKind, VectorStore } from '../types.ts';
+
+/** A document a connector has found: cheap to list, loaded only when its fingerprint changed. */
+export interface DocumentCandidate {
+  id: string;
+  /** Upstream location (absolute path, page id…): deletions are scoped by it. */
+  location: string;
+  /** Changes whenever the upstream document may have changed (size + mtime, ETag, last_edited_time…). */
+  fingerprint: string;
+  load(): Promise<SourceDocument>;
+}
+
+/** An input that could not even be listed (missing path, unreadable folder…). */
+export interface ListingFailure {
+  location: string;
+  error: Error;
+}
+
+export type IndexInput = DocumentCandidate | ListingFailure;
+
+export interface IndexScope {
+  source: SourceKind;
+  /** Stored documents under these location prefixes that were not seen in this run are deleted. */
+  deleteMissingUnder?: string[];
+}
+
+export interface IndexSummary {
+  added: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  failed: { path: string; error: string }[];
+}
+
+export interface IndexProgress {
+  done: number;
+  total: number;
+  current?: string;
+}
+
+export interface IndexerOptions {
+  chunks: ChunkStore;
+  vectors: VectorStore;
+  embedder: Embedder;
+  topics: TopicTaxonomy;
+  chunkOptions?: ChunkOptions;
+  /** Chunks per embedding request; several requests are kept in flight so every worker stays busy. */
+  embedBatchSize?: number;
+  maxInFlight?: number;
+}
+
+interface PreparedDocument {
+  doc: SourceDocument;
+  candidate: DocumentCandidate;
+  previous?: StoredDocument;
+  contentHash: string;
+  chunks: Chunk[];
+}
+
+// Bump when chunking or enrichment changes in a way that should re-chunk unchanged documents.
+const PIPELINE_VERSION = 1;
+
+/**
+ * Turns documents into stored, searchable chunks: clean → chunk → enrich → embed → upsert (Chroma and
+ * the lexical index) → record. Safe to interrupt at any point: a document's row is written last, so a
+ * re-run redoes exactly the unfinished documents, and stable chunk ids make the redo idempotent.
+ */
+export class Indexer {
+  private readonly chunkOptions: ChunkOptions;
+  private readonly pipelineKey: string;
+
+  constructor(private readonly options: IndexerOptions) {
+    this.chunkOptions = options.chunkOptions ?? DEFAULT_CHUNK_OPTIONS;
+    this.pipelineKey = sha256(JSON.stringify({ v: PIPELINE_VERSION, chunk: this.chunkOptions, topics: options.topics })).slice(0, 12);
+  }
+
+  async index(
+    inputs: IndexInput[],
+    scope: IndexScope,
+    onProgress: (progress: IndexProgress) => void = () => {},
+  ): Promise<IndexSummary> {
+    const { chunks: store } = this.options;
+    const summary: IndexSummary = { added: 0, updated: 0, unchanged: 0, deleted: 0, failed: [] };
+    const seen = new Set<string>();
+    const batchSize = this.options.embedBatchSize ?? 64;
+    const maxInFlight = this.options.maxInFlight ?? 3;
+    const inFlight = new Set<Promise<void>>();
+    let batch: PreparedDocument[] = [];
+    let batchChunks = 0;
+    let done = 0;
+
+    const launch = async () => {
+      if (batch.length === 0) return;
+      const work = this.store(batch, summary);
+      batch = [];
+      batchChunks = 0;
+      const tracked: Promise<void> = work.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      // Back-pressure: prepare the next batch while earlier ones embed, but never run far ahead.
+      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    };
+
+    for (const input of inputs) {
+      onProgress({ done, total: inputs.length, current: input.location });
+      if ('error' in input) {
+        summary.failed.push({ path: input.location, error: input.error.message });
+      } else {
+        seen.add(input.id);
+        try {
+          const prepared = await this.prepare(input, summary);
+          if (prepared) {
+            batch.push(prepared);
+            batchChunks += prepared.chunks.length;
+            if (batchChunks >= batchSize) await launch();
+          }
+        } catch (error) {
+          summary.failed.push({ path: input.location, error: errorMessage(error) });
+        }
+      }
+      done += 1;
+    }
+    await launch();
+    await Promise.all(inFlight);
+
+    for (const prefix of scope.deleteMissingUnder ?? []) {
+      for (const stale of store.listDocuments(scope.source, prefix)) {
+        if (seen.has(stale.id)) continue;
+        await this.options.vectors.delete(store.chunkIdsOf(stale.id));
+        store.deleteDocument(stale.id);
+        summary.deleted += 1;
+      }
+    }
+    onProgress({ done, total: inputs.length });
+    return summary;
+  }
+
+  /** Removes documents by id (used by connectors that learn of upstream deletions directly). */
+  async remove(ids: string[]): Promise<number> {
+    let removed = 0;
+    for (const id of ids) {
+      if (!this.options.chunks.getDocument(id)) continue;
+      await this.options.vectors.delete(this.options.chunks.chunkIdsOf(id));
+      this.options.chunks.deleteDocument(id);
+      removed += 1;
+    }
+    return removed;
+  }
+
+  /**
+   * Makes the vector index match the configured embedder: a collection built by another embedder (or
+   * a new, empty one) is reset and every stored chunk re-embedded, so vectors are never mixed.
+   */
+  async alignVectors(onProgress: (progress: IndexProgress) => void = () => {}): Promise<'ok' | 'rebuilt'> {
+    const { vectors, embedder, chunks } = this.options;
+    const builtBy = await vectors.builtBy();
+    if (builtBy === embedder.id) return 'ok';
+    await vectors.reset(embedder.id, embedder.dimension);
+    const total = chunks.counts().chunks;
+    let done = 0;
+    for (const page of chunks.allChunks()) {
+      const embedded = await embedder.embed(page.map(embeddingText), 'document');
+      await vectors.upsert(page.map((chunk, i) => toRecord(chunk, embedded[i]!)));
+      done += page.length;
+      onProgress({ done, total });
+    }
+    return 'rebuilt';
+  }
+
+  private async prepare(candidate: DocumentCandidate, summary: IndexSummary): Promise<PreparedDocument | undefined> {
+    const { chunks: store, topics } = this.options;
+    const previous = store.getDocument(candidate.id);
+    const fingerprint = this.fingerprintOf(candidate);
+    if (previous?.fingerprint === fingerprint) {
+      summary.unchanged += 1;
+      return undefined;
+    }
+    const doc = await candidate.load();
+    const text = cleanText(doc.text, doc.format);
+    const contentHash = sha256(`${this.pipelineKey}\n${doc.title}\n${doc.url}\n${text}`);
+    if (previous?.contentHash === contentHash) {
+      store.touchDocument(candidate.id, fingerprint);
+      summary.unchanged += 1;
+      return undefined;
+    }
+    const indexedAt = new Date().toISOString();
+    const cleaned: SourceDocument = { ...doc, text };
+    const drafts = chunkDocument(cleaned, this.chunkOptions);
+    if (drafts.length === 0) throw new Error(`${candidate.location}: no text to index`);
+    const docKey = sha256(doc.id).slice(0, 16);
+    const chunks = drafts.map((draft, ordinal): Chunk => {
+      const chunkHash = sha256(`${draft.headingPath.join('\u0000')}\u0000${draft.text}`);
+      return {
+        id: `${docKey}-${ordinal}-${chunkHash.slice(0, 16)}`,
+        docId: doc.id,
+        ordinal,
+        text: draft.text,
+        contentHash: chunkHash,
+        metadata: enrichChunk(cleaned, draft, ordinal, { topics, indexedAt }),
+      };
+    });
+    return { doc: cleaned, candidate, previous, contentHash, chunks };
+  }
+
+  private async store(batch: PreparedDocument[], summary: IndexSummary): Promise<void> {
+    const { chunks: store, vectors, embedder } = this.options;
+    const all = batch.flatMap((p) => p.chunks);
+    let embedded: number[][];
+    try {
+      embedded = await embedder.embed(all.map(embeddingText), 'document');
+    } catch (error) {
+      for (const p of batch) summary.failed.push({ path: p.candidate.location, error: `embedding failed: ${errorMessage(error)}` });
+      return;
+    }
+    await vectors.upsert(all.map((chunk, i) => toRecord(chunk, embedded[i]!)));
+    for (const p of batch) {
+      const keep = new Set(p.chunks.map((c) => c.id));
+      // Stale vectors go before the row is rewritten: if we stop in between, the old row survives
+      // and the next run repeats this document, so no orphaned vector is ever left behind.
+      const stale = store.chunkIdsOf(p.doc.id).filter((id) => !keep.has(id));
+      await vectors.delete(stale);
+      store.saveDocument(
+        {
+          id: p.doc.id,
+          source: p.doc.source,
+          location: p.candidate.location,
+          title: p.doc.title,
+          url: p.doc.url,
+          contentHash: p.contentHash,
+          fingerprint: this.fingerprintOf(p.candidate),
+          chunkCount: p.chunks.length,
+          sizeBytes: p.doc.sizeBytes,
+          modifiedAt: p.doc.modifiedAt,
+          indexedAt: new Date().toISOString(),
+        },
+        p.chunks,
+      );
+      if (p.previous) summary.updated += 1;
+      else summary.added += 1;
+    }
+  }
+
+  private fingerprintOf(candidate: DocumentCandidate): string {
+    return `${this.pipelineKey}:${candidate.fingerprint}`;
+  }
+}
+
+/** Title and headings go into the embedded text: a chunk alone often does not say what it is about. */
+export function embeddingText(chunk: Chunk): string {
+  const context = [chunk.metadata.title, chunk.metadata.headingPath].filter(Boolean).join(' — ');
+  return context ? `${context}\n${chunk.text}` : chunk.text;
+}
+
+function toRecord(chunk: Chunk, vector: number[]) {
+  return { id: chunk.id, vector, text: chunk.text, metadata: chunk.metadata };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
