@@ -1,11 +1,10 @@
 import { Argument, Command, CommanderError } from 'commander';
-import { benchIngest } from './commands/bench-ingest.ts';
-import { ingestPaths, reportSummary } from './commands/ingest.ts';
-import { start } from './commands/start.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { EXIT_FATAL } from './exit-codes.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { openRuntime, type Runtime } from './runtime.ts';
+import type { Runtime } from './runtime.ts';
+
+// Commands are imported when they run: parsers and models take seconds to load, `--help` should not.
 
 interface GlobalOptions {
   dataDir?: string;
@@ -26,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     const opts = program.opts<GlobalOptions>();
     const config = loadConfig(process.env, { dataDir: opts.dataDir });
     const log = createLogger(opts.json && config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const { openRuntime } = await import('./runtime.ts');
     const runtime = await openRuntime(config, log);
     try {
       exitCode = await fn(runtime, opts);
@@ -42,14 +42,17 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('start')
     .description('index the configured sources, serve the HTTP API and connect chat platforms; stops on SIGINT/SIGTERM')
-    .action(() => withRuntime((runtime) => start(runtime)));
+    .action(() => withRuntime(async (runtime) => (await import('./commands/start.ts')).start(runtime)));
 
   program
     .command('ingest')
     .description('load files and folders (PDF, DOCX, HTML, Markdown, text, code) into the index')
     .argument('<paths...>', 'files or folders')
     .action((paths: string[]) =>
-      withRuntime(async (runtime, opts) => reportSummary(await ingestPaths(runtime, paths, !opts.json), Boolean(opts.json))),
+      withRuntime(async (runtime, opts) => {
+        const { ingestPaths, reportSummary } = await import('./commands/ingest.ts');
+        return reportSummary(await ingestPaths(runtime, paths, !opts.json), Boolean(opts.json));
+      }),
     );
 
   program
@@ -61,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
         if (source === 'notion' || source === 'github') {
           throw new ConfigError(`The ${source} connector is not available yet: sync files or all`);
         }
+        const { ingestPaths, reportSummary } = await import('./commands/ingest.ts');
         return reportSummary(await ingestPaths(runtime, runtime.config.filesPaths, !opts.json), Boolean(opts.json));
       }),
     );
@@ -72,7 +76,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--corpus <file>', 'BEIR corpus.jsonl', 'datasets/scifact/corpus.jsonl')
     .option('--limit <n>', 'only the first n documents', (v) => Number.parseInt(v, 10))
     .action((options: { corpus: string; limit?: number }) =>
-      withConfig((config, log, opts) => benchIngest(config, log, { ...options, json: Boolean(opts.json) })),
+      withConfig(async (config, log, opts) =>
+        (await import('./commands/bench-ingest.ts')).benchIngest(config, log, { ...options, json: Boolean(opts.json) }),
+      ),
     );
 
   try {

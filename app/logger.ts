@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { destination as pinoDestination, pino, stdTimeFunctions, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
 
@@ -29,14 +29,14 @@ const redactPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`,
 /** Structured logs on stderr: stdout is reserved for `--json` output. */
 export function createLogger(
   level: LevelWithSilent = 'info',
-  destination: DestinationStream = pino.destination({ dest: 2, sync: true }),
+  destination: DestinationStream = pinoDestination({ dest: 2, sync: true }),
 ): Logger {
   return pino(
     {
       level,
       base: { app: 'lore' },
       redact: { paths: redactPaths, censor: '[redacted]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: stdTimeFunctions.isoTime,
     },
     destination,
   );

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { CachedEmbedder } from '../rag/embed/embedding-cache.ts';
 import { GeminiEmbedder } from '../rag/embed/gemini-embedder.ts';
 import { LocalEmbedder } from '../rag/embed/local-embedder.ts';
-import defaultTopics from '../rag/enrich/default-topics.json' with { type: 'json' };
-import type { TopicTaxonomy } from '../rag/enrich/topics.ts';
+import { DEFAULT_TOPICS, parseTopicTaxonomy, type TopicTaxonomy } from '../rag/enrich/topics.ts';
 import { Indexer } from '../rag/index/indexer.ts';
 import { ChromaStore } from '../rag/store/chroma-store.ts';
 import { ChunkStore } from '../rag/store/chunk-store.ts';
@@ -39,7 +37,9 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   };
   try {
     const db = openDatabase(config.dataDir);
-    cleanups.push(() => db.close());
+    cleanups.push(() => {
+      db.close();
+    });
 
     let chromaUrl = config.chromaUrl;
     if (!chromaUrl) {
@@ -79,19 +79,11 @@ function createEmbedder(config: Config, log: Logger): Embedder {
   return new LocalEmbedder({ workers: config.embedWorkers || undefined });
 }
 
-const taxonomySchema = z.record(z.string(), z.array(z.string().min(1)));
-
 function loadTopics(file: string | undefined): TopicTaxonomy {
-  if (!file) return defaultTopics as TopicTaxonomy;
-  let raw: unknown;
+  if (!file) return DEFAULT_TOPICS;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return parseTopicTaxonomy(JSON.parse(fs.readFileSync(file, 'utf8')), file);
   } catch (error) {
-    throw new ConfigError(`Invalid configuration: LORE_TOPICS_FILE ${file} cannot be read as JSON (${(error as Error).message})`);
+    throw new ConfigError(`Invalid configuration: LORE_TOPICS_FILE ${(error as Error).message}`);
   }
-  const parsed = taxonomySchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(`Invalid configuration: LORE_TOPICS_FILE must map each topic to a list of keywords`);
-  }
-  return parsed.data;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { listFiles } from '../../connectors/files/file-connector.ts';
+import { fileLimits } from '../../connectors/files/file-limits.ts';
 import type { IndexSummary } from '../../rag/index/indexer.ts';
 import { EXIT_OK, EXIT_SOME_FAILED } from '../exit-codes.ts';
 import { progressBar } from '../progress.ts';
@@ -9,11 +10,7 @@ import type { Runtime } from '../runtime.ts';
 export async function ingestPaths(runtime: Runtime, paths: string[], showProgress: boolean): Promise<IndexSummary> {
   const { config, indexer } = runtime;
   const absolute = paths.map((p) => path.resolve(p));
-  const { inputs, scope } = await listFiles(absolute, {
-    maxFileBytes: config.limits.maxFileBytes,
-    maxDecompressedBytes: config.limits.maxDecompressedBytes,
-    maxPdfPages: config.limits.maxPdfPages,
-  });
+  const { inputs, scope } = await listFiles(absolute, fileLimits(config.limits));
   const bar = progressBar('Indexing', showProgress);
   try {
     return await indexer.index(inputs, scope, (p) => bar.update(p));

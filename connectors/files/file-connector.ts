@@ -20,11 +20,13 @@ export async function listFiles(
       continue;
     }
     const stat = await fs.stat(entry.path).catch(() => undefined);
+    // Identity is the absolute path: the same file named through different folders is one document.
+    const id = `files:${entry.path}`;
     const candidate: DocumentCandidate = {
-      id: `files:${entry.path}`,
+      id,
       location: entry.path,
       fingerprint: stat ? `${stat.size}:${stat.mtimeMs}` : 'unknown',
-      load: () => loadFile(entry.path, { root: entry.root, limits }),
+      load: async () => ({ ...(await loadFile(entry.path, { root: entry.root, limits })), id }),
     };
     inputs.push(candidate);
   }

@@ -1,0 +1,84 @@
+import { load, type CheerioAPI } from 'cheerio';
+import type { SourceDocument } from '../../rag/types.ts';
+import { decodeText } from './decode-text.ts';
+import { assertContentMatches } from './detect-format.ts';
+import { cleanTitle, fileDocument, fileNameTitle, type FileInput } from './file-document.ts';
+import { assertHtmlDepth } from './html-nesting-depth.ts';
+import { htmlToMarkdown } from './html-to-markdown.ts';
+
+/**
+ * A saved web page: only the readable content is kept. Menus, banners, footers, sidebars, forms and
+ * anything hidden repeat on every page of a site; indexed, they would match every question equally
+ * and crowd real answers out of the context window.
+ */
+export async function loadHtml(input: FileInput): Promise<SourceDocument> {
+  assertContentMatches(input.format, input.bytes, input.displayPath);
+  const html = decodeText(input.bytes, input.displayPath);
+  assertHtmlDepth(html, input);
+  const $ = load(html);
+  const pageTitle = cleanTitle($('head > title').first().text());
+  removeBoilerplate($);
+  const content = contentRoot($);
+  const title = pageTitle ?? cleanTitle(content.find('h1').first().text()) ?? fileNameTitle(input);
+  const contentHtml = content
+    .toArray()
+    .map((element) => $(element).html() ?? '')
+    .join('\n');
+  return fileDocument(input, { title, text: htmlToMarkdown(contentHtml), format: 'markdown' });
+}
+
+const NEVER_CONTENT = [
+  'head',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'canvas',
+  'nav',
+  'aside',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'dialog',
+  '[hidden]',
+  '[aria-hidden="true"]',
+  '[role="navigation"]',
+  '[role="banner"]',
+  '[role="contentinfo"]',
+  '[role="complementary"]',
+  '[role="search"]',
+].join(', ');
+
+/** Sectioning elements that turn a <header>/<footer> into part of their content rather than the page's chrome. */
+const SECTIONING = 'article, aside, main, nav, section, [role="main"]';
+
+const HIDDEN_BY_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)/i;
+
+function removeBoilerplate($: CheerioAPI): void {
+  $(NEVER_CONTENT).remove();
+  // Search boxes and sign-up forms go, but not a form wrapping the whole page (ASP.NET WebForms does that).
+  $('form')
+    .filter((_, element) => $(element).find('main, article, [role="main"], h1').length === 0)
+    .remove();
+  // Same rule browsers use to decide a <header> is the site banner: it is not inside a sectioning element.
+  $('header, footer')
+    .filter((_, element) => $(element).parents(SECTIONING).length === 0)
+    .remove();
+  $('[style]')
+    .filter((_, element) => HIDDEN_BY_STYLE.test($(element).attr('style') ?? ''))
+    .remove();
+}
+
+/** The page's own declaration of where its content is beats any guess; the whole body is the fallback. */
+function contentRoot($: CheerioAPI) {
+  const main = $('main, [role="main"]').first();
+  if (main.length > 0) return main;
+  const articles = $('article').filter((_, element) => $(element).parents('article').length === 0);
+  if (articles.length > 0) return articles;
+  return $('body');
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFile } from '../../../connectors/files/load-file.ts';
+import { expectInputError, fixture, makeTempDir } from './file-fixtures.ts';
+
+describe('loading HTML files', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeAll(async () => {
+    temp = await makeTempDir();
+  });
+  afterAll(() => temp.remove());
+
+  const page = async (name: string, html: string) => loadFile(await temp.write(name, html));
+
+  it('keeps the article as Markdown with headings, code fences and tables', async () => {
+    const doc = await loadFile(fixture('page.html'));
+    expect(doc.format).toBe('markdown');
+    expect(doc.extension).toBe('html');
+    expect(doc.text).toMatch(/^# Deploying the Widget Service$/m);
+    expect(doc.text).toMatch(/^## Rolling back$/m);
+    expect(doc.text).toContain('The widget service runs on **three replicas** behind the load balancer.');
+    expect(doc.text).toContain('```bash\nwidgetctl rollback --to previous\n```');
+    expect(doc.text).toContain('| Region | Replicas |\n| --- | --- |\n| eu-west | 3 |\n| us-east | 5 |');
+  });
+
+  it('removes navigation, header, footer, sidebar, forms, scripts, styles and hidden elements', async () => {
+    const doc = await loadFile(fixture('page.html'));
+    for (const boilerplate of [
+      'HEADER-BOILERPLATE',
+      'NAV-BOILERPLATE',
+      'SIDEBAR-BOILERPLATE',
+      'FOOTER-BOILERPLATE',
+      'FORM-BOILERPLATE',
+      'SCRIPT-SHOULD-NOT-APPEAR',
+      'HIDDEN-ATTRIBUTE-TEXT',
+      'HIDDEN-STYLE-TEXT',
+      'font-family',
+    ]) {
+      expect(doc.text).not.toContain(boilerplate);
+    }
+  });
+
+  it('keeps a page whose content sits inside a form wrapping the whole page', async () => {
+    const doc = await page(
+      'webforms.aspx.html',
+      '<body><form action="/page.aspx"><nav>Menu</nav><h1>Leave Policy</h1><p>Ask your manager.</p>' +
+        '<form action="/search"><input name="q"><button>Search BOILERPLATE</button></form></form></body>',
+    );
+    expect(doc.text).toBe('# Leave Policy\n\nAsk your manager.');
+  });
+
+  it('takes the title from <title>', async () => {
+    const doc = await loadFile(fixture('page.html'));
+    expect(doc.title).toBe('Deploying the Widget Service');
+  });
+
+  it('takes the title from the first <h1> of the content when there is no <title>', async () => {
+    const doc = await page(
+      'no-title.html',
+      '<html><body><header><h1>Site Name</h1></header><main><h1>Release Notes</h1><p>Version 2 is out.</p></main></body></html>',
+    );
+    expect(doc.title).toBe('Release Notes');
+    expect(doc.text).toBe('# Release Notes\n\nVersion 2 is out.');
+  });
+
+  it('falls back to the file name for the title', async () => {
+    const doc = await page('fragment.html', '<p>Just a paragraph.</p>');
+    expect(doc.title).toBe('fragment.html');
+    expect(doc.text).toBe('Just a paragraph.');
+  });
+
+  it('uses the whole body when there is no <main> or <article>, still without page chrome', async () => {
+    const doc = await page(
+      'plain.htm',
+      '<body><header>Logo CHROME</header><h2>Install</h2><p>Run the installer.</p><footer>CHROME links</footer></body>',
+    );
+    expect(doc.text).toBe('## Install\n\nRun the installer.');
+    expect(doc.extension).toBe('htm');
+  });
+
+  it('keeps the header of an article, which belongs to its content', async () => {
+    const doc = await page(
+      'post.html',
+      '<body><article><header><h1>Post Title</h1><p>By Ana</p></header><p>Body text.</p></article></body>',
+    );
+    expect(doc.text).toBe('# Post Title\n\nBy Ana\n\nBody text.');
+  });
+
+  it('drops javascript: links and image payloads, keeping their words', async () => {
+    const doc = await page(
+      'links.html',
+      '<p><a href="javascript:alert(1)">Click here</a> and <a href="https://example.org/doc">read the doc</a>.</p>' +
+        '<p><img alt="Architecture diagram" src="data:image/png;base64,AAAA"></p>',
+    );
+    expect(doc.text).toBe('Click here and [read the doc](https://example.org/doc).\n\nArchitecture diagram');
+  });
+
+  it('refuses HTML nested deeper than the limit before parsing it', async () => {
+    const depth = 100_000; // parse5 alone would need over a minute for this page, and turndown would overflow the stack
+    await expectInputError(
+      page('deep.html', `${'<div>'.repeat(depth)}bottom${'</div>'.repeat(depth)}`),
+      'deep.html',
+      /^elements are nested 100000 levels deep \(limit 512\)/,
+    );
+  });
+
+  it('converts HTML nested right up to the limit', async () => {
+    const doc = await page('deep-ok.html', `${'<div>'.repeat(500)}<p>bottom</p>${'</div>'.repeat(500)}`);
+    expect(doc.text).toBe('bottom');
+  });
+
+  it('refuses an HTML page that has no text once boilerplate is removed', async () => {
+    await expectInputError(
+      page('chrome-only.html', '<body><nav>Home</nav><footer>(c) Acme</footer><script>x()</script></body>'),
+      'chrome-only.html',
+      /^file is empty \(no text after extraction\)$/,
+    );
+  });
+});
