@@ -77,7 +77,8 @@ export async function loadPdf(input: FileInput): Promise<SourceDocument> {
     const title = cleanTitle(await metadataTitle(pdf)) ?? fileNameTitle(input);
     return fileDocument(input, {
       title,
-      text: pages.join('\n\n'),
+      // Form feeds mark page breaks, so cleaning can drop headers and footers repeated on every page.
+      text: pages.join('\f'),
       format: 'text',
       metadata: { pageCount: pdf.numPages },
     });

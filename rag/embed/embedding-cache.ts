@@ -28,7 +28,8 @@ export class CachedEmbedder implements Embedder {
     this.hits += keys.filter((key) => found.has(key)).length;
     if (missing.length > 0) {
       const missingTexts = missing.map((key) => texts[keys.indexOf(key)]!);
-      const vectors = await this.inner.embed(missingTexts, purpose);
+      // Stored as float32: round fresh vectors the same way so a text's vector never depends on the cache.
+      const vectors = (await this.inner.embed(missingTexts, purpose)).map((v) => Array.from(new Float32Array(v)));
       this.misses += missing.length;
       this.store(missing, vectors);
       missing.forEach((key, i) => found.set(key, vectors[i]!));

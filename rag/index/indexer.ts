@@ -252,8 +252,12 @@ export class Indexer {
 
 /** Title and headings go into the embedded text: a chunk alone often does not say what it is about. */
 export function embeddingText(chunk: Chunk): string {
-  const context = [chunk.metadata.title, chunk.metadata.headingPath].filter(Boolean).join(' — ');
-  return context ? `${context}\n${chunk.text}` : chunk.text;
+  return embeddingInput(chunk.metadata.title, chunk.metadata.headingPath, chunk.text);
+}
+
+export function embeddingInput(title: string, headingPath: string, text: string): string {
+  const context = [title, headingPath].filter(Boolean).join(' — ');
+  return context ? `${context}\n${text}` : text;
 }
 
 function toRecord(chunk: Chunk, vector: number[]) {

@@ -6,13 +6,13 @@ import { expectInputError, fixture, FIXTURES_DIR } from './file-fixtures.ts';
 describe('loading PDF files', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('extracts the text of every page, pages separated by a blank line', async () => {
+  it('extracts the text of every page, pages separated by form feeds', async () => {
     const doc = await loadFile(fixture('report.pdf'), { root: FIXTURES_DIR });
     expect(doc.text).toBe(
       [
         'Widget sales grew by twelve percent this quarter.\nThe Berlin office shipped the most widgets.',
         'Gadget returns fell after the packaging redesign.\nNext quarter we focus on gizmo reliability.',
-      ].join('\n\n'),
+      ].join('\f'),
     );
     expect(doc).toMatchObject({
       id: 'files:report.pdf',
