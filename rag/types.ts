@@ -48,6 +48,8 @@ export interface ChunkMetadata {
   ordinal: number;
   sizeBytes: number;
   modifiedAt: string;
+  /** `modifiedAt` as epoch milliseconds (0 when unknown): Chroma's range operators compare numbers only. */
+  modifiedAtMs: number;
   indexedAt: string;
   wordCount: number;
   charCount: number;
@@ -118,4 +120,131 @@ export interface VectorStore {
   delete(ids: string[]): Promise<void>;
   query(vector: number[], k: number, where?: MetadataFilter): Promise<VectorHit[]>;
   count(): Promise<number>;
+}
+
+// ---- The query side ----
+
+export interface ThreadMessage {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+/** Filters a question can carry: from the asker (flags, API), from the question's own words, or from scope. */
+export interface QuestionFilters {
+  sources?: SourceKind[];
+  /** ISO dates: only documents modified in this range. */
+  modifiedAfter?: string;
+  modifiedBefore?: string;
+  /** `owner/repo` for GitHub content. */
+  repository?: string;
+}
+
+/** A platform-neutral question: chat adapters, the HTTP API and the CLI all build one of these. */
+export interface Question {
+  text: string;
+  /** Earlier messages of the thread, oldest first: follow-ups are rewritten against them. */
+  history?: ThreadMessage[];
+  filters?: QuestionFilters;
+  /** Sources the asking channel may see; undefined means all. A chunk outside them never reaches the context. */
+  allowedSources?: SourceKind[];
+  /** How many passages to retrieve for the context (default 8). */
+  k?: number;
+  asker?: { platform: string; userId?: string; channelId?: string };
+}
+
+export type Intent = 'chitchat' | 'question' | 'command';
+
+/** What retrieval searches for, after rewriting, expansion and filter extraction. */
+export interface SearchQuery {
+  /** The standalone question. */
+  text: string;
+  /** Extra phrasings/terms that may raise recall (synonyms, rewrites); weighted below the query itself. */
+  expansions: string[];
+  /** Applied by both the dense and the lexical side. */
+  where?: MetadataFilter;
+}
+
+export interface RetrievedChunk {
+  id: string;
+  docId: string;
+  text: string;
+  metadata: ChunkMetadata;
+  /** Each signal that found it (undefined when that side did not return it). */
+  signals: { lexical?: number; dense?: number; fused?: number; rerank?: number };
+  /** The score the current stage ranks by (higher is better). */
+  score: number;
+}
+
+export interface Retriever {
+  retrieve(query: SearchQuery, k: number): Promise<RetrievedChunk[]>;
+}
+
+export interface Reranker {
+  readonly id: string;
+  rerank(query: SearchQuery, candidates: RetrievedChunk[]): Promise<RetrievedChunk[]>;
+}
+
+/** One numbered passage of the context given to the generator; `n` is the citation number. */
+export interface Passage {
+  n: number;
+  docId: string;
+  chunkIds: string[];
+  title: string;
+  url: string;
+  source: SourceKind;
+  text: string;
+  score: number;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface GenerationRequest {
+  question: string;
+  passages: Passage[];
+  history?: ThreadMessage[];
+  signal?: AbortSignal;
+}
+
+export type GenerationEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'done'; text: string; model: string; usage?: TokenUsage; finishReason?: string };
+
+export interface Generator {
+  /** `extractive` or a model name. */
+  readonly id: string;
+  /** Streams text deltas, then one `done` event with the full text. Throws when generation fails. */
+  generate(request: GenerationRequest): AsyncIterable<GenerationEvent>;
+}
+
+export interface Citation {
+  n: number;
+  title: string;
+  url: string;
+  source: SourceKind;
+  docId: string;
+  chunkId: string;
+}
+
+export type AnswerMode = 'generative' | 'extractive' | 'chitchat' | 'abstained';
+
+export interface Answer {
+  id: string;
+  question: string;
+  answer: string;
+  citations: Citation[];
+  contexts: { chunkId: string; docId: string; score: number; text: string }[];
+  mode: AnswerMode;
+  abstained: boolean;
+  /** 0–1: how well the context supports the answer. */
+  confidence: number;
+  latencyMs: number;
+  costUsd: number;
+  usage: TokenUsage;
+  /** Milliseconds per stage. */
+  timings: { rewrite: number; retrieve: number; rerank: number; generate: number };
+  /** Visible notes for the reader, e.g. that Gemini failed and the answer is extractive. */
+  notes: string[];
 }

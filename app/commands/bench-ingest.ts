@@ -45,7 +45,7 @@ export async function benchIngest(config: Config, log: Logger, options: BenchIng
   });
   const say = (text: string) => !options.json && process.stderr.write(`${text}\n`);
 
-  const sample = sampleChunkTexts(docs.slice(0, 48).map(toDocument));
+  const sample = sampleChunkTexts(docs.slice(0, 96).map(toDocument));
   say(`Measuring the single-threaded embedder rate on ${sample.length} chunks…`);
   const singleRate = await singleThreadedRate(sample);
   say(`  ${singleRate.toFixed(1)} texts/s on one thread`);

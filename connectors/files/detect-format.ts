@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { InputError } from './input-error.ts';
+import { codeLanguage } from '../../rag/chunk/code-language.ts';
 
 /** Which loader reads a file. */
 export type FileKind = 'pdf' | 'docx' | 'html' | 'markdown' | 'text' | 'code';
@@ -31,51 +32,6 @@ const KIND_BY_EXTENSION: Readonly<Record<string, FileKind>> = {
   log: 'text',
 };
 
-const LANGUAGE_BY_EXTENSION: Readonly<Record<string, string>> = {
-  ts: 'typescript',
-  tsx: 'typescript',
-  mts: 'typescript',
-  cts: 'typescript',
-  js: 'javascript',
-  jsx: 'javascript',
-  mjs: 'javascript',
-  cjs: 'javascript',
-  py: 'python',
-  go: 'go',
-  rs: 'rust',
-  java: 'java',
-  kt: 'kotlin',
-  kts: 'kotlin',
-  scala: 'scala',
-  swift: 'swift',
-  rb: 'ruby',
-  php: 'php',
-  c: 'c',
-  h: 'c',
-  cpp: 'cpp',
-  cc: 'cpp',
-  cxx: 'cpp',
-  hpp: 'cpp',
-  hh: 'cpp',
-  cs: 'csharp',
-  sh: 'shell',
-  bash: 'shell',
-  zsh: 'shell',
-  ps1: 'powershell',
-  sql: 'sql',
-  css: 'css',
-  scss: 'scss',
-  vue: 'vue',
-  svelte: 'svelte',
-  yaml: 'yaml',
-  yml: 'yaml',
-  json: 'json',
-  toml: 'toml',
-  xml: 'xml',
-  proto: 'protobuf',
-  graphql: 'graphql',
-  tf: 'hcl',
-};
 
 /** `undefined` when no loader reads this kind of file. */
 export function detectFormat(path: string): DetectedFormat | undefined {
@@ -83,7 +39,7 @@ export function detectFormat(path: string): DetectedFormat | undefined {
   if (!extension) return undefined;
   const kind = KIND_BY_EXTENSION[extension];
   if (kind) return { kind, extension };
-  const language = LANGUAGE_BY_EXTENSION[extension];
+  const language = codeLanguage(extension);
   if (language) return { kind: 'code', extension, language };
   return undefined;
 }

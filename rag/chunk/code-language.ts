@@ -1,3 +1,4 @@
+/** Source-code extensions Lore reads, and the language each is written in. */
 const BY_EXTENSION: Readonly<Record<string, string>> = {
   ts: 'typescript',
   tsx: 'typescript',
@@ -37,6 +38,13 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
   svelte: 'svelte',
   tf: 'terraform',
   proto: 'protobuf',
+  kts: 'kotlin',
+  cxx: 'cpp',
+  hh: 'cpp',
+  zsh: 'shell',
+  ps1: 'powershell',
+  xml: 'xml',
+  graphql: 'graphql',
 };
 
 /**

@@ -3,6 +3,7 @@ import Bottleneck from 'bottleneck';
 import { GoogleGenAI } from '@google/genai';
 import type { Embedder, EmbeddingPurpose } from '../types.ts';
 import { withRetry, withTimeout } from '../retry.ts';
+import { normalized } from './normalize.ts';
 
 export interface GeminiEmbedderOptions {
   apiKey: string;
@@ -96,11 +97,6 @@ function fetchKeepingRetryAfter(apiKey: string): typeof fetch {
     if (!response.ok) throw await toHttpError(response, apiKey);
     return response;
   };
-}
-
-function normalised(values: readonly number[]): number[] {
-  const norm = Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
-  return norm > 0 ? values.map((v) => v / norm) : [...values];
 }
 
 export class GeminiEmbedder implements Embedder {
@@ -235,7 +231,7 @@ export class GeminiEmbedder implements Embedder {
         throw new Error(`Gemini returned ${values.length} values for text ${i} of the batch, expected ${this.dimension}`);
       }
       // Only the full 3072-d output is unit length; truncated ones must be renormalised for cosine scores.
-      return normalised(values);
+      return normalized(values);
     });
   }
 }

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { Embedder, EmbeddingPurpose } from '../types.ts';
 import { USE_LITE_DIMENSION, UseLiteModel } from './use-lite-model.ts';
 import type { UseLiteWorkerData, UseLiteWorkerReply, UseLiteWorkerRequest } from './use-lite-worker.ts';
+import { normalized } from './normalize.ts';
 
 export interface LocalEmbedderOptions {
   /**
@@ -28,6 +29,8 @@ const DEFAULT_BATCH_SIZE = 16;
 /** Something that turns a batch of texts into row-major vectors: a worker thread, or the model in-process. */
 interface Runner {
   readonly name: string;
+  /** Batches it may hold at once: a worker queues its next batch, the in-process model cannot. */
+  readonly capacity: number;
   run(texts: string[]): Promise<Float32Array>;
   /** Resolves once the model is loaded; rejects if it cannot be. */
   ready(): Promise<void>;
@@ -36,6 +39,7 @@ interface Runner {
 
 class InProcessRunner implements Runner {
   readonly name = 'in-process model';
+  readonly capacity = 1;
   private model: Promise<UseLiteModel> | undefined;
   private running: Promise<unknown> | undefined;
 
@@ -97,9 +101,10 @@ function startWorker(entry: URL, workerData: UseLiteWorkerData): Worker {
 
 class WorkerRunner implements Runner {
   readonly name: string;
+  readonly capacity = 2;
   private readonly worker: Worker;
   private readonly loaded: Promise<void>;
-  private pending: { id: number; resolve: (v: Float32Array) => void; reject: (e: Error) => void } | undefined;
+  private readonly pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private closing = false;
   private exited = false;
@@ -122,11 +127,11 @@ class WorkerRunner implements Runner {
         switch (message.type) {
           case 'loaded':
             hadLoaded = true;
-            if (!this.pending) this.worker.unref();
+            if (this.pending.size === 0) this.worker.unref();
             resolve();
             break;
           case 'load-failed':
-            if (!this.pending) this.worker.unref();
+            if (this.pending.size === 0) this.worker.unref();
             reject(new Error(`${this.name} could not load the USE-lite model: ${message.message}`));
             break;
           case 'result':
@@ -158,10 +163,10 @@ class WorkerRunner implements Runner {
 
   run(texts: string[]): Promise<Float32Array> {
     if (this.exited) return Promise.reject(new Error(`${this.name} is not running`));
-    if (this.pending) return Promise.reject(new Error(`${this.name} is already busy`));
+    if (this.pending.size >= this.capacity) return Promise.reject(new Error(`${this.name} is already busy`));
     const id = this.nextId++;
     return new Promise<Float32Array>((resolve, reject) => {
-      this.pending = { id, resolve, reject };
+      this.pending.set(id, { resolve, reject });
       this.worker.ref();
       const request: UseLiteWorkerRequest = { type: 'embed', id, texts };
       this.worker.postMessage(request);
@@ -169,18 +174,18 @@ class WorkerRunner implements Runner {
   }
 
   private settle(message: Extract<UseLiteWorkerReply, { type: 'result' | 'error' }>): void {
-    const pending = this.pending;
-    if (!pending || pending.id !== message.id) return;
-    this.pending = undefined;
-    this.worker.unref();
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    if (this.pending.size === 0) this.worker.unref();
     if (message.type === 'result') pending.resolve(message.vectors);
     else pending.reject(new Error(message.message));
   }
 
   private fail(error: Error): void {
-    const pending = this.pending;
-    this.pending = undefined;
-    pending?.reject(error);
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const { reject } of pending) reject(error);
   }
 
   async close(): Promise<void> {
@@ -205,15 +210,6 @@ interface Job {
   texts: string[];
 }
 
-function normalised(row: Float32Array): number[] {
-  let sum = 0;
-  for (const value of row) sum += value * value;
-  const norm = Math.sqrt(sum);
-  const out = Array.from(row);
-  if (norm > 0) for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / norm;
-  return out;
-}
-
 export class LocalEmbedder implements Embedder {
   readonly id = EMBEDDER_ID;
   readonly dimension = USE_LITE_DIMENSION;
@@ -222,7 +218,8 @@ export class LocalEmbedder implements Embedder {
   private readonly batchSize: number;
   private readonly modelDirectory: string | undefined;
   private runners: Runner[] | undefined;
-  private idle: Runner[] = [];
+  /** Batches each runner holds now. */
+  private readonly load = new Map<Runner, number>();
   private queue: Job[] = [];
   /** Set when the model cannot load at all: every request fails with it instead of respawning forever. */
   private fatal: Error | undefined;
@@ -279,7 +276,7 @@ export class LocalEmbedder implements Embedder {
     this.queue = [];
     const runners = this.runners ?? [];
     this.runners = [];
-    this.idle = [];
+    this.load.clear();
     await Promise.all(runners.map((runner) => runner.close()));
   }
 
@@ -289,7 +286,6 @@ export class LocalEmbedder implements Embedder {
         this.workerCount === 0
           ? [new InProcessRunner(this.modelDirectory)]
           : Array.from({ length: this.workerCount }, () => this.spawn());
-      this.idle = [...this.runners];
     }
     return this.runners;
   }
@@ -306,15 +302,13 @@ export class LocalEmbedder implements Embedder {
   private onWorkerDeath(dead: WorkerRunner, error: Error, hadLoaded: boolean): void {
     if (this.closed || !this.runners) return;
     this.runners = this.runners.filter((runner) => runner !== dead);
-    this.idle = this.idle.filter((runner) => runner !== dead);
+    this.load.delete(dead);
     if (!hadLoaded) {
       this.onFatal(error);
       return;
     }
     // A crash after loading is taken as a one-off (the batch that caused it has failed); keep the pool size.
-    const replacement = this.spawn();
-    this.runners.push(replacement);
-    this.idle.push(replacement);
+    this.runners.push(this.spawn());
     this.dispatch();
   }
 
@@ -326,12 +320,23 @@ export class LocalEmbedder implements Embedder {
   }
 
   private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
+    while (this.queue.length > 0) {
+      const runner = this.leastLoaded();
+      if (!runner) return;
       const job = this.queue.shift() as Job;
       if (job.request.failed) continue;
-      const runner = this.idle.pop() as Runner;
+      this.load.set(runner, (this.load.get(runner) ?? 0) + 1);
       void this.execute(runner, job);
     }
+  }
+
+  private leastLoaded(): Runner | undefined {
+    let best: Runner | undefined;
+    for (const runner of this.runners ?? []) {
+      const load = this.load.get(runner) ?? 0;
+      if (load < runner.capacity && (!best || load < (this.load.get(best) ?? 0))) best = runner;
+    }
+    return best;
   }
 
   private async execute(runner: Runner, job: Job): Promise<void> {
@@ -342,7 +347,7 @@ export class LocalEmbedder implements Embedder {
       }
       const { request } = job;
       job.positions.forEach((position, row) => {
-        request.results[position] = normalised(flat.subarray(row * USE_LITE_DIMENSION, (row + 1) * USE_LITE_DIMENSION));
+        request.results[position] = normalized(flat.subarray(row * USE_LITE_DIMENSION, (row + 1) * USE_LITE_DIMENSION));
       });
       request.remaining--;
       if (request.remaining === 0 && !request.failed) request.resolve(request.results);
@@ -355,7 +360,7 @@ export class LocalEmbedder implements Embedder {
         }),
       );
     } finally {
-      if (this.runners?.includes(runner)) this.idle.push(runner);
+      if (this.load.has(runner)) this.load.set(runner, (this.load.get(runner) ?? 1) - 1);
       this.dispatch();
     }
   }

@@ -1,5 +1,5 @@
 // Worker-thread entry for LocalEmbedder: one USE-lite model per thread, since the multithreaded WebAssembly
-// build does not start in Node. Loads the model at once and answers one batch at a time.
+// build does not start in Node. Loads the model at once and answers batches in the order they arrive.
 import { parentPort, workerData } from 'node:worker_threads';
 import { UseLiteModel } from './use-lite-model.ts';
 
@@ -30,8 +30,11 @@ if (parentPort) {
     (error: unknown) => reply({ type: 'load-failed', message: describe(error) }),
   );
 
+  // Batches run strictly one after another; the pool sends the next one early so that this thread finds
+  // it waiting instead of idling until the (busy) main thread gets round to dispatching it.
+  let previous: Promise<void> = Promise.resolve();
   port.on('message', (request: UseLiteWorkerRequest) => {
-    void (async () => {
+    previous = previous.then(async () => {
       try {
         const model = await loading.catch((error: unknown) => {
           throw new Error(`could not load the USE-lite model: ${describe(error)}`);
@@ -43,6 +46,6 @@ if (parentPort) {
       } catch (error) {
         reply({ type: 'error', id: request.id, message: describe(error) });
       }
-    })();
+    });
   });
 }

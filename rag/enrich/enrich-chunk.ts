@@ -39,6 +39,8 @@ export function enrichChunk(doc: SourceDocument, chunk: DraftChunk, ordinal: num
     ordinal,
     sizeBytes: doc.sizeBytes,
     modifiedAt: doc.modifiedAt ?? '',
+    // Chroma compares only numbers with $gte/$lte, so date filters work on this epoch-ms twin (0 = unknown).
+    modifiedAtMs: epochMs(doc.modifiedAt),
     indexedAt: options.indexedAt,
     wordCount: countWords(text),
     charCount: countCodePoints(text),
@@ -53,6 +55,11 @@ export function enrichChunk(doc: SourceDocument, chunk: DraftChunk, ordinal: num
     topics: toMetadataList(matchTopics(`${headingPath}\n${text}`, options.topics)),
     summary: isCode ? summarizeCode(text) : summarize(text),
   };
+}
+
+function epochMs(iso: string | undefined): number {
+  const ms = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isFinite(ms) ? ms : 0;
 }
 
 /** Scalars only (Chroma stores nothing else), whatever a connector put in at run time. */

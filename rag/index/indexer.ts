@@ -64,7 +64,7 @@ interface PreparedDocument {
 }
 
 // Bump when chunking or enrichment changes in a way that should re-chunk unchanged documents.
-const PIPELINE_VERSION = 1;
+const PIPELINE_VERSION = 2;
 
 /**
  * Turns documents into stored, searchable chunks: clean → chunk → enrich → embed → upsert (Chroma and

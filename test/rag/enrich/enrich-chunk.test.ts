@@ -24,7 +24,7 @@ describe('enrichChunk', () => {
 
   it('fills every field of ChunkMetadata with a scalar', () => {
     const fields: (keyof ChunkMetadata)[] = [
-      'source', 'docId', 'title', 'url', 'path', 'extension', 'headingPath', 'ordinal', 'sizeBytes', 'modifiedAt', 'indexedAt',
+      'source', 'docId', 'title', 'url', 'path', 'extension', 'headingPath', 'ordinal', 'sizeBytes', 'modifiedAt', 'modifiedAtMs', 'indexedAt',
       'wordCount', 'charCount', 'hasCode', 'language', 'readability', 'dates', 'urls', 'emails', 'people', 'organizations', 'topics', 'summary',
     ];
     for (const field of fields) expect(['string', 'number', 'boolean']).toContain(typeof metadata[field]);
@@ -42,6 +42,7 @@ describe('enrichChunk', () => {
       ordinal: 3,
       sizeBytes: doc.sizeBytes,
       modifiedAt: '2024-12-01T00:00:00.000Z',
+      modifiedAtMs: Date.parse('2024-12-01T00:00:00.000Z'),
       indexedAt,
     });
   });
