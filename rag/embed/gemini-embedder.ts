@@ -1,8 +1,11 @@
 // Production embedder: Gemini `gemini-embedding-001` through `@google/genai`, batched, rate limited, retried.
-import Bottleneck from 'bottleneck';
-import { GoogleGenAI } from '@google/genai';
+import type Bottleneck from 'bottleneck';
+import type { GoogleGenAI } from '@google/genai';
 import type { Embedder, EmbeddingPurpose } from '../types.ts';
 import { withRetry, withTimeout } from '../retry.ts';
+import { createGeminiClient } from '../gemini/gemini-client.ts';
+import { redactKey } from '../gemini/gemini-http-error.ts';
+import { createRateLimiter } from '../gemini/rate-limiter.ts';
 import { normalized } from './normalize.ts';
 
 export interface GeminiEmbedderOptions {
@@ -37,67 +40,6 @@ const TASK_TYPES: Record<EmbeddingPurpose, string> = {
   document: 'RETRIEVAL_DOCUMENT',
   query: 'RETRIEVAL_QUERY',
 };
-
-/** An HTTP failure from the Gemini API, with what a retry needs to know. Its message never holds the key. */
-export class GeminiHttpError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    /** From the `Retry-After` header, else from the `RetryInfo.retryDelay` Google puts in 429 bodies. */
-    readonly retryAfterMs: number | undefined,
-  ) {
-    super(message);
-    this.name = 'GeminiHttpError';
-  }
-}
-
-function redact(text: string, secret: string): string {
-  return secret.length > 0 ? text.split(secret).join('[redacted]') : text;
-}
-
-function retryAfterFromHeader(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-interface GoogleErrorBody {
-  error?: { message?: unknown; status?: unknown; details?: Array<{ '@type'?: unknown; retryDelay?: unknown }> };
-}
-
-async function toHttpError(response: Response, apiKey: string): Promise<GeminiHttpError> {
-  const raw = await response.text().catch(() => '');
-  let detail = raw.slice(0, 500);
-  let retryDelayMs: number | undefined;
-  try {
-    const body = JSON.parse(raw) as GoogleErrorBody;
-    const error = body.error;
-    if (error) {
-      detail = [error.status, error.message].filter((part) => typeof part === 'string' && part !== '').join(': ') || detail;
-      const retryInfo = error.details?.find((d) => typeof d['@type'] === 'string' && d['@type'].endsWith('google.rpc.RetryInfo'));
-      const delay = typeof retryInfo?.retryDelay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(retryInfo.retryDelay) : null;
-      if (delay) retryDelayMs = Number(delay[1]) * 1000;
-    }
-  } catch {
-    // Not JSON (a proxy's HTML page, say): the raw text, shortened, is the best description there is.
-  }
-  const retryAfterMs = retryAfterFromHeader(response.headers.get('retry-after')) ?? retryDelayMs;
-  return new GeminiHttpError(redact(`HTTP ${response.status}${detail ? ` ${detail}` : ''}`, apiKey), response.status, retryAfterMs);
-}
-
-/**
- * The SDK's `ApiError` keeps only the status and body, dropping `Retry-After`. The SDK accepts a custom fetch
- * (`httpOptions.fetch`) and passes errors thrown by it through unchanged, so non-2xx responses are turned into
- * `GeminiHttpError`s here, where the headers are still at hand.
- */
-function fetchKeepingRetryAfter(apiKey: string): typeof fetch {
-  return async (input, init) => {
-    const response = await fetch(input, init);
-    if (!response.ok) throw await toHttpError(response, apiKey);
-    return response;
-  };
-}
 
 export class GeminiEmbedder implements Embedder {
   readonly id: string;
@@ -135,23 +77,9 @@ export class GeminiEmbedder implements Embedder {
 
     const requestsPerMinute = options.requestsPerMinute ?? 100;
     this.ownsLimiter = options.limiter === undefined;
-    this.limiter =
-      options.limiter ??
-      new Bottleneck({
-        maxConcurrent: options.maxConcurrent ?? 4,
-        reservoir: requestsPerMinute,
-        reservoirRefreshAmount: requestsPerMinute,
-        reservoirRefreshInterval: 60_000,
-      });
+    this.limiter = options.limiter ?? createRateLimiter({ requestsPerMinute, maxConcurrent: options.maxConcurrent ?? 4 });
 
-    this.client = new GoogleGenAI({
-      apiKey: options.apiKey,
-      vertexai: false,
-      httpOptions: {
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        fetch: fetchKeepingRetryAfter(options.apiKey),
-      },
-    });
+    this.client = createGeminiClient({ apiKey: options.apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
   }
 
   async embed(texts: string[], purpose: EmbeddingPurpose): Promise<number[][]> {
@@ -210,7 +138,7 @@ export class GeminiEmbedder implements Embedder {
       );
     } catch (error) {
       if (signal.aborted && error === signal.reason) throw error;
-      const message = redact(error instanceof Error ? error.message : String(error), this.apiKey);
+      const message = redactKey(error instanceof Error ? error.message : String(error), this.apiKey);
       throw new Error(`GeminiEmbedder (${this.id}) failed to embed ${span}: ${message}`, { cause: error });
     }
   }

@@ -1,5 +1,6 @@
-// A local stand-in for the Gemini API (embeddings part), on 127.0.0.1 and a random port, so the real
-// `@google/genai` SDK can be tested offline. Vectors are deterministic functions of the text.
+// A local stand-in for the Gemini API (embeddings and text generation), on 127.0.0.1 and a random port, so the
+// real `@google/genai` SDK can be tested offline. Vectors are deterministic functions of the text; generated
+// answers are scripted by the test (or a fixed cited sentence), streamed as server-sent events like Google's.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,15 +12,42 @@ export interface FakeEmbedRequest {
   model?: string;
 }
 
+export interface FakeGenerateRequest {
+  contents?: Array<{ role?: string; parts?: Array<{ text?: string }> }>;
+  systemInstruction?: { parts?: Array<{ text?: string }> };
+  generationConfig?: Record<string, unknown>;
+}
+
 export interface RecordedRequest {
   path: string;
   model: string;
-  method: 'batchEmbedContents' | 'embedContent';
+  method: 'batchEmbedContents' | 'embedContent' | 'generateContent' | 'streamGenerateContent';
   apiKey: string | undefined;
-  /** The texts, in order. */
+  /** The texts, in order (for generation: the text of each content turn). */
   texts: string[];
+  /** Embedding requests (empty for generation). */
   requests: FakeEmbedRequest[];
+  /** The generation request body (generation only). */
+  generate?: FakeGenerateRequest;
+  /** The system instruction's text (generation only). */
+  systemInstruction?: string;
   receivedAt: number;
+}
+
+/** How the fake answers one generation request. */
+export interface FakeGeneration {
+  /** Text pieces: one SSE event each when streaming, concatenated for `generateContent`. */
+  chunks: string[];
+  /** Default `STOP`; e.g. `SAFETY`, `MAX_TOKENS`. */
+  finishReason?: string;
+  /** `promptFeedback.blockReason`: the prompt was blocked, no candidate is sent. */
+  blockReason?: string;
+  /** `usageMetadata` of the last event; default: word counts of the prompt and the answer. */
+  usage?: { promptTokenCount?: number; candidatesTokenCount?: number; thoughtsTokenCount?: number; totalTokenCount?: number };
+  /** Pause before each streamed event after the first. */
+  chunkDelayMs?: number;
+  /** Drop the connection after sending this many events (a failure mid-stream). */
+  dropAfterChunks?: number;
 }
 
 /** A canned answer for one request instead of the normal one. */
@@ -43,6 +71,10 @@ export interface FakeGemini {
   setLatency(ms: number): void;
   /** Most requests seen in flight at once. */
   readonly maxInFlight: number;
+  /** Answers the next generation requests with these, one each, before going back to `generator`. */
+  queueGeneration(...generations: FakeGeneration[]): void;
+  /** Decides the normal generation answer; default `defaultGeneration`. */
+  setGenerator(generator: ((request: RecordedRequest) => FakeGeneration) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -83,9 +115,42 @@ export function serverError(status = 500): FakeResponse {
   return googleError(status, 'An internal error has occurred.', status === 503 ? 'UNAVAILABLE' : 'INTERNAL');
 }
 
+/** The answer given when a test scripts none: one cited sentence in three chunks. */
+export const DEFAULT_ANSWER_CHUNKS = ['The fake model ', 'answers from passage one ', '[1].'];
+
+function wordCount(texts: string[]): number {
+  return texts.join(' ').split(/\s+/).filter(Boolean).length;
+}
+
+export function defaultGeneration(): FakeGeneration {
+  return { chunks: DEFAULT_ANSWER_CHUNKS };
+}
+
+function generationEvents(generation: FakeGeneration, request: RecordedRequest, model: string): unknown[] {
+  const promptTokenCount = generation.usage?.promptTokenCount ?? wordCount([request.systemInstruction ?? '', ...request.texts]);
+  const usageAt = (sent: string[]): Record<string, number> => {
+    const candidatesTokenCount = wordCount(sent);
+    return { promptTokenCount, candidatesTokenCount, totalTokenCount: promptTokenCount + candidatesTokenCount };
+  };
+  if (generation.blockReason) {
+    return [{ promptFeedback: { blockReason: generation.blockReason }, usageMetadata: { promptTokenCount, totalTokenCount: promptTokenCount }, modelVersion: model }];
+  }
+  const chunks = generation.chunks.length > 0 ? generation.chunks : [''];
+  return chunks.map((text, i) => {
+    const last = i === chunks.length - 1;
+    const candidate: Record<string, unknown> = { content: { role: 'model', parts: text === '' ? [] : [{ text }] }, index: 0 };
+    if (last) candidate.finishReason = generation.finishReason ?? 'STOP';
+    // Like Google, every event carries the running usage; the last one is the total.
+    const usage = last ? { ...usageAt(chunks), ...generation.usage } : usageAt(chunks.slice(0, i + 1));
+    return { candidates: [candidate], usageMetadata: usage, modelVersion: model };
+  });
+}
+
 export async function startFakeGemini(options: { apiKey?: string } = {}): Promise<FakeGemini> {
   const requests: RecordedRequest[] = [];
   const queued: FakeResponse[] = [];
+  const queuedGenerations: FakeGeneration[] = [];
+  let generator: (request: RecordedRequest) => FakeGeneration = defaultGeneration;
   let standing: FakeResponse | undefined;
   let latencyMs = 0;
   let inFlight = 0;
@@ -100,13 +165,16 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const match = /^\/v1beta\/models\/([^/:]+):(batchEmbedContents|embedContent)$/.exec(url.pathname);
+    const match = /^\/v1beta\/models\/([^/:]+):(batchEmbedContents|embedContent|generateContent|streamGenerateContent)$/.exec(url.pathname);
     if (req.method !== 'POST' || !match) {
       send(res, googleError(404, `no route for ${req.method} ${url.pathname}`, 'NOT_FOUND'));
       return;
     }
     const apiKey = (req.headers['x-goog-api-key'] as string | undefined) ?? url.searchParams.get('key') ?? undefined;
     const method = match[2] as RecordedRequest['method'];
+    if (method === 'generateContent' || method === 'streamGenerateContent') {
+      return generate(res, url, match[1] as string, method, apiKey, Buffer.concat(chunks).toString('utf8'));
+    }
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { requests?: FakeEmbedRequest[] } & FakeEmbedRequest;
     const embedRequests = method === 'batchEmbedContents' ? (body.requests ?? []) : [body];
     const texts = embedRequests.map((r) => (r.content?.parts ?? []).map((p) => p.text ?? '').join(''));
@@ -125,6 +193,54 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
     const vectors = embedRequests.map((r, i) => fakeEmbedding(texts[i] as string, r.outputDimensionality ?? 3072));
     const payload = canned?.body ?? (method === 'batchEmbedContents' ? { embeddings: vectors.map((values) => ({ values })) } : { embedding: { values: vectors[0] } });
     send(res, { status: 200, body: payload });
+  };
+
+  const generate = async (
+    res: ServerResponse,
+    url: URL,
+    model: string,
+    method: 'generateContent' | 'streamGenerateContent',
+    apiKey: string | undefined,
+    raw: string,
+  ): Promise<void> => {
+    const body = JSON.parse(raw || '{}') as FakeGenerateRequest;
+    const texts = (body.contents ?? []).map((content) => (content.parts ?? []).map((p) => p.text ?? '').join(''));
+    const systemInstruction = (body.systemInstruction?.parts ?? []).map((p) => p.text ?? '').join('');
+    const recorded: RecordedRequest = { path: url.pathname, model, method, apiKey, texts, requests: [], generate: body, systemInstruction, receivedAt: Date.now() };
+    requests.push(recorded);
+
+    const canned = queued.shift() ?? standing;
+    const delay = canned ? (canned.delayMs ?? 0) : latencyMs;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (res.destroyed) return;
+    if (canned && canned.status !== 200) return send(res, canned);
+    if (options.apiKey !== undefined && apiKey !== options.apiKey) {
+      return send(res, googleError(400, 'API key not valid. Please pass a valid API key.', 'INVALID_ARGUMENT'));
+    }
+    if (texts.length === 0 || texts.every((text) => text === '')) {
+      return send(res, googleError(400, 'Request contains an invalid argument: contents is not specified.', 'INVALID_ARGUMENT'));
+    }
+    const generation = queuedGenerations.shift() ?? generator(recorded);
+    if (method === 'generateContent') {
+      const whole = generationEvents({ ...generation, chunks: [generation.chunks.join('')] }, recorded, model)[0];
+      return send(res, { status: 200, body: canned?.body ?? whole });
+    }
+    const events = canned?.body !== undefined ? [canned.body] : generationEvents(generation, recorded, model);
+    if (url.searchParams.get('alt') !== 'sse') {
+      return send(res, googleError(400, 'the fake only streams server-sent events (alt=sse)', 'INVALID_ARGUMENT'));
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const [i, event] of events.entries()) {
+      if (generation.dropAfterChunks !== undefined && i >= generation.dropAfterChunks) {
+        res.destroy();
+        return;
+      }
+      if (i > 0 && generation.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, generation.chunkDelayMs));
+      if (res.destroyed) return;
+      // Waiting for the flush makes a later drop happen after the client has the event, not instead of it.
+      await new Promise<void>((resolve) => res.write(`data: ${JSON.stringify(event)}\r\n\r\n`, () => resolve()));
+    }
+    res.end();
   };
 
   const server = createServer((req, res) => {
@@ -150,6 +266,10 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
     },
     get maxInFlight() {
       return maxInFlight;
+    },
+    queueGeneration: (...generations) => queuedGenerations.push(...generations),
+    setGenerator: (next) => {
+      generator = next ?? defaultGeneration;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { ABSTENTION_SENTENCE, closestSources, formatAbstention, isAbstention } from './cite/abstention.ts';
+import { ABSTAIN_BELOW, confidence, shouldAbstain } from './cite/confidence.ts';
+import { parseCitations } from './cite/parse-citations.ts';
+import { redactSecrets } from './cite/redact-secrets.ts';
+import { StreamRedactor } from './cite/stream-redactor.ts';
+import { verifyClaims } from './cite/verify-claims.ts';
+import { assembleContext } from './context/assemble-context.ts';
+import { costOf } from './cost/cost-of.ts';
+import { DEFAULT_PRICES, type PriceTable } from './cost/price-table.ts';
+import { buildSearchQuery } from './question/build-search-query.ts';
+import { chitchatReply } from './question/chitchat-reply.ts';
+import { detectIntent } from './question/detect-intent.ts';
+import type { QuestionRewriter } from './question/rewrite-question.ts';
+import type { Answer, AnswerMode, Citation, Generator, Passage, Question, Reranker, Retriever, TokenUsage } from './types.ts';
+
+export interface AnswerPipelineOptions {
+  retriever: Retriever;
+  reranker?: Reranker;
+  /** Gemini when keyed, else the extractive answerer. */
+  generator: Generator;
+  /** Used when `generator` fails: answers are never replaced by an error. */
+  fallback: Generator;
+  rewriter: QuestionRewriter;
+  prices?: PriceTable;
+  /** Token budget of the numbered passages given to the generator. */
+  contextTokens?: number;
+  /** Candidates retrieved for reranking. */
+  candidates?: number;
+  abstainBelow?: number;
+  now?: () => Date;
+}
+
+/** What a streaming consumer (a chat adapter updating its message) sees. */
+export type AnswerEvent =
+  | { type: 'delta'; text: string }
+  /** The text streamed so far is void (the generator failed and the fallback starts over). */
+  | { type: 'restart'; reason: string }
+  | { type: 'answer'; answer: Answer };
+
+const DEFAULT_K = 8;
+const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+
+/**
+ * The query path, Question → Answer: intent → rewrite → search query (filters, scope, expansion) → hybrid
+ * retrieval → rerank → context → generate (streamed) → verify claims → cite → confidence/abstain → redact.
+ */
+export class AnswerPipeline {
+  constructor(private readonly options: AnswerPipelineOptions) {}
+
+  async answer(question: Question): Promise<Answer> {
+    for await (const event of this.stream(question)) if (event.type === 'answer') return event.answer;
+    throw new Error('the answer pipeline ended without an answer');
+  }
+
+  async *stream(question: Question): AsyncGenerator<AnswerEvent> {
+    const started = performance.now();
+    const timings = { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 };
+    const finish = (fields: Partial<Answer> & Pick<Answer, 'answer' | 'mode'>): Answer => ({
+      id: randomUUID(),
+      question: question.text,
+      citations: [],
+      contexts: [],
+      abstained: fields.mode === 'abstained',
+      confidence: 0,
+      costUsd: 0,
+      usage: NO_USAGE,
+      notes: [],
+      ...fields,
+      latencyMs: Math.round(performance.now() - started),
+      timings: roundTimings(timings),
+    });
+
+    const intent = detectIntent(question.text);
+    if (intent !== 'question') {
+      // Small talk and commands never cost a retrieval or a model call.
+      const reply = intent === 'chitchat' ? chitchatReply(question.text) : 'That looks like a command: try `/lore help`.';
+      yield { type: 'answer', answer: finish({ answer: reply, mode: 'chitchat', confidence: 1 }) };
+      return;
+    }
+
+    const prices = this.options.prices ?? DEFAULT_PRICES;
+    let costUsd = 0;
+    let usage = NO_USAGE;
+    const spend = (model: string | undefined, spent: TokenUsage | undefined) => {
+      if (!model || !spent) return;
+      costUsd += costOf(model, spent, prices).usd;
+      usage = { inputTokens: usage.inputTokens + spent.inputTokens, outputTokens: usage.outputTokens + spent.outputTokens };
+    };
+
+    let t = performance.now();
+    const rewritten =
+      question.history && question.history.length > 0
+        ? await this.options.rewriter.rewrite(question.text, question.history)
+        : { text: question.text };
+    spend(rewritten.model, rewritten.usage);
+    timings.rewrite = performance.now() - t;
+
+    const search = buildSearchQuery(question, rewritten.text, this.options.now?.() ?? new Date());
+    if (search.emptyScope) {
+      const blocked = search.blockedSources.join(', ') || 'the requested source';
+      yield {
+        type: 'answer',
+        answer: finish({ answer: `${ABSTENTION_SENTENCE} ${capitalise(blocked)} is not available in this channel.`, mode: 'abstained', costUsd, usage }),
+      };
+      return;
+    }
+
+    const k = question.k ?? DEFAULT_K;
+    t = performance.now();
+    const candidates = await this.options.retriever.retrieve(search, Math.max(k, this.options.candidates ?? 40));
+    timings.retrieve = performance.now() - t;
+    t = performance.now();
+    const ranked = this.options.reranker ? await this.options.reranker.rerank(search, candidates) : candidates;
+    timings.rerank = performance.now() - t;
+
+    const passages = assembleContext(ranked, { maxTokens: this.options.contextTokens ?? 1_800, maxPassages: k });
+    const contexts = passages.map((p) => ({ chunkId: p.chunkIds[0] ?? '', docId: p.docId, score: p.score, text: p.text }));
+    if (passages.length === 0) {
+      yield { type: 'answer', answer: finish({ answer: ABSTENTION_SENTENCE, mode: 'abstained', costUsd, usage }) };
+      return;
+    }
+
+    t = performance.now();
+    const notes: string[] = [];
+    let generated: { text: string; model: string; usage?: TokenUsage; extractive: boolean };
+    try {
+      generated = yield* this.generate(this.options.generator, rewritten.text, question, passages);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      notes.push(`The language model failed (${reason}); this answer is extractive, quoted from the sources.`);
+      yield { type: 'restart', reason };
+      generated = yield* this.generate(this.options.fallback, rewritten.text, question, passages);
+    }
+    timings.generate = performance.now() - t;
+    spend(generated.model, generated.usage);
+    if (generated.extractive && notes.length === 0) notes.push('Extractive answer: sentences quoted from the sources, no language model.');
+
+    const abstain = (): Answer =>
+      finish({
+        answer: formatAbstention(passages),
+        mode: 'abstained',
+        citations: closestSources(passages),
+        contexts,
+        costUsd,
+        usage,
+        notes,
+      });
+
+    if (isAbstention(generated.text)) {
+      yield { type: 'answer', answer: abstain() };
+      return;
+    }
+    const verification = verifyClaims(generated.text, passages, { onUnsupported: 'drop', question: rewritten.text });
+    const score = confidence({ retrievalScores: passages.map((p) => p.score), verification });
+    if (verification.text.trim() === '' || shouldAbstain(score, this.options.abstainBelow ?? ABSTAIN_BELOW)) {
+      yield { type: 'answer', answer: { ...abstain(), confidence: score } };
+      return;
+    }
+    if (verification.unsupported > 0) notes.push(`${verification.unsupported} unsupported sentence(s) removed.`);
+    const cited = parseCitations(verification.text, passages);
+    const mode: AnswerMode = generated.extractive ? 'extractive' : 'generative';
+    yield {
+      type: 'answer',
+      answer: finish({
+        answer: redactSecrets(cited.text).text,
+        mode,
+        citations: cited.citations.map(redactCitation),
+        contexts,
+        confidence: score,
+        costUsd,
+        usage,
+        notes,
+      }),
+    };
+  }
+
+  private async *generate(
+    generator: Generator,
+    standalone: string,
+    question: Question,
+    passages: Passage[],
+  ): AsyncGenerator<AnswerEvent, { text: string; model: string; usage?: TokenUsage; extractive: boolean }> {
+    const redactor = new StreamRedactor();
+    for await (const event of generator.generate({ question: standalone, passages, history: question.history })) {
+      if (event.type === 'delta') {
+        const text = redactor.push(event.text);
+        if (text) yield { type: 'delta', text };
+        continue;
+      }
+      const rest = redactor.flush();
+      if (rest) yield { type: 'delta', text: rest };
+      return { text: event.text, model: event.model, usage: event.usage, extractive: generator.id === this.options.fallback.id };
+    }
+    throw new Error(`${generator.id} ended without a final answer`);
+  }
+}
+
+function redactCitation(citation: Citation): Citation {
+  return { ...citation, title: redactSecrets(citation.title).text };
+}
+
+function roundTimings(timings: Answer['timings']): Answer['timings'] {
+  return {
+    rewrite: Math.round(timings.rewrite),
+    retrieve: Math.round(timings.retrieve),
+    rerank: Math.round(timings.rerank),
+    generate: Math.round(timings.generate),
+  };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,94 @@
+// The words that carry meaning, reduced to a rough stem, so "deploys", "deployed" and "deploying" match
+// "deploy". Shared by claim verification and the extractive answerer, which must agree on what a term is.
+import { ANY_STOPWORD } from '../enrich/stopwords.ts';
+
+/** Question and filler words that the language stopword lists keep but that say nothing about the content. */
+const EXTRA_STOPWORDS = new Set(
+  'how often why where whats which whose whom does did done doing do get got can could would should shall might must i me my mine im ive you your yours we our please tell know explain find show give want need like just use using used also very really there here about via per etc eg ie'.split(
+    ' ',
+  ),
+);
+
+const WORD = /\p{N}+(?:[.,:]\p{N}+)*|[\p{L}\p{M}\p{N}]+/gu;
+
+/**
+ * A light suffix stripper (plural, -ing, -ed, -ly and a few derivational endings). It over-stems sometimes
+ * ("news" → "new"), which is fine for overlap scoring as long as both sides are stemmed the same way.
+ */
+export function stemLite(word: string): string {
+  let w = word.toLowerCase().replace(/['’]s$/, '');
+  if (w.length <= 3 || /\d/.test(w)) return w;
+  if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (/(?:xes|ches|shes|zes)$/.test(w)) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
+
+  for (const suffix of ['ational', 'ization', 'ation', 'ement', 'ment', 'ness', 'ingly', 'edly', 'ing', 'ed', 'ly', 'er', 'al']) {
+    // "-al" only on longer words: "approval" → "approv", but "total" stays.
+    if (w.endsWith(suffix) && w.length - suffix.length >= (suffix === 'al' ? 5 : 3)) {
+      w = w.slice(0, -suffix.length);
+      // "running" → "runn" → "run"; "stopped" → "stopp" → "stop".
+      if (/([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
+      break;
+    }
+  }
+  // "configure"/"configured"/"configuring" and "create"/"created" meet at the same stem.
+  if (w.length > 4 && w.endsWith('e')) w = w.slice(0, -1);
+  return w;
+}
+
+/** Every word of `text`, lowercased, in order (numbers kept whole: `2.5`, `10:00`, `1,000`). */
+export function words(text: string): string[] {
+  return (text.toLowerCase().match(WORD) ?? []).map((word) => word.replace(/['’]/g, ''));
+}
+
+export function isStopword(word: string): boolean {
+  return ANY_STOPWORD.has(word) || EXTRA_STOPWORDS.has(word);
+}
+
+/** The stems of the content words of `text`, in order, repeats kept (for term frequencies and adjacency). */
+export function contentTerms(text: string): string[] {
+  const terms: string[] = [];
+  for (const word of words(text)) {
+    if (isStopword(word)) continue;
+    // Single letters are noise, but single digits are facts ("3 replicas").
+    if (word.length < 2 && !/\d/.test(word)) continue;
+    terms.push(stemLite(word));
+  }
+  return terms;
+}
+
+/**
+ * The numbers stated in `text`, normalised (`1,000` → `1000`), without citation markers or list numbering,
+ * so a claim's "5 replicas" can be checked against a passage's "5".
+ */
+export function numbersIn(text: string): string[] {
+  const cleaned = text
+    .replace(/\[\d+(?:\s*[,–-]\s*\d+)*\]/g, ' ')
+    .replace(/^\s*\d+[.)]\s+/gm, ' ');
+  const found = cleaned.match(/\d+(?:[.,:]\d+)*/g) ?? [];
+  return found.map((n) => (/^\d{1,3}(?:,\d{3})+$/.test(n) ? n.replace(/,/g, '') : n));
+}
+
+/**
+ * Capitalised words that are not the first of their sentence or line: names of people, products, places, months
+ * ("Priya", "Grafana", "March"). Lowercased. A first word is skipped because capitals there say nothing.
+ */
+export function namesIn(text: string): string[] {
+  const names: string[] = [];
+  const cleaned = text.replace(/\[\d+(?:\s*[,–-]\s*\d+)*\]/g, ' ').replace(/`[^`]*`/g, ' ');
+  for (const line of cleaned.split('\n')) {
+    const lineWords = line.match(/[\p{L}\p{M}\p{N}]+|[.!?:;]/gu) ?? [];
+    let sentenceStart = true;
+    for (const word of lineWords) {
+      if (/^[.!?:;]$/.test(word)) {
+        sentenceStart = true;
+        continue;
+      }
+      // Single letters ("A/B", "-H") are notation, not names.
+      if (!sentenceStart && word.length > 1 && /^\p{Lu}/u.test(word) && !isStopword(word.toLowerCase())) names.push(word.toLowerCase());
+      sentenceStart = false;
+    }
+  }
+  return [...new Set(names)];
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { contentTerms, namesIn, numbersIn, stemLite } from '../../../rag/cite/content-terms.ts';
+
+describe('content terms', () => {
+  it('brings inflections of a word to one stem', () => {
+    for (const group of [
+      ['deploy', 'deploys', 'deployed', 'deploying', 'deployment'],
+      ['configure', 'configured', 'configuring', 'configuration'],
+      ['run', 'runs', 'running'],
+      ['policy', 'policies'],
+      ['approval', 'approves', 'approved'],
+      ['index', 'indexes'],
+    ]) {
+      expect(new Set(group.map(stemLite)), group.join(' ')).toHaveProperty('size', 1);
+    }
+    expect(stemLite('status')).toBe('status');
+    expect(stemLite('total')).toBe('total');
+  });
+
+  it('keeps content words and numbers, dropping stopwords and question words', () => {
+    expect(contentTerms('How do I rotate the staging API keys in 2 steps?')).toEqual(['rotat', 'stag', 'api', 'key', '2', 'step']);
+  });
+
+  it('reads numbers whole and without citation markers or list numbering', () => {
+    expect(numbersIn('1. Keep 1,000 rows for 2.5 days at 10:00 [3][4].')).toEqual(['1000', '2.5', '10:00']);
+  });
+
+  it('finds names that are capitalised mid-sentence only', () => {
+    expect(namesIn('Ask Priya in Slack before March. Deploys run on Tuesdays. As I said [1].')).toEqual(['priya', 'slack', 'march', 'tuesdays']);
+  });
+});

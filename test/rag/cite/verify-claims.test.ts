@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { SUPPORT_THRESHOLD, UNVERIFIED_FLAG, verifyClaims } from '../../../rag/cite/verify-claims.ts';
+import type { Passage } from '../../../rag/types.ts';
+
+function passage(n: number, text: string): Passage {
+  return { n, docId: `files:${n}.md`, chunkIds: [`c${n}`], title: `Doc ${n}`, url: `file:///${n}.md`, source: 'files', text, score: 1 };
+}
+
+const passages = [
+  passage(1, 'Production deploys happen every Tuesday after the stand-up. The deploy pipeline runs the full test suite first.'),
+  passage(2, 'Employees get 25 days of paid vacation per year. Unused vacation days roll over until the end of March.'),
+];
+
+describe('verifyClaims', () => {
+  it('scores a faithful sentence far above an invented one', () => {
+    const { claims } = verifyClaims(
+      'Production deploys happen on Tuesdays, after the stand-up [1]. The deploy pipeline sends release notes to every customer by email [1].',
+      passages,
+    );
+    const [faithful, invented] = claims;
+    expect(faithful?.verdict).toBe('supported');
+    expect(invented?.verdict).toBe('unsupported');
+    expect((faithful?.support ?? 0) - (invented?.support ?? 1)).toBeGreaterThan(0.4);
+    expect(faithful?.support).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('catches one swapped fact in a sentence built from the passage’s words', () => {
+    const { claims } = verifyClaims('Unused vacation days roll over until the end of June [2].', passages);
+    expect(claims[0]?.verdict).toBe('unsupported');
+    expect(claims[0]?.support).toBeLessThan(SUPPORT_THRESHOLD);
+  });
+
+  it('rejects a number the cited passage does not state', () => {
+    const { claims } = verifyClaims('Employees get 30 days of paid vacation per year [2]. Employees get 25 days of paid vacation per year [2].', passages);
+    expect(claims.map((c) => [c.verdict, c.missing])).toEqual([
+      ['unsupported', ['30']],
+      ['supported', []],
+    ]);
+  });
+
+  it('checks a sentence only against the passages it cites', () => {
+    const { claims } = verifyClaims('Employees get 25 days of paid vacation per year [1].', passages);
+    expect(claims[0]?.verdict).toBe('unsupported');
+  });
+
+  it('drops unsupported sentences by default and keeps the rest verbatim', () => {
+    const result = verifyClaims('Here is what I found:\nDeploys happen every Tuesday [1]. The CEO approves every deploy personally [1]. Unused vacation days roll over until March [2].', passages);
+    expect(result.text).toBe('Here is what I found:\nDeploys happen every Tuesday [1]. Unused vacation days roll over until March [2].');
+    expect(result.unsupported).toBe(1);
+    expect(result.claims.map((c) => c.verdict)).toEqual(['not-a-claim', 'supported', 'unsupported', 'supported']);
+    expect(result.supportedShare).toBeCloseTo(2 / 3, 10);
+  });
+
+  it('flags unsupported sentences instead when asked', () => {
+    const result = verifyClaims('Deploys happen every Tuesday [1]. The CEO approves every deploy personally [1].', passages, { onUnsupported: 'flag' });
+    expect(result.text).toBe(`Deploys happen every Tuesday [1]. The CEO approves every deploy personally [1]. ${UNVERIFIED_FLAG}`);
+  });
+
+  it('reports uncited factual sentences, keeping them when a passage backs them', () => {
+    const result = verifyClaims('The deploy pipeline runs the full test suite first. Deploys happen every Tuesday [1].', passages);
+    expect(result.claims[0]).toMatchObject({ verdict: 'uncited', cited: [] });
+    expect(result.uncited).toBe(1);
+    expect(result.text).toContain('The deploy pipeline runs the full test suite first.');
+    const invented = verifyClaims('Our office dog is called Biscuit. Deploys happen every Tuesday [1].', passages);
+    expect(invented.claims[0]).toMatchObject({ verdict: 'unsupported', cited: [] });
+    expect(invented.text).toBe('Deploys happen every Tuesday [1].');
+  });
+
+  it('gives a marker written after the full stop to the sentence before it', () => {
+    const result = verifyClaims('Deploys happen every Tuesday. [1] Unused vacation days roll over until March. [2]', passages);
+    expect(result.claims.map((c) => [c.cited, c.verdict])).toEqual([
+      [[1], 'supported'],
+      [[2], 'supported'],
+    ]);
+  });
+
+  it('returns no text when every claim is dropped', () => {
+    const result = verifyClaims('Here you go:\nThe CEO approves every deploy personally [1].', passages);
+    expect(result.text).toBe('');
+    expect(result.support).toBeLessThan(SUPPORT_THRESHOLD);
+  });
+
+  it('does not treat the abstention sentence as a claim', () => {
+    const result = verifyClaims("I couldn't find this in the knowledge base.", passages);
+    expect(result.claims[0]?.verdict).toBe('not-a-claim');
+    expect(result.text).toBe("I couldn't find this in the knowledge base.");
+  });
+});
+
+describe('verifyClaims with the question', () => {
+  it('does not require a passage to repeat a name the question gave', () => {
+    const answer = 'At Acme, production deploys happen every Tuesday after the stand-up [1].';
+    expect(verifyClaims(answer, passages).claims[0]).toMatchObject({ verdict: 'unsupported', missing: ['acme'] });
+    expect(verifyClaims(answer, passages, { question: 'When does Acme deploy to production?' }).claims[0]).toMatchObject({ verdict: 'supported', missing: [] });
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { ABSTENTION_SENTENCE } from '../../../rag/cite/abstention.ts';
+import { stripCitationMarkers } from '../../../rag/cite/parse-citations.ts';
+import { ExtractiveGenerator } from '../../../rag/generate/extractive-generator.ts';
+import type { GenerationEvent, Passage } from '../../../rag/types.ts';
+
+function passage(n: number, title: string, text: string): Passage {
+  return { n, docId: `files:${title}.md`, chunkIds: [`chunk-${n}`], title, url: `file:///kb/${title}.md`, source: 'files', text, score: 1 - n / 10 };
+}
+
+const passages: Passage[] = [
+  passage(
+    1,
+    'deploys',
+    `# Deploying Lore
+
+Production deploys happen every Tuesday after the 10:00 stand-up.
+Hotfixes can ship on any day, but they need approval from the on-call engineer.
+The deploy pipeline runs the full test suite first.`,
+  ),
+  passage(
+    2,
+    'vacation',
+    `Vacation requests go through the HR portal. Employees get 25 days of paid vacation per year.
+Unused vacation days roll over until the end of March.`,
+  ),
+  passage(
+    3,
+    'keys',
+    `- To rotate the staging API key, run \`lore keys rotate --env staging\`.
+- The old key stays valid for 24 hours after rotation.`,
+  ),
+];
+
+async function answer(question: string, given: Passage[] = passages, generator = new ExtractiveGenerator()): Promise<{ events: GenerationEvent[]; text: string }> {
+  const events: GenerationEvent[] = [];
+  for await (const event of generator.generate({ question, passages: given })) events.push(event);
+  const done = events.at(-1);
+  if (done?.type !== 'done') throw new Error('no done event');
+  return { events, text: done.text };
+}
+
+const whitespaceNormalised = (text: string): string => text.replace(/\s+/g, ' ');
+
+describe('ExtractiveGenerator', () => {
+  it('answers with the passage sentence that matches the question, cited', async () => {
+    const { text } = await answer('When do production deploys happen?');
+    expect(text).toBe('Production deploys happen every Tuesday after the 10:00 stand-up [1].');
+  });
+
+  it('cites the passage the sentence came from, not the first passage', async () => {
+    const { text } = await answer('How many paid vacation days do employees get?');
+    expect(text).toMatch(/^Employees get 25 days of paid vacation per year \[2\]\./);
+    expect(text).not.toContain('[1]');
+    expect((await answer('How do I rotate the staging API key?')).text).toMatch(/^To rotate the staging API key, run `lore keys rotate --env staging` \[3\]\./);
+  });
+
+  it('abstains on a question the passages do not touch', async () => {
+    const { events, text } = await answer('What is the capital of Australia?');
+    expect(text).toBe(ABSTENTION_SENTENCE);
+    expect(events.filter((e) => e.type === 'delta').map((e) => (e.type === 'delta' ? e.text : ''))).toEqual([ABSTENTION_SENTENCE]);
+    expect((await answer('When do production deploys happen?', [])).text).toBe(ABSTENTION_SENTENCE);
+    expect((await answer('What is it?')).text).toBe(ABSTENTION_SENTENCE);
+  });
+
+  it('never emits text that is not in the passages', async () => {
+    const corpus = whitespaceNormalised(passages.map((p) => p.text).join('\n'));
+    for (const question of [
+      'When do production deploys happen?',
+      'Who approves hotfixes and when can they ship?',
+      'What happens to unused vacation days?',
+      'How long does the old key stay valid after rotation?',
+      'deploy pipeline tests vacation key',
+    ]) {
+      const { text } = await answer(question);
+      const sentences = text.split(/(?<=\])[.!?]?\s+|(?<=\][.!?])\s+/).filter(Boolean);
+      for (const sentence of sentences) {
+        expect(sentence).toMatch(/\[\d\][.!?]?$/);
+        const quoted = stripCitationMarkers(sentence);
+        expect(corpus, `"${quoted}" for "${question}"`).toContain(quoted.replace(/[.!?]$/, ''));
+      }
+    }
+  });
+
+  it('streams sentence by sentence, then done with zero usage', async () => {
+    const { events, text } = await answer('Who approves hotfixes, and does the deploy pipeline run the test suite?');
+    const deltas = events.flatMap((e) => (e.type === 'delta' ? [e.text] : []));
+    expect(deltas.length).toBeGreaterThanOrEqual(2);
+    expect(deltas.join('')).toBe(text);
+    expect(events.at(-1)).toMatchObject({ type: 'done', model: 'extractive', usage: { inputTokens: 0, outputTokens: 0 } });
+    // Sentences of one passage keep the passage's order.
+    expect(text.indexOf('Hotfixes')).toBeLessThan(text.indexOf('pipeline'));
+  });
+
+  it('skips near-duplicate sentences and stays within 1-3 sentences', async () => {
+    const repeated = [
+      passage(1, 'a', 'Backups run nightly at 02:00 UTC on the primary database.'),
+      passage(2, 'b', 'Backups run nightly at 02:00 UTC on the primary database cluster.'),
+      passage(3, 'c', 'Backups are kept for 30 days. Backups are encrypted at rest. Backups can be restored by the on-call engineer. Backups run nightly.'),
+    ];
+    const { text } = await answer('When do database backups run?', repeated);
+    expect(text.match(/02:00/g)).toHaveLength(1);
+    expect(text.match(/\[\d\]/g)?.length).toBeLessThanOrEqual(3);
+  });
+
+  it('prefers the better-ranked passage when two sentences match equally', async () => {
+    const tied = [passage(1, 'new', 'The office wifi password changes monthly.'), passage(2, 'old', 'The office wifi password changes monthly.')];
+    expect((await answer('How often does the office wifi password change?', tied)).text).toBe('The office wifi password changes monthly [1].');
+  });
+
+  it('ignores headings and code fences as answer sentences', async () => {
+    const doc = [passage(1, 'md', '## Deploy schedule for production deploys\n```\ndeploy --prod schedule tuesday\n```\nWe deploy to production on Tuesdays.')];
+    expect((await answer('What is the production deploy schedule?', doc)).text).toBe('We deploy to production on Tuesdays [1].');
+  });
+
+  it('stops at once when the request is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('gone'));
+    const run = async () => {
+      for await (const _ of new ExtractiveGenerator().generate({ question: 'q', passages, signal: controller.signal })) void _;
+    };
+    await expect(run()).rejects.toThrow('gone');
+  });
+});
+
+describe('ExtractiveGenerator on hard-wrapped text', () => {
+  it('quotes a sentence that the source wraps across lines as one sentence', async () => {
+    const wrapped = [passage(1, 'pdf', 'Section 4.\nProduction deploys happen every\nTuesday after the 10:00 stand-up. Hotfixes\nneed approval.')];
+    expect((await answer('When do production deploys happen?', wrapped)).text).toBe('Production deploys happen every Tuesday after the 10:00 stand-up [1].');
+  });
+});
