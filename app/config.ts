@@ -41,12 +41,14 @@ const envSchema = z.object({
   LORE_EMBEDDER: z.enum(['auto', 'local', 'gemini']).default('auto'),
   LORE_EMBED_WORKERS: integer(0, 64, 0),
   LORE_TOPICS_FILE: optionalString,
+  LORE_PRICES_FILE: optionalString,
   LORE_MAX_FILE_MB: megabytes(25),
   LORE_MAX_DECOMPRESSED_MB: megabytes(100),
   LORE_MAX_PDF_PAGES: integer(1, 100_000, 2_000),
   CHROMA_URL: optionalUrl,
   GEMINI_API_KEY: optionalString,
   GEMINI_BASE_URL: optionalUrl,
+  GEMINI_MODEL: z.string().trim().min(1).default('gemini-2.5-flash'),
   GEMINI_EMBED_MODEL: z.string().trim().min(1).default('gemini-embedding-001'),
   GEMINI_EMBED_DIMENSIONS: integer(64, 3072, 768),
   SLACK_BOT_TOKEN: optionalString,
@@ -72,7 +74,8 @@ export interface Config {
   topicsFile?: string;
   limits: { maxFileBytes: number; maxDecompressedBytes: number; maxPdfPages: number };
   chromaUrl?: string;
-  gemini: { apiKey?: string; baseUrl?: string; embedModel: string; embedDimensions: number };
+  gemini: { apiKey?: string; baseUrl?: string; model: string; embedModel: string; embedDimensions: number };
+  pricesFile?: string;
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string };
   discord: { token?: string; apiUrl?: string };
   notion: { token?: string; baseUrl?: string };
@@ -119,6 +122,7 @@ export function loadConfig(
     embedder,
     embedWorkers: e.LORE_EMBED_WORKERS,
     topicsFile: e.LORE_TOPICS_FILE && path.resolve(cwd, e.LORE_TOPICS_FILE),
+    pricesFile: e.LORE_PRICES_FILE && path.resolve(cwd, e.LORE_PRICES_FILE),
     limits: {
       maxFileBytes: Math.round(e.LORE_MAX_FILE_MB * MB),
       maxDecompressedBytes: Math.round(e.LORE_MAX_DECOMPRESSED_MB * MB),
@@ -128,6 +132,7 @@ export function loadConfig(
     gemini: {
       apiKey: e.GEMINI_API_KEY,
       baseUrl: e.GEMINI_BASE_URL,
+      model: e.GEMINI_MODEL,
       embedModel: e.GEMINI_EMBED_MODEL,
       embedDimensions: e.GEMINI_EMBED_DIMENSIONS,
     },

@@ -7,6 +7,7 @@ import { StreamRedactor } from './cite/stream-redactor.ts';
 import { verifyClaims } from './cite/verify-claims.ts';
 import { assembleContext } from './context/assemble-context.ts';
 import { costOf } from './cost/cost-of.ts';
+import { stripInjectedInstructions } from './guard/strip-injected-instructions.ts';
 import { DEFAULT_PRICES, type PriceTable } from './cost/price-table.ts';
 import { buildSearchQuery } from './question/build-search-query.ts';
 import { chitchatReply } from './question/chitchat-reply.ts';
@@ -29,6 +30,8 @@ export interface AnswerPipelineOptions {
   candidates?: number;
   abstainBelow?: number;
   now?: () => Date;
+  /** Degradations that do not stop the answer (for logs). */
+  onWarning?: (message: string, error: unknown) => void;
 }
 
 /** What a streaming consumer (a chat adapter updating its message) sees. */
@@ -111,10 +114,17 @@ export class AnswerPipeline {
     const candidates = await this.options.retriever.retrieve(search, Math.max(k, this.options.candidates ?? 40));
     timings.retrieve = performance.now() - t;
     t = performance.now();
-    const ranked = this.options.reranker ? await this.options.reranker.rerank(search, candidates) : candidates;
+    // A failed reranker (e.g. Gemini unreachable) costs ranking quality, never the answer.
+    const ranked = this.options.reranker
+      ? await this.options.reranker.rerank(search, candidates).catch((error: unknown) => {
+          this.options.onWarning?.('reranking failed; using the fused ranking', error);
+          return candidates;
+        })
+      : candidates;
     timings.rerank = performance.now() - t;
 
-    const passages = assembleContext(ranked, { maxTokens: this.options.contextTokens ?? 1_800, maxPassages: k });
+    const assembled = assembleContext(ranked, { maxTokens: this.options.contextTokens ?? 1_800, maxPassages: k });
+    const { passages, removed: injected } = stripInjectedInstructions(assembled);
     const contexts = passages.map((p) => ({ chunkId: p.chunkIds[0] ?? '', docId: p.docId, score: p.score, text: p.text }));
     if (passages.length === 0) {
       yield { type: 'answer', answer: finish({ answer: ABSTENTION_SENTENCE, mode: 'abstained', costUsd, usage }) };
@@ -123,6 +133,7 @@ export class AnswerPipeline {
 
     t = performance.now();
     const notes: string[] = [];
+    if (injected > 0) notes.push(`Ignored ${injected} instruction-like sentence(s) found inside the sources.`);
     let generated: { text: string; model: string; usage?: TokenUsage; extractive: boolean };
     try {
       generated = yield* this.generate(this.options.generator, rewritten.text, question, passages);

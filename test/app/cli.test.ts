@@ -29,6 +29,22 @@ describe('lore ingest', () => {
     expect(summary).toEqual({ added: 11, updated: 0, unchanged: 0, deleted: 0, failed: [] });
   }, 120_000);
 
+  it('answers a question with the JSON contract of `lore ask`', async () => {
+    const dataDir = path.join(tmp.dir, 'defaults');
+    const run = await runLore(['ask', 'How long are backups of the data directory kept?', '--json', '--data-dir', dataDir], {});
+    expect(run.code).toBe(0);
+    const answer = JSON.parse(run.stdout);
+    expect(Object.keys(answer)).toEqual(
+      expect.arrayContaining(['answer', 'citations', 'contexts', 'mode', 'abstained', 'confidence', 'latencyMs', 'costUsd', 'usage']),
+    );
+    expect(answer.answer).toMatch(/30 days \[1\]/);
+    expect(answer.citations[0]).toEqual(
+      expect.objectContaining({ n: 1, title: 'data-handling-policy.txt', source: 'files', docId: expect.any(String), chunkId: expect.any(String) }),
+    );
+    expect(answer.contexts[0]).toEqual(expect.objectContaining({ chunkId: expect.any(String), docId: expect.any(String), score: expect.any(Number) }));
+    expect(answer).toMatchObject({ mode: 'extractive', abstained: false, costUsd: 0 });
+  }, 60_000);
+
   it('exits 3 naming each bad input, with the good inputs indexed', async () => {
     const dir = path.join(tmp.dir, 'mixed');
     fs.mkdirSync(dir);
