@@ -6,12 +6,7 @@ import { ExtractiveGenerator } from '../rag/generate/extractive-generator.ts';
 import { GeminiGenerator } from '../rag/generate/gemini-generator.ts';
 import { GeminiRewriter } from '../rag/question/gemini-rewriter.ts';
 import { HeuristicRewriter } from '../rag/question/rewrite-question.ts';
-import { FeatureReranker } from '../rag/rerank/feature-reranker.ts';
-import { GeminiReranker } from '../rag/rerank/gemini-reranker.ts';
-import { DenseSearch } from '../rag/retrieve/dense-search.ts';
-import { HybridRetriever } from '../rag/retrieve/hybrid-retriever.ts';
-import { LexicalIndex } from '../rag/retrieve/lexical-index.ts';
-import type { Reranker } from '../rag/types.ts';
+import { createRetrieval } from '../rag/retrieve/create-retrieval.ts';
 import { ConfigError } from './config.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -21,26 +16,15 @@ import type { Runtime } from './runtime.ts';
  */
 export function createAnswerPipeline(runtime: Pick<Runtime, 'config' | 'log' | 'chunks' | 'vectors' | 'embedder'>): AnswerPipeline {
   const { config, log, chunks, vectors, embedder } = runtime;
-  const lexical = new LexicalIndex(chunks);
-  const retriever = new HybridRetriever({
-    lexical,
-    chunks,
-    dense: new DenseSearch(embedder, vectors),
-    onDenseFailure: (error) => log.warn({ err: error.message }, 'dense search failed; answering from lexical search alone'),
-  });
-  const features = new FeatureReranker(lexical);
-  const extractive = new ExtractiveGenerator();
   const { apiKey, baseUrl, model } = config.gemini;
-
-  let reranker: Reranker = features;
-  if (apiKey) {
-    reranker = new GeminiReranker({
-      client: createGeminiClient({ apiKey, baseUrl }),
-      model,
-      first: features,
-      onFailure: (error) => log.warn({ err: error.message }, 'Gemini reranking failed; using the feature reranker'),
-    });
-  }
+  const { retriever, reranker } = createRetrieval({
+    chunks,
+    vectors,
+    embedder,
+    gemini: apiKey ? { client: createGeminiClient({ apiKey, baseUrl }), model } : undefined,
+    onDegraded: (stage, error) => log.warn({ stage, err: error.message }, `${stage} failed; answering without it`),
+  });
+  const extractive = new ExtractiveGenerator();
   return new AnswerPipeline({
     retriever,
     reranker,

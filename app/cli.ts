@@ -1,4 +1,5 @@
-import { Argument, Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { SourceKind } from '../rag/types.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { EXIT_FATAL } from './exit-codes.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -9,6 +10,12 @@ import type { Runtime } from './runtime.ts';
 interface GlobalOptions {
   dataDir?: string;
   json?: boolean;
+}
+
+function positiveInteger(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError(`${flag} must be a whole number, got "${value}"`);
+  return parsed;
 }
 
 /** Parses argv, runs one command and resolves to the process exit code (DESIGN.md's contract). */
@@ -69,6 +76,23 @@ export async function main(argv: string[]): Promise<number> {
       }),
     );
 
+  program
+    .command('ask')
+    .description('answer one question from the index, with numbered citations')
+    .argument('<question>', 'the question, in quotes')
+    .option('--k <n>', 'passages in the context (default 8)', (v) => positiveInteger(v, '--k'))
+    .addOption(new Option('--source <source...>', 'only these sources').choices(['files', 'upload', 'notion', 'github', 'web']))
+    .action((question: string, options: { k?: number; source?: SourceKind[] }) =>
+      withRuntime(async (runtime, opts) => {
+        const { createAnswerPipeline } = await import('./answer-pipeline.ts');
+        const { ask } = await import('./commands/ask.ts');
+        if (runtime.chunks.counts().documents === 0) {
+          runtime.log.warn('the index is empty: run `lore ingest <path>` or `lore start` first');
+        }
+        return ask(createAnswerPipeline(runtime), question, { json: Boolean(opts.json), k: options.k, sources: options.source });
+      }),
+    );
+
   const bench = program.command('bench').description('benchmarks that print figures');
   bench
     .command('ingest')
@@ -78,6 +102,34 @@ export async function main(argv: string[]): Promise<number> {
     .action((options: { corpus: string; limit?: number }) =>
       withConfig(async (config, log, opts) =>
         (await import('./commands/bench-ingest.ts')).benchIngest(config, log, { ...options, json: Boolean(opts.json) }),
+      ),
+    );
+
+  bench
+    .command('retrieval')
+    .description('index a BEIR corpus into its own collection and score hybrid retrieval + reranking against BM25')
+    .requiredOption('--corpus <file>', 'BEIR corpus.jsonl')
+    .requiredOption('--queries <file>', 'BEIR queries.jsonl')
+    .requiredOption('--qrels <file>', 'BEIR qrels TSV')
+    .option('--folds <n>', 'also report the reranker re-fitted k-fold on these qrels (0: skip)', (v) => positiveInteger(v, '--folds'), 5)
+    .action((options: { corpus: string; queries: string; qrels: string; folds: number }) =>
+      withConfig(async (config, log, opts) =>
+        (await import('./commands/bench-retrieval.ts')).benchRetrieval(config, log, { ...options, json: Boolean(opts.json) }),
+      ),
+    );
+
+  bench
+    .command('fit-reranker')
+    .description('re-learn the fusion and reranker weights on the development sets, with k-fold cross-validation')
+    .option('--folds <n>', 'cross-validation folds', (v) => positiveInteger(v, '--folds'), 5)
+    .option('--write', 'store the fitted weights in rag/ (default: report only)')
+    .action((options: { folds: number; write?: boolean }) =>
+      withConfig(async (config, log, opts) =>
+        (await import('./commands/bench-fit-reranker.ts')).fitReranker(config, log, {
+          folds: options.folds,
+          write: Boolean(options.write),
+          json: Boolean(opts.json),
+        }),
       ),
     );
 
@@ -92,3 +144,4 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_FATAL;
   }
 }
+

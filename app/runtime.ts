@@ -66,7 +66,8 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   }
 }
 
-function createEmbedder(config: Config, log: Logger): Embedder {
+/** The configured embedder without the cache (benchmarks time queries as if they were new). */
+export function createEmbedder(config: Config, log: Logger): Embedder {
   if (config.embedder === 'gemini') {
     log.info({ model: config.gemini.embedModel, dimensions: config.gemini.embedDimensions }, 'embedding with Gemini');
     return new GeminiEmbedder({

@@ -137,6 +137,7 @@ export class AnswerPipeline {
     let generated: { text: string; model: string; usage?: TokenUsage; extractive: boolean };
     try {
       generated = yield* this.generate(this.options.generator, rewritten.text, question, passages);
+      if (generated.extractive) notes.push('Extractive answer: sentences quoted from the sources, no language model.');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       notes.push(`The language model failed (${reason}); this answer is extractive, quoted from the sources.`);
@@ -145,7 +146,6 @@ export class AnswerPipeline {
     }
     timings.generate = performance.now() - t;
     spend(generated.model, generated.usage);
-    if (generated.extractive && notes.length === 0) notes.push('Extractive answer: sentences quoted from the sources, no language model.');
 
     const abstain = (): Answer =>
       finish({

@@ -79,6 +79,22 @@ export class ChromaStore implements VectorStore {
     }));
   }
 
+  /**
+   * Ids and cosine scores only. Asking Chroma for documents and metadata too costs it a SQLite read per
+   * hit (about 50 ms for 100 hits here, against 9 ms without); retrieval reads them from the chunk store.
+   */
+  async nearest(vector: number[], k: number, where?: MetadataFilter): Promise<{ id: string; score: number }[]> {
+    const collection = await this.open();
+    const result = await collection.query({
+      queryEmbeddings: [vector],
+      nResults: k,
+      where: where && (toChromaWhere(where) as Where),
+      include: ['distances'],
+    });
+    const ids = result.ids[0] ?? [];
+    return ids.map((id, i) => ({ id, score: 1 - (result.distances[0]?.[i] ?? 1) }));
+  }
+
   async count(): Promise<number> {
     return (await this.open()).count();
   }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { Chunk, ChunkMetadata, SourceKind } from '../types.ts';
+import { matchesFilter } from '../retrieve/metadata-filter.ts';
+import type { Chunk, ChunkMetadata, MetadataFilter, SourceKind } from '../types.ts';
 
 // The durable record of what is indexed: documents (sync state), chunks (text + metadata) and the
 // FTS5 lexical index over them. Chroma holds only derived vectors and can be rebuilt from here.
@@ -44,11 +45,20 @@ interface ChunkRow {
   metadata: string;
 }
 
+export interface StoredChunkRow {
+  rowid: number;
+  chunk: Chunk;
+}
+
 export interface LexicalHit {
   id: string;
   /** FTS5 bm25(): lower is better; negated here so that higher is better like every other score. */
   score: number;
 }
+
+// Rowids are handed out from this counter rather than by SQLite, which reuses the highest rowid after it
+// is deleted: a never-reused rowid lets in-memory indexes sync by rowid alone.
+const LAST_ROWID_KEY = 'chunks_last_rowid';
 
 export class ChunkStore {
   constructor(private readonly db: Database) {}
@@ -101,20 +111,18 @@ export class ChunkStore {
     this.db.transaction(() => {
       this.removeChunks(doc.id);
       const insertChunk = this.db.prepare(
-        'INSERT INTO chunks (id, doc_id, ordinal, content_hash, text, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO chunks (rowid, id, doc_id, ordinal, content_hash, text, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
       );
       const insertFts = this.db.prepare('INSERT INTO chunks_fts (rowid, title, headings, text) VALUES (?, ?, ?, ?)');
+      let rowid = this.lastRowid();
       for (const chunk of chunks) {
-        const { lastInsertRowid } = insertChunk.run(
-          chunk.id,
-          chunk.docId,
-          chunk.ordinal,
-          chunk.contentHash,
-          chunk.text,
-          JSON.stringify(chunk.metadata),
-        );
-        insertFts.run(lastInsertRowid, chunk.metadata.title, chunk.metadata.headingPath, chunk.text);
+        rowid += 1;
+        insertChunk.run(rowid, chunk.id, chunk.docId, chunk.ordinal, chunk.contentHash, chunk.text, JSON.stringify(chunk.metadata));
+        insertFts.run(rowid, chunk.metadata.title, chunk.metadata.headingPath, chunk.text);
       }
+      this.db
+        .prepare(`INSERT INTO settings (key, value) VALUES ('${LAST_ROWID_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+        .run(String(rowid));
       this.db
         .prepare(
           `INSERT INTO documents (id, source, location, title, url, content_hash, fingerprint, chunk_count, size_bytes, modified_at, indexed_at)
@@ -140,24 +148,69 @@ export class ChunkStore {
     })();
   }
 
-  /** BM25 search over title, headings and text; the query is reduced to plain terms (never FTS syntax). */
-  searchLexical(query: string, k: number): LexicalHit[] {
+  /**
+   * FTS5 BM25 over title, headings and text; the query is reduced to plain terms (never FTS syntax).
+   * A quick lookup for tools and tests: answers use rag/retrieve's LexicalIndex (tunable BM25F, stopwords).
+   * With `where`, only chunks whose metadata matches are returned, exactly as the vector store filters.
+   */
+  searchLexical(query: string, k: number, where?: MetadataFilter): LexicalHit[] {
     const match = toFtsQuery(query);
-    if (!match) return [];
+    if (!match || k <= 0) return [];
+    const ranked = this.db.prepare(
+      `SELECT c.id AS id, c.metadata AS metadata, -bm25(chunks_fts, 2.0, 1.5, 1.0) AS score
+       FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
+       WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 2.0, 1.5, 1.0)`,
+    );
+    const hits: LexicalHit[] = [];
+    // Filtering after ranking keeps FTS5 on its fast path; iteration stops as soon as k chunks pass.
+    for (const row of ranked.iterate(match) as IterableIterator<{ id: string; metadata: string; score: number }>) {
+      if (where && !matchesFilter(JSON.parse(row.metadata) as ChunkMetadata, where)) continue;
+      hits.push({ id: row.id, score: row.score });
+      if (hits.length >= k) break;
+    }
+    return hits;
+  }
+
+  /**
+   * How many chunk rows there are and the highest rowid: together they tell an in-memory index whether
+   * it is current, because chunk rows are never updated in place and rowids are never reused.
+   */
+  chunkTableState(): { count: number; maxRowid: number } {
+    const row = this.db.prepare('SELECT count(*) AS count, coalesce(max(rowid), 0) AS maxRowid FROM chunks').get() as {
+      count: number;
+      maxRowid: number;
+    };
+    return row;
+  }
+
+  /** Every chunk rowid, ascending: lets an in-memory index find rows deleted since it last looked. */
+  chunkRowids(): number[] {
+    return this.db.prepare('SELECT rowid FROM chunks ORDER BY rowid').pluck().all() as number[];
+  }
+
+  /** Chunks with a rowid above `after`, ascending, at most `limit` of them. */
+  chunkRowsAfter(after: number, limit: number): StoredChunkRow[] {
     const rows = this.db
-      .prepare(
-        `SELECT c.id AS id, -bm25(chunks_fts, 2.0, 1.5, 1.0) AS score
-         FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
-         WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 2.0, 1.5, 1.0) LIMIT ?`,
-      )
-      .all(match, k) as LexicalHit[];
-    return rows;
+      .prepare('SELECT rowid, id, doc_id, ordinal, content_hash, text, metadata FROM chunks WHERE rowid > ? ORDER BY rowid LIMIT ?')
+      .all(after, limit) as (ChunkRow & { rowid: number })[];
+    return rows.map((row) => ({ rowid: row.rowid, chunk: toChunk(row) }));
+  }
+
+  /** Runs `read` on one consistent snapshot, even while another process writes. */
+  snapshot<T>(read: () => T): T {
+    return this.db.transaction(read)();
   }
 
   counts(): { documents: number; chunks: number } {
     const documents = this.db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
     const chunks = this.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
     return { documents, chunks };
+  }
+
+  private lastRowid(): number {
+    const recorded = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(LAST_ROWID_KEY) as string | undefined;
+    const highest = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM chunks').pluck().get() as number;
+    return Math.max(Number(recorded ?? 0), highest);
   }
 
   private removeChunks(docId: string): void {

@@ -88,3 +88,25 @@ describe('ChunkStore', () => {
     expect(pages.flat().map((c) => c.docId)).toEqual(['d0', 'd1', 'd2', 'd3', 'd4']);
   });
 });
+
+describe('ChunkStore rowids', () => {
+  it('never reuses a rowid, so an in-memory index can tell a replaced chunk from an old one', () => {
+    store.saveDocument(doc('a', '/a'), [chunk('a', 0, 'first version')]);
+    const first = store.chunkRowsAfter(0, 10).map((r) => r.rowid);
+    store.saveDocument(doc('a', '/a'), [chunk('a', 0, 'second version')]);
+    const second = store.chunkRowsAfter(0, 10);
+    expect(second.map((r) => r.chunk.text)).toEqual(['second version']);
+    expect(second[0]!.rowid).toBeGreaterThan(first[0]!);
+    store.deleteDocument('a');
+    store.saveDocument(doc('b', '/b'), [chunk('b', 0, 'third')]);
+    expect(store.chunkRowids()[0]).toBeGreaterThan(second[0]!.rowid);
+    expect(store.chunkTableState()).toEqual({ count: 1, maxRowid: store.chunkRowids()[0] });
+  });
+
+  it('filters FTS5 results by metadata like the vector store', () => {
+    store.saveDocument(doc('a', '/a'), [{ ...chunk('a', 0, 'deploy guide'), metadata: { ...chunk('a', 0, '').metadata, source: 'files' } }]);
+    store.saveDocument(doc('b', '/b'), [{ ...chunk('b', 0, 'deploy guide'), metadata: { ...chunk('b', 0, '').metadata, source: 'notion' } }]);
+    expect(store.searchLexical('deploy', 10, { source: 'notion' }).map((h) => h.id)).toEqual(['b-0']);
+    expect(store.searchLexical('deploy', 10).length).toBe(2);
+  });
+});
