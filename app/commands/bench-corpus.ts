@@ -40,12 +40,7 @@ export async function openBenchCorpus(config: Config, log: Logger, corpusFile: s
   const { dataDir, collection } = benchDataDir(config, corpusFile);
   const runtime = await openRuntime({ ...config, dataDir }, log, { collection });
   try {
-    const candidates = docs.map((doc): DocumentCandidate => ({
-      id: ID_PREFIX + doc.id,
-      location: `${path.resolve(corpusFile)}#${doc.id}`,
-      fingerprint: sha256(doc.line),
-      load: async () => toSourceDocument(doc),
-    }));
+    const candidates = corpusCandidates(docs, corpusFile);
     const bar = progressBar('Indexing', showProgress);
     const started = performance.now();
     const summary = await runtime.indexer.index(
@@ -63,7 +58,17 @@ export async function openBenchCorpus(config: Config, log: Logger, corpusFile: s
   }
 }
 
-function toSourceDocument(doc: BeirDocument): SourceDocument {
+/** Index inputs for BEIR documents: fingerprinted by their JSON line, so an unchanged document costs nothing. */
+export function corpusCandidates(docs: readonly BeirDocument[], corpusFile: string): DocumentCandidate[] {
+  return docs.map((doc) => ({
+    id: ID_PREFIX + doc.id,
+    location: `${path.resolve(corpusFile)}#${doc.id}`,
+    fingerprint: sha256(doc.line),
+    load: async () => toSourceDocument(doc),
+  }));
+}
+
+export function toSourceDocument(doc: BeirDocument): SourceDocument {
   return {
     id: ID_PREFIX + doc.id,
     source: 'files',

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadQrels, loadQueries, type Qrels } from '../../evals/retrieval/beir-dataset.ts';
 import { type LabelledQuery } from '../../evals/retrieval/cross-validate-ranker.ts';
 import { fitLinearRanker, rankDocuments } from '../../evals/retrieval/fit-linear-ranker.ts';
-import { evaluateRankings, type RetrievalMetrics } from '../../evals/retrieval/ir-metrics.ts';
+import { evaluateRankings, roundMetrics, type RetrievalMetrics } from '../../evals/retrieval/ir-metrics.ts';
 import { crossValidate } from '../../evals/retrieval/k-fold.ts';
 import { FEATURE_NAMES, rankFeatures } from '../../rag/rerank/rank-features.ts';
 import { DenseSearch } from '../../rag/retrieve/dense-search.ts';
@@ -76,7 +76,7 @@ export async function fitReranker(config: Config, log: Logger, options: FitReran
   const report: Record<string, { fusion: RetrievalMetrics; reranker: RetrievalMetrics }> = {};
   for (const set of sets) {
     const qrels = prefixed(qrelsBySet.get(set.name)!, set.name);
-    report[set.name] = { fusion: rounded(evaluateRankings(cvFusion, qrels)), reranker: rounded(evaluateRankings(cvReranker, qrels)) };
+    report[set.name] = { fusion: roundMetrics(evaluateRankings(cvFusion, qrels)), reranker: roundMetrics(evaluateRankings(cvReranker, qrels)) };
   }
   const fusionWeights = { lexical: round(fusion[0]!, 4), dense: round(fusion[1]!, 4) };
   const featureWeights = Object.fromEntries(FEATURE_NAMES.map((name, j) => [name, round(reranker[j]!, 4)]));
@@ -149,15 +149,6 @@ function writeJson(url: URL, value: unknown): void {
   fs.writeFileSync(fileURLToPath(url), `${JSON.stringify(value, null, 2)}\n`);
 }
 
-function rounded(m: RetrievalMetrics): RetrievalMetrics {
-  return {
-    'ndcg@10': round(m['ndcg@10'], 4),
-    'recall@10': round(m['recall@10'], 4),
-    'recall@100': round(m['recall@100'], 4),
-    'mrr@10': round(m['mrr@10'], 4),
-    queries: m.queries,
-  };
-}
 
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;

@@ -4,14 +4,15 @@ import path from 'node:path';
 import { chunkDocument } from '../../rag/chunk/chunk-document.ts';
 import { cleanText } from '../../rag/clean-text.ts';
 import { LocalEmbedder } from '../../rag/embed/local-embedder.ts';
-import { sha256 } from '../../rag/hash.ts';
-import { embeddingInput, type DocumentCandidate } from '../../rag/index/indexer.ts';
+import { loadCorpus } from '../../evals/retrieval/beir-dataset.ts';
+import { embeddingInput } from '../../rag/index/indexer.ts';
 import type { SourceDocument } from '../../rag/types.ts';
 import type { Config } from '../config.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import type { Logger } from '../logger.ts';
 import { progressBar } from '../progress.ts';
 import { openRuntime } from '../runtime.ts';
+import { corpusCandidates, toSourceDocument } from './bench-corpus.ts';
 
 export interface BenchIngestOptions {
   corpus: string;
@@ -19,11 +20,6 @@ export interface BenchIngestOptions {
   json: boolean;
 }
 
-interface BeirDocument {
-  _id: string;
-  title?: string;
-  text: string;
-}
 
 /**
  * Ingests a BEIR corpus from scratch with the local embedder and prints throughput: documents/s,
@@ -31,21 +27,11 @@ interface BeirDocument {
  * re-run over the unchanged corpus takes.
  */
 export async function benchIngest(config: Config, log: Logger, options: BenchIngestOptions): Promise<number> {
-  const lines = fs.readFileSync(options.corpus, 'utf8').split('\n').filter(Boolean);
-  const docs = lines.slice(0, options.limit ?? lines.length).map((line) => JSON.parse(line) as BeirDocument);
-  const toDocument = (d: BeirDocument, i: number): SourceDocument => ({
-    id: `bench:${d._id}`,
-    source: 'files',
-    title: d.title || d._id,
-    url: `beir:${d._id}`,
-    format: 'text',
-    extension: 'txt',
-    text: d.text,
-    sizeBytes: Buffer.byteLength(lines[i]!),
-  });
+  const all = loadCorpus(options.corpus);
+  const docs = all.slice(0, options.limit ?? all.length);
   const say = (text: string) => !options.json && process.stderr.write(`${text}\n`);
 
-  const sample = sampleChunkTexts(docs.slice(0, 96).map(toDocument));
+  const sample = sampleChunkTexts(docs.slice(0, 96).map(toSourceDocument));
   say(`Measuring the single-threaded embedder rate on ${sample.length} chunks…`);
   const singleRate = await singleThreadedRate(sample);
   say(`  ${singleRate.toFixed(1)} texts/s on one thread`);
@@ -56,12 +42,7 @@ export async function benchIngest(config: Config, log: Logger, options: BenchIng
     collection: 'bench_ingest',
   });
   try {
-    const candidates = docs.map((d, i): DocumentCandidate => ({
-      id: `bench:${d._id}`,
-      location: `${options.corpus}#${d._id}`,
-      fingerprint: sha256(lines[i]!),
-      load: async () => toDocument(d, i),
-    }));
+    const candidates = corpusCandidates(docs, options.corpus);
 
     const bar = progressBar('Ingesting', !options.json);
     const cpuBefore = process.cpuUsage();

@@ -1,6 +1,6 @@
 import { loadQrels, loadQueries, type BeirQuery, type Qrels } from '../../evals/retrieval/beir-dataset.ts';
 import { crossValidatedMetrics, type LabelledQuery } from '../../evals/retrieval/cross-validate-ranker.ts';
-import { evaluateRankings, type RetrievalMetrics } from '../../evals/retrieval/ir-metrics.ts';
+import { evaluateRankings, roundMetrics, type RetrievalMetrics } from '../../evals/retrieval/ir-metrics.ts';
 import { FeatureReranker } from '../../rag/rerank/feature-reranker.ts';
 import { rankFeatures } from '../../rag/rerank/rank-features.ts';
 import { FIT_FROZEN, FIT_START } from './fit-start.ts';
@@ -92,15 +92,15 @@ export async function benchRetrieval(config: Config, log: Logger, options: Bench
     }
 
     const result: BenchRetrievalResult = {
-      ...round(evaluateRankings(reranked, qrels)),
+      ...roundMetrics(evaluateRankings(reranked, qrels)),
       p50Ms: roundTo(percentile(latencies, 0.5), 1),
       p95Ms: roundTo(percentile(latencies, 0.95), 1),
       indexSeconds: roundTo(indexSeconds, 1),
-      bm25: round(bm25),
-      fusion: round(evaluateRankings(fused, qrels)),
+      bm25: roundMetrics(bm25),
+      fusion: roundMetrics(evaluateRankings(fused, qrels)),
     };
     if (options.folds > 1) {
-      result.crossValidated = { ...round(crossValidatedMetrics(labelled, qrels, options.folds, FIT_START, FIT_FROZEN)), folds: options.folds };
+      result.crossValidated = { ...roundMetrics(crossValidatedMetrics(labelled, qrels, options.folds, FIT_START, FIT_FROZEN)), folds: options.folds };
     }
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else printTable(result, say);
@@ -146,15 +146,6 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
-function round(metrics: RetrievalMetrics): RetrievalMetrics {
-  return {
-    'ndcg@10': roundTo(metrics['ndcg@10'], 4),
-    'recall@10': roundTo(metrics['recall@10'], 4),
-    'recall@100': roundTo(metrics['recall@100'], 4),
-    'mrr@10': roundTo(metrics['mrr@10'], 4),
-    queries: metrics.queries,
-  };
-}
 
 function roundTo(value: number, digits: number): number {
   const scale = 10 ** digits;

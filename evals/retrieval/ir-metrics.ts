@@ -44,3 +44,15 @@ export function evaluateRankings(rankings: ReadonlyMap<string, readonly string[]
     queries: ids.length,
   };
 }
+
+/** Four decimals: what reports print and what JSON consumers compare. */
+export function roundMetrics(metrics: RetrievalMetrics): RetrievalMetrics {
+  const round = (value: number) => Math.round(value * 10_000) / 10_000;
+  return {
+    'ndcg@10': round(metrics['ndcg@10']),
+    'recall@10': round(metrics['recall@10']),
+    'recall@100': round(metrics['recall@100']),
+    'mrr@10': round(metrics['mrr@10']),
+    queries: metrics.queries,
+  };
+}
