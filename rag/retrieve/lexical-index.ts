@@ -14,26 +14,16 @@ import { matchesFilter } from './metadata-filter.ts';
  * Robertson's textbook defaults, deliberately not tuned on the development qrels: how much title and
  * headings matter is left to the reranker, whose weights are learned and cross-validated.
  */
-export const DEFAULT_BM25_PARAMS: Bm25Params = Object.freeze({
-  k1: 1.2,
-  fields: Object.freeze({
-    title: Object.freeze({ weight: 1, b: 0.75 }),
-    headings: Object.freeze({ weight: 1, b: 0.75 }),
-    text: Object.freeze({ weight: 1, b: 0.75 }),
-  }),
-  documentWeight: 0,
-});
+export const DEFAULT_BM25_PARAMS: Bm25Params = uniformBm25(1.2, 0.75);
 
 /** Lucene-style BM25 as the benchmarks' baseline measures it: k1 0.9, b 0.4, every field alike. */
-export const LUCENE_BM25_PARAMS: Bm25Params = Object.freeze({
-  k1: 0.9,
-  fields: Object.freeze({
-    title: Object.freeze({ weight: 1, b: 0.4 }),
-    headings: Object.freeze({ weight: 1, b: 0.4 }),
-    text: Object.freeze({ weight: 1, b: 0.4 }),
-  }),
-  documentWeight: 0,
-});
+export const LUCENE_BM25_PARAMS: Bm25Params = uniformBm25(0.9, 0.4);
+
+/** Every field weighted alike, with one length normalisation. */
+function uniformBm25(k1: number, b: number): Bm25Params {
+  const field = Object.freeze({ weight: 1, b });
+  return Object.freeze({ k1, fields: Object.freeze({ title: field, headings: field, text: field }), documentWeight: 0 });
+}
 
 export interface WeightedTerm {
   /** An analysed (stemmed) term, as `analyzeText` produces. */
