@@ -140,18 +140,6 @@ export class Indexer {
     return summary;
   }
 
-  /** Removes documents by id (used by connectors that learn of upstream deletions directly). */
-  async remove(ids: string[]): Promise<number> {
-    let removed = 0;
-    for (const id of ids) {
-      if (!this.options.chunks.getDocument(id)) continue;
-      await this.options.vectors.delete(this.options.chunks.chunkIdsOf(id));
-      this.options.chunks.deleteDocument(id);
-      removed += 1;
-    }
-    return removed;
-  }
-
   /**
    * Makes the vector index match the configured embedder: a collection built by another embedder (or
    * a new, empty one) is reset and every stored chunk re-embedded, so vectors are never mixed.
