@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -35,6 +36,21 @@ const list = z
       .filter(Boolean),
   );
 
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''], { message: 'must be true or false' })
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value)));
+
+const repositories = list.pipe(
+  z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: 'must be a comma-separated list of owner/repo' })),
+);
+
+const urls = list.pipe(z.array(z.url({ protocol: /^https?$/, message: 'must be a comma-separated list of http(s) URLs' })));
+
+/** Repository files indexed by default: documentation, not code. */
+export const DEFAULT_GITHUB_PATHS = ['**/*.md', '**/*.mdx', '**/*.rst', '**/*.txt', '**/README*'];
+
 const envSchema = z.object({
   LORE_DATA_DIR: z.string().trim().min(1).default('./.lore'),
   LORE_FILES_PATHS: list,
@@ -45,6 +61,14 @@ const envSchema = z.object({
   LORE_MAX_FILE_MB: megabytes(25),
   LORE_MAX_DECOMPRESSED_MB: megabytes(100),
   LORE_MAX_PDF_PAGES: integer(1, 100_000, 2_000),
+  LORE_ADMINS: list,
+  LORE_CHAT_CONFIG: optionalString,
+  LORE_RATE_USER_PER_MINUTE: integer(1, 10_000, 6),
+  LORE_RATE_CHANNEL_PER_MINUTE: integer(1, 10_000, 30),
+  LORE_FOLLOW_THREADS: flag(false),
+  LORE_SYNC_INTERVAL_MINUTES: integer(0, 10_080, 60),
+  LORE_WEB_URLS: urls,
+  LORE_WEB_ALLOW_PRIVATE: flag(false),
   CHROMA_URL: optionalUrl,
   GEMINI_API_KEY: optionalString,
   GEMINI_BASE_URL: optionalUrl,
@@ -57,10 +81,15 @@ const envSchema = z.object({
   SLACK_API_URL: optionalUrl,
   DISCORD_TOKEN: optionalString,
   DISCORD_API_URL: optionalUrl,
+  DISCORD_GUILD_ID: optionalString,
+  DISCORD_REPLY_MODE: z.enum(['reply', 'thread']).default('reply'),
   NOTION_TOKEN: optionalString,
   NOTION_BASE_URL: optionalUrl,
   GITHUB_TOKEN: optionalString,
   GITHUB_API_URL: optionalUrl,
+  GITHUB_REPOS: repositories,
+  GITHUB_PATHS: list,
+  GITHUB_ISSUES: flag(true),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, message: 'must be a redis:// URL' }).optional()),
   PORT: integer(1, 65_535, 8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -76,10 +105,20 @@ export interface Config {
   chromaUrl?: string;
   gemini: { apiKey?: string; baseUrl?: string; model: string; embedModel: string; embedDimensions: number };
   pricesFile?: string;
+  /** Chat users (Slack or Discord ids) allowed to run admin commands such as `/lore sync`. */
+  admins: string[];
+  /** The per-channel scope file (lore.config.yaml), when there is one. */
+  chatConfigFile?: string;
+  rateLimits: { userPerMinute: number; channelPerMinute: number };
+  /** Answer every message in a thread Lore already answered, not only mentions. */
+  followThreads: boolean;
+  /** Minutes between background syncs in `lore start` (0: only at start). */
+  syncIntervalMinutes: number;
+  web: { urls: string[]; allowPrivate: boolean };
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string };
-  discord: { token?: string; apiUrl?: string };
+  discord: { token?: string; apiUrl?: string; guildId?: string; replyMode: 'reply' | 'thread' };
   notion: { token?: string; baseUrl?: string };
-  github: { token?: string; apiUrl?: string };
+  github: { token?: string; apiUrl?: string; repos: string[]; paths: string[]; issues: boolean };
   redisUrl?: string;
   port: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -128,6 +167,12 @@ export function loadConfig(
       maxDecompressedBytes: Math.round(e.LORE_MAX_DECOMPRESSED_MB * MB),
       maxPdfPages: e.LORE_MAX_PDF_PAGES,
     },
+    admins: e.LORE_ADMINS,
+    chatConfigFile: chatConfigFile(e.LORE_CHAT_CONFIG, cwd),
+    rateLimits: { userPerMinute: e.LORE_RATE_USER_PER_MINUTE, channelPerMinute: e.LORE_RATE_CHANNEL_PER_MINUTE },
+    followThreads: e.LORE_FOLLOW_THREADS,
+    syncIntervalMinutes: e.LORE_SYNC_INTERVAL_MINUTES,
+    web: { urls: e.LORE_WEB_URLS, allowPrivate: e.LORE_WEB_ALLOW_PRIVATE },
     chromaUrl: e.CHROMA_URL,
     gemini: {
       apiKey: e.GEMINI_API_KEY,
@@ -142,11 +187,28 @@ export function loadConfig(
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
     },
-    discord: { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL },
+    discord: { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, guildId: e.DISCORD_GUILD_ID, replyMode: e.DISCORD_REPLY_MODE },
     notion: { token: e.NOTION_TOKEN, baseUrl: e.NOTION_BASE_URL },
-    github: { token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL },
+    github: {
+      token: e.GITHUB_TOKEN,
+      apiUrl: e.GITHUB_API_URL,
+      repos: e.GITHUB_REPOS.map((repo) => repo.toLowerCase()),
+      paths: e.GITHUB_PATHS.length > 0 ? e.GITHUB_PATHS : DEFAULT_GITHUB_PATHS,
+      issues: e.GITHUB_ISSUES,
+    },
     redisUrl: e.REDIS_URL,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** An explicit LORE_CHAT_CONFIG must exist; otherwise `lore.config.yaml` is used when present. */
+function chatConfigFile(given: string | undefined, cwd: string): string | undefined {
+  if (given) {
+    const file = path.resolve(cwd, given);
+    if (!fs.existsSync(file)) throw new ConfigError(`Invalid configuration: LORE_CHAT_CONFIG file not found (got "${given}")`);
+    return file;
+  }
+  const fallback = path.resolve(cwd, 'lore.config.yaml');
+  return fs.existsSync(fallback) ? fallback : undefined;
 }

@@ -51,4 +51,55 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Every answer Lore posts, so that a reaction on the message can be traced to the question and the
+      -- chunks it cited (feedback), and 👎 answers can become regression tests (lore feedback export).
+      CREATE TABLE answers (
+        id            TEXT PRIMARY KEY,
+        platform      TEXT NOT NULL,          -- slack | discord | http | cli
+        workspace_id  TEXT,
+        channel_id    TEXT,
+        thread_id     TEXT,
+        message_id    TEXT,                   -- the platform message holding the answer (set once posted)
+        user_id       TEXT,
+        question      TEXT NOT NULL,
+        answer        TEXT NOT NULL,
+        mode          TEXT NOT NULL,
+        citations     TEXT NOT NULL,          -- JSON: [{n, title, url, source, docId, chunkId}]
+        confidence    REAL NOT NULL,
+        latency_ms    INTEGER NOT NULL,
+        cost_usd      REAL NOT NULL,
+        created_at    TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX answers_message ON answers (platform, channel_id, message_id);
+      CREATE INDEX answers_created ON answers (created_at);
+
+      -- One row per (answer, user, reaction); removing the reaction sets retracted_at instead of deleting,
+      -- so the history of opinions is kept.
+      CREATE TABLE feedback (
+        answer_id     TEXT NOT NULL REFERENCES answers (id),
+        platform      TEXT NOT NULL,
+        user_id       TEXT NOT NULL,
+        rating        TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+        emoji         TEXT NOT NULL,
+        channel_id    TEXT,
+        reason        TEXT,
+        created_at    TEXT NOT NULL,
+        retracted_at  TEXT,
+        PRIMARY KEY (answer_id, user_id, rating)
+      );
+      CREATE INDEX feedback_created ON feedback (created_at);
+
+      -- Platform event ids already handled: Slack re-delivers an event it thinks was lost, and a retry
+      -- must never produce a second answer, even across a restart.
+      CREATE TABLE chat_events (
+        platform      TEXT NOT NULL,
+        event_id      TEXT NOT NULL,
+        received_at   TEXT NOT NULL,
+        PRIMARY KEY (platform, event_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
