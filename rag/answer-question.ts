@@ -116,7 +116,7 @@ export class AnswerPipeline {
     t = performance.now();
     // A failed reranker (e.g. Gemini unreachable) costs ranking quality, never the answer.
     const ranked = this.options.reranker
-      ? await this.options.reranker.rerank(search, candidates).catch((error: unknown) => {
+      ? await this.options.reranker.rerank(search, candidates, { onUsage: spend }).catch((error: unknown) => {
           this.options.onWarning?.('reranking failed; using the fused ranking', error);
           return candidates;
         })

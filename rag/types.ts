@@ -179,9 +179,14 @@ export interface Retriever {
   retrieve(query: SearchQuery, k: number): Promise<RetrievedChunk[]>;
 }
 
+/** Per-call hooks: a reranker that calls a model reports what that call cost, so it lands in the answer's cost. */
+export interface RerankContext {
+  onUsage?: (model: string, usage: TokenUsage) => void;
+}
+
 export interface Reranker {
   readonly id: string;
-  rerank(query: SearchQuery, candidates: RetrievedChunk[]): Promise<RetrievedChunk[]>;
+  rerank(query: SearchQuery, candidates: RetrievedChunk[], context?: RerankContext): Promise<RetrievedChunk[]>;
 }
 
 /** One numbered passage of the context given to the generator; `n` is the citation number. */

@@ -1,6 +1,6 @@
 import { Type, type GenerateContentParameters, type GenerateContentResponse } from '@google/genai';
 import { isTransientError, withRetry } from '../retry.ts';
-import type { Reranker, RetrievedChunk, SearchQuery, TokenUsage } from '../types.ts';
+import type { Reranker, RerankContext, RetrievedChunk, SearchQuery, TokenUsage } from '../types.ts';
 
 /** The one call of `@google/genai` this reranker makes (a `GoogleGenAI` instance fits). */
 export interface GenerateContentClient {
@@ -19,7 +19,7 @@ export interface GeminiRerankerOptions {
   passageChars?: number;
   timeoutMs?: number;
   attempts?: number;
-  /** Tokens used by each successful call, for cost accounting. */
+  /** Tokens used by each successful call, for metrics (per-answer cost goes through `RerankContext`). */
   onUsage?: (usage: TokenUsage) => void;
   /** Why Gemini's judgement was not used (after retries); the first stage's order is returned instead. */
   onFailure?: (error: Error) => void;
@@ -67,13 +67,13 @@ export class GeminiReranker implements Reranker {
     this.id = `gemini:${this.model}`;
   }
 
-  async rerank(query: SearchQuery, candidates: RetrievedChunk[]): Promise<RetrievedChunk[]> {
-    const ordered = await this.options.first.rerank(query, candidates);
+  async rerank(query: SearchQuery, candidates: RetrievedChunk[], context: RerankContext = {}): Promise<RetrievedChunk[]> {
+    const ordered = await this.options.first.rerank(query, candidates, context);
     const judged = ordered.slice(0, this.options.judge ?? 20);
     if (judged.length < 2) return ordered;
     let scores: number[];
     try {
-      scores = await this.judge(query, judged);
+      scores = await this.judge(query, judged, context);
     } catch (error) {
       this.options.onFailure?.(error instanceof Error ? error : new Error(String(error)));
       return ordered;
@@ -90,7 +90,7 @@ export class GeminiReranker implements Reranker {
     return [...rescored, ...rest];
   }
 
-  private async judge(query: SearchQuery, passages: RetrievedChunk[]): Promise<number[]> {
+  private async judge(query: SearchQuery, passages: RetrievedChunk[], context: RerankContext): Promise<number[]> {
     const chars = this.options.passageChars ?? 1200;
     const listing = passages
       .map((p, i) => {
@@ -120,10 +120,12 @@ export class GeminiReranker implements Reranker {
     );
     const usage = response.usageMetadata;
     if (usage) {
-      this.options.onUsage?.({
+      const spent = {
         inputTokens: usage.promptTokenCount ?? 0,
         outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
-      });
+      };
+      this.options.onUsage?.(spent);
+      context.onUsage?.(this.model, spent);
     }
     return parseScores(response.text ?? '', passages.length);
   }

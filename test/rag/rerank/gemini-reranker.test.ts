@@ -61,6 +61,15 @@ describe('GeminiReranker', () => {
     expect(usage[0]!.inputTokens).toBeGreaterThan(0);
   });
 
+  it('reports each call’s model and tokens to the asking question, so reranking is priced into its answer', async () => {
+    gemini.setGenerator((request) => ({ ...judgeByOkta(request), usage: { promptTokenCount: 640, candidatesTokenCount: 30 } }));
+    const spent: { model: string; usage: TokenUsage }[] = [];
+    await reranker({ model: 'gemini-2.5-flash-lite' }).rerank({ text: 'How is Okta SSO set up?', expansions: [] }, candidates, {
+      onUsage: (model, usage) => spent.push({ model, usage }),
+    });
+    expect(spent).toEqual([{ model: 'gemini-2.5-flash-lite', usage: { inputTokens: 640, outputTokens: 30 } }]);
+  });
+
   it('judges only the first stage’s best candidates and keeps the rest below, in order', async () => {
     gemini.setGenerator(judgeByOkta);
     const ranked = await reranker({ judge: 2 }).rerank({ text: 'Okta', expansions: [] }, candidates);
