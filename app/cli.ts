@@ -64,17 +64,18 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('sync')
-    .description('bring configured sources up to date (files: LORE_FILES_PATHS)')
-    .addArgument(new Argument('[source]', 'which source').choices(['files', 'notion', 'github', 'all']).default('all'))
-    .action((source: string) =>
-      withRuntime(async (runtime, opts) => {
-        if (source === 'notion' || source === 'github') {
-          throw new ConfigError(`The ${source} connector is not available yet: sync files or all`);
-        }
-        const { ingestPaths, reportSummary } = await import('./commands/ingest.ts');
-        return reportSummary(await ingestPaths(runtime, runtime.config.filesPaths, !opts.json), Boolean(opts.json));
-      }),
-    );
+    .description('bring configured sources up to date, incrementally (files: LORE_FILES_PATHS, notion, github, web)')
+    .addArgument(new Argument('[source]', 'which source').choices(['files', 'notion', 'github', 'web', 'all']).default('all'))
+    .option('--full', 'rebuild: list everything and reload every document (unchanged text is not re-embedded)')
+    .action(async (source: 'files' | 'notion' | 'github' | 'web' | 'all', options: { full?: boolean }) => {
+      // An unconfigured source is refused before the index and Chroma start.
+      const { requireConfigured } = await import('./sync-sources.ts');
+      requireConfigured(source, loadConfig(process.env, { dataDir: program.opts<GlobalOptions>().dataDir }));
+      await withRuntime(async (runtime, opts) => {
+        const { syncCommand } = await import('./commands/sync.ts');
+        return syncCommand(runtime, source, { full: Boolean(options.full), json: Boolean(opts.json) });
+      });
+    });
 
   program
     .command('ask')

@@ -102,4 +102,30 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- What each source's last sync left behind. The cursor is committed only by a sync that finished without
+      -- failures, so an interrupted or partly failed sync is redone from the previous cursor and converges.
+      CREATE TABLE sync_state (
+        source        TEXT PRIMARY KEY,
+        cursor        TEXT NOT NULL DEFAULT '{}',  -- JSON: the connector's SyncCursor (flat strings)
+        last_sync_at  TEXT,                        -- the last sync that finished without failures
+        last_run_at   TEXT,                        -- the last sync that finished, failures or not
+        last_summary  TEXT,                        -- JSON IndexSummary of the last finished sync
+        last_error    TEXT                         -- why the last sync stopped, when it did not finish
+      );
+
+      -- One sync per source at a time, across processes: a row is the lock. The holder pushes expires_at
+      -- forward while it runs; a row whose holder died (expired, or its pid is gone on this host) is taken over.
+      CREATE TABLE sync_locks (
+        source        TEXT PRIMARY KEY,
+        owner         TEXT NOT NULL,               -- random token of the holding sync
+        pid           INTEGER NOT NULL,
+        host          TEXT NOT NULL,
+        acquired_at   TEXT NOT NULL,
+        expires_at    INTEGER NOT NULL             -- epoch ms
+      );
+    `,
+  },
 ];

@@ -28,6 +28,11 @@ export interface IndexScope {
   source: SourceKind;
   /** Stored documents under these location prefixes that were not seen in this run are deleted. */
   deleteMissingUnder?: string[];
+  /**
+   * Rebuild: load every candidate even when its fingerprint is unchanged (e.g. after a connector's rendering
+   * changed). Content hashes still spare unchanged text from re-chunking and re-embedding.
+   */
+  reload?: boolean;
 }
 
 export interface IndexSummary {
@@ -113,7 +118,7 @@ export class Indexer {
       } else {
         seen.add(input.id);
         try {
-          const prepared = await this.prepare(input, summary);
+          const prepared = await this.prepare(input, summary, scope.reload ?? false);
           if (prepared) {
             batch.push(prepared);
             batchChunks += prepared.chunks.length;
@@ -160,11 +165,30 @@ export class Indexer {
     return 'rebuilt';
   }
 
-  private async prepare(candidate: DocumentCandidate, summary: IndexSummary): Promise<PreparedDocument | undefined> {
+  /**
+   * Removes documents and their chunks (upstream deletions a connector reported); ids that are not stored,
+   * or belong to another source than `source`, are skipped. Returns how many were removed. Vectors go
+   * first: if we stop in between, the row survives and the next run deletes it again, so no vector is
+   * ever left without a row that names it.
+   */
+  async deleteDocuments(ids: string[], source?: SourceKind): Promise<number> {
+    const { chunks: store, vectors } = this.options;
+    let deleted = 0;
+    for (const id of new Set(ids)) {
+      const stored = store.getDocument(id);
+      if (!stored || (source !== undefined && stored.source !== source)) continue;
+      await vectors.delete(store.chunkIdsOf(id));
+      store.deleteDocument(id);
+      deleted += 1;
+    }
+    return deleted;
+  }
+
+  private async prepare(candidate: DocumentCandidate, summary: IndexSummary, reload: boolean): Promise<PreparedDocument | undefined> {
     const { chunks: store, topics } = this.options;
     const previous = store.getDocument(candidate.id);
     const fingerprint = this.fingerprintOf(candidate);
-    if (previous?.fingerprint === fingerprint) {
+    if (!reload && previous?.fingerprint === fingerprint) {
       summary.unchanged += 1;
       return undefined;
     }

@@ -1,0 +1,157 @@
+import type { Connector } from '../connectors/connector.ts';
+import { fileLimits } from '../connectors/files/file-limits.ts';
+import { createFilesConnector } from '../connectors/files/files-connector.ts';
+import { createGithubConnector, type GithubConnectorOptions } from '../connectors/github/github-connector.ts';
+import { createNotionConnector, type NotionConnectorOptions } from '../connectors/notion/notion-connector.ts';
+import { SyncBusyError } from '../connectors/sync/sync-busy-error.ts';
+import { runSync, type SourceSyncReport, type SyncProgressEvent } from '../connectors/sync/sync-engine.ts';
+import { SyncLocks, type SyncLockOptions } from '../connectors/sync/sync-lock.ts';
+import { SyncStateStore } from '../connectors/sync/sync-state-store.ts';
+import { createWebConnector, type WebConnectorOptions } from '../connectors/web/web-connector.ts';
+import type { IndexSummary } from '../rag/index/indexer.ts';
+import type { SourceKind } from '../rag/types.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import type { Runtime } from './runtime.ts';
+import { missingConfiguration, requireConfigured, SYNC_SOURCES, type SyncSource, type SyncTarget } from './sync-sources.ts';
+
+// The one way anything syncs a source: `lore sync`, the interval in `lore start`, and `/lore sync` in chat
+// (which receives this service from app/, since bot/ cannot import connectors). Sources are built from the
+// configuration; each sync runs through the engine (per-source lock, cursor, summary).
+
+export { SyncBusyError };
+export type { SourceSyncReport, SyncProgressEvent, SyncTarget };
+
+export interface SourceStatus {
+  source: SourceKind;
+  configured: boolean;
+  documents: number;
+  chunks: number;
+  lastSyncAt?: string;
+  lastSummary?: IndexSummary;
+  running: boolean;
+}
+
+export interface SyncService {
+  configuredSources(): SourceKind[];
+  sync(target: SyncTarget, options?: { full?: boolean; onProgress?: (e: SyncProgressEvent) => void; signal?: AbortSignal }): Promise<SourceSyncReport[]>;
+  status(): SourceStatus[];
+}
+
+/** Tuning for tests and benchmarks; production uses the defaults. */
+export interface SyncServiceOptions {
+  /** Use these instead of building connectors from the configuration. */
+  connectors?: Partial<Record<SyncSource, Connector>>;
+  notion?: Partial<Omit<NotionConnectorOptions, 'token' | 'baseUrl'>>;
+  github?: GithubConnectorOptions;
+  web?: WebConnectorOptions;
+  locks?: SyncLockOptions;
+}
+
+export function createSyncService(runtime: Runtime, options: SyncServiceOptions = {}): SyncService {
+  const { config, log, indexer, db } = runtime;
+  const state = new SyncStateStore(db);
+  const locks = new SyncLocks(db, options.locks);
+  const built = new Map<SyncSource, Connector>();
+
+  const connectorFor = (source: SyncSource): Connector => {
+    const given = options.connectors?.[source];
+    if (given) return given;
+    let connector = built.get(source);
+    if (!connector) {
+      connector = buildConnector(source, config, log, options);
+      built.set(source, connector);
+    }
+    return connector;
+  };
+
+  const configuredSources = (): SourceKind[] =>
+    SYNC_SOURCES.filter((source) => options.connectors?.[source] !== undefined || missingConfiguration(source, config) === undefined);
+
+  return {
+    configuredSources,
+
+    async sync(target, syncOptions = {}) {
+      if (target === 'all' || options.connectors?.[target] === undefined) requireConfigured(target, config);
+      const sources = target === 'all' ? (configuredSources() as SyncSource[]) : [target];
+      const reports: SourceSyncReport[] = [];
+      for (const source of sources) {
+        const started = Date.now();
+        try {
+          reports.push(await runSync(connectorFor(source), { indexer, state, locks }, syncOptions));
+        } catch (error) {
+          // One source failing (busy, unreachable, bad token) does not keep `all` from syncing the others.
+          if (target !== 'all' || syncOptions.signal?.aborted) throw error;
+          const message = (error as Error).message ?? String(error);
+          log.error({ source, error: message }, 'sync failed');
+          reports.push({ source, added: 0, updated: 0, unchanged: 0, deleted: 0, failed: [{ path: source, error: message }], durationMs: Date.now() - started });
+        }
+      }
+      return reports;
+    },
+
+    status() {
+      const configured = new Set(configuredSources());
+      return SYNC_SOURCES.map((source) => {
+        const last = state.get(source);
+        return {
+          source,
+          configured: configured.has(source),
+          ...state.counts(source),
+          lastSyncAt: last.lastSyncAt,
+          lastSummary: last.lastSummary,
+          running: locks.holder(source) !== undefined,
+        };
+      });
+    },
+  };
+}
+
+function buildConnector(source: SyncSource, config: Config, log: Logger, options: SyncServiceOptions): Connector {
+  switch (source) {
+    case 'files':
+      return createFilesConnector(config.filesPaths, fileLimits(config.limits));
+    case 'notion':
+      return createNotionConnector(config.notion, log.child({ source: 'notion' }), options.notion);
+    case 'github':
+      return createGithubConnector(config.github, log.child({ source: 'github' }), options.github);
+    case 'web':
+      return createWebConnector(config.web, log.child({ source: 'web' }), options.web);
+  }
+}
+
+/**
+ * Syncs every configured source every `intervalMinutes` (for `lore start`; 0 or less schedules nothing).
+ * A run still going when the next is due is not doubled up. Returns a stop function that clears the
+ * interval and cancels a run in progress.
+ */
+export function startSyncSchedule(service: SyncService, intervalMinutes: number, log: Logger): () => void {
+  if (!(intervalMinutes > 0)) return () => {};
+  const controller = new AbortController();
+  let running = false;
+  const tick = async (): Promise<void> => {
+    if (running) {
+      log.info('the previous scheduled sync is still running: skipping this one');
+      return;
+    }
+    running = true;
+    try {
+      const reports = await service.sync('all', { signal: controller.signal });
+      for (const report of reports) {
+        const { source, added, updated, unchanged, deleted, failed, durationMs } = report;
+        log.info({ source, added, updated, unchanged, deleted, failed: failed.length, durationMs }, 'scheduled sync finished');
+        for (const failure of failed) log.warn({ source, ...failure }, 'not synced');
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) log.error({ error: (error as Error).message }, 'scheduled sync failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), intervalMinutes * 60_000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    controller.abort(new Error('the sync schedule was stopped'));
+  };
+}

@@ -1,0 +1,103 @@
+import { basename } from 'node:path';
+import type { SourceDocument } from '../../rag/types.ts';
+import { detectFormat, type DetectedFormat, type FileKind } from '../files/detect-format.ts';
+import type { FileInput } from '../files/file-document.ts';
+import { DEFAULT_FILE_LIMITS, formatBytes, type FileLimits } from '../files/file-limits.ts';
+import { InputError } from '../files/input-error.ts';
+import type { GithubApi } from './github-client.ts';
+import { fileLocation, splitRepoName, type RepoName } from './github-locations.ts';
+
+/** One file of a repository at the commit being synced, as listed from its tree. */
+export interface RepositoryFile {
+  repo: RepoName;
+  path: string;
+  /** Blob SHA: changes exactly when the content changes. */
+  sha: string;
+  size: number;
+  branch: string;
+  /** `https://github.com/owner/repo`: the web address citations link under. */
+  htmlUrl: string;
+  /** When the file is known to have changed by this commit (ISO); unknown on a first sync. */
+  modifiedAt?: string;
+}
+
+type Loader = (input: FileInput) => Promise<SourceDocument>;
+
+// The files connector's readers, loaded on first use (the PDF and DOCX parsers are slow to import).
+const LOADERS: Readonly<Record<FileKind, () => Promise<Loader>>> = {
+  pdf: async () => (await import('../files/load-pdf.ts')).loadPdf,
+  docx: async () => (await import('../files/load-docx.ts')).loadDocx,
+  html: async () => (await import('../files/load-html.ts')).loadHtml,
+  markdown: async () => (await import('../files/load-markdown.ts')).loadMarkdown,
+  text: async () => (await import('../files/load-text.ts')).loadText,
+  code: async () => (await import('../files/load-code.ts')).loadCode,
+};
+
+/**
+ * How a repository file is read: by extension like local files, and extension-less files (README,
+ * LICENSE, CONTRIBUTING) as plain text. `undefined` for what no reader handles (images, archives).
+ */
+export function repositoryFileFormat(path: string): DetectedFormat | undefined {
+  const name = basename(path);
+  if (!name.includes('.') || name.startsWith('.')) return { kind: 'text', extension: '' };
+  return detectFormat(path);
+}
+
+/** Fetches the blob and converts it the way the files connector converts the same file on disk. */
+export async function loadRepositoryFile(
+  api: GithubApi,
+  file: RepositoryFile,
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
+): Promise<SourceDocument> {
+  const shownAs = `${file.repo}/${file.path}`;
+  const format = repositoryFileFormat(file.path);
+  if (!format) throw new InputError(shownAs, 'unsupported file type');
+  if (file.size > limits.maxFileBytes) {
+    throw new InputError(shownAs, `file is too large: ${formatBytes(file.size)}, over the ${formatBytes(limits.maxFileBytes)} limit`);
+  }
+  const { owner, repo } = splitRepoName(file.repo);
+  const { data } = await api.rest.git.getBlob({ owner, repo, file_sha: file.sha });
+  const bytes = data.encoding === 'base64' ? Buffer.from(data.content, 'base64') : Buffer.from(data.content, 'utf8');
+  if (bytes.length !== data.size) {
+    throw new InputError(shownAs, `GitHub returned ${bytes.length} of the blob's ${data.size} bytes`);
+  }
+  if (bytes.length > limits.maxFileBytes) {
+    throw new InputError(shownAs, `file is too large: ${formatBytes(bytes.length)}, over the ${formatBytes(limits.maxFileBytes)} limit`);
+  }
+  if (bytes.length === 0) throw new InputError(shownAs, 'file is empty');
+
+  const input: FileInput = {
+    absPath: file.path,
+    relativePath: file.path,
+    displayPath: shownAs,
+    format,
+    bytes,
+    modifiedAt: new Date(file.modifiedAt ?? 0),
+    limits,
+  };
+  const loaded = await (await LOADERS[format.kind]())(input);
+  if (loaded.text.trim() === '') throw new InputError(shownAs, 'file is empty (no text after extraction)');
+  if (loaded.text.length > limits.maxTextChars) {
+    throw new InputError(shownAs, `extracted text is ${loaded.text.length} characters, over the ${limits.maxTextChars} limit`);
+  }
+
+  const document: SourceDocument = {
+    ...loaded,
+    id: fileLocation(file.repo, file.path),
+    source: 'github',
+    // A file's own name says little across repositories; its path and repository say where it is.
+    title: loaded.title === basename(file.path) ? `${file.path} (${file.repo})` : loaded.title,
+    url: blobUrl(file),
+    path: file.path,
+    metadata: { ...loaded.metadata, repository: file.repo, branch: file.branch, kind: 'file' },
+  };
+  if (file.modifiedAt) document.modifiedAt = file.modifiedAt;
+  else delete document.modifiedAt;
+  return document;
+}
+
+/** `https://github.com/owner/repo/blob/main/docs/a%20b.md`: each path segment escaped, slashes kept. */
+export function blobUrl(file: Pick<RepositoryFile, 'htmlUrl' | 'branch' | 'path'>): string {
+  const escape = (value: string) => value.split('/').map(encodeURIComponent).join('/');
+  return `${file.htmlUrl.replace(/\/+$/, '')}/blob/${escape(file.branch)}/${escape(file.path)}`;
+}

@@ -1,0 +1,110 @@
+import type { DocumentCandidate, IndexInput, Indexer, IndexSummary } from '../../rag/index/indexer.ts';
+import type { SourceKind } from '../../rag/types.ts';
+import type { Connector } from '../connector.ts';
+import { SyncBusyError } from './sync-busy-error.ts';
+import type { SyncLocks } from './sync-lock.ts';
+import type { SyncStateStore } from './sync-state-store.ts';
+
+// One sync of one source, the same for every connector: lock → list → index (fingerprints skip what did not
+// change, `completeUnder` removes what vanished) → delete what the connector saw deleted → commit the cursor
+// only if nothing failed → unlock. Every step is safe to interrupt: the indexer writes a document's row after
+// its vectors, deletions remove vectors before rows, and an uncommitted cursor makes the next run list the
+// same changes again, which then cost nothing for the documents already done.
+
+export interface SyncProgressEvent {
+  source: SourceKind;
+  phase: 'listing' | 'indexing' | 'done';
+  done: number;
+  total: number;
+  message?: string;
+}
+
+export interface SourceSyncReport extends IndexSummary {
+  source: SourceKind;
+  durationMs: number;
+}
+
+export interface SyncEngineDeps {
+  indexer: Indexer;
+  state: SyncStateStore;
+  locks: SyncLocks;
+}
+
+export interface SyncRunOptions {
+  /** Rebuild: list everything from an empty cursor and reload every document. */
+  full?: boolean;
+  onProgress?: (event: SyncProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export async function runSync(connector: Connector, deps: SyncEngineDeps, options: SyncRunOptions = {}): Promise<SourceSyncReport> {
+  const { source } = connector;
+  const full = options.full ?? false;
+  const signal = options.signal ?? new AbortController().signal;
+  const emit = options.onProgress ?? (() => {});
+  const started = Date.now();
+
+  const taken = deps.locks.acquire(source);
+  if ('holder' in taken) throw new SyncBusyError(source, taken.holder);
+  try {
+    signal.throwIfAborted();
+    const previous = deps.state.get(source);
+    emit({ source, phase: 'listing', done: 0, total: 0, message: full ? 'listing everything' : 'listing changes' });
+    const listing = await connector.list({
+      cursor: full ? {} : previous.cursor,
+      full,
+      signal,
+      onListing: (message) => emit({ source, phase: 'listing', done: 0, total: 0, message }),
+    });
+    signal.throwIfAborted();
+
+    const inputs = listing.inputs.map((input) => stopWhenAborted(input, signal));
+    const summary = await deps.indexer.index(
+      inputs,
+      { source, deleteMissingUnder: listing.completeUnder, reload: full },
+      ({ done, total, current }) => emit({ source, phase: 'indexing', done, total, message: current }),
+    );
+    // Aborted loads were recorded as failures; nothing after this point may run on a partial picture.
+    signal.throwIfAborted();
+
+    const listed = new Set(listing.inputs.flatMap((input) => ('id' in input ? [input.id] : [])));
+    summary.deleted += await deps.indexer.deleteDocuments(
+      listing.deleted.filter((id) => !listed.has(id)),
+      source,
+    );
+
+    const finishedAt = new Date().toISOString();
+    deps.state.recordFinished(source, summary, finishedAt, summary.failed.length === 0 ? listing.cursor : undefined);
+    emit({ source, phase: 'done', done: inputs.length, total: inputs.length, message: describe(summary) });
+    return { source, ...summary, durationMs: Date.now() - started };
+  } catch (error) {
+    deps.state.recordError(source, signal.aborted ? 'interrupted' : errorMessage(error));
+    throw error;
+  } finally {
+    taken.lock.release();
+  }
+}
+
+/** A load that starts after the sync was cancelled fails at once instead of calling the source. */
+function stopWhenAborted(input: IndexInput, signal: AbortSignal): IndexInput {
+  if ('error' in input) return input;
+  const candidate: DocumentCandidate = input;
+  return {
+    id: candidate.id,
+    location: candidate.location,
+    fingerprint: candidate.fingerprint,
+    load: () => {
+      signal.throwIfAborted();
+      return candidate.load();
+    },
+  };
+}
+
+function describe(summary: IndexSummary): string {
+  const { added, updated, unchanged, deleted, failed } = summary;
+  return `added ${added}, updated ${updated}, unchanged ${unchanged}, deleted ${deleted}, failed ${failed.length}`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

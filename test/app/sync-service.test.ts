@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../app/config.ts';
+import { createLogger } from '../../app/logger.ts';
+import { openRuntime, type Runtime } from '../../app/runtime.ts';
+import { createSyncService, startSyncSchedule, type SyncService, type SyncTarget } from '../../app/sync-service.ts';
+import type { Connector } from '../../connectors/connector.ts';
+import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+// The sync service as `lore sync`, `lore start` and chat commands use it: which sources are configured,
+// clear errors for the others, `all` going on past a failing source, status, and the interval schedule.
+
+let gemini: FakeGemini;
+let runtime: Runtime;
+const tmp = tempDir('lore-sync-service-');
+const docs = path.join(tmp.dir, 'docs');
+
+beforeAll(async () => {
+  gemini = await startFakeGemini({ apiKey: 'test-key' });
+  fs.mkdirSync(docs);
+  fs.writeFileSync(path.join(docs, 'guide.md'), '# Guide\n\nBackups are kept for thirty days.\n');
+  runtime = await openRuntime(
+    loadConfig({ LORE_DATA_DIR: path.join(tmp.dir, 'data'), LORE_FILES_PATHS: docs, LORE_EMBEDDER: 'gemini', GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: gemini.url }),
+    createLogger('silent'),
+  );
+}, 120_000);
+afterAll(async () => {
+  await runtime?.close();
+  await gemini?.close();
+  tmp.cleanup();
+});
+
+function withConfig(env: Record<string, string>): Runtime {
+  return { ...runtime, config: loadConfig({ LORE_DATA_DIR: path.join(tmp.dir, 'data'), LORE_FILES_PATHS: docs, ...env }) };
+}
+
+describe('the sync service', () => {
+  it('knows which sources are configured', () => {
+    expect(createSyncService(withConfig({})).configuredSources()).toEqual(['files']);
+    expect(createSyncService(withConfig({ NOTION_TOKEN: 'secret_x' })).configuredSources()).toEqual(['files', 'notion']);
+    expect(createSyncService(withConfig({ GITHUB_TOKEN: 'ghp_x' })).configuredSources()).toEqual(['files']);
+    expect(createSyncService(withConfig({ GITHUB_TOKEN: 'ghp_x', GITHUB_REPOS: 'acme/docs', LORE_WEB_URLS: 'https://example.com/' })).configuredSources()).toEqual([
+      'files',
+      'github',
+      'web',
+    ]);
+  });
+
+  it('refuses to sync a source that is not configured, naming the variable to set', async () => {
+    const service = createSyncService(withConfig({ GITHUB_TOKEN: 'ghp_x' }));
+    await expect(service.sync('notion')).rejects.toThrow(ConfigError);
+    await expect(service.sync('notion')).rejects.toThrow(/Cannot sync notion: it is not configured \(set NOTION_TOKEN\)/);
+    await expect(service.sync('github')).rejects.toThrow(/set GITHUB_REPOS\)/);
+    await expect(service.sync('web')).rejects.toThrow(/set LORE_WEB_URLS\)/);
+    await expect(service.sync('upload' as SyncTarget)).rejects.toThrow(/Unknown sync source "upload"/);
+  });
+
+  it('syncs the configured files through the engine, and reports status', async () => {
+    const service = createSyncService(runtime);
+    const [first] = await service.sync('files');
+    expect(first).toMatchObject({ source: 'files', added: 1, failed: [] });
+    const [again] = await service.sync('files');
+    expect(again).toMatchObject({ added: 0, unchanged: 1 });
+    const files = service.status().find((s) => s.source === 'files')!;
+    expect(files).toMatchObject({ configured: true, documents: 1, running: false, lastSummary: { unchanged: 1 } });
+    expect(files.chunks).toBeGreaterThan(0);
+    expect(service.status().find((s) => s.source === 'notion')).toMatchObject({ configured: false, documents: 0, running: false });
+  });
+
+  it('goes on with the other sources when one fails during `all`', async () => {
+    const broken: Connector = {
+      source: 'notion',
+      list: () => Promise.reject(new Error('Notion rejected NOTION_TOKEN (401 unauthorized)')),
+    };
+    const service = createSyncService(runtime, { connectors: { notion: broken } });
+    const reports = await service.sync('all');
+    expect(reports.map((r) => r.source)).toEqual(['files', 'notion']);
+    expect(reports[1]).toMatchObject({ added: 0, failed: [{ path: 'notion', error: 'Notion rejected NOTION_TOKEN (401 unauthorized)' }] });
+    await expect(service.sync('notion')).rejects.toThrow(/401/);
+  });
+});
+
+describe('the sync schedule', () => {
+  function countingService(syncMs: number) {
+    const calls: SyncTarget[] = [];
+    const service: SyncService = {
+      configuredSources: () => ['files'],
+      status: () => [],
+      sync: async (target) => {
+        calls.push(target);
+        await new Promise((resolve) => setTimeout(resolve, syncMs));
+        return [];
+      },
+    };
+    return { service, calls };
+  }
+
+  it('syncs every source at the interval, never two at once, until stopped', async () => {
+    const { service, calls } = countingService(250);
+    const stop = startSyncSchedule(service, 100 / 60_000, createLogger('silent'));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    stop();
+    const made = calls.length;
+    // Ticks every 100 ms, but each sync takes 250 ms: the ones due meanwhile are skipped.
+    expect(made).toBeGreaterThanOrEqual(2);
+    expect(made).toBeLessThanOrEqual(3);
+    expect(calls.every((target) => target === 'all')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(calls.length).toBe(made);
+  });
+
+  it('schedules nothing for an interval of 0', async () => {
+    const { service, calls } = countingService(0);
+    const stop = startSyncSchedule(service, 0, createLogger('silent'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stop();
+    expect(calls).toEqual([]);
+  });
+});
