@@ -134,6 +134,32 @@ export async function main(argv: string[]): Promise<number> {
       ),
     );
 
+  program
+    .command('eval')
+    .description('the release gate: run the golden set through promptfoo, print the scorecard, fail below thresholds')
+    .option('--thresholds <file>', 'thresholds file (default evals/thresholds.json)')
+    .addOption(new Option('--grader <mode>', 'offline: deterministic graders; llm: autoevals graded by Gemini; auto: llm when GEMINI_API_KEY is set').choices(['auto', 'offline', 'llm']).default('auto'))
+    .option('--golden <dir>', 'golden set folder (default datasets/golden)')
+    .option('--filter <regex>', 'only golden cases whose id matches')
+    .option('--config <file>', 'promptfoo config (default promptfoo.yaml)')
+    .option('--reports <dir>', 'where reports are written (default reports/)')
+    .option('--concurrency <n>', 'cases answered at once (default 1 offline, 4 with the LLM grader)', (v) => positiveInteger(v, '--concurrency'))
+    .option('--timeout-minutes <n>', 'stop promptfoo after this long', (v) => positiveInteger(v, '--timeout-minutes'), 60)
+    .action(
+      (options: { thresholds?: string; grader: string; golden?: string; filter?: string; config?: string; reports?: string; concurrency?: number; timeoutMinutes: number }) =>
+        withConfig(async (config, log, opts) => (await import('./commands/eval.ts')).runEval(config, log, { ...options, json: Boolean(opts.json) })),
+    );
+
+  const feedback = program.command('feedback').description('answer feedback recorded from chat reactions');
+  feedback
+    .command('export')
+    .description('turn 👎-rated answers into golden test cases for review (YAML, status needs-review)')
+    .option('--since <date>', 'only feedback given on or after this ISO date')
+    .option('--out <file>', 'write the YAML here (default: stdout)')
+    .action((options: { since?: string; out?: string }) =>
+      withConfig(async (config, _log, opts) => (await import('./commands/feedback-export.ts')).feedbackExport(config, { ...options, json: Boolean(opts.json) })),
+    );
+
   try {
     await program.parseAsync(argv);
     return exitCode;

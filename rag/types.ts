@@ -149,6 +149,12 @@ export interface Question {
   allowedSources?: SourceKind[];
   /** How many passages to retrieve for the context (default 8). */
   k?: number;
+  /**
+   * Uploads the asker may see: only `upload` chunks whose `uploadScope` metadata equals this (e.g. `slack:C123`,
+   * the channel a file was shared in). Chat adapters always set it; undefined (CLI, operator tools) means no
+   * upload restriction.
+   */
+  uploadScope?: string;
   asker?: { platform: string; userId?: string; channelId?: string };
 }
 

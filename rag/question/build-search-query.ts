@@ -4,7 +4,8 @@
 // Scope is a hard limit, not a preference: whatever sources the question or the asker name, only those the
 // channel may see are searched. When none is left, `where` matches nothing (`source: {$in: []}`) and `emptyScope`
 // is set: the caller must not search at all (Chroma rejects an empty `$in`) and should answer that the requested
-// source isn't available in this channel, naming `blockedSources`.
+// source isn't available in this channel, naming `blockedSources`. Uploaded files are scoped further, to the
+// channel they were shared in (`uploadScope`).
 import type { MetadataFilter, Question, QuestionFilters, SearchQuery, SourceKind } from '../types.ts';
 import { expandQuery } from './expand-query.ts';
 import { extractFilters } from './extract-filters.ts';
@@ -46,6 +47,11 @@ export function buildSearchQuery(question: Question, standaloneText: string, now
   // One operator per condition: Chroma rejects `{$gte, $lte}` together. `modifiedBefore` is exclusive.
   if (before !== undefined) conditions.push({ modifiedAtMs: { $lte: before - 1 } });
   if (filters.repository !== undefined) conditions.push({ repository: { $eq: filters.repository.toLowerCase() } });
+  // A file shared in one channel is answered from in that channel only: other uploads never reach the context.
+  const uploadsSearched = searched === undefined || searched.includes('upload');
+  if (question.uploadScope !== undefined && uploadsSearched) {
+    conditions.push({ $or: [{ source: { $ne: 'upload' } }, { uploadScope: { $eq: question.uploadScope } }] });
+  }
 
   const where = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : { $and: conditions };
   return {

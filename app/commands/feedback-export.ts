@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { feedbackCases, feedbackYaml, type DislikedAnswer } from '../../evals/golden/feedback-cases.ts';
+import type { Config } from '../config.ts';
+import { openDatabase, type Db } from '../database.ts';
+import { EXIT_OK } from '../exit-codes.ts';
+
+export interface FeedbackExportOptions {
+  /** ISO date: only feedback given on or after it. */
+  since?: string;
+  out?: string;
+  json: boolean;
+}
+
+/**
+ * `lore feedback export`: every answer with a 👎 that was not taken back, as golden cases awaiting review. YAML goes
+ * to `--out` (never overwriting a file a reviewer may have edited) or to stdout; `--json` prints the cases as JSON.
+ */
+export async function feedbackExport(config: Config, options: FeedbackExportOptions): Promise<number> {
+  const since = options.since === undefined ? undefined : isoDate(options.since);
+  const out = options.out === undefined ? undefined : path.resolve(options.out);
+  if (out && fs.existsSync(out)) throw new Error(`--out ${options.out} already exists: choose another file (a reviewer may have edited it)`);
+  if (!fs.existsSync(path.join(config.dataDir, 'lore.db'))) throw new Error(`no Lore database in ${config.dataDir}: nothing to export`);
+
+  const db = openDatabase(config.dataDir);
+  let answers: DislikedAnswer[];
+  try {
+    answers = dislikedAnswers(db, since);
+  } finally {
+    db.close();
+  }
+  const { cases, skipped } = feedbackCases(answers);
+  for (const skip of skipped) process.stderr.write(`skipped answer ${skip.answerId}: ${skip.reason}\n`);
+  const yaml = feedbackYaml(cases, new Date());
+  if (out) {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, yaml, { flag: 'wx' });
+  }
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ exported: cases.length, skipped, out: out ?? null, cases })}\n`);
+  } else if (!out) {
+    process.stdout.write(yaml);
+  }
+  if (!options.json || out) {
+    process.stderr.write(`exported ${cases.length} 👎 answer(s)${out ? ` to ${path.relative(process.cwd(), out)}` : ''}${since ? ` since ${since}` : ''}; ${skipped.length} skipped\n`);
+  }
+  return EXIT_OK;
+}
+
+interface Row {
+  answer_id: string;
+  platform: string;
+  question: string;
+  answer: string;
+  mode: string;
+  citations: string;
+  asked_at: string;
+  reason: string | null;
+  reported_at: string;
+}
+
+/** 👎 votes not retracted, grouped by answer, oldest complaint first. */
+export function dislikedAnswers(db: Db, since?: string): DislikedAnswer[] {
+  const rows = db
+    .prepare(
+      `SELECT a.id AS answer_id, a.platform, a.question, a.answer, a.mode, a.citations, a.created_at AS asked_at,
+              f.reason, f.created_at AS reported_at
+         FROM feedback f JOIN answers a ON a.id = f.answer_id
+        WHERE f.rating = 'down' AND f.retracted_at IS NULL AND (? IS NULL OR f.created_at >= ?)
+        ORDER BY f.created_at, a.id`,
+    )
+    .all(since ?? null, since ?? null) as Row[];
+  const byAnswer = new Map<string, DislikedAnswer>();
+  for (const row of rows) {
+    let answer = byAnswer.get(row.answer_id);
+    if (!answer) {
+      answer = {
+        answerId: row.answer_id,
+        platform: row.platform,
+        question: row.question,
+        answer: row.answer,
+        mode: row.mode,
+        citationsJson: row.citations,
+        askedAt: row.asked_at,
+        votes: [],
+      };
+      byAnswer.set(row.answer_id, answer);
+    }
+    answer.votes.push({ reason: row.reason, at: row.reported_at });
+  }
+  return [...byAnswer.values()];
+}
+
+function isoDate(value: string): string {
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms)) throw new Error(`--since must be an ISO date such as 2025-01-31, got "${value}"`);
+  return new Date(ms).toISOString();
+}

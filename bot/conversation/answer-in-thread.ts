@@ -1,0 +1,104 @@
+import type { Logger } from 'pino';
+import type { Answer, Question } from '../../rag/types.ts';
+import type { BotServices } from './bot-services.ts';
+import type { ChatPlatform, IncomingMessage, OutgoingMessage, ThreadRef } from './chat-platform.ts';
+import type { ChatStore } from './chat-store.ts';
+import { friendlyError } from './friendly-error.ts';
+import { ThrottledUpdater } from './throttled-updater.ts';
+
+export interface AnswerInThreadOptions {
+  platform: ChatPlatform;
+  services: BotServices;
+  store: ChatStore;
+  log: Logger;
+  message: IncomingMessage;
+  thread: ThreadRef;
+  question: Question;
+  /** Least time between two edits of the streamed message. */
+  updateIntervalMs: number;
+}
+
+const RESTART_NOTICE = 'The language model failed; answering from the sources directly instead…';
+
+/**
+ * Answers one question in its thread: a placeholder at once, the answer streamed into it (edits throttled),
+ * then the final rendering with its sources. The posted answer is recorded so reactions on it become feedback.
+ * Never throws: a failure replaces the placeholder with a short explanation.
+ */
+export async function answerInThread(options: AnswerInThreadOptions): Promise<Answer | undefined> {
+  const { platform, services, store, log, message, thread, question } = options;
+  await platform.markWorking(message.channelId, message.messageId, true).catch((error: unknown) => log.debug({ err: error }, 'could not mark the question'));
+  let placeholder: string | undefined;
+  let updater: ThrottledUpdater<OutgoingMessage> | undefined;
+  try {
+    placeholder = await platform.post(thread, { kind: 'working' });
+    const messageId = placeholder;
+    updater = new ThrottledUpdater<OutgoingMessage>(
+      (update) => platform.update(thread, messageId, update),
+      options.updateIntervalMs,
+      (error) => log.warn({ err: error }, 'a streaming update failed; the next one replaces it'),
+    );
+    let text = '';
+    let notice: string | undefined;
+    let answer: Answer | undefined;
+    for await (const event of services.answer(question)) {
+      if (event.type === 'delta') {
+        text += event.text;
+        updater.push({ kind: 'streaming', text, notice });
+      } else if (event.type === 'restart') {
+        text = '';
+        notice = RESTART_NOTICE;
+        updater.push({ kind: 'streaming', text, notice });
+      } else {
+        answer = event.answer;
+      }
+    }
+    if (!answer) throw new Error('the answer pipeline ended without an answer');
+    const sources = answer.citations.map((citation) => ({ ...citation, lastSyncedAt: services.lastSynced(citation.docId, citation.source) }));
+    await updater.finish({ kind: 'answer', answer, sources });
+    store.saveAnswer({
+      answer,
+      platform: platform.name,
+      workspaceId: message.workspaceId,
+      channelId: thread.channelId,
+      threadId: thread.threadId,
+      messageId,
+      userId: message.userId,
+    });
+    log.info(
+      {
+        answerId: answer.id,
+        platform: platform.name,
+        channel: thread.channelId,
+        mode: answer.mode,
+        citations: answer.citations.length,
+        confidence: Number(answer.confidence.toFixed(3)),
+        latencyMs: answer.latencyMs,
+      },
+      'answer posted',
+    );
+    return answer;
+  } catch (error) {
+    log.error({ err: error, platform: platform.name, channel: thread.channelId }, 'answering failed');
+    // A streamed edit still pending must not land after the error message and hide it.
+    await updater?.cancel();
+    await tellThread(platform, thread, placeholder, friendlyError(error), log);
+    return undefined;
+  } finally {
+    await platform.markWorking(message.channelId, message.messageId, false).catch(() => undefined);
+  }
+}
+
+/** Replaces the placeholder with the error (or posts it when there is none or the edit fails). */
+export async function tellThread(platform: ChatPlatform, thread: ThreadRef, placeholder: string | undefined, text: string, log: Logger): Promise<void> {
+  const notice: OutgoingMessage = { kind: 'notice', text, tone: 'error' };
+  try {
+    if (placeholder !== undefined) {
+      await platform.update(thread, placeholder, notice);
+      return;
+    }
+  } catch (error) {
+    log.warn({ err: error }, 'could not edit the placeholder; posting the error instead');
+  }
+  await platform.post(thread, notice).catch((error: unknown) => log.error({ err: error }, 'could not tell the thread what went wrong'));
+}

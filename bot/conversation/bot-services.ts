@@ -1,0 +1,83 @@
+// What the chat adapters need from the rest of Lore, declared here so that `bot/` never imports `app/` or
+// `connectors/` (DESIGN.md): `app/chat-services.ts` implements it from the runtime.
+import type { AnswerEvent } from '../../rag/answer-question.ts';
+import type { Question, SourceKind } from '../../rag/types.ts';
+
+/** What `/lore sync` may name. */
+export type SyncTarget = 'files' | 'notion' | 'github' | 'web' | 'all';
+
+export interface SyncProgress {
+  source: SourceKind;
+  phase: 'listing' | 'indexing' | 'done';
+  done: number;
+  total: number;
+  message?: string;
+}
+
+export interface SourceSyncReport {
+  source: SourceKind;
+  added: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  failed: { path: string; error: string }[];
+  durationMs: number;
+}
+
+export interface SourceStatus {
+  source: SourceKind;
+  configured: boolean;
+  documents: number;
+  chunks: number;
+  /** ISO-8601. */
+  lastSyncAt?: string;
+  running: boolean;
+}
+
+/** A source named by a sync is already being synced: two syncs of one source never run at once. */
+export class SyncAlreadyRunningError extends Error {
+  override name = 'SyncAlreadyRunningError';
+  constructor(readonly source: SourceKind) {
+    super(`a sync of ${source} is already running`);
+  }
+}
+
+/** A file someone shared with Lore, already downloaded and size-checked. */
+export interface UploadRequest {
+  platform: string;
+  channelId: string;
+  fileId: string;
+  fileName: string;
+  title: string;
+  /** Where a citation of the file links to (the platform's permalink). */
+  url: string;
+  bytes: Uint8Array;
+  mimeType?: string;
+  uploadedBy: string;
+}
+
+export interface UploadResult {
+  status: 'added' | 'updated' | 'unchanged';
+  title: string;
+}
+
+/** A file that cannot be learned from; the message says why, naming the file. */
+export class UploadRefusedError extends Error {
+  override name = 'UploadRefusedError';
+}
+
+export interface BotServices {
+  /** The query path (`AnswerPipeline.stream`). */
+  answer(question: Question): AsyncIterable<AnswerEvent>;
+  /** Rejects with SyncAlreadyRunningError when a named source is being synced already. */
+  sync(target: SyncTarget, onProgress: (progress: SyncProgress) => void, signal: AbortSignal): Promise<SourceSyncReport[]>;
+  status(): SourceStatus[];
+  /** Why a file cannot be learned from, judged by its name and size before it is downloaded; undefined if it may be. */
+  checkUpload(file: { name: string; sizeBytes: number }): string | undefined;
+  /** The largest file an upload may be. */
+  readonly maxUploadBytes: number;
+  /** Indexes an uploaded file as the `upload` source, visible only in its channel. Throws UploadRefusedError for a bad file. */
+  ingestUpload(upload: UploadRequest): Promise<UploadResult>;
+  /** When the content behind a citation was last brought up to date (ISO-8601), when known. */
+  lastSynced(docId: string, source: SourceKind): string | undefined;
+}

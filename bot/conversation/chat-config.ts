@@ -1,0 +1,107 @@
+// Which sources each chat channel may see, from a YAML file (lore.config.yaml; format in lore.config.example.yaml).
+// Read and validated once at start: a mistake stops Lore with one message naming the file and the field, rather
+// than quietly widening or narrowing what a channel can see.
+import fs from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { SourceKind } from '../../rag/types.ts';
+
+export const ALL_SOURCES: readonly SourceKind[] = ['files', 'upload', 'notion', 'github', 'web'];
+
+const scopeSchema = z.strictObject(
+  {
+    sources: z.array(z.enum(ALL_SOURCES as [SourceKind, ...SourceKind[]], { error: `must be one of ${ALL_SOURCES.join(', ')}` }), {
+      error: (issue) => (issue.input === undefined ? 'is required: the list of sources' : 'must be a list of sources'),
+    }),
+  },
+  { error: 'must be a mapping with a `sources` list' },
+);
+
+const fileSchema = z.strictObject(
+  {
+    default: scopeSchema.optional(),
+    direct_messages: scopeSchema.optional(),
+    channels: z
+      .record(z.string().regex(/^(?:[a-z]+:)?[A-Za-z0-9]+$/), scopeSchema, {
+        error: (issue) =>
+          issue.code === 'invalid_key' ? 'is not a channel id (letters and digits, optionally prefixed by the platform: slack:C123)' : 'must be a mapping of channel ids',
+      })
+      .optional(),
+  },
+  { error: 'must be a mapping with `default`, `direct_messages` and `channels`' },
+);
+
+export class ChatConfigError extends Error {
+  override name = 'ChatConfigError';
+}
+
+export interface ChatConfig {
+  /**
+   * Sources a channel may see (and whether files may be uploaded there: `upload` among them). A channel's own entry
+   * wins; then its workspace's (a Slack team or Discord server id, written like a channel key), then the default.
+   */
+  sourcesFor(platform: string, channelId: string, isDirect: boolean, workspaceId?: string): SourceKind[];
+}
+
+interface ParsedChatConfig {
+  defaultSources: SourceKind[];
+  directSources?: SourceKind[];
+  channels: Map<string, SourceKind[]>;
+}
+
+/** Every channel sees every source: the behaviour without a configuration file. */
+export const OPEN_CHAT_CONFIG: ChatConfig = chatConfigFrom({ defaultSources: [...ALL_SOURCES], channels: new Map() });
+
+export function loadChatConfig(file: string | undefined): ChatConfig {
+  if (file === undefined) return OPEN_CHAT_CONFIG;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ChatConfigError(`Invalid chat configuration: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return parseChatConfig(text, file);
+}
+
+export function parseChatConfig(text: string, file: string): ChatConfig {
+  let data: unknown;
+  try {
+    // Discord ids are 18-19 digits: as plain numbers they would lose precision before they became keys.
+    data = parse(text, { intAsBigInt: true }) ?? {};
+  } catch (error) {
+    throw new ChatConfigError(`Invalid chat configuration in ${file}: not valid YAML (${firstLine((error as Error).message)})`);
+  }
+  const parsed = fileSchema.safeParse(data);
+  if (!parsed.success) {
+    // A misspelt field ("source:") also leaves the real one missing: naming the unknown field says more.
+    const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
+    const field = issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`)).join('') || 'the file';
+    const message = issue.code === 'unrecognized_keys' ? `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+    throw new ChatConfigError(`Invalid chat configuration in ${file}: ${field} ${message}`);
+  }
+  const config = parsed.data;
+  return chatConfigFrom({
+    defaultSources: unique(config.default?.sources ?? ALL_SOURCES),
+    directSources: config.direct_messages && unique(config.direct_messages.sources),
+    channels: new Map(Object.entries(config.channels ?? {}).map(([key, scope]) => [key, unique(scope.sources)])),
+  });
+}
+
+function chatConfigFrom(parsed: ParsedChatConfig): ChatConfig {
+  return {
+    sourcesFor: (platform, channelId, isDirect, workspaceId) =>
+      parsed.channels.get(`${platform}:${channelId}`) ??
+      parsed.channels.get(channelId) ??
+      (workspaceId === undefined ? undefined : (parsed.channels.get(`${platform}:${workspaceId}`) ?? parsed.channels.get(workspaceId))) ??
+      (isDirect ? parsed.directSources : undefined) ??
+      parsed.defaultSources,
+  };
+}
+
+function unique(sources: readonly SourceKind[]): SourceKind[] {
+  return [...new Set(sources)];
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,99 @@
+// The contract between the conversation layer and one chat platform. The conversation decides what to say and
+// when; the adapter (bot/slack, bot/discord) only translates events in and renders messages out.
+import type { Answer, Citation } from '../../rag/types.ts';
+
+/** Where a conversation happens: a channel (or DM) and the thread's root message. */
+export interface ThreadRef {
+  channelId: string;
+  threadId: string;
+}
+
+/** A file attached to a message, as the event describes it (the platform may need to look up the rest). */
+export interface IncomingFile {
+  id: string;
+  name?: string;
+  sizeBytes?: number;
+  mimeType?: string;
+}
+
+/** Everything known about a file before downloading it. */
+export interface FileDetails {
+  id: string;
+  name: string;
+  title: string;
+  sizeBytes: number;
+  mimeType?: string;
+  /** Where citations of the file link to. */
+  permalink: string;
+  /** Where the adapter downloads it from (with the bot's credentials). */
+  downloadUrl: string;
+}
+
+/** A message someone wrote, already turned into plain text (mentions of the bot removed). */
+export interface IncomingMessage {
+  /** The platform's id for this delivery; re-deliveries carry the same id. */
+  eventId: string;
+  workspaceId?: string;
+  channelId: string;
+  isDirect: boolean;
+  /**
+   * The channel whose source scope, uploads and rate limit apply, when the message is in a sub-channel of it (a
+   * Discord thread is a channel of its own); defaults to channelId.
+   */
+  scopeChannelId?: string;
+  /** The message's own id. */
+  messageId: string;
+  /** The thread it belongs to (its own id when it starts one). */
+  threadId: string;
+  /** True when the message is a reply inside an existing thread. */
+  inThread: boolean;
+  userId: string;
+  /** Sent by a bot or an app (including Lore itself): never answered. */
+  fromBot: boolean;
+  mentionsBot: boolean;
+  text: string;
+  files: IncomingFile[];
+}
+
+export interface HistoryMessage {
+  messageId: string;
+  fromLore: boolean;
+  text: string;
+}
+
+/** A citation with when its source was last brought up to date. */
+export interface CitedSource extends Citation {
+  lastSyncedAt?: string;
+}
+
+/** What the conversation posts; each platform renders it its own way. Texts are Markdown. */
+export type OutgoingMessage =
+  /** Shown at once while Lore works on the answer. */
+  | { kind: 'working' }
+  /** The answer streamed so far (`notice` e.g. when the model failed and an extractive answer follows). */
+  | { kind: 'streaming'; text: string; notice?: string }
+  | { kind: 'answer'; answer: Answer; sources: CitedSource[] }
+  | { kind: 'notice'; text: string; tone: 'info' | 'error' };
+
+/** Messages only one person sees. */
+export type PrivateMessage =
+  /** After a 👎: an invitation to say, in one line, what was wrong. */
+  | { kind: 'feedback-invite'; answerId: string }
+  | { kind: 'notice'; text: string };
+
+export interface ChatPlatform {
+  /** `slack`, `discord`: stored with answers and feedback. */
+  readonly name: string;
+  post(thread: ThreadRef, message: OutgoingMessage): Promise<string>;
+  update(thread: ThreadRef, messageId: string, message: OutgoingMessage): Promise<void>;
+  postPrivate(thread: ThreadRef, userId: string, message: PrivateMessage): Promise<void>;
+  /** Marks the asker's message as being worked on (👀), or clears the mark. Best effort. */
+  markWorking(channelId: string, messageId: string, working: boolean): Promise<void>;
+  /** Earlier messages of a thread, oldest first, without the message `before`. */
+  threadHistory(thread: ThreadRef, before: string): Promise<HistoryMessage[]>;
+  /** Workspace/server administrators may run admin commands even when not listed in LORE_ADMINS. */
+  isPlatformAdmin(userId: string, channelId?: string): Promise<boolean>;
+  fileDetails(file: IncomingFile): Promise<FileDetails>;
+  /** Downloads with the bot's credentials, refusing more than `maxBytes`. */
+  download(file: FileDetails, maxBytes: number): Promise<Uint8Array>;
+}

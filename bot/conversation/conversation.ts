@@ -1,0 +1,329 @@
+import type { Logger } from 'pino';
+import type { Question, ThreadMessage } from '../../rag/types.ts';
+import { answerInThread, tellThread } from './answer-in-thread.ts';
+import { SyncAlreadyRunningError, type BotServices, type SyncTarget } from './bot-services.ts';
+import type { ChatConfig } from './chat-config.ts';
+import { commandInMessage, type ChatCommand } from './chat-command.ts';
+import type { ChatPlatform, IncomingMessage, ThreadRef } from './chat-platform.ts';
+import type { ChatStore } from './chat-store.ts';
+import { formatStatus, formatSyncProgress, formatSyncReport, formatSyncStarted, HELP_TEXT } from './command-replies.ts';
+import { ratingOf } from './feedback-emoji.ts';
+import { friendlyError } from './friendly-error.ts';
+import { asksToLearn, learnFiles } from './learn-files.ts';
+import { LimiterStoppedError, QuestionLimiter, type QuestionLimits, type QueuedNotice } from './question-limiter.ts';
+
+// The platform-neutral half of every chat adapter: who gets answered, with what scope and history, under which
+// rate limits; commands and who may run them; feedback. An adapter turns its events into these calls and
+// implements ChatPlatform to render what comes back.
+
+/** Counters for the metrics endpoint (feedback, answers, refusals). */
+export interface ChatMetrics {
+  increment(name: string, labels: Record<string, string>): void;
+}
+
+export interface ConversationOptions {
+  services: BotServices;
+  store: ChatStore;
+  chatConfig: ChatConfig;
+  /** User ids (any platform) allowed to run admin commands (LORE_ADMINS). */
+  admins: readonly string[];
+  /** Answer every message in a thread Lore has answered in, not only mentions (LORE_FOLLOW_THREADS). */
+  followThreads: boolean;
+  limits: QuestionLimits;
+  log: Logger;
+  metrics?: ChatMetrics;
+  /** Least time between two edits of a streamed answer (default 1 s: Slack's chat.update allows about 50 a minute). */
+  updateIntervalMs?: number;
+  /** Least time between two sync progress reports (default 15 s), and how many are sent at most. */
+  progressIntervalMs?: number;
+  maxProgressReports?: number;
+  /** Earlier thread messages used to understand a follow-up. */
+  historyLimit?: number;
+  /** How long to wait for the platform to say whether someone is an administrator. */
+  adminCheckTimeoutMs?: number;
+}
+
+/** How a command's replies reach the person who ran it. */
+export interface CommandResponder {
+  /** The first reply; platforms need it quickly (Slack: within 3 s). Called exactly once. */
+  acknowledge(text: string): Promise<void>;
+  /** Later replies (progress, summary). */
+  followUp(text: string): Promise<void>;
+}
+
+export interface IncomingCommand {
+  userId: string;
+  channelId: string;
+  command: ChatCommand;
+}
+
+export interface IncomingReaction {
+  /** Present when the platform re-delivers events (Slack): used to drop duplicates. */
+  eventId?: string;
+  channelId: string;
+  messageId: string;
+  userId: string;
+  emoji: string;
+  added: boolean;
+}
+
+export class Conversation {
+  private readonly limiter: QuestionLimiter;
+  private readonly tasks = new Set<Promise<unknown>>();
+  /** Aborts syncs started from chat when Lore shuts down. */
+  private readonly closing = new AbortController();
+  private readonly log: Logger;
+
+  constructor(private readonly options: ConversationOptions) {
+    this.limiter = new QuestionLimiter(options.limits);
+    this.log = options.log;
+  }
+
+  /**
+   * A message Lore can see. It is answered when it is addressed to Lore: a mention, a direct message, or (with
+   * followThreads) any message in a thread Lore already answered in. Never throws.
+   */
+  async handleMessage(platform: ChatPlatform, message: IncomingMessage): Promise<void> {
+    return this.track(this.respond(platform, message));
+  }
+
+  /** A slash command (or its equivalent). Resolves once acknowledged; long work (sync) continues in the background. */
+  async handleCommand(platform: ChatPlatform, incoming: IncomingCommand, responder: CommandResponder): Promise<void> {
+    try {
+      await this.runCommand(platform, incoming, responder);
+    } catch (error) {
+      this.log.error({ err: error, platform: platform.name, command: incoming.command.name }, 'command failed');
+      await responder.acknowledge(friendlyError(error, `running \`${incoming.command.name}\``)).catch(() => undefined);
+    }
+  }
+
+  /** A reaction added to or removed from a message: feedback when it is a 👍/👎 on one of Lore's answers. */
+  async handleReaction(platform: ChatPlatform, reaction: IncomingReaction): Promise<void> {
+    return this.track(this.recordReaction(platform, reaction));
+  }
+
+  /** The one-line reason someone gave for their 👎. Returns false when they have no 👎 on that answer. */
+  recordFeedbackReason(platform: ChatPlatform, answerId: string, userId: string, reason: string): boolean {
+    const cleaned = reason.replace(/\s+/g, ' ').trim().slice(0, 500);
+    if (cleaned === '') return false;
+    const saved = this.options.store.setFeedbackReason(answerId, userId, cleaned);
+    this.log.info({ platform: platform.name, answerId, user: userId, saved }, saved ? 'feedback reason recorded' : 'feedback reason without a 👎 ignored');
+    return saved;
+  }
+
+  /** Resolves when every answer, upload and sync started so far has finished. */
+  async idle(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+  }
+
+  /** Stops taking questions (waiting ones are dropped) and waits for the ones in progress. */
+  async close(): Promise<void> {
+    this.closing.abort(new Error('Lore is shutting down'));
+    await this.limiter.stop();
+    await this.idle();
+  }
+
+  private async respond(platform: ChatPlatform, message: IncomingMessage): Promise<void> {
+    const { store } = this.options;
+    if (message.fromBot) return;
+    if (!this.isAddressed(platform, message)) return;
+    if (!store.claimEvent(platform.name, message.eventId)) {
+      this.log.info({ platform: platform.name, eventId: message.eventId }, 'event already handled (a re-delivery): ignored');
+      return;
+    }
+    const thread: ThreadRef = { channelId: message.channelId, threadId: message.threadId };
+    const scopeChannelId = message.scopeChannelId ?? message.channelId;
+    const sources = this.options.chatConfig.sourcesFor(platform.name, scopeChannelId, message.isDirect, message.workspaceId);
+    try {
+      if (message.files.length > 0 && (message.isDirect || asksToLearn(message.text))) {
+        await this.limited(platform, message, thread, () =>
+          learnFiles({ platform, services: this.options.services, log: this.log, message, thread, uploadsAllowed: sources.includes('upload') }),
+        );
+        return;
+      }
+      const command = commandInMessage(message.text);
+      if (command) {
+        await this.handleCommand(platform, { userId: message.userId, channelId: message.channelId, command }, this.threadResponder(platform, thread));
+        return;
+      }
+      const history = message.inThread ? await this.history(platform, thread, message.messageId) : [];
+      const question: Question = {
+        text: message.text,
+        ...(history.length > 0 ? { history } : {}),
+        allowedSources: sources,
+        uploadScope: `${platform.name}:${scopeChannelId}`,
+        asker: { platform: platform.name, userId: message.userId, channelId: message.channelId },
+      };
+      await this.limited(platform, message, thread, async () => {
+        const answer = await answerInThread({
+          platform,
+          services: this.options.services,
+          store,
+          log: this.log,
+          message,
+          thread,
+          question,
+          updateIntervalMs: this.options.updateIntervalMs ?? 1_000,
+        });
+        this.options.metrics?.increment('lore_chat_answers_total', { platform: platform.name, mode: answer?.mode ?? 'failed' });
+      });
+    } catch (error) {
+      if (error instanceof LimiterStoppedError) {
+        await platform
+          .post(thread, { kind: 'notice', tone: 'error', text: 'Lore is restarting and could not get to your question. Please ask again in a minute.' })
+          .catch(() => undefined);
+        return;
+      }
+      this.log.error({ err: error, platform: platform.name, channel: message.channelId }, 'handling a message failed');
+      await tellThread(platform, thread, undefined, friendlyError(error), this.log);
+    }
+  }
+
+  private isAddressed(platform: ChatPlatform, message: IncomingMessage): boolean {
+    if (message.isDirect || message.mentionsBot) return true;
+    return this.options.followThreads && message.inThread && this.options.store.hasAnsweredInThread(platform.name, message.channelId, message.threadId);
+  }
+
+  /** Runs work under the asker's and the channel's rate limits, telling them their place when they must wait. */
+  private async limited(platform: ChatPlatform, message: IncomingMessage, thread: ThreadRef, work: () => Promise<void>): Promise<void> {
+    const { userPerMinute, channelPerMinute } = this.options.limits;
+    const onQueued = (notice: QueuedNotice) => {
+      this.options.metrics?.increment('lore_chat_rate_limited_total', { platform: platform.name });
+      this.log.info({ platform: platform.name, user: message.userId, channel: message.channelId, ...notice }, 'question queued by the rate limit');
+      const seconds = Math.max(1, Math.round(notice.waitMs / 1000));
+      const text =
+        `Lots of questions right now (the limit is ${userPerMinute} a minute per person and ${channelPerMinute} per channel). ` +
+        `Yours is **#${notice.position}** in the queue; I'll answer in about ${seconds} s.`;
+      platform.post(thread, { kind: 'notice', tone: 'info', text }).catch((error: unknown) => this.log.warn({ err: error }, 'could not post the queue notice'));
+    };
+    await this.limiter.run(`${platform.name}:${message.userId}`, `${platform.name}:${message.scopeChannelId ?? message.channelId}`, onQueued, work);
+  }
+
+  private async history(platform: ChatPlatform, thread: ThreadRef, before: string): Promise<ThreadMessage[]> {
+    try {
+      const messages = await platform.threadHistory(thread, before);
+      return messages
+        .filter((m) => m.text.trim() !== '')
+        .slice(-(this.options.historyLimit ?? 10))
+        .map((m) => ({ role: m.fromLore ? 'assistant' : 'user', text: m.text }));
+    } catch (error) {
+      // Without history the question is still answered, only without the thread's context.
+      this.log.warn({ err: error, platform: platform.name, channel: thread.channelId }, 'could not read the thread; answering without it');
+      return [];
+    }
+  }
+
+  private async runCommand(platform: ChatPlatform, incoming: IncomingCommand, responder: CommandResponder): Promise<void> {
+    const { command } = incoming;
+    this.log.info({ platform: platform.name, user: incoming.userId, channel: incoming.channelId, command }, 'command received');
+    switch (command.name) {
+      case 'help':
+        return responder.acknowledge(HELP_TEXT);
+      case 'status':
+        return responder.acknowledge(formatStatus(this.options.services.status()));
+      case 'invalid':
+        return responder.acknowledge(`${command.problem} Try \`/lore help\`.`);
+      case 'sync':
+        return this.startSync(platform, incoming, command.target, responder);
+    }
+  }
+
+  private async startSync(platform: ChatPlatform, incoming: IncomingCommand, target: SyncTarget, responder: CommandResponder): Promise<void> {
+    const { services } = this.options;
+    if (!(await this.isAdmin(platform, incoming.userId, incoming.channelId))) {
+      this.log.warn({ platform: platform.name, user: incoming.userId, target }, 'sync refused: not an admin');
+      return responder.acknowledge('Only Lore admins can start a sync (workspace admins, or the users listed in `LORE_ADMINS`). Ask one of them, or try `/lore status`.');
+    }
+    const statuses = services.status();
+    const targets = statuses.filter((s) => s.configured && (target === 'all' || s.source === target));
+    if (target !== 'all' && targets.length === 0) {
+      return responder.acknowledge(`The **${target}** source is not configured, so there is nothing to sync. \`/lore status\` lists the configured sources.`);
+    }
+    const running = targets.find((s) => s.running);
+    if (running) return responder.acknowledge(friendlyError(new SyncAlreadyRunningError(running.source)));
+    await responder.acknowledge(formatSyncStarted(target, targets.map((s) => s.source)));
+    void this.track(this.runSync(platform, incoming, target, responder));
+  }
+
+  private async runSync(platform: ChatPlatform, incoming: IncomingCommand, target: SyncTarget, responder: CommandResponder): Promise<void> {
+    const interval = this.options.progressIntervalMs ?? 15_000;
+    const maxReports = this.options.maxProgressReports ?? 3;
+    let lastReport = Date.now();
+    let reports = 0;
+    const started = Date.now();
+    try {
+      const result = await this.options.services.sync(target, (progress) => {
+        // Progress is worth a message only now and then; most platforms limit follow-ups (Slack: 5 per command).
+        if (reports >= maxReports || Date.now() - lastReport < interval || progress.phase === 'done') return;
+        lastReport = Date.now();
+        reports += 1;
+        responder.followUp(formatSyncProgress(progress)).catch((error: unknown) => this.log.warn({ err: error }, 'could not report sync progress'));
+      }, this.closing.signal);
+      this.log.info({ platform: platform.name, user: incoming.userId, target, durationMs: Date.now() - started }, 'sync requested in chat finished');
+      await responder.followUp(formatSyncReport(result));
+    } catch (error) {
+      this.log.error({ err: error, platform: platform.name, target }, 'sync requested in chat failed');
+      await responder.followUp(friendlyError(error, 'syncing')).catch(() => undefined);
+    }
+  }
+
+  private async isAdmin(platform: ChatPlatform, userId: string, channelId: string): Promise<boolean> {
+    if (this.options.admins.includes(userId)) return true;
+    const timeoutMs = this.options.adminCheckTimeoutMs ?? 2_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([platform.isPlatformAdmin(userId, channelId), timeout]);
+    } catch (error) {
+      this.log.warn({ err: error, platform: platform.name, user: userId }, 'could not check whether the user is an admin');
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private threadResponder(platform: ChatPlatform, thread: ThreadRef): CommandResponder {
+    const post = async (text: string) => {
+      await platform.post(thread, { kind: 'notice', tone: 'info', text });
+    };
+    return { acknowledge: post, followUp: post };
+  }
+
+  private async recordReaction(platform: ChatPlatform, reaction: IncomingReaction): Promise<void> {
+    const { store } = this.options;
+    const rating = ratingOf(reaction.emoji);
+    if (!rating) return;
+    try {
+      const answer = store.findAnswerByMessage(platform.name, reaction.channelId, reaction.messageId);
+      if (!answer) return;
+      if (reaction.eventId !== undefined && !store.claimEvent(platform.name, reaction.eventId)) return;
+      const fields = { platform: platform.name, answerId: answer.id, user: reaction.userId, channel: reaction.channelId, rating, emoji: reaction.emoji };
+      if (!reaction.added) {
+        const retracted = store.retractFeedback(answer.id, reaction.userId, rating);
+        if (retracted) {
+          this.log.info(fields, 'feedback retracted');
+          this.options.metrics?.increment('lore_feedback_retracted_total', { platform: platform.name, rating });
+        }
+        return;
+      }
+      store.recordFeedback({ answerId: answer.id, platform: platform.name, userId: reaction.userId, rating, emoji: reaction.emoji, channelId: reaction.channelId });
+      this.log.info({ ...fields, question: answer.question, chunks: answer.citations.map((c) => c.chunkId) }, 'feedback recorded');
+      this.options.metrics?.increment('lore_feedback_total', { platform: platform.name, rating });
+      if (rating === 'down') {
+        await platform
+          .postPrivate({ channelId: answer.channelId, threadId: answer.threadId }, reaction.userId, { kind: 'feedback-invite', answerId: answer.id })
+          .catch((error: unknown) => this.log.warn({ err: error }, 'could not invite a reason for the 👎'));
+      }
+    } catch (error) {
+      this.log.error({ err: error, platform: platform.name }, 'recording feedback failed');
+    }
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.tasks.add(work);
+    void work.finally(() => this.tasks.delete(work)).catch(() => undefined);
+    return work;
+  }
+}

@@ -1,0 +1,44 @@
+// Nothing fails silently in chat: whatever went wrong, the thread gets a short message saying what happened and
+// what to try. The full error goes to the logs; the reader gets one line, with secrets redacted.
+import { redactSecrets } from '../../rag/cite/redact-secrets.ts';
+import { SyncAlreadyRunningError, UploadRefusedError } from './bot-services.ts';
+import { QueueFullError } from './question-limiter.ts';
+
+const MAX_REASON = 160;
+
+/** A Markdown message for the thread. */
+export function friendlyError(error: unknown, doing = 'answering'): string {
+  if (error instanceof QueueFullError) {
+    return 'You already have several questions waiting. Please try again in a minute.';
+  }
+  if (error instanceof SyncAlreadyRunningError) {
+    return `A sync of ${error.source} is already running. Try again when it finishes (\`/lore status\` shows progress).`;
+  }
+  if (error instanceof UploadRefusedError) return error.message;
+  if (isTimeout(error)) {
+    return `Sorry, ${doing} took too long and I gave up. Please try again in a moment.`;
+  }
+  if (isConnectionFailure(error)) {
+    return `Sorry, something went wrong while ${doing}: a service I depend on is unreachable. Please try again in a minute; if it keeps happening, ask an admin to check Lore's logs.`;
+  }
+  return `Sorry, something went wrong while ${doing} (${reasonOf(error)}). Please try again in a moment; if it keeps happening, ask an admin to check Lore's logs.`;
+}
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = redactSecrets(message.split('\n')[0] ?? '').text.trim() || 'unknown error';
+  return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line;
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || /timed? ?out/i.test(error.message));
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return true;
+    if (e.message === 'fetch failed') return true;
+  }
+  return false;
+}

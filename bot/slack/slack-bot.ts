@@ -1,0 +1,161 @@
+import type { IncomingMessage as HttpRequest, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, type BlockButtonAction, type webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { parseSlashCommand } from '../conversation/chat-command.ts';
+import type { Conversation, CommandResponder } from '../conversation/conversation.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { FEEDBACK_REASON_VIEW, feedbackReasonModal, readFeedbackReason } from './feedback-reason-modal.ts';
+import { FEEDBACK_REASON_ACTION } from './slack-blocks.ts';
+import { messageFromEvent, type SlackMessageEvent } from './slack-events.ts';
+import { SlackPlatform, type SlackIdentity } from './slack-platform.ts';
+import { markdownToMrkdwn } from './markdown-to-mrkdwn.ts';
+
+// Lore in Slack, with Bolt. This file only translates: Slack events, slash commands and interactions become calls
+// on the conversation layer; what it posts is rendered by SlackPlatform. Socket Mode when an app-level token is
+// given (no public URL needed); otherwise HTTP, where Bolt verifies each request's signature before anything runs.
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackBotOptions {
+  botToken: string;
+  /** Required in HTTP mode. */
+  signingSecret?: string;
+  /** Socket Mode when set (`xapp-…`). */
+  appToken?: string;
+  /** Web API base URL (tests point it at a local fake). */
+  apiUrl?: string;
+  conversation: Conversation;
+  log: Logger;
+  /** Per Web API call. */
+  requestTimeoutMs?: number;
+  /** Retries per Web API call (429s wait for Retry-After). */
+  retries?: number;
+  /** See SlackPlatformOptions.postBurst. */
+  postBurst?: number;
+}
+
+export interface SlackBot {
+  readonly mode: 'http' | 'socket';
+  readonly identity: SlackIdentity;
+  /** HTTP mode: handles `POST /slack/events` (events, slash commands, interactivity). */
+  readonly handleRequest?: (req: HttpRequest, res: ServerResponse) => void;
+  stop(): Promise<void>;
+}
+
+/** Connects Lore to Slack: checks the token (auth.test), registers the handlers, and in Socket Mode opens the socket. */
+export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot> {
+  const { conversation } = options;
+  const log = options.log.child({ platform: 'slack' });
+  const socketMode = options.appToken !== undefined;
+  if (!socketMode && !options.signingSecret) {
+    throw new Error('SLACK_SIGNING_SECRET is required to receive Slack events over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  const logger = boltLogger(log);
+  const timeoutMs = options.requestTimeoutMs ?? 15_000;
+  const clientOptions: webApi.WebClientOptions = {
+    // The Web API client sets its own timeout; `respond()` (slash command follow-ups) gets one here.
+    fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    timeout: timeoutMs,
+    retryConfig: { retries: options.retries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true },
+    maxRequestConcurrency: 10,
+    // Method names only: an absolute URL must never receive the bot token.
+    allowAbsoluteUrls: false,
+  };
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({ signingSecret: options.signingSecret!, endpoints: SLACK_EVENTS_PATH, logger, processBeforeResponse: false });
+  const app = new App({
+    token: options.botToken,
+    logger,
+    clientOptions,
+    deferInitialization: true,
+    // Lore keeps its own state (SQLite); Bolt's in-memory conversation store would only grow.
+    convoStore: false,
+    ...(socketMode ? { socketMode: true, appToken: options.appToken } : { receiver }),
+  });
+  app.error(async (error) => {
+    log.error({ err: error }, 'Slack handler failed');
+  });
+  await app.init();
+  const auth = await app.client.auth.test();
+  if (!auth.user_id) throw new Error('Slack auth.test returned no bot user id: is SLACK_BOT_TOKEN a bot token (xoxb-…)?');
+  const identity: SlackIdentity = { botUserId: auth.user_id, botId: auth.bot_id };
+  const apiOrigin = options.apiUrl ? new URL(options.apiUrl).origin : undefined;
+  const platform = new SlackPlatform({
+    client: app.client,
+    botToken: options.botToken,
+    identity,
+    log,
+    extraFileOrigins: apiOrigin ? [apiOrigin] : [],
+    postBurst: options.postBurst,
+  });
+
+  const onMessage = async ({ event, body }: { event: unknown; body: { event_id?: string; team_id?: string } }) => {
+    const message = messageFromEvent(event as SlackMessageEvent, body.event_id ?? '', body.team_id, identity);
+    if (message && message.eventId) void conversation.handleMessage(platform, message);
+  };
+  app.event('app_mention', onMessage);
+  app.event('message', onMessage);
+
+  const onReaction = (added: boolean) => async ({ event, body }: { event: ReactionEvent; body: { event_id?: string } }) => {
+    // Only reactions on Lore's own messages can be feedback; item_user says whose message it is.
+    if (event.item.type !== 'message' || (event.item_user !== undefined && event.item_user !== identity.botUserId)) return;
+    void conversation.handleReaction(platform, {
+      eventId: body.event_id,
+      channelId: event.item.channel,
+      messageId: event.item.ts,
+      userId: event.user,
+      emoji: event.reaction,
+      added,
+    });
+  };
+  app.event('reaction_added', onReaction(true));
+  app.event('reaction_removed', onReaction(false));
+
+  app.command('/lore', async ({ command, ack, respond }) => {
+    let acknowledged = false;
+    const responder: CommandResponder = {
+      acknowledge: async (text) => {
+        if (acknowledged) return responder.followUp(text);
+        acknowledged = true;
+        await ack({ response_type: 'ephemeral', text: markdownToMrkdwn(text) });
+      },
+      followUp: async (text) => {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: markdownToMrkdwn(text) });
+      },
+    };
+    await conversation.handleCommand(platform, { userId: command.user_id, channelId: command.channel_id, command: parseSlashCommand(command.text) }, responder);
+    if (!acknowledged) await ack();
+  });
+
+  app.action<BlockButtonAction>(FEEDBACK_REASON_ACTION, async ({ ack, body, action, client }) => {
+    await ack();
+    await client.views.open({ trigger_id: body.trigger_id, view: feedbackReasonModal(action.value ?? '') });
+  });
+
+  app.view(FEEDBACK_REASON_VIEW, async ({ ack, view, body }) => {
+    await ack();
+    const submitted = readFeedbackReason(view);
+    if (submitted) conversation.recordFeedbackReason(platform, submitted.answerId, body.user.id, submitted.reason);
+  });
+
+  if (socketMode) await app.start();
+  log.info({ mode: socketMode ? 'socket' : 'http', botUserId: identity.botUserId, team: auth.team_id }, 'connected to Slack');
+  return {
+    mode: socketMode ? 'socket' : 'http',
+    identity,
+    ...(receiver ? { handleRequest: (req: HttpRequest, res: ServerResponse) => receiver.requestListener(req, res) } : {}),
+    stop: async () => {
+      if (socketMode) await app.stop().catch((error: unknown) => log.warn({ err: error }, 'closing the Slack socket failed'));
+      await platform.close();
+    },
+  };
+}
+
+interface ReactionEvent {
+  user: string;
+  reaction: string;
+  item_user?: string;
+  item: { type: string; channel: string; ts: string };
+}

@@ -1,0 +1,50 @@
+// Slack events as the conversation layer sees them. Only what a person wrote is a message to Lore: edits,
+// deletions, joins and other housekeeping subtypes are not, and neither is anything a bot or app posted.
+import type { IncomingMessage } from '../conversation/chat-platform.ts';
+import type { SlackIdentity } from './slack-platform.ts';
+import { mentionsUser, slackTextToPlain } from './slack-text.ts';
+
+/** The fields of `app_mention` and `message` events Lore reads. */
+export interface SlackMessageEvent {
+  type: string;
+  subtype?: string;
+  channel?: string;
+  channel_type?: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  ts?: string;
+  thread_ts?: string;
+  team?: string;
+  files?: { id: string; name?: string; size?: number; mimetype?: string }[];
+}
+
+/** Subtypes that are still someone writing (a file shared with text, a reply also sent to the channel). */
+const READ_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
+
+/**
+ * The message in an `app_mention` or `message` event, or undefined when it is not one Lore should read. A channel
+ * message that mentions Lore also arrives as `app_mention` (with another event id): only that one is used.
+ */
+export function messageFromEvent(event: SlackMessageEvent, eventId: string, teamId: string | undefined, identity: SlackIdentity): IncomingMessage | undefined {
+  if (!READ_SUBTYPES.has(event.subtype) || !event.channel || !event.ts) return undefined;
+  const text = event.text ?? '';
+  const isDirect = event.channel_type === 'im' || (event.channel_type === undefined && event.channel.startsWith('D'));
+  const mentionsBot = event.type === 'app_mention' || mentionsUser(text, identity.botUserId);
+  if (event.type === 'message' && !isDirect && mentionsBot) return undefined;
+  const fromBot = event.bot_id !== undefined || event.subtype === 'bot_message' || event.user === identity.botUserId || !event.user;
+  return {
+    eventId,
+    workspaceId: teamId ?? event.team,
+    channelId: event.channel,
+    isDirect,
+    messageId: event.ts,
+    threadId: event.thread_ts ?? event.ts,
+    inThread: event.thread_ts !== undefined && event.thread_ts !== event.ts,
+    userId: event.user ?? '',
+    fromBot,
+    mentionsBot,
+    text: slackTextToPlain(text, identity.botUserId),
+    files: (event.files ?? []).map((file) => ({ id: file.id, name: file.name, sizeBytes: file.size, mimeType: file.mimetype })),
+  };
+}

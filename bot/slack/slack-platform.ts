@@ -1,0 +1,180 @@
+import Bottleneck from 'bottleneck';
+import type { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { UploadRefusedError } from '../conversation/bot-services.ts';
+import type { ChatPlatform, FileDetails, HistoryMessage, IncomingFile, OutgoingMessage, PrivateMessage, ThreadRef } from '../conversation/chat-platform.ts';
+import { renderPrivateMessage, renderSlackMessage } from './slack-blocks.ts';
+import { slackTextToPlain } from './slack-text.ts';
+
+// ChatPlatform over Slack's Web API. The client honours 429 Retry-After and times out each call; on top of that,
+// posts are paced per channel (Slack allows about one message a second per channel, with short bursts).
+
+export interface SlackIdentity {
+  botUserId: string;
+  botId?: string;
+}
+
+export interface SlackPlatformOptions {
+  client: webApi.WebClient;
+  botToken: string;
+  identity: SlackIdentity;
+  log: Logger;
+  /** Origins file downloads may come from, besides Slack's own (`*.slack.com`): the fake API in tests. */
+  extraFileOrigins?: string[];
+  downloadTimeoutMs?: number;
+  /** Messages a channel may receive in a burst before pacing starts (one a second). */
+  postBurst?: number;
+}
+
+const WORKING_EMOJI = 'eyes';
+const DOWNLOAD_ATTEMPTS = 3;
+
+export class SlackPlatform implements ChatPlatform {
+  readonly name = 'slack';
+  private readonly posts: Bottleneck.Group;
+
+  constructor(private readonly options: SlackPlatformOptions) {
+    const burst = options.postBurst ?? 5;
+    this.posts = new Bottleneck.Group({
+      reservoir: burst,
+      reservoirIncreaseAmount: 1,
+      reservoirIncreaseInterval: 1_000,
+      reservoirIncreaseMaximum: burst,
+    });
+  }
+
+  async post(thread: ThreadRef, message: OutgoingMessage): Promise<string> {
+    const rendered = renderSlackMessage(message);
+    const result = await this.posts.key(thread.channelId).schedule(() =>
+      this.options.client.chat.postMessage({
+        channel: thread.channelId,
+        thread_ts: thread.threadId,
+        text: rendered.text,
+        blocks: rendered.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    if (!result.ts) throw new Error('Slack accepted the message but returned no timestamp');
+    return result.ts;
+  }
+
+  async update(thread: ThreadRef, messageId: string, message: OutgoingMessage): Promise<void> {
+    const rendered = renderSlackMessage(message);
+    await this.options.client.chat.update({ channel: thread.channelId, ts: messageId, text: rendered.text, blocks: rendered.blocks });
+  }
+
+  async postPrivate(thread: ThreadRef, userId: string, message: PrivateMessage): Promise<void> {
+    const rendered = renderPrivateMessage(message);
+    await this.posts.key(thread.channelId).schedule(() =>
+      this.options.client.chat.postEphemeral({ channel: thread.channelId, thread_ts: thread.threadId, user: userId, text: rendered.text, blocks: rendered.blocks }),
+    );
+  }
+
+  async markWorking(channelId: string, messageId: string, working: boolean): Promise<void> {
+    const args = { channel: channelId, timestamp: messageId, name: WORKING_EMOJI };
+    try {
+      if (working) await this.options.client.reactions.add(args);
+      else await this.options.client.reactions.remove(args);
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (code === 'already_reacted' || code === 'no_reaction') return;
+      throw error;
+    }
+  }
+
+  async threadHistory(thread: ThreadRef, before: string): Promise<HistoryMessage[]> {
+    const { botUserId, botId } = this.options.identity;
+    const result = await this.options.client.conversations.replies({ channel: thread.channelId, ts: thread.threadId, limit: 50 });
+    return (result.messages ?? [])
+      .filter((m) => m.ts !== undefined && m.ts !== before && Number(m.ts) < Number(before))
+      .map((m) => {
+        const fromLore = m.user === botUserId || (botId !== undefined && m.bot_id === botId);
+        return { messageId: m.ts!, fromLore, text: fromLore ? (m.text ?? '') : slackTextToPlain(m.text ?? '', botUserId) };
+      });
+  }
+
+  async isPlatformAdmin(userId: string): Promise<boolean> {
+    const result = await this.options.client.users.info({ user: userId });
+    const user = result.user;
+    return Boolean(user && (user.is_admin || user.is_owner || user.is_primary_owner));
+  }
+
+  async fileDetails(file: IncomingFile): Promise<FileDetails> {
+    const result = await this.options.client.files.info({ file: file.id });
+    const info = result.file;
+    if (!info?.id) throw new Error(`Slack has no file ${file.id}`);
+    const name = info.name ?? file.name ?? info.id;
+    const downloadUrl = info.url_private_download ?? info.url_private;
+    if (!downloadUrl) throw new UploadRefusedError(`${name} cannot be downloaded (it may be an external file or a post).`);
+    return {
+      id: info.id,
+      name,
+      title: info.title?.trim() || name,
+      sizeBytes: info.size ?? file.sizeBytes ?? 0,
+      mimeType: info.mimetype ?? file.mimeType,
+      permalink: info.permalink ?? downloadUrl,
+      downloadUrl,
+    };
+  }
+
+  async download(file: FileDetails, maxBytes: number): Promise<Uint8Array> {
+    const url = new URL(file.downloadUrl);
+    // The bot token goes only to Slack: a file URL pointing anywhere else is refused, never fetched.
+    const trusted = (url.protocol === 'https:' && (url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com'))) ||
+      (this.options.extraFileOrigins ?? []).includes(url.origin);
+    if (!trusted) throw new UploadRefusedError(`${file.name} is not hosted by Slack (${url.origin}), so I won't download it.`);
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(url, {
+        headers: { authorization: `Bearer ${this.options.botToken}` },
+        // A redirect usually means Slack wants a login (the token lacks files:read); never follow it with the token.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.downloadTimeoutMs ?? 60_000),
+      });
+      if ((response.status === 429 || response.status >= 500) && attempt < DOWNLOAD_ATTEMPTS) {
+        await response.body?.cancel();
+        const retryAfter = Number(response.headers.get('retry-after'));
+        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : 500 * 2 ** attempt);
+        continue;
+      }
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        const hint = response.status >= 300 && response.status < 400 ? ' (Lore may be missing the files:read scope)' : '';
+        throw new Error(`Slack did not serve ${file.name}: HTTP ${response.status}${hint}`);
+      }
+      return readAtMost(response, maxBytes, file.name);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.posts.limiters().map(({ limiter }) => limiter.stop({ dropWaitingJobs: false }).catch(() => undefined)));
+  }
+}
+
+/** The body, refusing (and aborting the transfer) as soon as it passes `maxBytes`, whatever the headers claimed. */
+async function readAtMost(response: Response, maxBytes: number, name: string): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw new UploadRefusedError(`${name} is too large: over the ${Math.round(maxBytes / (1024 * 1024))} MB limit.`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new UploadRefusedError(`${name} is too large: over the ${Math.round(maxBytes / (1024 * 1024))} MB limit.`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,82 @@
+// Lore's Slack bot as `lore start` wires it (connectChat + the HTTP handler), on 127.0.0.1 and a random port,
+// talking to a fake Slack; helpers deliver correctly signed events, slash commands and interactions to it.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connectChat, httpHandler, type ChatConnections, type ConnectChatOptions } from '../../../app/commands/start.ts';
+import type { Runtime } from '../../../app/runtime.ts';
+import { BOT_USER_ID, deliverToLore, eventEnvelope, TEAM_ID, type FakeSlack } from '../../fakes/fake-slack.ts';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const BOT_TOKEN = 'xoxb-test-bot-token';
+export const APP_TOKEN = 'xapp-test-app-token';
+
+export interface TestBot {
+  url: string;
+  chat: ChatConnections;
+  /** Delivers an event; resolves with the HTTP status once Lore has acknowledged it. */
+  deliver(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<{ status: number; eventId: string }>;
+  /** Runs `/lore <text>`; resolves with the immediate (acknowledgement) response. */
+  command(text: string, userId: string, channelId: string, responseId: string): Promise<{ status: number; body: { text?: string; response_type?: string } }>;
+  /** Posts an interactivity payload (button click, modal submission). */
+  interact(payload: Record<string, unknown>): Promise<{ status: number; text: string }>;
+  /** Waits until every answer, upload and sync the bot started has finished. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestBot(runtime: Runtime, slack: FakeSlack, options: ConnectChatOptions): Promise<TestBot> {
+  const chat = await connectChat(runtime, { slack: { retries: 1, requestTimeoutMs: 5_000, ...options.slack }, ...options });
+  const server = http.createServer(httpHandler(runtime, chat.routes));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  return {
+    url,
+    chat,
+    async deliver(event, deliveryOptions = {}) {
+      const envelope = eventEnvelope(event, deliveryOptions.eventId);
+      const response = await deliverToLore(url, { json: envelope }, { signingSecret: SIGNING_SECRET, retryNum: deliveryOptions.retryNum });
+      return { status: response.status, eventId: String(envelope.event_id) };
+    },
+    async command(text, userId, channelId, responseId) {
+      const form = {
+        token: 'unused',
+        team_id: TEAM_ID,
+        team_domain: 'example',
+        channel_id: channelId,
+        channel_name: 'general',
+        user_id: userId,
+        user_name: userId.toLowerCase(),
+        command: '/lore',
+        text,
+        api_app_id: 'A0001',
+        response_url: slack.responseUrl(responseId),
+        trigger_id: `trigger-${responseId}`,
+      };
+      const response = await deliverToLore(url, { form }, { signingSecret: SIGNING_SECRET });
+      return { status: response.status, body: response.text ? (JSON.parse(response.text) as { text?: string }) : {} };
+    },
+    async interact(payload) {
+      return deliverToLore(url, { form: { payload: JSON.stringify(payload) } }, { signingSecret: SIGNING_SECRET });
+    },
+    idle: () => chat.conversation!.idle(),
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await chat.close();
+    },
+  };
+}
+
+let tsCounter = 0;
+
+/** A Slack message timestamp, unique within the test run. */
+export function nextTs(): string {
+  return `1800000000.${String(++tsCounter).padStart(6, '0')}`;
+}
+
+/** An `app_mention` of Lore in a channel. */
+export function mention(channel: string, user: string, text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'app_mention', channel, user, text: `<@${BOT_USER_ID}> ${text}`, ts: nextTs(), ...extra };
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { mentionsUser, slackTextToPlain } from '../../../bot/slack/slack-text.ts';
+
+describe('slackTextToPlain', () => {
+  it('removes the bot mention and renders other markup as a reader sees it', () => {
+    expect(slackTextToPlain('<@ULORE> how do I reach <@U2|maria> in <#C1|eng-help>?', 'ULORE')).toBe('how do I reach @maria in #eng-help?');
+    expect(slackTextToPlain('<!here> what is <https://x.test/a?b=1&amp;c=2|the runbook>?', 'ULORE')).toBe(
+      'what is the runbook (https://x.test/a?b=1&c=2)?',
+    );
+    expect(slackTextToPlain('mail <mailto:a@b.test|a@b.test> or see <https://x.test>', 'ULORE')).toBe('mail a@b.test or see https://x.test');
+    expect(slackTextToPlain('is 1 &lt; 2 &amp;&amp; 3 &gt; 2?')).toBe('is 1 < 2 && 3 > 2?');
+  });
+
+  it('keeps line breaks and tidies spaces', () => {
+    expect(slackTextToPlain('<@ULORE>   first line  \n  second', 'ULORE')).toBe('first line\nsecond');
+  });
+});
+
+describe('mentionsUser', () => {
+  it('finds a mention with or without a label', () => {
+    expect(mentionsUser('hey <@ULORE> there', 'ULORE')).toBe(true);
+    expect(mentionsUser('hey <@ULORE|lore>', 'ULORE')).toBe(true);
+    expect(mentionsUser('hey <@ULOREX>', 'ULORE')).toBe(false);
+  });
+});
