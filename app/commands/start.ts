@@ -9,8 +9,8 @@ import { createChatServices } from '../chat-services.ts';
 import { ConfigError } from '../config.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import type { Runtime } from '../runtime.ts';
-import { createSyncService, type SyncService } from '../sync-service.ts';
-import { ingestPaths } from './ingest.ts';
+import { createSyncService, startSyncSchedule, SyncBusyError, type SyncService } from '../sync-service.ts';
+import { progressBar } from '../progress.ts';
 
 /**
  * Runs Lore as a service: brings the configured sources up to date (on a first run that is the
@@ -21,13 +21,17 @@ export async function start(runtime: Runtime): Promise<number> {
   const { config, log, chunks } = runtime;
   // The chat configuration is checked before the slow first index, so a mistake in it fails at once.
   const chatConfig = readChatConfig(config.chatConfigFile);
-  const firstRun = chunks.counts().documents === 0;
-  log.info({ paths: config.filesPaths, firstRun }, firstRun ? 'indexing the configured sources for the first time' : 'syncing the configured sources');
-  const summary = await ingestPaths(runtime, config.filesPaths, true);
-  log.info({ ...summary, failed: summary.failed.length }, 'sources indexed');
-  for (const failure of summary.failed) log.warn(failure, 'input not indexed');
+  // One sync service for the whole process: one rate limiter per source, one lock holder.
+  const sync = createSyncService(runtime);
+  await syncFilesFirst(runtime, sync);
+  const background = syncRemoteSourcesInBackground(runtime, sync);
+  const stopSchedule = startSyncSchedule(sync, config.syncIntervalMinutes, log);
 
-  const chat = await connectChat(runtime, { sync: createSyncService(runtime), pipeline: createAnswerPipeline(runtime), chatConfig });
+  const chat = await connectChat(runtime, { sync, pipeline: createAnswerPipeline(runtime), chatConfig }).catch(async (error: unknown) => {
+    stopSchedule();
+    await background.stop();
+    throw error;
+  });
   try {
     const server = http.createServer(httpHandler(runtime, chat.routes));
     await new Promise<void>((resolve, reject) => {
@@ -46,9 +50,71 @@ export async function start(runtime: Runtime): Promise<number> {
       server.closeIdleConnections();
     });
   } finally {
+    stopSchedule();
+    await background.stop();
     await chat.close();
   }
   return EXIT_OK;
+}
+
+/**
+ * Local files are synced before Lore serves (on a first run that is the sample knowledge base), so the first
+ * question already has an index. A sync of them already running elsewhere (`lore sync files`) is not waited for.
+ */
+async function syncFilesFirst(runtime: Runtime, sync: SyncService): Promise<void> {
+  const { config, log, chunks } = runtime;
+  const firstRun = chunks.counts().documents === 0;
+  log.info({ paths: config.filesPaths, firstRun }, firstRun ? 'indexing the configured files for the first time' : 'syncing the configured files');
+  const bar = progressBar('Indexing', true);
+  try {
+    const [report] = await sync.sync('files', {
+      onProgress: (event) => {
+        if (event.phase === 'indexing') bar.update({ done: event.done, total: event.total, current: event.message });
+      },
+    });
+    if (report) {
+      const { added, updated, unchanged, deleted, failed, durationMs } = report;
+      log.info({ added, updated, unchanged, deleted, failed: failed.length, durationMs }, 'files synced');
+      for (const failure of failed) log.warn(failure, 'input not indexed');
+    }
+  } catch (error) {
+    if (!(error instanceof SyncBusyError)) throw error;
+    log.warn({ source: 'files' }, 'another process is syncing the files: serving the index as it is');
+  } finally {
+    bar.stop();
+  }
+}
+
+/**
+ * Notion, GitHub and web sync in the background: a first Notion sync at its 3 requests/s can take many
+ * minutes, and Lore answers from what is indexed meanwhile. `stop()` cancels and waits.
+ */
+function syncRemoteSourcesInBackground(runtime: Runtime, sync: SyncService): { stop(): Promise<void> } {
+  const { log } = runtime;
+  const controller = new AbortController();
+  const remote = sync.configuredSources().filter((source) => source !== 'files');
+  const done = (async () => {
+    for (const source of remote) {
+      if (controller.signal.aborted) return;
+      try {
+        const [report] = await sync.sync(source as 'notion' | 'github' | 'web', { signal: controller.signal });
+        if (report) {
+          const { added, updated, unchanged, deleted, failed, durationMs } = report;
+          log.info({ source, added, updated, unchanged, deleted, failed: failed.length, durationMs }, 'source synced');
+          for (const failure of failed) log.warn({ source, ...failure }, 'not synced');
+        }
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        log.error({ source, err: (error as Error).message }, 'sync failed; the next scheduled sync retries it');
+      }
+    }
+  })();
+  return {
+    async stop() {
+      controller.abort(new Error('Lore is shutting down'));
+      await done;
+    },
+  };
 }
 
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;

@@ -5,6 +5,7 @@ import { loadConfig } from '../../app/config.ts';
 import { createLogger } from '../../app/logger.ts';
 import { openRuntime } from '../../app/runtime.ts';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
+import { addGeneratedRepository, startFakeGithub } from '../fakes/fake-github.ts';
 import { runLore, spawnLore } from '../helpers/run-lore.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -107,9 +108,21 @@ describe('lore ingest', () => {
 });
 
 describe('lore start', () => {
-  it('indexes on first run, serves /health and shuts down cleanly on SIGTERM', async () => {
+  it('indexes files before serving, syncs remote sources in the background, serves /health and shuts down cleanly on SIGTERM', async () => {
+    const github = await startFakeGithub({ token: 'ghp-test' });
+    // README + 4 docs, one issue and one pull request: 7 GitHub documents next to the 11 sample files.
+    addGeneratedRepository(github, 'acme/handbook', { files: 5, issues: 2 });
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const env = { GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: gemini.url, LORE_DATA_DIR: path.join(tmp.dir, 'start'), PORT: String(port), LOG_LEVEL: 'info' };
+    const env = {
+      GEMINI_API_KEY: 'test-key',
+      GEMINI_BASE_URL: gemini.url,
+      LORE_DATA_DIR: path.join(tmp.dir, 'start'),
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      GITHUB_TOKEN: 'ghp-test',
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOS: 'acme/handbook',
+    };
     const child = spawnLore(['start'], env);
     let logs = '';
     child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
@@ -118,10 +131,20 @@ describe('lore start', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
-    expect(health).toMatchObject({ status: 'ok', documents: 11 });
+    expect(health.status).toBe('ok');
+    expect(health.documents).toBeGreaterThanOrEqual(11);
+    let documents = health.documents as number;
+    for (const deadline = Date.now() + 60_000; documents < 18 && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      documents = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()).documents;
+    }
+    expect(documents).toBe(18);
+    expect(logs).toMatch(/"source":"github".*"msg":"source synced"/);
     child.kill('SIGTERM');
     const code = await new Promise((r) => child.once('close', r));
+    await github.close();
     expect(code).toBe(0);
     expect(logs).toContain('embedded Chroma stopped');
-  }, 120_000);
+    expect(logs).not.toContain('ghp-test');
+  }, 150_000);
 });
