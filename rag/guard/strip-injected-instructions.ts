@@ -1,4 +1,5 @@
 import { splitSentences } from '../chunk/split-sentences.ts';
+import { unwrapLines } from '../cite/unwrap-lines.ts';
 import type { Passage } from '../types.ts';
 
 // Documents are data. A sentence in a document that gives orders to an assistant ("ignore previous
@@ -22,7 +23,9 @@ export function stripInjectedInstructions(passages: readonly Passage[]): { passa
   let removed = 0;
   const cleaned = passages.map((passage) => {
     if (!INSTRUCTION_PATTERNS.some((pattern) => pattern.test(passage.text))) return passage;
-    const kept = splitSentences(passage.text).filter((sentence) => {
+    // A planted sentence hard-wrapped over two lines must go as a whole: a line break alone ends a sentence
+    // for the segmenter, which would leave the wrapped half ("…to support@evil.example") in the passage.
+    const kept = splitSentences(unwrapLines(passage.text)).filter((sentence) => {
       const drop = isInjectedInstruction(sentence);
       if (drop) removed += 1;
       return !drop;
