@@ -2,11 +2,13 @@ import http from 'node:http';
 import { ChatConfigError, loadChatConfig, type ChatConfig } from '../../bot/conversation/chat-config.ts';
 import { ChatStore } from '../../bot/conversation/chat-store.ts';
 import { Conversation, type ConversationOptions } from '../../bot/conversation/conversation.ts';
+import type { DiscordBot } from '../../bot/discord/discord-bot.ts';
 import { SLACK_EVENTS_PATH, startSlackBot, type SlackBot } from '../../bot/slack/slack-bot.ts';
 import type { AnswerPipeline } from '../../rag/answer-question.ts';
 import { createAnswerPipeline } from '../answer-pipeline.ts';
 import { createChatServices } from '../chat-services.ts';
 import { ConfigError } from '../config.ts';
+import { connectDiscord, type ConnectDiscordOptions } from '../connect-discord.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import type { Runtime } from '../runtime.ts';
 import { createSyncService, startSyncSchedule, SyncBusyError, type SyncService } from '../sync-service.ts';
@@ -126,6 +128,7 @@ export interface ChatConnections {
   platforms: string[];
   conversation?: Conversation;
   slack?: SlackBot;
+  discord?: DiscordBot;
   /** Disconnects every platform and waits for answers in progress. */
   close(): Promise<void>;
 }
@@ -137,22 +140,22 @@ export interface ConnectChatOptions {
   /** Overrides for tests (shorter rate-limit windows, faster streaming edits). */
   conversation?: Partial<Pick<ConversationOptions, 'limits' | 'updateIntervalMs' | 'progressIntervalMs' | 'maxProgressReports' | 'metrics'>>;
   slack?: { retries?: number; requestTimeoutMs?: number; postBurst?: number };
+  discord?: ConnectDiscordOptions['discord'];
 }
 
 /**
  * Connects the chat platforms whose tokens are configured (Slack: SLACK_BOT_TOKEN; Socket Mode with
- * SLACK_APP_TOKEN, otherwise HTTP at POST /slack/events with SLACK_SIGNING_SECRET). With none, nothing starts.
- * Every platform shares one conversation layer: one set of rate limits, one feedback store.
+ * SLACK_APP_TOKEN, otherwise HTTP at POST /slack/events with SLACK_SIGNING_SECRET. Discord: DISCORD_TOKEN).
+ * With none, nothing starts. Every platform shares one conversation layer: one set of rate limits, one
+ * feedback store.
  */
 export async function connectChat(runtime: Runtime, options: ConnectChatOptions): Promise<ChatConnections> {
   const { config, log } = runtime;
   const routes = new Map<string, RouteHandler>();
-  const { slack } = config;
-  if (!slack.botToken) {
-    if (slack.signingSecret || slack.appToken) log.warn('SLACK_BOT_TOKEN is not set: Slack is not connected');
-    return { routes, platforms: [], close: async () => {} };
-  }
-  if (!slack.appToken && !slack.signingSecret) {
+  const { slack, discord } = config;
+  if (!slack.botToken && (slack.signingSecret || slack.appToken)) log.warn('SLACK_BOT_TOKEN is not set: Slack is not connected');
+  if (!slack.botToken && !discord.token) return { routes, platforms: [], close: async () => {} };
+  if (slack.botToken && !slack.appToken && !slack.signingSecret) {
     throw new ConfigError('Invalid configuration: SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
   }
 
@@ -166,32 +169,40 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     log: log.child({ component: 'chat' }),
     ...options.conversation,
   });
-  let bot: SlackBot;
-  try {
-    bot = await startSlackBot({
-      botToken: slack.botToken,
-      signingSecret: slack.signingSecret,
-      appToken: slack.appToken,
-      apiUrl: slack.apiUrl,
-      conversation,
-      log,
-      ...options.slack,
-    });
-  } catch (error) {
+  const platforms: string[] = [];
+  let slackBot: SlackBot | undefined;
+  let discordBot: DiscordBot | undefined;
+  // Questions still queued are dropped first, then each platform finishes the answers it started and disconnects.
+  const close = async () => {
     await conversation.close();
-    throw new Error(`could not connect to Slack: ${(error as Error).message}`, { cause: error });
-  }
-  if (bot.handleRequest) routes.set(SLACK_EVENTS_PATH, bot.handleRequest);
-  return {
-    routes,
-    platforms: ['slack'],
-    conversation,
-    slack: bot,
-    close: async () => {
-      await bot.stop();
-      await conversation.close();
-    },
+    await discordBot?.stop();
+    await slackBot?.stop();
   };
+  try {
+    if (slack.botToken) {
+      slackBot = await startSlackBot({
+        botToken: slack.botToken,
+        signingSecret: slack.signingSecret,
+        appToken: slack.appToken,
+        apiUrl: slack.apiUrl,
+        conversation,
+        log,
+        ...options.slack,
+      }).catch((error: unknown) => {
+        throw new Error(`could not connect to Slack: ${(error as Error).message}`, { cause: error });
+      });
+      if (slackBot.handleRequest) routes.set(SLACK_EVENTS_PATH, slackBot.handleRequest);
+      platforms.push('slack');
+    }
+    if (discord.token) {
+      discordBot = await connectDiscord({ config, log, conversation, ...(options.discord ? { discord: options.discord } : {}) });
+      platforms.push('discord');
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { routes, platforms, conversation, slack: slackBot, discord: discordBot, close };
 }
 
 /** GET /health, and the chat platforms' POST routes. */

@@ -130,13 +130,14 @@ describe('lore start', () => {
       if (child.exitCode !== null) throw new Error(`lore start exited: ${logs}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
+    type Health = { status: string; documents: number };
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as Health;
     expect(health.status).toBe('ok');
     expect(health.documents).toBeGreaterThanOrEqual(11);
-    let documents = health.documents as number;
+    let documents = health.documents;
     for (const deadline = Date.now() + 60_000; documents < 18 && Date.now() < deadline; ) {
       await new Promise((r) => setTimeout(r, 250));
-      documents = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()).documents;
+      documents = ((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as Health).documents;
     }
     expect(documents).toBe(18);
     expect(logs).toMatch(/"source":"github".*"msg":"source synced"/);

@@ -1,0 +1,343 @@
+import { once } from 'node:events';
+import {
+  ChannelType,
+  Client,
+  DiscordjsErrorCodes,
+  Events,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  type ChatInputCommandInteraction,
+  type GatewayMessageReactionAddDispatchData,
+  type GatewayMessageReactionRemoveDispatchData,
+  type Interaction,
+  type Message,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import type { IncomingMessage } from '../conversation/chat-platform.ts';
+import type { CommandResponder, Conversation } from '../conversation/conversation.ts';
+import { renderCommandReply } from './discord-render.ts';
+import { isFromBot, isPersonMessage, repliesToLore, threadName, toIncomingMessage, type AnswerPlace } from './discord-messages.ts';
+import { DiscordPlatform } from './discord-platform.ts';
+import { discordTextToPlain, mentionsLore } from './discord-text.ts';
+import { answerIdOfButton, answerIdOfModal, feedbackReasonModal, REASON_FIELD } from './feedback-reason-modal.ts';
+import { guardInteractionToken, withoutInteractionToken } from './interaction-token.ts';
+import { commandFromSubcommand, COMMAND_NAME, loreCommand, MAX_QUESTION_CHARS } from './slash-commands.ts';
+
+// Lore in Discord, with discord.js. This file only translates: gateway events and interactions become calls on the
+// conversation layer (the same one Slack uses); what is posted is rendered by DiscordPlatform.
+
+/** Only what Lore needs: server channels and messages (with their content), reactions, and direct messages. */
+export const DISCORD_INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.MessageContent,
+  GatewayIntentBits.GuildMessageReactions,
+  GatewayIntentBits.DirectMessages,
+  GatewayIntentBits.DirectMessageReactions,
+];
+
+export interface DiscordBotOptions {
+  token: string;
+  /** REST base URL, e.g. `http://127.0.0.1:3000/api` (tests point it at a local fake). */
+  apiUrl?: string;
+  /** Registers `/lore` in this server only (immediate); globally otherwise. */
+  guildId?: string;
+  /** Answer as a reply to the question, or inside a thread Lore starts on it. */
+  replyMode: 'reply' | 'thread';
+  /** Roles whose members may run admin commands (`role:<id>` in LORE_ADMINS). */
+  adminRoleIds: readonly string[];
+  conversation: Conversation;
+  log: Logger;
+  /** Per REST call. */
+  requestTimeoutMs?: number;
+  /** Retries per REST call on server errors (429s always wait for Retry-After). */
+  retries?: number;
+  /** How long to wait for the gateway session and the servers to load. */
+  readyTimeoutMs?: number;
+  /** Origins attachments may be downloaded from besides Discord's CDN (tests). */
+  extraAttachmentOrigins?: string[];
+  /** See DiscordPlatformOptions.postBurst. */
+  postBurst?: number;
+  /** On stop, how long answers in progress may take to finish before the connection closes. */
+  drainTimeoutMs?: number;
+}
+
+export interface DiscordBot {
+  readonly userId: string;
+  readonly applicationId: string;
+  /** Stops taking events, lets answers in progress finish (bounded), then disconnects. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const EPHEMERAL = MessageFlags.Ephemeral;
+const NO_MENTIONS = { parse: [] as [] };
+
+/** Logs in to the gateway, wires the handlers and registers `/lore`. Rejects with a clear message when it cannot. */
+export async function startDiscordBot(options: DiscordBotOptions): Promise<DiscordBot> {
+  const { conversation } = options;
+  const log = options.log.child({ platform: 'discord' });
+  const client = new Client({
+    intents: DISCORD_INTENTS,
+    // DMs arrive on channels discord.js has never seen; without Channel they would be dropped. The others let it
+    // build partial structures (replies to uncached messages, reactions) instead of ignoring the event.
+    partials: [Partials.Channel, Partials.Message, Partials.Reaction, Partials.User],
+    rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), timeout: options.requestTimeoutMs ?? 15_000, retries: options.retries ?? 3 },
+    // Nothing Lore writes pings anyone, unless a call says so (the asker, when Lore replies).
+    allowedMentions: { parse: [], repliedUser: false },
+  });
+  const platform = new DiscordPlatform({
+    client,
+    log,
+    adminRoleIds: options.adminRoleIds,
+    homeGuildId: options.guildId,
+    extraAttachmentOrigins: options.extraAttachmentOrigins,
+    postBurst: options.postBurst,
+  });
+
+  let stopping = false;
+  // Work started from an event. Stopping waits for it: once the client is destroyed, nothing can be posted.
+  const inFlight = new Set<Promise<unknown>>();
+  const handle = (work: () => Promise<unknown>, onError: (error: unknown) => void): void => {
+    if (stopping) return;
+    const running = work().catch(onError);
+    inFlight.add(running);
+    void running.finally(() => inFlight.delete(running));
+  };
+
+  client.on(Events.Warn, (message) => log.warn({ source: 'discord.js' }, message));
+  client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'disconnected from the Discord gateway'));
+  client.on(Events.ShardReconnecting, (shard) => {
+    if (!stopping) log.info({ shard }, 'reconnecting to the Discord gateway');
+  });
+  client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'Discord gateway session resumed'));
+  client.rest.on('rateLimited', (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'Discord rate limit: waiting'));
+
+  /** Where Lore answers a message; in thread mode, a new question gets a thread of its own. */
+  const answerPlace = async (message: Message): Promise<AnswerPlace> => {
+    const channel = message.channel;
+    if (channel.isThread()) return { channelId: channel.id, threadId: channel.id, scopeChannelId: channel.parentId ?? channel.id, inThread: true };
+    const reply: AnswerPlace = { channelId: channel.id, threadId: message.id, scopeChannelId: channel.id, inThread: message.reference?.messageId !== undefined };
+    const lore = platform.loreMentions(message.guild);
+    const startsThread =
+      options.replyMode === 'thread' &&
+      (channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement) &&
+      !isFromBot(message) &&
+      mentionsLore(message.content, lore) &&
+      // A reply to Lore continues that conversation where it is.
+      !repliesToLore(message, lore.userId);
+    if (!startsThread) return reply;
+    const threadId = await platform.startThread(message, threadName(discordTextToPlain(message.content, lore, platform.namesIn(message.guild))));
+    return threadId ? { channelId: threadId, threadId, scopeChannelId: channel.id, inThread: false } : reply;
+  };
+
+  const onMessage = async (message: Message): Promise<void> => {
+    if (message.author.id === client.user?.id || !isPersonMessage(message)) return;
+    const place = await answerPlace(message);
+    if (message.attachments.size > 0) platform.rememberAttachments(message);
+    const lore = platform.loreMentions(message.guild);
+    await conversation.handleMessage(platform, toIncomingMessage(message, place, lore, platform.namesIn(message.guild)));
+  };
+  client.on(Events.MessageCreate, (message) => {
+    handle(
+      () => onMessage(message),
+      (error) => log.error({ err: error, channel: message.channelId }, 'handling a Discord message failed'),
+    );
+  });
+
+  // Reactions are read from the gateway payload itself: discord.js drops reactions in a DM channel it has not
+  // cached (after a restart), even with partials, and feedback needs nothing but these ids.
+  const onReaction = (added: boolean) => (data: GatewayMessageReactionAddDispatchData | GatewayMessageReactionRemoveDispatchData) => {
+    const loreId = client.user?.id;
+    if (!loreId || data.user_id === loreId || !data.emoji.name) return;
+    // On additions Discord says whose message it is: only Lore's messages carry feedback.
+    if ('message_author_id' in data && data.message_author_id !== undefined && data.message_author_id !== loreId) return;
+    if ('member' in data && data.member?.user.bot) return;
+    const reaction = { channelId: data.channel_id, messageId: data.message_id, userId: data.user_id, emoji: data.emoji.name, added };
+    handle(
+      () => conversation.handleReaction(platform, reaction),
+      (error) => log.error({ err: error }, 'handling a Discord reaction failed'),
+    );
+  };
+  client.ws.on(GatewayDispatchEvents.MessageReactionAdd, onReaction(true));
+  client.ws.on(GatewayDispatchEvents.MessageReactionRemove, onReaction(false));
+
+  const onSlashCommand = async (interaction: ChatInputCommandInteraction): Promise<void> => {
+    const subcommand = interaction.options.getSubcommand(false);
+    if (subcommand === 'ask') return ask(interaction);
+    // Discord wants an answer within 3 seconds: defer at once, then edit the deferred reply.
+    await interaction.deferReply({ flags: EPHEMERAL });
+    const command = commandFromSubcommand(subcommand, interaction.options.getString('source'));
+    await conversation.handleCommand(platform, { userId: interaction.user.id, channelId: interaction.channelId, command }, commandResponder(interaction, log));
+  };
+
+  const ask = async (interaction: ChatInputCommandInteraction): Promise<void> => {
+    const question = interaction.options.getString('question', true).trim();
+    await interaction.deferReply();
+    // Discord enforces the option's length, but nothing a client sends is taken on trust.
+    const problem =
+      question === ''
+        ? 'Ask a question after `/lore ask`, e.g. `/lore ask question: How long are backups kept?`'
+        : question.length > MAX_QUESTION_CHARS
+          ? `That question is too long (${question.length} characters; the limit is ${MAX_QUESTION_CHARS.toLocaleString('en-US')}). Please shorten it.`
+          : undefined;
+    if (problem) {
+      await interaction.editReply({ content: problem, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    const channel = interaction.channel ?? (await client.channels.fetch(interaction.channelId).catch(() => null));
+    const scopeChannelId = channel?.isThread() ? (channel.parentId ?? interaction.channelId) : interaction.channelId;
+    const incoming: IncomingMessage = {
+      eventId: interaction.id,
+      workspaceId: interaction.guildId ?? undefined,
+      channelId: interaction.channelId,
+      isDirect: interaction.guildId === null,
+      messageId: interaction.id,
+      threadId: interaction.id,
+      inThread: false,
+      userId: interaction.user.id,
+      fromBot: interaction.user.bot,
+      mentionsBot: true,
+      text: question,
+      files: [],
+    };
+    if (scopeChannelId !== interaction.channelId) incoming.scopeChannelId = scopeChannelId;
+    const release = platform.registerInteraction(interaction.id, interaction, question);
+    try {
+      await conversation.handleMessage(platform, incoming);
+    } finally {
+      await release();
+    }
+  };
+
+  const onInteraction = async (interaction: Interaction): Promise<void> => {
+    if (interaction.isChatInputCommand()) {
+      if (interaction.commandName === COMMAND_NAME) await onSlashCommand(interaction);
+      return;
+    }
+    if (interaction.isButton()) {
+      const answerId = answerIdOfButton(interaction.customId);
+      if (answerId) await interaction.showModal(feedbackReasonModal(answerId));
+      return;
+    }
+    if (interaction.isModalSubmit()) {
+      const answerId = answerIdOfModal(interaction.customId);
+      if (!answerId) return;
+      const saved = conversation.recordFeedbackReason(platform, answerId, interaction.user.id, interaction.fields.getTextInputValue(REASON_FIELD));
+      const content = saved ? 'Thanks, noted.' : "I couldn't find your 👎 on that answer any more, so I didn't keep the reason.";
+      await interaction.reply({ content, flags: EPHEMERAL, allowedMentions: NO_MENTIONS });
+    }
+  };
+  client.on(Events.InteractionCreate, (interaction) => {
+    handle(
+      () => onInteraction(interaction),
+      (error) => log.error({ err: withoutInteractionToken(error), interaction: interaction.id }, 'handling a Discord interaction failed'),
+    );
+  });
+
+  try {
+    await login(client, options.token, options.readyTimeoutMs ?? 30_000);
+  } catch (error) {
+    await client.destroy().catch(() => undefined);
+    await platform.close();
+    throw new Error(`could not connect to Discord: ${explainLoginError(error)}`, { cause: error });
+  }
+  const userId = client.user!.id;
+  const applicationId = client.application!.id;
+  await registerCommands(client, options.guildId, log);
+  log.info({ botUserId: userId, applicationId, servers: client.guilds.cache.size, replyMode: options.replyMode }, 'connected to Discord');
+
+  let stopped: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    stopping = true;
+    const drained = await drain(inFlight, options.drainTimeoutMs ?? 15_000);
+    if (!drained) log.warn({ inFlight: inFlight.size }, 'closing the Discord connection with answers still in progress');
+    await client.destroy().catch((error: unknown) => log.warn({ err: error }, 'closing the Discord gateway failed'));
+    await platform.close();
+    log.info('disconnected from Discord');
+  };
+  return {
+    userId,
+    applicationId,
+    stop: () => (stopped ??= stop()),
+  };
+}
+
+/** True when every piece of work finished within the time. */
+async function drain(work: Set<Promise<unknown>>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([Promise.allSettled([...work]).then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function login(client: Client, token: string, timeoutMs: number): Promise<void> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const ready = once(client, Events.ClientReady, { signal });
+  // Without a listener, a rejection while login is still running would be unhandled.
+  ready.catch(() => undefined);
+  await client.login(token);
+  try {
+    await ready;
+  } catch {
+    throw new Error(`the gateway did not finish loading within ${Math.round(timeoutMs / 1000)} s`);
+  }
+}
+
+function explainLoginError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === DiscordjsErrorCodes.TokenInvalid || /Authentication failed/i.test(message)) {
+    return 'DISCORD_TOKEN was rejected: copy the bot token again from the Developer Portal (Bot → Reset Token).';
+  }
+  if (code === DiscordjsErrorCodes.DisallowedIntents || /intent/i.test(message)) {
+    return 'Discord refused the gateway intents Lore needs: turn on "Message Content Intent" under Bot → Privileged Gateway Intents in the Developer Portal.';
+  }
+  return message;
+}
+
+/** Overwrites Lore's slash commands; a failure is logged, not fatal: mentions and DMs still work without them. */
+async function registerCommands(client: Client, guildId: string | undefined, log: Logger): Promise<void> {
+  try {
+    const commands = client.application!.commands;
+    await (guildId ? commands.set([loreCommand()], guildId) : commands.set([loreCommand()]));
+    log.info({ scope: guildId ? `server ${guildId}` : 'global' }, 'registered the /lore command');
+  } catch (error) {
+    const hint = guildId ? ' (is Lore in the server DISCORD_GUILD_ID names, invited with the applications.commands scope?)' : '';
+    log.error({ err: error }, `could not register the /lore command${hint}; mentions and direct messages still work`);
+  }
+}
+
+/** `/lore` replies: the deferred (private) reply first, then private follow-ups; split to fit Discord's limit. */
+function commandResponder(interaction: ChatInputCommandInteraction, log: Logger): CommandResponder {
+  let acknowledged = false;
+  const send = async (text: string): Promise<void> => {
+    for (const piece of renderCommandReply(text)) {
+      if (!acknowledged) {
+        acknowledged = true;
+        await guardInteractionToken(() => interaction.editReply({ content: piece, allowedMentions: NO_MENTIONS }));
+      } else {
+        await guardInteractionToken(() => interaction.followUp({ content: piece, flags: EPHEMERAL, allowedMentions: NO_MENTIONS }));
+      }
+    }
+  };
+  return {
+    acknowledge: send,
+    followUp: async (text) => {
+      try {
+        await send(text);
+      } catch (error) {
+        // An interaction can be answered for 15 minutes; a longer sync reports by direct message.
+        log.warn({ err: error, user: interaction.user.id }, 'could not follow up on the command; sending a direct message instead');
+        for (const piece of renderCommandReply(text)) await interaction.user.send({ content: piece, allowedMentions: NO_MENTIONS });
+      }
+    },
+  };
+}

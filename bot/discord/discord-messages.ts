@@ -1,0 +1,69 @@
+// Discord messages as the conversation layer sees them. Only what a person wrote is a message to Lore: joins, pins,
+// "started a thread" notices and other system messages are not, and neither is anything a bot or webhook posted.
+// A message is addressed to Lore when it mentions Lore (or Lore's role), replies to one of Lore's messages, or is
+// a direct message.
+import { MessageType, type Message } from 'discord.js';
+import type { IncomingMessage } from '../conversation/chat-platform.ts';
+import { discordTextToPlain, mentionsLore, type LoreMentions, type MentionNames } from './discord-text.ts';
+
+/** Where Lore answers a message, in ThreadRef terms (see discord-platform.ts). */
+export interface AnswerPlace {
+  channelId: string;
+  threadId: string;
+  /** The channel whose source scope and uploads apply (a thread's parent). */
+  scopeChannelId: string;
+  /** There is earlier conversation to read: a Discord thread, or a chain of replies. */
+  inThread: boolean;
+}
+
+const READ_TYPES = new Set<MessageType>([MessageType.Default, MessageType.Reply]);
+
+/** Written by a person, as opposed to a system notice. */
+export function isPersonMessage(message: Message): boolean {
+  return READ_TYPES.has(message.type) && !message.system;
+}
+
+export function isFromBot(message: Message): boolean {
+  return message.author.bot || message.webhookId !== null;
+}
+
+/** Mentions Lore, or replies to one of Lore's messages. */
+export function addressesLore(message: Message, lore: LoreMentions): boolean {
+  return mentionsLore(message.content, lore) || repliesToLore(message, lore.userId);
+}
+
+export function repliesToLore(message: Message, loreUserId: string): boolean {
+  return message.reference?.messageId !== undefined && message.mentions.repliedUser?.id === loreUserId;
+}
+
+export function toIncomingMessage(message: Message, place: AnswerPlace, lore: LoreMentions, names: MentionNames): IncomingMessage {
+  const incoming: IncomingMessage = {
+    // Discord does not re-deliver events with ids of their own; a replayed message has the same message id.
+    eventId: message.id,
+    workspaceId: message.guildId ?? undefined,
+    channelId: place.channelId,
+    isDirect: message.guildId === null,
+    messageId: message.id,
+    threadId: place.threadId,
+    inThread: place.inThread,
+    userId: message.author.id,
+    fromBot: isFromBot(message),
+    mentionsBot: addressesLore(message, lore),
+    text: discordTextToPlain(message.content, lore, names),
+    files: [...message.attachments.values()].map((attachment) => ({
+      id: attachment.id,
+      name: attachment.name,
+      sizeBytes: attachment.size,
+      mimeType: attachment.contentType ?? undefined,
+    })),
+  };
+  if (place.scopeChannelId !== place.channelId) incoming.scopeChannelId = place.scopeChannelId;
+  return incoming;
+}
+
+/** A thread name from the question: its first line, within Discord's 100 characters. */
+export function threadName(text: string): string {
+  const line = (text.split('\n').find((l) => l.trim() !== '') ?? '').replace(/\s+/g, ' ').trim();
+  if (line === '') return 'Question for Lore';
+  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}

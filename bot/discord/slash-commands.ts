@@ -1,0 +1,46 @@
+// The `/lore` slash command: `ask question:<text>`, `sync [source]`, `status`, `help`. Discord needs the command
+// registered before anyone can use it; Lore overwrites its registration at every start (guild-scoped when a server
+// id is configured, which takes effect at once; global otherwise, which Discord can take a while to roll out).
+import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { SyncTarget } from '../conversation/bot-services.ts';
+import { parseSlashCommand, type ChatCommand } from '../conversation/chat-command.ts';
+
+export const COMMAND_NAME = 'lore';
+/** Longest question `/lore ask` accepts (Discord enforces it in the client). */
+export const MAX_QUESTION_CHARS = 1_000;
+
+const SYNC_CHOICES: readonly SyncTarget[] = ['all', 'files', 'notion', 'github', 'web'];
+
+export function loreCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  return new SlashCommandBuilder()
+    .setName(COMMAND_NAME)
+    .setDescription("Ask Lore about your team's knowledge, or manage it")
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+    .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
+    .addSubcommand((sub) =>
+      sub
+        .setName('ask')
+        .setDescription('Ask a question; the answer cites its sources')
+        .addStringOption((option) => option.setName('question').setDescription('What do you want to know?').setRequired(true).setMaxLength(MAX_QUESTION_CHARS)),
+    )
+    .addSubcommand((sub) =>
+      sub
+        .setName('sync')
+        .setDescription('Bring sources up to date (Lore admins only)')
+        .addStringOption((option) =>
+          option
+            .setName('source')
+            .setDescription('Which source (default: all)')
+            .addChoices(...SYNC_CHOICES.map((target) => ({ name: target, value: target }))),
+        ),
+    )
+    .addSubcommand((sub) => sub.setName('status').setDescription('How much is indexed and when each source was last synced'))
+    .addSubcommand((sub) => sub.setName('help').setDescription('How to use Lore'))
+    .toJSON();
+}
+
+/** The command a `/lore` subcommand (other than `ask`) stands for, with the same parsing as Slack's `/lore <text>`. */
+export function commandFromSubcommand(subcommand: string | null, source: string | null): ChatCommand {
+  if (subcommand === 'sync') return parseSlashCommand(`sync ${source ?? 'all'}`);
+  return parseSlashCommand(subcommand ?? 'help');
+}

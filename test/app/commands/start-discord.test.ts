@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOT_TOKEN, BOT_USER_ID, GENERAL_CHANNEL, MEMBER_ID, startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord.ts';
+import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
+import { spawnLore } from '../../helpers/run-lore.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+
+// `lore start` as a process with DISCORD_TOKEN set: it logs in to the (fake) gateway next to serving /health,
+// registers /lore, answers a mention with a cited reply, and logs out cleanly on SIGTERM.
+
+const tmp = tempDir('lore-start-discord-');
+let gemini: FakeGemini;
+let discord: FakeDiscord;
+
+beforeAll(async () => {
+  gemini = await startFakeGemini({ apiKey: 'test-key' });
+  discord = await startFakeDiscord({ token: BOT_TOKEN });
+  // Gemini (the fake) writes the answer, as it would in production with a key.
+  gemini.setGenerator(() => ({ chunks: ['Backups of the data directory ', 'are kept for at most 30 days [1].'] }));
+});
+afterAll(async () => {
+  await discord.close();
+  await gemini.close();
+  tmp.cleanup();
+});
+
+describe('lore start with Discord', () => {
+  it('connects, answers a mention with a streamed, cited reply and shuts down cleanly', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawnLore(['start'], {
+      GEMINI_API_KEY: 'test-key',
+      GEMINI_BASE_URL: gemini.url,
+      LORE_DATA_DIR: path.join(tmp.dir, 'data'),
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      DISCORD_TOKEN: BOT_TOKEN,
+      DISCORD_API_URL: discord.apiUrl,
+    });
+    let logs = '';
+    child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
+    for (const deadline = Date.now() + 150_000; !logs.includes('Lore is running'); ) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`lore start did not come up: ${logs}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(logs).toMatch(/"chat":\["discord"\]/);
+    expect(discord.identifies.length).toBeGreaterThan(0);
+    expect([...discord.commands.values()].flat().map((command) => command.name)).toContain('lore');
+
+    const question = discord.userMessage({ channelId: GENERAL_CHANNEL, authorId: MEMBER_ID, content: 'How long are backups of the data directory kept?', mentions: [BOT_USER_ID] });
+    const reply = await discord.until(
+      () =>
+        discord
+          .messages(GENERAL_CHANNEL)
+          .find((m) => (m.message_reference as { message_id?: string } | undefined)?.message_id === question.id && /\*\*Sources\*\*/.test(String(m.content))),
+      60_000,
+      'the cited reply',
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\nmessages: ${JSON.stringify(discord.messages(GENERAL_CHANNEL).map((m) => m.content))}\nlogs: ${logs.slice(-3000)}`);
+    });
+    expect(reply.content).toMatch(/30 days \[1\]/);
+
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code).toBe(0);
+    expect(logs).not.toContain(BOT_TOKEN);
+  }, 240_000);
+});
