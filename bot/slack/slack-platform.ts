@@ -2,6 +2,7 @@ import Bottleneck from 'bottleneck';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { UploadRefusedError } from '../conversation/bot-services.ts';
+import { downloadUpload } from '../conversation/download-upload.ts';
 import type { ChatPlatform, FileDetails, HistoryMessage, IncomingFile, OutgoingMessage, PrivateMessage, ThreadRef } from '../conversation/chat-platform.ts';
 import { renderPrivateMessage, renderSlackMessage } from './slack-blocks.ts';
 import { slackTextToPlain } from './slack-text.ts';
@@ -27,7 +28,6 @@ export interface SlackPlatformOptions {
 }
 
 const WORKING_EMOJI = 'eyes';
-const DOWNLOAD_ATTEMPTS = 3;
 
 export class SlackPlatform implements ChatPlatform {
   readonly name = 'slack';
@@ -124,57 +124,19 @@ export class SlackPlatform implements ChatPlatform {
     const trusted = (url.protocol === 'https:' && (url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com'))) ||
       (this.options.extraFileOrigins ?? []).includes(url.origin);
     if (!trusted) throw new UploadRefusedError(`${file.name} is not hosted by Slack (${url.origin}), so I won't download it.`);
-    for (let attempt = 1; ; attempt++) {
-      const response = await fetch(url, {
-        headers: { authorization: `Bearer ${this.options.botToken}` },
-        // A redirect usually means Slack wants a login (the token lacks files:read); never follow it with the token.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.downloadTimeoutMs ?? 60_000),
-      });
-      if ((response.status === 429 || response.status >= 500) && attempt < DOWNLOAD_ATTEMPTS) {
-        await response.body?.cancel();
-        const retryAfter = Number(response.headers.get('retry-after'));
-        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : 500 * 2 ** attempt);
-        continue;
-      }
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        const hint = response.status >= 300 && response.status < 400 ? ' (Lore may be missing the files:read scope)' : '';
-        throw new Error(`Slack did not serve ${file.name}: HTTP ${response.status}${hint}`);
-      }
-      return readAtMost(response, maxBytes, file.name);
-    }
+    return downloadUpload(url, {
+      name: file.name,
+      platform: 'Slack',
+      maxBytes,
+      timeoutMs: this.options.downloadTimeoutMs ?? 60_000,
+      headers: { authorization: `Bearer ${this.options.botToken}` },
+      // A redirect usually means Slack wants a login (the token lacks files:read); never follow it with the token.
+      redirect: 'manual',
+      hint: (status) => (status >= 300 && status < 400 ? ' (Lore may be missing the files:read scope)' : ''),
+    });
   }
 
   async close(): Promise<void> {
     await Promise.all(this.posts.limiters().map(({ limiter }) => limiter.stop({ dropWaitingJobs: false }).catch(() => undefined)));
   }
-}
-
-/** The body, refusing (and aborting the transfer) as soon as it passes `maxBytes`, whatever the headers claimed. */
-async function readAtMost(response: Response, maxBytes: number, name: string): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
-    throw new UploadRefusedError(`${name} is too large: over the ${Math.round(maxBytes / (1024 * 1024))} MB limit.`);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new UploadRefusedError(`${name} is too large: over the ${Math.round(maxBytes / (1024 * 1024))} MB limit.`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,6 +3,7 @@ import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import type { Logger } from 'pino';
 import { httpStatus, responseHeader } from './github-errors.ts';
+import { sleep } from '../../rag/retry.ts';
 
 const ThrottledOctokit = Octokit.plugin(throttling);
 type ThrottleOptions = NonNullable<NonNullable<ConstructorParameters<typeof ThrottledOctokit>[0]>['throttle']>;
@@ -125,19 +126,4 @@ function transientRetryDelay(error: unknown, attempt: number, unitMs: number): n
 function isGithubRateLimit(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
   return /secondary rate/i.test(message) || responseHeader(error, 'x-ratelimit-remaining') === '0';
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

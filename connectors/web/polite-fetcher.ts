@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { HostResolver } from './address-guard.ts';
 import { guardedFetch, WebFetchError, type FetchedPage } from './guarded-fetch.ts';
 import { robotsRulesFrom, type RobotsRules } from './robots-rules.ts';
+import { sleep } from '../../rag/retry.ts';
 
 export const WEB_USER_AGENT = 'LoreBot';
 const USER_AGENT_HEADER = `${WEB_USER_AGENT}/1.0 (+https://github.com/lore-bot/lore)`;
@@ -138,19 +139,4 @@ function retryAfterMs(value: string | string[] | undefined, unitMs: number): num
 
 function backoffMs(attempt: number): number {
   return Math.min(500 * 2 ** attempt, 8_000);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
