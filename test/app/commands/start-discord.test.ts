@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { BOT_TOKEN, BOT_USER_ID, GENERAL_CHANNEL, MEMBER_ID, startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord.ts';
 import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
 import { spawnLore } from '../../helpers/run-lore.ts';
@@ -38,6 +38,10 @@ describe('lore start with Discord', () => {
     });
     let logs = '';
     child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
+    // A failed expectation must not leave Lore running.
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
     for (const deadline = Date.now() + 150_000; !logs.includes('Lore is running'); ) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`lore start did not come up: ${logs}`);
       await new Promise((r) => setTimeout(r, 100));
