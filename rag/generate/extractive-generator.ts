@@ -80,6 +80,26 @@ function cited(sentence: string, n: number): string {
   return match ? `${match[1]} [${n}]${match[2]}` : `${sentence} [${n}]`;
 }
 
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
+
+/**
+ * Names the question uses that no passage mentions: capitalised words that do not open a sentence (Microsoft,
+ * Teams, Okta). Acronyms are left out: documents often spell them out ("single sign-on" for SSO).
+ */
+export function unmentionedNames(question: string, passages: readonly Passage[]): string[] {
+  const names: string[] = [];
+  let opensSentence = true;
+  for (const match of question.matchAll(WORD)) {
+    const word = match[0];
+    const before = question.slice(0, match.index).trimEnd();
+    opensSentence = before === '' || /[.!?:]$/.test(before);
+    if (!opensSentence && /^\p{Lu}\p{Ll}/u.test(word)) names.push(word.replace(/['’]s$/, ''));
+  }
+  if (names.length === 0) return [];
+  const mentioned = new Set(passages.flatMap((p) => `${p.title} ${p.text}`.toLowerCase().match(WORD) ?? []));
+  return names.filter((name) => !mentioned.has(name.toLowerCase()));
+}
+
 function overlap(a: Set<string>, b: Set<string>): number {
   let shared = 0;
   for (const term of a) if (b.has(term)) shared++;
@@ -116,6 +136,9 @@ export class ExtractiveGenerator implements Generator {
   compose(question: string, passages: readonly Passage[]): string[] {
     const queryTerms = [...new Set(contentTerms(question))];
     if (queryTerms.length === 0) return [];
+    // "How do I connect Lore to Microsoft Teams?": passages that never name Microsoft Teams cannot answer it, however
+    // well a sentence matches the rest ("every team that runs Lore…"). A model would notice; quoting must be told.
+    if (unmentionedNames(question, passages).length > 0) return [];
 
     const candidates: Candidate[] = [];
     passages.forEach((passage, rank) => {

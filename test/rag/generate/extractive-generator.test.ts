@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ABSTENTION_SENTENCE } from '../../../rag/cite/abstention.ts';
 import { stripCitationMarkers } from '../../../rag/cite/parse-citations.ts';
-import { ExtractiveGenerator } from '../../../rag/generate/extractive-generator.ts';
+import { ExtractiveGenerator, unmentionedNames } from '../../../rag/generate/extractive-generator.ts';
 import type { GenerationEvent, Passage } from '../../../rag/types.ts';
 
 function passage(n: number, title: string, text: string): Passage {
@@ -61,6 +61,15 @@ describe('ExtractiveGenerator', () => {
     expect(events.filter((e) => e.type === 'delta').map((e) => (e.type === 'delta' ? e.text : ''))).toEqual([ABSTENTION_SENTENCE]);
     expect((await answer('When do production deploys happen?', [])).text).toBe(ABSTENTION_SENTENCE);
     expect((await answer('What is it?')).text).toBe(ABSTENTION_SENTENCE);
+  });
+
+  it('abstains when the question names something no passage mentions, however well the rest matches', async () => {
+    expect((await answer('When do production deploys to Heroku happen?')).text).toBe(ABSTENTION_SENTENCE);
+    // Names the passages do mention, in any case, and words capitalised only because they open the question, are fine.
+    expect((await answer('When do production deploys of Lore happen?')).text).toMatch(/^Production deploys happen every Tuesday/);
+    expect((await answer('Production deploys: when do they happen?')).text).toMatch(/^Production deploys happen every Tuesday/);
+    expect(unmentionedNames('How many vacation days do Employees of Acme’s team get?', passages)).toEqual(['Acme']);
+    expect(unmentionedNames('Is SSO required for the HR portal?', passages)).toEqual([]);
   });
 
   it('never emits text that is not in the passages', async () => {
