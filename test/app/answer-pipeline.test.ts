@@ -94,10 +94,12 @@ describe('answering from the sample knowledge base offline', () => {
 
 describe('answering with Gemini', () => {
   it('streams a generated, cited answer and prices its tokens', async () => {
-    gemini.setGenerator(() => ({
-      chunks: ['Backups of the data directory ', 'are kept for at most 30 days [1].'],
-      usage: { promptTokenCount: 1000, candidatesTokenCount: 20 },
-    }));
+    // Two calls: Gemini reranks the candidates (JSON scores), then writes the answer (streamed).
+    gemini.setGenerator((request) =>
+      request.method === 'generateContent'
+        ? { chunks: [JSON.stringify({ scores: [] })], usage: { promptTokenCount: 500, candidatesTokenCount: 10 } }
+        : { chunks: ['Backups of the data directory ', 'are kept for at most 30 days [1].'], usage: { promptTokenCount: 1000, candidatesTokenCount: 20 } },
+    );
     const pipeline = createAnswerPipeline(runtime);
     const deltas: string[] = [];
     let final;
@@ -108,7 +110,8 @@ describe('answering with Gemini', () => {
     expect(final!.mode).toBe('generative');
     expect(final!.answer).toBe('Backups of the data directory are kept for at most 30 days [1].');
     expect(deltas.join('')).toBe(final!.answer);
-    expect(final!.usage).toEqual({ inputTokens: 1000, outputTokens: 20 });
+    // Both calls are priced into the answer: the reranker's tokens as well as the generator's.
+    expect(final!.usage).toEqual({ inputTokens: 1500, outputTokens: 30 });
     expect(final!.costUsd).toBeGreaterThan(0);
     const prompt = gemini.requests.filter((r) => r.method === 'streamGenerateContent').at(-1)!;
     expect(prompt.systemInstruction).toMatch(/instructions/i);
