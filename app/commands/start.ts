@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { ChatConfigError, loadChatConfig, type ChatConfig } from '../../bot/conversation/chat-config.ts';
 import { ChatStore } from '../../bot/conversation/chat-store.ts';
-import { Conversation, type ConversationOptions } from '../../bot/conversation/conversation.ts';
+import { Conversation, type ChatMetrics, type ConversationOptions } from '../../bot/conversation/conversation.ts';
 import type { DiscordBot } from '../../bot/discord/discord-bot.ts';
 import { SLACK_EVENTS_PATH, startSlackBot, type SlackBot } from '../../bot/slack/slack-bot.ts';
 import type { AnswerPipeline } from '../../rag/answer-question.ts';
@@ -10,6 +10,7 @@ import { createChatServices } from '../chat-services.ts';
 import { ConfigError } from '../config.ts';
 import { connectDiscord, type ConnectDiscordOptions } from '../connect-discord.ts';
 import { EXIT_OK } from '../exit-codes.ts';
+import { Metrics } from '../metrics.ts';
 import type { Runtime } from '../runtime.ts';
 import { createSyncService, startSyncSchedule, SyncBusyError, type SyncService } from '../sync-service.ts';
 import { progressBar } from '../progress.ts';
@@ -29,13 +30,14 @@ export async function start(runtime: Runtime): Promise<number> {
   const background = syncRemoteSourcesInBackground(runtime, sync);
   const stopSchedule = startSyncSchedule(sync, config.syncIntervalMinutes, log);
 
-  const chat = await connectChat(runtime, { sync, pipeline: createAnswerPipeline(runtime), chatConfig }).catch(async (error: unknown) => {
+  const metrics = new Metrics();
+  const chat = await connectChat(runtime, { sync, pipeline: createAnswerPipeline(runtime), chatConfig, metrics }).catch(async (error: unknown) => {
     stopSchedule();
     await background.stop();
     throw error;
   });
   try {
-    const server = http.createServer(httpHandler(runtime, chat.routes));
+    const server = http.createServer(httpHandler(runtime, chat.routes, metrics));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, resolve);
@@ -137,6 +139,8 @@ export interface ConnectChatOptions {
   sync: SyncService;
   pipeline: AnswerPipeline;
   chatConfig?: ChatConfig;
+  /** Counters of answers, feedback and refusals, served at GET /metrics. */
+  metrics?: ChatMetrics;
   /** Overrides for tests (shorter rate-limit windows, faster streaming edits). */
   conversation?: Partial<Pick<ConversationOptions, 'limits' | 'updateIntervalMs' | 'progressIntervalMs' | 'maxProgressReports' | 'metrics'>>;
   slack?: { retries?: number; requestTimeoutMs?: number; postBurst?: number };
@@ -167,6 +171,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     followThreads: config.followThreads,
     limits: config.rateLimits,
     log: log.child({ component: 'chat' }),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     ...options.conversation,
   });
   const platforms: string[] = [];
@@ -205,13 +210,27 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
   return { routes, platforms, conversation, slack: slackBot, discord: discordBot, close };
 }
 
-/** GET /health, and the chat platforms' POST routes. */
-export function httpHandler(runtime: Pick<Runtime, 'chunks' | 'log'>, routes: Map<string, RouteHandler>): RouteHandler {
+/** GET /health, GET /metrics (Prometheus), and the chat platforms' POST routes. */
+export function httpHandler(runtime: Pick<Runtime, 'chunks' | 'log'>, routes: Map<string, RouteHandler>, metrics?: Metrics): RouteHandler {
   return (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && pathname === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok', ...runtime.chunks.counts() }));
+      return;
+    }
+    if (req.method === 'GET' && pathname === '/metrics' && metrics) {
+      metrics.render().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType });
+          res.end(body);
+        },
+        (error: unknown) => {
+          runtime.log.error({ err: error }, 'rendering metrics failed');
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: 'internal error' }));
+        },
+      );
       return;
     }
     const route = req.method === 'POST' ? routes.get(pathname) : undefined;

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('lore start with Discord', () => {
-  it('connects, answers a mention with a streamed, cited reply and shuts down cleanly', async () => {
+  it('connects, answers a mention with a streamed, cited reply, counts it and its 👍 at /metrics, and shuts down cleanly', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawnLore(['start'], {
       GEMINI_API_KEY: 'test-key',
@@ -62,6 +62,20 @@ describe('lore start with Discord', () => {
       throw new Error(`${error.message}\nmessages: ${JSON.stringify(discord.messages(GENERAL_CHANNEL).map((m) => m.content))}\nlogs: ${logs.slice(-3000)}`);
     });
     expect(reply.content).toMatch(/30 days \[1\]/);
+
+    // A 👍 on the answer is recorded and, like the answer, counted at GET /metrics.
+    const metricsText = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const deadline = Date.now() + 10_000; !(await metricsText()).includes('lore_chat_answers_total') && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    discord.react({ channelId: GENERAL_CHANNEL, messageId: reply.id, userId: MEMBER_ID, emoji: '👍' });
+    let metrics = '';
+    for (const deadline = Date.now() + 20_000; !metrics.includes('lore_feedback_total') && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      metrics = await metricsText();
+    }
+    expect(metrics).toContain('lore_chat_answers_total{mode="generative",platform="discord"} 1');
+    expect(metrics).toContain('lore_feedback_total{platform="discord",rating="up"} 1');
 
     child.kill('SIGTERM');
     const code = await new Promise((resolve) => child.once('close', resolve));
