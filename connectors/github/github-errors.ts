@@ -1,5 +1,6 @@
 // Octokit throws RequestError (status, response headers); it is read structurally here so the connector
 // does not depend on @octokit/request-error directly.
+import { DocumentGoneError } from '../../rag/index/indexer.ts';
 
 interface ErrorWithResponse {
   status?: unknown;
@@ -38,10 +39,8 @@ export function describeGithubError(error: unknown, what: string): string {
 }
 
 /** The upstream document no longer exists where it was listed (deleted, or transferred to another repository). */
-export class UpstreamGoneError extends Error {
+export class UpstreamGoneError extends DocumentGoneError {
   override readonly name = 'UpstreamGoneError';
-  /** Tells the sync engine this is a deletion upstream, not a failure to read. */
-  readonly gone = true;
 
   constructor(
     readonly documentId: string,

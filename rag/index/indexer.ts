@@ -24,6 +24,19 @@ export interface ListingFailure {
 
 export type IndexInput = DocumentCandidate | ListingFailure;
 
+/**
+ * Thrown by `DocumentCandidate.load()` when the document turned out to be deleted or moved upstream between
+ * listing and loading (HTTP 404/410, a transferred issue): the indexer removes it, and it is no failure.
+ */
+export class DocumentGoneError extends Error {
+  override name = 'DocumentGoneError';
+  readonly gone = true;
+}
+
+function isGone(error: unknown): boolean {
+  return error instanceof Error && (error as { gone?: unknown }).gone === true;
+}
+
 export interface IndexScope {
   source: SourceKind;
   /** Stored documents under these location prefixes that were not seen in this run are deleted. */
@@ -125,7 +138,8 @@ export class Indexer {
             if (batchChunks >= batchSize) await launch();
           }
         } catch (error) {
-          summary.failed.push({ path: input.location, error: errorMessage(error) });
+          if (isGone(error)) summary.deleted += await this.deleteDocuments([input.id]);
+          else summary.failed.push({ path: input.location, error: errorMessage(error) });
         }
       }
       done += 1;

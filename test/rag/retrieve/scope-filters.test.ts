@@ -5,14 +5,14 @@ import { openDatabase, type Db } from '../../../app/database.ts';
 import { createLogger } from '../../../app/logger.ts';
 import { DEFAULT_TOPICS } from '../../../rag/enrich/topics.ts';
 import { Indexer, type DocumentCandidate } from '../../../rag/index/indexer.ts';
-import { analyzeText } from '../../../rag/retrieve/analyze-text.ts';
 import { DenseSearch } from '../../../rag/retrieve/dense-search.ts';
 import { HybridRetriever } from '../../../rag/retrieve/hybrid-retriever.ts';
 import { LexicalIndex, weightedQueryTerms } from '../../../rag/retrieve/lexical-index.ts';
 import { matchesFilter } from '../../../rag/retrieve/metadata-filter.ts';
 import { ChromaStore } from '../../../rag/store/chroma-store.ts';
 import { ChunkStore } from '../../../rag/store/chunk-store.ts';
-import type { Embedder, MetadataFilter, SourceDocument, SourceKind } from '../../../rag/types.ts';
+import type { MetadataFilter, SourceDocument, SourceKind } from '../../../rag/types.ts';
+import { HashingEmbedder } from '../../helpers/hashing-embedder.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
 // Filters against a real embedded Chroma: a chunk outside the asker's scope must not come back from
@@ -20,24 +20,6 @@ import { tempDir } from '../../helpers/temp-dir.ts';
 
 const DIMENSION = 64;
 
-/** Bag-of-words hashed into a small vector: the same words give the same direction. */
-class HashingEmbedder implements Embedder {
-  readonly id = 'hashing-test';
-  readonly dimension = DIMENSION;
-  async embed(texts: string[]): Promise<number[][]> {
-    return texts.map((text) => {
-      const vector = new Array<number>(DIMENSION).fill(0);
-      for (const term of analyzeText(text)) {
-        let hash = 0;
-        for (const char of term) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-        vector[hash % DIMENSION]! += 1;
-      }
-      const norm = Math.hypot(...vector) || 1;
-      return vector.map((v) => v / norm);
-    });
-  }
-  async close(): Promise<void> {}
-}
 
 const tmp = tempDir('lore-scope-');
 let server: ChromaServer;
@@ -46,7 +28,7 @@ let chunks: ChunkStore;
 let vectors: ChromaStore;
 let lexical: LexicalIndex;
 let retriever: HybridRetriever;
-const embedder = new HashingEmbedder();
+const embedder = new HashingEmbedder(DIMENSION);
 
 const QUESTION = 'How do we rotate the production database password?';
 

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChromaServer, type ChromaServer } from '../../../app/chroma-server.ts';
+import { openDatabase, type Db } from '../../../app/database.ts';
+import { createLogger } from '../../../app/logger.ts';
+import { DEFAULT_TOPICS } from '../../../rag/enrich/topics.ts';
+import { DocumentGoneError, Indexer, type DocumentCandidate } from '../../../rag/index/indexer.ts';
+import { ChromaStore } from '../../../rag/store/chroma-store.ts';
+import { ChunkStore } from '../../../rag/store/chunk-store.ts';
+import type { SourceDocument } from '../../../rag/types.ts';
+import { HashingEmbedder } from '../../helpers/hashing-embedder.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+
+const tmp = tempDir('lore-indexer-');
+let server: ChromaServer;
+let db: Db;
+let chunks: ChunkStore;
+let vectors: ChromaStore;
+let indexer: Indexer;
+
+function doc(id: string, text: string): SourceDocument {
+  return { id, source: 'github', title: id, url: `https://example.test/${id}`, format: 'markdown', extension: 'md', text, sizeBytes: text.length };
+}
+
+const candidate = (d: SourceDocument, fingerprint: string, load = async () => d): DocumentCandidate => ({ id: d.id, location: d.id, fingerprint, load });
+
+beforeAll(async () => {
+  server = await startChromaServer(path.join(tmp.dir, 'chroma'), createLogger('silent'));
+  db = openDatabase(tmp.dir);
+  chunks = new ChunkStore(db);
+  vectors = ChromaStore.fromUrl(server.url, 'indexer');
+  indexer = new Indexer({ chunks, vectors, embedder: new HashingEmbedder(), topics: DEFAULT_TOPICS });
+  await indexer.alignVectors();
+});
+afterAll(async () => {
+  db?.close();
+  await server?.stop();
+  tmp.cleanup();
+});
+
+describe('Indexer', () => {
+  it('removes a document found deleted upstream while loading, and counts it as a deletion, not a failure', async () => {
+    const kept = doc('github:acme/repo/issues/1', '# Issue one\n\nThe deploy script fails on Mondays.');
+    const gone = doc('github:acme/repo/issues/2', '# Issue two\n\nSearch returns stale results.');
+    const first = await indexer.index([candidate(kept, 'v1'), candidate(gone, 'v1')], { source: 'github' });
+    expect(first).toMatchObject({ added: 2, failed: [] });
+    const goneChunks = chunks.chunkIdsOf(gone.id);
+    expect(goneChunks.length).toBeGreaterThan(0);
+
+    // Issue 2 changed (so it is loaded again) and was deleted before the load: HTTP 410.
+    const second = await indexer.index(
+      [
+        candidate(kept, 'v1'),
+        candidate(gone, 'v2', async () => {
+          throw new DocumentGoneError(`${gone.id} no longer exists upstream (HTTP 410)`);
+        }),
+      ],
+      { source: 'github' },
+    );
+    expect(second).toMatchObject({ unchanged: 1, deleted: 1, failed: [] });
+    expect(chunks.getDocument(gone.id)).toBeUndefined();
+    expect(chunks.getDocument(kept.id)).toBeDefined();
+    expect(await vectors.count()).toBe(chunks.counts().chunks);
+  });
+
+  it('records any other load error as a failure and keeps what was indexed', async () => {
+    const page = doc('github:acme/repo/issues/3', '# Issue three\n\nLogin times out behind the proxy.');
+    await indexer.index([candidate(page, 'v1')], { source: 'github' });
+    const summary = await indexer.index(
+      [
+        candidate(page, 'v2', async () => {
+          throw new Error('HTTP 502 from upstream');
+        }),
+      ],
+      { source: 'github' },
+    );
+    expect(summary.failed).toEqual([{ path: page.id, error: 'HTTP 502 from upstream' }]);
+    expect(chunks.getDocument(page.id)?.fingerprint).toMatch(/v1/);
+  });
+});
