@@ -96,7 +96,8 @@ export function unmentionedNames(question: string, passages: readonly Passage[])
     if (!opensSentence && /^\p{Lu}\p{Ll}/u.test(word)) names.push(word.replace(/['’]s$/, ''));
   }
   if (names.length === 0) return [];
-  const mentioned = new Set(passages.flatMap((p) => `${p.title} ${p.text}`.toLowerCase().match(WORD) ?? []));
+  // A passage also "mentions" where it comes from: "According to the Notion pages, …" names the source, not a subject.
+  const mentioned = new Set(passages.flatMap((p) => `${p.source} ${p.title} ${p.text}`.toLowerCase().match(WORD) ?? []));
   return names.filter((name) => !mentioned.has(name.toLowerCase()));
 }
 

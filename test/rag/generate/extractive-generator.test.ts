@@ -70,6 +70,7 @@ describe('ExtractiveGenerator', () => {
     expect((await answer('Production deploys: when do they happen?')).text).toMatch(/^Production deploys happen every Tuesday/);
     expect(unmentionedNames('How many vacation days do Employees of Acme’s team get?', passages)).toEqual(['Acme']);
     expect(unmentionedNames('Is SSO required for the HR portal?', passages)).toEqual([]);
+    expect(unmentionedNames('According to the Files, when do deploys happen?', passages)).toEqual([]);
   });
 
   it('never emits text that is not in the passages', async () => {
