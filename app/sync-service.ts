@@ -84,7 +84,7 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
           if (target !== 'all' || syncOptions.signal?.aborted) throw error;
           const message = (error as Error).message ?? String(error);
           log.error({ source, error: message }, 'sync failed');
-          reports.push({ source, added: 0, updated: 0, unchanged: 0, deleted: 0, failed: [{ path: source, error: message }], durationMs: Date.now() - started });
+          reports.push({ source, added: 0, updated: 0, unchanged: 0, deleted: 0, failed: [{ path: source, error: message }], retryableFailures: 1, durationMs: Date.now() - started });
         }
       }
       return reports;

@@ -35,8 +35,10 @@ export interface SourceListing {
   deleted: string[];
   /**
    * The cursor to commit once every input is indexed. It is committed only when the sync finished
-   * without failures, so an interrupted or failed sync is redone from the old cursor (and converges:
-   * documents indexed before the interruption are unchanged by fingerprint and cost nothing).
+   * without a failure worth retrying, so an interrupted or failed sync is redone from the old cursor (and
+   * converges: documents indexed before the interruption are unchanged by fingerprint and cost nothing).
+   * Unusable content (a corrupt or unsupported file) fails the same way every time: it is reported, and
+   * read again once it changes upstream.
    */
   cursor: SyncCursor;
 }

@@ -133,6 +133,7 @@ function mergeSummaries(summaries: IndexSummary[]): IndexSummary {
     updated: a.updated + b.updated,
     unchanged: a.unchanged + b.unchanged,
     deleted: a.deleted + b.deleted,
+    retryableFailures: a.retryableFailures + b.retryableFailures,
     failed: [...a.failed, ...b.failed],
   }));
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { listFiles } from '../../connectors/files/file-connector.ts';
 import { fileLimits } from '../../connectors/files/file-limits.ts';
-import type { IndexSummary } from '../../rag/index/indexer.ts';
+import { indexReport, type IndexSummary } from '../../rag/index/indexer.ts';
 import { EXIT_OK, EXIT_SOME_FAILED } from '../exit-codes.ts';
 import { progressBar } from '../progress.ts';
 import type { Runtime } from '../runtime.ts';
@@ -21,7 +21,7 @@ export async function ingestPaths(runtime: Runtime, paths: string[], showProgres
 
 export function reportSummary(summary: IndexSummary, json: boolean): number {
   if (json) {
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    process.stdout.write(`${JSON.stringify(indexReport(summary))}\n`);
   } else {
     const { added, updated, unchanged, deleted, failed } = summary;
     process.stderr.write(`added ${added}, updated ${updated}, unchanged ${unchanged}, deleted ${deleted}, failed ${failed.length}\n`);

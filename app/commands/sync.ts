@@ -1,4 +1,4 @@
-import type { IndexSummary } from '../../rag/index/indexer.ts';
+import { indexReport, type IndexReport, type IndexSummary } from '../../rag/index/indexer.ts';
 import { EXIT_OK, EXIT_SOME_FAILED } from '../exit-codes.ts';
 import { progressBar } from '../progress.ts';
 import type { Runtime } from '../runtime.ts';
@@ -28,7 +28,7 @@ export async function syncCommand(runtime: Runtime, target: SyncTarget, options:
 
   const totals = totalOf(reports);
   if (options.json) {
-    const output = target === 'all' ? { ...totals, sources: reports.map(sourceJson) } : contractShape(totals);
+    const output = target === 'all' ? { ...indexReport(totals), sources: reports.map(sourceJson) } : indexReport(totals);
     process.stdout.write(`${JSON.stringify(output)}\n`);
   } else {
     for (const report of reports) {
@@ -52,15 +52,12 @@ function totalOf(reports: SourceSyncReport[]): IndexSummary {
     unchanged: reports.reduce((n, r) => n + r.unchanged, 0),
     deleted: reports.reduce((n, r) => n + r.deleted, 0),
     failed: reports.flatMap((r) => r.failed),
+    retryableFailures: reports.reduce((n, r) => n + r.retryableFailures, 0),
   };
 }
 
-function contractShape({ added, updated, unchanged, deleted, failed }: IndexSummary): IndexSummary {
-  return { added, updated, unchanged, deleted, failed };
-}
-
-function sourceJson(report: SourceSyncReport): IndexSummary & { source: string; durationMs: number } {
-  return { source: report.source, ...contractShape(report), durationMs: report.durationMs };
+function sourceJson(report: SourceSyncReport): IndexReport & { source: string; durationMs: number } {
+  return { source: report.source, ...indexReport(report), durationMs: report.durationMs };
 }
 
 /** One progress bar per source on stderr (only at a terminal); listing messages as a status line. */

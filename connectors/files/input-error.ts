@@ -5,6 +5,8 @@
  */
 export class InputError extends Error {
   override readonly name = 'InputError';
+  /** The same content fails the same way again: retried only once it changes (see IndexSummary.retryableFailures). */
+  readonly permanent = true;
 
   constructor(
     /** The file as the user should recognise it (relative to the working directory when inside it). */

@@ -74,7 +74,8 @@ export async function runSync(connector: Connector, deps: SyncEngineDeps, option
     );
 
     const finishedAt = new Date().toISOString();
-    deps.state.recordFinished(source, summary, finishedAt, summary.failed.length === 0 ? listing.cursor : undefined);
+    // Permanent failures (unusable content) do not hold the cursor back: they are retried once they change upstream.
+    deps.state.recordFinished(source, summary, finishedAt, summary.retryableFailures === 0 ? listing.cursor : undefined);
     emit({ source, phase: 'done', done: inputs.length, total: inputs.length, message: describe(summary) });
     return { source, ...summary, durationMs: Date.now() - started };
   } catch (error) {

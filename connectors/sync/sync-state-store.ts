@@ -43,8 +43,8 @@ export class SyncStateStore {
   }
 
   /**
-   * Records a finished sync. `cursor` is given only when nothing failed: a failed item must be listed again
-   * next time, so the previous cursor stays.
+   * Records a finished sync. `cursor` is given only when nothing failed that may succeed on a retry: such an
+   * item must be listed again next time, so the previous cursor stays.
    */
   recordFinished(source: SourceKind, summary: IndexSummary, at: string, cursor?: SyncCursor): void {
     this.db

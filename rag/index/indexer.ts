@@ -33,6 +33,11 @@ export class DocumentGoneError extends Error {
   readonly gone = true;
 }
 
+/** An error that says the content itself is unusable (`permanent: true`, e.g. a corrupt or unsupported file). */
+function isPermanent(error: unknown): boolean {
+  return error instanceof Error && (error as { permanent?: unknown }).permanent === true;
+}
+
 function isGone(error: unknown): boolean {
   return error instanceof Error && (error as { gone?: unknown }).gone === true;
 }
@@ -54,6 +59,20 @@ export interface IndexSummary {
   unchanged: number;
   deleted: number;
   failed: { path: string; error: string }[];
+  /**
+   * How many of `failed` may succeed when tried again unchanged (network, embedding, listing errors). The rest are
+   * permanent (the content itself is unusable: a corrupt file, an unsupported type) and are retried only once
+   * the document changes upstream, so they need not hold a sync's cursor back.
+   */
+  retryableFailures: number;
+}
+
+/** What commands print (`--json`): the summary without the indexer's bookkeeping. */
+export type IndexReport = Omit<IndexSummary, 'retryableFailures'>;
+
+/** The DESIGN contract's fields only, in its order. */
+export function indexReport({ added, updated, unchanged, deleted, failed }: IndexSummary): IndexReport {
+  return { added, updated, unchanged, deleted, failed };
 }
 
 export interface IndexProgress {
@@ -104,7 +123,7 @@ export class Indexer {
     onProgress: (progress: IndexProgress) => void = () => {},
   ): Promise<IndexSummary> {
     const { chunks: store } = this.options;
-    const summary: IndexSummary = { added: 0, updated: 0, unchanged: 0, deleted: 0, failed: [] };
+    const summary: IndexSummary = { added: 0, updated: 0, unchanged: 0, deleted: 0, failed: [], retryableFailures: 0 };
     const seen = new Set<string>();
     const batchSize = this.options.embedBatchSize ?? 64;
     const maxInFlight = this.options.maxInFlight ?? 3;
@@ -128,6 +147,7 @@ export class Indexer {
       onProgress({ done, total: inputs.length, current: input.location });
       if ('error' in input) {
         summary.failed.push({ path: input.location, error: input.error.message });
+        summary.retryableFailures += 1;
       } else {
         seen.add(input.id);
         try {
@@ -139,7 +159,10 @@ export class Indexer {
           }
         } catch (error) {
           if (isGone(error)) summary.deleted += await this.deleteDocuments([input.id]);
-          else summary.failed.push({ path: input.location, error: errorMessage(error) });
+          else {
+            summary.failed.push({ path: input.location, error: errorMessage(error) });
+            if (!isPermanent(error)) summary.retryableFailures += 1;
+          }
         }
       }
       done += 1;
@@ -241,6 +264,7 @@ export class Indexer {
       embedded = await embedder.embed(all.map(embeddingText), 'document');
     } catch (error) {
       for (const p of batch) summary.failed.push({ path: p.candidate.location, error: `embedding failed: ${errorMessage(error)}` });
+      summary.retryableFailures += batch.length;
       return;
     }
     await vectors.upsert(all.map((chunk, i) => toRecord(chunk, embedded[i]!)));

@@ -75,7 +75,7 @@ describe('ingesting files', () => {
     const first = await ingestPaths(rt, [kb], false);
     const before = embeddedTexts();
     const again = await ingestPaths(rt, [kb], false);
-    expect(again).toEqual({ added: 0, updated: 0, unchanged: first.added, deleted: 0, failed: [] });
+    expect(again).toEqual({ added: 0, updated: 0, unchanged: first.added, deleted: 0, failed: [], retryableFailures: 0 });
     const later = new Date(Date.now() + 60_000);
     fs.utimesSync(path.join(kb, 'faq.md'), later, later);
     const touched = await ingestPaths(rt, [kb], false);

@@ -154,19 +154,26 @@ describe('syncing GitHub through the engine', () => {
     expect(await indexState(runtime)).toEqual(await cleanSyncState());
   });
 
-  it('reports a file that cannot be read, keeps the rest, and retries it until it can be', async () => {
+  it('reports a file that cannot be read, keeps the rest, and reads it again only once it changes', async () => {
     const store = new SyncStateStore(runtime.db);
     const cursorBefore = store.get('github').cursor;
     github.commit(REPO, { write: { 'docs/broken.txt': Buffer.from([0x61, 0x00, 0x62]), 'docs/new.md': '# New\n\nA new page about badges.\n' } });
     const [failed] = await service.sync('github');
     expect(failed!.added).toBe(1);
     expect(failed!.failed).toEqual([{ path: file('docs/broken.txt'), error: `${REPO}/docs/broken.txt: binary data (contains NUL bytes), not text` }]);
-    expect(store.get('github').cursor).toEqual(cursorBefore);
+    // Unusable content fails the same way every time: it does not hold the cursor back…
+    const cursorAfter = store.get('github').cursor;
+    expect(cursorAfter).not.toEqual(cursorBefore);
+    // …so the unchanged repository costs two conditional requests again, instead of a re-listing and a re-read.
+    github.resetRequests();
+    const [quiet] = await service.sync('github');
+    expect(quiet).toMatchObject({ added: 0, updated: 0, failed: [] });
+    expect(github.requests.map((r) => r.status)).toEqual([304, 304]);
 
     github.commit(REPO, { write: { 'docs/broken.txt': 'Readable now.\n' } });
     const [recovered] = await service.sync('github');
     expect(recovered).toMatchObject({ added: 1, failed: [] });
-    expect(store.get('github').cursor).not.toEqual(cursorBefore);
+    expect(store.get('github').cursor).not.toEqual(cursorAfter);
   });
 
   it('resumes an interrupted sync and converges to exactly the chunks of a clean sync', async () => {
