@@ -9,6 +9,7 @@ import { SyncStateStore } from '../../../connectors/sync/sync-state-store.ts';
 import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
 import { startFakeGithub, type FakeGithub } from '../../fakes/fake-github.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
+import { cleanSyncState as cleanSyncStateOf, indexState as indexStateOf } from '../../helpers/sync-index-state.ts';
 
 // The GitHub connector through the sync engine, end to end: real index (SQLite + embedded Chroma), the real
 // Octokit against the fake GitHub, embeddings from the fake Gemini. The steps build on each other like a
@@ -38,23 +39,8 @@ function configFor(dataDir: string): Config {
   });
 }
 
-async function indexState(target: Runtime) {
-  const chunkIds = target.db.prepare("SELECT id FROM chunks WHERE doc_id LIKE 'github:%' ORDER BY id").pluck().all() as string[];
-  const docIds = target.db.prepare("SELECT id FROM documents WHERE source = 'github' ORDER BY id").pluck().all() as string[];
-  return { chunkIds, docIds, vectors: await target.vectors.count() };
-}
-
-/** What a first sync of the fake repository, as it is now, builds in a fresh data directory. */
-async function cleanSyncState() {
-  const clean = await openRuntime(configFor(path.join(tmp.dir, `clean-${Date.now()}`)), createLogger('silent'));
-  try {
-    const [report] = await createSyncService(clean, TUNING).sync('github');
-    expect(report!.failed).toEqual([]);
-    return await indexState(clean);
-  } finally {
-    await clean.close();
-  }
-}
+const indexState = (target: Runtime) => indexStateOf(target, 'github');
+const cleanSyncState = () => cleanSyncStateOf(configFor(path.join(tmp.dir, `clean-${Date.now()}`)), 'github', TUNING);
 
 const file = (name: string) => `github:${REPO}/files/${name}`;
 const issue = (n: number) => `github:${REPO}/issues/${n}`;

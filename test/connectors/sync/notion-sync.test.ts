@@ -11,6 +11,7 @@ import { SyncStateStore } from '../../../connectors/sync/sync-state-store.ts';
 import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
 import { block, notionError, property, startFakeNotion, type FakeNotion } from '../../fakes/fake-notion.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
+import { cleanSyncState as cleanSyncStateOf, indexState as indexStateOf } from '../../helpers/sync-index-state.ts';
 
 // The sync engine end to end with the Notion connector: real index (SQLite + embedded Chroma), the real Notion
 // SDK against the fake, embeddings from the fake Gemini. The steps build on each other like a workspace's life:
@@ -40,24 +41,8 @@ function configFor(dataDir: string): Config {
   });
 }
 
-/** What the index holds for Notion: chunk ids in SQLite, and the number of vectors in Chroma. */
-async function indexState(target: Runtime) {
-  const chunkIds = target.db.prepare("SELECT id FROM chunks WHERE doc_id LIKE 'notion:%' ORDER BY id").pluck().all() as string[];
-  const docIds = target.db.prepare("SELECT id FROM documents WHERE source = 'notion' ORDER BY id").pluck().all() as string[];
-  return { chunkIds, docIds, vectors: await target.vectors.count() };
-}
-
-/** The index a clean first sync of the fake workspace, as it is now, builds in a fresh data directory. */
-async function cleanSyncState() {
-  const clean = await openRuntime(configFor(path.join(tmp.dir, `clean-${Date.now()}`)), createLogger('silent'));
-  try {
-    const [report] = await createSyncService(clean, TUNING).sync('notion');
-    expect(report!.failed).toEqual([]);
-    return await indexState(clean);
-  } finally {
-    await clean.close();
-  }
-}
+const indexState = (target: Runtime) => indexStateOf(target, 'notion');
+const cleanSyncState = () => cleanSyncStateOf(configFor(path.join(tmp.dir, `clean-${Date.now()}`)), 'notion', TUNING);
 
 beforeAll(async () => {
   gemini = await startFakeGemini({ apiKey: 'test-key' });
