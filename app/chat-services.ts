@@ -30,10 +30,8 @@ export function createChatServices(runtime: Runtime, sync: SyncService, pipeline
   const limits = fileLimits(config.limits);
 
   const uploadStatus = (): SourceStatus => {
-    const row = db
-      .prepare("SELECT count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks, max(indexed_at) AS last FROM documents WHERE source = 'upload'")
-      .get() as { documents: number; chunks: number; last: string | null };
-    return { source: 'upload', configured: true, documents: row.documents, chunks: row.chunks, running: false, ...(row.last ? { lastSyncAt: row.last } : {}) };
+    const { documents, chunks: count, lastIndexedAt } = chunks.sourceCounts('upload');
+    return { source: 'upload', configured: true, documents, chunks: count, running: false, ...(lastIndexedAt ? { lastSyncAt: lastIndexedAt } : {}) };
   };
 
   return {

@@ -49,7 +49,7 @@ export interface SyncServiceOptions {
 }
 
 export function createSyncService(runtime: Runtime, options: SyncServiceOptions = {}): SyncService {
-  const { config, log, indexer, db } = runtime;
+  const { config, log, indexer, db, chunks } = runtime;
   const state = new SyncStateStore(db);
   const locks = new SyncLocks(db, options.locks);
   const built = new Map<SyncSource, Connector>();
@@ -94,10 +94,12 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
       const configured = new Set(configuredSources());
       return SYNC_SOURCES.map((source) => {
         const last = state.get(source);
+        const { documents, chunks: count } = chunks.sourceCounts(source);
         return {
           source,
           configured: configured.has(source),
-          ...state.counts(source),
+          documents,
+          chunks: count,
           lastSyncAt: last.lastSyncAt,
           lastSummary: last.lastSummary,
           running: locks.holder(source) !== undefined,
@@ -120,6 +122,13 @@ function buildConnector(source: SyncSource, config: Config, log: Logger, options
   }
 }
 
+/** One info line per finished sync, and a warning per item that was not synced. */
+export function logSyncReport(log: Logger, report: SourceSyncReport, message: string): void {
+  const { source, added, updated, unchanged, deleted, failed, durationMs } = report;
+  log.info({ source, added, updated, unchanged, deleted, failed: failed.length, durationMs }, message);
+  for (const failure of failed) log.warn({ source, ...failure }, 'not synced');
+}
+
 /**
  * Syncs every configured source every `intervalMinutes` (for `lore start`; 0 or less schedules nothing).
  * A run still going when the next is due is not doubled up. Returns a stop function that clears the
@@ -137,11 +146,7 @@ export function startSyncSchedule(service: SyncService, intervalMinutes: number,
     running = true;
     try {
       const reports = await service.sync('all', { signal: controller.signal });
-      for (const report of reports) {
-        const { source, added, updated, unchanged, deleted, failed, durationMs } = report;
-        log.info({ source, added, updated, unchanged, deleted, failed: failed.length, durationMs }, 'scheduled sync finished');
-        for (const failure of failed) log.warn({ source, ...failure }, 'not synced');
-      }
+      for (const report of reports) logSyncReport(log, report, 'scheduled sync finished');
     } catch (error) {
       if (!controller.signal.aborted) log.error({ error: (error as Error).message }, 'scheduled sync failed');
     } finally {

@@ -12,7 +12,7 @@ import { connectDiscord, type ConnectDiscordOptions } from '../connect-discord.t
 import { EXIT_OK } from '../exit-codes.ts';
 import { Metrics } from '../metrics.ts';
 import type { Runtime } from '../runtime.ts';
-import { createSyncService, startSyncSchedule, SyncBusyError, type SyncService } from '../sync-service.ts';
+import { createSyncService, logSyncReport, startSyncSchedule, SyncBusyError, type SyncService } from '../sync-service.ts';
 import { progressBar } from '../progress.ts';
 
 /**
@@ -76,11 +76,7 @@ async function syncFilesFirst(runtime: Runtime, sync: SyncService): Promise<void
         if (event.phase === 'indexing') bar.update({ done: event.done, total: event.total, current: event.message });
       },
     });
-    if (report) {
-      const { added, updated, unchanged, deleted, failed, durationMs } = report;
-      log.info({ added, updated, unchanged, deleted, failed: failed.length, durationMs }, 'files synced');
-      for (const failure of failed) log.warn(failure, 'input not indexed');
-    }
+    if (report) logSyncReport(log, report, 'files synced');
   } catch (error) {
     if (!(error instanceof SyncBusyError)) throw error;
     log.warn({ source: 'files' }, 'another process is syncing the files: serving the index as it is');
@@ -102,11 +98,7 @@ function syncRemoteSourcesInBackground(runtime: Runtime, sync: SyncService): { s
       if (controller.signal.aborted) return;
       try {
         const [report] = await sync.sync(source as 'notion' | 'github' | 'web', { signal: controller.signal });
-        if (report) {
-          const { added, updated, unchanged, deleted, failed, durationMs } = report;
-          log.info({ source, added, updated, unchanged, deleted, failed: failed.length, durationMs }, 'source synced');
-          for (const failure of failed) log.warn({ source, ...failure }, 'not synced');
-        }
+        if (report) logSyncReport(log, report, 'source synced');
       } catch (error) {
         if (controller.signal.aborted) return;
         log.error({ source, err: (error as Error).message }, 'sync failed; the next scheduled sync retries it');

@@ -75,14 +75,6 @@ export class SyncStateStore {
       )
       .run(source, message);
   }
-
-  /** Documents and chunks of one source, from the documents table. */
-  counts(source: SourceKind): { documents: number; chunks: number } {
-    const row = this.db
-      .prepare('SELECT count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks FROM documents WHERE source = ?')
-      .get(source) as { documents: number; chunks: number };
-    return row;
-  }
 }
 
 /** A cursor is flat strings; anything else in the column (hand edits, an older format) is dropped. */

@@ -201,7 +201,15 @@ export class ChunkStore {
     return this.db.transaction(read)();
   }
 
-  counts(): { documents: number; chunks: number } {
+  /** Documents and chunks of one source, and when its newest document was indexed. */
+  sourceCounts(source: SourceKind): { documents: number; chunks: number; lastIndexedAt?: string } {
+    const row = this.db
+      .prepare('SELECT count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks, max(indexed_at) AS last FROM documents WHERE source = ?')
+      .get(source) as { documents: number; chunks: number; last: string | null };
+    return { documents: row.documents, chunks: row.chunks, ...(row.last ? { lastIndexedAt: row.last } : {}) };
+  }
+
+    counts(): { documents: number; chunks: number } {
     const documents = this.db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
     const chunks = this.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
     return { documents, chunks };
