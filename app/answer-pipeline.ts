@@ -4,19 +4,33 @@ import { DEFAULT_PRICES, parsePriceTable, type PriceTable } from '../rag/cost/pr
 import { createGeminiClient } from '../rag/gemini/gemini-client.ts';
 import { ExtractiveGenerator } from '../rag/generate/extractive-generator.ts';
 import { GeminiGenerator } from '../rag/generate/gemini-generator.ts';
+import { RoutingGenerator } from '../rag/generate/route-by-complexity.ts';
 import { GeminiRewriter } from '../rag/question/gemini-rewriter.ts';
 import { HeuristicRewriter } from '../rag/question/rewrite-question.ts';
 import { createRetrieval } from '../rag/retrieve/create-retrieval.ts';
+import type { Generator } from '../rag/types.ts';
 import { ConfigError } from './config.ts';
 import type { Runtime } from './runtime.ts';
 
+export interface PipelineOptions {
+  /** No model calls at all (the daily budget is spent): heuristic rewriting, feature reranking, extractive answers. */
+  offline?: boolean;
+  /** Told which model each generated answer was routed to. */
+  onRoute?: (route: 'simple' | 'complex', model: string) => void;
+}
+
 /**
- * The query path for this configuration: Gemini rewriting, reranking and generation when a key is set,
- * the offline defaults (heuristic rewriter, feature reranker, extractive answerer) otherwise.
+ * The query path for this configuration: Gemini rewriting, reranking and generation when a key is set (a
+ * cheaper model for simple questions when GEMINI_SIMPLE_MODEL is set), the offline defaults (heuristic rewriter,
+ * feature reranker, extractive answerer) otherwise.
  */
-export function createAnswerPipeline(runtime: Pick<Runtime, 'config' | 'log' | 'chunks' | 'vectors' | 'embedder'>): AnswerPipeline {
+export function createAnswerPipeline(
+  runtime: Pick<Runtime, 'config' | 'log' | 'chunks' | 'vectors' | 'embedder'>,
+  options: PipelineOptions = {},
+): AnswerPipeline {
   const { config, log, chunks, vectors, embedder } = runtime;
-  const { apiKey, baseUrl, model } = config.gemini;
+  const { baseUrl, model } = config.gemini;
+  const apiKey = options.offline ? undefined : config.gemini.apiKey;
   const { retriever, reranker } = createRetrieval({
     chunks,
     vectors,
@@ -28,12 +42,19 @@ export function createAnswerPipeline(runtime: Pick<Runtime, 'config' | 'log' | '
   return new AnswerPipeline({
     retriever,
     reranker,
-    generator: apiKey ? new GeminiGenerator({ apiKey, baseUrl, model }) : extractive,
+    generator: apiKey ? geminiGenerator(apiKey, config.gemini, options) : extractive,
     fallback: extractive,
     rewriter: apiKey ? new GeminiRewriter({ apiKey, baseUrl, model }) : new HeuristicRewriter(),
     prices: loadPrices(config.pricesFile),
     onWarning: (message, error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, message),
   });
+}
+
+function geminiGenerator(apiKey: string, gemini: Runtime['config']['gemini'], options: PipelineOptions): Generator {
+  const complex = new GeminiGenerator({ apiKey, baseUrl: gemini.baseUrl, model: gemini.model });
+  if (!gemini.simpleModel) return complex;
+  const simple = new GeminiGenerator({ apiKey, baseUrl: gemini.baseUrl, model: gemini.simpleModel });
+  return new RoutingGenerator({ simple, complex, onRoute: options.onRoute });
 }
 
 function loadPrices(file: string | undefined): PriceTable {

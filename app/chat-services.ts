@@ -25,7 +25,7 @@ import { SyncBusyError, type SyncService } from './sync-service.ts';
 
 const SUPPORTED_KINDS = 'PDF, DOCX, HTML, Markdown, text and source code';
 
-export function createChatServices(runtime: Runtime, sync: SyncService, pipeline: AnswerPipeline): BotServices {
+export function createChatServices(runtime: Runtime, sync: SyncService, pipeline: Pick<AnswerPipeline, 'stream'>): BotServices {
   const { config, chunks, db } = runtime;
   const limits = fileLimits(config.limits);
 

@@ -23,6 +23,15 @@ const integer = (min: number, max: number, fallback: number) =>
     .max(max, { message: `must be at most ${max}` })
     .default(fallback);
 
+const fraction = (fallback: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .min(0, { message: 'must be between 0 and 1' })
+    .max(1, { message: 'must be between 0 and 1' })
+    .default(fallback);
+
+const dollars = z.coerce.number({ message: 'must be a number' }).min(0, { message: 'must not be negative' }).default(0);
+
 const megabytes = (fallback: number) =>
   z.coerce.number({ message: 'must be a number' }).positive({ message: 'must be positive' }).default(fallback);
 
@@ -69,10 +78,19 @@ const envSchema = z.object({
   LORE_SYNC_INTERVAL_MINUTES: integer(0, 10_080, 60),
   LORE_WEB_URLS: urls,
   LORE_WEB_ALLOW_PRIVATE: flag(false),
+  LORE_API_KEYS: list,
+  LORE_API_RATE_PER_MINUTE: integer(1, 1_000_000, 60),
+  LORE_DAILY_BUDGET_USD: dollars,
+  LORE_CACHE_TTL_SECONDS: integer(0, 604_800, 600),
+  LORE_CACHE_MAX_ENTRIES: integer(1, 10_000_000, 5_000),
+  LORE_QUERY_LOG_DAYS: integer(1, 3_650, 30),
+  LORE_QUALITY_WINDOW: integer(1, 100_000, 100),
+  LORE_QUALITY_ALERT_BELOW: fraction(0.8),
   CHROMA_URL: optionalUrl,
   GEMINI_API_KEY: optionalString,
   GEMINI_BASE_URL: optionalUrl,
   GEMINI_MODEL: z.string().trim().min(1).default('gemini-2.5-flash'),
+  GEMINI_SIMPLE_MODEL: z.string().trim().default('gemini-2.5-flash-lite'),
   GEMINI_EMBED_MODEL: z.string().trim().min(1).default('gemini-embedding-001'),
   GEMINI_EMBED_DIMENSIONS: integer(64, 3072, 768),
   SLACK_BOT_TOKEN: optionalString,
@@ -103,7 +121,19 @@ export interface Config {
   topicsFile?: string;
   limits: { maxFileBytes: number; maxDecompressedBytes: number; maxPdfPages: number };
   chromaUrl?: string;
-  gemini: { apiKey?: string; baseUrl?: string; model: string; embedModel: string; embedDimensions: number };
+  /**
+   * `model` answers complex questions; `simpleModel` (when set and different) answers simple lookups.
+   */
+  gemini: { apiKey?: string; baseUrl?: string; model: string; simpleModel?: string; embedModel: string; embedDimensions: number };
+  /** The HTTP API: keys required on /query and /ingest when any are set, and requests per minute per key. */
+  api: { keys: string[]; ratePerMinute: number };
+  /** Daily language-model budget in USD (0: none); past it answers are extractive. */
+  dailyBudgetUsd: number;
+  /** Answer cache: time to live (0 turns it off) and, in memory, how many answers it keeps. */
+  cache: { ttlSeconds: number; maxEntries: number };
+  queryLogDays: number;
+  /** Online quality: rolling window of scored answers and the mean below which an alert is logged. */
+  quality: { window: number; alertBelow: number };
   pricesFile?: string;
   /** Chat users (Slack or Discord ids) allowed to run admin commands such as `/lore sync`. */
   admins: string[];
@@ -178,6 +208,7 @@ export function loadConfig(
       apiKey: e.GEMINI_API_KEY,
       baseUrl: e.GEMINI_BASE_URL,
       model: e.GEMINI_MODEL,
+      ...(e.GEMINI_SIMPLE_MODEL && e.GEMINI_SIMPLE_MODEL !== e.GEMINI_MODEL ? { simpleModel: e.GEMINI_SIMPLE_MODEL } : {}),
       embedModel: e.GEMINI_EMBED_MODEL,
       embedDimensions: e.GEMINI_EMBED_DIMENSIONS,
     },
@@ -196,6 +227,11 @@ export function loadConfig(
       paths: e.GITHUB_PATHS.length > 0 ? e.GITHUB_PATHS : DEFAULT_GITHUB_PATHS,
       issues: e.GITHUB_ISSUES,
     },
+    api: { keys: e.LORE_API_KEYS, ratePerMinute: e.LORE_API_RATE_PER_MINUTE },
+    dailyBudgetUsd: e.LORE_DAILY_BUDGET_USD,
+    cache: { ttlSeconds: e.LORE_CACHE_TTL_SECONDS, maxEntries: e.LORE_CACHE_MAX_ENTRIES },
+    queryLogDays: e.LORE_QUERY_LOG_DAYS,
+    quality: { window: e.LORE_QUALITY_WINDOW, alertBelow: e.LORE_QUALITY_ALERT_BELOW },
     redisUrl: e.REDIS_URL,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,

@@ -128,4 +128,53 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- Every question answered, on every surface (chat, HTTP, playground), cached or not: what was asked, what
+      -- came back and at what cost. Pruned after LORE_QUERY_LOG_DAYS. Feedback joins through answer_id.
+      CREATE TABLE query_log (
+        answer_id           TEXT PRIMARY KEY,
+        created_at          TEXT NOT NULL,
+        platform            TEXT NOT NULL,
+        user_id             TEXT,
+        channel_id          TEXT,
+        question            TEXT NOT NULL,
+        answer              TEXT NOT NULL,
+        mode                TEXT NOT NULL,
+        cached              INTEGER NOT NULL,
+        abstained           INTEGER NOT NULL,
+        confidence          REAL NOT NULL,
+        latency_ms          INTEGER NOT NULL,
+        cost_usd            REAL NOT NULL,
+        input_tokens        INTEGER NOT NULL,
+        output_tokens       INTEGER NOT NULL,
+        model               TEXT,
+        citations           TEXT NOT NULL,      -- JSON: [{n, title, url, source, docId, chunkId}]
+        timings             TEXT NOT NULL,      -- JSON: {rewrite, retrieve, rerank, generate}
+        faithfulness        REAL,               -- online offline-grader scores; NULL when nothing was checkable
+        citation_precision  REAL
+      );
+      CREATE INDEX query_log_created ON query_log (created_at);
+
+      -- Language-model spend per UTC day, for LORE_DAILY_BUDGET_USD (a Redis counter replaces it with REDIS_URL).
+      CREATE TABLE daily_spend (
+        day       TEXT PRIMARY KEY,             -- YYYY-MM-DD, UTC
+        usd       REAL NOT NULL
+      );
+
+      -- Any change to the indexed documents, by any process, bumps the index generation: answers cached
+      -- against the old index are never served again.
+      INSERT OR IGNORE INTO settings (key, value) VALUES ('index_generation', '0');
+      CREATE TRIGGER documents_generation_insert AFTER INSERT ON documents BEGIN
+        UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'index_generation';
+      END;
+      CREATE TRIGGER documents_generation_update AFTER UPDATE OF content_hash, chunk_count ON documents BEGIN
+        UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'index_generation';
+      END;
+      CREATE TRIGGER documents_generation_delete AFTER DELETE ON documents BEGIN
+        UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'index_generation';
+      END;
+    `,
+  },
 ];

@@ -182,6 +182,7 @@ export class AnswerPipeline {
         costUsd,
         usage,
         notes,
+        model: generated.model,
       }),
     };
   }

@@ -258,4 +258,8 @@ export interface Answer {
   timings: { rewrite: number; retrieve: number; rerank: number; generate: number };
   /** Visible notes for the reader, e.g. that Gemini failed and the answer is extractive. */
   notes: string[];
+  /** The model that wrote the answer (`extractive` for the offline answerer); absent when nothing was generated. */
+  model?: string;
+  /** Served from the answer cache (the same question, scope and index were answered before). */
+  cached?: boolean;
 }

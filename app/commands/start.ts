@@ -5,7 +5,7 @@ import { Conversation, type ChatMetrics, type ConversationOptions } from '../../
 import type { DiscordBot } from '../../bot/discord/discord-bot.ts';
 import { SLACK_EVENTS_PATH, startSlackBot, type SlackBot } from '../../bot/slack/slack-bot.ts';
 import type { AnswerPipeline } from '../../rag/answer-question.ts';
-import { createAnswerPipeline } from '../answer-pipeline.ts';
+import { createAnswerService } from '../create-answer-service.ts';
 import { createChatServices } from '../chat-services.ts';
 import { ConfigError } from '../config.ts';
 import { connectDiscord, type ConnectDiscordOptions } from '../connect-discord.ts';
@@ -31,7 +31,8 @@ export async function start(runtime: Runtime): Promise<number> {
   const stopSchedule = startSyncSchedule(sync, config.syncIntervalMinutes, log);
 
   const metrics = new Metrics();
-  const chat = await connectChat(runtime, { sync, pipeline: createAnswerPipeline(runtime), chatConfig, metrics }).catch(async (error: unknown) => {
+  const answers = createAnswerService(runtime, { metrics });
+  const chat = await connectChat(runtime, { sync, pipeline: answers, chatConfig, metrics }).catch(async (error: unknown) => {
     stopSchedule();
     await background.stop();
     throw error;
@@ -129,7 +130,8 @@ export interface ChatConnections {
 
 export interface ConnectChatOptions {
   sync: SyncService;
-  pipeline: AnswerPipeline;
+  /** The answer service (or a bare pipeline in tests). */
+  pipeline: Pick<AnswerPipeline, 'stream'>;
   chatConfig?: ChatConfig;
   /** Counters of answers, feedback and refusals, served at GET /metrics. */
   metrics?: ChatMetrics;

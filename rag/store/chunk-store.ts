@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { matchesFilter } from '../retrieve/metadata-filter.ts';
 import type { Chunk, ChunkMetadata, MetadataFilter, SourceKind } from '../types.ts';
@@ -61,6 +62,9 @@ export interface LexicalHit {
 const LAST_ROWID_KEY = 'chunks_last_rowid';
 
 export class ChunkStore {
+  private version: string | undefined;
+  private versionGeneration: string | undefined;
+
   constructor(private readonly db: Database) {}
 
   getDocument(id: string): StoredDocument | undefined {
@@ -209,7 +213,24 @@ export class ChunkStore {
     return { documents: row.documents, chunks: row.chunks, ...(row.last ? { lastIndexedAt: row.last } : {}) };
   }
 
-    counts(): { documents: number; chunks: number } {
+  /**
+   * Names what is indexed: a hash of every document's id and content hash, so replicas holding the same content
+   * agree on it (a shared answer cache keys on it). Recomputed only when the index generation moves (database
+   * triggers bump it on any document change, by any process).
+   */
+  indexVersion(): string {
+    const generation = this.db.prepare("SELECT value FROM settings WHERE key = 'index_generation'").pluck().get() as string | undefined;
+    if (generation !== undefined && generation === this.versionGeneration && this.version) return this.version;
+    const hash = createHash('sha256');
+    for (const row of this.db.prepare('SELECT id, content_hash FROM documents ORDER BY id').raw().iterate() as Iterable<[string, string]>) {
+      hash.update(`${row[0]}\u0000${row[1]}\n`);
+    }
+    this.version = hash.digest('hex').slice(0, 16);
+    this.versionGeneration = generation;
+    return this.version;
+  }
+
+  counts(): { documents: number; chunks: number } {
     const documents = this.db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
     const chunks = this.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
     return { documents, chunks };
