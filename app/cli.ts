@@ -85,12 +85,13 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--source <source...>', 'only these sources').choices(['files', 'upload', 'notion', 'github', 'web']))
     .action((question: string, options: { k?: number; source?: SourceKind[] }) =>
       withRuntime(async (runtime, opts) => {
-        const { createAnswerPipeline } = await import('./answer-pipeline.ts');
+        const { createAnswerService } = await import('./create-answer-service.ts');
         const { ask } = await import('./commands/ask.ts');
         if (runtime.chunks.counts().documents === 0) {
           runtime.log.warn('the index is empty: run `lore ingest <path>` or `lore start` first');
         }
-        return ask(createAnswerPipeline(runtime), question, { json: Boolean(opts.json), k: options.k, sources: options.source });
+        // Through the answer service: the daily budget and the query log apply to the command line too.
+        return ask(createAnswerService(runtime), question, { json: Boolean(opts.json), k: options.k, sources: options.source });
       }),
     );
 

@@ -9,7 +9,7 @@ export interface AskOptions {
 }
 
 /** One question, one answer: streamed to stderr for people, one JSON object on stdout with `--json`. */
-export async function ask(pipeline: AnswerPipeline, text: string, options: AskOptions): Promise<number> {
+export async function ask(pipeline: Pick<AnswerPipeline, 'stream'>, text: string, options: AskOptions): Promise<number> {
   const question: Question = {
     text,
     k: options.k,

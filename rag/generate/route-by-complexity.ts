@@ -17,10 +17,11 @@ const REASONING_CUES =
   /\b(why|compare[sd]?|comparison|difference|differ|versus|vs\.?|trade-?offs?|pros and cons|explain|step[- ]by[- ]step|walk me through|should (i|we)|recommend|best way|implications?|impact|summari[sz]e|overview|relationship|how does .+ work)\b/i;
 /** A lookup is short; beyond this many words the question usually carries conditions or several parts. */
 const LONG_QUESTION_WORDS = 25;
-/** Passages from this many different documents: the answer has to combine sources. */
-const MANY_DOCUMENTS = 4;
 
-/** True when a question needs the stronger model: reasoning cues, several parts, a long question, a follow-up. */
+/**
+ * True when a question needs the stronger model: reasoning cues, several parts, a long question, a follow-up. The
+ * passages do not decide it: retrieval always brings several documents, whether the answer needs them or not.
+ */
 export function isComplexQuestion(request: GenerationRequest): boolean {
   const question = request.question.trim();
   const words = question.split(/\s+/).filter(Boolean).length;
@@ -28,8 +29,7 @@ export function isComplexQuestion(request: GenerationRequest): boolean {
   if (REASONING_CUES.test(question)) return true;
   // "What is X and how do I Y?" — two questions in one.
   if ((question.match(/\?/g) ?? []).length > 1) return true;
-  if ((request.history?.length ?? 0) > 0) return true;
-  return new Set(request.passages.map((p) => p.docId)).size >= MANY_DOCUMENTS;
+  return (request.history?.length ?? 0) > 0;
 }
 
 export class RoutingGenerator implements Generator {
