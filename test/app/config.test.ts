@@ -31,12 +31,30 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ LORE_MAX_FILE_MB: '-1' }, /LORE_MAX_FILE_MB must be positive/],
     [{ LORE_EMBEDDER: 'gemini' }, /GEMINI_API_KEY is not set/],
+    [{ LORE_DAILY_BUDGET_USD: '-5' }, /LORE_DAILY_BUDGET_USD must not be negative/],
+    [{ LORE_QUALITY_ALERT_BELOW: '1.5' }, /LORE_QUALITY_ALERT_BELOW must be between 0 and 1/],
+    [{ LORE_CACHE_TTL_SECONDS: 'soon' }, /LORE_CACHE_TTL_SECONDS must be a number/],
+    [{ LORE_API_RATE_PER_MINUTE: '0' }, /LORE_API_RATE_PER_MINUTE must be at least 1/],
   ])('fails with one message naming the variable for %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('reads the production settings: API keys, budget, cache, query log, quality, model routing', () => {
+    const config = loadConfig({ LORE_API_KEYS: 'k1, k2', LORE_DAILY_BUDGET_USD: '2.5', LORE_CACHE_TTL_SECONDS: '0', GEMINI_SIMPLE_MODEL: 'gemini-2.5-flash' });
+    expect(config.api).toEqual({ keys: ['k1', 'k2'], ratePerMinute: 60 });
+    expect(config.dailyBudgetUsd).toBe(2.5);
+    expect(config.cache).toEqual({ ttlSeconds: 0, maxEntries: 5000 });
+    expect(config.queryLogDays).toBe(30);
+    expect(config.quality).toEqual({ window: 100, alertBelow: 0.8 });
+    // The same model for both routes is no routing.
+    expect(config.gemini.simpleModel).toBeUndefined();
+    expect(loadConfig({}).gemini.simpleModel).toBe('gemini-2.5-flash-lite');
+    expect(loadConfig({ GEMINI_SIMPLE_MODEL: '' }).gemini.simpleModel).toBeUndefined();
+  });
+
   it('never echoes a secret value in its error', () => {
+    expect(() => loadConfig({ LORE_API_KEYS: 'sekret', LORE_API_RATE_PER_MINUTE: 'x' })).not.toThrow(/sekret/);
     expect(() => loadConfig({ GEMINI_BASE_URL: 'ftp://x', GEMINI_API_KEY: 'sekret' })).not.toThrow(/sekret/);
     expect(() => loadConfig({ REDIS_URL: 'sekret-token' })).toThrow(/REDIS_URL/);
   });
