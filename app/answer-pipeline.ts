@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type Bottleneck from 'bottleneck';
 import { AnswerPipeline } from '../rag/answer-question.ts';
 import { DEFAULT_PRICES, parsePriceTable, type PriceTable } from '../rag/cost/price-table.ts';
 import { createGeminiClient } from '../rag/gemini/gemini-client.ts';
@@ -17,6 +18,8 @@ export interface PipelineOptions {
   offline?: boolean;
   /** Told which model each generated answer was routed to. */
   onRoute?: (route: 'simple' | 'complex', model: string) => void;
+  /** The request limiter for a model's generations (shared by replicas through Redis); each generator's own otherwise. */
+  generationLimiter?: (model: string) => Bottleneck;
 }
 
 /**
@@ -51,9 +54,10 @@ export function createAnswerPipeline(
 }
 
 function geminiGenerator(apiKey: string, gemini: Runtime['config']['gemini'], options: PipelineOptions): Generator {
-  const complex = new GeminiGenerator({ apiKey, baseUrl: gemini.baseUrl, model: gemini.model });
+  const limiter = (model: string) => (options.generationLimiter ? { limiter: options.generationLimiter(model) } : {});
+  const complex = new GeminiGenerator({ apiKey, baseUrl: gemini.baseUrl, model: gemini.model, ...limiter(gemini.model) });
   if (!gemini.simpleModel) return complex;
-  const simple = new GeminiGenerator({ apiKey, baseUrl: gemini.baseUrl, model: gemini.simpleModel });
+  const simple = new GeminiGenerator({ apiKey, baseUrl: gemini.baseUrl, model: gemini.simpleModel, ...limiter(gemini.simpleModel) });
   return new RoutingGenerator({ simple, complex, onRoute: options.onRoute });
 }
 

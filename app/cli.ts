@@ -151,6 +151,17 @@ export async function main(argv: string[]): Promise<number> {
         withConfig(async (config, log, opts) => (await import('./commands/eval.ts')).runEval(config, log, { ...options, json: Boolean(opts.json) })),
     );
 
+  program
+    .command('backup')
+    .description('write a consistent copy of the database (safe while Lore runs); restore: stop Lore, put it back as lore.db, start')
+    .argument('<file>', 'where to write the copy')
+    .option('--force', 'replace the file if it exists')
+    .action((file: string, options: { force?: boolean }) =>
+      withConfig(async (config, _log, opts) =>
+        (await import('./commands/backup.ts')).backupCommand(config, file, { force: Boolean(options.force), json: Boolean(opts.json) }),
+      ),
+    );
+
   const feedback = program.command('feedback').description('answer feedback recorded from chat reactions');
   feedback
     .command('export')

@@ -125,7 +125,7 @@ export interface Config {
    * `model` answers complex questions; `simpleModel` (when set and different) answers simple lookups.
    */
   gemini: { apiKey?: string; baseUrl?: string; model: string; simpleModel?: string; embedModel: string; embedDimensions: number };
-  /** The HTTP API: keys required on /query and /ingest when any are set, and requests per minute per key. */
+  /** The HTTP API: keys required on /query, /feedback and /ingest when any are set, and requests per minute per key. */
   api: { keys: string[]; ratePerMinute: number };
   /** Daily language-model budget in USD (0: none); past it answers are extractive. */
   dailyBudgetUsd: number;
@@ -175,7 +175,8 @@ export function loadConfig(
     const issue = parsed.error.issues[0];
     const variable = issue?.path.join('.') ?? 'configuration';
     const given = env[variable];
-    const shown = given === undefined || /TOKEN|KEY|SECRET/.test(variable) ? '' : ` (got "${given}")`;
+    // A Redis URL carries its password.
+    const shown = given === undefined || /TOKEN|KEY|SECRET|REDIS_URL/.test(variable) ? '' : ` (got "${given}")`;
     throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}${shown}`);
   }
   const e = parsed.data;

@@ -33,7 +33,10 @@ export function createAnswerService(runtime: Runtime, parts: AnswerServiceParts 
     pipeline: createAnswerPipeline(runtime, {
       onRoute,
       ...(bottleneck
-        ? { generationLimiter: (model: string) => createRateLimiter({ ...GENERATION_QUOTA, shared: { id: `lore-gemini-generate-${model}`, datastore: bottleneck } }) }
+        ? {
+            generationLimiter: (model: string) =>
+              createRateLimiter({ ...GENERATION_QUOTA, shared: { id: `lore-gemini-generate-${model}`, datastore: bottleneck } }),
+          }
         : {}),
     }),
     extractive: createAnswerPipeline(runtime, { offline: true }),

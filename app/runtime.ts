@@ -12,6 +12,7 @@ import { startChromaServer, type ChromaServer } from './chroma-server.ts';
 import { ConfigError, type Config } from './config.ts';
 import { openDatabase, type Db } from './database.ts';
 import type { Logger } from './logger.ts';
+import { backupTakenAt, clearBackupMarker } from './restore-marker.ts';
 
 /** Everything a command needs, built once from the configuration; `close()` releases it all. */
 export interface Runtime {
@@ -55,9 +56,16 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
 
     const chunks = new ChunkStore(db);
     const indexer = new Indexer({ chunks, vectors, embedder, topics: loadTopics(config.topicsFile) });
-    const alignment = await indexer.alignVectors();
-    if (alignment === 'rebuilt' && chunks.counts().chunks > 0) {
+    const restoredFrom = backupTakenAt(db);
+    const alignment = await indexer.alignVectors(undefined, { refill: restoredFrom !== undefined });
+    const stored = chunks.counts().chunks;
+    if (restoredFrom !== undefined) {
+      clearBackupMarker(db);
+      log.info({ backupTakenAt: restoredFrom, chunks: stored }, 'database restored from a backup: upserted every chunk into the vector index again');
+    } else if (alignment === 'rebuilt' && stored > 0) {
       log.warn({ embedder: embedder.id }, 'vector index was built by another embedder: re-embedded every chunk');
+    } else if (alignment === 'refilled' && stored > 0) {
+      log.warn({ embedder: embedder.id, chunks: stored }, 'vector index was missing vectors: refilled it from the stored chunks and the embedding cache');
     }
     return { config, log, db, chunks, vectors, embedder, indexer, close };
   } catch (error) {

@@ -12,6 +12,7 @@ import type { IndexSummary } from '../rag/index/indexer.ts';
 import type { SourceKind } from '../rag/types.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
 import { missingConfiguration, requireConfigured, SYNC_SOURCES, type SyncSource, type SyncTarget } from './sync-sources.ts';
 
@@ -38,8 +39,9 @@ export interface SyncService {
   status(): SourceStatus[];
 }
 
-/** Tuning for tests and benchmarks; production uses the defaults. */
+/** `metrics` is given by `lore start` (served at GET /metrics); the rest is tuning for tests and benchmarks. */
 export interface SyncServiceOptions {
+  metrics?: Pick<Metrics, 'increment' | 'observe' | 'set'>;
   /** Use these instead of building connectors from the configuration. */
   connectors?: Partial<Record<SyncSource, Connector>>;
   notion?: Partial<Omit<NotionConnectorOptions, 'token' | 'baseUrl'>>;
@@ -68,6 +70,13 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
   const configuredSources = (): SourceKind[] =>
     SYNC_SOURCES.filter((source) => options.connectors?.[source] !== undefined || missingConfiguration(source, config) === undefined);
 
+  const record = syncRecorder(options.metrics);
+  if (options.metrics) {
+    // The staleness alert compares the last success with the interval (0: syncs only at start).
+    options.metrics.set('lore_sync_interval_seconds', {}, config.syncIntervalMinutes * 60);
+    for (const source of configuredSources()) record.known(source, state.get(source).lastSyncAt);
+  }
+
   return {
     configuredSources,
 
@@ -78,8 +87,12 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
       for (const source of sources) {
         const started = Date.now();
         try {
-          reports.push(await runSync(connectorFor(source), { indexer, state, locks }, syncOptions));
+          const report = await runSync(connectorFor(source), { indexer, state, locks }, syncOptions);
+          record.finished(report);
+          reports.push(report);
         } catch (error) {
+          // Another process syncing this source, or a shutdown, is no failure of the source.
+          if (!(error instanceof SyncBusyError) && !syncOptions.signal?.aborted) record.failed(source, Date.now() - started);
           // One source failing (busy, unreachable, bad token) does not keep `all` from syncing the others.
           if (target !== 'all' || syncOptions.signal?.aborted) throw error;
           const message = (error as Error).message ?? String(error);
@@ -105,6 +118,43 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
           running: locks.holder(source) !== undefined,
         };
       });
+    },
+  };
+}
+
+/** Seconds: a no-change sync takes well under a second, a first Notion or GitHub sync can take an hour or more. */
+const SYNC_DURATION_BUCKETS = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200];
+
+/**
+ * The sync metrics. Outcome `ok`: finished with nothing failed; `partial`: finished, some items failed; `failed`:
+ * the sync itself did not finish. The last-success time moves when the cursor was committed (no failure that a
+ * retry may fix), the same moment the sync state records as `lastSyncAt`.
+ */
+function syncRecorder(metrics: SyncServiceOptions['metrics']) {
+  const lastSuccess = (source: SourceKind, ms: number) => metrics?.set('lore_sync_last_success_timestamp_seconds', { source }, Math.floor(ms / 1000));
+  return {
+    /**
+     * Series exist from the start (so the first failure counts in increase()), and a restarted process knows
+     * when each source last synced: the staleness alert must not wait for the next run.
+     */
+    known(source: SourceKind, lastSyncAt: string | undefined): void {
+      for (const outcome of ['ok', 'partial', 'failed']) metrics?.increment('lore_sync_runs_total', { source, outcome }, 0);
+      const at = lastSyncAt ? Date.parse(lastSyncAt) : Number.NaN;
+      if (Number.isFinite(at)) lastSuccess(source, at);
+    },
+    finished(report: SourceSyncReport): void {
+      if (!metrics) return;
+      const { source } = report;
+      metrics.increment('lore_sync_runs_total', { source, outcome: report.failed.length === 0 ? 'ok' : 'partial' });
+      const changes = { added: report.added, updated: report.updated, deleted: report.deleted, failed: report.failed.length };
+      for (const [change, count] of Object.entries(changes)) metrics.increment('lore_sync_documents_total', { source, change }, count);
+      metrics.observe('lore_sync_duration_seconds', { source }, report.durationMs / 1000, SYNC_DURATION_BUCKETS);
+      if (report.retryableFailures === 0) lastSuccess(source, Date.now());
+    },
+    failed(source: SourceKind, durationMs: number): void {
+      if (!metrics) return;
+      metrics.increment('lore_sync_runs_total', { source, outcome: 'failed' });
+      metrics.observe('lore_sync_duration_seconds', { source }, durationMs / 1000, SYNC_DURATION_BUCKETS);
     },
   };
 }

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { ChatConfigError, loadChatConfig, type ChatConfig } from '../../bot/conversation/chat-config.ts';
 import { ChatStore } from '../../bot/conversation/chat-store.ts';
 import { Conversation, type ChatMetrics, type ConversationOptions } from '../../bot/conversation/conversation.ts';
@@ -8,9 +7,13 @@ import type { AnswerPipeline } from '../../rag/answer-question.ts';
 import { createAnswerService } from '../create-answer-service.ts';
 import { createChatServices } from '../chat-services.ts';
 import { ConfigError } from '../config.ts';
+import { createHttpServer, listenOnAllInterfaces } from '../http/create-server.ts';
+import type { RawRouteHandler } from '../http/raw-routes.ts';
 import { connectDiscord, type ConnectDiscordOptions } from '../connect-discord.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import { Metrics } from '../metrics.ts';
+import { BottleneckKeyLimiter } from '../rate-limit/key-limiter.ts';
+import { openSharedState, type SharedBottleneck, type SharedState } from '../shared-state.ts';
 import type { Runtime } from '../runtime.ts';
 import { createSyncService, logSyncReport, startSyncSchedule, SyncBusyError, type SyncService } from '../sync-service.ts';
 import { progressBar } from '../progress.ts';
@@ -21,28 +24,45 @@ import { progressBar } from '../progress.ts';
  * everything down cleanly on SIGINT/SIGTERM.
  */
 export async function start(runtime: Runtime): Promise<number> {
+  // With REDIS_URL, replicas share rate limits, the answer cache and the budget; an unreachable Redis fails the
+  // start here, before the slow first index, rather than letting this replica run on private limits.
+  const shared = await openSharedState(runtime.config, runtime.log);
+  try {
+    return await serve(runtime, shared);
+  } finally {
+    await shared.close();
+  }
+}
+
+async function serve(runtime: Runtime, shared: SharedState): Promise<number> {
   const { config, log, chunks } = runtime;
   // The chat configuration is checked before the slow first index, so a mistake in it fails at once.
   const chatConfig = readChatConfig(config.chatConfigFile);
+  const metrics = new Metrics();
+  // The budget alert compares today's spend with it (0: no budget).
+  metrics.set('lore_budget_limit_usd', {}, config.dailyBudgetUsd);
   // One sync service for the whole process: one rate limiter per source, one lock holder.
-  const sync = createSyncService(runtime);
+  const sync = createSyncService(runtime, { metrics });
   await syncFilesFirst(runtime, sync);
   const background = syncRemoteSourcesInBackground(runtime, sync);
   const stopSchedule = startSyncSchedule(sync, config.syncIntervalMinutes, log);
 
-  const metrics = new Metrics();
-  const answers = createAnswerService(runtime, { metrics });
-  const chat = await connectChat(runtime, { sync, pipeline: answers, chatConfig, metrics }).catch(async (error: unknown) => {
+  const answers = createAnswerService(runtime, { metrics, cache: shared.cache, ledger: shared.ledger, bottleneck: shared.bottleneck });
+  const chat = await connectChat(runtime, { sync, pipeline: answers, chatConfig, metrics, sharedLimits: shared.bottleneck }).catch(async (error: unknown) => {
     stopSchedule();
     await background.stop();
     throw error;
   });
+  // Shared by every replica; otherwise the server keeps its own in-process limiter.
+  const limiter = shared.bottleneck ? new BottleneckKeyLimiter({ perMinute: config.api.ratePerMinute, datastore: shared.bottleneck }) : undefined;
   try {
-    const server = http.createServer(httpHandler(runtime, chat.routes, metrics));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, resolve);
-    });
+    const server = await createHttpServer({ runtime, answers, metrics, rawRoutes: chat.routes, ...(limiter ? { limiter } : {}) });
+    try {
+      await listenOnAllInterfaces(server, config.port);
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
     log.info({ port: config.port, chat: chat.platforms, ...chunks.counts() }, `Lore is running: http://localhost:${config.port}/health`);
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -50,14 +70,13 @@ export async function start(runtime: Runtime): Promise<number> {
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
     log.info({ signal }, 'shutting down');
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    // No new requests; answers in flight finish first.
+    await server.close();
   } finally {
     stopSchedule();
     await background.stop();
     await chat.close();
+    await limiter?.close();
   }
   return EXIT_OK;
 }
@@ -114,7 +133,7 @@ function syncRemoteSourcesInBackground(runtime: Runtime, sync: SyncService): { s
   };
 }
 
-export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+export type RouteHandler = RawRouteHandler;
 
 /** Chat platforms connected by `lore start`, and the HTTP routes they serve (Slack's HTTP mode). */
 export interface ChatConnections {
@@ -139,6 +158,8 @@ export interface ConnectChatOptions {
   conversation?: Partial<Pick<ConversationOptions, 'limits' | 'updateIntervalMs' | 'progressIntervalMs' | 'maxProgressReports' | 'metrics'>>;
   slack?: { retries?: number; requestTimeoutMs?: number; postBurst?: number };
   discord?: ConnectDiscordOptions['discord'];
+  /** Puts the per-user and per-channel question buckets in Redis, shared by every replica. */
+  sharedLimits?: SharedBottleneck;
 }
 
 /**
@@ -163,7 +184,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     chatConfig: options.chatConfig ?? readChatConfig(config.chatConfigFile),
     admins: config.admins,
     followThreads: config.followThreads,
-    limits: config.rateLimits,
+    limits: { ...config.rateLimits, ...(options.sharedLimits ? { datastore: options.sharedLimits } : {}) },
     log: log.child({ component: 'chat' }),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...options.conversation,
@@ -202,45 +223,6 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     throw error;
   }
   return { routes, platforms, conversation, slack: slackBot, discord: discordBot, close };
-}
-
-/** GET /health, GET /metrics (Prometheus), and the chat platforms' POST routes. */
-export function httpHandler(runtime: Pick<Runtime, 'chunks' | 'log'>, routes: Map<string, RouteHandler>, metrics?: Metrics): RouteHandler {
-  return (req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (req.method === 'GET' && pathname === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', ...runtime.chunks.counts() }));
-      return;
-    }
-    if (req.method === 'GET' && pathname === '/metrics' && metrics) {
-      metrics.render().then(
-        ({ contentType, body }) => {
-          res.writeHead(200, { 'content-type': contentType });
-          res.end(body);
-        },
-        (error: unknown) => {
-          runtime.log.error({ err: error }, 'rendering metrics failed');
-          res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: 'internal error' }));
-        },
-      );
-      return;
-    }
-    const route = req.method === 'POST' ? routes.get(pathname) : undefined;
-    if (route) {
-      try {
-        route(req, res);
-      } catch (error) {
-        runtime.log.error({ err: error, path: pathname }, 'request handler failed');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'internal error' }));
-      }
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: 'not found' }));
-  };
 }
 
 function readChatConfig(file: string | undefined): ChatConfig {

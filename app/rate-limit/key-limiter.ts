@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import { withTimeout } from '../../rag/retry.ts';
 
 // Per-key request limits for the HTTP API (LORE_API_RATE_PER_MINUTE): a token bucket per key, a burst of the
 // per-minute figure, then one more every minute/figure. A request over the limit is refused at once (429 with
@@ -8,6 +9,7 @@ import Bottleneck from 'bottleneck';
 export type LimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface KeyLimiter {
+  /** Takes one request from `key`'s bucket. Rejects with KeyLimiterUnavailableError when the shared store does not answer in time. */
   take(key: string): Promise<LimitDecision>;
   close(): Promise<void>;
 }
@@ -20,39 +22,74 @@ export interface KeyLimiterOptions {
   datastore?: Pick<Bottleneck.ConstructorOptions, 'datastore' | 'connection' | 'clearDatastore' | 'clientOptions' | 'timeout'>;
   /** Names the buckets in a shared datastore. */
   id?: string;
+  /** How long a decision may take before take() gives up; default 1 s. */
+  timeoutMs?: number;
+}
+
+/** The shared limiter store did not answer: the caller decides whether to serve or refuse. */
+export class KeyLimiterUnavailableError extends Error {
+  override name = 'KeyLimiterUnavailableError';
 }
 
 export class BottleneckKeyLimiter implements KeyLimiter {
   private readonly group: Bottleneck.Group;
   private readonly intervalMs: number;
+  private readonly timeoutMs: number;
 
   constructor(options: KeyLimiterOptions) {
+    if (!Number.isInteger(options.perMinute) || options.perMinute < 1) {
+      throw new Error(`perMinute must be a whole number of at least 1 (got ${options.perMinute})`);
+    }
     const windowMs = options.windowMs ?? 60_000;
     this.intervalMs = windowMs / options.perMinute;
+    this.timeoutMs = options.timeoutMs ?? 1_000;
     this.group = new Bottleneck.Group({
       id: options.id ?? 'lore-api',
       reservoir: options.perMinute,
       reservoirIncreaseAmount: 1,
       reservoirIncreaseInterval: this.intervalMs,
       reservoirIncreaseMaximum: options.perMinute,
-      // A key idle this long is forgotten (its bucket would be full again anyway).
+      // A key idle this long is forgotten, in Redis too (its bucket would be full again anyway).
       timeout: Math.max(windowMs * 2, 60_000),
       ...options.datastore,
     });
   }
 
   async take(key: string): Promise<LimitDecision> {
+    try {
+      return await withTimeout(() => this.decide(key), this.timeoutMs);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new KeyLimiterUnavailableError(`the request limiter did not answer: ${reason}`, { cause: error });
+    }
+  }
+
+  private async decide(key: string): Promise<LimitDecision> {
     const limiter = this.group.key(key);
+    // In Redis, bottleneck adds the tokens of elapsed intervals lazily, in the script of the next call, and
+    // incrementReservoir subtracts before it adds: a full bucket would absorb the subtraction and allow one
+    // request too many after every idle spell (measured: 6 from a bucket of 5). Reading the reservoir first
+    // applies the refill, so the subtraction that follows counts.
+    const available = (await limiter.currentReservoir()) ?? 0;
+    if (available < 1) return this.refused(available);
     // Taking a token is one atomic step in the datastore: whoever empties the bucket first wins, across replicas.
     const left = await limiter.incrementReservoir(-1);
     if (left !== null && left !== undefined && left < 0) {
       await limiter.incrementReservoir(1);
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(this.intervalMs / 1000)) };
+      return this.refused(left + 1);
     }
     return { allowed: true };
   }
 
+  /** `available` ≤ 0 tokens now: the next one is at most (1 - available) intervals away. */
+  private refused(available: number): LimitDecision {
+    const waitMs = (1 - Math.min(0, available)) * this.intervalMs;
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.group.limiters().map(({ limiter }) => limiter.disconnect(false)));
+    // Closes the group's own connection; one passed in (shared by many limiters) is left to its owner.
+    await this.group.disconnect(false);
   }
 }

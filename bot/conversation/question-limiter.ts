@@ -3,6 +3,8 @@ import Bottleneck from 'bottleneck';
 // Per-user and per-channel limits on questions (LORE_RATE_USER_PER_MINUTE, LORE_RATE_CHANNEL_PER_MINUTE). Each is
 // a token bucket: a burst of up to the per-minute figure, then one more every minute/figure. A question over the
 // limit is queued, not refused, and the asker is told where it stands; only a long queue refuses new questions.
+// With a shared datastore (bottleneck on Redis, passed in by app/) the buckets are shared by every replica; the
+// queue of waiting questions stays in the process that received them.
 
 export interface QuestionLimits {
   userPerMinute: number;
@@ -11,6 +13,8 @@ export interface QuestionLimits {
   windowMs?: number;
   /** Questions one user (or channel) may have waiting; past that, new ones are refused. */
   maxQueued?: number;
+  /** bottleneck datastore options (e.g. `{ datastore: 'ioredis', connection }`) for buckets shared across processes. */
+  datastore?: Pick<Bottleneck.ConstructorOptions, 'datastore' | 'connection' | 'clientOptions' | 'clearDatastore'>;
 }
 
 export interface QueuedNotice {
@@ -36,14 +40,24 @@ export class QuestionLimiter {
   private readonly channels: Bottleneck.Group;
   private readonly userIntervalMs: number;
   private readonly channelIntervalMs: number;
+  private readonly shared: boolean;
 
   constructor(limits: QuestionLimits) {
     const windowMs = limits.windowMs ?? 60_000;
     const maxQueued = limits.maxQueued ?? 5;
+    this.shared = limits.datastore !== undefined;
     this.userIntervalMs = windowMs / limits.userPerMinute;
     this.channelIntervalMs = windowMs / limits.channelPerMinute;
-    this.users = new Bottleneck.Group(bucket(limits.userPerMinute, this.userIntervalMs, maxQueued));
-    this.channels = new Bottleneck.Group(bucket(limits.channelPerMinute, this.channelIntervalMs, maxQueued * 4));
+    this.users = new Bottleneck.Group({
+      id: 'lore-questions-user',
+      ...bucket(limits.userPerMinute, this.userIntervalMs, maxQueued),
+      ...shared(limits, this.userIntervalMs),
+    });
+    this.channels = new Bottleneck.Group({
+      id: 'lore-questions-channel',
+      ...bucket(limits.channelPerMinute, this.channelIntervalMs, maxQueued * 4),
+      ...shared(limits, this.channelIntervalMs),
+    });
   }
 
   /**
@@ -68,11 +82,15 @@ export class QuestionLimiter {
     }
   }
 
-  /** Drops waiting questions and stops the buckets. */
+  /** Drops waiting questions and stops the buckets (a shared datastore keeps their state for the other replicas). */
   async stop(): Promise<void> {
     this.stopped = true;
     const limiters = [...this.users.limiters(), ...this.channels.limiters()].map(({ limiter }) => limiter);
     await Promise.all(limiters.map((limiter) => limiter.stop({ dropWaitingJobs: true }).catch(() => undefined)));
+    if (this.shared) {
+      // On a shared connection these only unsubscribe (and return nothing, whatever the typings say).
+      await Promise.allSettled([...limiters.map((limiter) => limiter.disconnect(false)), this.users.disconnect(false), this.channels.disconnect(false)]);
+    }
   }
 }
 
@@ -85,6 +103,15 @@ function bucket(perMinute: number, intervalMs: number, maxQueued: number): Bottl
     highWater: maxQueued,
     strategy: Bottleneck.strategy.OVERFLOW,
   };
+}
+
+/**
+ * In a shared datastore a refill is noticed by the next call or heartbeat (bottleneck's default: every 5 s);
+ * a beat of a quarter of the refill interval keeps a queued question from waiting much past its turn.
+ */
+function shared(limits: QuestionLimits, intervalMs: number): Bottleneck.ConstructorOptions {
+  if (!limits.datastore) return {};
+  return { ...limits.datastore, heartbeatInterval: Math.round(Math.min(5_000, Math.max(250, intervalMs / 4))) };
 }
 
 /** Undefined when a job submitted now would start at once. */

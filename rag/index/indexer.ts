@@ -183,14 +183,22 @@ export class Indexer {
   }
 
   /**
-   * Makes the vector index match the configured embedder: a collection built by another embedder (or
-   * a new, empty one) is reset and every stored chunk re-embedded, so vectors are never mixed.
+   * Makes the vector index match the configured embedder and the stored chunks. A collection built by another
+   * embedder is reset and every chunk re-embedded, so vectors are never mixed ('rebuilt'). A collection that is
+   * new, or holds fewer vectors than there are chunks (a database restored from a backup, a lost or wiped
+   * Chroma), gets every stored chunk upserted again ('refilled'): the vectors come from the embedding cache in
+   * the database, so that costs no model calls. More vectors than chunks is left alone: a sync in progress
+   * elsewhere writes vectors before rows, and retrieval ignores vectors without a chunk. `refill` upserts every
+   * chunk whatever the count says (a restored backup: the collection may hold as many vectors, but newer ones).
    */
-  async alignVectors(onProgress: (progress: IndexProgress) => void = () => {}): Promise<'ok' | 'rebuilt'> {
+  async alignVectors(onProgress: (progress: IndexProgress) => void = () => {}, options: { refill?: boolean } = {}): Promise<'ok' | 'rebuilt' | 'refilled'> {
     const { vectors, embedder, chunks } = this.options;
     const builtBy = await vectors.builtBy();
-    if (builtBy === embedder.id) return 'ok';
-    await vectors.reset(embedder.id, embedder.dimension);
+    if (builtBy === embedder.id) {
+      if (!options.refill && (await vectors.count()) >= chunks.counts().chunks) return 'ok';
+    } else {
+      await vectors.reset(embedder.id, embedder.dimension);
+    }
     const total = chunks.counts().chunks;
     let done = 0;
     for (const page of chunks.allChunks()) {
@@ -199,7 +207,7 @@ export class Indexer {
       done += page.length;
       onProgress({ done, total });
     }
-    return 'rebuilt';
+    return builtBy === undefined || builtBy === embedder.id ? 'refilled' : 'rebuilt';
   }
 
   /**

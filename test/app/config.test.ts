@@ -57,5 +57,6 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LORE_API_KEYS: 'sekret', LORE_API_RATE_PER_MINUTE: 'x' })).not.toThrow(/sekret/);
     expect(() => loadConfig({ GEMINI_BASE_URL: 'ftp://x', GEMINI_API_KEY: 'sekret' })).not.toThrow(/sekret/);
     expect(() => loadConfig({ REDIS_URL: 'sekret-token' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ REDIS_URL: 'http://:sekret@redis.internal:6379' })).toThrow(/REDIS_URL must be a redis:\/\/ URL$/);
   });
 });

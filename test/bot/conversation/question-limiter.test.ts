@@ -1,5 +1,8 @@
+import Bottleneck from 'bottleneck';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { QueueFullError, QuestionLimiter, type QueuedNotice } from '../../../bot/conversation/question-limiter.ts';
+import { startRedis } from '../../helpers/redis-server.ts';
 
 describe('QuestionLimiter', () => {
   it('runs a burst up to the per-minute limit at once, then queues and reports the place in line', async () => {
@@ -47,5 +50,38 @@ describe('QuestionLimiter', () => {
     await expect(limiter.run('u', 'c', () => {}, async () => {})).rejects.toBeInstanceOf(QueueFullError);
     await limiter.stop();
     await expect(waiting).rejects.toThrow(/shutting down/);
+  });
+});
+
+describe('QuestionLimiter with a shared datastore (two replicas on Redis)', () => {
+  it('counts a user’s questions on both replicas against one bucket; the one over the limit waits on its own replica', async () => {
+    const redis = await startRedis();
+    const connections = [0, 1].map(() => new Bottleneck.IORedisConnection({ client: new Redis(redis.url), Redis }));
+    const [a, b] = connections.map(
+      (connection) => new QuestionLimiter({ userPerMinute: 2, channelPerMinute: 100, windowMs: 1_000, datastore: { datastore: 'ioredis', connection } }),
+    );
+    try {
+      const notices: QueuedNotice[] = [];
+      await a!.run('slack:U1', 'slack:C1', (n) => notices.push(n), async () => {});
+      await b!.run('slack:U1', 'slack:C2', (n) => notices.push(n), async () => {});
+      expect(notices).toEqual([]);
+      // Another user is not held up by U1.
+      await b!.run('slack:U2', 'slack:C2', (n) => notices.push(n), async () => {});
+      expect(notices).toEqual([]);
+      const t0 = Date.now();
+      let startedAfter = -1;
+      await a!.run('slack:U1', 'slack:C1', (n) => notices.push(n), async () => {
+        startedAfter = Date.now() - t0;
+      });
+      expect(notices).toEqual([{ position: 1, waitMs: 500 }]);
+      // One more every 1000 / 2 = 500 ms, noticed by the next heartbeat.
+      expect(startedAfter).toBeGreaterThanOrEqual(250);
+      expect(startedAfter).toBeLessThan(2_000);
+    } finally {
+      await a!.stop();
+      await b!.stop();
+      await Promise.all(connections.map((connection) => connection.disconnect(false)));
+      await redis.stop();
+    }
   });
 });

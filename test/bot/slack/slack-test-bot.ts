@@ -1,8 +1,8 @@
-// Lore's Slack bot as `lore start` wires it (connectChat + the HTTP handler), on 127.0.0.1 and a random port,
+// Lore's Slack bot as `lore start` wires it (connectChat + the HTTP server), on 127.0.0.1 and a random port,
 // talking to a fake Slack; helpers deliver correctly signed events, slash commands and interactions to it.
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connectChat, httpHandler, type ChatConnections, type ConnectChatOptions } from '../../../app/commands/start.ts';
+import { connectChat, type ChatConnections, type ConnectChatOptions } from '../../../app/commands/start.ts';
+import { createHttpServer } from '../../../app/http/create-server.ts';
 import type { Runtime } from '../../../app/runtime.ts';
 import { BOT_USER_ID, deliverToLore, eventEnvelope, TEAM_ID, type FakeSlack } from '../../fakes/fake-slack.ts';
 
@@ -26,9 +26,9 @@ export interface TestBot {
 
 export async function startTestBot(runtime: Runtime, slack: FakeSlack, options: ConnectChatOptions): Promise<TestBot> {
   const chat = await connectChat(runtime, { slack: { retries: 1, requestTimeoutMs: 5_000, ...options.slack }, ...options });
-  const server = http.createServer(httpHandler(runtime, chat.routes));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  const server = await createHttpServer({ runtime, answers: options.pipeline, rawRoutes: chat.routes });
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}/slack/events`;
   return {
     url,
     chat,
@@ -60,10 +60,9 @@ export async function startTestBot(runtime: Runtime, slack: FakeSlack, options: 
     },
     idle: () => chat.conversation!.idle(),
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      const closed = server.close();
+      server.server.closeAllConnections();
+      await closed;
       await chat.close();
     },
   };

@@ -1,5 +1,8 @@
+import Bottleneck from 'bottleneck';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter, holdSlot } from '../../../rag/gemini/rate-limiter.ts';
+import { startRedis } from '../../helpers/redis-server.ts';
 
 describe('holdSlot', () => {
   it('keeps the slot until released, so maxConcurrent bounds long-lived work', async () => {
@@ -43,5 +46,32 @@ describe('holdSlot', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(granted).toEqual([0, 1]);
     await limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+  });
+});
+
+describe('a shared quota (two processes on Redis)', () => {
+  it('starts no more than requestsPerMinute across both, while each bounds only its own streams in flight', async () => {
+    const redis = await startRedis();
+    const connections = [0, 1].map(() => new Bottleneck.IORedisConnection({ client: new Redis(redis.url), Redis }));
+    const [a, b] = connections.map((connection) =>
+      createRateLimiter({ requestsPerMinute: 3, maxConcurrent: 1, shared: { id: 'test-gemini', datastore: { datastore: 'ioredis', connection } } }),
+    );
+    try {
+      // Each holds its one local slot: the other process is not blocked by it.
+      const releaseA = await holdSlot(a!);
+      const releaseB = await holdSlot(b!);
+      releaseA();
+      releaseB();
+      (await holdSlot(a!))();
+      // The quota of 3 is spent across both: the fourth waits for the next minute.
+      let fourth = false;
+      holdSlot(b!).then((release) => ((fourth = true), release()), () => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fourth).toBe(false);
+    } finally {
+      // A shared limiter ends with its connection (stop() would wait for the request still waiting on the quota).
+      await Promise.all(connections.map((connection) => connection.disconnect(false)));
+      await redis.stop();
+    }
   });
 });

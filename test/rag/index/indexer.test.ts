@@ -77,4 +77,23 @@ describe('Indexer', () => {
     expect(summary.failed).toEqual([{ path: page.id, error: 'HTTP 502 from upstream' }]);
     expect(chunks.getDocument(page.id)?.fingerprint).toMatch(/v1/);
   });
+
+  it('refills a collection that lost vectors from the stored chunks, and leaves a complete one alone', async () => {
+    const page = doc('github:acme/repo/issues/4', '# Issue four\n\nThe nightly export skips archived projects.\n\n## Workaround\n\nUnarchive, export, archive again.');
+    await indexer.index([candidate(page, 'v1')], { source: 'github' });
+    const stored = chunks.counts().chunks;
+    expect(await vectors.count()).toBe(stored);
+    expect(await indexer.alignVectors()).toBe('ok');
+
+    // A restored database or a wiped Chroma: the collection still names the embedder but misses vectors.
+    await vectors.delete(chunks.chunkIdsOf(page.id));
+    expect(await vectors.count()).toBeLessThan(stored);
+    const progress: number[] = [];
+    expect(await indexer.alignVectors(({ done }) => progress.push(done))).toBe('refilled');
+    expect(await vectors.count()).toBe(stored);
+    expect(progress.at(-1)).toBe(stored);
+    const [hit] = await vectors.query((await new HashingEmbedder().embed(['nightly export archived projects']))[0]!, 1);
+    expect(chunks.chunkIdsOf(page.id)).toContain(hit?.id);
+    expect(await indexer.alignVectors()).toBe('ok');
+  });
 });

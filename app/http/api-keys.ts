@@ -1,0 +1,86 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { HttpError } from './http-error.ts';
+
+// API keys (LORE_API_KEYS). A request names its key as `Authorization: Bearer <key>` or `x-api-key: <key>`; the
+// key is compared by its sha256 digest, in constant time, against every configured key. Past this point a caller is
+// known only by its key id, a short prefix of that digest: it scopes uploads and feedback and names the caller in
+// logs and stored answers, and cannot be turned back into the key.
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling: the key id, or `public` when the API has no keys. Set by `requireApiKey`. */
+    keyId: string;
+  }
+}
+
+/** The caller's identity when no keys are configured. */
+export const PUBLIC_KEY_ID = 'public';
+
+const KEY_ID_LENGTH = 12;
+
+function digest(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}
+
+/** The id a key is known by: 12 hex digits of its sha256. */
+export function keyIdOf(key: string): string {
+  return digest(key).toString('hex').slice(0, KEY_ID_LENGTH);
+}
+
+export class ApiKeys {
+  private readonly digests: Buffer[];
+
+  constructor(keys: readonly string[]) {
+    this.digests = [...new Set(keys)].map(digest);
+  }
+
+  /** True when requests must carry a key. */
+  get required(): boolean {
+    return this.digests.length > 0;
+  }
+
+  /** The key id of a configured key, or undefined. */
+  identify(presented: string): string | undefined {
+    const candidate = digest(presented);
+    let match: Buffer | undefined;
+    // Every configured key is compared, matched or not: how long this takes says nothing about which key, if any, matched.
+    for (const known of this.digests) if (timingSafeEqual(known, candidate)) match = known;
+    return match?.toString('hex').slice(0, KEY_ID_LENGTH);
+  }
+}
+
+/** The key a request presents, if any. */
+export function presentedKey(request: Pick<FastifyRequest, 'headers'>): string | undefined {
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string') {
+    const bearer = /^Bearer[ \t]+(\S.*)$/i.exec(authorization.trim());
+    if (bearer?.[1]) return bearer[1].trim();
+  }
+  const header = request.headers['x-api-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  return key?.trim() || undefined;
+}
+
+/** onRequest hook: refuses a missing or unknown key with 401 and records the caller's key id. */
+export function requireApiKey(keys: ApiKeys): onRequestAsyncHookHandler {
+  return async (request) => {
+    if (!keys.required) {
+      request.keyId = PUBLIC_KEY_ID;
+      return;
+    }
+    const presented = presentedKey(request);
+    if (presented === undefined) {
+      throw new HttpError(401, 'unauthorized', 'an API key is required: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"', {
+        'www-authenticate': 'Bearer realm="lore"',
+      });
+    }
+    const id = keys.identify(presented);
+    if (id === undefined) {
+      throw new HttpError(401, 'unauthorized', 'the API key is not valid', {
+        'www-authenticate': 'Bearer realm="lore", error="invalid_token"',
+      });
+    }
+    request.keyId = id;
+  };
+}

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../../runtime.ts';
+
+// GET /health: liveness, the process answers (with what is indexed). GET /ready: readiness, the stores a question
+// needs answer too: Chroma's heartbeat within a short timeout, and SQLite a query. A load balancer sends traffic only
+// to a ready replica, and restarts only one that is not alive.
+
+export interface HealthRoutesOptions {
+  runtime: Pick<Runtime, 'chunks' | 'db' | 'vectors'>;
+  /** How long Chroma's heartbeat may take (default 2 s). */
+  readyTimeoutMs?: number;
+}
+
+type Check = { ok: true } | { ok: false; reason: string };
+
+export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutesOptions): void {
+  const { runtime } = options;
+  const timeoutMs = options.readyTimeoutMs ?? 2_000;
+
+  app.get('/health', async () => ({ status: 'ok', ...runtime.chunks.counts() }));
+
+  app.get('/ready', async (request, reply) => {
+    const [chroma, sqlite] = await Promise.all([withTimeout(() => runtime.vectors.heartbeat(), timeoutMs), checkSqlite(runtime)]);
+    const checks = { chroma: chroma.ok ? 'ok' : 'failed', sqlite: sqlite.ok ? 'ok' : 'failed' };
+    if (chroma.ok && sqlite.ok) return { status: 'ready', checks };
+    const failures = [chroma.ok ? undefined : `Chroma: ${chroma.reason}`, sqlite.ok ? undefined : `SQLite: ${sqlite.reason}`].filter(Boolean);
+    request.log.warn({ checks, failures }, 'not ready');
+    return reply.code(503).send({ status: 'unavailable', checks, error: 'not_ready', message: `not ready: ${failures.join('; ')}` });
+  });
+}
+
+async function withTimeout(check: () => Promise<void>, timeoutMs: number): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Check>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      check().then(
+        (): Check => ({ ok: true }),
+        (error: unknown): Check => ({ ok: false, reason: shortReason(error) }),
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function checkSqlite(runtime: Pick<Runtime, 'db'>): Promise<Check> {
+  try {
+    return runtime.db.prepare('SELECT 1').pluck().get() === 1 ? { ok: true } : { ok: false, reason: 'unexpected answer to SELECT 1' };
+  } catch (error) {
+    return { ok: false, reason: shortReason(error) };
+  }
+}
+
+function shortReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s+/g, ' ').slice(0, 200) || 'failed';
+}

@@ -1,0 +1,80 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANSWER_KEY_PREFIX, RedisAnswerCache } from '../../app/redis-answer-cache.ts';
+import type { Answer } from '../../rag/types.ts';
+import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
+
+// Against a real redis-server started for this file: two clients stand for two replicas.
+
+let redis: TestRedis;
+let one: Redis;
+let two: Redis;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  one = new Redis(redis.url);
+  two = new Redis(redis.url);
+});
+afterAll(async () => {
+  one?.disconnect();
+  two?.disconnect();
+  await redis?.stop();
+});
+
+function answer(text: string): Answer {
+  return {
+    id: 'a1',
+    question: 'How long are backups kept?',
+    answer: text,
+    citations: [{ n: 1, title: 'Backups', url: 'file:///kb/backups.md', source: 'files', docId: 'd1', chunkId: 'd1#0' }],
+    contexts: [{ chunkId: 'd1#0', docId: 'd1', score: 0.8, text: 'Backups are kept for 30 days.' }],
+    mode: 'generative',
+    abstained: false,
+    confidence: 0.9,
+    latencyMs: 1200,
+    costUsd: 0.0004,
+    usage: { inputTokens: 1000, outputTokens: 20 },
+    timings: { rewrite: 1, retrieve: 2, rerank: 3, generate: 4 },
+    notes: [],
+    model: 'gemini-2.5-flash',
+  };
+}
+
+describe('RedisAnswerCache', () => {
+  it('serves on one replica what another stored', async () => {
+    await new RedisAnswerCache(one).set('v1:q1', answer('Kept for 30 days [1].'), 60_000);
+    expect(await new RedisAnswerCache(two).get('v1:q1')).toEqual(answer('Kept for 30 days [1].'));
+    expect(await one.pttl(`${ANSWER_KEY_PREFIX}v1:q1`)).toBeGreaterThan(55_000);
+  });
+
+  it('misses a key never stored, and one whose time to live is over', async () => {
+    const cache = new RedisAnswerCache(one);
+    expect(await cache.get('v1:never')).toBeUndefined();
+    await cache.set('v1:short', answer('soon gone'), 100);
+    expect(await cache.get('v1:short')).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await cache.get('v1:short')).toBeUndefined();
+  });
+
+  it('treats a value that is not an answer as a miss', async () => {
+    await one.set(`${ANSWER_KEY_PREFIX}v1:junk`, '{"answer": 42}');
+    await one.set(`${ANSWER_KEY_PREFIX}v1:broken`, 'not json');
+    const cache = new RedisAnswerCache(one);
+    expect(await cache.get('v1:junk')).toBeUndefined();
+    expect(await cache.get('v1:broken')).toBeUndefined();
+  });
+
+  it('gives up on a Redis that does not answer within its deadline, and works again once it does', async () => {
+    const cache = new RedisAnswerCache(one, { timeoutMs: 200 });
+    await cache.set('v1:slow', answer('still here'), 60_000);
+    redis.pause();
+    try {
+      const started = performance.now();
+      await expect(cache.get('v1:slow')).rejects.toThrow(/answer cache.*timed out after 200 ms/);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    } finally {
+      redis.resume();
+    }
+    expect((await cache.get('v1:slow'))?.answer).toBe('still here');
+  });
+});
