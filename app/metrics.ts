@@ -4,7 +4,7 @@ import type { ChatMetrics } from '../bot/conversation/conversation.ts';
 // Prometheus metrics for GET /metrics. Each metric is declared where it is measured (the conversation layer, the
 // answer service, the HTTP API, the sync service name theirs: lore_chat_answers_total, lore_stage_duration_seconds,
 // …), so a new metric needs no change here; each is created on first use with the label names it was given.
-// docs/operations.md lists them all, and ops/ holds the dashboard and alert rules built on them.
+// docs/operations.md lists them all, and docs/monitoring/ holds the dashboard and alert rules built on them.
 
 /** Seconds: from a cached answer (well under 10 ms) to a slow model answer (tens of seconds). */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

@@ -147,19 +147,23 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = { machine: { cores: os.cpus().length, node: process.version } };
   try {
     say('indexing the sample knowledge base (first start)…');
-    let lore = await startLore(dataDir, {});
+    // Runs 1 and 2 measure answering, not the limiter: its ceiling is far above what they send.
+    const unlimited = { LORE_API_RATE_PER_MINUTE: '1000000' };
+    let lore = await startLore(dataDir, unlimited);
     try {
       const warm = await fetch(`${lore.url}/query`, post(CACHED_QUESTION));
       if (!warm.ok) throw new Error(`warm-up query failed: ${warm.status} ${await warm.text()}`);
       say(`cached: ${SECONDS} s, ${CONNECTIONS} connections, one question…`);
       const { method, headers, body } = post(CACHED_QUESTION);
-      results.cached = await drive({ url: `${lore.url}/query`, duration: SECONDS, method, headers, body });
+      const cached = await drive({ url: `${lore.url}/query`, duration: SECONDS, method, headers, body });
+      if (cached.requests !== (cached.statuses['200'] ?? 0)) throw new Error(`cached run had failures: ${JSON.stringify(cached.statuses)}`);
+      results.cached = cached;
     } finally {
       await lore.stop();
     }
 
     const questions = goldenQuestions();
-    lore = await startLore(dataDir, { LORE_CACHE_TTL_SECONDS: '0' });
+    lore = await startLore(dataDir, { ...unlimited, LORE_CACHE_TTL_SECONDS: '0' });
     let sustainable: number;
     try {
       // One pass first so the query embeddings of the golden questions are computed once, as in a warm process.
@@ -168,6 +172,7 @@ async function main(): Promise<void> {
       const uncached = await drive({ url: lore.url, duration: SECONDS, requests: questions.map((q) => post(q)) });
       results.uncached = uncached;
       sustainable = Math.max(1, uncached.requestsPerSecond);
+      if (uncached.requests !== (uncached.statuses['200'] ?? 0)) throw new Error(`uncached run had failures: ${JSON.stringify(uncached.statuses)}`);
     } finally {
       await lore.stop();
     }
