@@ -3,7 +3,8 @@ import { ChatStore } from '../../bot/conversation/chat-store.ts';
 import type { AnswerEvent } from '../../rag/answer-question.ts';
 import type { Question } from '../../rag/types.ts';
 import type { Metrics } from '../metrics.ts';
-import { BottleneckKeyLimiter, type KeyLimiter } from '../rate-limit/key-limiter.ts';
+import type { KeyLimiter } from '../rate-limit/key-limiter.ts';
+import { MemoryKeyLimiter } from '../rate-limit/memory-key-limiter.ts';
 import type { Runtime } from '../runtime.ts';
 import { ApiKeys, requireApiKey } from './api-keys.ts';
 import { installErrorHandling } from './error-handler.ts';
@@ -96,7 +97,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   const ownLimiter = options.limiter === undefined;
-  const limiter = options.limiter ?? new BottleneckKeyLimiter({ perMinute: config.api.ratePerMinute });
+  // One process without Redis: a plain in-memory bucket (no timers on the request path).
+  const limiter = options.limiter ?? new MemoryKeyLimiter({ perMinute: config.api.ratePerMinute });
   if (ownLimiter) app.addHook('onClose', async () => limiter.close());
 
   // On close, Fastify closes the idle keep-alive connections; one busy with an answer becomes idle only once the

@@ -1,4 +1,5 @@
 import { countTokens as countCl100k, isWithinTokenLimit } from 'gpt-tokenizer/encoding/cl100k_base';
+import { TextMemo } from '../text-memo.ts';
 
 // cl100k loads faster than o200k and is close enough for budgeting: the budget is a size guide for
 // chunks, not a hard limit of the embedder (USE-lite and Gemini have their own tokenizers).
@@ -13,10 +14,15 @@ const WINDOW_CHARS = 1_000;
 
 /** cl100k token count: exact for ordinary text, at most slightly high for long runs without spaces. */
 export function countTokens(text: string): number {
+  return tokenCounts.get(text);
+}
+
+// Context assembly counts the same retrieved chunks for every question that finds them.
+const tokenCounts = new TextMemo((text: string) => {
   let total = 0;
   for (const window of windows(text)) total += countCl100k(window, PLAIN_TEXT);
   return total;
-}
+});
 
 /** True when `text` has at most `limit` tokens (as `countTokens` counts); stops as soon as the limit is passed. */
 export function isWithinTokens(text: string, limit: number): boolean {

@@ -4,6 +4,7 @@
 import { splitSentences } from '../chunk/split-sentences.ts';
 import type { Passage } from '../types.ts';
 import { isAbstention } from './abstention.ts';
+import { TextMemo } from '../text-memo.ts';
 import { contentTerms, namesIn, numbersIn, stemLite } from './content-terms.ts';
 import { findCitationMarkers, stripCitationMarkers } from './parse-citations.ts';
 import { unwrapLines } from './unwrap-lines.ts';
@@ -69,9 +70,15 @@ interface PassageEvidence {
   numbers: Set<string>;
 }
 
+// Evidence depends on the text alone, and the same passages are checked for every answer that cites them (and
+// again by the online graders). Callers only read it.
+const evidenceByText = new TextMemo((text: string): PassageEvidence => {
+  const sentences = splitSentences(unwrapLines(text)).map((sentence) => new Set(contentTerms(sentence)));
+  return { terms: new Set(sentences.flatMap((s) => [...s])), sentences, numbers: new Set(numbersIn(text)) };
+});
+
 function evidenceOf(passage: Passage): PassageEvidence {
-  const sentences = splitSentences(unwrapLines(passage.text)).map((sentence) => new Set(contentTerms(sentence)));
-  return { terms: new Set(sentences.flatMap((s) => [...s])), sentences, numbers: new Set(numbersIn(passage.text)) };
+  return evidenceByText.get(passage.text);
 }
 
 function merged(evidence: PassageEvidence[]): PassageEvidence {

@@ -5,6 +5,7 @@ import { ABSTENTION_SENTENCE } from '../cite/abstention.ts';
 import { contentTerms } from '../cite/content-terms.ts';
 import { unwrapLines } from '../cite/unwrap-lines.ts';
 import { splitSentences } from '../chunk/split-sentences.ts';
+import { TextMemo } from '../text-memo.ts';
 import type { GenerationEvent, GenerationRequest, Generator, Passage } from '../types.ts';
 
 export const EXTRACTIVE_ID = 'extractive';
@@ -53,7 +54,12 @@ interface Candidate {
 const MARKDOWN_LEAD = /^(?:>\s*|[-*+•]\s+|\d+[.)]\s+|\[[ xX]\]\s+)+/;
 
 /** A passage's sentences worth quoting: whitespace normalised, list markers off; no headings, code or tables. */
-function quotableSentences(text: string): string[] {
+function quotableSentences(text: string): readonly string[] {
+  return quotable.get(text);
+}
+
+// The same passages come back for every question that retrieves them; splitting them is the answerer's dearest step.
+const quotable = new TextMemo((text: string): readonly string[] => {
   const sentences: string[] = [];
   const prose = unwrapLines(text.replace(/^(```|~~~)[^\n]*\n[\s\S]*?(?:^\1[^\n]*$|(?![\s\S]))/gm, '\n'));
   for (const raw of splitSentences(prose)) {
@@ -72,7 +78,7 @@ function quotableSentences(text: string): string[] {
     }
   }
   return sentences;
-}
+});
 
 /** Puts the marker before the closing punctuation, as a writer would: "…on Tuesdays [1]." */
 function cited(sentence: string, n: number): string {
