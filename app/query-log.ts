@@ -1,5 +1,6 @@
 import type { Answer, Citation } from '../rag/types.ts';
 import type { Db } from './database.ts';
+import { prepared } from '../rag/store/prepared.ts';
 
 // The query log (table query_log): every question answered, on every surface, with what it cost and how good it
 // looked; feedback is joined in from the feedback table. Rows older than LORE_QUERY_LOG_DAYS are pruned.
@@ -46,12 +47,12 @@ export class QueryLog {
 
   record(entry: QueryLogEntry): void {
     const { answer } = entry;
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO query_log (answer_id, created_at, platform, user_id, channel_id, question, answer, mode, cached, abstained,
-           confidence, latency_ms, cost_usd, input_tokens, output_tokens, model, citations, timings, faithfulness, citation_precision)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
+    prepared(
+      this.db,
+      `INSERT OR REPLACE INTO query_log (answer_id, created_at, platform, user_id, channel_id, question, answer, mode, cached, abstained,
+         confidence, latency_ms, cost_usd, input_tokens, output_tokens, model, citations, timings, faithfulness, citation_precision)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
       .run(
         answer.id,
         this.now().toISOString(),
@@ -82,26 +83,25 @@ export class QueryLog {
 
   /** Online grader scores arrive after the answer was logged (they never delay it). */
   setScores(answerId: string, scores: { faithfulness?: number; citationPrecision?: number }): void {
-    this.db
-      .prepare('UPDATE query_log SET faithfulness = ?, citation_precision = ? WHERE answer_id = ?')
+    prepared(this.db, 'UPDATE query_log SET faithfulness = ?, citation_precision = ? WHERE answer_id = ?')
       .run(scores.faithfulness ?? null, scores.citationPrecision ?? null, answerId);
   }
 
   /** Deletes rows past the retention; returns how many. */
   prune(): number {
     const cutoff = new Date(this.now().getTime() - this.retentionDays * DAY_MS).toISOString();
-    return this.db.prepare('DELETE FROM query_log WHERE created_at < ?').run(cutoff).changes;
+    return prepared(this.db, 'DELETE FROM query_log WHERE created_at < ?').run(cutoff).changes;
   }
 
   /** Newest first. */
   recent(limit = 50): LoggedQuery[] {
-    const rows = this.db
-      .prepare(
-        `SELECT q.*,
-           (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'up' AND f.retracted_at IS NULL) AS up,
-           (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'down' AND f.retracted_at IS NULL) AS down
-         FROM query_log q ORDER BY q.created_at DESC, q.rowid DESC LIMIT ?`,
-      )
+    const rows = prepared(
+      this.db,
+      `SELECT q.*,
+         (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'up' AND f.retracted_at IS NULL) AS up,
+         (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'down' AND f.retracted_at IS NULL) AS down
+       FROM query_log q ORDER BY q.created_at DESC, q.rowid DESC LIMIT ?`,
+    )
       .all(limit) as QueryRow[];
     return rows.map(toLoggedQuery);
   }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Answer, Citation } from '../../rag/types.ts';
+import { prepared } from '../../rag/store/prepared.ts';
 
 // The chat tables (app/migrations.ts, version 2), shared by every platform: the answers Lore posted (so a
 // reaction on a message leads back to the question and its citations), feedback on them, and the platform
@@ -51,25 +52,24 @@ export class ChatStore {
 
   /** True the first time an event id is seen on a platform; false for every re-delivery of it. */
   claimEvent(platform: string, eventId: string): boolean {
-    const inserted = this.db
-      .prepare('INSERT OR IGNORE INTO chat_events (platform, event_id, received_at) VALUES (?, ?, ?)')
+    const inserted = prepared(this.db, 'INSERT OR IGNORE INTO chat_events (platform, event_id, received_at) VALUES (?, ?, ?)')
       .run(platform, eventId, this.now().toISOString());
     if (++this.claimsSincePrune >= PRUNE_EVERY) {
       this.claimsSincePrune = 0;
       const cutoff = new Date(this.now().getTime() - EVENT_RETENTION_MS).toISOString();
-      this.db.prepare('DELETE FROM chat_events WHERE received_at < ?').run(cutoff);
+      prepared(this.db, 'DELETE FROM chat_events WHERE received_at < ?').run(cutoff);
     }
     return inserted.changes === 1;
   }
 
   saveAnswer(posted: PostedAnswer): void {
     const { answer } = posted;
-    this.db
-      .prepare(
-        `INSERT INTO answers (id, platform, workspace_id, channel_id, thread_id, message_id, user_id, question, answer, mode,
-                              citations, confidence, latency_ms, cost_usd, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
+    prepared(
+      this.db,
+      `INSERT INTO answers (id, platform, workspace_id, channel_id, thread_id, message_id, user_id, question, answer, mode,
+                            citations, confidence, latency_ms, cost_usd, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
       .run(
         answer.id,
         posted.platform,
@@ -90,45 +90,43 @@ export class ChatStore {
   }
 
   findAnswerByMessage(platform: string, channelId: string, messageId: string): StoredAnswer | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT id, platform, channel_id, thread_id, message_id, user_id, question, citations
-         FROM answers WHERE platform = ? AND channel_id = ? AND message_id = ?`,
-      )
+    const row = prepared(
+      this.db,
+      `SELECT id, platform, channel_id, thread_id, message_id, user_id, question, citations
+       FROM answers WHERE platform = ? AND channel_id = ? AND message_id = ?`,
+    )
       .get(platform, channelId, messageId) as AnswerRow | undefined;
     return row && toStoredAnswer(row);
   }
 
   findAnswer(answerId: string): StoredAnswer | undefined {
-    const row = this.db
-      .prepare('SELECT id, platform, channel_id, thread_id, message_id, user_id, question, citations FROM answers WHERE id = ?')
+    const row = prepared(this.db, 'SELECT id, platform, channel_id, thread_id, message_id, user_id, question, citations FROM answers WHERE id = ?')
       .get(answerId) as AnswerRow | undefined;
     return row && toStoredAnswer(row);
   }
 
   hasAnsweredInThread(platform: string, channelId: string, threadId: string): boolean {
     return (
-      this.db.prepare('SELECT 1 FROM answers WHERE platform = ? AND channel_id = ? AND thread_id = ? LIMIT 1').get(platform, channelId, threadId) !==
+      prepared(this.db, 'SELECT 1 FROM answers WHERE platform = ? AND channel_id = ? AND thread_id = ? LIMIT 1').get(platform, channelId, threadId) !==
       undefined
     );
   }
 
   /** Records (or re-activates) one user's rating of an answer. */
   recordFeedback(event: FeedbackEvent): void {
-    this.db
-      .prepare(
-        `INSERT INTO feedback (answer_id, platform, user_id, rating, emoji, channel_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (answer_id, user_id, rating) DO UPDATE SET emoji = excluded.emoji, created_at = excluded.created_at, retracted_at = NULL`,
-      )
+    prepared(
+      this.db,
+      `INSERT INTO feedback (answer_id, platform, user_id, rating, emoji, channel_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (answer_id, user_id, rating) DO UPDATE SET emoji = excluded.emoji, created_at = excluded.created_at, retracted_at = NULL`,
+    )
       .run(event.answerId, event.platform, event.userId, event.rating, event.emoji, event.channelId, this.now().toISOString());
   }
 
   /** Marks a rating as withdrawn (the row is kept); false when there was no active rating to withdraw. */
   retractFeedback(answerId: string, userId: string, rating: Rating): boolean {
     return (
-      this.db
-        .prepare('UPDATE feedback SET retracted_at = ? WHERE answer_id = ? AND user_id = ? AND rating = ? AND retracted_at IS NULL')
+      prepared(this.db, 'UPDATE feedback SET retracted_at = ? WHERE answer_id = ? AND user_id = ? AND rating = ? AND retracted_at IS NULL')
         .run(this.now().toISOString(), answerId, userId, rating).changes === 1
     );
   }
@@ -136,16 +134,14 @@ export class ChatStore {
   /** Attaches the one-line reason a user gave for their 👎; false when they have no active 👎 on the answer. */
   setFeedbackReason(answerId: string, userId: string, reason: string): boolean {
     return (
-      this.db
-        .prepare("UPDATE feedback SET reason = ? WHERE answer_id = ? AND user_id = ? AND rating = 'down' AND retracted_at IS NULL")
+      prepared(this.db, "UPDATE feedback SET reason = ? WHERE answer_id = ? AND user_id = ? AND rating = 'down' AND retracted_at IS NULL")
         .run(reason, answerId, userId).changes === 1
     );
   }
 
   /** Active (not retracted) ratings by platform and rating: the feedback metric. */
   feedbackCounts(): { platform: string; rating: Rating; count: number }[] {
-    return this.db
-      .prepare('SELECT platform, rating, count(*) AS count FROM feedback WHERE retracted_at IS NULL GROUP BY platform, rating ORDER BY platform, rating')
+    return prepared(this.db, 'SELECT platform, rating, count(*) AS count FROM feedback WHERE retracted_at IS NULL GROUP BY platform, rating ORDER BY platform, rating')
       .all() as { platform: string; rating: Rating; count: number }[];
   }
 }

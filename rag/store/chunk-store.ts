@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { matchesFilter } from '../retrieve/metadata-filter.ts';
+import { prepared } from './prepared.ts';
 import type { Chunk, ChunkMetadata, MetadataFilter, SourceKind } from '../types.ts';
 
 // The durable record of what is indexed: documents (sync state), chunks (text + metadata) and the
@@ -219,7 +220,7 @@ export class ChunkStore {
    * triggers bump it on any document change, by any process).
    */
   indexVersion(): string {
-    const generation = this.db.prepare("SELECT value FROM settings WHERE key = 'index_generation'").pluck().get() as string | undefined;
+    const generation = prepared(this.db, "SELECT value FROM settings WHERE key = 'index_generation'").pluck().get() as string | undefined;
     if (generation !== undefined && generation === this.versionGeneration && this.version) return this.version;
     const hash = createHash('sha256');
     for (const row of this.db.prepare('SELECT id, content_hash FROM documents ORDER BY id').raw().iterate() as Iterable<[string, string]>) {
