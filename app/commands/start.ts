@@ -54,7 +54,7 @@ async function serve(runtime: Runtime, shared: SharedState): Promise<number> {
     throw error;
   });
   // Shared by every replica; otherwise the server keeps its own in-process limiter.
-  const limiter = shared.bottleneck ? new BottleneckKeyLimiter({ perMinute: config.api.ratePerMinute, datastore: shared.bottleneck }) : undefined;
+  const limiter = shared.bottleneck ? new BottleneckKeyLimiter({ perMinute: config.api.ratePerMinute, burst: config.api.burst, datastore: shared.bottleneck }) : undefined;
   try {
     const server = await createHttpServer({ runtime, answers, metrics, rawRoutes: chat.routes, ...(limiter ? { limiter } : {}) });
     try {

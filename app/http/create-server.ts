@@ -98,7 +98,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   const ownLimiter = options.limiter === undefined;
   // One process without Redis: a plain in-memory bucket (no timers on the request path).
-  const limiter = options.limiter ?? new MemoryKeyLimiter({ perMinute: config.api.ratePerMinute });
+  const limiter = options.limiter ?? new MemoryKeyLimiter({ perMinute: config.api.ratePerMinute, burst: config.api.burst });
   if (ownLimiter) app.addHook('onClose', async () => limiter.close());
 
   // On close, Fastify closes the idle keep-alive connections; one busy with an answer becomes idle only once the

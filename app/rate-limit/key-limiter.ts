@@ -16,6 +16,8 @@ export interface KeyLimiter {
 
 export interface KeyLimiterOptions {
   perMinute: number;
+  /** Requests a full bucket allows at once; default the per-minute figure. */
+  burst?: number;
   /** The "minute" (tests shorten it). */
   windowMs?: number;
   /** bottleneck datastore options for a shared (Redis) bucket; in-process when absent. */
@@ -45,10 +47,10 @@ export class BottleneckKeyLimiter implements KeyLimiter {
     this.timeoutMs = options.timeoutMs ?? 1_000;
     this.group = new Bottleneck.Group({
       id: options.id ?? 'lore-api',
-      reservoir: options.perMinute,
+      reservoir: burstOf(options),
       reservoirIncreaseAmount: 1,
       reservoirIncreaseInterval: this.intervalMs,
-      reservoirIncreaseMaximum: options.perMinute,
+      reservoirIncreaseMaximum: burstOf(options),
       // A key idle this long is forgotten, in Redis too (its bucket would be full again anyway).
       timeout: Math.max(windowMs * 2, 60_000),
       ...options.datastore,
@@ -92,4 +94,9 @@ export class BottleneckKeyLimiter implements KeyLimiter {
     // Closes the group's own connection; one passed in (shared by many limiters) is left to its owner.
     await this.group.disconnect(false);
   }
+}
+
+/** A bucket's size: the burst when given (at least 1), else the per-minute figure. */
+export function burstOf(options: { perMinute: number; burst?: number }): number {
+  return Math.max(1, Math.floor(options.burst ?? options.perMinute));
 }

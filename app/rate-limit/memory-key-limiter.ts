@@ -1,11 +1,13 @@
-import type { KeyLimiter, LimitDecision } from './key-limiter.ts';
+import { burstOf, type KeyLimiter, type LimitDecision } from './key-limiter.ts';
 
-// The per-key token bucket of one process (no REDIS_URL): the same rule as BottleneckKeyLimiter — a burst of the
-// per-minute figure, then one token every minute/figure — computed from the time since the last request instead
+// The per-key token bucket of one process (no REDIS_URL): the same rule as BottleneckKeyLimiter — a burst (by
+// default the per-minute figure), then one token every minute/figure — computed from the time since the last request instead
 // of kept by timers, so a decision costs no timer and no await on the request path.
 
 export interface MemoryKeyLimiterOptions {
   perMinute: number;
+  /** Requests a full bucket allows at once; default the per-minute figure. */
+  burst?: number;
   /** The "minute" (tests shorten it). */
   windowMs?: number;
   /** Buckets kept at most; the idlest go first (a full bucket carries no information anyway). */
@@ -24,7 +26,7 @@ export class MemoryKeyLimiter implements KeyLimiter {
     if (!Number.isInteger(options.perMinute) || options.perMinute < 1) {
       throw new Error(`perMinute must be a whole number of at least 1 (got ${options.perMinute})`);
     }
-    this.capacity = options.perMinute;
+    this.capacity = burstOf(options);
     this.intervalMs = (options.windowMs ?? 60_000) / options.perMinute;
     this.maxKeys = options.maxKeys ?? 100_000;
     this.now = options.now ?? Date.now;

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     [{ LORE_QUALITY_ALERT_BELOW: '1.5' }, /LORE_QUALITY_ALERT_BELOW must be between 0 and 1/],
     [{ LORE_CACHE_TTL_SECONDS: 'soon' }, /LORE_CACHE_TTL_SECONDS must be a number/],
     [{ LORE_API_RATE_PER_MINUTE: '0' }, /LORE_API_RATE_PER_MINUTE must be at least 1/],
+    [{ LORE_API_BURST: '0' }, /LORE_API_BURST must be at least 1/],
   ])('fails with one message naming the variable for %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -42,7 +43,8 @@ describe('loadConfig', () => {
 
   it('reads the production settings: API keys, budget, cache, query log, quality, model routing', () => {
     const config = loadConfig({ LORE_API_KEYS: 'k1, k2', LORE_DAILY_BUDGET_USD: '2.5', LORE_CACHE_TTL_SECONDS: '0', GEMINI_SIMPLE_MODEL: 'gemini-2.5-flash' });
-    expect(config.api).toEqual({ keys: ['k1', 'k2'], ratePerMinute: 60 });
+    expect(config.api).toEqual({ keys: ['k1', 'k2'], ratePerMinute: 60, burst: 60 });
+    expect(loadConfig({ LORE_API_BURST: '5' }).api.burst).toBe(5);
     expect(config.dailyBudgetUsd).toBe(2.5);
     expect(config.cache).toEqual({ ttlSeconds: 0, maxEntries: 5000 });
     expect(config.queryLogDays).toBe(30);

@@ -26,6 +26,17 @@ describe('BottleneckKeyLimiter in one process', () => {
   });
 });
 
+describe('BottleneckKeyLimiter with a burst', () => {
+  it('allows only the burst at once, then the per-minute rate', async () => {
+    const limiter = new BottleneckKeyLimiter({ perMinute: 6, burst: 2, windowMs: 1_200 });
+    expect(allowedCount(await takeMany([limiter], 'k', 3))).toBe(2);
+    // One token every 1200 / 6 = 200 ms, never more than two held.
+    await sleep(700);
+    expect(allowedCount(await takeMany([limiter], 'k', 3))).toBe(2);
+    await limiter.close();
+  });
+});
+
 describe('BottleneckKeyLimiter on Redis, as two replicas', () => {
   let redis: TestRedis;
   const opened: { limiter: KeyLimiter; connection: Bottleneck.IORedisConnection }[] = [];

@@ -17,6 +17,18 @@ describe('MemoryKeyLimiter', () => {
     expect(await limiter.take('key')).toEqual({ allowed: false, retryAfterSeconds: 10 });
   });
 
+  it('allows only the burst at once when one is set, refilling at the per-minute rate', async () => {
+    let now = 0;
+    const limiter = new MemoryKeyLimiter({ perMinute: 60, burst: 2, now: () => now });
+    const burst = [await limiter.take('k'), await limiter.take('k'), await limiter.take('k')];
+    expect(burst.map((d) => d.allowed)).toEqual([true, true, false]);
+    now = 1_000;
+    expect((await limiter.take('k')).allowed).toBe(true);
+    now = 60_000;
+    // Never more than the burst, however long the key was idle.
+    expect([await limiter.take('k'), await limiter.take('k'), await limiter.take('k')].map((d) => d.allowed)).toEqual([true, true, false]);
+  });
+
   it('keeps keys apart and never fills a bucket past its size', async () => {
     let now = 0;
     const limiter = new MemoryKeyLimiter({ perMinute: 2, windowMs: 2_000, now: () => now });
