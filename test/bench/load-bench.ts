@@ -5,7 +5,7 @@
 //   1. cached    — one question over and over: answers come from the answer cache.
 //   2. uncached  — the cache off (LORE_CACHE_TTL_SECONDS=0), the golden questions of the sample knowledge base in
 //                  turn, 20 concurrent clients: every request runs retrieval, reranking and the extractive answerer.
-//   3. overload  — the cache off, one API key limited to the rate run 2 sustained (a burst of 5 seconds' worth),
+//   3. overload  — the cache off, one API key limited to 80% of the rate run 2 sustained (a burst of 5 seconds' worth),
 //                  driven at twice that rate by 200 clients: the limiter must answer 429 (with Retry-After), never
 //                  5xx; the process must stay up and its memory flat.
 //
@@ -41,7 +41,9 @@ interface RunFigures {
   p95Ms: number;
   p99Ms: number;
   statuses: Record<string, number>;
+  /** Connection errors and requests that got no answer within autocannon's 10 s. */
   errors: number;
+  timeouts: number;
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -117,7 +119,8 @@ async function drive(options: autocannon.Options): Promise<RunFigures> {
     p95Ms: round(percentile(latencies, 95)),
     p99Ms: round(percentile(latencies, 99)),
     statuses,
-    errors: result.errors + result.timeouts,
+    errors: result.errors,
+    timeouts: result.timeouts,
   };
 }
 
@@ -172,7 +175,9 @@ async function main(): Promise<void> {
       say(`uncached: ${SECONDS} s, ${CONNECTIONS} connections, ${questions.length} questions in turn…`);
       const uncached = await drive({ url: lore.url, duration: SECONDS, requests: questions.map((q) => post(q)) });
       results.uncached = uncached;
-      sustainable = Math.max(1, uncached.requestsPerSecond);
+      // What an operator would configure: the limit a little under the measured ceiling, so what the limiter lets
+      // through is answered within the latency target.
+      sustainable = Math.max(1, Math.floor(uncached.requestsPerSecond * 0.8));
       if (uncached.requests !== (uncached.statuses['200'] ?? 0)) throw new Error(`uncached run had failures: ${JSON.stringify(uncached.statuses)}`);
     } finally {
       await lore.stop();
@@ -211,7 +216,7 @@ async function main(): Promise<void> {
         rateLimited: figures.statuses['429'] ?? 0,
         serverErrors,
         alive: lore.child.exitCode === null,
-        memoryMb: { before, after, max: Math.max(before, after, ...samples.filter(Number.isFinite)) },
+        memoryMb: { before, after, max: Math.max(before, after, ...samples.filter(Number.isFinite)), samples },
       };
     } finally {
       await lore.stop();
@@ -229,16 +234,16 @@ function report(results: Record<string, unknown>): void {
   }
   const cached = results.cached as RunFigures;
   const uncached = results.uncached as RunFigures;
-  const overload = results.overload as RunFigures & { targetRate: number; limitPerMinute: number; rateLimited: number; serverErrors: number; alive: boolean; memoryMb: { before: number; after: number; max: number } };
+  const overload = results.overload as RunFigures & { targetRate: number; limitPerMinute: number; rateLimited: number; serverErrors: number; alive: boolean; memoryMb: { before: number; after: number; max: number; samples: number[] } };
   const line = (name: string, f: RunFigures) =>
-    `${name.padEnd(10)} ${String(f.requestsPerSecond).padStart(6)} req/s   p50 ${f.p50Ms} ms   p95 ${f.p95Ms} ms   p99 ${f.p99Ms} ms   statuses ${JSON.stringify(f.statuses)}   errors ${f.errors}`;
+    `${name.padEnd(10)} ${String(f.requestsPerSecond).padStart(6)} req/s   p50 ${f.p50Ms} ms   p95 ${f.p95Ms} ms   p99 ${f.p99Ms} ms   statuses ${JSON.stringify(f.statuses)}   errors ${f.errors}   timeouts ${f.timeouts}`;
   say('');
   say(line('cached', cached) + `   (target ≥ 1000 req/s, p95 < 50 ms: ${cached.requestsPerSecond >= 1000 && cached.p95Ms < 50 ? 'met' : 'MISSED'})`);
   say(line('uncached', uncached) + `   (target p95 < 300 ms at ${CONNECTIONS} clients: ${uncached.p95Ms < 300 ? 'met' : 'MISSED'})`);
   say(line('overload', overload));
   say(
     `           driven at ${overload.targetRate} req/s against ${overload.limitPerMinute}/min: ${overload.rateLimited} answered 429, ` +
-      `${overload.serverErrors} 5xx, process ${overload.alive ? 'alive' : 'DEAD'}, memory ${overload.memoryMb.before} → ${overload.memoryMb.after} MB (max ${overload.memoryMb.max})`,
+      `${overload.serverErrors} 5xx, process ${overload.alive ? 'alive' : 'DEAD'}, memory ${overload.memoryMb.before} → ${overload.memoryMb.after} MB (max ${overload.memoryMb.max}; every 5 s: ${overload.memoryMb.samples.join(', ')})`,
   );
 }
 
