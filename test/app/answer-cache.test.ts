@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { answerCacheKey, MemoryAnswerCache, normaliseQuestion } from '../../app/answer-cache.ts';
-import type { Answer } from '../../rag/types.ts';
+import { makeAnswer } from '../helpers/answer.ts';
 
-const answer = (text: string): Answer => ({
-  id: text,
-  question: text,
-  answer: text,
-  citations: [],
-  contexts: [],
-  mode: 'extractive',
-  abstained: false,
-  confidence: 1,
-  latencyMs: 1,
-  costUsd: 0,
-  usage: { inputTokens: 0, outputTokens: 0 },
-  timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 },
-  notes: [],
-});
+const answer = (text: string) => makeAnswer({ id: text, question: text, answer: text });
 
 describe('answerCacheKey', () => {
   it('is the same for the same question written differently', () => {

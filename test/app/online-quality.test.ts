@@ -2,26 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { Metrics } from '../../app/metrics.ts';
 import { OnlineQuality } from '../../app/online-quality.ts';
 import type { Answer } from '../../rag/types.ts';
+import { makeAnswer } from '../helpers/answer.ts';
 import pino from 'pino';
 
 const CONTEXT = 'Backups of the data directory are kept for at most 30 days and are encrypted at rest.';
 
-const answer = (text: string, extra: Partial<Answer> = {}): Answer => ({
-  id: 'a',
-  question: 'How long are backups kept?',
-  answer: text,
-  citations: [{ n: 1, title: 'Policy', url: 'file:///p', source: 'files', docId: 'd1', chunkId: 'c1' }],
-  contexts: [{ chunkId: 'c1', docId: 'd1', score: 0.9, text: CONTEXT }],
-  mode: 'generative',
-  abstained: false,
-  confidence: 0.9,
-  latencyMs: 10,
-  costUsd: 0,
-  usage: { inputTokens: 0, outputTokens: 0 },
-  timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 },
-  notes: [],
-  ...extra,
-});
+const answer = (text: string, extra: Partial<Answer> = {}): Answer =>
+  makeAnswer({
+    id: 'a',
+    answer: text,
+    contexts: [{ chunkId: 'c1', docId: 'd1', score: 0.9, text: CONTEXT }],
+    mode: 'generative',
+    ...extra,
+  });
 
 function capture() {
   const lines: Record<string, unknown>[] = [];

@@ -2,29 +2,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../app/database.ts';
 import { QueryLog } from '../../app/query-log.ts';
 import { SqliteSpendLedger } from '../../app/spend-ledger.ts';
-import type { Answer } from '../../rag/types.ts';
+import { makeAnswer } from '../helpers/answer.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 const tmp = tempDir('lore-querylog-');
 let db: Db | undefined;
 afterEach(() => db?.close());
 
-const answer = (id: string): Answer => ({
-  id,
-  question: `question ${id}`,
-  answer: 'Kept for 30 days [1].',
-  citations: [{ n: 1, title: 'Policy', url: 'file:///policy.md', source: 'files', docId: 'files:policy.md', chunkId: 'c1' }],
-  contexts: [],
-  mode: 'extractive',
-  abstained: false,
-  confidence: 0.8,
-  latencyMs: 12,
-  costUsd: 0.001,
-  usage: { inputTokens: 10, outputTokens: 2 },
-  timings: { rewrite: 0, retrieve: 5, rerank: 2, generate: 5 },
-  notes: [],
-  model: 'extractive',
-});
+const answer = (id: string) =>
+  makeAnswer({
+    id,
+    question: `question ${id}`,
+    answer: 'Kept for 30 days [1].',
+    citations: [{ n: 1, title: 'Policy', url: 'file:///policy.md', source: 'files', docId: 'files:policy.md', chunkId: 'c1' }],
+    confidence: 0.8,
+    costUsd: 0.001,
+    usage: { inputTokens: 10, outputTokens: 2 },
+    model: 'extractive',
+  });
 
 describe('QueryLog', () => {
   it('records answers with their feedback and prunes rows past the retention', () => {

@@ -1,43 +1,27 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWER_KEY_PREFIX, RedisAnswerCache } from '../../app/redis-answer-cache.ts';
 import type { Answer } from '../../rag/types.ts';
-import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { makeAnswer } from '../helpers/answer.ts';
+import { startRedisPair, type RedisPair, type TestRedis } from '../helpers/redis-server.ts';
 
 // Against a real redis-server started for this file: two clients stand for two replicas.
 
+let pair: RedisPair;
 let redis: TestRedis;
 let one: Redis;
 let two: Redis;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  one = new Redis(redis.url);
-  two = new Redis(redis.url);
+  pair = await startRedisPair();
+  ({ redis, one, two } = pair);
 });
 afterAll(async () => {
-  one?.disconnect();
-  two?.disconnect();
-  await redis?.stop();
+  await pair?.stop();
 });
 
-function answer(text: string): Answer {
-  return {
-    id: 'a1',
-    question: 'How long are backups kept?',
-    answer: text,
-    citations: [{ n: 1, title: 'Backups', url: 'file:///kb/backups.md', source: 'files', docId: 'd1', chunkId: 'd1#0' }],
-    contexts: [{ chunkId: 'd1#0', docId: 'd1', score: 0.8, text: 'Backups are kept for 30 days.' }],
-    mode: 'generative',
-    abstained: false,
-    confidence: 0.9,
-    latencyMs: 1200,
-    costUsd: 0.0004,
-    usage: { inputTokens: 1000, outputTokens: 20 },
-    timings: { rewrite: 1, retrieve: 2, rerank: 3, generate: 4 },
-    notes: [],
-    model: 'gemini-2.5-flash',
-  };
+function answer(text: string) {
+  return makeAnswer({ answer: text, mode: 'generative', costUsd: 0.0004, usage: { inputTokens: 1000, outputTokens: 20 }, model: 'gemini-2.5-flash' });
 }
 
 describe('RedisAnswerCache', () => {

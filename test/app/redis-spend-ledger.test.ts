@@ -1,21 +1,19 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSpendLedger, SPEND_KEY_PREFIX } from '../../app/redis-spend-ledger.ts';
-import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { startRedisPair, type RedisPair, type TestRedis } from '../helpers/redis-server.ts';
 
+let pair: RedisPair;
 let redis: TestRedis;
 let one: Redis;
 let two: Redis;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  one = new Redis(redis.url);
-  two = new Redis(redis.url);
+  pair = await startRedisPair();
+  ({ redis, one, two } = pair);
 });
 afterAll(async () => {
-  one?.disconnect();
-  two?.disconnect();
-  await redis?.stop();
+  await pair?.stop();
 });
 
 describe('RedisSpendLedger', () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
 import net from 'node:net';
 import { tempDir } from './temp-dir.ts';
 
@@ -88,4 +89,28 @@ function waitUntilReady(child: ChildProcess, timeoutMs: number): Promise<void> {
     child.once('error', fail);
     child.once('exit', (code) => fail(new Error(`redis-server exited with ${code}:\n${output}`)));
   });
+}
+
+/** Two clients on one test Redis, as two replicas see it, for a whole test file; `stop()` closes everything. */
+export interface RedisPair {
+  redis: TestRedis;
+  one: Redis;
+  two: Redis;
+  stop(): Promise<void>;
+}
+
+export async function startRedisPair(): Promise<RedisPair> {
+  const redis = await startRedis();
+  const one = new Redis(redis.url);
+  const two = new Redis(redis.url);
+  return {
+    redis,
+    one,
+    two,
+    async stop() {
+      one.disconnect();
+      two.disconnect();
+      await redis.stop();
+    },
+  };
 }
