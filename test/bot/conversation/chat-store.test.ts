@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../app/database.ts';
 import { ChatStore } from '../../../bot/conversation/chat-store.ts';
 import type { Answer } from '../../../rag/types.ts';
+import { makeAnswer } from '../../helpers/answer.ts';
 
 function store(now: () => Date = () => new Date('2025-01-01T00:00:00Z')): { chat: ChatStore; db: Database.Database } {
   const db = new Database(':memory:');
@@ -10,21 +11,16 @@ function store(now: () => Date = () => new Date('2025-01-01T00:00:00Z')): { chat
   return { chat: new ChatStore(db, now), db };
 }
 
-const answer = (id: string): Answer => ({
-  id,
-  question: 'How long are backups kept?',
-  answer: 'At most 30 days [1].',
-  citations: [{ n: 1, title: 'Policy', url: 'https://x.test/p', source: 'notion', docId: 'notion:p', chunkId: 'c1' }],
-  contexts: [],
-  mode: 'extractive',
-  abstained: false,
-  confidence: 0.8,
-  latencyMs: 120,
-  costUsd: 0,
-  usage: { inputTokens: 0, outputTokens: 0 },
-  timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 },
-  notes: [],
-});
+const answer = (id: string): Answer =>
+  makeAnswer({
+    id,
+    answer: 'At most 30 days [1].',
+    citations: [{ n: 1, title: 'Policy', url: 'https://x.test/p', source: 'notion', docId: 'notion:p', chunkId: 'c1' }],
+    contexts: [],
+    confidence: 0.8,
+    latencyMs: 120,
+    timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 },
+  });
 
 describe('ChatStore', () => {
   it('claims each platform event id once', () => {

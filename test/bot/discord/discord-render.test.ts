@@ -2,26 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { CitedSource } from '../../../bot/conversation/chat-platform.ts';
 import { MAX_MESSAGES, MESSAGE_LIMIT, renderCommandReply, renderDiscordMessage, renderPrivateMessage } from '../../../bot/discord/discord-render.ts';
 import type { Answer } from '../../../rag/types.ts';
+import { makeAnswer } from '../../helpers/answer.ts';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
 
 function answer(text: string, extra: Partial<Answer> = {}): Answer {
-  return {
-    id: 'a1',
-    question: 'How long are backups kept?',
-    answer: text,
-    citations: [],
-    contexts: [],
-    mode: 'extractive',
-    abstained: false,
-    confidence: 0.78,
-    latencyMs: 1234,
-    costUsd: 0,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 },
-    notes: [],
-    ...extra,
-  };
+  return makeAnswer({ answer: text, citations: [], contexts: [], confidence: 0.78, latencyMs: 1234, timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 }, ...extra });
 }
 
 const SOURCES: CitedSource[] = [

@@ -2,28 +2,26 @@ import { describe, expect, it } from 'vitest';
 import type { CitedSource } from '../../../bot/conversation/chat-platform.ts';
 import { BLOCK_LIMIT, renderPrivateMessage, renderSlackMessage, SECTION_LIMIT } from '../../../bot/slack/slack-blocks.ts';
 import type { Answer } from '../../../rag/types.ts';
+import { makeAnswer } from '../../helpers/answer.ts';
 
 type Block = { type: string; text?: { text: string }; elements?: { text?: string; action_id?: string; value?: string }[] };
 
 const NOW = new Date('2025-03-01T12:00:00Z');
 
 function answer(fields: Partial<Answer>): Answer {
-  return {
-    id: 'a1',
+  return makeAnswer({
     question: 'q',
     answer: 'Backups are kept for **30 days** [1].',
     citations: [],
     contexts: [],
     mode: 'generative',
-    abstained: false,
     confidence: 0.82,
     latencyMs: 1234,
     costUsd: 0.0001,
     usage: { inputTokens: 1, outputTokens: 1 },
     timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 },
-    notes: [],
     ...fields,
-  };
+  });
 }
 
 const source = (n: number, fields: Partial<CitedSource> = {}): CitedSource => ({
