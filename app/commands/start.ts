@@ -63,7 +63,7 @@ async function serve(runtime: Runtime, shared: SharedState): Promise<number> {
       await server.close();
       throw error;
     }
-    log.info({ port: config.port, chat: chat.platforms, ...chunks.counts() }, `Lore is running: http://localhost:${config.port}/health`);
+    log.info({ port: config.port, chat: chat.platforms, ...chunks.counts() }, `Lore is running: http://localhost:${config.port}/ (the playground; the API at /query)`);
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
