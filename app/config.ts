@@ -80,6 +80,7 @@ const envSchema = z.object({
   LORE_WEB_ALLOW_PRIVATE: flag(false),
   LORE_API_KEYS: list,
   LORE_API_RATE_PER_MINUTE: integer(1, 1_000_000, 60),
+  LORE_MAX_CONCURRENT_QUERIES: integer(1, 100_000, 64),
   LORE_API_BURST: z.union([z.literal('').transform(() => undefined), z.coerce.number({ message: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(1_000_000, { message: 'must be at most 1000000' })]).optional(),
   LORE_DAILY_BUDGET_USD: dollars,
   LORE_CACHE_TTL_SECONDS: integer(0, 604_800, 600),
@@ -127,7 +128,8 @@ export interface Config {
    */
   gemini: { apiKey?: string; baseUrl?: string; model: string; simpleModel?: string; embedModel: string; embedDimensions: number };
   /** The HTTP API: keys required on /query, /feedback and /ingest when any are set, and requests per minute per key. */
-  api: { keys: string[]; ratePerMinute: number; burst: number };
+  /** `maxConcurrentQueries`: questions answered at once over HTTP; past it 429 at once. */
+  api: { keys: string[]; ratePerMinute: number; burst: number; maxConcurrentQueries: number };
   /** Daily language-model budget in USD (0: none); past it answers are extractive. */
   dailyBudgetUsd: number;
   /** Answer cache: time to live (0 turns it off) and, in memory, how many answers it keeps. */
@@ -229,7 +231,7 @@ export function loadConfig(
       paths: e.GITHUB_PATHS.length > 0 ? e.GITHUB_PATHS : DEFAULT_GITHUB_PATHS,
       issues: e.GITHUB_ISSUES,
     },
-    api: { keys: e.LORE_API_KEYS, ratePerMinute: e.LORE_API_RATE_PER_MINUTE, burst: e.LORE_API_BURST ?? e.LORE_API_RATE_PER_MINUTE },
+    api: { keys: e.LORE_API_KEYS, ratePerMinute: e.LORE_API_RATE_PER_MINUTE, burst: e.LORE_API_BURST ?? e.LORE_API_RATE_PER_MINUTE, maxConcurrentQueries: e.LORE_MAX_CONCURRENT_QUERIES },
     dailyBudgetUsd: e.LORE_DAILY_BUDGET_USD,
     cache: { ttlSeconds: e.LORE_CACHE_TTL_SECONDS, maxEntries: e.LORE_CACHE_MAX_ENTRIES },
     queryLogDays: e.LORE_QUERY_LOG_DAYS,

@@ -7,6 +7,7 @@ import type { KeyLimiter } from '../rate-limit/key-limiter.ts';
 import { MemoryKeyLimiter } from '../rate-limit/memory-key-limiter.ts';
 import type { Runtime } from '../runtime.ts';
 import { ApiKeys, requireApiKey } from './api-keys.ts';
+import { limitConcurrency } from './concurrency-limit.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { limitRequests } from './rate-limit-hook.ts';
 import { rawRoutesServerFactory, type RawRouteHandler } from './raw-routes.ts';
@@ -128,7 +129,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const store = new ChatStore(runtime.db);
   registerHealthRoutes(app, { runtime, ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}) });
   if (metrics) registerMetricsRoute(app, metrics);
-  registerQueryRoute(app, { answers: options.answers, store, guards });
+  const answering = limitConcurrency({ max: config.api.maxConcurrentQueries, ...(metrics ? { metrics } : {}) });
+  registerQueryRoute(app, { answers: options.answers, store, guards: [...guards, answering] });
   registerFeedbackRoute(app, { store, guards, ...(metrics ? { metrics } : {}) });
   await registerIngestRoute(app, { runtime, guards });
   registerPlaygroundRoutes(app, options.playgroundDir);

@@ -199,6 +199,29 @@ describe('rate limits', () => {
     await new Promise((resolve) => setTimeout(resolve, Number(refused.headers['retry-after']) * 1_000));
     expect((await ask(limited, KEY_A, { question: BACKUPS })).statusCode).toBe(200);
   }, 30_000);
+
+  it('refuses a question at once while the most questions it may answer at once are in progress', async () => {
+    // Gemini writes slowly, so the first answer is still in progress when the second question arrives.
+    gemini.setGenerator((request) =>
+      request.method === 'generateContent'
+        ? { chunks: [JSON.stringify({ scores: [] })] }
+        : { chunks: ['Backups are kept ', 'for at most ', '30 days [1].'], chunkDelayMs: 300 },
+    );
+    try {
+      const busy = await server({ config: { ...config, api: { ...config.api, maxConcurrentQueries: 1 } } });
+      const first = ask(busy, KEY_A, { question: BACKUPS });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const second = await ask(busy, KEY_B, { question: 'Who may trigger a sync from chat?' });
+      expect(second.statusCode).toBe(429);
+      expect(second.headers['retry-after']).toBe('1');
+      expect(second.json()).toMatchObject({ error: 'busy', message: expect.stringMatching(/1 questions at once/) });
+      expect((await first).statusCode).toBe(200);
+      // The slot is free again once the first answer is out.
+      expect((await ask(busy, KEY_B, { question: 'Who may trigger a sync from chat?' })).statusCode).toBe(200);
+    } finally {
+      gemini.setGenerator(undefined);
+    }
+  }, 30_000);
 });
 
 describe('POST /ingest', () => {
