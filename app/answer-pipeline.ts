@@ -8,7 +8,7 @@ import { GeminiGenerator } from '../rag/generate/gemini-generator.ts';
 import { RoutingGenerator } from '../rag/generate/route-by-complexity.ts';
 import { GeminiRewriter } from '../rag/question/gemini-rewriter.ts';
 import { HeuristicRewriter } from '../rag/question/rewrite-question.ts';
-import { createRetrieval } from '../rag/retrieve/create-retrieval.ts';
+import { createRetrieval, type Retrieval } from '../rag/retrieve/create-retrieval.ts';
 import type { Generator } from '../rag/types.ts';
 import { ConfigError } from './config.ts';
 import type { Runtime } from './runtime.ts';
@@ -27,24 +27,44 @@ export interface PipelineOptions {
  * cheaper model for simple questions when GEMINI_SIMPLE_MODEL is set), the offline defaults (heuristic rewriter,
  * feature reranker, extractive answerer) otherwise.
  */
-export function createAnswerPipeline(
-  runtime: Pick<Runtime, 'config' | 'log' | 'chunks' | 'vectors' | 'embedder'>,
-  options: PipelineOptions = {},
-): AnswerPipeline {
+export function createAnswerPipeline(runtime: PipelineRuntime, options: PipelineOptions = {}): AnswerPipeline {
+  const apiKey = options.offline ? undefined : runtime.config.gemini.apiKey;
+  return assemble(runtime, retrievalFor(runtime, apiKey), apiKey, options);
+}
+
+/**
+ * The configured pipeline and its offline twin (for when the daily budget is spent), over one retriever and so
+ * one in-memory lexical index. Without a key they are the same pipeline.
+ */
+export function createAnswerPipelines(runtime: PipelineRuntime, options: Omit<PipelineOptions, 'offline'> = {}): { pipeline: AnswerPipeline; offline: AnswerPipeline } {
+  const { apiKey } = runtime.config.gemini;
+  const retrieval = retrievalFor(runtime, apiKey);
+  const pipeline = assemble(runtime, retrieval, apiKey, options);
+  if (!apiKey) return { pipeline, offline: pipeline };
+  return { pipeline, offline: assemble(runtime, { ...retrieval, reranker: retrieval.features }, undefined, options) };
+}
+
+type PipelineRuntime = Pick<Runtime, 'config' | 'log' | 'chunks' | 'vectors' | 'embedder'>;
+
+function retrievalFor(runtime: PipelineRuntime, apiKey: string | undefined): Retrieval {
   const { config, log, chunks, vectors, embedder } = runtime;
   const { baseUrl, model } = config.gemini;
-  const apiKey = options.offline ? undefined : config.gemini.apiKey;
-  const { retriever, reranker } = createRetrieval({
+  return createRetrieval({
     chunks,
     vectors,
     embedder,
     gemini: apiKey ? { client: createGeminiClient({ apiKey, baseUrl }), model } : undefined,
     onDegraded: (stage, error) => log.warn({ stage, err: error.message }, `${stage} failed; answering without it`),
   });
+}
+
+function assemble(runtime: PipelineRuntime, retrieval: Retrieval, apiKey: string | undefined, options: PipelineOptions): AnswerPipeline {
+  const { config, log } = runtime;
+  const { baseUrl, model } = config.gemini;
   const extractive = new ExtractiveGenerator();
   return new AnswerPipeline({
-    retriever,
-    reranker,
+    retriever: retrieval.retriever,
+    reranker: retrieval.reranker,
     generator: apiKey ? geminiGenerator(apiKey, config.gemini, options) : extractive,
     fallback: extractive,
     rewriter: apiKey ? new GeminiRewriter({ apiKey, baseUrl, model }) : new HeuristicRewriter(),

@@ -1,5 +1,5 @@
 import { createRateLimiter } from '../rag/gemini/rate-limiter.ts';
-import { createAnswerPipeline } from './answer-pipeline.ts';
+import { createAnswerPipelines } from './answer-pipeline.ts';
 import { MemoryAnswerCache, type AnswerCache } from './answer-cache.ts';
 import { AnswerService } from './answer-service.ts';
 import type { Metrics } from './metrics.ts';
@@ -29,17 +29,18 @@ export function createAnswerService(runtime: Runtime, parts: AnswerServiceParts 
   const queryLog = new QueryLog(db, config.queryLogDays);
   // Rows past the retention go at start too, not only as new questions arrive.
   queryLog.prune();
+  const { pipeline, offline } = createAnswerPipelines(runtime, {
+    onRoute,
+    ...(bottleneck
+      ? {
+          generationLimiter: (model: string) =>
+            createRateLimiter({ ...GENERATION_QUOTA, shared: { id: `lore-gemini-generate-${model}`, datastore: bottleneck } }),
+        }
+      : {}),
+  });
   return new AnswerService({
-    pipeline: createAnswerPipeline(runtime, {
-      onRoute,
-      ...(bottleneck
-        ? {
-            generationLimiter: (model: string) =>
-              createRateLimiter({ ...GENERATION_QUOTA, shared: { id: `lore-gemini-generate-${model}`, datastore: bottleneck } }),
-          }
-        : {}),
-    }),
-    extractive: createAnswerPipeline(runtime, { offline: true }),
+    pipeline,
+    extractive: offline,
     indexVersion: () => chunks.indexVersion(),
     ...(config.cache.ttlSeconds > 0
       ? { cache: { store: parts.cache ?? new MemoryAnswerCache(config.cache.maxEntries), ttlMs: config.cache.ttlSeconds * 1000 } }

@@ -21,6 +21,8 @@ export interface Retrieval {
   lexical: LexicalIndex;
   retriever: HybridRetriever;
   reranker: Reranker;
+  /** The feature reranker: `reranker` itself offline, the first stage of Gemini's when keyed. */
+  features: FeatureReranker;
 }
 
 /**
@@ -46,5 +48,5 @@ export function createRetrieval(options: RetrievalOptions): Retrieval {
         onFailure: (error) => options.onDegraded?.('rerank', error),
       })
     : features;
-  return { lexical, retriever, reranker };
+  return { lexical, retriever, reranker, features };
 }

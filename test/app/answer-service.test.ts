@@ -142,6 +142,20 @@ describe('the daily budget', () => {
   }, 60_000);
 });
 
+describe('the configured answer service', () => {
+  it('answers extractively past the configured budget, from the same index it answered from before', async () => {
+    const budgeted = { ...config, dailyBudgetUsd: 0.0001, cache: { ...config.cache, ttlSeconds: 0 } };
+    const answers = createAnswerService({ ...runtime, config: budgeted });
+    const first = await answers.answer({ text: QUESTION });
+    expect(first.mode).toBe('generative');
+    const second = await answers.answer({ text: QUESTION });
+    expect(second.mode).toBe('extractive');
+    expect(second.answer).toMatch(/30 days/);
+    expect(second.citations[0]!.title).toBe(first.citations[0]!.title);
+    expect(second.notes[0]).toMatch(/budget .* is spent/);
+  }, 60_000);
+});
+
 describe('model routing', () => {
   it('sends a simple lookup to the cheaper model and a comparison to the stronger one', async () => {
     const metrics = new Metrics({ processMetrics: false });
