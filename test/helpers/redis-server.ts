@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import net from 'node:net';
 import { tempDir } from './temp-dir.ts';
 
@@ -113,4 +114,16 @@ export async function startRedisPair(): Promise<RedisPair> {
       await redis.stop();
     },
   };
+}
+
+/** A RedisPair for a whole test file: started before its tests, stopped after them; read its fields inside tests. */
+export function useRedisPair(): RedisPair {
+  const pair = {} as RedisPair;
+  beforeAll(async () => {
+    Object.assign(pair, await startRedisPair());
+  });
+  afterAll(async () => {
+    await pair.stop?.();
+  });
+  return pair;
 }

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../../rag/types.ts';
 import { sendJson, sseEvent, startFakeLoreApi, writeInPieces, type FakeLoreApi } from '../../fakes/fake-lore-api.ts';
+import { makeAnswer } from '../../helpers/answer.ts';
 import { chromiumTests, launchChromium, watchPage } from '../../helpers/chromium.ts';
 
 // The playground page in real Chromium against a scripted API: how it reads the event stream (frames split
@@ -9,9 +10,8 @@ import { chromiumTests, launchChromium, watchPage } from '../../helpers/chromium
 // says for each refusal or failure, how it sends the API key, and how 👍/👎 post and withdraw feedback.
 
 function answerFixture(overrides: Partial<Answer> = {}): Answer {
-  return {
+  return makeAnswer({
     id: 'answer-1',
-    question: 'How long are backups kept?',
     answer: `Backups are kept for <img src=x onerror="document.title='pwned'"> at most 30 days [1]. Ask the team [2]; [7] names nothing.`,
     citations: [
       { n: 1, title: 'data-handling-policy.txt', url: 'file:///kb/data-handling-policy.txt', source: 'files', docId: 'files:/kb/data-handling-policy.txt', chunkId: 'c1' },
@@ -19,7 +19,6 @@ function answerFixture(overrides: Partial<Answer> = {}): Answer {
     ],
     contexts: [],
     mode: 'generative',
-    abstained: false,
     confidence: 0.82,
     latencyMs: 1534,
     costUsd: 0.00042,
@@ -29,7 +28,7 @@ function answerFixture(overrides: Partial<Answer> = {}): Answer {
     model: 'gemini-2.5-flash',
     cached: true,
     ...overrides,
-  };
+  });
 }
 
 const streamHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' };

@@ -34,6 +34,7 @@ import {
 import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { isFinal, loreMessages, replyTo, startTestDiscordBot, type TestDiscordBot } from './discord-test-bot.ts';
+import { makeAnswer } from '../../helpers/answer.ts';
 
 // The real discord.js client, logged in to a fake Discord (REST + WebSocket gateway on 127.0.0.1), answering from
 // the sample knowledge base through the real runtime, conversation layer and answer pipeline (offline, extractive).
@@ -553,19 +554,14 @@ describe('when answering fails', () => {
 });
 
 function pastAnswer(id: string): Answer {
-  return {
+  return makeAnswer({
     id,
     question: 'an old question',
     answer: 'An answer from before the restart [1].',
     citations: [],
     contexts: [],
-    mode: 'extractive',
-    abstained: false,
     confidence: 0.8,
     latencyMs: 10,
-    costUsd: 0,
-    usage: { inputTokens: 0, outputTokens: 0 },
     timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 },
-    notes: [],
-  };
+  });
 }
