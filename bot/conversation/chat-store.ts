@@ -38,6 +38,14 @@ export interface FeedbackEvent {
   channelId: string;
 }
 
+/** A feedback reason is one line of at most this many characters. */
+export const MAX_FEEDBACK_REASON_CHARS = 500;
+
+/** A reason as stored: one line, spaces folded, bounded; '' when nothing was said. */
+export function cleanFeedbackReason(reason: string): string {
+  return reason.replace(/\s+/g, ' ').trim().slice(0, MAX_FEEDBACK_REASON_CHARS);
+}
+
 /** Handled event ids are kept this long: Slack stops retrying after about an hour. */
 const EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 const PRUNE_EVERY = 500;

@@ -5,7 +5,7 @@ import { SyncAlreadyRunningError, type BotServices, type SyncTarget } from './bo
 import type { ChatConfig } from './chat-config.ts';
 import { commandInMessage, type ChatCommand } from './chat-command.ts';
 import type { ChatPlatform, IncomingMessage, ThreadRef } from './chat-platform.ts';
-import type { ChatStore } from './chat-store.ts';
+import { cleanFeedbackReason, type ChatStore } from './chat-store.ts';
 import { formatStatus, formatSyncProgress, formatSyncReport, formatSyncStarted, HELP_TEXT } from './command-replies.ts';
 import { ratingOf } from './feedback-emoji.ts';
 import { friendlyError } from './friendly-error.ts';
@@ -104,7 +104,7 @@ export class Conversation {
 
   /** The one-line reason someone gave for their 👎. Returns false when they have no 👎 on that answer. */
   recordFeedbackReason(platform: ChatPlatform, answerId: string, userId: string, reason: string): boolean {
-    const cleaned = reason.replace(/\s+/g, ' ').trim().slice(0, 500);
+    const cleaned = cleanFeedbackReason(reason);
     if (cleaned === '') return false;
     const saved = this.options.store.setFeedbackReason(answerId, userId, cleaned);
     this.log.info({ platform: platform.name, answerId, user: userId, saved }, saved ? 'feedback reason recorded' : 'feedback reason without a 👎 ignored');

@@ -1,5 +1,5 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
-import type { ChatStore, Rating } from '../../../bot/conversation/chat-store.ts';
+import { cleanFeedbackReason, MAX_FEEDBACK_REASON_CHARS, type ChatStore, type Rating } from '../../../bot/conversation/chat-store.ts';
 import type { Metrics } from '../../metrics.ts';
 import { HttpError } from '../http-error.ts';
 import { findServedAnswer, HTTP_CHANNEL, HTTP_PLATFORM } from '../served-answers.ts';
@@ -7,8 +7,6 @@ import { findServedAnswer, HTTP_CHANNEL, HTTP_PLATFORM } from '../served-answers
 // POST /feedback: a 👍/👎 on an answer this API key was served, recorded in the table chat reactions use and counted
 // in the same metric (`lore_feedback_total{platform="http",rating}`). A key holds one rating per answer: rating
 // it again the other way replaces the earlier one. `retract: true` withdraws a rating (the row is kept).
-
-export const MAX_REASON_CHARS = 500;
 
 export interface FeedbackBody {
   answerId: string;
@@ -25,7 +23,7 @@ export const feedbackSchema = {
     properties: {
       answerId: { type: 'string', minLength: 1, maxLength: 100 },
       rating: { type: 'string', enum: ['up', 'down'] },
-      reason: { type: 'string', maxLength: MAX_REASON_CHARS },
+      reason: { type: 'string', maxLength: MAX_FEEDBACK_REASON_CHARS },
       retract: { type: 'boolean' },
     },
   },
@@ -44,7 +42,7 @@ export function registerFeedbackRoute(app: FastifyInstance, options: FeedbackRou
 
   app.post<{ Body: FeedbackBody }>('/feedback', { schema: feedbackSchema, onRequest: guards }, async (request) => {
     const { answerId, rating, retract = false } = request.body;
-    const reason = request.body.reason?.replace(/\s+/g, ' ').trim() ?? '';
+    const reason = cleanFeedbackReason(request.body.reason ?? '');
     const { keyId } = request;
     if (!findServedAnswer(store, answerId, keyId)) {
       throw new HttpError(404, 'not_found', `no answer with id ${JSON.stringify(answerId)} was served to this API key`, {}, 'answerId');
