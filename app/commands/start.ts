@@ -133,12 +133,10 @@ function syncRemoteSourcesInBackground(runtime: Runtime, sync: SyncService): { s
   };
 }
 
-export type RouteHandler = RawRouteHandler;
-
 /** Chat platforms connected by `lore start`, and the HTTP routes they serve (Slack's HTTP mode). */
 export interface ChatConnections {
   /** `POST <path>` handlers. */
-  routes: Map<string, RouteHandler>;
+  routes: Map<string, RawRouteHandler>;
   platforms: string[];
   conversation?: Conversation;
   slack?: SlackBot;
@@ -170,7 +168,7 @@ export interface ConnectChatOptions {
  */
 export async function connectChat(runtime: Runtime, options: ConnectChatOptions): Promise<ChatConnections> {
   const { config, log } = runtime;
-  const routes = new Map<string, RouteHandler>();
+  const routes = new Map<string, RawRouteHandler>();
   const { slack, discord } = config;
   if (!slack.botToken && (slack.signingSecret || slack.appToken)) log.warn('SLACK_BOT_TOKEN is not set: Slack is not connected');
   if (!slack.botToken && !discord.token) return { routes, platforms: [], close: async () => {} };
