@@ -20,6 +20,8 @@ export interface PipelineOptions {
   onRoute?: (route: 'simple' | 'complex', model: string) => void;
   /** The request limiter for a model's generations (shared by replicas through Redis); each generator's own otherwise. */
   generationLimiter?: (model: string) => Bottleneck;
+  /** Answers with this generator instead of the configured one; everything else stays (`lore bench answers --generator oracle`). */
+  generator?: Generator;
 }
 
 /**
@@ -65,7 +67,7 @@ function assemble(runtime: PipelineRuntime, retrieval: Retrieval, apiKey: string
   return new AnswerPipeline({
     retriever: retrieval.retriever,
     reranker: retrieval.reranker,
-    generator: apiKey ? geminiGenerator(apiKey, config.gemini, options) : extractive,
+    generator: options.generator ?? (apiKey ? geminiGenerator(apiKey, config.gemini, options) : extractive),
     fallback: extractive,
     rewriter: apiKey ? new GeminiRewriter({ apiKey, baseUrl, model }) : new HeuristicRewriter(),
     prices: loadPrices(config.pricesFile),
