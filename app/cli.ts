@@ -121,6 +121,20 @@ export async function main(argv: string[]): Promise<number> {
     );
 
   bench
+    .command('answers')
+    .description('index a folder of documents into its own data directory, ask a question set through the offline answer pipeline and score the answers')
+    .requiredOption('--corpus <dir>', 'folder of documents (the gold paths of the questions are relative to it)')
+    .requiredOption('--questions <file>', 'question set, JSON lines (datasets/real-docs-dev/README.md)')
+    .addOption(new Option('--generator <generator>', 'extractive: the offline answerer; oracle: a faithful fake model answering from the reference answers').choices(['extractive', 'oracle']).default('extractive'))
+    .option('--out <dir>', 'write one <id>.json per question, as `lore ask --json` prints it')
+    .option('--limit <n>', 'only the first n questions', (v) => positiveInteger(v, '--limit'))
+    .action((options: { corpus: string; questions: string; generator: 'extractive' | 'oracle'; out?: string; limit?: number }) =>
+      withConfig(async (config, log, opts) =>
+        (await import('./commands/bench-answers.ts')).benchAnswers(config, log, { ...options, json: Boolean(opts.json) }),
+      ),
+    );
+
+  bench
     .command('fit-reranker')
     .description('re-learn the fusion and reranker weights on the development sets, with k-fold cross-validation')
     .option('--folds <n>', 'cross-validation folds', (v) => positiveInteger(v, '--folds'), 5)
