@@ -3,7 +3,9 @@ import type Bottleneck from 'bottleneck';
 import { AnswerPipeline } from '../rag/answer-question.ts';
 import { DEFAULT_PRICES, parsePriceTable, type PriceTable } from '../rag/cost/price-table.ts';
 import { createGeminiClient } from '../rag/gemini/gemini-client.ts';
-import { ExtractiveGenerator } from '../rag/generate/extractive-generator.ts';
+import { ExtractiveGenerator, type Vocabulary } from '../rag/generate/extractive-generator.ts';
+import { analyzeText } from '../rag/retrieve/analyze-text.ts';
+import type { LexicalIndex } from '../rag/retrieve/lexical-index.ts';
 import { GeminiGenerator } from '../rag/generate/gemini-generator.ts';
 import { RoutingGenerator } from '../rag/generate/route-by-complexity.ts';
 import { GeminiRewriter } from '../rag/question/gemini-rewriter.ts';
@@ -63,7 +65,7 @@ function retrievalFor(runtime: PipelineRuntime, apiKey: string | undefined): Ret
 function assemble(runtime: PipelineRuntime, retrieval: Retrieval, apiKey: string | undefined, options: PipelineOptions): AnswerPipeline {
   const { config, log } = runtime;
   const { baseUrl, model } = config.gemini;
-  const extractive = new ExtractiveGenerator();
+  const extractive = new ExtractiveGenerator({ vocabulary: lexicalVocabulary(retrieval.lexical) });
   return new AnswerPipeline({
     retriever: retrieval.retriever,
     reranker: retrieval.reranker,
@@ -90,4 +92,14 @@ function loadPrices(file: string | undefined): PriceTable {
   } catch (error) {
     throw new ConfigError(`Invalid configuration: LORE_PRICES_FILE ${(error as Error).message}`);
   }
+}
+
+/** The knowledge base's vocabulary for the offline answerer: a word's rarity as the lexical index knows it. */
+function lexicalVocabulary(lexical: LexicalIndex): Vocabulary {
+  return {
+    idf(word: string): number {
+      const [term] = analyzeText(word);
+      return term === undefined ? 0 : lexical.idf(term);
+    },
+  };
 }

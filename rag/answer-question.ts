@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ABSTENTION_SENTENCE, closestSources, formatAbstention, isAbstention } from './cite/abstention.ts';
-import { ABSTAIN_BELOW, confidence, shouldAbstain } from './cite/confidence.ts';
+import { confidence } from './cite/confidence.ts';
 import { parseCitations } from './cite/parse-citations.ts';
 import { redactSecrets } from './cite/redact-secrets.ts';
 import { StreamRedactor } from './cite/stream-redactor.ts';
@@ -28,7 +28,6 @@ export interface AnswerPipelineOptions {
   contextTokens?: number;
   /** Candidates retrieved for reranking. */
   candidates?: number;
-  abstainBelow?: number;
   now?: () => Date;
   /** Degradations that do not stop the answer (for logs). */
   onWarning?: (message: string, error: unknown) => void;
@@ -164,7 +163,9 @@ export class AnswerPipeline {
     }
     const verification = verifyClaims(generated.text, passages, { onUnsupported: 'drop', question: rewritten.text });
     const score = confidence({ retrievalScores: passages.map((p) => p.score), verification });
-    if (verification.text.trim() === '' || shouldAbstain(score, this.options.abstainBelow ?? ABSTAIN_BELOW)) {
+    // Evidence decides, not scores: an answer with a sentence its passage backs is posted however low retrieval
+    // scored (the generator already abstained if nothing in the passages answers); one with none is not.
+    if (verification.text.trim() === '' || !verification.claims.some((c) => c.verdict === 'supported' || c.verdict === 'uncited')) {
       yield { type: 'answer', answer: { ...abstain(), confidence: score } };
       return;
     }

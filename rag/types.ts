@@ -205,6 +205,8 @@ export interface Passage {
   source: SourceKind;
   text: string;
   score: number;
+  /** Headings above the passage's first line, outermost first: what its text is about when it does not say. */
+  headings?: string[];
 }
 
 export interface TokenUsage {

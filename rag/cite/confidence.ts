@@ -1,15 +1,7 @@
-// One 0–1 number for "how much should the reader trust this answer", and the line below which Lore says it
-// could not find the answer instead. Two kinds of evidence: did retrieval find something that matches the
-// question well, and do the answer's sentences stand on the passages they cite.
+// One 0–1 number for "how much should the reader trust this answer", shown with it. It does not decide whether
+// Lore answers: evidence does (a span that answers, a sentence its passage backs). Two kinds of evidence: did
+// retrieval find something that matches the question well, and do the answer's sentences stand on their passages.
 import type { Verification } from './verify-claims.ts';
-
-/**
- * Below this confidence the answer is replaced by the abstention (with the closest sources). Chosen so that an
- * answer needs both fair retrieval and mostly supported sentences: e.g. retrieval 0.3 with every claim fully backed
- * gives 0.72, retrieval 0.8 with no claim backed at all gives 0.32. Tune on the golden set (answerable vs
- * unanswerable questions); raising it trades wrong answers for more abstentions.
- */
-export const ABSTAIN_BELOW = 0.35;
 
 /** How much each kind of evidence counts; they sum to 1. */
 export const CONFIDENCE_WEIGHTS = Object.freeze({ retrieval: 0.4, claims: 0.6 });
@@ -43,8 +35,4 @@ export function confidence(input: ConfidenceInput): number {
   // The mean support says how well the sentences match; the share says how many of them are backed at all.
   const claims = verification && checked ? 0.5 * clamp(verification.support) + 0.5 * clamp(verification.supportedShare) : 0;
   return clamp(CONFIDENCE_WEIGHTS.retrieval * retrieval + CONFIDENCE_WEIGHTS.claims * claims);
-}
-
-export function shouldAbstain(value: number, threshold: number = ABSTAIN_BELOW): boolean {
-  return !(value >= threshold);
 }

@@ -3,6 +3,7 @@
 // within a token budget. Passage numbers follow rank, so [1] is always the best evidence.
 import { countTokens } from '../chunk/count-tokens.ts';
 import type { Passage, RetrievedChunk } from '../types.ts';
+import { splitHeadingPath } from '../enrich/enrich-chunk.ts';
 import { joinAdjacent } from './join-adjacent.ts';
 import { dropNearDuplicates } from './near-duplicates.ts';
 import { trimToTokens } from './trim-to-tokens.ts';
@@ -141,6 +142,7 @@ function toPassage(run: readonly Candidate[]): Passage {
     source: metadata.source,
     text: run.slice(1).reduce((text, candidate) => joinAdjacent(text, candidate.chunk.text), first.chunk.text),
     score: Math.max(...run.map((candidate) => candidate.chunk.score)),
+    headings: splitHeadingPath(metadata.headingPath),
   };
 }
 

@@ -17,6 +17,11 @@ export interface EnrichOptions {
 const HEADING_SEPARATOR = ' > ';
 const MAX_HEADING_PATH_CHARS = 300;
 
+/** The stored `headingPath` metadata back as the list of headings, outermost first. */
+export function splitHeadingPath(headingPath: string | undefined): string[] {
+  return headingPath ? headingPath.split(HEADING_SEPARATOR).filter((heading) => heading !== '') : [];
+}
+
 /**
  * The metadata stored with one chunk: where it comes from, what it is about and how it reads.
  * Source-specific `doc.metadata` entries are copied on, but never override these fields.

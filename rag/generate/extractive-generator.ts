@@ -1,84 +1,100 @@
-// The offline answerer: no model, so it answers with the passages' own sentences, the ones that best match
-// the question, each cited. It never writes a word of its own beyond the citation markers, so it cannot
-// hallucinate; when nothing matches well enough it abstains.
+// The offline answerer: no model, so it answers with the passages' own words. It reads what the question asks
+// for (its focus and the kind of answer: a number, a date, a person…), cuts the passages into the units documents
+// answer with (sentences, list items, a line under its heading, a table row with its header, a short code block)
+// and quotes the one to three spans that cover the question best, each cited. It never writes a word of its own
+// beyond the citation markers and a span's own heading, so it cannot hallucinate; when no span holds the focus and
+// the kind of answer asked for, it abstains.
+import nlp from 'compromise';
 import { ABSTENTION_SENTENCE } from '../cite/abstention.ts';
 import { contentTerms } from '../cite/content-terms.ts';
-import { unwrapLines } from '../cite/unwrap-lines.ts';
-import { splitSentences } from '../chunk/split-sentences.ts';
-import { TextMemo } from '../text-memo.ts';
+import { analyzeQuestion, type AnswerType, type QuestionAnalysis, type QuestionPart } from '../question/analyze-question.ts';
 import type { GenerationEvent, GenerationRequest, Generator, Passage } from '../types.ts';
+import { answerSpans, type AnswerSpan } from './answer-spans.ts';
+import { holdsAnswerType } from './answer-type.ts';
 
 export const EXTRACTIVE_ID = 'extractive';
 
 /**
- * The least share of the question's term weight (idf-weighted) the best sentence must contain for an answer.
- * Below it the sentence merely shares a word or two with the question, and quoting it would mislead. On the
- * docs-qa development questions, 0.25 answers 45 of 56 from their relevant pages while abstaining on 54 of 56
- * when given unrelated pages; 0.34 abstained on half the answerable ones.
+ * The least share of the question's focus (idf-weighted, a heading counting for most of its words) the best span
+ * must cover, with the kind of answer asked for, for Lore to answer. Chosen by k-fold cross-validation over the
+ * development questions (`lore bench answers --folds`), not on the questions it is reported on.
  */
-export const MIN_QUESTION_COVERAGE = 0.25;
+export const MIN_FOCUS_COVERAGE = 0.45;
 
-/** A further sentence is added if it scores at least this share of the best one… */
-const FOLLOW_UP_RATIO = 0.6;
-/** …or if it answers a part of the question the chosen sentences leave out (this share of its term weight)… */
-const NEW_COVERAGE = 0.2;
-/** …and still scores at least this share of the best one. */
-const MIN_FOLLOW_UP_RATIO = 0.25;
-/** Sentences sharing this share of their terms say the same thing; only the better one is kept. */
+/** A further span is quoted if it scores at least this share of the best one. */
+const FOLLOW_UP_RATIO = 0.55;
+/** Spans sharing this share of their terms say the same thing; only the better one is kept. */
 const DUPLICATE_OVERLAP = 0.7;
 /** Each rank down the passage list costs this much score: ties go to the better-ranked passage. */
-const RANK_DECAY = 0.08;
-const BM25_K1 = 1.2;
-const BM25_B = 0.5;
+const RANK_DECAY = 0.06;
+/** How much a focus word counts when only the span's headings, or only its document's title, hold it. */
+const HEADING_WEIGHT = 0.75;
+const TITLE_WEIGHT = 0.5;
+/** A span without the kind of answer asked for still scores, but far below one with it. */
+const WRONG_TYPE_FACTOR = 0.35;
+
+/**
+ * What the whole knowledge base says about a word, not just the passages at hand: how rare it is (inverse document
+ * frequency, 0 for a word no document uses). Built on the lexical index; without it, rarity is judged within the
+ * passages alone.
+ */
+export interface Vocabulary {
+  idf(word: string): number;
+}
+
+/** How much each kind of span is worth for each kind of question: steps answer "how do I", code answers values. */
+const KIND_FACTOR: Record<AnswerSpan['kind'], (type: AnswerType) => number> = {
+  sentence: () => 1,
+  line: () => 1,
+  item: () => 1,
+  row: () => 1,
+  steps: (type) => (type === 'steps' ? 1.1 : 0.8),
+  code: (type) => (type === 'steps' || type === 'value' ? 0.9 : 0.6),
+};
+
+/** Questions a code block can answer on its own; for others it is quoted only when nothing else answers. */
+const CODE_ANSWERS = new Set<AnswerType>(['steps', 'value']);
+
+/**
+ * What the best span must answer: the part that asks for a typed answer, when it names its own subject ("who
+ * approves hotfixes, and does the pipeline run the tests?"); the whole question when that part only asks ("…? how
+ * long must it be").
+ */
+function primary(analysis: QuestionAnalysis): QuestionAnalysis {
+  const part = analysis.parts[0] as QuestionPart;
+  return analysis.parts.length > 1 && part.focus.length >= 2 ? { ...analysis, focus: part.focus } : analysis;
+}
 
 export interface ExtractiveGeneratorOptions {
-  /** Default 3. */
-  maxSentences?: number;
-  /** Length budget for the whole answer, markers excluded; default 600. The best sentence is always kept. */
+  vocabulary?: Vocabulary;
+  /** Spans quoted at most; default 3. */
+  maxSpans?: number;
+  /** Length budget for the whole answer, markers excluded; default 1,000. The best span is always kept. */
   maxChars?: number;
-  /** Default `MIN_QUESTION_COVERAGE`. */
+  /** Default `MIN_FOCUS_COVERAGE`. */
   minCoverage?: number;
 }
 
 interface Candidate {
+  span: AnswerSpan;
   passage: Passage;
   rank: number;
-  position: number;
-  text: string;
-  terms: string[];
-  termSet: Set<string>;
-  score: number;
+  terms: Set<string>;
+  headingTerms: Set<string>;
+  titleTerms: Set<string>;
   coverage: number;
+  typed: boolean;
+  score: number;
 }
 
-const MARKDOWN_LEAD = /^(?:>\s*|[-*+•]\s+|\d+[.)]\s+|\[[ xX]\]\s+)+/;
-
-/** A passage's sentences worth quoting: whitespace normalised, list markers off; no headings, code or tables. */
-function quotableSentences(text: string): readonly string[] {
-  return quotable.get(text);
+/** What the answer quotes, and how well it answers: the evidence Lore abstains on. */
+export interface ExtractiveEvidence {
+  spans: Array<{ text: string; passage: number; coverage: number; typed: boolean }>;
+  /** Coverage of the best span (0 when there is none). */
+  coverage: number;
+  /** Whether the best span holds the kind of answer asked for. */
+  typed: boolean;
 }
-
-// The same passages come back for every question that retrieves them; splitting them is the answerer's dearest step.
-const quotable = new TextMemo((text: string): readonly string[] => {
-  const sentences: string[] = [];
-  const prose = unwrapLines(text.replace(/^(```|~~~)[^\n]*\n[\s\S]*?(?:^\1[^\n]*$|(?![\s\S]))/gm, '\n'));
-  for (const raw of splitSentences(prose)) {
-    for (const line of raw.split(/\n+/)) {
-      const trimmed = line.trim();
-      if (/^(?:#{1,6}\s|```|~~~|\|)/.test(trimmed)) continue;
-      const sentence = trimmed.replace(MARKDOWN_LEAD, '').replace(/\s+/g, ' ').trim();
-      const wordCount = sentence.split(' ').length;
-      // Too short to answer anything; too long to be a sentence (a flattened table or log line).
-      if (wordCount < 4 || sentence.length > 500) continue;
-      // "Run the following:" introduces something the answer would not include.
-      if (sentence.endsWith(':')) continue;
-      // A short line without a full stop is a title or a navigation link in converted HTML, not a statement.
-      if (wordCount < 8 && !/[.!?…]["'”’)]*$/.test(sentence)) continue;
-      sentences.push(sentence);
-    }
-  }
-  return sentences;
-});
 
 /** Puts the marker before the closing punctuation, as a writer would: "…on Tuesdays [1]." */
 function cited(sentence: string, n: number): string {
@@ -113,100 +129,204 @@ function overlap(a: Set<string>, b: Set<string>): number {
   return shared / Math.max(1, Math.min(a.size, b.size));
 }
 
+/** Words a span is scored on: its content terms, with code identifiers also split ("maxRequestBodySize"). */
+function spanTerms(text: string): Set<string> {
+  const split = text.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[._]/g, ' ');
+  return new Set([...contentTerms(text), ...contentTerms(split)]);
+}
+
+/** A focus word is in a set when its stem is, or (typed in a hurry) a word one letter away from it is. */
+function has(terms: ReadonlySet<string>, term: string): boolean {
+  if (terms.has(term)) return true;
+  if (term.length < 5) return false;
+  for (const other of terms) if (Math.abs(other.length - term.length) <= 1 && other[0] === term[0] && withinOneEdit(term, other)) return true;
+  return false;
+}
+
+function withinOneEdit(a: string, b: string): boolean {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  // One substitution, insertion, deletion, or two neighbours swapped ("recieve").
+  return (
+    a.slice(i + 1) === b.slice(i + 1) ||
+    a.slice(i + 1) === b.slice(i) ||
+    a.slice(i) === b.slice(i + 1) ||
+    (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2))
+  );
+}
+
+function isVerb(word: string): boolean {
+  return nlp(word).verbs().length > 0;
+}
+
+function prose(kind: AnswerSpan['kind']): boolean {
+  return kind === 'sentence' || kind === 'line';
+}
+
 export class ExtractiveGenerator implements Generator {
   readonly id = EXTRACTIVE_ID;
 
-  private readonly maxSentences: number;
+  private readonly maxSpans: number;
   private readonly maxChars: number;
   private readonly minCoverage: number;
+  private readonly vocabulary: Vocabulary | undefined;
 
   constructor(options: ExtractiveGeneratorOptions = {}) {
-    this.maxSentences = options.maxSentences ?? 3;
-    this.maxChars = options.maxChars ?? 600;
-    this.minCoverage = options.minCoverage ?? MIN_QUESTION_COVERAGE;
+    this.vocabulary = options.vocabulary;
+    this.maxSpans = options.maxSpans ?? 3;
+    this.maxChars = options.maxChars ?? 1_000;
+    this.minCoverage = options.minCoverage ?? MIN_FOCUS_COVERAGE;
   }
 
   async *generate(request: GenerationRequest): AsyncGenerator<GenerationEvent> {
     if (request.signal?.aborted) throw request.signal.reason;
-    const sentences = this.compose(request.question, request.passages);
-    const pieces = sentences.length > 0 ? sentences : [ABSTENTION_SENTENCE];
+    const pieces = this.compose(request.question, request.passages);
+    const parts = pieces.length > 0 ? pieces : [ABSTENTION_SENTENCE];
     let text = '';
-    for (const [i, piece] of pieces.entries()) {
-      const delta = i === 0 ? piece : ` ${piece}`;
+    for (const [i, piece] of parts.entries()) {
+      const previous = parts[i - 1];
+      // Prose runs on; a list item, table row or code block starts a line of its own.
+      const delta = i === 0 ? piece : `${previous?.includes('\n') || piece.includes('\n') || /^- /.test(piece) ? '\n' : ' '}${piece}`;
       text += delta;
       yield { type: 'delta', text: delta };
     }
     yield { type: 'done', text, model: EXTRACTIVE_ID, usage: { inputTokens: 0, outputTokens: 0 }, finishReason: 'STOP' };
   }
 
-  /** The cited sentences of the answer, in reading order; empty when the passages do not answer the question. */
+  /** The cited spans of the answer, in reading order; empty when the passages do not answer the question. */
   compose(question: string, passages: readonly Passage[]): string[] {
-    const queryTerms = [...new Set(contentTerms(question))];
-    if (queryTerms.length === 0) return [];
-    // "How do I connect Lore to Microsoft Teams?": passages that never name Microsoft Teams cannot answer it, however
-    // well a sentence matches the rest ("every team that runs Lore…"). A model would notice; quoting must be told.
-    if (unmentionedNames(question, passages).length > 0) return [];
+    return this.select(question, passages).map((candidate) => quoted(candidate));
+  }
 
+  /** How well the passages answer the question: what `compose` quotes, with its coverage and answer type. */
+  evidence(question: string, passages: readonly Passage[]): ExtractiveEvidence {
+    const ranked = this.rank(primary(analyzeQuestion(question)), passages);
+    const best = ranked[0];
+    return {
+      spans: this.select(question, passages).map((c) => ({ text: c.span.text, passage: c.passage.n, coverage: c.coverage, typed: c.typed })),
+      coverage: best?.coverage ?? 0,
+      typed: best?.typed ?? false,
+    };
+  }
+
+  private select(question: string, passages: readonly Passage[]): Candidate[] {
+    const analysis = analyzeQuestion(question);
+    if (analysis.focus.length === 0) return [];
+    // "How do I connect Lore to Microsoft Teams?": passages that never name Microsoft Teams cannot answer it, however
+    // well a span matches the rest ("every team that runs Lore…"). A model would notice; quoting must be told.
+    if (unmentionedNames(question, passages).length > 0) return [];
+    if (this.unknownSubject(analysis, passages) !== undefined) return [];
+    const ranked = this.rank(primary(analysis), passages);
+    const best = ranked[0];
+    if (!best || !this.answers(best)) return [];
+
+    const chosen: Candidate[] = [best];
+    let length = best.span.text.length;
+    const add = (candidate: Candidate): boolean => {
+      if (chosen.length >= this.maxSpans || chosen.includes(candidate)) return false;
+      if (length + candidate.span.text.length > this.maxChars) return false;
+      if (chosen.some((c) => overlap(c.terms, candidate.terms) >= DUPLICATE_OVERLAP)) return false;
+      chosen.push(candidate);
+      length += candidate.span.text.length;
+      return true;
+    };
+
+    // A question in several parts ("how many weeks, and after how many years?") gets a span for each part.
+    if (analysis.parts.length > 1) {
+      for (const part of analysis.parts.slice(1)) {
+        if (chosen.some((c) => this.servesPart(c, part))) continue;
+        const forPart = this.rank({ ...analysis, focus: part.focus, type: part.type, parts: [part] }, passages).find((c) => this.answers(c) && this.servesPart(c, part));
+        if (forPart) add(forPart);
+      }
+    }
+    // Then what adds to the answer: close seconds, from the documents already quoted before others.
+    const documents = new Set(chosen.map((c) => c.passage.docId));
+    const rest = ranked
+      .slice(1)
+      .filter((c) => c.typed && c.score >= FOLLOW_UP_RATIO * best.score && (c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type)))
+      .sort((a, b) => Number(documents.has(b.passage.docId)) - Number(documents.has(a.passage.docId)) || b.score - a.score);
+    for (const candidate of rest) add(candidate);
+
+    // Spans of one passage stay in the passage's order; the passage holding the best span comes first.
+    const groupScore = (candidate: Candidate): number => Math.max(...chosen.filter((c) => c.passage === candidate.passage).map((c) => c.score));
+    return chosen.sort((a, b) => groupScore(b) - groupScore(a) || a.rank - b.rank || a.span.position - b.span.position);
+  }
+
+  /**
+   * A word of the question's subject that no document of the knowledge base uses ("prisma", "probationary") and
+   * that is no misspelling of a word in the passages: the knowledge base cannot be about it. Verbs and short words
+   * are left out: "my headers disappear" asks about headers.
+   */
+  unknownSubject(analysis: QuestionAnalysis, passages: readonly Passage[]): string | undefined {
+    const vocabulary = this.vocabulary;
+    if (!vocabulary) return undefined;
+    const seen = new Set(passages.flatMap((passage) => [...spanTerms(`${passage.title}\n${passage.text}`)]));
+    for (const [stem, word] of analysis.focusWords) {
+      if (word.length < 4 || /\d/.test(word) || vocabulary.idf(word) > 0 || has(seen, stem)) continue;
+      if (isVerb(word)) continue;
+      return word;
+    }
+    return undefined;
+  }
+
+  private answers(candidate: Candidate): boolean {
+    return candidate.typed && candidate.coverage >= this.minCoverage;
+  }
+
+  private servesPart(candidate: Candidate, part: QuestionPart): boolean {
+    const text = [...candidate.span.headings.slice(-1), candidate.span.text].join(' ');
+    // The span itself, not only the headings it shares with its neighbours, must speak to the part.
+    const spoken = part.focus.filter((term) => has(candidate.terms, term)).length;
+    return holdsAnswerType(part.type, text, part.unit) && spoken > 0 && spoken >= part.focus.length / 2;
+  }
+
+  /** Every span of every passage, scored against the question, best first. */
+  private rank(analysis: QuestionAnalysis, passages: readonly Passage[]): Candidate[] {
     const candidates: Candidate[] = [];
     passages.forEach((passage, rank) => {
-      quotableSentences(passage.text).forEach((text, position) => {
-        const terms = contentTerms(text);
-        if (terms.length > 0) candidates.push({ passage, rank, position, text, terms, termSet: new Set(terms), score: 0, coverage: 0 });
-      });
+      const titleTerms = spanTerms(passage.title);
+      for (const span of answerSpans(passage.text, passage.headings)) {
+        const terms = spanTerms(span.text);
+        if (terms.size === 0) continue;
+        candidates.push({ span, passage, rank, terms, headingTerms: spanTerms(span.headings.join(' ')), titleTerms, coverage: 0, typed: false, score: 0 });
+      }
     });
     if (candidates.length === 0) return [];
 
-    // BM25 over the candidate sentences themselves: a term found in few sentences tells them apart.
-    const documentFrequency = new Map<string, number>();
-    for (const candidate of candidates) {
-      for (const term of candidate.termSet) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-    }
-    const idf = (term: string): number => {
-      const df = documentFrequency.get(term) ?? 0;
-      // Never zero, unlike BM25's usual idf: with a handful of sentences a term in all of them still matters.
-      return Math.log(1 + candidates.length / (df + 0.5));
-    };
-    const queryWeight = queryTerms.reduce((sum, term) => sum + idf(term), 0);
-    const averageLength = candidates.reduce((sum, c) => sum + c.terms.length, 0) / candidates.length;
+    // A focus word found in few spans tells them apart; one found in none is a part of the question nothing answers.
+    const documentFrequency = (term: string) => candidates.filter((c) => has(c.terms, term) || has(c.headingTerms, term)).length;
+    const weights = new Map(analysis.focus.map((term) => [term, Math.log(1 + candidates.length / (documentFrequency(term) + 0.5))]));
+    const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
+    const part = analysis.parts[0] as QuestionPart;
 
     for (const candidate of candidates) {
-      let bm25 = 0;
       let covered = 0;
-      for (const term of queryTerms) {
-        const tf = candidate.terms.filter((t) => t === term).length;
-        if (tf === 0) continue;
-        const weight = idf(term);
-        covered += weight;
-        bm25 += (weight * tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * candidate.terms.length) / averageLength));
+      for (const [term, weight] of weights) {
+        if (has(candidate.terms, term)) covered += weight;
+        else if (has(candidate.headingTerms, term)) covered += HEADING_WEIGHT * weight;
+        else if (has(candidate.titleTerms, term)) covered += TITLE_WEIGHT * weight;
       }
-      candidate.coverage = queryWeight > 0 ? covered / queryWeight : 0;
-      // Coverage counts twice: a sentence that touches every part of the question beats one that repeats a part.
-      candidate.score = (bm25 * (0.5 + candidate.coverage)) / (1 + RANK_DECAY * candidate.rank);
+      candidate.coverage = total > 0 ? covered / total : 0;
+      // A table row or definition line reads with its heading ("maxAge" over "Default: 600").
+      const typedText = prose(candidate.span.kind) ? candidate.span.text : [...candidate.span.headings.slice(-1), candidate.span.text].join(' ');
+      candidate.typed = holdsAnswerType(part.type, typedText, part.unit);
+      const kindFactor = KIND_FACTOR[candidate.span.kind](part.type);
+      candidate.score = (candidate.coverage ** 2 * kindFactor * (candidate.typed ? 1 : WRONG_TYPE_FACTOR)) / (1 + RANK_DECAY * candidate.rank);
     }
-
-    const ranked = candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.rank - b.rank || a.position - b.position);
-    const best = ranked[0];
-    if (!best || best.coverage < this.minCoverage) return [];
-
-    const chosen: Candidate[] = [best];
-    const covered = new Set(queryTerms.filter((term) => best.termSet.has(term)));
-    let length = best.text.length;
-    for (const candidate of ranked.slice(1)) {
-      if (chosen.length >= this.maxSentences) break;
-      if (candidate.score < MIN_FOLLOW_UP_RATIO * best.score) break;
-      if (length + candidate.text.length > this.maxChars) continue;
-      if (chosen.some((c) => overlap(c.termSet, candidate.termSet) >= DUPLICATE_OVERLAP)) continue;
-      const fresh = queryTerms.filter((term) => candidate.termSet.has(term) && !covered.has(term));
-      const freshShare = fresh.reduce((sum, term) => sum + idf(term), 0) / queryWeight;
-      if (candidate.score < FOLLOW_UP_RATIO * best.score && freshShare < NEW_COVERAGE) continue;
-      chosen.push(candidate);
-      for (const term of fresh) covered.add(term);
-      length += candidate.text.length;
-    }
-
-    // Sentences of one passage stay in the passage's order; the passage holding the best sentence comes first.
-    const groupScore = (candidate: Candidate): number => Math.max(...chosen.filter((c) => c.passage === candidate.passage).map((c) => c.score));
-    chosen.sort((a, b) => groupScore(b) - groupScore(a) || a.rank - b.rank || a.position - b.position);
-    return chosen.map((candidate) => cited(candidate.text, candidate.passage.n));
+    return candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.rank - b.rank || a.span.position - b.span.position);
   }
+}
+
+/** A span as the answer quotes it: its heading first when the heading says what it is about, then the marker. */
+function quoted(candidate: Candidate): string {
+  const { span, passage } = candidate;
+  const heading = span.headings.at(-1);
+  const needsHeading = heading !== undefined && !prose(span.kind) && [...spanTerms(heading)].some((term) => !candidate.terms.has(term)) && passage.text.includes(heading.split(' ')[0] ?? heading);
+  if (!span.text.includes('\n')) return cited(needsHeading ? `**${heading}**: ${span.text}` : span.text, passage.n);
+  // A multi-line span (steps, code) is cited on a line of prose, so the marker never lands inside a code block.
+  const [first, ...others] = span.text.split('\n');
+  if (!/^\s*(?:```|~~~)/.test(first as string)) {
+    return [needsHeading ? `**${heading}**:` : undefined, cited(first as string, passage.n), ...others].filter((line) => line !== undefined).join('\n');
+  }
+  return [needsHeading ? `**${heading}** [${passage.n}]:` : undefined, span.text, needsHeading ? undefined : `[${passage.n}]`].filter((line) => line !== undefined).join('\n');
 }

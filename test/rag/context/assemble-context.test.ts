@@ -46,8 +46,8 @@ describe('assembleContext', () => {
       { maxTokens: 1000 },
     );
     expect(passages).toEqual([
-      { n: 1, docId: 'a', chunkIds: ['a-3'], title: 'Title of a', url: 'file:///kb/a.md', source: 'notion', text: 'Deploys go out at 10am.', score: 0.9 },
-      { n: 2, docId: 'b', chunkIds: ['b-0'], title: 'Title of b', url: 'file:///kb/b.md', source: 'files', text: 'Billing runs on the first of the month.', score: 0.4 },
+      { n: 1, docId: 'a', chunkIds: ['a-3'], title: 'Title of a', url: 'file:///kb/a.md', source: 'notion', text: 'Deploys go out at 10am.', score: 0.9, headings: [] },
+      { n: 2, docId: 'b', chunkIds: ['b-0'], title: 'Title of b', url: 'file:///kb/b.md', source: 'files', text: 'Billing runs on the first of the month.', score: 0.4, headings: [] },
     ]);
   });
 

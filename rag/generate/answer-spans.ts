@@ -1,0 +1,331 @@
+// The units a document answers with, cut from a passage's Markdown: sentences of prose, list items, a short line
+// under its heading ("Default: `1048576`"), a table row read with its header row, a short run of steps, a small
+// code block with the line that introduces it. Each keeps its Markdown whole (never cut inside a link, a code
+// span or a table) and knows the headings above it, which often say what the span is about.
+import { splitSentences } from '../chunk/split-sentences.ts';
+import { TextMemo } from '../text-memo.ts';
+
+export type SpanKind = 'sentence' | 'item' | 'line' | 'row' | 'steps' | 'code';
+
+export interface AnswerSpan {
+  /** What is quoted: Markdown, tidied (template tags, HTML and links that lead nowhere removed). */
+  text: string;
+  kind: SpanKind;
+  /** Headings above the span, outermost first. */
+  headings: string[];
+  /** Order within the passage. */
+  position: number;
+}
+
+const MAX_SPAN_CHARS = 480;
+const MAX_CODE_LINES = 14;
+const MAX_STEPS = 8;
+
+/** Spans of a passage; `outerHeadings` are the headings above the passage's first line (from chunk metadata). */
+export function answerSpans(text: string, outerHeadings: readonly string[] = []): readonly AnswerSpan[] {
+  return memo.get(`${outerHeadings.join('\u0001')}\u0000${text}`);
+}
+
+const memo = new TextMemo((key: string) => {
+  const split = key.indexOf('\u0000');
+  const outer = key.slice(0, split);
+  return extract(key.slice(split + 1), outer === '' ? [] : outer.split('\u0001'));
+});
+
+interface Block {
+  kind: 'heading' | 'para' | 'list' | 'code' | 'table' | 'html-table';
+  lines: string[];
+  depth?: number;
+}
+
+const FENCE = /^\s*(```+|~~~+)/;
+const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+const LIST_ITEM = /^(\s*)(?:[-*+•]|\d+[.)])\s+(.*)$/;
+const TABLE_LINE = /^\s*\|.*\|\s*$/;
+const TABLE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+/** Template and container syntax that is layout, not content: Liquid/Nunjucks block tags, `:::` containers, comments. */
+const LAYOUT_LINE = /^\s*(?:\{%-?\s*(?:end\w*|include|image|alert|raw|comment|if|else|elsif|for|capture|assign|set|block|extends|macro)\b[\s\S]*?%\}|:::.*|<!--.*-->|---+|\*\*\*+|\[\[toc\]\]|\[toc\])\s*$/i;
+
+function blocks(text: string): Block[] {
+  const lines = stripFrontMatter(text).split(/\r?\n/);
+  const result: Block[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i] as string;
+    const fence = FENCE.exec(line);
+    if (fence) {
+      const close = fence[1] as string;
+      const body: string[] = [line];
+      i++;
+      while (i < lines.length && !(lines[i] as string).trim().startsWith(close)) body.push(lines[i++] as string);
+      if (i < lines.length) body.push(lines[i++] as string);
+      result.push({ kind: 'code', lines: body });
+      continue;
+    }
+    if (line.trim() === '' || LAYOUT_LINE.test(line) || /^\s*\{%[^%]*$/.test(line)) {
+      // A multi-line template tag ("{% include … \n … %}") is skipped to its end.
+      if (/^\s*\{%[^%]*$/.test(line)) while (i < lines.length && !(lines[i] as string).includes('%}')) i++;
+      i++;
+      continue;
+    }
+    const heading = HEADING.exec(line);
+    if (heading) {
+      result.push({ kind: 'heading', lines: [heading[2] as string], depth: (heading[1] as string).length });
+      i++;
+      continue;
+    }
+    if (/^\s*<table\b/i.test(line)) {
+      const body: string[] = [];
+      while (i < lines.length) {
+        body.push(lines[i] as string);
+        if (/<\/table>/i.test(lines[i++] as string)) break;
+      }
+      result.push({ kind: 'html-table', lines: body });
+      continue;
+    }
+    if (TABLE_LINE.test(line)) {
+      const body: string[] = [];
+      while (i < lines.length && TABLE_LINE.test(lines[i] as string)) body.push(lines[i++] as string);
+      result.push({ kind: 'table', lines: body });
+      continue;
+    }
+    if (LIST_ITEM.test(line)) {
+      const body: string[] = [];
+      while (i < lines.length) {
+        const next = lines[i] as string;
+        if (next.trim() === '') {
+          // A list goes on past a blank line when the next line is another item or indented continuation.
+          const after = lines[i + 1];
+          if (after !== undefined && (LIST_ITEM.test(after) || /^\s{2,}\S/.test(after))) {
+            i++;
+            continue;
+          }
+          break;
+        }
+        if (FENCE.test(next) || HEADING.test(next) || TABLE_LINE.test(next)) break;
+        body.push(next);
+        i++;
+      }
+      result.push({ kind: 'list', lines: body });
+      continue;
+    }
+    const body: string[] = [];
+    while (i < lines.length) {
+      const next = lines[i] as string;
+      if (next.trim() === '' || FENCE.test(next) || HEADING.test(next) || LIST_ITEM.test(next) || TABLE_LINE.test(next) || LAYOUT_LINE.test(next)) break;
+      if (/^\s*<table\b/i.test(next)) break;
+      body.push(next);
+      i++;
+    }
+    if (body.length === 0) {
+      i++;
+      continue;
+    }
+    result.push({ kind: 'para', lines: body });
+  }
+  return result;
+}
+
+function stripFrontMatter(text: string): string {
+  return text.replace(/^\uFEFF?---[ \t]*\n[\s\S]*?\n(?:---|\.\.\.)[ \t]*(?:\n|$)/, '');
+}
+
+function extract(text: string, outer: string[]): AnswerSpan[] {
+  const spans: AnswerSpan[] = [];
+  const open: { depth: number; title: string }[] = [];
+  const headings = () => [...outer, ...open.map((h) => h.title)];
+  const push = (kind: SpanKind, raw: string) => {
+    const tidied = tidy(raw);
+    if (!isQuotable(tidied, kind)) return;
+    spans.push({ text: tidied, kind, headings: headings(), position: spans.length });
+  };
+
+  const all = blocks(text);
+  all.forEach((block, index) => {
+    switch (block.kind) {
+      case 'heading': {
+        const title = tidy(block.lines[0] as string).replace(/\*\*/g, '');
+        const depth = block.depth ?? 1;
+        // The passage's first heading is usually the last of the chunk's own heading path: do not count it twice.
+        if (open.length === 0 && outer.at(-1) !== undefined && sameHeading(outer.at(-1) as string, title)) {
+          outer.pop();
+        }
+        while ((open.at(-1)?.depth ?? 0) >= depth) open.pop();
+        open.push({ depth, title });
+        return;
+      }
+      case 'para': {
+        const paragraph = block.lines.map((line) => line.trim()).join(' ');
+        const next = all[index + 1];
+        // "Set the limit for Bun as well:" + a small code block or list is one answer.
+        if (/:\s*$/.test(paragraph) && next && (next.kind === 'code' || next.kind === 'list') && smallBlock(next)) {
+          const sentences = sentencesOf(paragraph);
+          const intro = sentences.pop() ?? paragraph;
+          for (const sentence of sentences) push('sentence', sentence);
+          push(next.kind === 'code' ? 'code' : 'steps', `${intro}\n${blockText(next)}`);
+          return;
+        }
+        for (const sentence of sentencesOf(paragraph)) push(sentenceKind(sentence, block), sentence);
+        return;
+      }
+      case 'list': {
+        const items = listItems(block.lines);
+        for (const item of items) {
+          for (const sentence of itemSentences(item)) push('item', sentence);
+        }
+        const previous = all[index - 1];
+        const introduced = previous?.kind === 'para' && /:\s*$/.test(previous.lines.join(' '));
+        if (items.length >= 2 && items.length <= MAX_STEPS && !introduced) push('steps', block.lines.join('\n'));
+        return;
+      }
+      case 'code': {
+        const previous = all[index - 1];
+        const introduced = previous?.kind === 'para' && /:\s*$/.test(previous.lines.join(' '));
+        if (!introduced && smallBlock(block)) push('code', blockText(block));
+        return;
+      }
+      case 'table':
+        for (const row of tableRows(block.lines)) push('row', row);
+        return;
+      case 'html-table':
+        for (const row of htmlTableRows(block.lines.join('\n'))) push('row', row);
+        return;
+    }
+  });
+  return spans;
+}
+
+function sameHeading(a: string, b: string): boolean {
+  const key = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return key(a) === key(b) || key(tidy(a)) === key(b);
+}
+
+function sentenceKind(sentence: string, block: Block): SpanKind {
+  return block.lines.length === 1 && !/[.!?]["'”’)*_]*$/.test(sentence.trim()) ? 'line' : 'sentence';
+}
+
+function smallBlock(block: Block): boolean {
+  const text = blockText(block);
+  return block.lines.length <= MAX_CODE_LINES + 2 && text.length <= MAX_SPAN_CHARS;
+}
+
+/** A code block without the notation of docs toolchains (twoslash cuts and queries, line markers). */
+function blockText(block: Block): string {
+  if (block.kind !== 'code') return block.lines.join('\n');
+  const lines = block.lines
+    .filter((line) => !/^\s*\/\/\s*(?:---cut[\w-]*---|\^[?!|])/.test(line))
+    .map((line) => line.replace(/\s*\/\/\s*\[!code[^\]]*\]\s*$/, ''));
+  const first = (lines[0] as string).replace(/^(\s*(?:```+|~~~+)\s*[\w+-]*).*$/, '$1');
+  return [first, ...lines.slice(1)].join('\n');
+}
+
+/** List items with their continuation lines; nested items are items of their own. */
+function listItems(lines: readonly string[]): string[] {
+  const items: string[] = [];
+  for (const line of lines) {
+    const item = LIST_ITEM.exec(line);
+    if (item) items.push((item[2] as string).trim());
+    else if (items.length > 0) items[items.length - 1] += ` ${line.trim()}`;
+  }
+  return items;
+}
+
+/** An item is quoted whole when short; a long one is cut into its sentences. */
+function itemSentences(item: string): string[] {
+  if (item.length <= MAX_SPAN_CHARS / 2) return [item];
+  return sentencesOf(item);
+}
+
+/** Each body row with its header: "Option: referrerPolicy · Default: no-referrer". */
+function tableRows(lines: readonly string[]): string[] {
+  const cells = (line: string) => splitCells(line);
+  const rows = lines.filter((line) => !TABLE_RULE.test(line));
+  const hasHeader = lines.length > 1 && TABLE_RULE.test(lines[1] as string);
+  const header = hasHeader ? cells(rows[0] as string) : [];
+  return rows.slice(hasHeader ? 1 : 0).map((row) => labelled(header, cells(row)));
+}
+
+function splitCells(line: string): string[] {
+  // Pipes inside code spans are content ("`a | b`"), not cell borders.
+  const protectedLine = line.replace(/`[^`]*`/g, (code) => code.replace(/\|/g, '\u0002'));
+  return protectedLine
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((cell) => cell.replace(/\u0002/g, '|').trim());
+}
+
+function labelled(header: readonly string[], row: readonly string[]): string {
+  return row
+    .map((cell, i) => {
+      const label = header[i]?.trim();
+      if (cell === '') return '';
+      return label ? `${label}: ${cell}` : cell;
+    })
+    .filter(Boolean)
+    .join(' · ');
+}
+
+function htmlTableRows(html: string): string[] {
+  const rows = [...html.matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/gi)].map((match) => [...(match[1] as string).matchAll(/<(t[hd])\b[^>]*>([\s\S]*?)<\/\1>/gi)].map((cell) => ({ header: (cell[1] as string).toLowerCase() === 'th', text: htmlToText(cell[2] as string) })));
+  const headerRow = rows[0]?.every((cell) => cell.header) ? rows[0].map((cell) => cell.text) : [];
+  return rows.slice(headerRow.length > 0 ? 1 : 0).map((row) => {
+    // A two-cell row is a label and its value ("Floor | 35th").
+    if (headerRow.length === 0 && row.length === 2) return `${row[0]?.text}: ${row[1]?.text}`;
+    return labelled(headerRow, row.map((cell) => cell.text));
+  });
+}
+
+function htmlToText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, ', ')
+    .replace(/<a\b[^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/gi, (_, href: string, label: string) => (/^(https?:|mailto:)/i.test(href) ? `[${label.trim()}](${href})` : label))
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+// Links and code spans are swapped for placeholders while cutting sentences, so no cut lands inside one.
+const PROTECTED = /`[^`\n]+`|!?\[[^\]\n]*\]\([^)\n]*\)|<https?:[^>\s]+>|https?:\/\/[^\s)]+/g;
+
+function sentencesOf(paragraph: string): string[] {
+  const kept: string[] = [];
+  const masked = paragraph.replace(PROTECTED, (match) => {
+    kept.push(match);
+    return `\u0003${kept.length - 1}\u0004`;
+  });
+  return splitSentences(masked)
+    .map((sentence) => sentence.replace(/\u0003(\d+)\u0004/g, (_, i: string) => kept[Number(i)] as string).trim())
+    .filter((sentence) => sentence !== '');
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', rsquo: '’', lsquo: '‘', ldquo: '“', rdquo: '”', mdash: '—', ndash: '–', hellip: '…' };
+
+/** Markdown as a reader should see it quoted: template tags, HTML and links that lead nowhere taken out. */
+export function tidy(text: string): string {
+  return text
+    .replace(/\{%-?\s*\w+\s+["']([^"']+)["'][^%]*%\}/g, (match, argument: string) => (/^\{%-?\s*(?:page|link|url)\b/.test(match) ? '' : argument))
+    .replace(/\{%[\s\S]*?%\}|\{\{[\s\S]*?\}\}/g, '')
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+    // A link to a relative path or a template means nothing in chat: keep its words, drop the target.
+    .replace(/\[([^\]]*)\]\(\s*(?!https?:|mailto:)[^)]*\)/g, '$1')
+    .replace(/<(?:Badge|badge)\b[^>]*\/?>/g, '')
+    .replace(/<\/?(?:span|div|p|br|strong|em|b|i|u|sup|sub|small|kbd|summary|details|code)\b[^>]*>/gi, (tag) => (/^<\/?code/i.test(tag) ? '`' : ' '))
+    .replace(/&(#\d+|#x[\da-f]+|[a-z]+);/gi, (entity, name: string) => {
+      if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+      if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+      return ENTITIES[name.toLowerCase()] ?? entity;
+    })
+    .replace(/^\s*>\s?(?:\[!\w+\]\s*)?/gm, '')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ +([.,;:!?])/g, '$1')
+    .trim();
+}
+
+function isQuotable(text: string, kind: SpanKind): boolean {
+  if (text === '' || text.length > (kind === 'code' || kind === 'steps' ? MAX_SPAN_CHARS * 1.5 : MAX_SPAN_CHARS)) return false;
+  const words = text.match(/[\p{L}\p{N}][\p{L}\p{N}_.'’-]*/gu) ?? [];
+  if (kind === 'code') return words.length >= 2;
+  // A lone word or a bare link is a label, not an answer.
+  return words.length >= 2 && !/^\[[^\]]*\]\([^)]*\)\.?$/.test(text);
+}

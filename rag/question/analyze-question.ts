@@ -1,0 +1,177 @@
+// What a question asks for, read without a model: the words that name its subject (the focus) and the kind of
+// thing that would answer it (a date, a number, a person…). The offline answerer quotes the passage text that
+// has both, and abstains when none has; questions typed in chat ("how many yrs", "whats the default") count.
+import { contentTerms, isStopword, stemLite, words } from '../cite/content-terms.ts';
+
+export type AnswerType =
+  /** when, by when, what date/deadline: a date, weekday, month, time of day or a relative time. */
+  | 'time'
+  /** how many/much/long/often/big, what's the max/limit: a number (with `unit` when the question names one). */
+  | 'quantity'
+  /** who, whom, which team, who do I ask: a person, role, team, e-mail address or channel. */
+  | 'person'
+  /** where, which link/page/channel: a place, link, path, floor, room or address. */
+  | 'place'
+  /** what's the default X, which option/flag/header/command: a literal value (code, number, quoted or named). */
+  | 'value'
+  /** how do I…, steps to…: instructions. */
+  | 'steps'
+  /** what is/does X mean: a definition. */
+  | 'definition'
+  /** why: a reason. */
+  | 'reason'
+  /** yes/no and everything else: any statement about the focus. */
+  | 'statement';
+
+export interface QuestionPart {
+  text: string;
+  type: AnswerType;
+  /** The stem of what a quantity counts ("weeks" in "how many weeks"), when the question names it. */
+  unit?: string;
+  /** Focus terms of this part alone. */
+  focus: string[];
+}
+
+export interface QuestionAnalysis {
+  /** Stems of the words that name what the question is about, each once, in order. */
+  focus: string[];
+  /** The word as typed (shorthand expanded, lowercased) behind each focus stem. */
+  focusWords: Map<string, string>;
+  /** The type of the whole question: the first part's. */
+  type: AnswerType;
+  /** One per sub-question ("how many weeks … and how many years …"); one part for a simple question. */
+  parts: QuestionPart[];
+}
+
+/** Chat shorthand for the words documents spell out. Only general English abbreviations, never a team's jargon. */
+const SHORTHAND: Record<string, string> = {
+  yr: 'year',
+  yrs: 'years',
+  hr: 'hour',
+  hrs: 'hours',
+  min: 'minute',
+  mins: 'minutes',
+  sec: 'second',
+  secs: 'seconds',
+  wk: 'week',
+  wks: 'weeks',
+  mo: 'month',
+  mos: 'months',
+  pw: 'password',
+  pwd: 'password',
+  passwd: 'password',
+  sched: 'schedule',
+  info: 'information',
+  msg: 'message',
+  msgs: 'messages',
+  mgr: 'manager',
+  dept: 'department',
+  req: 'request',
+  reqs: 'requests',
+  approx: 'approximately',
+  max: 'maximum',
+  tho: 'though',
+  thru: 'through',
+  u: 'you',
+  ur: 'your',
+  r: 'are',
+  w: 'with',
+  b4: 'before',
+  asap: 'soon',
+};
+
+/** Words that frame what is asked rather than name the subject: "what are the rules for…", "is there a way to…". */
+const FRAME = new Set(
+  (
+    'rule way thing stuff question anything something someone anyone happen happens supposed okay ok allow allowed actually exactly currently usually typically basically long many much often soon far old big ' +
+    'cant cannot dont doesnt didnt isnt arent wont wouldnt shouldnt couldnt havent hasnt im ive id youre theyre thats theres whats ' +
+    'still even though although going gonna wanna want wants right away keep keeps kept say says said saying like really sure maybe ' +
+    'never always ever some any out up q question questions help hi hey hello thanks thank ok okay yes yeah wrong correct same different against instead'
+  )
+    .split(' ')
+    .map(stemLite),
+);
+
+/** Replaces chat shorthand word by word, keeping everything else as typed. */
+export function expandShorthand(text: string): string {
+  return text.replace(/[A-Za-z0-9_]+/g, (word) => {
+    const lower = word.toLowerCase();
+    if (lower === 'min') return 'minimum';
+    return Object.hasOwn(SHORTHAND, lower) ? (SHORTHAND[lower] as string) : word;
+  });
+}
+
+/** The kind of answer the words of a (sub-)question ask for, and the unit a quantity counts. */
+function classify(text: string): { type: AnswerType; unit?: string } {
+  const q = ` ${text.toLowerCase().replace(/[’']/g, "'").replace(/[^a-z0-9' ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+  const quantity = /\bhow (many|much|long|often|big|large|old|far|soon|fast|frequently)\b(.*)$/.exec(q);
+  if (quantity) {
+    const [, how, rest] = quantity;
+    // "How often" is answered by a frequency ("every three years", "monthly"), which the time check knows.
+    if (how === 'soon' || how === 'often' || how === 'frequently') return { type: 'time' };
+    if (how === 'many' || how === 'much') {
+      // "how many paid federal holidays do we get": what is counted is the last word before the verb.
+      const phrase: string[] = [];
+      for (const word of (rest ?? '').trim().split(' ')) {
+        if (word === '' || UNIT_STOP.has(word)) break;
+        phrase.push(word);
+      }
+      const counted = phrase.at(-1);
+      return counted ? { type: 'quantity', unit: stemLite(counted) } : { type: 'quantity' };
+    }
+    return { type: 'quantity' };
+  }
+  if (/\b(what|which|whats) (is |are |s )?(the )?(max|maximum|min|minimum|limit|size|number|amount|count|percent|percentage|rate|length|duration|cost|price|fee)\b/.test(q)) {
+    return { type: 'quantity' };
+  }
+  if (/^ (when|by when|until when)\b|\b(what|which|whats) (date|day|time|year|month|deadline|week)\b|\bwhat time\b|\bdeadline\b|\bdue date\b/.test(q)) {
+    return { type: 'time' };
+  }
+  if (/^ (who|whom|whose)\b|\bwho (do|should|can|to|is|are|will|handles|approves|owns|decides)\b|\b(which|what) (person|team|group|office|department|contact|people|role)\b|\b(contact|check with|talk to|reach out to|ask) (who|whom)\b/.test(q)) {
+    return { type: 'person' };
+  }
+  if (/^ (where)\b|\bwhere (do|can|is|are|should|to|does)\b|\b(which|what) (floor|room|building|address|url|link|page|site|folder|directory|file|channel|location)\b/.test(q)) {
+    return { type: 'place' };
+  }
+  if (/^ why\b|\bwhy (do|does|is|are|did|would|should|can't|doesn't|isn't|won't)\b|\bhow come\b|\breason\b/.test(q)) return { type: 'reason' };
+  if (/\b(default|option|flag|setting|header|command|parameter|param|argument|arg|version|port|value|env var|variable|method|function|helper|import|package|property|field|key|format|status code|code|name|middleware|preset)\b/.test(q) && /\b(what|which|whats)\b/.test(q)) {
+    return { type: 'value' };
+  }
+  if (/\bhow (do|can|should|would|to|does one)\b|\b(steps|instructions|process|procedure) (to|for)\b|\bhow i\b/.test(q)) return { type: 'steps' };
+  if (/^ (what|whats) (is|are|s|does|do)? ?(an? |the )?\w+( \w+)? (mean|stand for)\b|^ (define|meaning of)\b|\bwhat (is|are) (an? )?\w+ ?$/.test(q)) {
+    return { type: 'definition' };
+  }
+  return { type: 'statement' };
+}
+
+/** Words that end the noun phrase after "how many": verbs, pronouns, prepositions. */
+const UNIT_STOP = new Set(
+  "do does did is are was were can could should will would have has had i we you they it he she off per in of for on at to from before after between left there does' get gets total".split(' '),
+);
+
+/** Cuts "how many weeks off is it and how many yrs between them" into its sub-questions. */
+function splitParts(text: string): string[] {
+  const asks = /\b(?:how (?:many|much|long|often|do|can|soon)|what(?:'s|s)?|which|who|whom|where|when|why|is there|are there|do i|can i|does it)\b/gi;
+  const pieces = text.split(/\?|;|\s+(?:and|also|plus|or)\s+(?=(?:how|what|whats|what's|which|who|where|when|why|is there|are there|do i|can i|does|is it)\b)|,\s*(?=(?:and\s+)?(?:how|what|whats|what's|which|who|where|when|why)\b)/i);
+  const parts = pieces.map((piece) => piece.trim()).filter((piece) => contentTerms(piece).length > 0 || asks.test(piece));
+  return parts.length > 0 ? parts : [text];
+}
+
+function focusOf(text: string): string[] {
+  return [...new Set(contentTerms(text).filter((term) => !FRAME.has(term)))];
+}
+
+export function analyzeQuestion(question: string): QuestionAnalysis {
+  const text = expandShorthand(question.replace(/<[@#!][^>]*>/g, ' '));
+  const parts: QuestionPart[] = splitParts(text).map((part) => ({ text: part, ...classify(part), focus: focusOf(part) }));
+  // A part that only asks ("and how long?") is about the subject of the whole question.
+  const focus = focusOf(text);
+  const focusWords = new Map<string, string>();
+  for (const word of words(text)) {
+    const stem = stemLite(word);
+    if (!isStopword(word) && focus.includes(stem) && !focusWords.has(stem)) focusWords.set(stem, word);
+  }
+  // "What are the rules for the passcode? How long must it be?": the typed part says what the answer must hold.
+  const typed = parts.find((part) => part.type !== 'statement') ?? (parts[0] as QuestionPart);
+  return { focus, focusWords, type: typed.type, parts: [typed, ...parts.filter((part) => part !== typed)] };
+}
