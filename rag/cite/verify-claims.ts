@@ -94,7 +94,7 @@ const MISMATCH_CAP = 0.25;
 
 /**
  * Support of a claim by some evidence, 0–1: half the share of the claim's content terms found in the evidence,
- * half the share of its neighbouring term pairs found together in one evidence sentence. The pairs catch a
+ * half the share of the neighbouring pairs among those found that appear together in one evidence sentence. The pairs catch a
  * sentence built from the passage's words but with a fact swapped in. Numbers and names are the facts a
  * reader acts on ("25 days", "in March", "ask Priya"), so one the evidence lacks caps the score at MISMATCH_CAP.
  */
@@ -107,10 +107,13 @@ function supportScore(claim: string, evidence: PassageEvidence, givenNames: Read
   ];
   if (unique.length === 0) return { support: 0, missing };
   const contained = unique.filter((term) => evidence.terms.has(term)).length / unique.length;
+  // Pairs of neighbouring terms the evidence has, skipping the claim's own connecting words: a paraphrase ("you
+  // sign an agreement to return…") keeps the passage's pairs apart by a word or two, a swapped fact breaks them.
+  const found = terms.filter((term) => evidence.terms.has(term));
   const pairs: Array<[string, string]> = [];
-  for (let i = 1; i < terms.length; i++) {
-    const a = terms[i - 1] as string;
-    const b = terms[i] as string;
+  for (let i = 1; i < found.length; i++) {
+    const a = found[i - 1] as string;
+    const b = found[i] as string;
     if (a !== b) pairs.push([a, b]);
   }
   const together =
@@ -157,6 +160,8 @@ export function verifyClaims(answer: string, passages: readonly Passage[], optio
   const evidence = new Map(passages.map((passage) => [passage.n, evidenceOf(passage)]));
   const everything = [...evidence.values()];
   const givenNames = new Set(contentTerms(options.question ?? ''));
+  let all: PassageEvidence | undefined;
+  const allEvidence = () => (all ??= merged(everything));
 
   const claims: ClaimCheck[] = [];
   const kept: string[] = [];
@@ -175,6 +180,12 @@ export function verifyClaims(answer: string, passages: readonly Passage[], optio
     if (cited.length > 0) {
       const { support, missing } = supportScore(body, merged(cited.map((n) => evidence.get(n) as PassageEvidence)), givenNames);
       check = { sentence, cited, support, missing, verdict: support >= threshold ? 'supported' : 'unsupported' };
+      // A sentence that draws on two passages but cites one ("Bun uses 3000 and Deno 8000 [2]") is still backed by
+      // what the reader was given: kept, and counted as imprecisely cited rather than invented.
+      if (check.verdict === 'unsupported' && everything.length > cited.length) {
+        const whole = supportScore(body, allEvidence(), givenNames);
+        if (whole.support >= threshold) check = { sentence, cited, ...whole, verdict: 'uncited' };
+      }
     } else {
       // Uncited: judged against the passage that backs it best, and reported either way.
       const scores = everything.map((e) => supportScore(body, e, givenNames));

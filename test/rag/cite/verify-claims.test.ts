@@ -38,9 +38,13 @@ describe('verifyClaims', () => {
     ]);
   });
 
-  it('checks a sentence only against the passages it cites', () => {
-    const { claims } = verifyClaims('Employees get 25 days of paid vacation per year [1].', passages);
-    expect(claims[0]?.verdict).toBe('unsupported');
+  it('counts a sentence its cited passage does not back, but another passage does, as imprecisely cited, not invented', () => {
+    const { claims, text } = verifyClaims('Employees get 25 days of paid vacation per year [1].', passages);
+    expect(claims[0]?.verdict).toBe('uncited');
+    expect(claims[0]?.support).toBeGreaterThanOrEqual(0.5);
+    expect(text).toContain('25 days');
+    // Against the cited passage alone it is not backed, and nothing else is given: unsupported.
+    expect(verifyClaims('Employees get 25 days of paid vacation per year [1].', passages.slice(0, 1)).claims[0]?.verdict).toBe('unsupported');
   });
 
   it('drops unsupported sentences by default and keeps the rest verbatim', () => {
