@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { answerSpans } from '../../../rag/generate/answer-spans.ts';
+
+const texts = (text: string, outer: string[] = []) => answerSpans(text, outer).map((span) => span.text);
+
+describe('answerSpans definition lines', () => {
+  it('keeps the heading path above a definition line', () => {
+    const spans = answerSpans('## Options\n\n### maxSize: `number`\n\nDefault: `1024`');
+    const line = spans.find((span) => span.text === 'Default: `1024`');
+    expect(line).toMatchObject({ kind: 'line', headings: ['Options', 'maxSize: `number`'] });
+  });
+
+  it('puts the chunk headings first and does not repeat the passage heading that closes them', () => {
+    const spans = answerSpans('### maxSize: `number`\n\nDefault: `1024`', ['Reference', 'Options', 'maxSize: `number`']);
+    expect(spans[0]?.headings).toEqual(['Reference', 'Options', 'maxSize: `number`']);
+  });
+});
+
+describe('answerSpans tables', () => {
+  it('reads a Markdown table row with its header row', () => {
+    const spans = answerSpans('| Option | Default |\n| --- | --- |\n| retries | `3` |\n| backoff | `linear` |');
+    expect(spans.map((span) => span.text)).toEqual(['Option: retries · Default: `3`', 'Option: backoff · Default: `linear`']);
+    expect(spans.every((span) => span.kind === 'row')).toBe(true);
+  });
+
+  it('keeps a pipe inside a code span as content of its cell', () => {
+    expect(texts('| Flag | Values |\n| --- | --- |\n| mode | `fast | safe` |')).toEqual(['Flag: mode · Values: `fast | safe`']);
+  });
+
+  it('reads a two-cell HTML table row as "Label: value"', () => {
+    const spans = answerSpans('<table>\n<tr><td>Floor</td><td>12th</td></tr>\n<tr><td>Front desk</td><td>Room 1204</td></tr>\n</table>');
+    expect(spans.map((span) => span.text)).toEqual(['Floor: 12th', 'Front desk: Room 1204']);
+    expect(spans[0]?.kind).toBe('row');
+  });
+});
+
+describe('answerSpans lists', () => {
+  it('makes each list item a span, and a short list also one steps span', () => {
+    const spans = answerSpans('- Open the visitor portal\n- Enter the guest name\n- Print the badge');
+    expect(spans.filter((span) => span.kind === 'item').map((span) => span.text)).toEqual(['Open the visitor portal', 'Enter the guest name', 'Print the badge']);
+    expect(spans.filter((span) => span.kind === 'steps').map((span) => span.text)).toEqual(['- Open the visitor portal\n- Enter the guest name\n- Print the badge']);
+  });
+
+  it('makes a list introduced by a line ending in ":" one steps span with its intro', () => {
+    const spans = answerSpans('To book a room:\n\n1. Open the calendar\n2. Pick the room');
+    expect(spans.find((span) => span.kind === 'steps')?.text).toBe('To book a room:\n1. Open the calendar\n2. Pick the room');
+  });
+});
+
+describe('answerSpans sentences', () => {
+  it('never cuts a sentence inside a Markdown link whose text holds ". "', () => {
+    const spans = texts('Read [the guide. It is short](https://example.org/guide) before you start. Then ask the desk.');
+    expect(spans).toEqual(['Read [the guide. It is short](https://example.org/guide) before you start.', 'Then ask the desk.']);
+  });
+
+  it('never cuts a sentence inside a code span', () => {
+    expect(texts('Call `client.close(). Then exit` when done. Logs rotate daily.')).toEqual(['Call `client.close(). Then exit` when done.', 'Logs rotate daily.']);
+  });
+
+  it('keeps the words of a relative or template link but drops its target, and keeps http(s) links whole', () => {
+    expect(texts('See the [setup page](../setup.md) for details.')).toEqual(['See the setup page for details.']);
+    expect(texts('See the [style guide]({{ site.baseurl }}/style) first.')).toEqual(['See the style guide first.']);
+    expect(texts('See the [status page](https://status.example.org) for outages.')).toEqual(['See the [status page](https://status.example.org) for outages.']);
+  });
+});
+
+describe('answerSpans layout', () => {
+  it('skips front matter and `{% ... %}` block tags', () => {
+    const spans = texts('---\ntitle: Parking\nlayout: page\n---\n{% include nav.html %}\n\nVisitors park on level two.\n\n{% endif %}');
+    expect(spans).toEqual(['Visitors park on level two.']);
+  });
+
+  it('makes a small code block introduced by a line ending in ":" one code span with its intro', () => {
+    const spans = answerSpans('Install the client first:\n\n```sh\nnpm install widgetry\n```');
+    expect(spans).toHaveLength(1);
+    expect(spans[0]).toMatchObject({ kind: 'code', text: 'Install the client first:\n```sh\nnpm install widgetry\n```' });
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { holdsAnswerType } from '../../../rag/generate/answer-type.ts';
+
+describe('holdsAnswerType quantity', () => {
+  it('finds a number of the unit asked for ("6-week paid sabbatical" holds weeks)', () => {
+    expect(holdsAnswerType('quantity', 'Staff get a 6-week paid sabbatical.', 'week')).toBe(true);
+  });
+
+  it('does not take a number of something else as a count of the unit ("8 hours for the paid holiday")', () => {
+    expect(holdsAnswerType('quantity', 'You are paid 8 hours for the paid holiday.', 'holiday')).toBe(false);
+  });
+
+  it('takes a count of the unit written as a word', () => {
+    expect(holdsAnswerType('quantity', 'We observe eleven paid holidays each year.', 'holiday')).toBe(true);
+  });
+
+  it('needs some number when no unit is named', () => {
+    expect(holdsAnswerType('quantity', 'The upload limit is 25 MB.')).toBe(true);
+    expect(holdsAnswerType('quantity', 'Uploads are limited.')).toBe(false);
+  });
+});
+
+describe('holdsAnswerType time', () => {
+  it('accepts a frequency word', () => {
+    expect(holdsAnswerType('time', 'Payroll runs monthly.')).toBe(true);
+  });
+
+  it('accepts a date', () => {
+    expect(holdsAnswerType('time', 'Badges must be renewed by 2027-03-01.')).toBe(true);
+    expect(holdsAnswerType('time', 'The office reopens on January 4.')).toBe(true);
+  });
+
+  it('accepts a relative time span ("within 3 days")', () => {
+    expect(holdsAnswerType('time', 'Submit receipts within 3 days.')).toBe(true);
+  });
+
+  it('rejects a statement with no time in it', () => {
+    expect(holdsAnswerType('time', 'Receipts go to the finance portal.')).toBe(false);
+  });
+});
+
+describe('holdsAnswerType person', () => {
+  it('accepts an e-mail address', () => {
+    expect(holdsAnswerType('person', 'Write to benefits@example.org for help.')).toBe(true);
+  });
+
+  it('accepts a team', () => {
+    expect(holdsAnswerType('person', 'The facilities team handles key requests.')).toBe(true);
+  });
+
+  it('rejects text that names no one', () => {
+    expect(holdsAnswerType('person', 'Key requests take two days.')).toBe(false);
+  });
+});
+
+describe('holdsAnswerType value', () => {
+  it('accepts a code span', () => {
+    expect(holdsAnswerType('value', 'Set it to `strict`.')).toBe(true);
+  });
+
+  it('rejects plain prose with no literal value', () => {
+    expect(holdsAnswerType('value', 'it can be changed later.')).toBe(false);
+  });
+});
+
+describe('holdsAnswerType types without a telling form', () => {
+  it('always passes steps, definitions, reasons and statements', () => {
+    for (const type of ['steps', 'definition', 'reason', 'statement'] as const) expect(holdsAnswerType(type, 'anything at all')).toBe(true);
+  });
+});

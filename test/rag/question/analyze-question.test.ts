@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { stemLite } from '../../../rag/cite/content-terms.ts';
+import { analyzeQuestion, expandShorthand } from '../../../rag/question/analyze-question.ts';
+
+describe('analyzeQuestion answer types', () => {
+  it('reads "when" as asking for a time', () => {
+    expect(analyzeQuestion('When is the open enrollment deadline?').type).toBe('time');
+  });
+
+  it('reads "how many weeks" as a quantity counting weeks', () => {
+    const analysis = analyzeQuestion('How many weeks of parental leave do we get?');
+    expect(analysis.type).toBe('quantity');
+    expect(analysis.parts[0]?.unit).toBe('week');
+  });
+
+  it('takes the counted thing as the last word before the verb ("paid federal holidays" counts holidays)', () => {
+    const analysis = analyzeQuestion('how many paid federal holidays do we get');
+    expect(analysis.type).toBe('quantity');
+    expect(analysis.parts[0]?.unit).toBe('holiday');
+  });
+
+  it('reads "how often" as asking for a time (a frequency)', () => {
+    expect(analyzeQuestion('How often are performance reviews held?').type).toBe('time');
+  });
+
+  it('reads "who do I ask" as asking for a person', () => {
+    expect(analyzeQuestion('Who do I ask about expense reports?').type).toBe('person');
+  });
+
+  it('reads "where" as asking for a place', () => {
+    expect(analyzeQuestion('Where is the mail room?').type).toBe('place');
+  });
+
+  it('reads "what\'s the default X" as asking for a value', () => {
+    expect(analyzeQuestion("what's the default timeout for the client?").type).toBe('value');
+  });
+
+  it('reads "how do I" as asking for steps', () => {
+    expect(analyzeQuestion('How do I reset my badge PIN?').type).toBe('steps');
+  });
+
+  it('reads a yes/no question as asking for any statement', () => {
+    expect(analyzeQuestion('Can contractors use the gym?').type).toBe('statement');
+  });
+});
+
+describe('analyzeQuestion chat shorthand', () => {
+  it('expands yrs to years and pw to password', () => {
+    expect(expandShorthand('how many yrs until my pw expires')).toBe('how many years until my password expires');
+  });
+
+  it('counts the expanded word as the unit and the focus', () => {
+    const analysis = analyzeQuestion('how many yrs before a sabbatical');
+    expect(analysis.parts[0]?.unit).toBe('year');
+    expect(analyzeQuestion('how do I reset my pw').focusWords.get('password')).toBe('password');
+  });
+});
+
+describe('analyzeQuestion multi-part questions', () => {
+  it('splits "how many weeks off is it and how many yrs between them" into two quantity parts', () => {
+    const analysis = analyzeQuestion('how many weeks off is it and how many yrs between them');
+    expect(analysis.parts).toHaveLength(2);
+    expect(analysis.parts.map((part) => part.type)).toEqual(['quantity', 'quantity']);
+    expect(analysis.parts.map((part) => part.unit)).toEqual(['week', 'year']);
+  });
+
+  it('keeps a simple question as one part', () => {
+    expect(analyzeQuestion('When do deploys happen?').parts).toHaveLength(1);
+  });
+});
+
+describe('analyzeQuestion focus', () => {
+  it('leaves filler and framing words out of the focus', () => {
+    const { focus } = analyzeQuestion('hey, what are the rules for using the shuttle bus actually?');
+    expect(focus).toContain(stemLite('shuttle'));
+    expect(focus).toContain(stemLite('bus'));
+    for (const filler of ['hey', 'rules', 'actually', 'what', 'the']) expect(focus).not.toContain(stemLite(filler));
+  });
+
+  it('lists each focus stem once, in order', () => {
+    const { focus } = analyzeQuestion('shuttle schedule: does the shuttle run on weekends?');
+    const shuttle = stemLite('shuttle');
+    expect(focus.filter((term) => term === shuttle)).toHaveLength(1);
+    expect(focus.indexOf(shuttle)).toBeLessThan(focus.indexOf(stemLite('weekends')));
+    expect(focus.indexOf(shuttle)).toBeGreaterThanOrEqual(0);
+  });
+});
