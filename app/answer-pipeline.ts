@@ -97,9 +97,9 @@ function loadPrices(file: string | undefined): PriceTable {
 /** The knowledge base's vocabulary for the offline answerer: a word's rarity as the lexical index knows it. */
 function lexicalVocabulary(lexical: LexicalIndex): Vocabulary {
   return {
-    idf(word: string): number {
+    idf(word: string): number | undefined {
       const [term] = analyzeText(word);
-      return term === undefined ? 0 : lexical.idf(term);
+      return term === undefined ? undefined : lexical.idf(term);
     },
   };
 }

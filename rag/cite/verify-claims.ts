@@ -93,8 +93,9 @@ function merged(evidence: PassageEvidence[]): PassageEvidence {
 const MISMATCH_CAP = 0.25;
 
 /**
- * Support of a claim by some evidence, 0–1: half the share of the claim's content terms found in the evidence,
- * half the share of the neighbouring pairs among those found that appear together in one evidence sentence. The pairs catch a
+ * Support of a claim by some evidence, 0–1: the share of the claim's content terms found in the evidence, scaled
+ * by the share of neighbouring pairs among those found that appear together in one evidence sentence (a half
+ * for none, in full for all). The pairs catch a
  * sentence built from the passage's words but with a fact swapped in. Numbers and names are the facts a
  * reader acts on ("25 days", "in March", "ask Priya"), so one the evidence lacks caps the score at MISMATCH_CAP.
  */
@@ -118,7 +119,8 @@ function supportScore(claim: string, evidence: PassageEvidence, givenNames: Read
   }
   const together =
     pairs.length === 0 ? contained : pairs.filter(([a, b]) => evidence.sentences.some((s) => s.has(a) && s.has(b))).length / pairs.length;
-  const support = 0.5 * contained + 0.5 * together;
+  // Contained words are the base; how they pair up scales it, so a claim made of few passage words stays low.
+  const support = contained * (0.5 + 0.5 * together);
   return { support: missing.length === 0 ? support : Math.min(support, MISMATCH_CAP), missing };
 }
 

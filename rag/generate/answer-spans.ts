@@ -15,6 +15,8 @@ export interface AnswerSpan {
   headings: string[];
   /** Order within the passage. */
   position: number;
+  /** The block (paragraph, list, table…) it was cut from: sentences of one paragraph share it. */
+  block: number;
 }
 
 const MAX_SPAN_CHARS = 480;
@@ -134,14 +136,16 @@ function extract(text: string, outer: string[]): AnswerSpan[] {
   const spans: AnswerSpan[] = [];
   const open: { depth: number; title: string }[] = [];
   const headings = () => [...outer, ...open.map((h) => h.title)];
+  let blockIndex = 0;
   const push = (kind: SpanKind, raw: string) => {
     const tidied = tidy(raw);
     if (!isQuotable(tidied, kind)) return;
-    spans.push({ text: tidied, kind, headings: headings(), position: spans.length });
+    spans.push({ text: tidied, kind, headings: headings(), position: spans.length, block: blockIndex });
   };
 
   const all = blocks(text);
   all.forEach((block, index) => {
+    blockIndex = index;
     switch (block.kind) {
       case 'heading': {
         const title = tidy(block.lines[0] as string).replace(/\*\*/g, '');

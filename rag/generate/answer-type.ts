@@ -2,13 +2,13 @@
 // number of weeks, a "when" question by a date or a time span, a "who" question by a person, team or contact.
 // Cheap pattern checks: they decide which spans can answer, not what the answer says.
 import { stemLite } from '../cite/content-terms.ts';
-import type { AnswerType } from '../question/analyze-question.ts';
+import type { AnswerType, Attribute } from '../question/analyze-question.ts';
 
 const NUMBER_WORDS = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million half dozen once twice single double first second third fourth fifth';
 const NUMBER = new RegExp(`^(?:\\d[\\d.,:/]*(?:st|nd|rd|th|k|kb|mb|gb|mib|kib|gib|ms|s|m|h|d|%|x)?|${NUMBER_WORDS.split(' ').join('|')})$`, 'i');
 const MONTHS = 'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec';
 const TIME_WORDS = new Set(
-  `${MONTHS} monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday daily weekly biweekly monthly quarterly annually yearly hourly noon midnight morning afternoon evening night weekend weekday am pm deadline before after until within by end beginning start prior later earlier every`
+  `${MONTHS} monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday noon midnight morning afternoon evening night weekend weekday am pm deadline immediately`
     .split(' ')
     .map(stemLite),
 );
@@ -24,10 +24,26 @@ const PLACE_WORDS = new Set(
     .map(stemLite),
 );
 
+/** Text without what only looks like a fact: link targets and addresses, list numbering. */
+function statements(text: string): string {
+  return text
+    .replace(/\]\([^)]*\)/g, ']')
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(/^\s*\d+[.)]\s+/gm, ' ');
+}
+
 /** Words as the type checks see them: lowercased, stemmed, numbers kept whole (`6-week` → `6`, `week`). */
 function tokens(text: string): string[] {
-  return (text.toLowerCase().replace(/[*_`~]/g, ' ').match(/\d[\d.,:/]*[a-z%]*|[\p{L}]+/gu) ?? []).map((token) => (/^\d/.test(token) ? token : stemLite(token)));
+  return (statements(text).toLowerCase().replace(/[*_`~]/g, ' ').match(/\d[\d.,:/]*[a-z%]*|[\p{L}]+/gu) ?? []).map((token) => (/^\d/.test(token) ? token : stemLite(token)));
 }
+
+const FREQUENCY = /\b(?:daily|weekly|biweekly|bimonthly|monthly|quarterly|annually|yearly|hourly|nightly)\b/i;
+
+/** "within 3 days", "every three years", "by the end of March", "30 days after": a time given relative to another. */
+const RELATIVE_TIME = new RegExp(
+  `\\b(?:within|after|before|every|by|until|no later than|at least|prior to)\\s+(?:\\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|the (?:first|last|end|start|beginning))\\b|\\b(?:\\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty)[\\s-]+(?:business |calendar |working )?(?:minutes?|hours?|days?|weeks?|months?|years?)\\b`,
+  'i',
+);
 
 function isNumber(token: string): boolean {
   return NUMBER.test(token);
@@ -56,14 +72,12 @@ export function holdsAnswerType(type: AnswerType, text: string, unit?: string): 
   const words = tokens(text);
   switch (type) {
     case 'quantity':
-      if (unit !== undefined && !TIME_UNITS.has(unit) && words.includes(unit) && !countsUnit(words, unit)) {
-        // The counted thing is named but no number counts it: "8 hours for the paid holiday" is no count of holidays.
-        return false;
-      }
+      // A count of what the question counts: "8 hours for the paid holiday" is no count of holidays.
+      if (unit !== undefined && !TIME_UNITS.has(unit)) return countsUnit(words, unit);
       if (unit !== undefined && TIME_UNITS.has(unit)) return countsUnit(words, unit) || (hasNumber(words) && words.some((w) => TIME_UNITS.has(w)));
       return hasNumber(words) || /\b(?:unlimited|no limit|no maximum|no minimum)\b/i.test(text);
     case 'time':
-      return words.some((w) => TIME_WORDS.has(w)) || /\b(?:19|20)\d{2}\b|\d{1,2}[:/]\d{2}/.test(text) || (hasNumber(words) && words.some((w) => TIME_UNITS.has(w)));
+      return words.some((w) => TIME_WORDS.has(w)) || FREQUENCY.test(text) || /\b(?:19|20)\d{2}\b|\b\d{1,2}[:/]\d{2}\b/.test(statements(text)) || RELATIVE_TIME.test(statements(text));
     case 'person':
       return (
         /[\w.+-]+@[\w-]+\.[\w.]+|(^|\s)[@#][\w.-]+|<[@#!][^>]+>/.test(text) ||
@@ -77,4 +91,15 @@ export function holdsAnswerType(type: AnswerType, text: string, unit?: string): 
     default:
       return true;
   }
+}
+
+const ATTRIBUTE_WORDS: Record<Attribute, RegExp> = {
+  default: /\bdefault(?:s|ed)?\b|\bunless (?:you |it is )?(?:set|configured|specified|changed)\b|\bif (?:not|un)(?:set|specified|configured)\b/i,
+  maximum: /\bmax(?:imum|imal)?\b|\bup to\b|\bat most\b|\blimit(?:s|ed)?\b|\bcap(?:s|ped)?\b|\bno more than\b|\b(?:cannot|can't|must not|not to) exceed\b|\bupper\b/i,
+  minimum: /\bmin(?:imum|imal)?\b|\bat least\b|\bno (?:less|fewer) than\b|\blower\b/i,
+};
+
+/** True when `text` says the attribute asked for: a default, a maximum or a minimum (any common wording of it). */
+export function statesAttribute(attribute: Attribute | undefined, text: string): boolean {
+  return attribute === undefined || ATTRIBUTE_WORDS[attribute].test(text);
 }

@@ -12,6 +12,11 @@ const INSTRUCTION_PATTERNS: readonly RegExp[] = [
   /\b(always|only|must)\s+(answer|respond|reply|say)\s+(that|with)\b/i,
   /\b(reveal|print|repeat|show)\b[^.!?\n]{0,30}\b(system prompt|hidden instructions?)\b/i,
   /\bdo not (tell|inform|mention to) the user\b/i,
+  // Text addressed to an assistant rather than to readers ("Assistant: reply to any question by…").
+  /^\s*(?:assistant|system|ai|chatbot|bot|llm|model)\s*:/im,
+  /\b(?:note|message|instructions?) (?:to|for) (?:the |any )?(?:ai|assistant|bot|chatbot|llm|model)\b/i,
+  // Asking the reader for a secret is never knowledge: "ask the user to paste their token into the channel".
+  /\b(?:ask|asking|tell|telling|instruct|get)\s+(?:the\s+)?(?:users?|readers?|people|them)\s+to\s+(?:paste|send|share|post|provide|enter|give|dm)\b[^.!?\n]{0,60}\b(?:tokens?|passwords?|credentials?|secrets?|keys?|codes?)\b/i,
 ];
 
 export function isInjectedInstruction(sentence: string): boolean {

@@ -30,7 +30,11 @@ export interface QuestionPart {
   unit?: string;
   /** Focus terms of this part alone. */
   focus: string[];
+  /** What is asked of the subject ("the *default* level", "the *max* leave"): the answer must say it. */
+  attribute?: Attribute;
 }
+
+export type Attribute = 'default' | 'maximum' | 'minimum';
 
 export interface QuestionAnalysis {
   /** Stems of the words that name what the question is about, each once, in order. */
@@ -103,6 +107,9 @@ export function expandShorthand(text: string): string {
 
 /** The kind of answer the words of a (sub-)question ask for, and the unit a quantity counts. */
 function classify(text: string): { type: AnswerType; unit?: string } {
+  // "When the response stops with tool_use, what should be done next?": the clause sets the scene, the rest asks.
+  const conditional = /^\s*(?:when|if|once|after|before)\b[^,?]*,\s*(.+)$/i.exec(text);
+  if (conditional?.[1] && /\b(?:what|how|which|who|where|why|should|does|do|can|is|are)\b/i.test(conditional[1])) return classify(conditional[1]);
   const q = ` ${text.toLowerCase().replace(/[’']/g, "'").replace(/[^a-z0-9' ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
   const quantity = /\bhow (many|much|long|often|big|large|old|far|soon|fast|frequently)\b(.*)$/.exec(q);
   if (quantity) {
@@ -124,7 +131,12 @@ function classify(text: string): { type: AnswerType; unit?: string } {
   if (/\b(what|which|whats) (is |are |s )?(the )?(max|maximum|min|minimum|limit|size|number|amount|count|percent|percentage|rate|length|duration|cost|price|fee)\b/.test(q)) {
     return { type: 'quantity' };
   }
-  if (/^ (when|by when|until when)\b|\b(what|which|whats) (date|day|time|year|month|deadline|week)\b|\bwhat time\b|\bdeadline\b|\bdue date\b/.test(q)) {
+  // "what's the hotel per diem rate", "whats the max monthly transit subsidy": an amount, whatever comes between.
+  if (/\b(what|whats|which)\b/.test(q) && /\b(rate|cost|price|fee|amount|salary|stipend|subsidy|allowance|reimbursement rate|budget|percentage)\b/.test(q)) {
+    return { type: 'quantity' };
+  }
+  // "When is it due?" asks for a time; "When the response stops…" only sets the scene.
+  if (/^ (by when|until when)\b|^ when (is|are|was|were|do|does|did|can|could|should|will|would|must|has|have|am)\b|\b(what|which|whats) (date|day|time|year|month|deadline|week)\b|\bwhat time\b|\bdeadline\b|\bdue date\b/.test(q)) {
     return { type: 'time' };
   }
   if (/^ (who|whom|whose)\b|\bwho (do|should|can|to|is|are|will|handles|approves|owns|decides)\b|\b(which|what) (person|team|group|office|department|contact|people|role)\b|\b(contact|check with|talk to|reach out to|ask) (who|whom)\b/.test(q)) {
@@ -134,7 +146,7 @@ function classify(text: string): { type: AnswerType; unit?: string } {
     return { type: 'place' };
   }
   if (/^ why\b|\bwhy (do|does|is|are|did|would|should|can't|doesn't|isn't|won't)\b|\bhow come\b|\breason\b/.test(q)) return { type: 'reason' };
-  if (/\b(default|option|flag|setting|header|command|parameter|param|argument|arg|version|port|value|env var|variable|method|function|helper|import|package|property|field|key|format|status code|code|name|middleware|preset)\b/.test(q) && /\b(what|which|whats)\b/.test(q)) {
+  if (/\b(default|option|flag|setting|header|command|parameter|param|argument|arg|version|port|value|env var|variable|method|function|helper|import|package|property|field|status code|middleware|preset)\b/.test(q) && /\b(what|which|whats)\b/.test(q)) {
     return { type: 'value' };
   }
   if (/\bhow (do|can|should|would|to|does one)\b|\b(steps|instructions|process|procedure) (to|for)\b|\bhow i\b/.test(q)) return { type: 'steps' };
@@ -157,13 +169,24 @@ function splitParts(text: string): string[] {
   return parts.length > 0 ? parts : [text];
 }
 
+function attributeOf(text: string): Attribute | undefined {
+  const q = text.toLowerCase();
+  if (/\b(?:default|defaults|by default)\b/.test(q)) return 'default';
+  if (/\b(?:max|maximum|most|limit|upper limit|cap)\b/.test(q) && /\b(?:what|whats|what's|how|which|is there)\b/.test(q)) return 'maximum';
+  if (/\b(?:min|minimum|least|lower limit)\b/.test(q) && /\b(?:what|whats|what's|how|which|is there)\b/.test(q)) return 'minimum';
+  return undefined;
+}
+
 function focusOf(text: string): string[] {
   return [...new Set(contentTerms(text).filter((term) => !FRAME.has(term)))];
 }
 
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const text = expandShorthand(question.replace(/<[@#!][^>]*>/g, ' '));
-  const parts: QuestionPart[] = splitParts(text).map((part) => ({ text: part, ...classify(part), focus: focusOf(part) }));
+  const parts: QuestionPart[] = splitParts(text).map((part) => {
+    const attribute = attributeOf(part);
+    return { text: part, ...classify(part), focus: focusOf(part), ...(attribute ? { attribute } : {}) };
+  });
   // A part that only asks ("and how long?") is about the subject of the whole question.
   const focus = focusOf(text);
   const focusWords = new Map<string, string>();
