@@ -257,8 +257,10 @@ export class ExtractiveGenerator implements Generator {
     // A question in several parts ("how many weeks, and after how many years?") gets a span for each part.
     if (analysis.parts.length > 1) {
       for (const part of analysis.parts.slice(1)) {
-        if (chosen.some((c) => this.servesPart(c, part))) continue;
-        const forPart = this.rank({ ...analysis, focus: part.focus, type: part.type, parts: [part] }, passages).find((c) => this.answers(c) && this.servesPart(c, part));
+        if (chosen.some((c) => this.servesPart(c, part, analysis.parts))) continue;
+        const forPart = this.rank({ ...analysis, focus: part.focus, type: part.type, parts: [part] }, passages).find(
+          (c) => this.answers(c) && this.servesPart(c, part, analysis.parts),
+        );
         if (forPart) add(forPart);
       }
     }
@@ -291,11 +293,18 @@ export class ExtractiveGenerator implements Generator {
     return candidate.typed && candidate.coverage >= this.minCoverage;
   }
 
-  private servesPart(candidate: Candidate, part: QuestionPart): boolean {
+  private servesPart(candidate: Candidate, part: QuestionPart, parts: readonly QuestionPart[]): boolean {
     const text = [...candidate.span.headings.slice(-1), candidate.span.text].join(' ');
-    // The span itself, not only the headings it shares with its neighbours, must speak to the part.
+    if (!holdsAnswerType(part.type, text, part.unit) || !statesAttribute(part.attribute, text)) return false;
+    // What sets this part apart from the others ("deno" in "the port for bun, deno and workers") must be there…
+    const distinct = part.focus.filter((term) => !parts.every((other) => other.focus.includes(term)));
+    if (distinct.length > 0 && parts.length > 1) {
+      const named = distinct.filter((term) => has(candidate.terms, term) || has(candidate.headingTerms, term)).length;
+      return named > 0 && named >= distinct.length / 2;
+    }
+    // …and otherwise the span itself, not only the headings it shares with its neighbours, must speak to the part.
     const spoken = part.focus.filter((term) => has(candidate.terms, term)).length;
-    return holdsAnswerType(part.type, text, part.unit) && statesAttribute(part.attribute, text) && spoken > 0 && spoken >= part.focus.length / 2;
+    return spoken > 0 && spoken >= part.focus.length / 2;
   }
 
   /** Every span of every passage, scored against the question, best first. */

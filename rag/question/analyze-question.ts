@@ -146,7 +146,7 @@ function classify(text: string): { type: AnswerType; unit?: string } {
     return { type: 'place' };
   }
   if (/^ why\b|\bwhy (do|does|is|are|did|would|should|can't|doesn't|isn't|won't)\b|\bhow come\b|\breason\b/.test(q)) return { type: 'reason' };
-  if (/\b(default|option|flag|setting|header|command|parameter|param|argument|arg|version|port|value|env var|variable|method|function|helper|import|package|property|field|status code|middleware|preset)\b/.test(q) && /\b(what|which|whats)\b/.test(q)) {
+  if (/\b(default|option|flag|setting|header|command|parameter|param|argument|arg|version|port|value|env var|variable|method|function|helper|import|package|property|field|status code|middleware|preset)\b/.test(q) && (/\b(what|which|whats)\b/.test(q) || !/\b(how|why|who|where|when|can|could|does|do|did|is|are|should|will|would)\b/.test(q))) {
     return { type: 'value' };
   }
   if (/\bhow (do|can|should|would|to|does one)\b|\b(steps|instructions|process|procedure) (to|for)\b|\bhow i\b/.test(q)) return { type: 'steps' };
@@ -181,9 +181,28 @@ function focusOf(text: string): string[] {
   return [...new Set(contentTerms(text).filter((term) => !FRAME.has(term)))];
 }
 
+/**
+ * "serveStatic import for node vs bun", "the default port for bun, deno and cloudflare workers": one question per
+ * thing compared or listed, each the whole question about that thing alone.
+ */
+function comparedParts(text: string): string[] {
+  const ITEM = String.raw`[\w@./'-]+(?:\s+(?!and\b|or\b|vs\b)[\w@./'-]+)?`;
+  const versus = new RegExp(String.raw`(${ITEM})\s+(?:vs\.?|versus|compared (?:to|with))\s+(${ITEM})`, 'i').exec(text);
+  const listed = new RegExp(String.raw`(${ITEM}(?:\s*,\s*${ITEM})+),?\s+(?:and|or)\s+(${ITEM})`, 'i').exec(text);
+  const match = versus ?? listed;
+  if (!match) return [];
+  const items = versus ? [match[1] as string, match[2] as string] : [...(match[1] as string).split(/\s*,\s*/), match[2] as string];
+  if (items.length < 2 || items.length > 4) return [];
+  const before = text.slice(0, match.index);
+  const after = text.slice(match.index + match[0].length);
+  return items.map((item) => `${before}${item}${after}`.trim());
+}
+
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const text = expandShorthand(question.replace(/<[@#!][^>]*>/g, ' '));
-  const parts: QuestionPart[] = splitParts(text).map((part) => {
+  const compared = comparedParts(text);
+  const pieces = compared.length > 0 ? compared : splitParts(text);
+  const parts: QuestionPart[] = pieces.map((part) => {
     const attribute = attributeOf(part);
     return { text: part, ...classify(part), focus: focusOf(part), ...(attribute ? { attribute } : {}) };
   });

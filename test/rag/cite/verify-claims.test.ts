@@ -98,3 +98,19 @@ describe('verifyClaims with the question', () => {
     expect(verifyClaims(answer, passages, { question: 'When does Acme deploy to production?' }).claims[0]).toMatchObject({ verdict: 'supported', missing: [] });
   });
 });
+
+describe('verifyClaims on paraphrases', () => {
+  const policy: Passage[] = [
+    { n: 1, docId: 'p', chunkIds: ['p-0'], title: 'Parental leave', url: 'u', source: 'files', score: 1, text: 'Employees who take paid parental leave must agree to work for 12 weeks after the leave ends.' },
+  ];
+
+  it('backs a faithful paraphrase that keeps the passage words apart by a few of its own', () => {
+    const { claims } = verifyClaims('You have to agree to work at least 12 weeks after your parental leave ends [1].', policy);
+    expect(claims[0]?.verdict).toBe('supported');
+  });
+
+  it('does not back a sentence made of a few passage words around an invented claim', () => {
+    const { claims } = verifyClaims('Parental leave is unlimited and managers may extend it to a year [1].', policy);
+    expect(claims[0]?.verdict).toBe('unsupported');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdsAnswerType } from '../../../rag/generate/answer-type.ts';
+import { holdsAnswerType, statesAttribute } from '../../../rag/generate/answer-type.ts';
 
 describe('holdsAnswerType quantity', () => {
   it('finds a number of the unit asked for ("6-week paid sabbatical" holds weeks)', () => {
@@ -66,5 +66,28 @@ describe('holdsAnswerType value', () => {
 describe('holdsAnswerType types without a telling form', () => {
   it('always passes steps, definitions, reasons and statements', () => {
     for (const type of ['steps', 'definition', 'reason', 'statement'] as const) expect(holdsAnswerType(type, 'anything at all')).toBe(true);
+  });
+});
+
+describe('statesAttribute', () => {
+  it('finds a default, a maximum or a minimum in its common wordings, and nothing else', () => {
+    expect(statesAttribute('default', 'The threshold defaults to `1024` bytes.')).toBe(true);
+    expect(statesAttribute('default', 'The gzip level, from 1 to 9.')).toBe(false);
+    expect(statesAttribute('maximum', 'You may carry over up to 240 hours.')).toBe(true);
+    expect(statesAttribute('minimum', 'It must be at least 16 characters.')).toBe(true);
+    expect(statesAttribute(undefined, 'anything')).toBe(true);
+  });
+});
+
+describe('holdsAnswerType on what only looks like a fact', () => {
+  it('ignores list numbering and numbers inside link targets', () => {
+    expect(holdsAnswerType('quantity', '1. Click the TSP tile to edit your contributions')).toBe(false);
+    expect(holdsAnswerType('quantity', 'See the [rates](https://example.gov/rates-2024) page')).toBe(false);
+  });
+
+  it('needs a date, a frequency or a relative time for a time, not words like "end of year"', () => {
+    expect(holdsAnswerType('time', 'End of Year Performance Awards are offered.')).toBe(false);
+    expect(holdsAnswerType('time', 'Notify the IR team within 1 hour.')).toBe(true);
+    expect(holdsAnswerType('time', 'The password changes monthly.')).toBe(true);
   });
 });

@@ -85,3 +85,27 @@ describe('analyzeQuestion focus', () => {
     expect(focus.indexOf(shuttle)).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('analyzeQuestion on comparisons and attributes', () => {
+  it('asks one question per thing compared or listed', () => {
+    const versus = analyzeQuestion('serveStatic import for node vs bun?');
+    expect(versus.parts).toHaveLength(2);
+    expect(versus.parts[0]?.focus).toContain('node');
+    expect(versus.parts[0]?.focus).not.toContain('bun');
+    expect(versus.parts[1]?.focus).toContain('bun');
+    const listed = analyzeQuestion('default dev server port for bun, deno and cloudflare workers?');
+    expect(listed.parts.map((part) => part.focus.includes('deno'))).toEqual([false, true, false]);
+  });
+
+  it('notes the attribute asked of the subject: a default, a maximum or a minimum', () => {
+    expect(analyzeQuestion("what's the default level of the compress middleware?").parts[0]?.attribute).toBe('default');
+    expect(analyzeQuestion('whats the max annual leave i can carry over').parts[0]?.attribute).toBe('maximum');
+    expect(analyzeQuestion('what is the minimum password length').parts[0]?.attribute).toBe('minimum');
+    expect(analyzeQuestion('how do i rotate the staging key').parts[0]?.attribute).toBeUndefined();
+  });
+
+  it('reads "when …, what …" as the question after the comma, not as a question about time', () => {
+    expect(analyzeQuestion('When the response stops with tool_use, what should be done next?').type).not.toBe('time');
+    expect(analyzeQuestion('when is the self-assessment due?').type).toBe('time');
+  });
+});
