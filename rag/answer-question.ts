@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ABSTENTION_SENTENCE, closestSources, formatAbstention, isAbstention } from './cite/abstention.ts';
 import { confidence } from './cite/confidence.ts';
+import { distinctTitles } from './cite/distinct-titles.ts';
 import { parseCitations } from './cite/parse-citations.ts';
 import { redactSecrets } from './cite/redact-secrets.ts';
 import { StreamRedactor } from './cite/stream-redactor.ts';
@@ -177,7 +178,7 @@ export class AnswerPipeline {
       answer: finish({
         answer: redactSecrets(cited.text).text,
         mode,
-        citations: cited.citations.map(redactCitation),
+        citations: distinctTitles(cited.citations, passages).map(redactCitation),
         contexts,
         confidence: score,
         costUsd,

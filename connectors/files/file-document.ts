@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DocumentFormat, SourceDocument } from '../../rag/types.ts';
 import type { DetectedFormat } from './detect-format.ts';
@@ -47,7 +47,13 @@ export function fileDocument(input: FileInput, extracted: Extracted): SourceDocu
 
 /** The title of last resort: the file name is what the user would call the file anyway. */
 export function fileNameTitle(input: FileInput): string {
-  return basename(input.absPath);
+  const name = basename(input.absPath);
+  // "index.md" and "README.md" name a folder's page, not a subject: the folder says what it is about.
+  if (/^(?:index|readme|_index|default|home)\.[a-z0-9]+$/i.test(name)) {
+    const folder = basename(dirname(input.absPath));
+    if (folder && folder !== '.' && folder !== '/') return `${folder}/${name}`;
+  }
+  return name;
 }
 
 /** Collapses whitespace and drops empty titles, so `'  '` from metadata falls back to the next source. */

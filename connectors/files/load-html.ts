@@ -19,7 +19,7 @@ export async function loadHtml(input: FileInput): Promise<SourceDocument> {
   const pageTitle = cleanTitle($('head > title').first().text());
   removeBoilerplate($);
   const content = contentRoot($);
-  const title = pageTitle ?? cleanTitle(content.find('h1').first().text()) ?? fileNameTitle(input);
+  const title = pageTitle ?? firstMeaningfulHeading($, content) ?? fileNameTitle(input);
   const contentHtml = content
     .toArray()
     .map((element) => $(element).html() ?? '')
@@ -75,6 +75,22 @@ function removeBoilerplate($: CheerioAPI): void {
 }
 
 /** The page's own declaration of where its content is beats any guess; the whole body is the fallback. */
+/**
+ * The page's own first heading. Many docs sites open every page with the same `<h1>`: the site's name or logo,
+ * linking home. That banner tells no page apart, so it is passed over for the next heading.
+ */
+function firstMeaningfulHeading($: CheerioAPI, content: ReturnType<typeof contentRoot>): string | undefined {
+  for (const element of content.find('h1, h2').toArray()) {
+    const heading = $(element);
+    const home = heading.find('a').filter((_, a) => /^(?:\/|\.\/|index\.html?|#)?$/i.test(($(a).attr('href') ?? '').trim())).length > 0;
+    const branded = /\b(?:logo|brand|site-?(?:title|name))\b/i.test(`${heading.attr('class') ?? ''} ${heading.attr('id') ?? ''}`);
+    const text = cleanTitle(heading.text());
+    if (!text || home || branded) continue;
+    return text;
+  }
+  return undefined;
+}
+
 function contentRoot($: CheerioAPI) {
   const main = $('main, [role="main"]').first();
   if (main.length > 0) return main;

@@ -1,6 +1,7 @@
 // The one sentence Lore says when the knowledge base does not hold the answer. Generators are told to reply
 // with exactly this, so code can recognise an abstention instead of posting it as if it were an answer.
 import type { Citation, Passage } from '../types.ts';
+import { distinctTitles } from './distinct-titles.ts';
 
 export const ABSTENTION_SENTENCE = "I couldn't find this in the knowledge base.";
 
@@ -43,7 +44,7 @@ export function closestSources(passages: readonly Passage[], limit = 3): Citatio
       chunkId: passage.chunkIds[0] ?? '',
     });
   }
-  return sources;
+  return distinctTitles(sources, passages);
 }
 
 /**

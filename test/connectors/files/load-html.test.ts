@@ -11,6 +11,14 @@ describe('loading HTML files', () => {
 
   const page = async (name: string, html: string) => loadFile(await temp.write(name, html));
 
+  it('titles a page without <title> by its own first heading, passing over a site banner that links home', async () => {
+    const doc = await page(
+      'banner.html',
+      '<html><body><main><h1><a href="/">Acme Docs</a></h1><h1 class="site-title">Acme</h1><h2>Rotating API keys</h2><p>Keys rotate every 90 days.</p></main></body></html>',
+    );
+    expect(doc.title).toBe('Rotating API keys');
+  });
+
   it('keeps the article as Markdown with headings, code fences and tables', async () => {
     const doc = await loadFile(fixture('page.html'));
     expect(doc.format).toBe('markdown');

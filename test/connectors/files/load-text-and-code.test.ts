@@ -5,7 +5,7 @@ import { expectInputError, fixture } from './file-fixtures.ts';
 describe('loading plain text files', () => {
   it('keeps the text as written, titled by file name', async () => {
     const doc = await loadFile(fixture('readme.txt'));
-    expect(doc).toMatchObject({ format: 'text', extension: 'txt', title: 'readme.txt' });
+    expect(doc).toMatchObject({ format: 'text', extension: 'txt', title: 'files/readme.txt' });
     expect(doc.text).toBe('Release checklist\n=================\n\n1. Tag the release.\n2. Announce it in the team channel.\n');
     expect(doc.language).toBeUndefined();
   });
