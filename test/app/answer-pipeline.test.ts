@@ -118,6 +118,26 @@ describe('answering with Gemini', () => {
     gemini.setGenerator(undefined);
   });
 
+  it("posts Gemini's faithful paraphrase, however the question is typed, and abstains on an invented answer", async () => {
+    const reply = (text: string) =>
+      gemini.setGenerator((request) =>
+        request.method === 'generateContent' ? { chunks: [JSON.stringify({ scores: [] })] } : { chunks: [text] },
+      );
+    try {
+      reply('Data directory backups are kept for no more than 30 days [1].');
+      const paraphrase = await createAnswerPipeline(runtime).answer({ text: 'hey how long do we hang on to the data dir backups??' });
+      expect(paraphrase.mode).toBe('generative');
+      expect(paraphrase.abstained).toBe(false);
+      expect(paraphrase.answer).toMatch(/30 days \[1\]/);
+
+      reply('Backups are copied to three regions and kept for seven years by the compliance team [1].');
+      const invented = await createAnswerPipeline(runtime).answer({ text: 'How long are backups of the data directory kept?' });
+      expect(invented.abstained).toBe(true);
+    } finally {
+      gemini.setGenerator(undefined);
+    }
+  });
+
   it('falls back to an extractive answer with a visible note when Gemini keeps failing', async () => {
     gemini.always(serverError(500));
     try {
