@@ -128,7 +128,8 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--generator <generator>', 'extractive: the offline answerer; oracle: a faithful fake model answering from the reference answers').choices(['extractive', 'oracle']).default('extractive'))
     .option('--out <dir>', 'write one <id>.json per question, as `lore ask --json` prints it')
     .option('--limit <n>', 'only the first n questions', (v) => positiveInteger(v, '--limit'))
-    .action((options: { corpus: string; questions: string; generator: 'extractive' | 'oracle'; out?: string; limit?: number }) =>
+    .option('--thresholds <file>', 'fail (exit 4) when a figure misses this file (evals/answer-thresholds.json)')
+    .action((options: { corpus: string; questions: string; generator: 'extractive' | 'oracle'; out?: string; limit?: number; thresholds?: string }) =>
       withConfig(async (config, log, opts) =>
         (await import('./commands/bench-answers.ts')).benchAnswers(config, log, { ...options, json: Boolean(opts.json) }),
       ),

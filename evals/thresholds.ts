@@ -19,8 +19,8 @@ export class ThresholdsError extends Error {
   override name = 'ThresholdsError';
 }
 
-const share = z.number({ message: 'must be a number' }).min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' });
-const positive = z.number({ message: 'must be a number' }).positive({ message: 'must be positive' });
+export const share = z.number({ message: 'must be a number' }).min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' });
+export const positive = z.number({ message: 'must be a number' }).positive({ message: 'must be positive' });
 
 const schema = z
   .object({
@@ -30,7 +30,8 @@ const schema = z
   })
   .strict();
 
-export function parseThresholds(raw: unknown, origin: string): Thresholds {
+/** Parses with a zod schema; the first problem becomes a ThresholdsError naming the origin, the key and the reason. */
+export function parseWith<T>(schema: z.ZodType<T>, raw: unknown, origin: string): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -38,7 +39,11 @@ export function parseThresholds(raw: unknown, origin: string): Thresholds {
     const keys = issue?.code === 'unrecognized_keys' ? ` ${issue.keys.map((k) => `"${k}"`).join(', ')}` : '';
     throw new ThresholdsError(`${origin}: ${where}${keys}: ${issue?.message ?? 'is invalid'}`);
   }
-  const { atLeast, below } = parsed.data;
+  return parsed.data;
+}
+
+export function parseThresholds(raw: unknown, origin: string): Thresholds {
+  const { atLeast, below } = parseWith(schema, raw, origin);
   const thresholds: Thresholds = { atLeast: definedOnly(atLeast) as Thresholds['atLeast'], below: definedOnly(below) as Thresholds['below'] };
   if (Object.keys(thresholds.atLeast).length + Object.keys(thresholds.below).length === 0) {
     throw new ThresholdsError(`${origin}: sets no threshold at all`);
@@ -47,6 +52,11 @@ export function parseThresholds(raw: unknown, origin: string): Thresholds {
 }
 
 export function loadThresholds(file: string): Thresholds {
+  return parseThresholds(readThresholdsJson(file), file);
+}
+
+/** The JSON of a thresholds file; unreadable or invalid JSON is a ThresholdsError naming the file. */
+export function readThresholdsJson(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -59,11 +69,11 @@ export function loadThresholds(file: string): Thresholds {
   } catch (error) {
     throw new ThresholdsError(`${file}: not valid JSON (${(error as Error).message})`);
   }
-  return parseThresholds(raw, file);
+  return raw;
 }
 
-export interface ThresholdCheck {
-  name: QualityName | LimitName;
+export interface ThresholdCheck<Name extends string = QualityName | LimitName> {
+  name: Name;
   direction: 'at least' | 'below';
   threshold: number;
   /** null when nothing measured it. */
@@ -96,6 +106,6 @@ function limitValue(scorecard: Scorecard, name: LimitName): number | null {
   }
 }
 
-function definedOnly<T>(record: Record<string, T | undefined>): Record<string, T> {
+export function definedOnly<T>(record: Record<string, T | undefined>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Record<string, T>;
 }

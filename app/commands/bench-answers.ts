@@ -2,6 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listFiles } from '../../connectors/files/file-connector.ts';
 import { fileLimits } from '../../connectors/files/file-limits.ts';
+import {
+  answerGateVerdict,
+  checkAnswerThresholds,
+  formatAnswerChecks,
+  loadAnswerThresholds,
+  unmeasurable,
+  type AnswerCheck,
+} from '../../evals/answers/answer-thresholds.ts';
 import { OracleGenerator } from '../../evals/answers/oracle-generator.ts';
 import { loadQuestionSet, missingGoldFiles, type BenchQuestion } from '../../evals/answers/question-set.ts';
 import { formatMetrics, scoreAnswer, summarise, type AnswerMetrics, type QuestionResult } from '../../evals/answers/score-answers.ts';
@@ -9,7 +17,7 @@ import { sha256 } from '../../rag/hash.ts';
 import type { Answer, Question } from '../../rag/types.ts';
 import { createAnswerPipeline } from '../answer-pipeline.ts';
 import type { Config } from '../config.ts';
-import { EXIT_OK } from '../exit-codes.ts';
+import { EXIT_GATE_FAILED, EXIT_OK } from '../exit-codes.ts';
 import type { Logger } from '../logger.ts';
 import { progressBar } from '../progress.ts';
 import { openRuntime } from '../runtime.ts';
@@ -31,6 +39,8 @@ export interface BenchAnswersOptions {
   out?: string;
   /** Only the first n questions. */
   limit?: number;
+  /** A thresholds file (evals/answer-thresholds.json): exit 4 when a figure misses it. */
+  thresholds?: string;
   json: boolean;
 }
 
@@ -52,6 +62,8 @@ export interface BenchAnswersResult {
   index: { documents: number; added: number; updated: number; unchanged: number; deleted: number; failed: number; seconds: number };
   metrics: AnswerMetrics;
   oracle?: OracleReport;
+  /** With `--thresholds`: every check, and the names of the figures that missed theirs. */
+  gate?: { thresholdsFile: string; passed: boolean; failedThresholds: string[]; checks: AnswerCheck[] };
   results: Array<QuestionResult & { mode: Answer['mode']; confidence: number; oracleAnswered?: boolean }>;
 }
 
@@ -76,6 +88,12 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
   const missing = missingGoldFiles(all, corpusDir);
   if (missing.length > 0) {
     throw new Error(`${missing.length} gold file(s) are not in ${options.corpus}, e.g. ${missing.slice(0, 3).join(', ')}`);
+  }
+  // The thresholds are read and checked for what this run can measure before anything is indexed.
+  const thresholds = options.thresholds !== undefined ? loadAnswerThresholds(options.thresholds) : undefined;
+  const cannot = thresholds ? unmeasurable(thresholds, options.generator) : [];
+  if (cannot.length > 0) {
+    throw new Error(`${options.thresholds}: ${cannot.join(', ')} cannot be measured by a --generator ${options.generator} run (needs --generator oracle)`);
   }
   const questions = options.limit !== undefined && options.limit > 0 ? all.slice(0, options.limit) : all;
   const say = (text: string) => {
@@ -130,13 +148,26 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
       });
     }
 
+    const metrics = summarise(results);
+    const report = oracle ? oracleReport(results) : undefined;
+    const checks = thresholds ? checkAnswerThresholds({ metrics, ...(report ? { oraclePosted: report.postedShare } : {}) }, thresholds) : undefined;
     const result: BenchAnswersResult = {
       generator: options.generator,
       corpus: corpusDir,
       questions: questions.length,
       index,
-      metrics: summarise(results),
-      ...(oracle ? { oracle: oracleReport(results) } : {}),
+      metrics,
+      ...(report ? { oracle: report } : {}),
+      ...(checks && options.thresholds !== undefined
+        ? {
+            gate: {
+              thresholdsFile: options.thresholds,
+              passed: checks.every((c) => c.passed),
+              failedThresholds: checks.filter((c) => !c.passed).map((c) => c.name),
+              checks,
+            },
+          }
+        : {}),
       results,
     };
     if (options.json) {
@@ -145,8 +176,16 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
       say(`${questions.length} questions, generator ${options.generator}${options.out ? `; answers written to ${options.out}` : ''}`);
       for (const line of formatMetrics(result.metrics)) say(line);
       if (result.oracle) say(formatOracle(result.oracle));
+      if (checks && options.thresholds !== undefined) {
+        say('');
+        for (const line of formatAnswerChecks(checks)) say(line);
+      }
     }
-    return EXIT_OK;
+    if (!checks || options.thresholds === undefined) return EXIT_OK;
+    const verdict = answerGateVerdict(checks, options.thresholds);
+    // The verdict names every missed figure; a failure is written even with --json (stdout stays the JSON).
+    if (!options.json || !result.gate?.passed) process.stderr.write(`${verdict}\n`);
+    return result.gate?.passed ? EXIT_OK : EXIT_GATE_FAILED;
   } finally {
     await runtime.close();
   }
