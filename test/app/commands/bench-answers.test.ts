@@ -48,6 +48,11 @@ afterAll(async () => {
 });
 
 const env = () => ({ LORE_EMBEDDER: 'gemini', GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: gemini.url, LORE_DATA_DIR: path.join(tmp.dir, 'data') });
+const writeJson = (name: string, value: unknown): string => {
+  const file = path.join(tmp.dir, name);
+  fs.writeFileSync(file, JSON.stringify(value));
+  return file;
+};
 const bench = (...extra: string[]) => ['bench', 'answers', '--corpus', corpus, '--questions', questionsFile, ...extra];
 
 describe('lore bench answers', () => {
@@ -88,9 +93,14 @@ describe('lore bench answers', () => {
   });
 
   it('with the oracle, reports the answers it gave and how many of them Lore posted', async () => {
-    const run = await runLore(bench('--json', '--generator', 'oracle'), env());
+    const thresholds = writeJson('oracle-thresholds.json', { atLeast: { oraclePosted: 1, hit5: 1, abstention: 1 }, below: { 'p95-latency-ms': 60_000 } });
+    const run = await runLore(bench('--json', '--generator', 'oracle', '--thresholds', thresholds), env());
+    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
+    // --thresholds: every check in the JSON, all met.
+    expect(result.gate).toMatchObject({ thresholdsFile: thresholds, passed: true, failedThresholds: [] });
+    expect(result.gate.checks.map((c: { name: string }) => c.name)).toEqual(['abstention', 'hit5', 'oraclePosted', 'p95-latency-ms']);
     // The oracle answers the three answerable questions (their facts are in the passages) and abstains on the other.
     expect(result.oracle).toMatchObject({ given: 3 });
     expect(result.results.map((r: { oracleAnswered: boolean }) => r.oracleAnswered)).toEqual([true, true, true, false]);
@@ -98,6 +108,30 @@ describe('lore bench answers', () => {
     // Its answers quote the documents nearly word for word: a faithful, cited answer is posted.
     expect(result.oracle).toMatchObject({ posted: 3, postedShare: 1, notPosted: [] });
     expect(result.metrics.answerable).toMatchObject({ answered: 1, facts: 1 });
+  });
+
+  it('with --thresholds, prints a line per threshold and exits 4 naming every missed figure', async () => {
+    // --limit 2: two answerable questions, so abstention is not measured; no answer takes under a microsecond.
+    const thresholds = writeJson('missed.json', { atLeast: { hit5: 0.5, abstention: 0.5 }, below: { 'p95-latency-ms': 0.001 } });
+    const run = await runLore(bench('--limit', '2', '--thresholds', thresholds), env());
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/^✓ hit5 1\.000 \(needs ≥ 0\.500\)$/m);
+    expect(run.stderr).toMatch(/^✗ abstention not measured \(needs ≥ 0\.500\)$/m);
+    expect(run.stderr).toMatch(/^✗ p95-latency-ms \d+ ms \(needs < 0 ms\)$/m);
+    expect(run.stderr).toMatch(/^GATE FAILED: abstention not measured \(needs ≥ 0\.500\); p95-latency-ms \d+ ms \(needs < 0 ms\) \(.*missed\.json\)\.$/m);
+  });
+
+  it('refuses a threshold the run cannot measure and a thresholds file with an unknown key, naming them, before indexing', async () => {
+    const oracleOnly = writeJson('oracle-only.json', { atLeast: { answered: 0.5, oraclePosted: 0.9 } });
+    const unmeasurable = await runLore(bench('--thresholds', oracleOnly), env());
+    expect(unmeasurable.code).toBe(1);
+    expect(unmeasurable.stderr).toMatch(/oracle-only\.json: oraclePosted cannot be measured by a --generator extractive run/);
+    expect(unmeasurable.stderr).not.toMatch(/documents indexed/);
+
+    const misspelt = writeJson('misspelt.json', { atLeast: { 'hit@5': 0.5 } });
+    const unknown = await runLore(bench('--thresholds', misspelt), env());
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/misspelt\.json: atLeast "hit@5"/);
   });
 
   it('refuses a question set whose gold files are not in the corpus, naming one', async () => {
