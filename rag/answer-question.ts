@@ -8,6 +8,8 @@ import { StreamRedactor } from './cite/stream-redactor.ts';
 import { verifyClaims } from './cite/verify-claims.ts';
 import { assembleContext } from './context/assemble-context.ts';
 import { costOf } from './cost/cost-of.ts';
+import { addUsage } from './gemini/usage.ts';
+import { GenerationError, userNote } from './generate/generation-error.ts';
 import { stripInjectedInstructions } from './guard/strip-injected-instructions.ts';
 import { DEFAULT_PRICES, type PriceTable } from './cost/price-table.ts';
 import { buildSearchQuery } from './question/build-search-query.ts';
@@ -88,7 +90,7 @@ export class AnswerPipeline {
     const spend = (model: string | undefined, spent: TokenUsage | undefined) => {
       if (!model || !spent) return;
       costUsd += costOf(model, spent, prices).usd;
-      usage = { inputTokens: usage.inputTokens + spent.inputTokens, outputTokens: usage.outputTokens + spent.outputTokens };
+      usage = addUsage(usage, spent) ?? usage;
     };
 
     let t = performance.now();
@@ -139,8 +141,11 @@ export class AnswerPipeline {
       generated = yield* this.generate(this.options.generator, rewritten.text, question, passages);
       if (generated.extractive) notes.push('Extractive answer: sentences quoted from the sources, no language model.');
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      notes.push(`The language model failed (${reason}); this answer is extractive, quoted from the sources.`);
+      // People get one line saying what failed and what Lore did; the provider's details go to the log only.
+      const reason = userNote(error);
+      this.options.onWarning?.('generation failed; answering extractively', error);
+      if (error instanceof GenerationError) spend(error.model, error.usage);
+      notes.push(reason);
       yield { type: 'restart', reason };
       generated = yield* this.generate(this.options.fallback, rewritten.text, question, passages);
     }

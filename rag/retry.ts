@@ -1,5 +1,6 @@
 // Bounded retries for every external call (Gemini, Notion, GitHub, …): exponential backoff with jitter, a
 // server's Retry-After respected, a timeout per attempt, and one clear error when it gives up.
+import { currentDeadline, type Deadline } from './deadline.ts';
 
 export interface RetryOptions {
   /** Attempts in total, the first included. Default 4. */
@@ -18,6 +19,13 @@ export interface RetryOptions {
   label?: string;
   /** Observes each retry (for logs and metrics). */
   onRetry?: (event: { attempt: number; delayMs: number; error: unknown }) => void;
+  /**
+   * The time by which the whole operation must be done; default the current step's (`withinDeadline`), if any.
+   * Each attempt is cut at it, and a retry that could not start `minAttemptMs` before it is not made.
+   */
+  deadline?: Deadline;
+  /** Shortest attempt worth starting before the deadline; default 500 ms. */
+  minAttemptMs?: number;
 }
 
 export interface AttemptContext {
@@ -35,6 +43,9 @@ export class AttemptTimeoutError extends Error {
   }
 }
 
+/** Why retrying stopped: attempts ran out, the server asked for a longer wait, or the deadline came. */
+export type RetryStop = 'attempts' | 'retry-after' | 'deadline';
+
 /** Retrying stopped; `cause` is the last failure. */
 export class RetryError extends Error {
   /** HTTP status of the last failure, when it had one. */
@@ -44,6 +55,7 @@ export class RetryError extends Error {
     message: string,
     readonly attempts: number,
     cause: unknown,
+    readonly stoppedBy: RetryStop = 'attempts',
   ) {
     super(message, { cause });
     this.name = 'RetryError';
@@ -203,24 +215,35 @@ export async function withRetry<T>(fn: (context: AttemptContext) => Promise<T>, 
   const isRetryable = options.isRetryable ?? isTransientError;
   const label = options.label ?? 'operation';
   const { signal } = options;
+  const deadline = options.deadline ?? currentDeadline();
+  const minAttemptMs = options.minAttemptMs ?? 500;
+  const plural = (n: number): string => `${n} attempt${n === 1 ? '' : 's'}`;
 
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw abortReason(signal);
+    // Each attempt ends at the deadline at the latest: its timeout is whichever comes first.
+    const leftMs = deadline?.remainingMs();
+    const timeoutMs = leftMs === undefined ? options.timeoutMs : Math.min(options.timeoutMs ?? leftMs, leftMs);
+    if (timeoutMs !== undefined && timeoutMs <= 0) {
+      const error = new AttemptTimeoutError(0);
+      throw new RetryError(`${label} was not started: no time left before the deadline`, attempt - 1, error, 'deadline');
+    }
     try {
-      return await withTimeout((attemptSignal) => fn({ attempt, signal: attemptSignal }), options.timeoutMs, signal);
+      return await withTimeout((attemptSignal) => fn({ attempt, signal: attemptSignal }), timeoutMs, signal);
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);
       if (!isRetryable(error)) throw error;
       if (attempt >= attempts) {
-        throw new RetryError(`${label} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${describe(error)}`, attempt, error);
+        throw new RetryError(`${label} failed after ${plural(attempt)}: ${describe(error)}`, attempt, error);
       }
       const askedMs = retryAfterMs(error);
       if (askedMs !== undefined && askedMs > maxDelayMs) {
         throw new RetryError(
-          `${label} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: the server asked to retry after ` +
+          `${label} failed after ${plural(attempt)}: the server asked to retry after ` +
             `${Math.ceil(askedMs / 1000)} s, longer than the ${Math.ceil(maxDelayMs / 1000)} s limit: ${describe(error)}`,
           attempt,
           error,
+          'retry-after',
         );
       }
       // "Equal jitter": at least half the exponential step, so retries spread out without collapsing to zero.
@@ -228,6 +251,16 @@ export async function withRetry<T>(fn: (context: AttemptContext) => Promise<T>, 
       const backoffMs = step / 2 + Math.random() * (step / 2);
       // Retry-After is the earliest the server wants to see us again, so it is a floor, not a replacement.
       const delayMs = Math.max(backoffMs, askedMs ?? 0);
+      if (deadline && delayMs + minAttemptMs > deadline.remainingMs()) {
+        // Waiting would spend the time the rest of the answer needs, for an attempt that could not finish anyway.
+        throw new RetryError(
+          `${label} failed after ${plural(attempt)}: a retry in ${(delayMs / 1000).toFixed(1)} s would not fit the ` +
+            `${(deadline.remainingMs() / 1000).toFixed(1)} s left before the deadline: ${describe(error)}`,
+          attempt,
+          error,
+          'deadline',
+        );
+      }
       options.onRetry?.({ attempt, delayMs, error });
       await sleep(delayMs, signal);
     }

@@ -1,5 +1,6 @@
 // The contracts at the core's boundaries. Connectors produce SourceDocuments; the core chunks,
 // enriches, embeds and stores them. Providers (embedders, stores) are one file each behind these interfaces.
+import type { Deadline } from './deadline.ts';
 
 export type SourceKind = 'files' | 'upload' | 'notion' | 'github' | 'web';
 
@@ -210,8 +211,12 @@ export interface Passage {
 }
 
 export interface TokenUsage {
+  /** Prompt tokens, tool-use prompt tokens included; cached ones too (they are a part of the prompt). */
   inputTokens: number;
+  /** Answer tokens, thinking included (billed as output). */
   outputTokens: number;
+  /** The part of `inputTokens` served from Gemini's context cache, billed at the cached price. */
+  cachedInputTokens?: number;
 }
 
 export interface GenerationRequest {
@@ -219,6 +224,8 @@ export interface GenerationRequest {
   passages: Passage[];
   history?: ThreadMessage[];
   signal?: AbortSignal;
+  /** When the first text must have arrived; a generator that cannot make it fails early (the fallback answers). */
+  deadline?: Deadline;
 }
 
 export type GenerationEvent =

@@ -27,6 +27,9 @@ export function priceOf(model: string, prices: PriceTable = DEFAULT_PRICES): Mod
 export function costOf(model: string, usage: TokenUsage, prices: PriceTable = DEFAULT_PRICES): Cost {
   const entry = priceOf(model, prices);
   if (!entry) return { usd: 0, priced: false };
-  const usd = (usage.inputTokens * entry.inputPerMillion + usage.outputTokens * entry.outputPerMillion) / 1_000_000;
+  // Cached tokens are part of the input count; they are charged at the cached price instead of the full one.
+  const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
+  const cachedPrice = entry.cachedInputPerMillion ?? entry.inputPerMillion;
+  const usd = ((usage.inputTokens - cached) * entry.inputPerMillion + cached * cachedPrice + usage.outputTokens * entry.outputPerMillion) / 1_000_000;
   return { usd, priced: true };
 }

@@ -9,15 +9,18 @@ export interface ModelPrice {
   inputPerMillion: number;
   /** USD per 1M output tokens, thinking tokens included. */
   outputPerMillion: number;
+  /** USD per 1M input tokens read from Gemini's context cache; unlisted, they cost the full input price. */
+  cachedInputPerMillion?: number;
 }
 
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
 export const DEFAULT_PRICES: PriceTable = Object.freeze({
-  'gemini-2.5-flash': { inputPerMillion: 0.3, outputPerMillion: 2.5 },
-  'gemini-2.5-flash-lite': { inputPerMillion: 0.1, outputPerMillion: 0.4 },
+  // Cached input (context caching, implicit or explicit) is a tenth of the input price on 2.5 models.
+  'gemini-2.5-flash': { inputPerMillion: 0.3, outputPerMillion: 2.5, cachedInputPerMillion: 0.03 },
+  'gemini-2.5-flash-lite': { inputPerMillion: 0.1, outputPerMillion: 0.4, cachedInputPerMillion: 0.01 },
   // Prompts over 200k tokens cost $2.50 in / $15 out; Lore's prompts are a few thousand tokens.
-  'gemini-2.5-pro': { inputPerMillion: 1.25, outputPerMillion: 10 },
+  'gemini-2.5-pro': { inputPerMillion: 1.25, outputPerMillion: 10, cachedInputPerMillion: 0.125 },
   // Embeddings have no output tokens.
   'gemini-embedding-001': { inputPerMillion: 0.15, outputPerMillion: 0 },
 });
@@ -27,7 +30,7 @@ const price = z.number().finite().nonnegative();
 /** An override file: `{ "<model>": { "inputPerMillion": 0.3, "outputPerMillion": 2.5 }, … }`. */
 export const priceTableSchema = z.record(
   z.string().min(1),
-  z.strictObject({ inputPerMillion: price, outputPerMillion: price }),
+  z.strictObject({ inputPerMillion: price, outputPerMillion: price, cachedInputPerMillion: price.optional() }),
 );
 
 /**

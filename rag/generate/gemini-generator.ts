@@ -1,11 +1,15 @@
-// Production generator: Gemini through `@google/genai`, streamed, rate limited, with a timeout and bounded
-// retries for failures that happen before the reader has seen any text.
+// Production generator: Gemini through `@google/genai`, streamed, rate limited, with a first-byte timeout and
+// bounded retries for failures that happen before the reader has seen any text. An answer is only posted as
+// complete when Gemini says it is (finishReason STOP, or a clean end after a whole sentence): a cut or withheld
+// answer fails, so the pipeline restarts with the extractive fallback instead of posting half a sentence.
 import type Bottleneck from 'bottleneck';
 import type { GenerateContentResponse, GoogleGenAI } from '@google/genai';
-import { AttemptTimeoutError, RetryError, errorStatus, withRetry, withTimeout } from '../retry.ts';
+import type { Deadline } from '../deadline.ts';
+import { AttemptTimeoutError, RetryError, errorStatus, isTransientError, withRetry, withTimeout } from '../retry.ts';
 import { createGeminiClient } from '../gemini/gemini-client.ts';
 import { redactKey } from '../gemini/gemini-http-error.ts';
 import { createRateLimiter, holdSlot } from '../gemini/rate-limiter.ts';
+import { addUsage, usageFromMetadata } from '../gemini/usage.ts';
 import type { GenerationEvent, GenerationRequest, Generator, TokenUsage } from '../types.ts';
 import { GenerationError, type GenerationFailure } from './generation-error.ts';
 import { SYSTEM_INSTRUCTION, buildUserPrompt } from './prompt.ts';
@@ -18,9 +22,16 @@ export interface GeminiGeneratorOptions {
   model?: string;
   /** Default 0.2: answers should restate the passages, not vary. */
   temperature?: number;
-  /** Default 1024; thinking tokens count against it on 2.5 models. */
+  /**
+   * Tokens for the answer itself; default 1024. Gemini counts thinking against `maxOutputTokens`, so the request
+   * asks for this plus the thinking budget: thinking cannot eat the answer's share.
+   */
   maxOutputTokens?: number;
-  /** Thinking tokens allowed (2.5 models); unset leaves the model's default. 0 turns thinking off on Flash. */
+  /**
+   * Thinking tokens allowed. Default 512 on 2.5 Flash and Pro (enough to weigh a few passages, without delaying
+   * the first token much), 0 on Flash-Lite (off, as Google ships it); other models keep their own default and
+   * get `THINKING_HEADROOM` extra output tokens instead.
+   */
   thinkingBudget?: number;
   /** Requests started per minute; default 60. */
   requestsPerMinute?: number;
@@ -28,7 +39,9 @@ export interface GeminiGeneratorOptions {
   maxConcurrent?: number;
   /** A shared limiter (e.g. Bottleneck on Redis for many replicas); replaces the two above. */
   limiter?: Bottleneck;
-  /** Limit for an attempt to deliver its first text; default 30 s. */
+  /** Limit for an attempt to answer at all (response headers and the first event); default 6 s. */
+  firstByteTimeoutMs?: number;
+  /** Limit for an attempt to deliver its first text; default 15 s. */
   timeoutMs?: number;
   /** Longest silence between chunks once text is flowing; default 30 s. */
   idleTimeoutMs?: number;
@@ -42,6 +55,16 @@ export interface GeminiGeneratorOptions {
 
 export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash';
 
+/** Extra output tokens for thinking on models whose thinking budget is left to the model. */
+const THINKING_HEADROOM = 1024;
+
+/** 2.5 Flash-Lite does not think unless asked; 2.5 Flash and Pro think by default (Pro cannot go below 128). */
+function defaultThinkingBudget(model: string): number | undefined {
+  if (/2\.5-flash-lite/.test(model)) return 0;
+  if (/2\.5-(flash|pro)/.test(model)) return 512;
+  return undefined;
+}
+
 /** Finish reasons that mean the model's output was withheld, not that it had nothing to say. */
 const BLOCKING_FINISH_REASONS = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
 
@@ -54,20 +77,39 @@ interface OpenStream {
   controller: AbortController;
 }
 
+/**
+ * A 200 whose body ended before any text, block or finish reason: nothing was shown and nothing was said, so
+ * another attempt is worth making (Google sends these now and then under load).
+ */
+class EmptyStreamError extends Error {
+  constructor(readonly events: number) {
+    super(`the stream ended after ${events} event(s) without text or a finish reason`);
+    this.name = 'EmptyStreamError';
+  }
+}
+
+/**
+ * A stream that ends cleanly without a finish reason is kept when its text ends like a finished answer (a
+ * sentence end, optionally followed by citation markers): some Gemini versions omit the reason on the last event.
+ * Text ending mid-sentence was cut.
+ */
+function looksComplete(text: string): boolean {
+  return /[.!?。…)"'`\]](\s*\[\d+(,\s*\d+)*\])*\s*$/u.test(text);
+}
+
 function textOf(chunk: GenerateContentResponse): string {
   const parts = chunk.candidates?.[0]?.content?.parts ?? [];
   // Thought summaries are the model's working, not the answer.
   return parts.map((part) => (typeof part.text === 'string' && !part.thought ? part.text : '')).join('');
 }
 
-function usageOf(chunk: GenerateContentResponse): TokenUsage | undefined {
-  const metadata = chunk.usageMetadata;
-  if (!metadata) return undefined;
-  // Thinking is billed as output, so it counts as output for cost.
-  return {
-    inputTokens: metadata.promptTokenCount ?? 0,
-    outputTokens: (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0),
-  };
+/** The usage of an attempt: every event carries the running total, so the last one seen counts. */
+function usageOf(chunks: readonly GenerateContentResponse[]): TokenUsage | undefined {
+  for (let i = chunks.length - 1; i >= 0; i--) {
+    const usage = usageFromMetadata(chunks[i]?.usageMetadata);
+    if (usage) return usage;
+  }
+  return undefined;
 }
 
 function describe(error: unknown): string {
@@ -85,6 +127,7 @@ export class GeminiGenerator implements Generator {
   private readonly temperature: number;
   private readonly maxOutputTokens: number;
   private readonly thinkingBudget: number | undefined;
+  private readonly firstByteTimeoutMs: number;
   private readonly timeoutMs: number;
   private readonly idleTimeoutMs: number;
   private readonly attempts: number;
@@ -99,8 +142,9 @@ export class GeminiGenerator implements Generator {
     this.apiKey = options.apiKey;
     this.temperature = options.temperature ?? 0.2;
     this.maxOutputTokens = options.maxOutputTokens ?? 1024;
-    this.thinkingBudget = options.thinkingBudget;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.thinkingBudget = options.thinkingBudget ?? defaultThinkingBudget(this.model);
+    this.firstByteTimeoutMs = options.firstByteTimeoutMs ?? 6_000;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
     this.attempts = options.attempts ?? 3;
     this.baseDelayMs = options.baseDelayMs ?? 1_000;
@@ -114,7 +158,10 @@ export class GeminiGenerator implements Generator {
   async *generate(request: GenerationRequest): AsyncGenerator<GenerationEvent> {
     if (this.closed) throw new Error(`GeminiGenerator (${this.model}): generate() called after close()`);
     const userPrompt = buildUserPrompt(request);
-    const { signal } = request;
+    const { signal, deadline } = request;
+    // Tokens Gemini reported for attempts that were then discarded (an empty 200, a stall after some events):
+    // Google bills them, so they count in the answer's usage and cost.
+    let discarded: TokenUsage | undefined;
 
     let release: () => void = () => undefined;
     let stream: OpenStream;
@@ -124,8 +171,9 @@ export class GeminiGenerator implements Generator {
           // The slot is held for the whole stream (released in `finally` below), so `maxConcurrent` bounds open
           // streams; each attempt takes its own slot, so retries count against the per-minute quota too.
           const slot = await holdSlot(this.limiter, attemptSignal);
+          const seen: GenerateContentResponse[] = [];
           try {
-            const opened = await withTimeout((requestSignal) => this.open(userPrompt, requestSignal), this.timeoutMs, attemptSignal);
+            const opened = await this.open(userPrompt, attemptSignal, seen);
             if (attemptSignal.aborted) {
               opened.controller.abort();
               throw attemptSignal.reason;
@@ -134,6 +182,7 @@ export class GeminiGenerator implements Generator {
             return opened;
           } catch (error) {
             slot();
+            discarded = addUsage(discarded, usageOf(seen));
             throw error;
           }
         },
@@ -141,19 +190,25 @@ export class GeminiGenerator implements Generator {
           attempts: this.attempts,
           baseDelayMs: this.baseDelayMs,
           maxDelayMs: this.maxDelayMs,
+          timeoutMs: this.timeoutMs,
+          isRetryable: (error) => error instanceof EmptyStreamError || isTransientError(error),
           ...(signal ? { signal } : {}),
+          ...(deadline ? { deadline } : {}),
           label: `Gemini ${this.model} streamGenerateContent`,
         },
       );
     } catch (error) {
-      throw this.failed(error, signal);
+      throw this.failed(error, signal, discarded, deadline);
     }
 
     const onAbort = (): void => stream.controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
+    const chunks: GenerateContentResponse[] = [];
     let text = '';
-    let usage: TokenUsage | undefined;
     let finishReason: string | undefined;
+    const spent = (): TokenUsage | undefined => addUsage(discarded, usageOf(chunks));
+    const fail = (message: string, failure: GenerationFailure, cause?: unknown): GenerationError =>
+      new GenerationError(redactKey(message, this.apiKey), failure, { cause, model: this.model, usage: spent() });
     try {
       const pending = [...stream.buffered];
       let ended = stream.ended;
@@ -163,15 +218,12 @@ export class GeminiGenerator implements Generator {
           if (ended) break;
           let next: IteratorResult<GenerateContentResponse>;
           try {
+            // Once text flows the reader sees progress, so only silence ends the stream, not the answer deadline.
             next = await withTimeout(() => stream.iterator.next(), this.idleTimeoutMs, signal);
           } catch (error) {
             if (signal?.aborted) throw signal.reason;
             const why = error instanceof AttemptTimeoutError ? `no data for ${this.idleTimeoutMs} ms` : describe(error);
-            throw new GenerationError(
-              redactKey(`Gemini ${this.model} stream broke after ${text.length} characters: ${why}`, this.apiKey),
-              'interrupted',
-              { cause: error },
-            );
+            throw fail(`Gemini ${this.model} stream broke after ${text.length} characters: ${why}`, 'interrupted', error);
           }
           if (next.done) {
             ended = true;
@@ -179,12 +231,10 @@ export class GeminiGenerator implements Generator {
           }
           chunk = next.value;
         }
+        chunks.push(chunk);
 
         const blockReason = chunk.promptFeedback?.blockReason;
-        if (blockReason) {
-          throw new GenerationError(`Gemini ${this.model} blocked the prompt (blockReason ${blockReason})`, 'blocked');
-        }
-        usage = usageOf(chunk) ?? usage;
+        if (blockReason) throw fail(`Gemini ${this.model} blocked the prompt (blockReason ${blockReason})`, 'blocked');
         finishReason = chunk.candidates?.[0]?.finishReason ?? finishReason;
         const delta = textOf(chunk);
         if (delta !== '') {
@@ -193,17 +243,28 @@ export class GeminiGenerator implements Generator {
         }
       }
 
-      if (text.trim() === '') {
-        if (finishReason !== undefined && BLOCKING_FINISH_REASONS.has(finishReason)) {
-          throw new GenerationError(`Gemini ${this.model} withheld its answer (finishReason ${finishReason})`, 'blocked');
-        }
-        throw new GenerationError(`Gemini ${this.model} returned no text (finishReason ${finishReason ?? 'none'})`, 'empty');
+      const blocking = finishReason !== undefined && BLOCKING_FINISH_REASONS.has(finishReason);
+      if (blocking) {
+        // Text already shown is void too: the model stopped because of what it was saying.
+        throw fail(`Gemini ${this.model} withheld its answer (finishReason ${finishReason}) after ${text.length} characters`, 'blocked');
       }
-      if (finishReason === undefined) {
-        // Gemini always closes a stream with a finish reason; without one the connection was cut mid-answer.
-        throw new GenerationError(`Gemini ${this.model} stream ended without a finish reason after ${text.length} characters`, 'interrupted');
+      if (finishReason === 'MAX_TOKENS') {
+        throw fail(
+          `Gemini ${this.model} hit its output limit after ${text.length} characters (finishReason MAX_TOKENS, ` +
+            `maxOutputTokens ${this.requestedOutputTokens()})`,
+          'truncated',
+        );
       }
-      yield { type: 'done', text, model: this.model, ...(usage ? { usage } : {}), finishReason };
+      if (text.trim() === '') throw fail(`Gemini ${this.model} returned no text (finishReason ${finishReason ?? 'none'})`, 'empty');
+      if (finishReason === undefined && !looksComplete(text)) {
+        // Gemini closes a finished answer with a finish reason or, at least, at a sentence end.
+        throw fail(`Gemini ${this.model} stream ended without a finish reason mid-sentence after ${text.length} characters`, 'interrupted');
+      }
+      if (finishReason !== undefined && finishReason !== 'STOP') {
+        throw fail(`Gemini ${this.model} stopped for an unexpected reason (finishReason ${finishReason}) after ${text.length} characters`, 'interrupted');
+      }
+      const usage = spent();
+      yield { type: 'done', text, model: this.model, ...(usage ? { usage } : {}), finishReason: finishReason ?? 'STOP' };
     } finally {
       signal?.removeEventListener('abort', onAbort);
       // Closes the connection when the consumer stops early or a failure left the stream open.
@@ -219,8 +280,17 @@ export class GeminiGenerator implements Generator {
     if (this.ownsLimiter) await this.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
   }
 
-  /** Opens the stream and reads until the first text, a block, or the end: everything up to there may be retried. */
-  private async open(userPrompt: string, signal: AbortSignal): Promise<OpenStream> {
+  /** Output tokens asked for: the answer's own budget plus room for thinking. */
+  private requestedOutputTokens(): number {
+    return this.maxOutputTokens + (this.thinkingBudget ?? THINKING_HEADROOM);
+  }
+
+  /**
+   * Opens the stream and reads until the first text, a block, or the end: everything up to there may be retried.
+   * Response headers and the first event must come within `firstByteTimeoutMs`: a server that says nothing for
+   * that long is stalled, and another attempt is worth more than waiting. Events read go into `seen` (for usage).
+   */
+  private async open(userPrompt: string, signal: AbortSignal, seen: GenerateContentResponse[]): Promise<OpenStream> {
     // The stream outlives this attempt, so it gets its own controller; the attempt's signal aborts it only
     // while the attempt is running.
     const controller = new AbortController();
@@ -228,25 +298,37 @@ export class GeminiGenerator implements Generator {
     if (signal.aborted) relay();
     else signal.addEventListener('abort', relay, { once: true });
     try {
-      const responses = await this.client.models.generateContentStream({
-        model: this.model,
-        contents: [{ role: 'user', parts: [{ text: userPrompt }] }],
-        config: {
-          systemInstruction: SYSTEM_INSTRUCTION,
-          temperature: this.temperature,
-          maxOutputTokens: this.maxOutputTokens,
-          ...(this.thinkingBudget !== undefined ? { thinkingConfig: { thinkingBudget: this.thinkingBudget } } : {}),
-          abortSignal: controller.signal,
-          // The SDK would otherwise re-issue requests itself (continuation hops), behind our retry budget's back.
-          automaticContinuation: false,
+      const { iterator, first } = await withTimeout(
+        async (firstByteSignal) => {
+          firstByteSignal.addEventListener('abort', () => controller.abort(firstByteSignal.reason), { once: true });
+          const responses = await this.client.models.generateContentStream({
+            model: this.model,
+            contents: [{ role: 'user', parts: [{ text: userPrompt }] }],
+            config: {
+              systemInstruction: SYSTEM_INSTRUCTION,
+              temperature: this.temperature,
+              maxOutputTokens: this.requestedOutputTokens(),
+              ...(this.thinkingBudget !== undefined ? { thinkingConfig: { thinkingBudget: this.thinkingBudget } } : {}),
+              abortSignal: controller.signal,
+              // The SDK would otherwise re-issue requests itself (continuation hops), behind our retry budget's back.
+              automaticContinuation: false,
+            },
+          });
+          const it = responses[Symbol.asyncIterator]();
+          return { iterator: it, first: await it.next() };
         },
-      });
-      const iterator = responses[Symbol.asyncIterator]();
+        this.firstByteTimeoutMs,
+        signal,
+      );
       const buffered: GenerateContentResponse[] = [];
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return { iterator, buffered, ended: true, controller };
+      for (let next = first; ; next = await iterator.next()) {
+        if (next.done) {
+          const finished = buffered.some((chunk) => chunk.candidates?.[0]?.finishReason !== undefined);
+          if (!finished) throw new EmptyStreamError(buffered.length);
+          return { iterator, buffered, ended: true, controller };
+        }
         buffered.push(next.value);
+        seen.push(next.value);
         if (textOf(next.value) !== '' || next.value.promptFeedback?.blockReason) return { iterator, buffered, ended: false, controller };
       }
     } catch (error) {
@@ -258,15 +340,17 @@ export class GeminiGenerator implements Generator {
   }
 
   /** One clear `GenerationError` naming the model and the reason; a caller's abort is rethrown as it came. */
-  private failed(error: unknown, signal: AbortSignal | undefined): unknown {
+  private failed(error: unknown, signal: AbortSignal | undefined, usage: TokenUsage | undefined, deadline: Deadline | undefined): unknown {
     if (signal?.aborted) return signal.reason;
     const last = error instanceof RetryError ? error.cause : error;
     const status = errorStatus(last);
     let failure: GenerationFailure = 'failed';
-    if (last instanceof AttemptTimeoutError) failure = 'timeout';
+    if (last instanceof AttemptTimeoutError || (error instanceof RetryError && error.stoppedBy === 'deadline')) failure = 'timeout';
     else if (status === 429) failure = 'rate-limited';
     else if (status !== undefined && status >= 500) failure = 'server';
-    const message = redactKey(`GeminiGenerator (${this.model}) failed: ${describe(error)}`, this.apiKey);
-    return new GenerationError(message, failure, { cause: error });
+    else if (last instanceof EmptyStreamError) failure = 'empty';
+    const within = deadline ? ` (${(deadline.totalMs / 1000).toFixed(0)} s answer deadline)` : '';
+    const message = redactKey(`GeminiGenerator (${this.model}) failed${within}: ${describe(error)}`, this.apiKey);
+    return new GenerationError(message, failure, { cause: error, model: this.model, ...(usage ? { usage } : {}), ...(status !== undefined ? { status } : {}) });
   }
 }

@@ -57,6 +57,45 @@ export interface FakeResponse {
   body?: unknown;
   /** Wait this long before answering (for timeouts). */
   delayMs?: number;
+  /** The body sent verbatim instead of `body` (a recorded error body). */
+  raw?: string;
+  /** A recorded 200 stream: each string is one SSE event's data, sent verbatim (generation only). */
+  sse?: string[];
+  /** `before-headers`: never answer; `after-headers`: send 200 headers (and `sse`), then go silent. */
+  hang?: 'before-headers' | 'after-headers';
+}
+
+/** One recorded response of `test/fixtures/gemini/*.json` (a shape of the shared real-traffic recordings). */
+export interface RecordedResponse {
+  status?: number;
+  raw?: string;
+  headers?: Record<string, string>;
+  sse?: string[];
+  after?: string;
+  hangBeforeHeaders?: boolean;
+}
+
+export interface RecordedFixture {
+  id: string;
+  /** Where the recording comes from. */
+  source: string;
+  stream: RecordedResponse[];
+  generate: RecordedResponse[];
+  embed: RecordedResponse[];
+}
+
+/** A recorded fixture's responses for one kind of call, as canned responses for `queue()` / `always()`. */
+export function fixtureResponses(fixture: RecordedFixture, kind: 'stream' | 'generate' | 'embed'): FakeResponse[] {
+  return fixture[kind].map((recorded) => {
+    if (recorded.hangBeforeHeaders) return { status: 200, hang: 'before-headers' };
+    return {
+      status: recorded.status ?? 200,
+      ...(recorded.headers ? { headers: recorded.headers } : {}),
+      ...(recorded.raw !== undefined ? { raw: recorded.raw } : {}),
+      ...(recorded.sse ? { sse: recorded.sse } : {}),
+      ...(recorded.after === 'hang' ? { hang: 'after-headers' as const } : {}),
+    };
+  });
 }
 
 export interface FakeGemini {
@@ -158,7 +197,7 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
 
   const send = (res: ServerResponse, response: FakeResponse): void => {
     res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
-    res.end(JSON.stringify(response.body ?? {}));
+    res.end(response.raw ?? JSON.stringify(response.body ?? {}));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -183,6 +222,7 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
     const canned = queued.shift() ?? standing;
     const delay = canned ? (canned.delayMs ?? 0) : latencyMs;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (canned?.hang === 'before-headers') return;
     if (canned && canned.status !== 200) return send(res, canned);
     if (options.apiKey !== undefined && apiKey !== options.apiKey) {
       return send(res, googleError(400, 'API key not valid. Please pass a valid API key.', 'INVALID_ARGUMENT'));
@@ -213,9 +253,21 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
     const delay = canned ? (canned.delayMs ?? 0) : latencyMs;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (res.destroyed) return;
+    // A stalled server: the client's own timeout has to end the request.
+    if (canned?.hang === 'before-headers') return;
     if (canned && canned.status !== 200) return send(res, canned);
     if (options.apiKey !== undefined && apiKey !== options.apiKey) {
       return send(res, googleError(400, 'API key not valid. Please pass a valid API key.', 'INVALID_ARGUMENT'));
+    }
+    if (canned?.sse !== undefined || canned?.hang === 'after-headers') {
+      // A recorded stream, replayed event by event as Google sent it.
+      res.writeHead(200, { 'content-type': 'text/event-stream', ...canned.headers });
+      for (const data of canned.sse ?? []) {
+        if (res.destroyed) return;
+        await new Promise<void>((resolve) => res.write(`data: ${data}\r\n\r\n`, () => resolve()));
+      }
+      if (canned.hang !== 'after-headers') res.end();
+      return;
     }
     if (texts.length === 0 || texts.every((text) => text === '')) {
       return send(res, googleError(400, 'Request contains an invalid argument: contents is not specified.', 'INVALID_ARGUMENT'));

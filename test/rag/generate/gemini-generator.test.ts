@@ -4,7 +4,21 @@ import { GenerationError } from '../../../rag/generate/generation-error.ts';
 import { SYSTEM_INSTRUCTION } from '../../../rag/generate/prompt.ts';
 import { costOf } from '../../../rag/cost/cost-of.ts';
 import type { GenerationEvent, GenerationRequest, Passage } from '../../../rag/types.ts';
-import { DEFAULT_ANSWER_CHUNKS, rateLimited, serverError, startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
+import { readFileSync } from 'node:fs';
+import {
+  DEFAULT_ANSWER_CHUNKS,
+  fixtureResponses,
+  rateLimited,
+  serverError,
+  startFakeGemini,
+  type FakeGemini,
+  type RecordedFixture,
+} from '../../fakes/fake-gemini.ts';
+
+/** A recorded Gemini response from test/fixtures/gemini (its source is in the file). */
+function recorded(name: string): RecordedFixture {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/gemini/${name}.json`, import.meta.url), 'utf8')) as RecordedFixture;
+}
 
 const API_KEY = 'AIzaSy-generator-test-key-0123456789';
 
@@ -220,5 +234,90 @@ describe('GeminiGenerator', () => {
     })().then(() => undefined, (e: unknown) => e);
     expect(error).toBe(reason);
     expect(deltas(events)).toEqual(['one ']);
+  });
+
+  describe('recorded Gemini responses', () => {
+    it('never completes an answer cut by MAX_TOKENS: it fails as truncated after the partial text', async () => {
+      fake.queue(...fixtureResponses(recorded('max-tokens-partial-text'), 'stream'));
+      const { events, error } = await run(make());
+      expect(deltas(events).join('')).toBe('Backups of the data directory are kept for');
+      expect(events.some((e) => e.type === 'done')).toBe(false);
+      expect((error as GenerationError).failure).toBe('truncated');
+      expect((error as Error).message).toMatch(/finishReason MAX_TOKENS/);
+      expect(fake.requests).toHaveLength(1);
+    });
+
+    it.each(['finish-safety-after-text', 'finish-recitation-after-text'])('never completes an answer withheld after text arrived (%s)', async (name) => {
+      fake.queue(...fixtureResponses(recorded(name), 'stream'));
+      const { events, error } = await run(make());
+      expect(deltas(events).length).toBe(2);
+      expect(events.some((e) => e.type === 'done')).toBe(false);
+      expect((error as GenerationError).failure).toBe('blocked');
+      // The tokens of the withheld answer were billed: they travel with the error.
+      expect((error as GenerationError).usage).toEqual({ inputTokens: 1850, outputTokens: 38 });
+    });
+
+    it('gives thinking its own budget on top of the answer’s output tokens', async () => {
+      await run(make({ model: 'gemini-2.5-flash', maxOutputTokens: 1024 }));
+      expect(fake.requests[0]?.generate?.generationConfig).toMatchObject({ maxOutputTokens: 1024 + 512, thinkingConfig: { thinkingBudget: 512 } });
+    });
+
+    it('keeps a whole answer whose stream ends cleanly without a finish reason', async () => {
+      fake.queue(...fixtureResponses(recorded('no-finish-reason'), 'stream'));
+      const { events, error } = await run(make());
+      expect(error).toBeUndefined();
+      expect(events.at(-1)).toMatchObject({ type: 'done', text: 'Backups of the data directory are kept for at most 30 days [1].\n' });
+    });
+
+    it('fails an answer that ends mid-sentence without a finish reason as interrupted', async () => {
+      fake.queue(...fixtureResponses(recorded('eof-after-text-no-finish'), 'stream'));
+      const { error } = await run(make());
+      expect((error as GenerationError).failure).toBe('interrupted');
+    });
+
+    it('retries a 200 whose body is empty, since nothing was shown yet', async () => {
+      fake.queue(...fixtureResponses(recorded('eof-before-text-then-ok'), 'stream'));
+      const { events, error } = await run(make());
+      expect(error).toBeUndefined();
+      expect(events.at(-1)).toMatchObject({ type: 'done', text: 'Backups of the data directory are kept for at most 30 days [1].' });
+      expect(fake.requests).toHaveLength(2);
+    });
+
+    it.each(['stall-before-headers', 'stall-after-headers-no-data'])('gives up on a server that sends nothing within the first-byte timeout (%s)', async (name) => {
+      fake.always(fixtureResponses(recorded(name), 'stream')[0]);
+      const started = Date.now();
+      const { error } = await run(make({ firstByteTimeoutMs: 250, attempts: 2 }));
+      expect((error as GenerationError).failure).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(fake.requests).toHaveLength(2);
+    });
+
+    it('has a first-byte timeout of a few seconds by default, not the whole answer’s', async () => {
+      fake.always(fixtureResponses(recorded('stall-before-headers'), 'stream')[0]);
+      const started = Date.now();
+      const { error } = await run(make({ attempts: 1 }));
+      expect((error as GenerationError).failure).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(8_000);
+    }, 12_000);
+
+    it('counts cached and tool-use prompt tokens from a usage-only final event, and prices cached tokens lower', async () => {
+      fake.queue(...fixtureResponses(recorded('usage-only-final-event-cached-tooluse'), 'stream'));
+      const { events } = await run(make());
+      const done = events.at(-1);
+      if (done?.type !== 'done' || !done.usage) throw new Error('no usage');
+      expect(done.usage).toEqual({ inputTokens: 12 + 65, outputTokens: 71 + 89, cachedInputTokens: 4 });
+      // gemini-2.5-flash: $0.30 per 1M input, $0.03 per 1M cached input, $2.50 per 1M output.
+      expect(costOf(done.model, done.usage).usd).toBeCloseTo((73 * 0.3 + 4 * 0.03 + 160 * 2.5) / 1e6, 12);
+    });
+
+    it('counts the tokens of a discarded attempt in the answer’s usage', async () => {
+      const usageOnly = recorded('usage-only-final-event-cached-tooluse').stream[0]?.sse?.[1] as string;
+      // An attempt that reported usage but ended without text or a finish reason, then one that answers.
+      fake.queue({ status: 200, sse: [usageOnly] }, ...fixtureResponses(recorded('eof-before-text-then-ok'), 'stream').slice(1));
+      const { events, error } = await run(make());
+      expect(error).toBeUndefined();
+      const done = events.at(-1);
+      expect(done?.type === 'done' && done.usage).toEqual({ inputTokens: 77 + 15, outputTokens: 160 + 24, cachedInputTokens: 4 });
+    });
   });
 });
