@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -55,6 +56,15 @@ const repositories = list.pipe(
   z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: 'must be a comma-separated list of owner/repo' })),
 );
 
+/** Where the HTTP server listens: a host name or an IP address (IPv6 with or without brackets). */
+const listenHost = optionalString
+  .transform((value) => (value ?? 'localhost').replace(/^\[(.*)\]$/, '$1'))
+  .pipe(
+    z.string().refine((value) => net.isIP(value) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(value), {
+      message: 'must be a host name or an IP address to listen on (localhost, 0.0.0.0, ::, 10.0.0.5)',
+    }),
+  );
+
 const urls = list.pipe(z.array(z.url({ protocol: /^https?$/, message: 'must be a comma-separated list of http(s) URLs' })));
 
 /** Repository files indexed by default: documentation, not code. */
@@ -79,6 +89,7 @@ const envSchema = z.object({
   LORE_WEB_URLS: urls,
   LORE_WEB_ALLOW_PRIVATE: flag(false),
   LORE_API_KEYS: list,
+  LORE_API_PUBLIC: flag(false),
   LORE_API_RATE_PER_MINUTE: integer(1, 1_000_000, 60),
   LORE_MAX_CONCURRENT_QUERIES: integer(1, 100_000, 64),
   LORE_API_BURST: z.union([z.literal('').transform(() => undefined), z.coerce.number({ message: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(1_000_000, { message: 'must be at most 1000000' })]).optional(),
@@ -111,6 +122,7 @@ const envSchema = z.object({
   GITHUB_PATHS: list,
   GITHUB_ISSUES: flag(true),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, message: 'must be a redis:// URL' }).optional()),
+  LORE_HOST: listenHost,
   PORT: integer(1, 65_535, 8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -127,9 +139,11 @@ export interface Config {
    * `model` answers complex questions; `simpleModel` (when set and different) answers simple lookups.
    */
   gemini: { apiKey?: string; baseUrl?: string; model: string; simpleModel?: string; embedModel: string; embedDimensions: number };
-  /** The HTTP API: keys required on /query, /feedback and /ingest when any are set, and requests per minute per key. */
-  /** `maxConcurrentQueries`: questions answered at once over HTTP; past it 429 at once. */
-  api: { keys: string[]; ratePerMinute: number; burst: number; maxConcurrentQueries: number };
+  /**
+   * The HTTP API: keys required on /query, /feedback and /ingest when any are set (and, beyond loopback, unless
+   * `public`), and requests per minute per key. `maxConcurrentQueries`: questions answered at once; past it 429.
+   */
+  api: { keys: string[]; public: boolean; ratePerMinute: number; burst: number; maxConcurrentQueries: number };
   /** Daily language-model budget in USD (0: none); past it answers are extractive. */
   dailyBudgetUsd: number;
   /** Answer cache: time to live (0 turns it off) and, in memory, how many answers it keeps. */
@@ -153,6 +167,8 @@ export interface Config {
   notion: { token?: string; baseUrl?: string };
   github: { token?: string; apiUrl?: string; repos: string[]; paths: string[]; issues: boolean };
   redisUrl?: string;
+  /** The address the HTTP server listens on (LORE_HOST): loopback unless the admin exposes it. */
+  host: string;
   port: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -231,12 +247,13 @@ export function loadConfig(
       paths: e.GITHUB_PATHS.length > 0 ? e.GITHUB_PATHS : DEFAULT_GITHUB_PATHS,
       issues: e.GITHUB_ISSUES,
     },
-    api: { keys: e.LORE_API_KEYS, ratePerMinute: e.LORE_API_RATE_PER_MINUTE, burst: e.LORE_API_BURST ?? e.LORE_API_RATE_PER_MINUTE, maxConcurrentQueries: e.LORE_MAX_CONCURRENT_QUERIES },
+    api: { keys: e.LORE_API_KEYS, public: e.LORE_API_PUBLIC, ratePerMinute: e.LORE_API_RATE_PER_MINUTE, burst: e.LORE_API_BURST ?? e.LORE_API_RATE_PER_MINUTE, maxConcurrentQueries: e.LORE_MAX_CONCURRENT_QUERIES },
     dailyBudgetUsd: e.LORE_DAILY_BUDGET_USD,
     cache: { ttlSeconds: e.LORE_CACHE_TTL_SECONDS, maxEntries: e.LORE_CACHE_MAX_ENTRIES },
     queryLogDays: e.LORE_QUERY_LOG_DAYS,
     quality: { window: e.LORE_QUALITY_WINDOW, alertBelow: e.LORE_QUALITY_ALERT_BELOW },
     redisUrl: e.REDIS_URL,
+    host: e.LORE_HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
   };

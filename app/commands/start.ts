@@ -7,7 +7,8 @@ import type { AnswerPipeline } from '../../rag/answer-question.ts';
 import { createAnswerService } from '../create-answer-service.ts';
 import { createChatServices } from '../chat-services.ts';
 import { ConfigError } from '../config.ts';
-import { createHttpServer, listenOnAllInterfaces } from '../http/create-server.ts';
+import { createHttpServer, listenOnConfiguredHost } from '../http/create-server.ts';
+import { isLoopbackHost } from '../http/loopback.ts';
 import type { RawRouteHandler } from '../http/raw-routes.ts';
 import { connectDiscord, type ConnectDiscordOptions } from '../connect-discord.ts';
 import { EXIT_OK } from '../exit-codes.ts';
@@ -58,12 +59,12 @@ async function serve(runtime: Runtime, shared: SharedState): Promise<number> {
   try {
     const server = await createHttpServer({ runtime, answers, metrics, rawRoutes: chat.routes, ...(limiter ? { limiter } : {}) });
     try {
-      await listenOnAllInterfaces(server, config.port);
+      await listenOnConfiguredHost(server, config.host, config.port);
     } catch (error) {
       await server.close();
       throw error;
     }
-    log.info({ port: config.port, chat: chat.platforms, ...chunks.counts() }, `Lore is running: http://localhost:${config.port}/ (the playground; the API at /query)`);
+    log.info({ host: config.host, port: config.port, chat: chat.platforms, ...chunks.counts() }, `Lore is running: http://${browsableHost(config.host)}:${config.port}/ (the playground; the API at /query)`);
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
@@ -221,6 +222,12 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     throw error;
   }
   return { routes, platforms, conversation, slack: slackBot, discord: discordBot, close };
+}
+
+/** The host to print in the playground's address: a wildcard or loopback address is reached as localhost. */
+function browsableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || isLoopbackHost(host)) return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function readChatConfig(file: string | undefined): ChatConfig {

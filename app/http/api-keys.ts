@@ -28,16 +28,31 @@ export function keyIdOf(key: string): string {
   return digest(key).toString('hex').slice(0, KEY_ID_LENGTH);
 }
 
+export interface ApiKeysOptions {
+  /**
+   * Require a key even when none is configured (the API is reachable beyond loopback and not declared public):
+   * then every request is refused, saying how to configure keys.
+   */
+  requireKey?: boolean;
+}
+
 export class ApiKeys {
   private readonly digests: Buffer[];
+  private readonly requireKey: boolean;
 
-  constructor(keys: readonly string[]) {
+  constructor(keys: readonly string[], options: ApiKeysOptions = {}) {
     this.digests = [...new Set(keys)].map(digest);
+    this.requireKey = options.requireKey ?? false;
   }
 
   /** True when requests must carry a key. */
   get required(): boolean {
-    return this.digests.length > 0;
+    return this.requireKey || this.digests.length > 0;
+  }
+
+  /** True when keys are required but there are none to present. */
+  get refusesAll(): boolean {
+    return this.required && this.digests.length === 0;
   }
 
   /** The key id of a configured key, or undefined. */
@@ -68,6 +83,11 @@ export function requireApiKey(keys: ApiKeys): onRequestAsyncHookHandler {
     if (!keys.required) {
       request.keyId = PUBLIC_KEY_ID;
       return;
+    }
+    if (keys.refusesAll) {
+      throw new HttpError(401, 'unauthorized', `Lore listens beyond loopback (LORE_HOST) and has no API keys: set LORE_API_KEYS, or LORE_API_PUBLIC=true to let anyone who can reach it use the API`, {
+        'www-authenticate': 'Bearer realm="lore"',
+      });
     }
     const presented = presentedKey(request);
     if (presented === undefined) {
