@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseApiKeyEntries, type ApiKeySpec } from './api-key-entries.ts';
 
 // Configuration is read once, from the environment plus command-line flags, and validated here so
 // that a bad value fails at start with one message naming the variable — never later, mid-request.
@@ -65,6 +66,13 @@ const listenHost = optionalString
     }),
   );
 
+const apiKeys = list.transform((entries, context): ApiKeySpec[] => {
+  const parsed = parseApiKeyEntries(entries);
+  if ('keys' in parsed) return parsed.keys;
+  context.issues.push({ code: 'custom', message: parsed.problem, input: '' });
+  return z.NEVER;
+});
+
 const urls = list.pipe(z.array(z.url({ protocol: /^https?$/, message: 'must be a comma-separated list of http(s) URLs' })));
 
 /** Repository files indexed by default: documentation, not code. */
@@ -88,7 +96,7 @@ const envSchema = z.object({
   LORE_SYNC_INTERVAL_MINUTES: integer(0, 10_080, 60),
   LORE_WEB_URLS: urls,
   LORE_WEB_ALLOW_PRIVATE: flag(false),
-  LORE_API_KEYS: list,
+  LORE_API_KEYS: apiKeys,
   LORE_API_PUBLIC: flag(false),
   LORE_API_RATE_PER_MINUTE: integer(1, 1_000_000, 60),
   LORE_MAX_CONCURRENT_QUERIES: integer(1, 100_000, 64),
@@ -140,10 +148,10 @@ export interface Config {
    */
   gemini: { apiKey?: string; baseUrl?: string; model: string; simpleModel?: string; embedModel: string; embedDimensions: number };
   /**
-   * The HTTP API: keys required on /query, /feedback and /ingest when any are set (and, beyond loopback, unless
-   * `public`), and requests per minute per key. `maxConcurrentQueries`: questions answered at once; past it 429.
+   * The HTTP API: keys (each limited to some sources, or none) required on /query, /feedback and /ingest when any
+   * are set (and, beyond loopback, unless `public`), and requests per minute per key. `maxConcurrentQueries`: questions answered at once; past it 429.
    */
-  api: { keys: string[]; public: boolean; ratePerMinute: number; burst: number; maxConcurrentQueries: number };
+  api: { keys: ApiKeySpec[]; public: boolean; ratePerMinute: number; burst: number; maxConcurrentQueries: number };
   /** Daily language-model budget in USD (0: none); past it answers are extractive. */
   dailyBudgetUsd: number;
   /** Answer cache: time to live (0 turns it off) and, in memory, how many answers it keeps. */

@@ -30,7 +30,9 @@ import { QUERY_PATTERN_HINTS, registerQueryRoute } from './routes/query.ts';
  * `Authorization: Bearer <key>` or `x-api-key: <key>`; otherwise 401 with `WWW-Authenticate: Bearer`. Without keys
  * they are open on loopback only, and then only to requests whose `Host` is a loopback name (403 otherwise); beyond
  * loopback they need a key anyway (every request 401 until keys are set) unless LORE_API_PUBLIC=true. Everything
- * else is open. The caller is known by its key id (12 hex digits of the key's sha256; `public` without keys).
+ * else is open. The caller is known by its key id (12 hex digits of the key's sha256; `public` without keys). A key
+ * limited to sources (`name:key:web+files`) is answered from those only, as a channel's scope; without `upload`
+ * among them, POST /ingest refuses it (403 forbidden).
  * Cross-site requests: a POST a page on another origin made (`Sec-Fetch-Site` other than same-origin/none, or an
  * `Origin` that is not this host) is refused with 403 cross_site_request, whatever its content type.
  * Rate limit: LORE_API_RATE_PER_MINUTE requests per key (per client address without keys) over those three routes
@@ -121,6 +123,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   app.decorateRequest('keyId', '');
+  app.decorateRequest('keySources', null);
   // Only JSON bodies (and multipart on /ingest): anything else is an unsupported media type.
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (_request, reply, payload) => {

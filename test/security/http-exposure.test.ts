@@ -115,7 +115,7 @@ describe('an API exposed beyond loopback', () => {
   });
 
   it('needs one of the keys when keys are configured', async () => {
-    const app = await server({ host: '0.0.0.0', api: { ...fixture.config.api, keys: ['exposed-key-0123456789'] } });
+    const app = await server({ host: '0.0.0.0', api: { ...fixture.config.api, keys: [{ key: 'exposed-key-0123456789' }] } });
     expect((await app.inject({ method: 'POST', url: '/query', payload: { question: QUESTION } })).statusCode).toBe(401);
     const answered = await app.inject({ method: 'POST', url: '/query', headers: { authorization: 'Bearer exposed-key-0123456789' }, payload: { question: QUESTION } });
     expect(answered.statusCode).toBe(200);
