@@ -16,6 +16,9 @@ export interface SecurityFixture {
   runtime: Runtime;
   /** The configuration the servers under test get: offline generation. */
   config: Config;
+  /** The same with GEMINI_API_KEY, for generation by the fake Gemini. */
+  keyedConfig: Config;
+  gemini: FakeGemini;
   /** Every log line the runtime wrote. */
   logs: string[];
   dir: string;
@@ -51,6 +54,8 @@ export async function openSecurityFixture(options: { files: Record<string, strin
     return {
       runtime: { ...opened, config },
       config,
+      keyedConfig: keyed,
+      gemini: fake,
       logs,
       dir: tmp.dir,
       async index(document) {
