@@ -202,8 +202,8 @@ export function loadConfig(
     const issue = parsed.error.issues[0];
     const variable = issue?.path.join('.') ?? 'configuration';
     const given = env[variable];
-    // A Redis URL carries its password.
-    const shown = given === undefined || /TOKEN|KEY|SECRET|REDIS_URL/.test(variable) ? '' : ` (got "${given}")`;
+    // A Redis or Chroma URL may carry its password.
+    const shown = given === undefined || /TOKEN|KEY|SECRET|REDIS_URL|CHROMA_URL/.test(variable) ? '' : ` (got "${given}")`;
     throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}${shown}`);
   }
   const e = parsed.data;

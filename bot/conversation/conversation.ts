@@ -309,7 +309,8 @@ export class Conversation {
         return;
       }
       store.recordFeedback({ answerId: answer.id, platform: platform.name, userId: reaction.userId, rating, emoji: reaction.emoji, channelId: reaction.channelId });
-      this.log.info({ ...fields, question: answer.question, chunks: answer.citations.map((c) => c.chunkId) }, 'feedback recorded');
+      // The question stays in the database (answers), where retention and access apply; the log names the answer.
+      this.log.info({ ...fields, chunks: answer.citations.map((c) => c.chunkId) }, 'feedback recorded');
       this.options.metrics?.increment('lore_feedback_total', { platform: platform.name, rating });
       if (rating === 'down') {
         await platform
