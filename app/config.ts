@@ -118,9 +118,11 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
   SLACK_API_URL: optionalUrl,
+  SLACK_TEAM_IDS: list.pipe(z.array(z.string().regex(/^[TE][A-Z0-9]{2,}$/, { message: 'must be a comma-separated list of Slack workspace ids (T…)' }))),
   DISCORD_TOKEN: optionalString,
   DISCORD_API_URL: optionalUrl,
   DISCORD_GUILD_ID: optionalString,
+  DISCORD_GUILD_IDS: list.pipe(z.array(z.string().regex(/^\d{15,21}$/, { message: 'must be a comma-separated list of Discord server ids (numbers)' }))),
   DISCORD_REPLY_MODE: z.enum(['reply', 'thread']).default('reply'),
   NOTION_TOKEN: optionalString,
   NOTION_BASE_URL: optionalUrl,
@@ -170,8 +172,10 @@ export interface Config {
   /** Minutes between background syncs in `lore start` (0: only at start). */
   syncIntervalMinutes: number;
   web: { urls: string[]; allowPrivate: boolean };
-  slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string };
-  discord: { token?: string; apiUrl?: string; guildId?: string; replyMode: 'reply' | 'thread' };
+  /** `teamIds`: the workspaces Lore answers in (empty: the bot token's own). */
+  slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string; teamIds: string[] };
+  /** `guildIds`: the servers Lore answers in (DISCORD_GUILD_IDS, else DISCORD_GUILD_ID; empty: none). */
+  discord: { token?: string; apiUrl?: string; guildId?: string; guildIds: string[]; replyMode: 'reply' | 'thread' };
   notion: { token?: string; baseUrl?: string };
   github: { token?: string; apiUrl?: string; repos: string[]; paths: string[]; issues: boolean };
   redisUrl?: string;
@@ -245,8 +249,15 @@ export function loadConfig(
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
+      teamIds: e.SLACK_TEAM_IDS,
     },
-    discord: { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, guildId: e.DISCORD_GUILD_ID, replyMode: e.DISCORD_REPLY_MODE },
+    discord: {
+      token: e.DISCORD_TOKEN,
+      apiUrl: e.DISCORD_API_URL,
+      guildId: e.DISCORD_GUILD_ID,
+      guildIds: e.DISCORD_GUILD_IDS.length > 0 ? e.DISCORD_GUILD_IDS : e.DISCORD_GUILD_ID ? [e.DISCORD_GUILD_ID] : [],
+      replyMode: e.DISCORD_REPLY_MODE,
+    },
     notion: { token: e.NOTION_TOKEN, baseUrl: e.NOTION_BASE_URL },
     github: {
       token: e.GITHUB_TOKEN,

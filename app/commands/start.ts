@@ -177,10 +177,12 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     throw new ConfigError('Invalid configuration: SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
   }
 
+  const chatConfig = options.chatConfig ?? readChatConfig(config.chatConfigFile);
+  logChatScope(log, chatConfig, config.chatConfigFile);
   const conversation = new Conversation({
     services: createChatServices(runtime, options.sync, options.pipeline),
     store: new ChatStore(runtime.db),
-    chatConfig: options.chatConfig ?? readChatConfig(config.chatConfigFile),
+    chatConfig,
     admins: config.admins,
     followThreads: config.followThreads,
     limits: { ...config.rateLimits, ...(options.sharedLimits ? { datastore: options.sharedLimits } : {}) },
@@ -204,6 +206,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
         signingSecret: slack.signingSecret,
         appToken: slack.appToken,
         apiUrl: slack.apiUrl,
+        teamIds: slack.teamIds,
         conversation,
         log,
         ...options.slack,
@@ -222,6 +225,16 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     throw error;
   }
   return { routes, platforms, conversation, slack: slackBot, discord: discordBot, close };
+}
+
+/** Says at start what chat answers may draw on where nothing more specific is configured. */
+function logChatScope(log: Runtime['log'], chatConfig: ChatConfig, file: string | undefined): void {
+  const scope = chatConfig.effectiveScope;
+  const list = (sources: readonly string[]) => (sources.length > 0 ? sources.join(', ') : 'nothing');
+  log.info(
+    { file: file ?? null, ...scope },
+    `chat scope: unlisted channels see ${list(scope.unlistedChannels)}; direct messages ${list(scope.directMessages)}; guests ${list(scope.guests)}; other workspaces' users ${list(scope.external)}`,
+  );
 }
 
 /** The host to print in the playground's address: a wildcard or loopback address is reached as localhost. */

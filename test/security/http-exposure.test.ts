@@ -207,7 +207,7 @@ describe('Slack on an exposed port', () => {
   });
 
   it('still takes signed events at /slack/events with no API keys, and Bolt still refuses forged ones', async () => {
-    const config: Config = { ...fixture.config, host: '0.0.0.0', slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } };
+    const config: Config = { ...fixture.config, host: '0.0.0.0', slack: { ...fixture.config.slack, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } };
     const runtime = { ...fixture.runtime, config };
     const bot = await startTestBot(runtime, slack, { sync: createSyncService(runtime), pipeline: createAnswerPipeline(runtime) });
     try {

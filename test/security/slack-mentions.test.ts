@@ -33,7 +33,7 @@ beforeAll(async () => {
     },
   });
   slack = await startFakeSlack({ botToken: BOT_TOKEN });
-  const config = { ...fixture.keyedConfig, slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } };
+  const config = { ...fixture.keyedConfig, slack: { ...fixture.config.slack, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } };
   const runtime = { ...fixture.runtime, config };
   bot = await startTestBot(runtime, slack, { sync: createSyncService(runtime), pipeline: createAnswerService(runtime), conversation: { updateIntervalMs: 50 } });
 }, 180_000);

@@ -167,7 +167,7 @@ describe('Slack', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack({ botToken: BOT_TOKEN });
-    const config = { ...fixture.config, slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } };
+    const config = { ...fixture.config, slack: { ...fixture.config.slack, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } };
     const runtime = { ...fixture.runtime, config };
     bot = await startTestBot(runtime, slack, { sync: createSyncService(runtime), pipeline: createAnswerService(runtime) });
   });
