@@ -8,7 +8,7 @@ export const API_KEY_SOURCES: readonly SourceKind[] = ['files', 'upload', 'notio
 
 export interface ApiKeySpec {
   key: string;
-  /** How logs and messages call the key (`widget`); never the key itself. */
+  /** What the operator calls the key (`widget`), so messages about LORE_API_KEYS can name it; never the key itself. */
   name?: string;
   /** The only sources questions asked with this key are answered from; undefined: every source. */
   sources?: SourceKind[];

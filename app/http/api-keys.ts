@@ -36,7 +36,6 @@ export function keyIdOf(key: string): string {
 /** A configured key, as a request that presented it is known. */
 export interface Caller {
   keyId: string;
-  name?: string;
   /** Undefined: every source. */
   sources?: readonly SourceKind[];
 }
@@ -54,10 +53,7 @@ export class ApiKeys {
   private readonly requireKey: boolean;
 
   constructor(keys: readonly ApiKeySpec[], options: ApiKeysOptions = {}) {
-    this.known = keys.map(({ key, name, sources }) => ({
-      digest: digest(key),
-      caller: { keyId: keyIdOf(key), ...(name ? { name } : {}), ...(sources ? { sources } : {}) },
-    }));
+    this.known = keys.map(({ key, sources }) => ({ digest: digest(key), caller: { keyId: keyIdOf(key), ...(sources ? { sources } : {}) } }));
     this.requireKey = options.requireKey ?? false;
   }
 
