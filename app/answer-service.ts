@@ -4,6 +4,7 @@ import type { AnswerEvent, AnswerPipeline } from '../rag/answer-question.ts';
 import type { Answer, Question } from '../rag/types.ts';
 import { answerCacheKey, type AnswerCache } from './answer-cache.ts';
 import type { Metrics } from './metrics.ts';
+import { outgoingAnswer } from './outgoing-answer.ts';
 import type { OnlineQuality } from './online-quality.ts';
 import type { QueryLog } from './query-log.ts';
 import { utcDay, type SpendLedger } from './spend-ledger.ts';
@@ -59,7 +60,7 @@ export class AnswerService {
       if (hit) {
         metrics?.increment('lore_answer_cache_total', { result: 'hit' });
         const answer: Answer = {
-          ...hit,
+          ...outgoingAnswer(hit),
           id: randomUUID(),
           question: question.text,
           cached: true,
@@ -88,7 +89,7 @@ export class AnswerService {
           yield event;
           continue;
         }
-        answer = event.answer;
+        answer = outgoingAnswer(event.answer);
         if (overBudget && answer.mode !== 'chitchat') answer = { ...answer, notes: [budgetNote(this.options.budget!.dailyUsd), ...answer.notes] };
       }
     } catch (error) {

@@ -9,7 +9,21 @@ const CHILD_SCRIPT = fileURLToPath(new URL('./chroma-child.mjs', import.meta.url
 
 export interface ChromaServer {
   url: string;
+  /** The child process that runs it. */
+  pid: number | undefined;
   stop(): Promise<void>;
+}
+
+/**
+ * All the environment the Chroma child gets: where programs, home and temporary files are, and the locale. Lore's own
+ * environment holds every token it was given (Slack, Discord, Gemini, Notion, GitHub, Redis); none of them is
+ * Chroma's business, and a child that never had them cannot leak them.
+ */
+const CHILD_ENVIRONMENT = ['PATH', 'HOME', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT'];
+
+function childEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept = Object.fromEntries(CHILD_ENVIRONMENT.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
+  return { ...kept, ANONYMIZED_TELEMETRY: 'False', NO_COLOR: '1' };
 }
 
 export class ChromaStartError extends Error {
@@ -26,7 +40,8 @@ export async function startChromaServer(
   { startTimeoutMs = 30_000 }: { startTimeoutMs?: number } = {},
 ): Promise<ChromaServer> {
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    // Vectors and chunk text of private documents: for Lore's user only.
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new ChromaStartError(`Could not create the Chroma data directory ${path.resolve(dataDir)}: ${(error as Error).message}`);
   }
@@ -35,7 +50,7 @@ export async function startChromaServer(
   const child = spawn(process.execPath, [CHILD_SCRIPT, 'run', '--path', dataDir, '--host', '127.0.0.1', '--port', String(port)], {
     // stdin stays an open pipe: the child exits when it closes, i.e. when this process dies.
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ANONYMIZED_TELEMETRY: 'False', NO_COLOR: '1' },
+    env: childEnvironment(process.env),
   });
   const output: string[] = [];
   const remember = (data: Buffer) => {
@@ -63,6 +78,7 @@ export async function startChromaServer(
 
   return {
     url,
+    pid: child.pid,
     async stop() {
       process.removeListener('exit', stopOnExit);
       await stopChild(child);

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseApiKeyEntries, type ApiKeySpec } from './api-key-entries.ts';
 
 // Configuration is read once, from the environment plus command-line flags, and validated here so
 // that a bad value fails at start with one message naming the variable — never later, mid-request.
@@ -55,6 +57,22 @@ const repositories = list.pipe(
   z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: 'must be a comma-separated list of owner/repo' })),
 );
 
+/** Where the HTTP server listens: a host name or an IP address (IPv6 with or without brackets). */
+const listenHost = optionalString
+  .transform((value) => (value ?? 'localhost').replace(/^\[(.*)\]$/, '$1'))
+  .pipe(
+    z.string().refine((value) => net.isIP(value) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(value), {
+      message: 'must be a host name or an IP address to listen on (localhost, 0.0.0.0, ::, 10.0.0.5)',
+    }),
+  );
+
+const apiKeys = list.transform((entries, context): ApiKeySpec[] => {
+  const parsed = parseApiKeyEntries(entries);
+  if ('keys' in parsed) return parsed.keys;
+  context.issues.push({ code: 'custom', message: parsed.problem, input: '' });
+  return z.NEVER;
+});
+
 const urls = list.pipe(z.array(z.url({ protocol: /^https?$/, message: 'must be a comma-separated list of http(s) URLs' })));
 
 /** Repository files indexed by default: documentation, not code. */
@@ -78,7 +96,8 @@ const envSchema = z.object({
   LORE_SYNC_INTERVAL_MINUTES: integer(0, 10_080, 60),
   LORE_WEB_URLS: urls,
   LORE_WEB_ALLOW_PRIVATE: flag(false),
-  LORE_API_KEYS: list,
+  LORE_API_KEYS: apiKeys,
+  LORE_API_PUBLIC: flag(false),
   LORE_API_RATE_PER_MINUTE: integer(1, 1_000_000, 60),
   LORE_MAX_CONCURRENT_QUERIES: integer(1, 100_000, 64),
   LORE_API_BURST: z.union([z.literal('').transform(() => undefined), z.coerce.number({ message: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(1_000_000, { message: 'must be at most 1000000' })]).optional(),
@@ -99,9 +118,11 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
   SLACK_API_URL: optionalUrl,
+  SLACK_TEAM_IDS: list.pipe(z.array(z.string().regex(/^[TE][A-Z0-9]{2,}$/, { message: 'must be a comma-separated list of Slack workspace ids (T…)' }))),
   DISCORD_TOKEN: optionalString,
   DISCORD_API_URL: optionalUrl,
   DISCORD_GUILD_ID: optionalString,
+  DISCORD_GUILD_IDS: list.pipe(z.array(z.string().regex(/^\d{15,21}$/, { message: 'must be a comma-separated list of Discord server ids (numbers)' }))),
   DISCORD_REPLY_MODE: z.enum(['reply', 'thread']).default('reply'),
   NOTION_TOKEN: optionalString,
   NOTION_BASE_URL: optionalUrl,
@@ -111,6 +132,7 @@ const envSchema = z.object({
   GITHUB_PATHS: list,
   GITHUB_ISSUES: flag(true),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, message: 'must be a redis:// URL' }).optional()),
+  LORE_HOST: listenHost,
   PORT: integer(1, 65_535, 8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -127,9 +149,11 @@ export interface Config {
    * `model` answers complex questions; `simpleModel` (when set and different) answers simple lookups.
    */
   gemini: { apiKey?: string; baseUrl?: string; model: string; simpleModel?: string; embedModel: string; embedDimensions: number };
-  /** The HTTP API: keys required on /query, /feedback and /ingest when any are set, and requests per minute per key. */
-  /** `maxConcurrentQueries`: questions answered at once over HTTP; past it 429 at once. */
-  api: { keys: string[]; ratePerMinute: number; burst: number; maxConcurrentQueries: number };
+  /**
+   * The HTTP API: keys (each limited to some sources, or none) required on /query, /feedback and /ingest when any
+   * are set (and, beyond loopback, unless `public`), and requests per minute per key. `maxConcurrentQueries`: questions answered at once; past it 429.
+   */
+  api: { keys: ApiKeySpec[]; public: boolean; ratePerMinute: number; burst: number; maxConcurrentQueries: number };
   /** Daily language-model budget in USD (0: none); past it answers are extractive. */
   dailyBudgetUsd: number;
   /** Answer cache: time to live (0 turns it off) and, in memory, how many answers it keeps. */
@@ -148,11 +172,15 @@ export interface Config {
   /** Minutes between background syncs in `lore start` (0: only at start). */
   syncIntervalMinutes: number;
   web: { urls: string[]; allowPrivate: boolean };
-  slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string };
-  discord: { token?: string; apiUrl?: string; guildId?: string; replyMode: 'reply' | 'thread' };
+  /** `teamIds`: the workspaces Lore answers in (empty: the bot token's own). */
+  slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string; teamIds: string[] };
+  /** `guildIds`: the servers Lore answers in (DISCORD_GUILD_IDS, else DISCORD_GUILD_ID; empty: none). */
+  discord: { token?: string; apiUrl?: string; guildId?: string; guildIds: string[]; replyMode: 'reply' | 'thread' };
   notion: { token?: string; baseUrl?: string };
   github: { token?: string; apiUrl?: string; repos: string[]; paths: string[]; issues: boolean };
   redisUrl?: string;
+  /** The address the HTTP server listens on (LORE_HOST): loopback unless the admin exposes it. */
+  host: string;
   port: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -178,8 +206,8 @@ export function loadConfig(
     const issue = parsed.error.issues[0];
     const variable = issue?.path.join('.') ?? 'configuration';
     const given = env[variable];
-    // A Redis URL carries its password.
-    const shown = given === undefined || /TOKEN|KEY|SECRET|REDIS_URL/.test(variable) ? '' : ` (got "${given}")`;
+    // A Redis or Chroma URL may carry its password.
+    const shown = given === undefined || /TOKEN|KEY|SECRET|REDIS_URL|CHROMA_URL/.test(variable) ? '' : ` (got "${given}")`;
     throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}${shown}`);
   }
   const e = parsed.data;
@@ -221,8 +249,15 @@ export function loadConfig(
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
+      teamIds: e.SLACK_TEAM_IDS,
     },
-    discord: { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, guildId: e.DISCORD_GUILD_ID, replyMode: e.DISCORD_REPLY_MODE },
+    discord: {
+      token: e.DISCORD_TOKEN,
+      apiUrl: e.DISCORD_API_URL,
+      guildId: e.DISCORD_GUILD_ID,
+      guildIds: e.DISCORD_GUILD_IDS.length > 0 ? e.DISCORD_GUILD_IDS : e.DISCORD_GUILD_ID ? [e.DISCORD_GUILD_ID] : [],
+      replyMode: e.DISCORD_REPLY_MODE,
+    },
     notion: { token: e.NOTION_TOKEN, baseUrl: e.NOTION_BASE_URL },
     github: {
       token: e.GITHUB_TOKEN,
@@ -231,12 +266,13 @@ export function loadConfig(
       paths: e.GITHUB_PATHS.length > 0 ? e.GITHUB_PATHS : DEFAULT_GITHUB_PATHS,
       issues: e.GITHUB_ISSUES,
     },
-    api: { keys: e.LORE_API_KEYS, ratePerMinute: e.LORE_API_RATE_PER_MINUTE, burst: e.LORE_API_BURST ?? e.LORE_API_RATE_PER_MINUTE, maxConcurrentQueries: e.LORE_MAX_CONCURRENT_QUERIES },
+    api: { keys: e.LORE_API_KEYS, public: e.LORE_API_PUBLIC, ratePerMinute: e.LORE_API_RATE_PER_MINUTE, burst: e.LORE_API_BURST ?? e.LORE_API_RATE_PER_MINUTE, maxConcurrentQueries: e.LORE_MAX_CONCURRENT_QUERIES },
     dailyBudgetUsd: e.LORE_DAILY_BUDGET_USD,
     cache: { ttlSeconds: e.LORE_CACHE_TTL_SECONDS, maxEntries: e.LORE_CACHE_MAX_ENTRIES },
     queryLogDays: e.LORE_QUERY_LOG_DAYS,
     quality: { window: e.LORE_QUALITY_WINDOW, alertBelow: e.LORE_QUALITY_ALERT_BELOW },
     redisUrl: e.REDIS_URL,
+    host: e.LORE_HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
   };

@@ -20,7 +20,7 @@ export interface ConnectDiscordOptions {
  */
 export async function connectDiscord(options: ConnectDiscordOptions): Promise<DiscordBot> {
   const { config, log, conversation } = options;
-  const { token, apiUrl, guildId, replyMode } = config.discord;
+  const { token, apiUrl, guildId, guildIds, replyMode } = config.discord;
   if (!token) throw new ConfigError('Invalid configuration: DISCORD_TOKEN is not set');
   if (guildId !== undefined && !/^\d{15,21}$/.test(guildId)) {
     throw new ConfigError(`Invalid configuration: DISCORD_GUILD_ID must be a Discord server id, a number (got "${guildId}")`);
@@ -32,5 +32,5 @@ export async function connectDiscord(options: ConnectDiscordOptions): Promise<Di
     if (error instanceof DiscordAdminsError) throw new ConfigError(`Invalid configuration: LORE_ADMINS ${error.message}`);
     throw error;
   }
-  return startDiscordBot({ token, apiUrl, guildId, replyMode, adminRoleIds: roles, conversation, log, ...options.discord });
+  return startDiscordBot({ token, apiUrl, guildId, guildIds, replyMode, adminRoleIds: roles, conversation, log, ...options.discord });
 }

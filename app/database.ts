@@ -5,10 +5,17 @@ import { migrations } from './migrations.ts';
 
 export type Db = Database.Database;
 
-/** Opens (creating if needed) the SQLite file in the data directory and brings its schema up to date. */
+/**
+ * Opens (creating if needed) the SQLite file in the data directory and brings its schema up to date. The directory
+ * and the database hold every indexed document, answer and feedback: they are created for Lore's user only (0700,
+ * 0600; SQLite gives its -wal and -shm files the database's mode).
+ */
 export function openDatabase(dataDir: string): Db {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'lore.db'));
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, 'lore.db');
+  // better-sqlite3 would create it with the umask's mode (usually world-readable): create it first, private.
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  const db = new Database(file);
   // WAL lets readers (queries) proceed while a sync writes; NORMAL sync is durable across process crashes.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -127,7 +127,7 @@ export class AnswerPipeline {
 
     const assembled = assembleContext(ranked, { maxTokens: this.options.contextTokens ?? 1_800, maxPassages: k });
     const { passages, removed: injected } = stripInjectedInstructions(assembled);
-    const contexts = passages.map((p) => ({ chunkId: p.chunkIds[0] ?? '', docId: p.docId, score: p.score, text: p.text }));
+    const contexts = passages.map((p) => ({ chunkId: p.chunkIds[0] ?? '', docId: p.docId, score: p.score, text: redactSecrets(p.text).text }));
     if (passages.length === 0) {
       yield { type: 'answer', answer: finish({ answer: ABSTENTION_SENTENCE, mode: 'abstained', costUsd, usage }) };
       return;

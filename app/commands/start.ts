@@ -7,7 +7,8 @@ import type { AnswerPipeline } from '../../rag/answer-question.ts';
 import { createAnswerService } from '../create-answer-service.ts';
 import { createChatServices } from '../chat-services.ts';
 import { ConfigError } from '../config.ts';
-import { createHttpServer, listenOnAllInterfaces } from '../http/create-server.ts';
+import { createHttpServer, listenOnConfiguredHost } from '../http/create-server.ts';
+import { isLoopbackHost } from '../http/loopback.ts';
 import type { RawRouteHandler } from '../http/raw-routes.ts';
 import { connectDiscord, type ConnectDiscordOptions } from '../connect-discord.ts';
 import { EXIT_OK } from '../exit-codes.ts';
@@ -58,12 +59,12 @@ async function serve(runtime: Runtime, shared: SharedState): Promise<number> {
   try {
     const server = await createHttpServer({ runtime, answers, metrics, rawRoutes: chat.routes, ...(limiter ? { limiter } : {}) });
     try {
-      await listenOnAllInterfaces(server, config.port);
+      await listenOnConfiguredHost(server, config.host, config.port);
     } catch (error) {
       await server.close();
       throw error;
     }
-    log.info({ port: config.port, chat: chat.platforms, ...chunks.counts() }, `Lore is running: http://localhost:${config.port}/ (the playground; the API at /query)`);
+    log.info({ host: config.host, port: config.port, chat: chat.platforms, ...chunks.counts() }, `Lore is running: http://${browsableHost(config.host)}:${config.port}/ (the playground; the API at /query)`);
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
@@ -176,10 +177,12 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     throw new ConfigError('Invalid configuration: SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
   }
 
+  const chatConfig = options.chatConfig ?? readChatConfig(config.chatConfigFile);
+  logChatScope(log, chatConfig, config.chatConfigFile);
   const conversation = new Conversation({
     services: createChatServices(runtime, options.sync, options.pipeline),
     store: new ChatStore(runtime.db),
-    chatConfig: options.chatConfig ?? readChatConfig(config.chatConfigFile),
+    chatConfig,
     admins: config.admins,
     followThreads: config.followThreads,
     limits: { ...config.rateLimits, ...(options.sharedLimits ? { datastore: options.sharedLimits } : {}) },
@@ -203,6 +206,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
         signingSecret: slack.signingSecret,
         appToken: slack.appToken,
         apiUrl: slack.apiUrl,
+        teamIds: slack.teamIds,
         conversation,
         log,
         ...options.slack,
@@ -221,6 +225,22 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     throw error;
   }
   return { routes, platforms, conversation, slack: slackBot, discord: discordBot, close };
+}
+
+/** Says at start what chat answers may draw on where nothing more specific is configured. */
+function logChatScope(log: Runtime['log'], chatConfig: ChatConfig, file: string | undefined): void {
+  const scope = chatConfig.effectiveScope;
+  const list = (sources: readonly string[]) => (sources.length > 0 ? sources.join(', ') : 'nothing');
+  log.info(
+    { file: file ?? null, ...scope },
+    `chat scope: unlisted channels see ${list(scope.unlistedChannels)}; direct messages ${list(scope.directMessages)}; guests ${list(scope.guests)}; other workspaces' users ${list(scope.external)}`,
+  );
+}
+
+/** The host to print in the playground's address: a wildcard or loopback address is reached as localhost. */
+function browsableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || isLoopbackHost(host)) return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function readChatConfig(file: string | undefined): ChatConfig {

@@ -8,7 +8,10 @@ import { MemoryKeyLimiter } from '../rate-limit/memory-key-limiter.ts';
 import type { Runtime } from '../runtime.ts';
 import { ApiKeys, requireApiKey } from './api-keys.ts';
 import { limitConcurrency } from './concurrency-limit.ts';
+import { refuseCrossSiteRequests } from './cross-site-guard.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { isLoopbackHost } from './loopback.ts';
+import { requireLoopbackHost } from './loopback-host-check.ts';
 import { limitRequests } from './rate-limit-hook.ts';
 import { rawRoutesServerFactory, type RawRouteHandler } from './raw-routes.ts';
 import { recordRequests } from './request-metrics.ts';
@@ -22,9 +25,16 @@ import { QUERY_PATTERN_HINTS, registerQueryRoute } from './routes/query.ts';
 /*
  * Lore's HTTP API (Fastify), served by `lore start` on PORT.
  *
+ * Listening: on LORE_HOST (default localhost: loopback only).
  * Authentication: when LORE_API_KEYS is set, POST /query, /feedback and /ingest need one of the keys, as
- * `Authorization: Bearer <key>` or `x-api-key: <key>`; otherwise 401 with `WWW-Authenticate: Bearer`. Everything
- * else is open. The caller is known by its key id (12 hex digits of the key's sha256; `public` without keys).
+ * `Authorization: Bearer <key>` or `x-api-key: <key>`; otherwise 401 with `WWW-Authenticate: Bearer`. Without keys
+ * they are open on loopback only, and then only to requests whose `Host` is a loopback name (403 otherwise); beyond
+ * loopback they need a key anyway (every request 401 until keys are set) unless LORE_API_PUBLIC=true. Everything
+ * else is open. The caller is known by its key id (12 hex digits of the key's sha256; `public` without keys). A key
+ * limited to sources (`name:key:web+files`) is answered from those only, as a channel's scope; without `upload`
+ * among them, POST /ingest refuses it (403 forbidden).
+ * Cross-site requests: a POST a page on another origin made (`Sec-Fetch-Site` other than same-origin/none, or an
+ * `Origin` that is not this host) is refused with 403 cross_site_request, whatever its content type.
  * Rate limit: LORE_API_RATE_PER_MINUTE requests per key (per client address without keys) over those three routes
  * together; past it 429 with `Retry-After: <seconds>`.
  * Errors: always JSON `{ "error": "<code>", "message": "<what is wrong>" }` (+ `"field"` naming the field of a
@@ -113,6 +123,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   app.decorateRequest('keyId', '');
+  app.decorateRequest('keySources', null);
   // Only JSON bodies (and multipart on /ingest): anything else is an unsupported media type.
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -121,9 +132,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
   installErrorHandling(app, { bodyLimitBytes: bodyLimit, patternHints: QUERY_PATTERN_HINTS });
   recordRequests(app, metrics);
+  app.addHook('onRequest', refuseCrossSiteRequests());
 
+  const exposed = !isLoopbackHost(config.host);
+  const keys = new ApiKeys(config.api.keys, { requireKey: exposed && !config.api.public });
+  warnAboutExposure(log, config, exposed, keys);
   const guards = [
-    requireApiKey(new ApiKeys(config.api.keys)),
+    // Without keys, being on this machine is what admits a caller: prove it by the name the request was sent to.
+    ...(keys.required || config.api.public ? [] : [requireLoopbackHost()]),
+    requireApiKey(keys),
     limitRequests({ limiter, perMinute: config.api.ratePerMinute, ...(metrics ? { metrics } : {}) }),
   ];
   const store = new ChatStore(runtime.db);
@@ -138,13 +155,26 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   return app;
 }
 
-/** Listens on every interface (IPv6 and IPv4 where the host has IPv6, IPv4 alone otherwise), as `lore start` always has. */
-export async function listenOnAllInterfaces(app: FastifyInstance, port: number): Promise<void> {
+/** Says at start who can use the API when it is reachable beyond this machine. */
+function warnAboutExposure(log: FastifyBaseLogger, config: HttpServerOptions['runtime']['config'], exposed: boolean, keys: ApiKeys): void {
+  if (!exposed) return;
+  if (keys.refusesAll) {
+    log.warn({ host: config.host }, 'the HTTP API listens beyond loopback without API keys: /query, /feedback and /ingest refuse every request until LORE_API_KEYS is set (or LORE_API_PUBLIC=true)');
+  } else if (config.api.public && config.api.keys.length === 0) {
+    log.warn({ host: config.host }, 'LORE_API_PUBLIC=true: anyone who can reach this address can query every source, spend the language-model budget and upload documents');
+  }
+}
+
+/**
+ * Listens on LORE_HOST: `localhost` is every loopback address it resolves to (127.0.0.1 and ::1). `::` is every
+ * interface, falling back to 0.0.0.0 on a host without IPv6.
+ */
+export async function listenOnConfiguredHost(app: FastifyInstance, host: string, port: number): Promise<void> {
   try {
-    await app.listen({ port, host: '::' });
+    await app.listen({ port, host });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw error;
+    if (host !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw error;
     await app.listen({ port, host: '0.0.0.0' });
   }
 }

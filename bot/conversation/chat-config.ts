@@ -21,6 +21,8 @@ const fileSchema = z.strictObject(
   {
     default: scopeSchema.optional(),
     direct_messages: scopeSchema.optional(),
+    guests: scopeSchema.optional(),
+    external: scopeSchema.optional(),
     channels: z
       .record(z.string().regex(/^(?:[a-z]+:)?[A-Za-z0-9]+$/), scopeSchema, {
         error: (issue) =>
@@ -28,28 +30,40 @@ const fileSchema = z.strictObject(
       })
       .optional(),
   },
-  { error: 'must be a mapping with `default`, `direct_messages` and `channels`' },
+  { error: 'must be a mapping with `default`, `direct_messages`, `guests`, `external` and `channels`' },
 );
 
 export class ChatConfigError extends Error {
   override name = 'ChatConfigError';
 }
 
+/**
+ * Who asks, seen from the workspace Lore is installed in: one of its members, a guest of it (Slack's multi- and
+ * single-channel guests), or a user of another workspace (a Slack Connect channel).
+ */
+export type Audience = 'member' | 'guest' | 'external';
+
 export interface ChatConfig {
   /**
    * Sources a channel may see (and whether files may be uploaded there: `upload` among them). A channel's own entry
    * wins; then its workspace's (a Slack team or Discord server id, written like a channel key), then the default.
+   * A guest or an external user sees only those of them their `guests` or `external` scope allows (default: none).
    */
-  sourcesFor(platform: string, channelId: string, isDirect: boolean, workspaceId?: string): SourceKind[];
+  sourcesFor(platform: string, channelId: string, isDirect: boolean, workspaceId?: string, audience?: Audience): SourceKind[];
+  /** What channels and people with no entry of their own see, for the start-up log. */
+  readonly effectiveScope: { unlistedChannels: SourceKind[]; directMessages: SourceKind[]; guests: SourceKind[]; external: SourceKind[]; listedChannels: number };
 }
 
 interface ParsedChatConfig {
   defaultSources: SourceKind[];
   directSources?: SourceKind[];
+  /** Default: nothing. */
+  guestSources?: SourceKind[];
+  externalSources?: SourceKind[];
   channels: Map<string, SourceKind[]>;
 }
 
-/** Every channel sees every source: the behaviour without a configuration file. */
+/** Every channel sees every source, guests and external users none: the behaviour without a configuration file. */
 export const OPEN_CHAT_CONFIG: ChatConfig = chatConfigFrom({ defaultSources: [...ALL_SOURCES], channels: new Map() });
 
 export function loadChatConfig(file: string | undefined): ChatConfig {
@@ -83,18 +97,38 @@ export function parseChatConfig(text: string, file: string): ChatConfig {
   return chatConfigFrom({
     defaultSources: unique(config.default?.sources ?? ALL_SOURCES),
     directSources: config.direct_messages && unique(config.direct_messages.sources),
+    guestSources: config.guests && unique(config.guests.sources),
+    externalSources: config.external && unique(config.external.sources),
     channels: new Map(Object.entries(config.channels ?? {}).map(([key, scope]) => [key, unique(scope.sources)])),
   });
 }
 
 function chatConfigFrom(parsed: ParsedChatConfig): ChatConfig {
+  const audienceSources: Record<Audience, readonly SourceKind[] | undefined> = {
+    member: undefined,
+    guest: parsed.guestSources ?? [],
+    external: parsed.externalSources ?? [],
+  };
+  const channelSources = (platform: string, channelId: string, isDirect: boolean, workspaceId?: string): SourceKind[] =>
+    parsed.channels.get(`${platform}:${channelId}`) ??
+    parsed.channels.get(channelId) ??
+    (workspaceId === undefined ? undefined : (parsed.channels.get(`${platform}:${workspaceId}`) ?? parsed.channels.get(workspaceId))) ??
+    (isDirect ? parsed.directSources : undefined) ??
+    parsed.defaultSources;
   return {
-    sourcesFor: (platform, channelId, isDirect, workspaceId) =>
-      parsed.channels.get(`${platform}:${channelId}`) ??
-      parsed.channels.get(channelId) ??
-      (workspaceId === undefined ? undefined : (parsed.channels.get(`${platform}:${workspaceId}`) ?? parsed.channels.get(workspaceId))) ??
-      (isDirect ? parsed.directSources : undefined) ??
-      parsed.defaultSources,
+    sourcesFor: (platform, channelId, isDirect, workspaceId, audience = 'member') => {
+      const sources = channelSources(platform, channelId, isDirect, workspaceId);
+      const allowed = audienceSources[audience];
+      // Narrower, never wider: a guest in a channel sees what both the channel and the guests' scope allow.
+      return allowed === undefined ? sources : sources.filter((source) => allowed.includes(source));
+    },
+    effectiveScope: {
+      unlistedChannels: parsed.defaultSources,
+      directMessages: parsed.directSources ?? parsed.defaultSources,
+      guests: [...audienceSources.guest!],
+      external: [...audienceSources.external!],
+      listedChannels: parsed.channels.size,
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // The contract between the conversation layer and one chat platform. The conversation decides what to say and
 // when; the adapter (bot/slack, bot/discord) only translates events in and renders messages out.
 import type { Answer, Citation } from '../../rag/types.ts';
+import type { Audience } from './chat-config.ts';
 
 /** Where a conversation happens: a channel (or DM) and the thread's root message. */
 export interface ThreadRef {
@@ -33,7 +34,10 @@ export interface FileDetails {
 export interface IncomingMessage {
   /** The platform's id for this delivery; re-deliveries carry the same id. */
   eventId: string;
+  /** The workspace Lore is installed in (a Slack team, a Discord server), never a connected one. */
   workspaceId?: string;
+  /** The asker's own workspace, when the platform names it and it may differ (a Slack Connect channel). */
+  userWorkspaceId?: string;
   channelId: string;
   isDirect: boolean;
   /**
@@ -93,6 +97,8 @@ export interface ChatPlatform {
   threadHistory(thread: ThreadRef, before: string): Promise<HistoryMessage[]>;
   /** Workspace/server administrators may run admin commands even when not listed in LORE_ADMINS. */
   isPlatformAdmin(userId: string, channelId?: string): Promise<boolean>;
+  /** Who asks, seen from the workspace Lore is installed in; platforms without guests or connected workspaces omit it. */
+  audienceOf?(message: Pick<IncomingMessage, 'userId' | 'workspaceId' | 'userWorkspaceId'>): Promise<Audience>;
   fileDetails(file: IncomingFile): Promise<FileDetails>;
   /** Downloads with the bot's credentials, refusing more than `maxBytes`. */
   download(file: FileDetails, maxBytes: number): Promise<Uint8Array>;

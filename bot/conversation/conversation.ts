@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Question, ThreadMessage } from '../../rag/types.ts';
 import { answerInThread, tellThread } from './answer-in-thread.ts';
 import { SyncAlreadyRunningError, type BotServices, type SyncTarget } from './bot-services.ts';
-import type { ChatConfig } from './chat-config.ts';
+import type { Audience, ChatConfig } from './chat-config.ts';
 import { commandInMessage, type ChatCommand } from './chat-command.ts';
 import type { ChatPlatform, IncomingMessage, ThreadRef } from './chat-platform.ts';
 import { cleanFeedbackReason, type ChatStore } from './chat-store.ts';
@@ -55,6 +55,8 @@ export interface IncomingCommand {
   userId: string;
   channelId: string;
   command: ChatCommand;
+  /** Default `member`; a guest or an external user is never an admin, whatever their own workspace says. */
+  audience?: Audience;
 }
 
 export interface IncomingReaction {
@@ -133,8 +135,9 @@ export class Conversation {
     }
     const thread: ThreadRef = { channelId: message.channelId, threadId: message.threadId };
     const scopeChannelId = message.scopeChannelId ?? message.channelId;
-    const sources = this.options.chatConfig.sourcesFor(platform.name, scopeChannelId, message.isDirect, message.workspaceId);
     try {
+      const audience = platform.audienceOf ? await platform.audienceOf(message) : 'member';
+      const sources = this.options.chatConfig.sourcesFor(platform.name, scopeChannelId, message.isDirect, message.workspaceId, audience);
       if (message.files.length > 0 && (message.isDirect || asksToLearn(message.text))) {
         await this.limited(platform, message, thread, () =>
           learnFiles({ platform, services: this.options.services, log: this.log, message, thread, uploadsAllowed: sources.includes('upload') }),
@@ -143,7 +146,8 @@ export class Conversation {
       }
       const command = commandInMessage(message.text);
       if (command) {
-        await this.handleCommand(platform, { userId: message.userId, channelId: message.channelId, command }, this.threadResponder(platform, thread));
+        const incoming = { userId: message.userId, channelId: message.channelId, command, audience };
+        await this.handleCommand(platform, incoming, this.threadResponder(platform, thread));
         return;
       }
       const history = message.inThread ? await this.history(platform, thread, message.messageId) : [];
@@ -230,7 +234,8 @@ export class Conversation {
 
   private async startSync(platform: ChatPlatform, incoming: IncomingCommand, target: SyncTarget, responder: CommandResponder): Promise<void> {
     const { services } = this.options;
-    if (!(await this.isAdmin(platform, incoming.userId, incoming.channelId))) {
+    const outsider = incoming.audience !== undefined && incoming.audience !== 'member' && !this.options.admins.includes(incoming.userId);
+    if (outsider || !(await this.isAdmin(platform, incoming.userId, incoming.channelId))) {
       this.log.warn({ platform: platform.name, user: incoming.userId, target }, 'sync refused: not an admin');
       return responder.acknowledge('Only Lore admins can start a sync (workspace admins, or the users listed in `LORE_ADMINS`). Ask one of them, or try `/lore status`.');
     }
@@ -309,7 +314,8 @@ export class Conversation {
         return;
       }
       store.recordFeedback({ answerId: answer.id, platform: platform.name, userId: reaction.userId, rating, emoji: reaction.emoji, channelId: reaction.channelId });
-      this.log.info({ ...fields, question: answer.question, chunks: answer.citations.map((c) => c.chunkId) }, 'feedback recorded');
+      // The question stays in the database (answers), where retention and access apply; the log names the answer.
+      this.log.info({ ...fields, chunks: answer.citations.map((c) => c.chunkId) }, 'feedback recorded');
       this.options.metrics?.increment('lore_feedback_total', { platform: platform.name, rating });
       if (rating === 'down') {
         await platform

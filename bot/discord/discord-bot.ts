@@ -19,6 +19,7 @@ import type { IncomingMessage } from '../conversation/chat-platform.ts';
 import type { CommandResponder, Conversation } from '../conversation/conversation.ts';
 import { renderCommandReply } from './discord-render.ts';
 import { isFromBot, isPersonMessage, repliesToLore, threadName, toIncomingMessage, type AnswerPlace } from './discord-messages.ts';
+import { DiscordServers } from './discord-servers.ts';
 import { DiscordPlatform } from './discord-platform.ts';
 import { discordTextToPlain, mentionsLore } from './discord-text.ts';
 import { answerIdOfButton, answerIdOfModal, feedbackReasonModal, REASON_FIELD } from './feedback-reason-modal.ts';
@@ -44,6 +45,8 @@ export interface DiscordBotOptions {
   apiUrl?: string;
   /** Registers `/lore` in this server only (immediate); globally otherwise. */
   guildId?: string;
+  /** The servers Lore answers in, and whose members it answers in direct messages (none: nowhere). */
+  guildIds: readonly string[];
   /** Answer as a reply to the question, or inside a thread Lore starts on it. */
   replyMode: 'reply' | 'thread';
   /** Roles whose members may run admin commands (`role:<id>` in LORE_ADMINS). */
@@ -96,6 +99,9 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     postBurst: options.postBurst,
   });
 
+  const servers = new DiscordServers(client, options.guildIds, log);
+  const NOT_HERE = 'Lore is not set up for this server. Ask the person who runs Lore to add it (DISCORD_GUILD_IDS).';
+
   let stopping = false;
   // Work started from an event. Stopping waits for it: once the client is destroyed, nothing can be posted.
   const inFlight = new Set<Promise<unknown>>();
@@ -135,6 +141,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
 
   const onMessage = async (message: Message): Promise<void> => {
     if (message.author.id === client.user?.id || !isPersonMessage(message)) return;
+    if (!(await servers.admits(message.guildId, message.author.id))) return;
     const place = await answerPlace(message);
     if (message.attachments.size > 0) platform.rememberAttachments(message);
     const lore = platform.loreMentions(message.guild);
@@ -155,6 +162,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     // On additions Discord says whose message it is: only Lore's messages carry feedback.
     if ('message_author_id' in data && data.message_author_id !== undefined && data.message_author_id !== loreId) return;
     if ('member' in data && data.member?.user.bot) return;
+    if (data.guild_id !== undefined && !servers.allowed.includes(data.guild_id)) return;
     const reaction = { channelId: data.channel_id, messageId: data.message_id, userId: data.user_id, emoji: data.emoji.name, added };
     handle(
       () => conversation.handleReaction(platform, reaction),
@@ -165,6 +173,10 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   client.ws.on(GatewayDispatchEvents.MessageReactionRemove, onReaction(false));
 
   const onSlashCommand = async (interaction: ChatInputCommandInteraction): Promise<void> => {
+    if (!(await servers.admits(interaction.guildId, interaction.user.id))) {
+      await interaction.reply({ content: NOT_HERE, flags: EPHEMERAL, allowedMentions: NO_MENTIONS });
+      return;
+    }
     const subcommand = interaction.options.getSubcommand(false);
     if (subcommand === 'ask') return ask(interaction);
     // Discord wants an answer within 3 seconds: defer at once, then edit the deferred reply.
@@ -247,7 +259,14 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   const userId = client.user!.id;
   const applicationId = client.application!.id;
   await registerCommands(client, options.guildId, log);
-  log.info({ botUserId: userId, applicationId, servers: client.guilds.cache.size, replyMode: options.replyMode }, 'connected to Discord');
+  log.info({ botUserId: userId, applicationId, servers: client.guilds.cache.size, answersIn: servers.allowed, replyMode: options.replyMode }, 'connected to Discord');
+  if (servers.allowed.length === 0) {
+    log.warn('DISCORD_GUILD_IDS (or DISCORD_GUILD_ID) is not set: Lore answers in no Discord server and no direct message');
+  }
+  const unconfigured = servers.unconfigured();
+  if (unconfigured.length > 0) {
+    log.warn({ servers: unconfigured }, 'Lore is in Discord servers it is not configured for and ignores them; make the bot private so no one else can invite it (README: Discord, Install)');
+  }
 
   let stopped: Promise<void> | undefined;
   const stop = async (): Promise<void> => {

@@ -1,6 +1,9 @@
 // Answers are written in Markdown; Slack speaks mrkdwn: `*bold*`, `_italic_`, `~strike~`, `<url|label>` links,
 // no headings, and `&`, `<`, `>` must be escaped or Slack reads them as its own markup (a stray `<!channel>` in a
-// source must never ping a channel). Code spans and blocks keep their content, escaped.
+// source must never ping a channel). Code spans and blocks keep their content, escaped. Every text Lore posts in
+// Slack comes from a document, a title or a person, so it all goes through here: a Markdown link becomes a Slack
+// link only to an http(s) or mailto address, since Slack's own link syntax is also its mention syntax
+// (`[spec](!channel)` would otherwise be `<!channel|spec>`, a ping to everyone).
 
 const BOLD = '\u0001';
 
@@ -24,11 +27,18 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A link Slack renders as `label`: no `|` or `>` can break out of it. */
+/** Link targets Slack opens as addresses; anything else in `<…>` is a mention, a broadcast or a command. */
+const LINKABLE = /^(?:https?:\/\/|mailto:)/i;
+
+/**
+ * A link Slack renders as `label`: no `|` or `>` can break out of it. A target that is not an http(s) or mailto
+ * address (`!channel`, `@U123`, `#C123`, `!subteam^…`, `javascript:`) gives no link: the label, as plain text.
+ */
 export function slackLink(url: string, label: string): string {
-  const safeUrl = url.replace(/[\s<>|]/g, (c) => encodeURIComponent(c));
-  const safeLabel = escapeSlack(label.replace(/\|/g, '∣')).replace(/\s+/g, ' ').trim() || safeUrl;
-  return `<${safeUrl}|${safeLabel}>`;
+  const safeLabel = escapeSlack(label.replace(/\|/g, '∣')).replace(/\s+/g, ' ').trim();
+  if (!LINKABLE.test(url.trim())) return safeLabel || escapeSlack(url);
+  const safeUrl = url.trim().replace(/[\s<>|]/g, (c) => encodeURIComponent(c));
+  return `<${safeUrl}|${safeLabel || safeUrl}>`;
 }
 
 function convertLine(line: string): string {

@@ -6,6 +6,7 @@ import type { Conversation, CommandResponder } from '../conversation/conversatio
 import { boltLogger } from './bolt-logger.ts';
 import { FEEDBACK_REASON_VIEW, feedbackReasonModal, readFeedbackReason } from './feedback-reason-modal.ts';
 import { FEEDBACK_REASON_ACTION } from './slack-blocks.ts';
+import { SlackAudience } from './slack-audience.ts';
 import { messageFromEvent, type SlackMessageEvent } from './slack-events.ts';
 import { SlackPlatform, type SlackIdentity } from './slack-platform.ts';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.ts';
@@ -32,6 +33,15 @@ export interface SlackBotOptions {
   retries?: number;
   /** See SlackPlatformOptions.postBurst. */
   postBurst?: number;
+  /** The workspaces Lore answers in (SLACK_TEAM_IDS); default: the one the bot token belongs to. */
+  teamIds?: string[];
+}
+
+/** What Lore reads of an event's envelope: which delivery, and the workspace the app is installed in. */
+interface EventEnvelope {
+  event_id?: string;
+  team_id?: string;
+  authorizations?: Array<{ team_id?: string | null }>;
 }
 
 export interface SlackBot {
@@ -82,8 +92,10 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   if (!auth.user_id) throw new Error('Slack auth.test returned no bot user id: is SLACK_BOT_TOKEN a bot token (xoxb-…)?');
   const identity: SlackIdentity = { botUserId: auth.user_id, botId: auth.bot_id };
   const apiOrigin = options.apiUrl ? new URL(options.apiUrl).origin : undefined;
+  const audience = new SlackAudience({ client: app.client, log });
   const platform = new SlackPlatform({
     client: app.client,
+    audience,
     botToken: options.botToken,
     identity,
     log,
@@ -91,14 +103,30 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     postBurst: options.postBurst,
   });
 
-  const onMessage = async ({ event, body }: { event: unknown; body: { event_id?: string; team_id?: string } }) => {
-    const message = messageFromEvent(event as SlackMessageEvent, body.event_id ?? '', body.team_id, identity);
+  const installedTeam = auth.team_id;
+  const teamIds = options.teamIds && options.teamIds.length > 0 ? options.teamIds : installedTeam ? [installedTeam] : [];
+  /**
+   * The workspace an event is for: the one Lore is installed in (`authorizations`), not the envelope's `team_id`,
+   * which in a Slack Connect channel is the connected workspace the message came from. Undefined: not one of ours.
+   */
+  const workspaceOf = (body: EventEnvelope): string | undefined => {
+    const workspace = body.authorizations?.[0]?.team_id ?? installedTeam ?? body.team_id;
+    if (workspace && teamIds.includes(workspace)) return workspace;
+    log.info({ workspace, eventId: body.event_id }, 'event from a workspace Lore is not configured for (SLACK_TEAM_IDS): ignored');
+    return undefined;
+  };
+
+  const onMessage = async ({ event, body }: { event: unknown; body: EventEnvelope }) => {
+    const workspace = workspaceOf(body);
+    if (!workspace) return;
+    const message = messageFromEvent(event as SlackMessageEvent, body.event_id ?? '', workspace, identity);
     if (message && message.eventId) void conversation.handleMessage(platform, message);
   };
   app.event('app_mention', onMessage);
   app.event('message', onMessage);
 
-  const onReaction = (added: boolean) => async ({ event, body }: { event: ReactionEvent; body: { event_id?: string } }) => {
+  const onReaction = (added: boolean) => async ({ event, body }: { event: ReactionEvent; body: EventEnvelope }) => {
+    if (!workspaceOf(body)) return;
     // Only reactions on Lore's own messages can be feedback; item_user says whose message it is.
     if (event.item.type !== 'message' || (event.item_user !== undefined && event.item_user !== identity.botUserId)) return;
     void conversation.handleReaction(platform, {
@@ -125,7 +153,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
         await respond({ response_type: 'ephemeral', replace_original: false, text: markdownToMrkdwn(text) });
       },
     };
-    await conversation.handleCommand(platform, { userId: command.user_id, channelId: command.channel_id, command: parseSlashCommand(command.text) }, responder);
+    const asker = installedTeam ? await audience.of(command.user_id, installedTeam) : 'guest';
+    await conversation.handleCommand(platform, { userId: command.user_id, channelId: command.channel_id, command: parseSlashCommand(command.text), audience: asker }, responder);
     if (!acknowledged) await ack();
   });
 
@@ -141,7 +170,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   });
 
   if (socketMode) await app.start();
-  log.info({ mode: socketMode ? 'socket' : 'http', botUserId: identity.botUserId, team: auth.team_id }, 'connected to Slack');
+  log.info({ mode: socketMode ? 'socket' : 'http', botUserId: identity.botUserId, team: auth.team_id, answersIn: teamIds }, 'connected to Slack');
   return {
     mode: socketMode ? 'socket' : 'http',
     identity,

@@ -16,6 +16,8 @@ export interface SlackMessageEvent {
   ts?: string;
   thread_ts?: string;
   team?: string;
+  /** The asker's own workspace (Slack Connect: may differ from the one Lore is installed in). */
+  user_team?: string;
   files?: { id: string; name?: string; size?: number; mimetype?: string }[];
 }
 
@@ -25,8 +27,9 @@ const READ_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
 /**
  * The message in an `app_mention` or `message` event, or undefined when it is not one Lore should read. A channel
  * message that mentions Lore also arrives as `app_mention` (with another event id): only that one is used.
+ * `workspaceId` is the workspace Lore is installed in, never the asker's own (they differ in Slack Connect).
  */
-export function messageFromEvent(event: SlackMessageEvent, eventId: string, teamId: string | undefined, identity: SlackIdentity): IncomingMessage | undefined {
+export function messageFromEvent(event: SlackMessageEvent, eventId: string, workspaceId: string | undefined, identity: SlackIdentity): IncomingMessage | undefined {
   if (!READ_SUBTYPES.has(event.subtype) || !event.channel || !event.ts) return undefined;
   const text = event.text ?? '';
   const isDirect = event.channel_type === 'im' || (event.channel_type === undefined && event.channel.startsWith('D'));
@@ -35,13 +38,14 @@ export function messageFromEvent(event: SlackMessageEvent, eventId: string, team
   const fromBot = event.bot_id !== undefined || event.subtype === 'bot_message' || event.user === identity.botUserId || !event.user;
   return {
     eventId,
-    workspaceId: teamId ?? event.team,
+    workspaceId: workspaceId ?? event.team,
     channelId: event.channel,
     isDirect,
     messageId: event.ts,
     threadId: event.thread_ts ?? event.ts,
     inThread: event.thread_ts !== undefined && event.thread_ts !== event.ts,
     userId: event.user ?? '',
+    ...(event.user_team ? { userWorkspaceId: event.user_team } : {}),
     fromBot,
     mentionsBot,
     text: slackTextToPlain(text, identity.botUserId),

@@ -3,7 +3,9 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { UploadRefusedError } from '../conversation/bot-services.ts';
 import { downloadUpload } from '../conversation/download-upload.ts';
-import type { ChatPlatform, FileDetails, HistoryMessage, IncomingFile, OutgoingMessage, PrivateMessage, ThreadRef } from '../conversation/chat-platform.ts';
+import type { Audience } from '../conversation/chat-config.ts';
+import type { ChatPlatform, FileDetails, HistoryMessage, IncomingFile, IncomingMessage, OutgoingMessage, PrivateMessage, ThreadRef } from '../conversation/chat-platform.ts';
+import type { SlackAudience } from './slack-audience.ts';
 import { renderPrivateMessage, renderSlackMessage } from './slack-blocks.ts';
 import { slackTextToPlain } from './slack-text.ts';
 
@@ -18,6 +20,8 @@ export interface SlackIdentity {
 export interface SlackPlatformOptions {
   client: webApi.WebClient;
   botToken: string;
+  /** Tells members from guests and from people of a connected workspace. */
+  audience: SlackAudience;
   identity: SlackIdentity;
   log: Logger;
   /** Origins file downloads may come from, besides Slack's own (`*.slack.com`): the fake API in tests. */
@@ -98,6 +102,12 @@ export class SlackPlatform implements ChatPlatform {
     const result = await this.options.client.users.info({ user: userId });
     const user = result.user;
     return Boolean(user && (user.is_admin || user.is_owner || user.is_primary_owner));
+  }
+
+  async audienceOf(message: Pick<IncomingMessage, 'userId' | 'workspaceId' | 'userWorkspaceId'>): Promise<Audience> {
+    // Without the installed workspace there is nothing to be a member of.
+    if (!message.workspaceId) return 'guest';
+    return this.options.audience.of(message.userId, message.workspaceId, message.userWorkspaceId);
   }
 
   async fileDetails(file: IncomingFile): Promise<FileDetails> {

@@ -48,7 +48,7 @@ const PATTERNS: ReadonlyArray<{ kind: SecretKind; pattern: RegExp }> = [
 ];
 
 /** Names of settings whose value is a secret: `password`, `DB_PASSWORD`, `api_key`, `GITHUB_TOKEN`, `client-secret`… */
-const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*?(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)`;
+export const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*?(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)`;
 
 /**
  * `name = value`, `name: value`, `"name": "value"`. Group 1 keeps the name and separator, group 2 is a quoted

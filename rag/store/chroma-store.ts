@@ -6,23 +6,40 @@ import type { MetadataFilter, MetadataValue, VectorHit, VectorRecord, VectorStor
 
 const BATCH = 500;
 
+/**
+ * How long one Chroma call may take before the caller is given an error instead of waiting on: a hung Chroma must
+ * not hold every question (a search degrades to lexical only) or a sync forever. Writes carry whole batches.
+ */
+export interface ChromaTimeouts {
+  readMs: number;
+  writeMs: number;
+}
+
+export const DEFAULT_CHROMA_TIMEOUTS: ChromaTimeouts = { readMs: 10_000, writeMs: 120_000 };
+
+export class ChromaTimeoutError extends Error {
+  override name = 'ChromaTimeoutError';
+}
+
 export class ChromaStore implements VectorStore {
   private collection?: Collection;
 
   constructor(
     private readonly client: ChromaClient,
     private readonly name = 'lore',
+    private readonly timeouts: ChromaTimeouts = DEFAULT_CHROMA_TIMEOUTS,
   ) {}
 
-  static fromUrl(url: string, name?: string): ChromaStore {
-    const parsed = new URL(url);
-    const ssl = parsed.protocol === 'https:';
-    const port = parsed.port ? Number(parsed.port) : ssl ? 443 : 80;
-    return new ChromaStore(new ChromaClient({ host: parsed.hostname, port, ssl }), name);
+  /**
+   * A store at `url` (CHROMA_URL), path and credentials included: `https://user:pass@proxy.example.com/chroma` sends
+   * HTTP Basic credentials, `https://:token@host` a bearer token, to every request under `/chroma`.
+   */
+  static fromUrl(url: string, name?: string, timeouts?: ChromaTimeouts): ChromaStore {
+    return new ChromaStore(chromaClientFor(url), name, timeouts);
   }
 
   async heartbeat(): Promise<void> {
-    await this.client.heartbeat();
+    await this.read('heartbeat', () => this.client.heartbeat());
   }
 
   async builtBy(): Promise<string | undefined> {
@@ -32,43 +49,49 @@ export class ChromaStore implements VectorStore {
   }
 
   async reset(embedderId: string, dimension: number): Promise<void> {
-    const existing = await this.client.listCollections();
-    if (existing.some((c) => c.name === this.name)) await this.client.deleteCollection({ name: this.name });
-    this.collection = await this.client.createCollection({
-      name: this.name,
-      embeddingFunction: null,
-      metadata: { embedder: embedderId, dimension },
-      configuration: { hnsw: { space: 'cosine' } },
-    });
+    const existing = await this.read('listCollections', () => this.client.listCollections());
+    if (existing.some((c) => c.name === this.name)) await this.write('deleteCollection', () => this.client.deleteCollection({ name: this.name }));
+    this.collection = await this.write('createCollection', () =>
+      this.client.createCollection({
+        name: this.name,
+        embeddingFunction: null,
+        metadata: { embedder: embedderId, dimension },
+        configuration: { hnsw: { space: 'cosine' } },
+      }),
+    );
   }
 
   async upsert(records: VectorRecord[]): Promise<void> {
     const collection = await this.open();
     for (let i = 0; i < records.length; i += BATCH) {
       const batch = records.slice(i, i + BATCH);
-      await collection.upsert({
-        ids: batch.map((r) => r.id),
-        embeddings: batch.map((r) => r.vector),
-        documents: batch.map((r) => r.text),
-        metadatas: batch.map((r) => r.metadata as Metadata),
-      });
+      await this.write('upsert', () =>
+        collection.upsert({
+          ids: batch.map((r) => r.id),
+          embeddings: batch.map((r) => r.vector),
+          documents: batch.map((r) => r.text),
+          metadatas: batch.map((r) => r.metadata as Metadata),
+        }),
+      );
     }
   }
 
   async delete(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     const collection = await this.open();
-    for (let i = 0; i < ids.length; i += BATCH) await collection.delete({ ids: ids.slice(i, i + BATCH) });
+    for (let i = 0; i < ids.length; i += BATCH) await this.write('delete', () => collection.delete({ ids: ids.slice(i, i + BATCH) }));
   }
 
   async query(vector: number[], k: number, where?: MetadataFilter): Promise<VectorHit[]> {
     const collection = await this.open();
-    const result = await collection.query({
-      queryEmbeddings: [vector],
-      nResults: k,
-      where: where && (toChromaWhere(where) as Where),
-      include: ['documents', 'metadatas', 'distances'],
-    });
+    const result = await this.read('query', () =>
+      collection.query({
+        queryEmbeddings: [vector],
+        nResults: k,
+        where: where && (toChromaWhere(where) as Where),
+        include: ['documents', 'metadatas', 'distances'],
+      }),
+    );
     const ids = result.ids[0] ?? [];
     return ids.map((id, i) => ({
       id,
@@ -85,28 +108,80 @@ export class ChromaStore implements VectorStore {
    */
   async nearest(vector: number[], k: number, where?: MetadataFilter): Promise<{ id: string; score: number }[]> {
     const collection = await this.open();
-    const result = await collection.query({
-      queryEmbeddings: [vector],
-      nResults: k,
-      where: where && (toChromaWhere(where) as Where),
-      include: ['distances'],
-    });
+    const result = await this.read('query', () =>
+      collection.query({
+        queryEmbeddings: [vector],
+        nResults: k,
+        where: where && (toChromaWhere(where) as Where),
+        include: ['distances'],
+      }),
+    );
     const ids = result.ids[0] ?? [];
     return ids.map((id, i) => ({ id, score: 1 - (result.distances[0]?.[i] ?? 1) }));
   }
 
   async count(): Promise<number> {
-    return (await this.open()).count();
+    const collection = await this.open();
+    return this.read('count', () => collection.count());
   }
 
   private async open(): Promise<Collection> {
-    this.collection ??= await this.client.getOrCreateCollection({
-      name: this.name,
-      embeddingFunction: null,
-      configuration: { hnsw: { space: 'cosine' } },
-    });
+    this.collection ??= await this.read('getOrCreateCollection', () =>
+      this.client.getOrCreateCollection({
+        name: this.name,
+        embeddingFunction: null,
+        configuration: { hnsw: { space: 'cosine' } },
+      }),
+    );
     return this.collection;
   }
+
+  private read<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return withTimeout(operation, this.timeouts.readMs, call);
+  }
+
+  private write<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return withTimeout(operation, this.timeouts.writeMs, call);
+  }
+}
+
+/** The call's result, or a ChromaTimeoutError once `ms` have passed (the request itself is left to finish). */
+async function withTimeout<T>(operation: string, ms: number, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new ChromaTimeoutError(`Chroma did not answer ${operation} within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([call(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * ChromaClient builds its base URL as `<scheme>://<host>:<port>` and takes no path, so the path of CHROMA_URL (a
+ * proxy that serves Chroma under `/chroma`) is placed after the port, where a URL has it. Credentials in the URL
+ * become an Authorization header: fetch refuses a URL that carries them.
+ */
+export function chromaClientFor(url: string): ChromaClient {
+  const parsed = new URL(url);
+  const ssl = parsed.protocol === 'https:';
+  const port = parsed.port || (ssl ? '443' : '80');
+  const path = parsed.pathname.replace(/\/+$/, '');
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  const authorization = user
+    ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+    : password
+      ? `Bearer ${password}`
+      : undefined;
+  return new ChromaClient({
+    host: parsed.hostname,
+    // A string where the type says number: the client only ever writes it into the URL after the host.
+    port: `${port}${path}` as unknown as number,
+    ssl,
+    ...(authorization ? { headers: { authorization } } : {}),
+  });
 }
 
 /** Chroma wants exactly one key per filter object: several field conditions become an explicit $and. */

@@ -57,8 +57,11 @@ export interface FakeSlack {
   messages(channel: string): FakeMessage[];
   seedMessage(channel: string, message: Omit<FakeMessage, 'ts'> & { ts?: string }): FakeMessage;
   addFile(file: FakeFile): void;
-  /** Users `users.info` knows, with their admin flags. */
-  addUser(id: string, flags?: { is_admin?: boolean; is_owner?: boolean }): void;
+  /**
+   * Users `users.info` describes otherwise than as plain members of TEAM_ID (everyone else): admins, guests
+   * (`is_restricted`), or people of another workspace (`team_id`).
+   */
+  addUser(id: string, flags?: { is_admin?: boolean; is_owner?: boolean; is_restricted?: boolean; team_id?: string }): void;
   /** Answers the next call of `method` with this. */
   queue(method: string, response: FakeSlackResponse): void;
   /** A response URL for a slash command or interaction. */
@@ -86,7 +89,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   const responses: { id: string; body: Record<string, unknown> }[] = [];
   const channels = new Map<string, FakeMessage[]>();
   const files = new Map<string, FakeFile>();
-  const users = new Map<string, { is_admin: boolean; is_owner: boolean }>();
+  const users = new Map<string, { is_admin: boolean; is_owner: boolean; is_restricted?: boolean; team_id?: string }>();
   const queued = new Map<string, FakeSlackResponse[]>();
   const waiters: { predicate: (call: SlackCall) => boolean; resolve: (call: SlackCall) => void }[] = [];
   let clock = 1_700_000_000;
@@ -176,8 +179,8 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
         return file ? { ok: true, file: fileJson(file) } : { ok: false, error: 'file_not_found' };
       }
       case 'users.info': {
-        const user = users.get(str('user'));
-        return user ? { ok: true, user: { id: str('user'), team_id: TEAM_ID, ...user } } : { ok: false, error: 'user_not_found' };
+        if (!str('user')) return { ok: false, error: 'user_not_found' };
+        return { ok: true, user: { id: str('user'), team_id: TEAM_ID, is_admin: false, is_owner: false, ...users.get(str('user')) } };
       }
       case 'views.open':
         return { ok: true, view: { id: `V${++counter}`, ...(args.view as Record<string, unknown>) } };
@@ -276,7 +279,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
       files.set(file.id, file);
     },
     addUser: (id, flags = {}) => {
-      users.set(id, { is_admin: flags.is_admin ?? false, is_owner: flags.is_owner ?? false });
+      users.set(id, { is_admin: flags.is_admin ?? false, is_owner: flags.is_owner ?? false, ...flags });
     },
     queue: (method, response) => {
       const list = queued.get(method) ?? [];

@@ -3,7 +3,8 @@ import type { Runtime } from '../../runtime.ts';
 
 // GET /health: liveness, the process answers (with what is indexed). GET /ready: readiness, the stores a question
 // needs answer too: Chroma's heartbeat within a short timeout, and SQLite a query. A load balancer sends traffic only
-// to a ready replica, and restarts only one that is not alive.
+// to a ready replica, and restarts only one that is not alive. Anyone can call them, so a failure's own text (a host,
+// a path, a credential in a URL) stays in the log: the response says which store failed, and that the log says why.
 
 export interface HealthRoutesOptions {
   runtime: Pick<Runtime, 'chunks' | 'db' | 'vectors'>;
@@ -11,7 +12,11 @@ export interface HealthRoutesOptions {
   readyTimeoutMs?: number;
 }
 
-type Check = { ok: true } | { ok: false; reason: string };
+/** `reason` is for the log only; `shown` is what the response may say (never an error's own text). */
+type Check = { ok: true } | { ok: false; reason: string; shown: string };
+
+/** Said for a check that failed with an error: its text can name hosts, paths or credentials, so only the log has it. */
+const FAILED = 'failed (the server log has the reason)';
 
 export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutesOptions): void {
   const { runtime } = options;
@@ -24,21 +29,23 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutes
     const checks = { chroma: chroma.ok ? 'ok' : 'failed', sqlite: sqlite.ok ? 'ok' : 'failed' };
     if (chroma.ok && sqlite.ok) return { status: 'ready', checks };
     const failures = [chroma.ok ? undefined : `Chroma: ${chroma.reason}`, sqlite.ok ? undefined : `SQLite: ${sqlite.reason}`].filter(Boolean);
+    const shown = [chroma.ok ? undefined : `Chroma: ${chroma.shown}`, sqlite.ok ? undefined : `SQLite: ${sqlite.shown}`].filter(Boolean);
     request.log.warn({ checks, failures }, 'not ready');
-    return reply.code(503).send({ status: 'unavailable', checks, error: 'not_ready', message: `not ready: ${failures.join('; ')}` });
+    return reply.code(503).send({ status: 'unavailable', checks, error: 'not_ready', message: `not ready: ${shown.join('; ')}` });
   });
 }
 
 async function withTimeout(check: () => Promise<void>, timeoutMs: number): Promise<Check> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Check>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    const reason = `no answer within ${timeoutMs} ms`;
+    timer = setTimeout(() => resolve({ ok: false, reason, shown: reason }), timeoutMs);
   });
   try {
     return await Promise.race([
       check().then(
         (): Check => ({ ok: true }),
-        (error: unknown): Check => ({ ok: false, reason: shortReason(error) }),
+        (error: unknown): Check => ({ ok: false, reason: shortReason(error), shown: FAILED }),
       ),
       timeout,
     ]);
@@ -49,9 +56,10 @@ async function withTimeout(check: () => Promise<void>, timeoutMs: number): Promi
 
 async function checkSqlite(runtime: Pick<Runtime, 'db'>): Promise<Check> {
   try {
-    return runtime.db.prepare('SELECT 1').pluck().get() === 1 ? { ok: true } : { ok: false, reason: 'unexpected answer to SELECT 1' };
+    if (runtime.db.prepare('SELECT 1').pluck().get() === 1) return { ok: true };
+    return { ok: false, reason: 'unexpected answer to SELECT 1', shown: 'unexpected answer to SELECT 1' };
   } catch (error) {
-    return { ok: false, reason: shortReason(error) };
+    return { ok: false, reason: shortReason(error), shown: FAILED };
   }
 }
 

@@ -41,6 +41,9 @@ export async function registerIngestRoute(app: FastifyInstance, options: IngestR
     });
 
     scope.post('/ingest', { onRequest: guards, config: { accepts: 'multipart/form-data' } }, async (request, reply) => {
+      if (request.keySources && !request.keySources.includes('upload')) {
+        throw new HttpError(403, 'forbidden', `this API key is limited to ${request.keySources.join(', ')}: it cannot search uploads, so it may not upload`);
+      }
       if (!request.isMultipart()) {
         throw new HttpError(415, 'unsupported_media_type', 'POST /ingest takes multipart/form-data with one or more files');
       }

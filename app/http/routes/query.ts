@@ -7,7 +7,8 @@ import { saveServedAnswer } from '../served-answers.ts';
 import { answerEventStream, wantsEventStream } from '../server-sent-events.ts';
 
 // POST /query: one question, answered as JSON (the Answer, as `lore ask --json` prints it) or, with
-// `Accept: text/event-stream`, as server-sent events. The caller's key id scopes the uploads it may see.
+// `Accept: text/event-stream`, as server-sent events. The caller's key id scopes the uploads it may see, and a key
+// limited to some sources is answered from those only.
 
 export const MAX_QUESTION_CHARS = 4_000;
 export const MAX_HISTORY = 20;
@@ -82,7 +83,7 @@ export function registerQueryRoute(app: FastifyInstance, options: QueryRouteOpti
   const { answers, store, guards } = options;
 
   app.post<{ Body: QueryBody }>('/query', { schema: querySchema, onRequest: guards }, async (request, reply) => {
-    const question = toQuestion(request.body, request.keyId);
+    const question = toQuestion(request.body, request.keyId, request.keySources);
     const save = (answer: Answer) => saveServedAnswer(store, answer, request.keyId, request.log);
     const events = answers.stream(question)[Symbol.asyncIterator]();
 
@@ -106,7 +107,7 @@ export function registerQueryRoute(app: FastifyInstance, options: QueryRouteOpti
   });
 }
 
-function toQuestion(body: QueryBody, keyId: string): Question {
+function toQuestion(body: QueryBody, keyId: string, keySources: readonly SourceKind[] | null): Question {
   const { filters = {} } = body;
   for (const field of ['modifiedAfter', 'modifiedBefore'] as const) {
     const value = filters[field];
@@ -125,6 +126,8 @@ function toQuestion(body: QueryBody, keyId: string): Question {
     ...(body.history && body.history.length > 0 ? { history: body.history.map(({ role, text }) => ({ role, text })) } : {}),
     ...(Object.keys(questionFilters).length > 0 ? { filters: questionFilters } : {}),
     ...(body.k !== undefined ? { k: body.k } : {}),
+    // A key limited to some sources is scoped as a channel is: a hard limit, whatever `sources` asks for.
+    ...(keySources ? { allowedSources: [...keySources] } : {}),
     uploadScope: `http:${keyId}`,
     asker: { platform: 'http', userId: keyId },
   };

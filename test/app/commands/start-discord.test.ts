@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { BOT_TOKEN, BOT_USER_ID, GENERAL_CHANNEL, MEMBER_ID, startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord.ts';
+import { BOT_TOKEN, BOT_USER_ID, GENERAL_CHANNEL, GUILD_ID, MEMBER_ID, startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord.ts';
 import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
 import { spawnLore } from '../../helpers/run-lore.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
@@ -35,6 +35,7 @@ describe('lore start with Discord', () => {
       LOG_LEVEL: 'info',
       DISCORD_TOKEN: BOT_TOKEN,
       DISCORD_API_URL: discord.apiUrl,
+      DISCORD_GUILD_ID: GUILD_ID,
     });
     let logs = '';
     child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));

@@ -3,16 +3,16 @@ import { ApiKeys, keyIdOf, presentedKey } from '../../../app/http/api-keys.ts';
 
 describe('API keys', () => {
   it('identifies a configured key by a short id that is not the key', () => {
-    const keys = new ApiKeys(['first-secret-key', 'second-secret-key']);
+    const keys = new ApiKeys([{ key: 'first-secret-key' }, { key: 'second-secret-key' }]);
     expect(keys.required).toBe(true);
-    const id = keys.identify('second-secret-key');
+    const id = keys.identify('second-secret-key')?.keyId;
     expect(id).toBe(keyIdOf('second-secret-key'));
     expect(id).toMatch(/^[0-9a-f]{12}$/);
-    expect(id).not.toBe(keys.identify('first-secret-key'));
+    expect(id).not.toBe(keys.identify('first-secret-key')?.keyId);
   });
 
   it('refuses unknown keys, including prefixes and extensions of real ones', () => {
-    const keys = new ApiKeys(['first-secret-key']);
+    const keys = new ApiKeys([{ key: 'first-secret-key' }]);
     for (const wrong of ['first-secret-ke', 'first-secret-key2', 'FIRST-SECRET-KEY', '']) expect(keys.identify(wrong)).toBeUndefined();
   });
 

@@ -8,10 +8,10 @@ import type { AnswerPipeline } from '../../../rag/answer-question.ts';
 import { createChatServices } from '../../../app/chat-services.ts';
 import { connectDiscord } from '../../../app/connect-discord.ts';
 import { loadConfig } from '../../../app/config.ts';
-import { createLogger } from '../../../app/logger.ts';
+import { createLogger, type Logger } from '../../../app/logger.ts';
 import type { Runtime } from '../../../app/runtime.ts';
 import { createSyncService } from '../../../app/sync-service.ts';
-import { BOT_TOKEN, BOT_USER_ID, type FakeDiscord, type FakeMessage } from '../../fakes/fake-discord.ts';
+import { BOT_TOKEN, BOT_USER_ID, GUILD_ID, OTHER_GUILD_ID, type FakeDiscord, type FakeMessage } from '../../fakes/fake-discord.ts';
 
 export interface TestDiscordBot {
   bot: DiscordBot;
@@ -22,10 +22,12 @@ export interface TestDiscordBot {
 
 export interface TestDiscordBotOptions {
   runtime: Runtime;
-  pipeline: AnswerPipeline;
+  pipeline: Pick<AnswerPipeline, 'stream'>;
   discord: FakeDiscord;
   chatConfig: ChatConfig;
   env?: Record<string, string>;
+  /** Where the bot logs (default: nowhere, or stderr with LORE_TEST_LOG=1). */
+  log?: Logger;
 }
 
 export async function startTestDiscordBot(options: TestDiscordBotOptions): Promise<TestDiscordBot> {
@@ -36,6 +38,8 @@ export async function startTestDiscordBot(options: TestDiscordBotOptions): Promi
     GEMINI_API_KEY: 'unused-here',
     DISCORD_TOKEN: BOT_TOKEN,
     DISCORD_API_URL: discord.apiUrl,
+    // Both servers of the fake: Lore answers only in the servers it is configured for.
+    DISCORD_GUILD_IDS: `${GUILD_ID},${OTHER_GUILD_ID}`,
     ...options.env,
   });
   const store = new ChatStore(runtime.db);
@@ -53,7 +57,7 @@ export async function startTestDiscordBot(options: TestDiscordBotOptions): Promi
   });
   const bot = await connectDiscord({
     config,
-    log: createLogger(process.env.LORE_TEST_LOG === '1' ? 'debug' : 'silent'),
+    log: options.log ?? createLogger(process.env.LORE_TEST_LOG === '1' ? 'debug' : 'silent'),
     conversation,
     discord: { retries: 1, requestTimeoutMs: 5_000, extraAttachmentOrigins: [discord.url] },
   });

@@ -14,6 +14,7 @@ describe('markdownToMrkdwn', () => {
   it('escapes what Slack would read as markup, so a source can never ping a channel', () => {
     expect(markdownToMrkdwn('Use <!channel> & <@U123> if a < b > c')).toBe('Use &lt;!channel&gt; &amp; &lt;@U123&gt; if a &lt; b &gt; c');
     expect(markdownToMrkdwn('[x](https://evil.test/a|b>c)')).toBe('<https://evil.test/a%7Cb%3Ec|x>');
+    expect(markdownToMrkdwn('[spec](!channel) [me](@U123) [room](#C123) [team](!subteam^S1)')).toBe('spec me room team');
   });
 
   it('leaves code alone apart from escaping', () => {
