@@ -7,7 +7,22 @@ import { loadConfig } from '../../app/config.ts';
 import { createLogger } from '../../app/logger.ts';
 import { openRuntime, type Runtime } from '../../app/runtime.ts';
 import type { AnswerPipeline } from '../../rag/answer-question.ts';
-import { startFakeGemini, serverError, type FakeGemini } from '../fakes/fake-gemini.ts';
+import type { AnswerEvent } from '../../rag/answer-question.ts';
+import type { Answer } from '../../rag/types.ts';
+import { fixtureResponses, startFakeGemini, serverError, type FakeGemini, type RecordedFixture } from '../fakes/fake-gemini.ts';
+
+/** A recorded Gemini response from test/fixtures/gemini (its source is in the file). */
+function recorded(name: string): RecordedFixture {
+  return JSON.parse(fs.readFileSync(new URL(`../fixtures/gemini/${name}.json`, import.meta.url), 'utf8')) as RecordedFixture;
+}
+
+async function collect(pipeline: AnswerPipeline, text: string): Promise<{ events: AnswerEvent[]; answer: Answer }> {
+  const events: AnswerEvent[] = [];
+  for await (const event of pipeline.stream({ text })) events.push(event);
+  const last = events.at(-1);
+  if (last?.type !== 'answer') throw new Error('no answer');
+  return { events, answer: last.answer };
+}
 import { tempDir } from '../helpers/temp-dir.ts';
 
 // The whole query path over the sample knowledge base, as `lore ask` runs it: real index, real retrieval and
@@ -145,6 +160,41 @@ describe('answering with Gemini', () => {
       expect(answer.mode).toBe('extractive');
       expect(answer.answer).toMatch(/30 days/);
       expect(answer.notes.join(' ')).toMatch(/language model failed/i);
+    } finally {
+      gemini.always(undefined);
+    }
+  }, 60_000);
+});
+
+describe('answering with Gemini, replaying recorded failures', () => {
+  const question = 'How long are backups of the data directory kept?';
+
+  it('restarts an answer withheld after text arrived (RECITATION) as extractive, with a one-line note, and counts its tokens', async () => {
+    gemini.queueFor('generateContent', { status: 200, body: { candidates: [{ content: { parts: [{ text: '{"scores":[]}' }] }, finishReason: 'STOP' }] } });
+    gemini.queueFor('streamGenerateContent', ...fixtureResponses(recorded('finish-recitation-after-text'), 'stream'));
+    const { events, answer } = await collect(createAnswerPipeline(runtime), question);
+    const restart = events.find((e) => e.type === 'restart');
+    expect(restart).toMatchObject({ reason: expect.stringMatching(/withheld/) });
+    expect(answer.mode).toBe('extractive');
+    expect(answer.answer).not.toMatch(/in production it must/);
+    expect(answer.notes).toContain('The language model failed (answer withheld by its safety or recitation filter); this answer is extractive, quoted from the sources.');
+    // The withheld reply was billed by Google: 1850 prompt and 38 output tokens count in the answer's usage.
+    expect(answer.usage.inputTokens).toBeGreaterThanOrEqual(1850);
+    expect(answer.usage.outputTokens).toBeGreaterThanOrEqual(38);
+  });
+
+  it.each([
+    ['http403-key-leaked', /HTTP 403/, /leaked|API key|PERMISSION_DENIED|\{/],
+    ['http500-internal', /HTTP 500/, /INTERNAL|troubleshooting|\{/],
+  ])('keeps the provider error body (%s) out of the note, naming only what failed and what Lore did', async (name, shows, hides) => {
+    gemini.always(fixtureResponses(recorded(name), 'stream')[0]);
+    try {
+      const { events, answer } = await collect(createAnswerPipeline(runtime), question);
+      expect(answer.mode).toBe('extractive');
+      const visible = [...answer.notes, ...events.flatMap((e) => (e.type === 'restart' ? [e.reason] : []))];
+      expect(visible.join('\n')).toMatch(shows);
+      expect(visible.join('\n')).not.toMatch(hides);
+      for (const note of answer.notes) expect(note).not.toContain('\n');
     } finally {
       gemini.always(undefined);
     }

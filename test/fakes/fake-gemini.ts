@@ -65,6 +65,9 @@ export interface FakeResponse {
   hang?: 'before-headers' | 'after-headers';
 }
 
+/** Which calls a `queueFor` response is for. */
+export type FakeCallKind = 'embed' | 'generateContent' | 'streamGenerateContent';
+
 /** One recorded response of `test/fixtures/gemini/*.json` (a shape of the shared real-traffic recordings). */
 export interface RecordedResponse {
   status?: number;
@@ -104,6 +107,8 @@ export interface FakeGemini {
   readonly requests: RecordedRequest[];
   /** Answers the next requests with these, one each, before going back to normal. */
   queue(...responses: FakeResponse[]): void;
+  /** Like `queue`, for one kind of call only (`embed`: both embedding methods); these come before `queue`'s. */
+  queueFor(kind: FakeCallKind, ...responses: FakeResponse[]): void;
   /** Answers every request with this until cleared with `undefined`. */
   always(response: FakeResponse | undefined): void;
   /** Delay for normal answers, to observe concurrency. */
@@ -188,6 +193,7 @@ function generationEvents(generation: FakeGeneration, request: RecordedRequest, 
 export async function startFakeGemini(options: { apiKey?: string } = {}): Promise<FakeGemini> {
   const requests: RecordedRequest[] = [];
   const queued: FakeResponse[] = [];
+  const queuedFor: Record<FakeCallKind, FakeResponse[]> = { embed: [], generateContent: [], streamGenerateContent: [] };
   const queuedGenerations: FakeGeneration[] = [];
   let generator: (request: RecordedRequest) => FakeGeneration = defaultGeneration;
   let standing: FakeResponse | undefined;
@@ -219,7 +225,7 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
     const texts = embedRequests.map((r) => (r.content?.parts ?? []).map((p) => p.text ?? '').join(''));
     requests.push({ path: url.pathname, model: match[1] as string, method, apiKey, texts, requests: embedRequests, receivedAt: Date.now() });
 
-    const canned = queued.shift() ?? standing;
+    const canned = queuedFor.embed.shift() ?? queued.shift() ?? standing;
     const delay = canned ? (canned.delayMs ?? 0) : latencyMs;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (canned?.hang === 'before-headers') return;
@@ -249,7 +255,7 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
     const recorded: RecordedRequest = { path: url.pathname, model, method, apiKey, texts, requests: [], generate: body, systemInstruction, receivedAt: Date.now() };
     requests.push(recorded);
 
-    const canned = queued.shift() ?? standing;
+    const canned = queuedFor[method].shift() ?? queued.shift() ?? standing;
     const delay = canned ? (canned.delayMs ?? 0) : latencyMs;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (res.destroyed) return;
@@ -310,6 +316,7 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
     url: `http://127.0.0.1:${port}`,
     requests,
     queue: (...responses) => queued.push(...responses),
+    queueFor: (kind, ...responses) => queuedFor[kind].push(...responses),
     always: (response) => {
       standing = response;
     },
