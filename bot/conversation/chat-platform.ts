@@ -45,6 +45,16 @@ export interface IncomingMessage {
    * Discord thread is a channel of its own); defaults to channelId.
    */
   scopeChannelId?: string;
+  /**
+   * Where files shared in this message are kept and whose uploads a question here sees, when narrower than the scope
+   * channel (a Discord private thread: visible to its members only); defaults to scopeChannelId.
+   */
+  uploadScopeId?: string;
+  /**
+   * The platform could not tell which channel's scope applies (a thread whose channel could not be fetched): only
+   * the uploads shared in this very place are searched. Any doubt scopes narrower, never wider.
+   */
+  scopeUnknown?: boolean;
   /** The message's own id. */
   messageId: string;
   /** The thread it belongs to (its own id when it starts one). */
@@ -102,4 +112,9 @@ export interface ChatPlatform {
   fileDetails(file: IncomingFile): Promise<FileDetails>;
   /** Downloads with the bot's credentials, refusing more than `maxBytes`. */
   download(file: FileDetails, maxBytes: number): Promise<Uint8Array>;
+}
+
+/** Where a message's uploads are kept and searched: the narrowest place the conversation is visible in. */
+export function uploadScopeOf(message: IncomingMessage): string {
+  return message.uploadScopeId ?? message.scopeChannelId ?? message.channelId;
 }

@@ -4,7 +4,7 @@ import { answerInThread, tellThread } from './answer-in-thread.ts';
 import { SyncAlreadyRunningError, type BotServices, type SyncTarget } from './bot-services.ts';
 import type { Audience, ChatConfig } from './chat-config.ts';
 import { commandInMessage, type ChatCommand } from './chat-command.ts';
-import type { ChatPlatform, IncomingMessage, ThreadRef } from './chat-platform.ts';
+import { uploadScopeOf, type ChatPlatform, type IncomingMessage, type ThreadRef } from './chat-platform.ts';
 import { cleanFeedbackReason, type ChatStore } from './chat-store.ts';
 import { formatStatus, formatSyncProgress, formatSyncReport, formatSyncStarted, HELP_TEXT } from './command-replies.ts';
 import { ratingOf } from './feedback-emoji.ts';
@@ -137,7 +137,8 @@ export class Conversation {
     const scopeChannelId = message.scopeChannelId ?? message.channelId;
     try {
       const audience = platform.audienceOf ? await platform.audienceOf(message) : 'member';
-      const sources = this.options.chatConfig.sourcesFor(platform.name, scopeChannelId, message.isDirect, message.workspaceId, audience);
+      const configured = this.options.chatConfig.sourcesFor(platform.name, scopeChannelId, message.isDirect, message.workspaceId, audience);
+      const sources = message.scopeUnknown ? configured.filter((source) => source === 'upload') : configured;
       if (message.files.length > 0 && (message.isDirect || asksToLearn(message.text))) {
         await this.limited(platform, message, thread, () =>
           learnFiles({ platform, services: this.options.services, log: this.log, message, thread, uploadsAllowed: sources.includes('upload') }),
@@ -155,7 +156,7 @@ export class Conversation {
         text: message.text,
         ...(history.length > 0 ? { history } : {}),
         allowedSources: sources,
-        uploadScope: `${platform.name}:${scopeChannelId}`,
+        uploadScope: `${platform.name}:${uploadScopeOf(message)}`,
         asker: { platform: platform.name, userId: message.userId, channelId: message.channelId },
       };
       await this.limited(platform, message, thread, async () => {
@@ -333,3 +334,4 @@ export class Conversation {
     return work;
   }
 }
+

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { UploadRefusedError, type BotServices } from './bot-services.ts';
-import type { ChatPlatform, IncomingMessage, ThreadRef } from './chat-platform.ts';
+import { uploadScopeOf, type ChatPlatform, type IncomingMessage, type ThreadRef } from './chat-platform.ts';
 import { friendlyError } from './friendly-error.ts';
 
 // Files shared with Lore ("@Lore learn this", or sent in a DM) become the `upload` source of that channel. Each
@@ -49,7 +49,8 @@ export async function learnFiles(options: LearnFilesOptions): Promise<void> {
   }
   const lines = outcomes.map((outcome) => outcome.line);
   const learned = outcomes.some((outcome) => outcome.learned);
-  const footer = learned ? '\n\nAsk me about it here: files shared in this channel are searched in this channel only.' : '';
+  const place = message.uploadScopeId !== undefined ? 'thread' : 'channel';
+  const footer = learned ? `\n\nAsk me about it here: files shared in this ${place} are searched in this ${place} only.` : '';
   await platform
     .post(thread, { kind: 'notice', tone: learned ? 'info' : 'error', text: `${lines.join('\n')}${footer}` })
     .catch((error: unknown) => log.error({ err: error }, 'could not confirm an upload'));
@@ -71,8 +72,9 @@ async function learnOne(options: LearnFilesOptions, file: IncomingMessage['files
     const bytes = await platform.download(details, services.maxUploadBytes);
     const result = await services.ingestUpload({
       platform: platform.name,
-      // Uploads belong to the channel whose scope the message is in (a Discord thread's parent).
-      channelId: message.scopeChannelId ?? message.channelId,
+      // Uploads are visible exactly where the conversation is: a channel (or public thread) shares them with the
+      // channel, a Discord private thread keeps them to itself.
+      channelId: uploadScopeOf(message),
       fileId: details.id,
       fileName: details.name,
       title: details.title,

@@ -18,7 +18,8 @@ import type { Logger } from 'pino';
 import type { IncomingMessage } from '../conversation/chat-platform.ts';
 import type { CommandResponder, Conversation } from '../conversation/conversation.ts';
 import { renderCommandReply } from './discord-render.ts';
-import { isFromBot, isPersonMessage, repliesToLore, threadName, toIncomingMessage, type AnswerPlace } from './discord-messages.ts';
+import { channelScope } from './channel-scope.ts';
+import { isFromBot, isPersonMessage, repliesToLore, threadName, toIncomingMessage, withScope, type AnswerPlace } from './discord-messages.ts';
 import { DiscordServers } from './discord-servers.ts';
 import { DiscordPlatform } from './discord-platform.ts';
 import { discordTextToPlain, mentionsLore } from './discord-text.ts';
@@ -124,8 +125,9 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   /** Where Lore answers a message; in thread mode, a new question gets a thread of its own. */
   const answerPlace = async (message: Message): Promise<AnswerPlace> => {
     const channel = message.channel;
-    if (channel.isThread()) return { channelId: channel.id, threadId: channel.id, scopeChannelId: channel.parentId ?? channel.id, inThread: true };
-    const reply: AnswerPlace = { channelId: channel.id, threadId: message.id, scopeChannelId: channel.id, inThread: message.reference?.messageId !== undefined };
+    const scope = await channelScope(client, channel.id, channel);
+    if (channel.isThread()) return { channelId: channel.id, threadId: channel.id, ...scope, inThread: true };
+    const reply: AnswerPlace = { channelId: channel.id, threadId: message.id, ...scope, inThread: message.reference?.messageId !== undefined };
     const lore = platform.loreMentions(message.guild);
     const startsThread =
       options.replyMode === 'thread' &&
@@ -136,7 +138,8 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
       !repliesToLore(message, lore.userId);
     if (!startsThread) return reply;
     const threadId = await platform.startThread(message, threadName(discordTextToPlain(message.content, lore, platform.namesIn(message.guild))));
-    return threadId ? { channelId: threadId, threadId, scopeChannelId: channel.id, inThread: false } : reply;
+    // Lore's own threads are public: they share their channel's scope and uploads.
+    return threadId ? { channelId: threadId, threadId, ...scope, inThread: false } : reply;
   };
 
   const onMessage = async (message: Message): Promise<void> => {
@@ -199,8 +202,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
       await interaction.editReply({ content: problem, allowedMentions: NO_MENTIONS });
       return;
     }
-    const channel = interaction.channel ?? (await client.channels.fetch(interaction.channelId).catch(() => null));
-    const scopeChannelId = channel?.isThread() ? (channel.parentId ?? interaction.channelId) : interaction.channelId;
+    const scope = await channelScope(client, interaction.channelId, interaction.channel);
     const incoming: IncomingMessage = {
       eventId: interaction.id,
       workspaceId: interaction.guildId ?? undefined,
@@ -215,7 +217,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
       text: question,
       files: [],
     };
-    if (scopeChannelId !== interaction.channelId) incoming.scopeChannelId = scopeChannelId;
+    withScope(incoming, scope);
     const release = platform.registerInteraction(interaction.id, interaction, question);
     try {
       await conversation.handleMessage(platform, incoming);

@@ -4,14 +4,13 @@
 // a direct message.
 import { MessageType, type Message } from 'discord.js';
 import type { IncomingMessage } from '../conversation/chat-platform.ts';
+import type { ChannelScope } from './channel-scope.ts';
 import { discordTextToPlain, mentionsLore, type LoreMentions, type MentionNames } from './discord-text.ts';
 
 /** Where Lore answers a message, in ThreadRef terms (see discord-platform.ts). */
-export interface AnswerPlace {
+export interface AnswerPlace extends ChannelScope {
   channelId: string;
   threadId: string;
-  /** The channel whose source scope and uploads apply (a thread's parent). */
-  scopeChannelId: string;
   /** There is earlier conversation to read: a Discord thread, or a chain of replies. */
   inThread: boolean;
 }
@@ -57,7 +56,14 @@ export function toIncomingMessage(message: Message, place: AnswerPlace, lore: Lo
       mimeType: attachment.contentType ?? undefined,
     })),
   };
-  if (place.scopeChannelId !== place.channelId) incoming.scopeChannelId = place.scopeChannelId;
+  return withScope(incoming, place);
+}
+
+/** Sets the scope fields of a message that differ from its channel's own. */
+export function withScope(incoming: IncomingMessage, scope: ChannelScope): IncomingMessage {
+  if (scope.scopeChannelId !== incoming.channelId) incoming.scopeChannelId = scope.scopeChannelId;
+  if (scope.uploadScopeId !== (incoming.scopeChannelId ?? incoming.channelId)) incoming.uploadScopeId = scope.uploadScopeId;
+  if (scope.scopeUnknown) incoming.scopeUnknown = true;
   return incoming;
 }
 

@@ -112,6 +112,11 @@ export interface FakeDiscord {
   message(channelId: string, messageId: string): FakeMessage | undefined;
   /** A channel object (guild channel, DM or thread). */
   channel(channelId: string): Record<string, unknown> | undefined;
+  /**
+   * A thread someone else started in a channel (`private`: a private thread, type 12). With `announce` (default) the
+   * gateway is told (THREAD_CREATE, as when Lore is added to it); without, Lore first hears of it from a message.
+   */
+  addThread(options: { parentId: string; private?: boolean; announce?: boolean; name?: string }): string;
   /** Adds a user (and, with `roles`, a member of the main guild). */
   addUser(id: string, username: string, options?: { roles?: string[]; bot?: boolean; guildId?: string }): void;
   /** The DM channel between Lore and a user (created on first use). */
@@ -770,6 +775,28 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     message: findMessage,
     channel: (id) => channels.get(id),
     addUser,
+    addThread({ parentId, private: isPrivate = false, announce = true, name = 'a thread' }) {
+      const id = snowflake();
+      const guildId = channels.get(parentId)?.guild_id ?? GUILD_ID;
+      const thread: Record<string, unknown> = {
+        id,
+        type: isPrivate ? 12 : 11,
+        guild_id: guildId,
+        parent_id: parentId,
+        name,
+        owner_id: MEMBER_ID,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+        message_count: 0,
+        member_count: 2,
+        flags: 0,
+        total_message_sent: 0,
+        thread_metadata: { archived: false, archive_timestamp: new Date().toISOString(), auto_archive_duration: 1440, locked: false, ...(isPrivate ? { invitable: false } : {}) },
+      };
+      channels.set(id, thread);
+      if (announce) dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+      return id;
+    },
     dmChannel,
     attachment(filename, content, contentType) {
       const id = snowflake();
