@@ -73,6 +73,8 @@ function assemble(runtime: PipelineRuntime, retrieval: Retrieval, apiKey: string
     fallback: extractive,
     rewriter: apiKey ? new GeminiRewriter({ apiKey, baseUrl, model }) : new HeuristicRewriter(),
     prices: loadPrices(config.pricesFile),
+    lowTrustSources: config.lowTrustSources,
+    deadlineMs: config.answerDeadlineSeconds * 1000,
     onWarning: (message, error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, message),
   });
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { TRUST_CLASSES, type TrustClass } from '../rag/cite/answer-links.ts';
 import { parseApiKeyEntries, type ApiKeySpec } from './api-key-entries.ts';
 
 // Configuration is read once, from the environment plus command-line flags, and validated here so
@@ -73,6 +74,14 @@ const apiKeys = list.transform((entries, context): ApiKeySpec[] => {
   return z.NEVER;
 });
 
+/** Sources marked lower-trust (LORE_LOW_TRUST_SOURCES): an answer resting only on them says so. */
+const trustClasses = list.transform((entries, context): TrustClass[] => {
+  const unknown = entries.filter((entry) => !(TRUST_CLASSES as readonly string[]).includes(entry));
+  if (unknown.length === 0) return [...new Set(entries as TrustClass[])];
+  context.issues.push({ code: 'custom', message: `must be a comma-separated list of ${TRUST_CLASSES.join(', ')} (unknown: ${unknown.join(', ')})`, input: '' });
+  return z.NEVER;
+});
+
 const urls = list.pipe(z.array(z.url({ protocol: /^https?$/, message: 'must be a comma-separated list of http(s) URLs' })));
 
 /** Repository files indexed by default: documentation, not code. */
@@ -96,6 +105,7 @@ const envSchema = z.object({
   LORE_SYNC_INTERVAL_MINUTES: integer(0, 10_080, 60),
   LORE_WEB_URLS: urls,
   LORE_WEB_ALLOW_PRIVATE: flag(false),
+  LORE_LOW_TRUST_SOURCES: trustClasses,
   LORE_API_KEYS: apiKeys,
   LORE_API_PUBLIC: flag(false),
   LORE_API_RATE_PER_MINUTE: integer(1, 1_000_000, 60),
@@ -114,6 +124,7 @@ const envSchema = z.object({
   GEMINI_SIMPLE_MODEL: z.string().trim().default('gemini-2.5-flash-lite'),
   GEMINI_EMBED_MODEL: z.string().trim().min(1).default('gemini-embedding-001'),
   GEMINI_EMBED_DIMENSIONS: integer(64, 3072, 768),
+  LORE_ANSWER_DEADLINE_SECONDS: z.coerce.number({ message: 'must be a number' }).min(2, { message: 'must be at least 2' }).max(300, { message: 'must be at most 300' }).default(20),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -154,6 +165,8 @@ export interface Config {
    * are set (and, beyond loopback, unless `public`), and requests per minute per key. `maxConcurrentQueries`: questions answered at once; past it 429.
    */
   api: { keys: ApiKeySpec[]; public: boolean; ratePerMinute: number; burst: number; maxConcurrentQueries: number };
+  /** Time limit of one answer, shared among its steps (optional Gemini steps are skipped to keep to it). */
+  answerDeadlineSeconds: number;
   /** Daily language-model budget in USD (0: none); past it answers are extractive. */
   dailyBudgetUsd: number;
   /** Answer cache: time to live (0 turns it off) and, in memory, how many answers it keeps. */
@@ -172,6 +185,8 @@ export interface Config {
   /** Minutes between background syncs in `lore start` (0: only at start). */
   syncIntervalMinutes: number;
   web: { urls: string[]; allowPrivate: boolean };
+  /** Sources whose word alone is not trusted: an answer resting only on them says so (LORE_LOW_TRUST_SOURCES). */
+  lowTrustSources: TrustClass[];
   /** `teamIds`: the workspaces Lore answers in (empty: the bot token's own). */
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string; teamIds: string[] };
   /** `guildIds`: the servers Lore answers in (DISCORD_GUILD_IDS, else DISCORD_GUILD_ID; empty: none). */
@@ -235,6 +250,7 @@ export function loadConfig(
     followThreads: e.LORE_FOLLOW_THREADS,
     syncIntervalMinutes: e.LORE_SYNC_INTERVAL_MINUTES,
     web: { urls: e.LORE_WEB_URLS, allowPrivate: e.LORE_WEB_ALLOW_PRIVATE },
+    lowTrustSources: [...new Set(e.LORE_LOW_TRUST_SOURCES)],
     chromaUrl: e.CHROMA_URL,
     gemini: {
       apiKey: e.GEMINI_API_KEY,
@@ -267,6 +283,7 @@ export function loadConfig(
       issues: e.GITHUB_ISSUES,
     },
     api: { keys: e.LORE_API_KEYS, public: e.LORE_API_PUBLIC, ratePerMinute: e.LORE_API_RATE_PER_MINUTE, burst: e.LORE_API_BURST ?? e.LORE_API_RATE_PER_MINUTE, maxConcurrentQueries: e.LORE_MAX_CONCURRENT_QUERIES },
+    answerDeadlineSeconds: e.LORE_ANSWER_DEADLINE_SECONDS,
     dailyBudgetUsd: e.LORE_DAILY_BUDGET_USD,
     cache: { ttlSeconds: e.LORE_CACHE_TTL_SECONDS, maxEntries: e.LORE_CACHE_MAX_ENTRIES },
     queryLogDays: e.LORE_QUERY_LOG_DAYS,

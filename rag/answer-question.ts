@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ABSTENTION_SENTENCE, closestSources, formatAbstention, isAbstention } from './cite/abstention.ts';
+import { checkAnswerLinks, type TrustClass } from './cite/answer-links.ts';
 import { confidence } from './cite/confidence.ts';
 import { distinctTitles } from './cite/distinct-titles.ts';
 import { parseCitations } from './cite/parse-citations.ts';
@@ -8,6 +9,7 @@ import { StreamRedactor } from './cite/stream-redactor.ts';
 import { verifyClaims } from './cite/verify-claims.ts';
 import { assembleContext } from './context/assemble-context.ts';
 import { costOf } from './cost/cost-of.ts';
+import { Deadline, withinDeadline } from './deadline.ts';
 import { addUsage } from './gemini/usage.ts';
 import { GenerationError, userNote } from './generate/generation-error.ts';
 import { stripInjectedInstructions } from './guard/strip-injected-instructions.ts';
@@ -34,6 +36,10 @@ export interface AnswerPipelineOptions {
   now?: () => Date;
   /** Degradations that do not stop the answer (for logs). */
   onWarning?: (message: string, error: unknown) => void;
+  /** The whole answer's time limit, shared among its steps; default 20 s. */
+  deadlineMs?: number;
+  /** Sources whose word alone is not trusted (LORE_LOW_TRUST_SOURCES): an answer resting only on them says so. */
+  lowTrustSources?: readonly TrustClass[];
 }
 
 /** What a streaming consumer (a chat adapter updating its message) sees. */
@@ -44,6 +50,13 @@ export type AnswerEvent =
   | { type: 'answer'; answer: Answer };
 
 const DEFAULT_K = 8;
+const DEFAULT_DEADLINE_MS = 20_000;
+/**
+ * Each optional step's share of the answer deadline (the steps run one after another, so generation gets what they
+ * leave), and the time kept back from generation for the extractive fallback, which needs well under a second.
+ */
+const STEP_SHARE = { rewrite: 0.15, retrieve: 0.25, rerank: 0.25 } as const;
+const FALLBACK_RESERVE_MS = 1_000;
 const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
 /**
@@ -84,6 +97,7 @@ export class AnswerPipeline {
       return;
     }
 
+    const deadline = Deadline.after(this.options.deadlineMs ?? DEFAULT_DEADLINE_MS);
     const prices = this.options.prices ?? DEFAULT_PRICES;
     let costUsd = 0;
     let usage = NO_USAGE;
@@ -96,7 +110,7 @@ export class AnswerPipeline {
     let t = performance.now();
     const rewritten =
       question.history && question.history.length > 0
-        ? await this.options.rewriter.rewrite(question.text, question.history)
+        ? await withinDeadline(deadline.step(STEP_SHARE.rewrite, FALLBACK_RESERVE_MS), () => this.options.rewriter.rewrite(question.text, question.history!))
         : { text: question.text };
     spend(rewritten.model, rewritten.usage);
     timings.rewrite = performance.now() - t;
@@ -113,12 +127,14 @@ export class AnswerPipeline {
 
     const k = question.k ?? DEFAULT_K;
     t = performance.now();
-    const candidates = await this.options.retriever.retrieve(search, Math.max(k, this.options.candidates ?? 40));
+    const candidates = await withinDeadline(deadline.step(STEP_SHARE.retrieve, FALLBACK_RESERVE_MS), () =>
+      this.options.retriever.retrieve(search, Math.max(k, this.options.candidates ?? 40)),
+    );
     timings.retrieve = performance.now() - t;
     t = performance.now();
     // A failed reranker (e.g. Gemini unreachable) costs ranking quality, never the answer.
     const ranked = this.options.reranker
-      ? await this.options.reranker.rerank(search, candidates, { onUsage: spend }).catch((error: unknown) => {
+      ? await withinDeadline(deadline.step(STEP_SHARE.rerank, FALLBACK_RESERVE_MS), () => this.options.reranker!.rerank(search, candidates, { onUsage: spend })).catch((error: unknown) => {
           this.options.onWarning?.('reranking failed; using the fused ranking', error);
           return candidates;
         })
@@ -136,9 +152,11 @@ export class AnswerPipeline {
     t = performance.now();
     const notes: string[] = [];
     if (injected > 0) notes.push(`Ignored ${injected} instruction-like sentence(s) found inside the sources.`);
+    // Optional steps skipped to keep to the deadline (or because Gemini's quota ran out) say so on the answer.
+    notes.push(...deadline.notes);
     let generated: { text: string; model: string; usage?: TokenUsage; extractive: boolean };
     try {
-      generated = yield* this.generate(this.options.generator, rewritten.text, question, passages);
+      generated = yield* this.generate(this.options.generator, rewritten.text, question, passages, deadline.step(1, FALLBACK_RESERVE_MS));
       if (generated.extractive) notes.push('Extractive answer: sentences quoted from the sources, no language model.');
     } catch (error) {
       // People get one line saying what failed and what Lore did; the provider's details go to the log only.
@@ -177,11 +195,15 @@ export class AnswerPipeline {
     }
     if (verification.unsupported > 0) notes.push(`${verification.unsupported} unsupported sentence(s) removed.`);
     const cited = parseCitations(verification.text, passages);
+    // Links show their real host; those not in a cited passage go (rag/cite/answer-links.ts).
+    const links = checkAnswerLinks(cited.text, cited.citations, passages, { lowTrustSources: this.options.lowTrustSources });
+    if (links.removed > 0) notes.push(`${links.removed} link(s) not found in the cited sources removed.`);
+    if (links.note) notes.push(links.note);
     const mode: AnswerMode = generated.extractive ? 'extractive' : 'generative';
     yield {
       type: 'answer',
       answer: finish({
-        answer: redactSecrets(cited.text).text,
+        answer: redactSecrets(links.text).text,
         mode,
         citations: distinctTitles(cited.citations, passages).map(redactCitation),
         contexts,
@@ -199,9 +221,10 @@ export class AnswerPipeline {
     standalone: string,
     question: Question,
     passages: Passage[],
+    deadline?: Deadline,
   ): AsyncGenerator<AnswerEvent, { text: string; model: string; usage?: TokenUsage; extractive: boolean }> {
     const redactor = new StreamRedactor();
-    for await (const event of generator.generate({ question: standalone, passages, history: question.history })) {
+    for await (const event of generator.generate({ question: standalone, passages, history: question.history, ...(deadline ? { deadline } : {}) })) {
       if (event.type === 'delta') {
         const text = redactor.push(event.text);
         if (text) yield { type: 'delta', text };

@@ -5,6 +5,7 @@ import type { Embedder, EmbeddingPurpose } from '../types.ts';
 import { withRetry, withTimeout } from '../retry.ts';
 import { createGeminiClient } from '../gemini/gemini-client.ts';
 import { redactKey } from '../gemini/gemini-http-error.ts';
+import { CircuitBreaker, runOptionalStep } from '../gemini/optional-step.ts';
 import { createRateLimiter } from '../gemini/rate-limiter.ts';
 import { normalized } from './normalize.ts';
 
@@ -55,6 +56,8 @@ export class GeminiEmbedder implements Embedder {
   private readonly attempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  /** Opened by a quota error on a question's embedding: searches go lexical-only for a while instead of waiting. */
+  private readonly queryBreaker = new CircuitBreaker();
   private closed = false;
 
   constructor(options: GeminiEmbedderOptions) {
@@ -122,20 +125,22 @@ export class GeminiEmbedder implements Embedder {
 
   private async embedBatch(batch: string[], purpose: EmbeddingPurpose, signal: AbortSignal, positions: number[]): Promise<number[][]> {
     const span = `texts ${positions[0]}–${positions[positions.length - 1]}`;
+    // Every attempt is a request against the quota, so each goes through the limiter; the timeout starts when
+    // the request does, not while it queues.
+    const attempt = ({ signal: attemptSignal }: { signal: AbortSignal }): Promise<number[][]> =>
+      this.limiter.schedule(() => withTimeout((requestSignal) => this.request(batch, purpose, requestSignal), this.timeoutMs, attemptSignal));
+    const retry = {
+      attempts: this.attempts,
+      baseDelayMs: this.baseDelayMs,
+      maxDelayMs: this.maxDelayMs,
+      signal,
+      label: `Gemini ${this.model} batchEmbedContents (${batch.length} texts)`,
+    };
     try {
-      return await withRetry(
-        // Every attempt is a request against the quota, so each goes through the limiter; the timeout starts when
-        // the request does, not while it queues.
-        ({ signal: attemptSignal }) =>
-          this.limiter.schedule(() => withTimeout((requestSignal) => this.request(batch, purpose, requestSignal), this.timeoutMs, attemptSignal)),
-        {
-          attempts: this.attempts,
-          baseDelayMs: this.baseDelayMs,
-          maxDelayMs: this.maxDelayMs,
-          signal,
-          label: `Gemini ${this.model} batchEmbedContents (${batch.length} texts)`,
-        },
-      );
+      // A question's embedding is optional (search goes on lexically without it) and someone is waiting;
+      // documents being indexed are not, and may wait out the quota.
+      if (purpose === 'query') return await runOptionalStep(attempt, { ...retry, step: 'the question’s Gemini embedding', breaker: this.queryBreaker });
+      return await withRetry(attempt, retry);
     } catch (error) {
       if (signal.aborted && error === signal.reason) throw error;
       const message = redactKey(error instanceof Error ? error.message : String(error), this.apiKey);

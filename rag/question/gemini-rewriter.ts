@@ -4,7 +4,8 @@
 import Bottleneck from 'bottleneck';
 import type { GoogleGenAI } from '@google/genai';
 import { createGeminiClient } from '../gemini/gemini-client.ts';
-import { withRetry } from '../retry.ts';
+import { CircuitBreaker, runOptionalStep } from '../gemini/optional-step.ts';
+import { usageFromMetadata } from '../gemini/usage.ts';
 import type { ThreadMessage, TokenUsage } from '../types.ts';
 import { HeuristicRewriter, type QuestionRewriter, type RewriteResult } from './rewrite-question.ts';
 import { stripMentions } from './strip-mentions.ts';
@@ -62,6 +63,8 @@ export class GeminiRewriter implements QuestionRewriter {
   private readonly limiter: Bottleneck;
   private readonly maxHistoryMessages: number;
   private readonly fallback: QuestionRewriter;
+  /** Opened by a quota error: the heuristic rewrites for a while instead of waiting out Google's delay. */
+  private readonly breaker = new CircuitBreaker();
 
   constructor(options: GeminiRewriterOptions) {
     if (options.client === undefined && !options.apiKey) {
@@ -89,7 +92,7 @@ export class GeminiRewriter implements QuestionRewriter {
     }
     let usage: TokenUsage | undefined;
     try {
-      const response = await withRetry(
+      const response = await runOptionalStep(
         ({ signal }) =>
           this.limiter.schedule(() =>
             this.client.models.generateContent({
@@ -110,13 +113,11 @@ export class GeminiRewriter implements QuestionRewriter {
           baseDelayMs: this.baseDelayMs,
           maxDelayMs: this.maxDelayMs,
           label: `Gemini ${this.model} rewrite`,
+          step: 'Gemini question rewriting',
+          breaker: this.breaker,
         },
       );
-      const metadata = response.usageMetadata;
-      if (metadata) {
-        // Thinking tokens are billed as output.
-        usage = { inputTokens: metadata.promptTokenCount ?? 0, outputTokens: (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0) };
-      }
+      usage = usageFromMetadata(response.usageMetadata);
       const text = cleanRewrite(response.text ?? '');
       if (!isUsable(text, question)) throw new Error(`Gemini returned no usable rewrite: ${JSON.stringify((response.text ?? '').slice(0, 200))}`);
       return { text, model: this.model, ...(usage ? { usage } : {}) };

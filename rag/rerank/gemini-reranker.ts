@@ -1,5 +1,8 @@
+import Bottleneck from 'bottleneck';
 import { Type, type GenerateContentParameters, type GenerateContentResponse } from '@google/genai';
-import { isTransientError, withRetry } from '../retry.ts';
+import { CircuitBreaker, runOptionalStep } from '../gemini/optional-step.ts';
+import { usageFromMetadata } from '../gemini/usage.ts';
+import { isTransientError } from '../retry.ts';
 import type { Reranker, RerankContext, RetrievedChunk, SearchQuery, TokenUsage } from '../types.ts';
 
 /** The one call of `@google/genai` this reranker makes (a `GoogleGenAI` instance fits). */
@@ -19,6 +22,8 @@ export interface GeminiRerankerOptions {
   passageChars?: number;
   timeoutMs?: number;
   attempts?: number;
+  /** Calls in flight at once (a shared limiter for the Gemini quota); default at most 4 reranks at a time. */
+  limiter?: Bottleneck;
   /** Tokens used by each successful call, for metrics (per-answer cost goes through `RerankContext`). */
   onUsage?: (usage: TokenUsage) => void;
   /** Why Gemini's judgement was not used (after retries); the first stage's order is returned instead. */
@@ -61,8 +66,12 @@ export class RerankResponseError extends Error {
 export class GeminiReranker implements Reranker {
   readonly id: string;
   private readonly model: string;
+  /** Opened by a quota error: the feature ranking is used for a while instead of waiting out Google's delay. */
+  private readonly breaker = new CircuitBreaker();
+  private readonly limiter: Bottleneck;
 
   constructor(private readonly options: GeminiRerankerOptions) {
+    this.limiter = options.limiter ?? new Bottleneck({ maxConcurrent: 4 });
     this.model = options.model ?? 'gemini-2.5-flash';
     this.id = `gemini:${this.model}`;
   }
@@ -98,9 +107,10 @@ export class GeminiReranker implements Reranker {
         return `<passage id="p${i + 1}">\n${heading ? `${heading}\n` : ''}${p.text.slice(0, chars)}\n</passage>`;
       })
       .join('\n');
-    const response = await withRetry(
+    const response = await runOptionalStep(
       ({ signal }) =>
-        this.options.client.models.generateContent({
+        this.limiter.schedule(() =>
+          this.options.client.models.generateContent({
           model: this.model,
           contents: [{ role: 'user', parts: [{ text: `Question: ${query.text}\n\n${listing}` }] }],
           config: {
@@ -111,19 +121,18 @@ export class GeminiReranker implements Reranker {
             abortSignal: signal,
           },
         }),
+        ),
       {
         attempts: this.options.attempts ?? 3,
         timeoutMs: this.options.timeoutMs ?? 15_000,
         isRetryable: isTransientError,
         label: 'Gemini rerank',
+        step: 'Gemini reranking',
+        breaker: this.breaker,
       },
     );
-    const usage = response.usageMetadata;
-    if (usage) {
-      const spent = {
-        inputTokens: usage.promptTokenCount ?? 0,
-        outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
-      };
+    const spent = usageFromMetadata(response.usageMetadata);
+    if (spent) {
       this.options.onUsage?.(spent);
       context.onUsage?.(this.model, spent);
     }

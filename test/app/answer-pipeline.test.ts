@@ -9,12 +9,8 @@ import { openRuntime, type Runtime } from '../../app/runtime.ts';
 import type { AnswerPipeline } from '../../rag/answer-question.ts';
 import type { AnswerEvent } from '../../rag/answer-question.ts';
 import type { Answer } from '../../rag/types.ts';
-import { fixtureResponses, startFakeGemini, serverError, type FakeGemini, type RecordedFixture } from '../fakes/fake-gemini.ts';
+import { fixtureResponses, startFakeGemini, serverError, type FakeGemini, recordedGemini as recorded } from '../fakes/fake-gemini.ts';
 
-/** A recorded Gemini response from test/fixtures/gemini (its source is in the file). */
-function recorded(name: string): RecordedFixture {
-  return JSON.parse(fs.readFileSync(new URL(`../fixtures/gemini/${name}.json`, import.meta.url), 'utf8')) as RecordedFixture;
-}
 
 async function collect(pipeline: AnswerPipeline, text: string): Promise<{ events: AnswerEvent[]; answer: Answer }> {
   const events: AnswerEvent[] = [];

@@ -36,9 +36,17 @@ describe('loadConfig', () => {
     [{ LORE_CACHE_TTL_SECONDS: 'soon' }, /LORE_CACHE_TTL_SECONDS must be a number/],
     [{ LORE_API_RATE_PER_MINUTE: '0' }, /LORE_API_RATE_PER_MINUTE must be at least 1/],
     [{ LORE_API_BURST: '0' }, /LORE_API_BURST must be at least 1/],
+    [{ LORE_ANSWER_DEADLINE_SECONDS: 'soon' }, /LORE_ANSWER_DEADLINE_SECONDS must be a number/],
+    [{ LORE_ANSWER_DEADLINE_SECONDS: '1' }, /LORE_ANSWER_DEADLINE_SECONDS must be at least 2/],
+    [{ LORE_ANSWER_DEADLINE_SECONDS: '301' }, /LORE_ANSWER_DEADLINE_SECONDS must be at most 300/],
   ])('fails with one message naming the variable for %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('gives every answer a 20 s deadline unless LORE_ANSWER_DEADLINE_SECONDS says otherwise', () => {
+    expect(loadConfig({}).answerDeadlineSeconds).toBe(20);
+    expect(loadConfig({ LORE_ANSWER_DEADLINE_SECONDS: '7.5' }).answerDeadlineSeconds).toBe(7.5);
   });
 
   it('reads the production settings: API keys, budget, cache, query log, quality, model routing', () => {

@@ -2,6 +2,7 @@
 // real `@google/genai` SDK can be tested offline. Vectors are deterministic functions of the text; generated
 // answers are scripted by the test (or a fixed cited sentence), streamed as server-sent events like Google's.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -85,6 +86,11 @@ export interface RecordedFixture {
   stream: RecordedResponse[];
   generate: RecordedResponse[];
   embed: RecordedResponse[];
+}
+
+/** A recorded Gemini response from `test/fixtures/gemini/<name>.json` (its source is in the file and the README there). */
+export function recordedGemini(name: string): RecordedFixture {
+  return JSON.parse(readFileSync(new URL(`../fixtures/gemini/${name}.json`, import.meta.url), 'utf8')) as RecordedFixture;
 }
 
 /** A recorded fixture's responses for one kind of call, as canned responses for `queue()` / `always()`. */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GeminiEmbedder, type GeminiEmbedderOptions } from '../../../rag/embed/gemini-embedder.ts';
-import { fakeEmbedding, rateLimited, serverError, startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
+import { fakeEmbedding, fixtureResponses, recordedGemini as recorded, rateLimited, serverError, startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
 
 const API_KEY = 'AIzaSy-test-secret-key-0123456789';
 
@@ -62,15 +62,26 @@ describe('GeminiEmbedder', () => {
     expect(doc?.apiKey).toBe(API_KEY);
   });
 
-  it('waits for Retry-After on 429, then succeeds', async () => {
+  it('waits for Retry-After on 429 while indexing documents, then succeeds', async () => {
     fake.queue(rateLimited(1));
     const started = Date.now();
-    const [vector] = await make().embed(['throttled text'], 'query');
+    const [vector] = await make().embed(['throttled text'], 'document');
     expect(vector).toHaveLength(768);
     expect(fake.requests).toHaveLength(2);
     const waited = (fake.requests[1]?.receivedAt as number) - (fake.requests[0]?.receivedAt as number);
     expect(waited).toBeGreaterThanOrEqual(950);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('skips a question’s embedding at once on a recorded 429 with a 26 s RetryInfo delay, and makes no request while the breaker is open', async () => {
+    fake.always(fixtureResponses(recorded('embed-429-retrydelay-26s'), 'embed')[0]);
+    const embedder = make();
+    const started = Date.now();
+    await expect(embedder.embed(['how long are backups kept?'], 'query')).rejects.toThrow(/question’s Gemini embedding skipped: .*HTTP 429.*paused for 26 s/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(fake.requests).toHaveLength(1);
+    await expect(embedder.embed(['and restores?'], 'query')).rejects.toThrow(/paused/);
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('uses the RetryInfo delay from a 429 body when there is no header', async () => {

@@ -4,7 +4,6 @@ import { GenerationError } from '../../../rag/generate/generation-error.ts';
 import { SYSTEM_INSTRUCTION } from '../../../rag/generate/prompt.ts';
 import { costOf } from '../../../rag/cost/cost-of.ts';
 import type { GenerationEvent, GenerationRequest, Passage } from '../../../rag/types.ts';
-import { readFileSync } from 'node:fs';
 import {
   DEFAULT_ANSWER_CHUNKS,
   fixtureResponses,
@@ -12,13 +11,9 @@ import {
   serverError,
   startFakeGemini,
   type FakeGemini,
-  type RecordedFixture,
+  recordedGemini as recorded,
 } from '../../fakes/fake-gemini.ts';
 
-/** A recorded Gemini response from test/fixtures/gemini (its source is in the file). */
-function recorded(name: string): RecordedFixture {
-  return JSON.parse(readFileSync(new URL(`../../fixtures/gemini/${name}.json`, import.meta.url), 'utf8')) as RecordedFixture;
-}
 
 const API_KEY = 'AIzaSy-generator-test-key-0123456789';
 

@@ -1,8 +1,9 @@
 import { GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createGeminiClient } from '../../../rag/gemini/gemini-client.ts';
 import { GeminiReranker, parseScores, RerankResponseError } from '../../../rag/rerank/gemini-reranker.ts';
 import type { ChunkMetadata, Reranker, RetrievedChunk, TokenUsage } from '../../../rag/types.ts';
-import { rateLimited, serverError, startFakeGemini, type FakeGemini, type RecordedRequest } from '../../fakes/fake-gemini.ts';
+import { fixtureResponses, recordedGemini as recorded, rateLimited, serverError, startFakeGemini, type FakeGemini, type RecordedRequest } from '../../fakes/fake-gemini.ts';
 
 let gemini: FakeGemini;
 
@@ -77,13 +78,30 @@ describe('GeminiReranker', () => {
     expect(ranked[1]!.score).toBeGreaterThan(ranked[2]!.score);
   });
 
-  it('retries a rate limit and a server error, then uses the answer', async () => {
+  it('retries a server error, then uses the answer', async () => {
     gemini.setGenerator(judgeByOkta);
-    gemini.queue(rateLimited(0), serverError(503));
+    gemini.queue(serverError(503));
     const before = gemini.requests.length;
     const ranked = await reranker().rerank({ text: 'Okta', expansions: [] }, candidates);
-    expect(gemini.requests.length - before).toBe(3);
+    expect(gemini.requests.length - before).toBe(2);
     expect(ranked[0]!.id).toBe('b');
+  });
+
+  it('keeps the first stage’s order at once on a recorded 429 (26 s RetryInfo) and skips Gemini while the breaker is open', async () => {
+    gemini.always(fixtureResponses(recorded('http429-rerank-only'), 'generate')[0]);
+    const failures: Error[] = [];
+    // Lore's own client, as production gives the reranker: it reads RetryInfo out of Google's 429 body.
+    const client = createGeminiClient({ apiKey: 'test-key', baseUrl: gemini.url });
+    const judge = reranker({ client, onFailure: (e) => failures.push(e) });
+    const before = gemini.requests.length;
+    const started = Date.now();
+    const ranked = await judge.rerank({ text: 'Okta', expansions: [] }, candidates);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(ranked.map((c) => c.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(gemini.requests.length - before).toBe(1);
+    expect(failures[0]!.message).toMatch(/Gemini reranking skipped: .*HTTP 429.*paused for 26 s/);
+    await judge.rerank({ text: 'Okta', expansions: [] }, candidates);
+    expect(gemini.requests.length - before).toBe(1);
   });
 
   it('falls back to the first stage’s order when Gemini keeps failing', async () => {
