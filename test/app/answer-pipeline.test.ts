@@ -179,6 +179,27 @@ describe('answering with Gemini, replaying recorded failures', () => {
     expect(answer.usage.outputTokens).toBeGreaterThanOrEqual(38);
   });
 
+  it('answers extractively within the deadline when every Gemini call gets a 429 with a 26 s retry delay, noting what it skipped', async () => {
+    gemini.always(fixtureResponses(recorded('http429-retrydelay-26s-everywhere'), 'stream')[0]);
+    try {
+      const started = Date.now();
+      const { answer } = await collect(createAnswerPipeline(runtime), question);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(answer.mode).toBe('extractive');
+      expect(answer.answer).toMatch(/30 days/);
+      expect(answer.notes).toEqual(
+        // The question's embedding is cached from the tests above, so no embedding call is skipped here
+        // (gemini-embedder.test.ts and npm run bench:deadline cover that one).
+        expect.arrayContaining([
+          expect.stringMatching(/^Skipped Gemini reranking: .*HTTP 429/),
+          'The language model failed (quota used up for now, HTTP 429); this answer is extractive, quoted from the sources.',
+        ]),
+      );
+    } finally {
+      gemini.always(undefined);
+    }
+  }, 30_000);
+
   it.each([
     ['http403-key-leaked', /HTTP 403/, /leaked|API key|PERMISSION_DENIED|\{/],
     ['http500-internal', /HTTP 500/, /INTERNAL|troubleshooting|\{/],

@@ -3,6 +3,7 @@ import { GeminiGenerator, type GeminiGeneratorOptions } from '../../../rag/gener
 import { GenerationError } from '../../../rag/generate/generation-error.ts';
 import { SYSTEM_INSTRUCTION } from '../../../rag/generate/prompt.ts';
 import { costOf } from '../../../rag/cost/cost-of.ts';
+import { Deadline } from '../../../rag/deadline.ts';
 import type { GenerationEvent, GenerationRequest, Passage } from '../../../rag/types.ts';
 import {
   DEFAULT_ANSWER_CHUNKS,
@@ -294,6 +295,15 @@ describe('GeminiGenerator', () => {
       expect((error as GenerationError).failure).toBe('timeout');
       expect(Date.now() - started).toBeLessThan(8_000);
     }, 12_000);
+
+    it('gives up when the answer deadline comes before the first byte, however long the attempt limits are', async () => {
+      fake.always(fixtureResponses(recorded('stall-before-headers'), 'stream')[0]);
+      const started = Date.now();
+      const { error } = await run(make({ firstByteTimeoutMs: 10_000, timeoutMs: 10_000 }), { ...request, deadline: Deadline.after(400) });
+      expect((error as GenerationError).failure).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(fake.requests).toHaveLength(1);
+    });
 
     it('counts cached and tool-use prompt tokens from a usage-only final event, and prices cached tokens lower', async () => {
       fake.queue(...fixtureResponses(recorded('usage-only-final-event-cached-tooluse'), 'stream'));
