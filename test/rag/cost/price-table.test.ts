@@ -16,6 +16,14 @@ describe('price table', () => {
     expect(costOf('gemini-embedding-001', { inputTokens: 10_000, outputTokens: 0 }).usd).toBeCloseTo(0.0015, 15);
   });
 
+  it('charges cached input tokens at the cached price, and at the input price where none is listed', () => {
+    // 1M prompt tokens of which 400k came from the cache: 600k × $0.30 + 400k × $0.03.
+    expect(costOf('gemini-2.5-flash', { inputTokens: 1_000_000, outputTokens: 0, cachedInputTokens: 400_000 }).usd).toBeCloseTo(0.18 + 0.012, 12);
+    const table = parsePriceTable({ 'my-model': { inputPerMillion: 1, outputPerMillion: 2 }, 'my-cached': { inputPerMillion: 1, outputPerMillion: 2, cachedInputPerMillion: 0.5 } });
+    expect(costOf('my-model', { inputTokens: 1_000_000, outputTokens: 0, cachedInputTokens: 500_000 }, table).usd).toBeCloseTo(1, 12);
+    expect(costOf('my-cached', { inputTokens: 1_000_000, outputTokens: 0, cachedInputTokens: 500_000 }, table).usd).toBeCloseTo(0.75, 12);
+  });
+
   it('matches decorated model names to the longest listed name', () => {
     expect(priceOf('models/gemini-2.5-flash')).toBe(DEFAULT_PRICES['gemini-2.5-flash']);
     expect(priceOf('gemini-2.5-flash-preview-09-2025')).toBe(DEFAULT_PRICES['gemini-2.5-flash']);
