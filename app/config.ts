@@ -97,6 +97,9 @@ const envSchema = z.object({
   LORE_MAX_FILE_MB: megabytes(25),
   LORE_MAX_DECOMPRESSED_MB: megabytes(100),
   LORE_MAX_PDF_PAGES: integer(1, 100_000, 2_000),
+  LORE_PARSE_MEMORY_MB: integer(32, 65_536, 512),
+  LORE_PARSE_TIMEOUT_SECONDS: integer(1, 3_600, 60),
+  LORE_PARSE_WORKERS: integer(1, 64, 2),
   LORE_ADMINS: list,
   LORE_CHAT_CONFIG: optionalString,
   LORE_RATE_USER_PER_MINUTE: integer(1, 10_000, 6),
@@ -154,7 +157,8 @@ export interface Config {
   embedder: 'local' | 'gemini';
   embedWorkers: number;
   topicsFile?: string;
-  limits: { maxFileBytes: number; maxDecompressedBytes: number; maxPdfPages: number };
+  /** File limits; `parse*`: each file is parsed in a worker thread with this heap and time, so many at once. */
+  limits: { maxFileBytes: number; maxDecompressedBytes: number; maxPdfPages: number; parseMemoryMb: number; parseTimeoutMs: number; maxParallelParses: number };
   chromaUrl?: string;
   /**
    * `model` answers complex questions; `simpleModel` (when set and different) answers simple lookups.
@@ -243,6 +247,9 @@ export function loadConfig(
       maxFileBytes: Math.round(e.LORE_MAX_FILE_MB * MB),
       maxDecompressedBytes: Math.round(e.LORE_MAX_DECOMPRESSED_MB * MB),
       maxPdfPages: e.LORE_MAX_PDF_PAGES,
+      parseMemoryMb: e.LORE_PARSE_MEMORY_MB,
+      parseTimeoutMs: e.LORE_PARSE_TIMEOUT_SECONDS * 1000,
+      maxParallelParses: e.LORE_PARSE_WORKERS,
     },
     admins: e.LORE_ADMINS,
     chatConfigFile: chatConfigFile(e.LORE_CHAT_CONFIG, cwd),

@@ -13,6 +13,12 @@ export interface FileLimits {
   maxHtmlDepth: number;
   /** Characters of text after extraction. */
   maxTextChars: number;
+  /** Heap of the worker thread one file is parsed in (its `resourceLimits`); past it the file is refused. */
+  parseMemoryMb: number;
+  /** Time one file's parse may take, in its worker thread; past it the worker is ended and the file refused. */
+  parseTimeoutMs: number;
+  /** Files parsed at once (one worker thread each); the others wait their turn. */
+  maxParallelParses: number;
 }
 
 const MB = 1024 * 1024;
@@ -26,6 +32,9 @@ export const DEFAULT_FILE_LIMITS: Readonly<FileLimits> = Object.freeze({
   // Browsers stop nesting at 512 levels too (Chromium's parser limit); real pages stay far below.
   maxHtmlDepth: 512,
   maxTextChars: 5_000_000,
+  parseMemoryMb: 512,
+  parseTimeoutMs: 60_000,
+  maxParallelParses: 2,
 });
 
 /** Defaults with the given overrides, so configuration only has to name what it changes. */

@@ -2,31 +2,19 @@ import { open, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import type { SourceDocument } from '../../rag/types.ts';
-import { detectFormat, type FileKind } from './detect-format.ts';
+import { detectFormat } from './detect-format.ts';
 import { displayPath as toDisplayPath, toPosixPath } from './display-path.ts';
 import type { FileInput } from './file-document.ts';
 import { DEFAULT_FILE_LIMITS, formatBytes, type FileLimits } from './file-limits.ts';
 import { fileSystemError } from './file-system-error.ts';
 import { InputError } from './input-error.ts';
+import { parseInWorker } from './parse-in-worker.ts';
 
 export interface LoadFileOptions {
   /** Folder the document id is relative to (`files:<path from root>`); defaults to the file's own folder. */
   root?: string;
   limits?: FileLimits;
 }
-
-type Loader = (input: FileInput) => Promise<SourceDocument>;
-
-// Loaded on first use: the PDF, DOCX and HTML parsers take seconds to import, and most commands
-// (and most folders) never need all of them.
-const LOADERS: Readonly<Record<FileKind, () => Promise<Loader>>> = {
-  pdf: async () => (await import('./load-pdf.ts')).loadPdf,
-  docx: async () => (await import('./load-docx.ts')).loadDocx,
-  html: async () => (await import('./load-html.ts')).loadHtml,
-  markdown: async () => (await import('./load-markdown.ts')).loadMarkdown,
-  text: async () => (await import('./load-text.ts')).loadText,
-  code: async () => (await import('./load-code.ts')).loadCode,
-};
 
 /**
  * One file on disk to one document. Every way the file itself can be wrong becomes an InputError
@@ -68,8 +56,8 @@ export async function loadFile(path: string, options: LoadFileOptions = {}): Pro
     modifiedAt: stats.mtime,
     limits,
   };
-  const load = await LOADERS[format.kind]();
-  const document = await load(input);
+  // Parsed in a worker thread, within the memory and time limits (parse-in-worker.ts).
+  const document = await parseInWorker(input);
 
   if (document.text.trim() === '') throw new InputError(shownAs, 'file is empty (no text after extraction)');
   if (document.text.length > limits.maxTextChars) {

@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
 import type { SourceDocument } from '../../rag/types.ts';
-import { detectFormat, type DetectedFormat, type FileKind } from '../files/detect-format.ts';
+import { detectFormat, type DetectedFormat } from '../files/detect-format.ts';
 import type { FileInput } from '../files/file-document.ts';
 import { DEFAULT_FILE_LIMITS, formatBytes, type FileLimits } from '../files/file-limits.ts';
 import { InputError } from '../files/input-error.ts';
+import { parseInWorker } from '../files/parse-in-worker.ts';
 import type { GithubApi } from './github-client.ts';
 import { fileLocation, splitRepoName, type RepoName } from './github-locations.ts';
 
@@ -20,18 +21,6 @@ export interface RepositoryFile {
   /** When the file is known to have changed by this commit (ISO); unknown on a first sync. */
   modifiedAt?: string;
 }
-
-type Loader = (input: FileInput) => Promise<SourceDocument>;
-
-// The files connector's readers, loaded on first use (the PDF and DOCX parsers are slow to import).
-const LOADERS: Readonly<Record<FileKind, () => Promise<Loader>>> = {
-  pdf: async () => (await import('../files/load-pdf.ts')).loadPdf,
-  docx: async () => (await import('../files/load-docx.ts')).loadDocx,
-  html: async () => (await import('../files/load-html.ts')).loadHtml,
-  markdown: async () => (await import('../files/load-markdown.ts')).loadMarkdown,
-  text: async () => (await import('../files/load-text.ts')).loadText,
-  code: async () => (await import('../files/load-code.ts')).loadCode,
-};
 
 /**
  * How a repository file is read: by extension like local files, and extension-less files (README,
@@ -75,7 +64,8 @@ export async function loadRepositoryFile(
     modifiedAt: new Date(file.modifiedAt ?? 0),
     limits,
   };
-  const loaded = await (await LOADERS[format.kind]())(input);
+  // Parsed in a worker thread, within the memory and time limits (files/parse-in-worker.ts).
+  const loaded = await parseInWorker(input);
   if (loaded.text.trim() === '') throw new InputError(shownAs, 'file is empty (no text after extraction)');
   if (loaded.text.length > limits.maxTextChars) {
     throw new InputError(shownAs, `extracted text is ${loaded.text.length} characters, over the ${limits.maxTextChars} limit`);

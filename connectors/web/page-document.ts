@@ -6,6 +6,7 @@ import type { DetectedFormat, FileKind } from '../files/detect-format.ts';
 import type { FileInput } from '../files/file-document.ts';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../files/file-limits.ts';
 import { InputError } from '../files/input-error.ts';
+import { parseInWorker } from '../files/parse-in-worker.ts';
 
 /** A fetched page, ready to become a document. */
 export interface PageContent {
@@ -20,8 +21,6 @@ export interface PageContent {
   sitemapLastmod?: string;
 }
 
-type Loader = (input: FileInput) => Promise<SourceDocument>;
-
 const BY_MEDIA_TYPE: Readonly<Record<string, DetectedFormat>> = {
   'text/html': { kind: 'html', extension: 'html' },
   'application/xhtml+xml': { kind: 'html', extension: 'html' },
@@ -31,12 +30,8 @@ const BY_MEDIA_TYPE: Readonly<Record<string, DetectedFormat>> = {
   'application/pdf': { kind: 'pdf', extension: 'pdf' },
 };
 
-const LOADERS: Readonly<Partial<Record<FileKind, () => Promise<Loader>>>> = {
-  html: async () => (await import('../files/load-html.ts')).loadHtml,
-  text: async () => (await import('../files/load-text.ts')).loadText,
-  markdown: async () => (await import('../files/load-markdown.ts')).loadMarkdown,
-  pdf: async () => (await import('../files/load-pdf.ts')).loadPdf,
-};
+/** The kinds a web page may be read as (parsed by the files connector's readers, in a worker thread). */
+const PAGE_KINDS: ReadonlySet<FileKind> = new Set(['html', 'text', 'markdown', 'pdf']);
 
 export function pageId(url: string): string {
   return `web:${url}`;
@@ -50,8 +45,7 @@ export function pageId(url: string): string {
 export async function pageDocument(page: PageContent, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<SourceDocument> {
   const [mediaType = '', ...params] = page.contentType.split(';').map((part) => part.trim());
   const format = BY_MEDIA_TYPE[mediaType.toLowerCase()];
-  const loader = format && LOADERS[format.kind];
-  if (!format || !loader) throw new InputError(page.url, `unsupported content type ${mediaType || '(none)'}`);
+  if (!format || !PAGE_KINDS.has(format.kind)) throw new InputError(page.url, `unsupported content type ${mediaType || '(none)'}`);
   const bytes = format.kind === 'pdf' ? page.body : toUtf8(page.body, charsetOf(params), page.url);
   if (bytes.length === 0) throw new InputError(page.url, 'the page is empty');
 
@@ -65,7 +59,8 @@ export async function pageDocument(page: PageContent, limits: FileLimits = DEFAU
     modifiedAt: new Date(0),
     limits,
   };
-  const loaded = await (await loader())(input);
+  // Parsed in a worker thread, within the memory and time limits (files/parse-in-worker.ts).
+  const loaded = await parseInWorker(input);
   if (loaded.text.trim() === '') throw new InputError(page.url, 'no readable text on the page');
   if (loaded.text.length > limits.maxTextChars) {
     throw new InputError(page.url, `extracted text is ${loaded.text.length} characters, over the ${limits.maxTextChars} limit`);
