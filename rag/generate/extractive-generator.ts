@@ -22,6 +22,12 @@ export const EXTRACTIVE_ID = 'extractive';
  */
 export const MIN_FOCUS_COVERAGE = 0.4;
 
+/**
+ * Below this share of the question's focus touched by any span, the passages are about something else: a model's
+ * answer from them is not posted unless it speaks of what was asked (it names a focus word of the question).
+ */
+export const MIN_FOCUS_TOUCHED = 0.3;
+
 /** A further span is quoted if it scores at least this share of the best one. */
 const FOLLOW_UP_RATIO = 0.55;
 /** Spans sharing this share of their terms say the same thing; only the better one is kept. */
@@ -230,6 +236,16 @@ export class ExtractiveGenerator implements Generator {
       coverage: covering,
       typed: best?.typed ?? false,
     };
+  }
+
+  /**
+   * How much of the question's focus the passages touch at all: the best coverage of any span, whatever its kind
+   * of answer. Near zero, the passages are about something else, whatever a model wrote from them.
+   */
+  touches(question: string, passages: readonly Passage[]): number {
+    const analysis = analyzeQuestion(question);
+    if (analysis.focus.length === 0) return 1;
+    return this.rank(analysis, passages).reduce((best, c) => Math.max(best, c.coverage), 0);
   }
 
   private select(question: string, passages: readonly Passage[]): Candidate[] {

@@ -141,6 +141,11 @@ describe('answering with Gemini', () => {
       expect(paraphrase.abstained).toBe(false);
       expect(paraphrase.answer).toMatch(/30 days \[1\]/);
 
+      // Sentences made of the passages' own words are still no answer when the passages are about something else.
+      reply('Lore answers questions from the passages of your team knowledge [1].');
+      const offTopic = await createAnswerPipeline(runtime).answer({ text: 'What is the boiling point of tungsten in kelvin?' });
+      expect(offTopic.abstained).toBe(true);
+
       reply('Backups are copied to three regions and kept for seven years by the compliance team [1].');
       const invented = await createAnswerPipeline(runtime).answer({ text: 'How long are backups of the data directory kept?' });
       expect(invented.abstained).toBe(true);
