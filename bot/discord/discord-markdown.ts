@@ -2,6 +2,7 @@
 // `<>` or Discord unfurls each one into a preview card; only three heading levels exist; `file://` links are not
 // clickable; and a source that says "@everyone" must not even look like a ping (allowed mentions already stop the
 // ping itself). Code spans and blocks are left exactly as written.
+import { unmaskedLabel } from '../../rag/cite/answer-links.ts';
 
 const ZERO_WIDTH_SPACE = '\u200b';
 const PLACEHOLDER = '\u0002';
@@ -25,7 +26,9 @@ export function discordLink(url: string, label: string): string {
   const text = escapeDiscord(label.replace(/[[\]]/g, (c) => (c === '[' ? '(' : ')')).replace(/\s+/g, ' ').trim());
   if (!/^https?:\/\//i.test(url)) return text === '' ? escapeDiscord(url) : `**${text}**`;
   const safeUrl = url.replace(/[\s<>]/g, (c) => encodeURIComponent(c));
-  return `[${text || safeUrl}](<${safeUrl}>)`;
+  // The real host after the label, also while an answer streams in, before the final checks have run.
+  const shown = text === '' ? safeUrl : escapeDiscord(unmaskedLabel(label.replace(/[[\]]/g, (c) => (c === '[' ? '(' : ')')).replace(/\s+/g, ' ').trim(), url));
+  return `[${shown}](<${safeUrl}>)`;
 }
 
 /** Escapes the characters Discord reads as formatting, and defuses mass mentions. */

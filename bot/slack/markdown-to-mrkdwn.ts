@@ -4,6 +4,7 @@
 // Slack comes from a document, a title or a person, so it all goes through here: a Markdown link becomes a Slack
 // link only to an http(s) or mailto address, since Slack's own link syntax is also its mention syntax
 // (`[spec](!channel)` would otherwise be `<!channel|spec>`, a ping to everyone).
+import { unmaskedLabel } from '../../rag/cite/answer-links.ts';
 
 const BOLD = '\u0001';
 
@@ -38,7 +39,9 @@ export function slackLink(url: string, label: string): string {
   const safeLabel = escapeSlack(label.replace(/\|/g, '∣')).replace(/\s+/g, ' ').trim();
   if (!LINKABLE.test(url.trim())) return safeLabel || escapeSlack(url);
   const safeUrl = url.trim().replace(/[\s<>|]/g, (c) => encodeURIComponent(c));
-  return `<${safeUrl}|${safeLabel || safeUrl}>`;
+  // The real host after the label, also while an answer streams in, before the final checks have run.
+  const shown = safeLabel ? escapeSlack(unmaskedLabel(label.replace(/\|/g, '∣'), url.trim()).replace(/\s+/g, ' ').trim()) : safeUrl;
+  return `<${safeUrl}|${shown}>`;
 }
 
 function convertLine(line: string): string {

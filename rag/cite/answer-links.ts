@@ -161,10 +161,20 @@ function hostOf(target: string): string | undefined {
   }
 }
 
+/**
+ * For chat renderers, on every link they draw, streamed text included: a label that looks like an address
+ * ("vpn.corp.com") gets the real host after it when that is another one, so a masked link never passes for another
+ * site while the answer is still being written. Other labels ("the guide") are left as they are.
+ */
+export function unmaskedLabel(label: string, target: string): string {
+  return /^\s*(?:https?:\/\/)?(?:[\w-]+\.)+[a-z]{2,}(?:[/:?#\s]|$)/i.test(label) ? withHost(label, target) : label;
+}
+
 /** The label, with the real host (or mail address) after it unless the label already shows exactly that. */
 function withHost(label: string, target: string): string {
   const host = hostOf(target);
   if (!host) return label;
+  if (label.trimEnd().endsWith(`(${host})`)) return label;
   const shown = label
     .trim()
     .toLowerCase()

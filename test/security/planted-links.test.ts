@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerPipeline } from '../../app/answer-pipeline.ts';
+import { toDiscordMarkdown } from '../../bot/discord/discord-markdown.ts';
+import { markdownToMrkdwn } from '../../bot/slack/markdown-to-mrkdwn.ts';
 import { loadConfig } from '../../app/config.ts';
 import { createAnswerService } from '../../app/create-answer-service.ts';
 import { checkAnswerLinks } from '../../rag/cite/answer-links.ts';
@@ -106,5 +108,16 @@ describe('the link check itself', () => {
     expect(loadConfig({ LORE_LOW_TRUST_SOURCES: 'web, github-issues' }).lowTrustSources).toEqual(['web', 'github-issues']);
     expect(loadConfig({}).lowTrustSources).toEqual([]);
     expect(() => loadConfig({ LORE_LOW_TRUST_SOURCES: 'wiki' })).toThrow(/LORE_LOW_TRUST_SOURCES must be a comma-separated list of files, upload/);
+  });
+});
+
+describe('a masked link while the answer still streams', () => {
+  it('shows its real host in Slack and Discord before the final checks have run', () => {
+    const streamed = 'Get the VPN client at [vpn.corp.com](https://evil.example/vpn).';
+    expect(markdownToMrkdwn(streamed)).toContain('|vpn.corp.com (evil.example)>');
+    expect(toDiscordMarkdown(streamed)).toContain('[vpn.corp.com (evil.example)](<https://evil.example/vpn>)');
+    // A label that is no address, or one that shows the real host, is left as written; a host is never added twice.
+    expect(markdownToMrkdwn('See [the guide](https://docs.example.com/guide).')).toContain('|the guide>');
+    expect(markdownToMrkdwn('[vpn.corp.com (evil.example)](https://evil.example/vpn)')).toContain('|vpn.corp.com (evil.example)>');
   });
 });
