@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ANSWER_KEY_PREFIX, RedisAnswerCache } from '../../app/redis-answer-cache.ts';
 import type { Answer } from '../../rag/types.ts';
 import { makeAnswer } from '../helpers/answer.ts';
-import { useRedisPair } from '../helpers/redis-server.ts';
+import { redisServer, useRedisPair } from '../helpers/redis-server.ts';
 
 // Against a real redis-server started for this file: two clients stand for two replicas.
 
@@ -12,7 +12,7 @@ function answer(text: string) {
   return makeAnswer({ answer: text, mode: 'generative', costUsd: 0.0004, usage: { inputTokens: 1000, outputTokens: 20 }, model: 'gemini-2.5-flash' });
 }
 
-describe('RedisAnswerCache', () => {
+redisServer.describe('RedisAnswerCache', () => {
   it('serves on one replica what another stored', async () => {
     await new RedisAnswerCache(pair.one).set('v1:q1', answer('Kept for 30 days [1].'), 60_000);
     expect(await new RedisAnswerCache(pair.two).get('v1:q1')).toEqual(answer('Kept for 30 days [1].'));

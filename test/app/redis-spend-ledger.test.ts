@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RedisSpendLedger, SPEND_KEY_PREFIX } from '../../app/redis-spend-ledger.ts';
-import { useRedisPair } from '../helpers/redis-server.ts';
+import { redisServer, useRedisPair } from '../helpers/redis-server.ts';
 
 const pair = useRedisPair();
 
-describe('RedisSpendLedger', () => {
+redisServer.describe('RedisSpendLedger', () => {
   it('adds what two replicas spend to one total per day, kept for a few days', async () => {
     const a = new RedisSpendLedger(pair.one);
     const b = new RedisSpendLedger(pair.two);

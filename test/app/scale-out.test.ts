@@ -8,7 +8,7 @@ import { keyIdOf } from '../../app/http/api-keys.ts';
 import { createLogger } from '../../app/logger.ts';
 import { utcDay } from '../../app/spend-ledger.ts';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
-import { freePort, startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { freePort, redisServer, startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { runLore, spawnLore } from '../helpers/run-lore.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -27,6 +27,7 @@ let gemini: FakeGemini;
 let kb: string;
 
 beforeAll(async () => {
+  if (!redisServer.run) return;
   redis = await startRedis();
   chroma = await startChromaServer(path.join(tmp.dir, 'chroma'), createLogger('silent'));
   gemini = await startFakeGemini({ apiKey: 'test-key' });
@@ -101,7 +102,7 @@ function ask(replica: Replica, question: string): Promise<Response> {
   });
 }
 
-describe('two lore start replicas sharing Redis and Chroma', () => {
+redisServer.describe('two lore start replicas sharing Redis and Chroma', () => {
   it('share one request limit per API key and one answer cache', async () => {
     const a = await startReplica('replica-a');
     let b: Replica | undefined;

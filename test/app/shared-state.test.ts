@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../app/logger.ts';
 import { BottleneckKeyLimiter } from '../../app/rate-limit/key-limiter.ts';
 import { openSharedState, redactRedisUrl } from '../../app/shared-state.ts';
-import { freePort, startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { freePort, redisServer, startRedis, type TestRedis } from '../helpers/redis-server.ts';
 
 const PASSWORD = 's3cret-pass';
 
@@ -23,6 +23,7 @@ let redis: TestRedis;
 let admin: Redis;
 
 beforeAll(async () => {
+  if (!redisServer.run) return;
   redis = await startRedis({ password: PASSWORD });
   admin = new Redis(redis.url);
 });
@@ -40,7 +41,7 @@ describe('openSharedState', () => {
     await shared.close();
   });
 
-  it('shares the cache, the spend and the limiters through one Redis, and logs no password', async () => {
+  redisServer.it('shares the cache, the spend and the limiters through one Redis, and logs no password', async () => {
     const { lines, log } = capturedLogger();
     const clientsBefore = String(await admin.client('LIST')).trim().split('\n').length;
     const shared = await openSharedState({ redisUrl: redis.url }, log);
@@ -70,14 +71,14 @@ describe('openSharedState', () => {
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 
-  it('fails with the reason when the password is wrong', async () => {
+  redisServer.it('fails with the reason when the password is wrong', async () => {
     const url = `redis://:wrong-${PASSWORD}@127.0.0.1:${redis.port}`;
     const error = await openSharedState({ redisUrl: url }, createLogger('silent'), { connectTimeoutMs: 1_000 }).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/REDIS_URL.*(WRONGPASS|invalid)/);
     expect((error as Error).message).not.toContain(PASSWORD);
   });
 
-  it('fails within the connect timeout when Redis accepts but does not answer', async () => {
+  redisServer.it('fails within the connect timeout when Redis accepts but does not answer', async () => {
     redis.pause();
     try {
       const started = performance.now();

@@ -11,6 +11,7 @@ import { openRuntime, type Runtime } from '../../app/runtime.ts';
 import { createSyncService } from '../../app/sync-service.ts';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { promtoolProgram } from '../helpers/system-program.ts';
 
 // The alert rules and the dashboard in docs/monitoring/ against the metrics Lore really serves: every lore_* name
 // they use must show up in a live registry after real answers and a real sync (or be on the short list below of
@@ -266,23 +267,9 @@ describe('the Grafana dashboard', () => {
 
 // ---- promtool ----
 
-function onPath(program: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, program);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-const promtool = onPath('promtool');
-
+// Skipped without promtool outside CI, failing under CI=true (test/helpers/system-program.ts; PROMTOOL_BIN overrides).
 function runPromtool(args: string[]): { code: number | null; output: string } {
-  const run = spawnSync(promtool!, args, { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(promtoolProgram.require(), args, { encoding: 'utf8', timeout: 60_000 });
   return { code: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -454,9 +441,9 @@ const scenarios: Scenario[] = [
   },
 ];
 
-describe.skipIf(!promtool && process.env.CI !== 'true')('the alert rules under promtool', () => {
+promtoolProgram.describe('the alert rules under promtool', () => {
   it('is available (CI installs the prometheus package for it)', () => {
-    expect(promtool, 'promtool is not on PATH: .ci/run installs it with the prometheus package').toBeDefined();
+    expect(promtoolProgram.present, `promtool is missing (${promtoolProgram.install}; .ci/run installs it)`).toBe(true);
   });
 
   it('passes `promtool check rules`, and the dashboard queries parse as PromQL', () => {

@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerService } from '../../app/create-answer-service.ts';
 import { createHttpServer, listenOnConfiguredHost } from '../../app/http/create-server.ts';
-import { chromiumTests, launchChromium, watchPage } from '../helpers/chromium.ts';
+import { chromiumProgram, launchChromium, watchPage } from '../helpers/chromium.ts';
 import { openSecurityFixture, type SecurityFixture } from './security-fixture.ts';
 
 // Finding 1 in a real browser: Lore on localhost with no keys (the quick start), and a page from another origin the
@@ -24,7 +24,7 @@ function count(sql: string): number {
   return fixture.runtime.db.prepare(sql).pluck().get() as number;
 }
 
-describe.runIf(chromiumTests.run)(`a page on another origin in Chromium${chromiumTests.skipReason}`, () => {
+chromiumProgram.describe('a page on another origin in Chromium', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     fixture = await openSecurityFixture({ files: { 'backups.md': '# Backups\n\nBackups of the data directory are kept for 30 days.\n' } });

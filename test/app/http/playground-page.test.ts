@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../../rag/types.ts';
 import { sendJson, sseEvent, startFakeLoreApi, writeInPieces, type FakeLoreApi } from '../../fakes/fake-lore-api.ts';
 import { makeAnswer } from '../../helpers/answer.ts';
-import { chromiumTests, launchChromium, watchPage } from '../../helpers/chromium.ts';
+import { chromiumProgram, launchChromium, watchPage } from '../../helpers/chromium.ts';
 
 // The playground page in real Chromium against a scripted API: how it reads the event stream (frames split
 // anywhere, CRLF, comments, multi-line data, restarts), how it renders server text (never as HTML), what it
@@ -57,7 +57,7 @@ async function errorText(): Promise<string> {
 const queries = () => api.requests.filter((request) => request.path === '/query');
 const feedback = () => api.requests.filter((request) => request.path === '/feedback').map((request) => request.body);
 
-describe.runIf(chromiumTests.run)(`the playground page in Chromium${chromiumTests.skipReason}`, () => {
+chromiumProgram.describe('the playground page in Chromium', () => {
   beforeAll(async () => {
     api = await startFakeLoreApi();
     browser = await launchChromium();

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumTests, launchChromium, watchPage } from '../../helpers/chromium.ts';
+import { chromiumProgram, launchChromium, watchPage } from '../../helpers/chromium.ts';
 import { spawnLore } from '../../helpers/run-lore.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
@@ -82,7 +82,7 @@ function feedbackRows(answerId: string): Array<{ platform: string; rating: strin
   }
 }
 
-describe.runIf(chromiumTests.run)(`the web playground served by lore start${chromiumTests.skipReason}`, () => {
+chromiumProgram.describe('the web playground served by lore start', () => {
   beforeAll(async () => {
     // The browser first: without Chromium there is nothing to start Lore for.
     browser = await launchChromium();

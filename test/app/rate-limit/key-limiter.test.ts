@@ -2,7 +2,7 @@ import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BottleneckKeyLimiter, KeyLimiterUnavailableError, type KeyLimiter, type LimitDecision } from '../../../app/rate-limit/key-limiter.ts';
-import { startRedis, type TestRedis } from '../../helpers/redis-server.ts';
+import { redisServer, startRedis, type TestRedis } from '../../helpers/redis-server.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,7 +37,7 @@ describe('BottleneckKeyLimiter with a burst', () => {
   });
 });
 
-describe('BottleneckKeyLimiter on Redis, as two replicas', () => {
+redisServer.describe('BottleneckKeyLimiter on Redis, as two replicas', () => {
   let redis: TestRedis;
   const opened: { limiter: KeyLimiter; connection: Bottleneck.IORedisConnection }[] = [];
   let ids = 0;

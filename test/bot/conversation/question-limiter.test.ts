@@ -2,7 +2,7 @@ import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { QueueFullError, QuestionLimiter, type QueuedNotice } from '../../../bot/conversation/question-limiter.ts';
-import { startRedis } from '../../helpers/redis-server.ts';
+import { redisServer, startRedis } from '../../helpers/redis-server.ts';
 
 describe('QuestionLimiter', () => {
   it('runs a burst up to the per-minute limit at once, then queues and reports the place in line', async () => {
@@ -53,7 +53,7 @@ describe('QuestionLimiter', () => {
   });
 });
 
-describe('QuestionLimiter with a shared datastore (two replicas on Redis)', () => {
+redisServer.describe('QuestionLimiter with a shared datastore (two replicas on Redis)', () => {
   it('counts a user’s questions on both replicas against one bucket; the one over the limit waits on its own replica', async () => {
     const redis = await startRedis();
     const connections = [0, 1].map(() => new Bottleneck.IORedisConnection({ client: new Redis(redis.url), Redis }));

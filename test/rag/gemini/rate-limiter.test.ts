@@ -2,7 +2,7 @@ import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter, holdSlot } from '../../../rag/gemini/rate-limiter.ts';
-import { startRedis } from '../../helpers/redis-server.ts';
+import { redisServer, startRedis } from '../../helpers/redis-server.ts';
 
 describe('holdSlot', () => {
   it('keeps the slot until released, so maxConcurrent bounds long-lived work', async () => {
@@ -49,7 +49,7 @@ describe('holdSlot', () => {
   });
 });
 
-describe('a shared quota (two processes on Redis)', () => {
+redisServer.describe('a shared quota (two processes on Redis)', () => {
   it('starts no more than requestsPerMinute across both, while each bounds only its own streams in flight', async () => {
     const redis = await startRedis();
     const connections = [0, 1].map(() => new Bottleneck.IORedisConnection({ client: new Redis(redis.url), Redis }));
