@@ -13,7 +13,7 @@ import type { Runtime } from './runtime.ts';
 import { SyncBusyError, type SyncService } from './sync-service.ts';
 import { indexUploads, stageUpload, tooLargeMessage, uploadDocId, uploadRefusal, withUploadDir, type UploadedFile } from './upload-ingest.ts';
 
-// What the chat adapters get from the rest of Lore (bot/ cannot import app/ or connectors/: DESIGN.md). Uploaded
+// What the chat adapters get from the rest of Lore (bot/ cannot import app/ or connectors/: docs/architecture.md). Uploaded
 // files go through the same loaders and limits as `lore ingest` (app/upload-ingest.ts), as the `upload` source,
 // scoped to their channel.
 

@@ -18,7 +18,7 @@ function positiveInteger(value: string, flag: string): number {
   return parsed;
 }
 
-/** Parses argv, runs one command and resolves to the process exit code (DESIGN.md's contract). */
+/** Parses argv, runs one command and resolves to the process exit code (a stable contract: docs/architecture.md). */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('lore')

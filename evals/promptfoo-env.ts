@@ -1,4 +1,4 @@
-// The environment promptfoo runs in. promptfoo phones home even with telemetry off (DESIGN.md): everything that can
+// The environment promptfoo runs in. promptfoo phones home even with telemetry off (docs/architecture.md): everything that can
 // be switched off is, its state goes to a local folder, and its own HTTP client is pointed at a dead proxy on the
 // loopback, so whatever it still tries to send never leaves the machine. The proxy variables reach only promptfoo's
 // fetches: Lore's and the graders' SDKs do not read them, and loopback plus the grader's own host bypass it anyway.

@@ -1,5 +1,5 @@
 // What the chat adapters need from the rest of Lore, declared here so that `bot/` never imports `app/` or
-// `connectors/` (DESIGN.md): `app/chat-services.ts` implements it from the runtime.
+// `connectors/` (docs/architecture.md): `app/chat-services.ts` implements it from the runtime.
 import type { AnswerEvent } from '../../rag/answer-question.ts';
 import type { Question, SourceKind } from '../../rag/types.ts';
 

@@ -1,7 +1,7 @@
 // Dense and lexical scores live on different scales (cosine in [-1, 1], BM25 unbounded and query-dependent),
 // so each list is first mapped to [0, 1] within this query, then mixed with weights learned on the
 // development sets. Equal-weight rank fusion is deliberately not used: with a weak embedder it lets a
-// poor dense list outvote a good lexical one (DESIGN.md: SciFact 0.68 -> 0.45).
+// poor dense list outvote a good lexical one (docs/architecture.md: SciFact 0.68 -> 0.45).
 
 export interface ScoredId {
   id: string;
