@@ -167,8 +167,12 @@ function hostOf(target: string): string | undefined {
  * site while the answer is still being written. Other labels ("the guide") are left as they are.
  */
 export function unmaskedLabel(label: string, target: string): string {
-  return /^\s*(?:https?:\/\/)?(?:[\w-]+\.)+[a-z]{2,}(?:[/:?#\s]|$)/i.test(label) ? withHost(label, target) : label;
+  const looksLikeAddress = /^\s*(?:https?:\/\/)?(?:[\w-]+\.)+[a-z]{2,}(?:[/:?#\s]|$)/i.test(label);
+  // "runbook.md" and "setup.py" are file names (a source's title), not addresses, whatever their endings spell.
+  return looksLikeAddress && !FILE_NAME.test(label.trim()) ? withHost(label, target) : label;
 }
+
+const FILE_NAME = /^[^\s/]+\.(?:md|mdx|markdown|txt|rst|adoc|pdf|docx?|pptx?|xlsx?|csv|tsv|html?|json|ya?ml|toml|xml|ts|tsx|js|jsx|mjs|py|rb|go|rs|java|kt|cs|c|h|cpp|sh|sql|ipynb)$/i;
 
 /** The label, with the real host (or mail address) after it unless the label already shows exactly that. */
 function withHost(label: string, target: string): string {

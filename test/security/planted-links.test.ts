@@ -118,6 +118,8 @@ describe('a masked link while the answer still streams', () => {
     expect(toDiscordMarkdown(streamed)).toContain('[vpn.corp.com (evil.example)](<https://evil.example/vpn>)');
     // A label that is no address, or one that shows the real host, is left as written; a host is never added twice.
     expect(markdownToMrkdwn('See [the guide](https://docs.example.com/guide).')).toContain('|the guide>');
+    // A file name is a source's title, not an address.
+    expect(toDiscordMarkdown('[runbook.md](https://discord.com/channels/1/2/3)')).toContain('[runbook.md](<https://discord.com/channels/1/2/3>)');
     expect(markdownToMrkdwn('[vpn.corp.com (evil.example)](https://evil.example/vpn)')).toContain('|vpn.corp.com (evil.example)>');
   });
 });
