@@ -3,9 +3,9 @@ import { ABSTENTION_SENTENCE, closestSources, formatAbstention, isAbstention } f
 import { checkAnswerLinks, type TrustClass } from './cite/answer-links.ts';
 import { confidence } from './cite/confidence.ts';
 import { contentTerms } from './cite/content-terms.ts';
-import { ExtractiveGenerator, MIN_FOCUS_TOUCHED } from './generate/extractive-generator.ts';
-import { analyzeQuestion } from './question/analyze-question.ts';
 import { distinctTitles } from './cite/distinct-titles.ts';
+import { focusTouched, MIN_FOCUS_TOUCHED } from './generate/extractive-generator.ts';
+import { analyzeQuestion } from './question/analyze-question.ts';
 import { parseCitations } from './cite/parse-citations.ts';
 import { redactSecrets } from './cite/redact-secrets.ts';
 import { StreamRedactor } from './cite/stream-redactor.ts';
@@ -190,15 +190,15 @@ export class AnswerPipeline {
     }
     const verification = verifyClaims(generated.text, passages, { onUnsupported: 'drop', question: rewritten.text });
     const score = confidence({ retrievalScores: passages.map((p) => p.score), verification });
-    // A model's sentences can stand on the passages' words and still not answer the question, when the passages are
-    // about something else entirely: then the answer must at least speak of what was asked.
-    if (!generated.extractive && offTopic(rewritten.text, generated.text, passages)) {
-      yield { type: 'answer', answer: { ...abstain(), confidence: score } };
-      return;
-    }
     // Evidence decides, not scores: an answer with a sentence its passage backs is posted however low retrieval
     // scored (the generator already abstained if nothing in the passages answers); one with none is not.
     if (verification.text.trim() === '' || !verification.claims.some((c) => c.verdict === 'supported' || c.verdict === 'uncited')) {
+      yield { type: 'answer', answer: { ...abstain(), confidence: score } };
+      return;
+    }
+    // A model's sentences can stand on the passages' words and still not answer the question, when the passages are
+    // about something else entirely: then the answer must at least speak of what was asked.
+    if (!generated.extractive && offTopic(rewritten.text, generated.text, passages)) {
       yield { type: 'answer', answer: { ...abstain(), confidence: score } };
       return;
     }
@@ -264,11 +264,9 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-const focusReader = new ExtractiveGenerator();
-
 /** The passages barely touch the question and the answer names none of its focus words. */
 function offTopic(question: string, answer: string, passages: readonly Passage[]): boolean {
-  if (focusReader.touches(question, passages) >= MIN_FOCUS_TOUCHED) return false;
+  if (focusTouched(question, passages) >= MIN_FOCUS_TOUCHED) return false;
   const asked = new Set(analyzeQuestion(question).focus);
   return !contentTerms(answer).some((term) => asked.has(term));
 }

@@ -102,15 +102,6 @@ interface Candidate {
   score: number;
 }
 
-/** What the answer quotes, and how well it answers: the evidence Lore abstains on. */
-export interface ExtractiveEvidence {
-  spans: Array<{ text: string; passage: number; coverage: number; typed: boolean }>;
-  /** The highest coverage of a span with the kind of answer asked for (0 when there is none). */
-  coverage: number;
-  /** Whether the best span holds the kind of answer asked for. */
-  typed: boolean;
-}
-
 /** Puts the marker before the closing punctuation, as a writer would: "…on Tuesdays [1]." */
 function cited(sentence: string, n: number): string {
   const match = /^(.*?)([.!?…]+["'”’)]*)$/s.exec(sentence);
@@ -224,18 +215,6 @@ export class ExtractiveGenerator implements Generator {
   /** The cited spans of the answer, in reading order; empty when the passages do not answer the question. */
   compose(question: string, passages: readonly Passage[]): string[] {
     return this.select(question, passages).map((candidate) => quoted(candidate));
-  }
-
-  /** How well the passages answer the question: what `compose` quotes, with its coverage and answer type. */
-  evidence(question: string, passages: readonly Passage[]): ExtractiveEvidence {
-    const ranked = this.rank(primary(analyzeQuestion(question)), passages);
-    const best = ranked[0];
-    const covering = ranked.filter((c) => c.typed).reduce((a, b) => Math.max(a, b.coverage), 0);
-    return {
-      spans: this.select(question, passages).map((c) => ({ text: c.span.text, passage: c.passage.n, coverage: c.coverage, typed: c.typed })),
-      coverage: covering,
-      typed: best?.typed ?? false,
-    };
   }
 
   /**
@@ -371,6 +350,13 @@ export class ExtractiveGenerator implements Generator {
     }
     return candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.rank - b.rank || a.span.position - b.span.position);
   }
+}
+
+const focusReader = new ExtractiveGenerator();
+
+/** How much of the question's focus any span of the passages touches (see `ExtractiveGenerator.touches`). */
+export function focusTouched(question: string, passages: readonly Passage[]): number {
+  return focusReader.touches(question, passages);
 }
 
 /** A span as the answer quotes it: its heading first when the heading says what it is about, then the marker. */
