@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,6 +12,14 @@ import { startFakeGithub, type FakeGithub } from '../../fakes/fake-github.ts';
 // what it lists, how it fingerprints, what it declares complete, what it remembers, and what each sync costs.
 
 const TOKEN = 'ghp_testtoken1234567890';
+
+interface GithubFixture {
+  response: { status: number; headers: Record<string, string>; body: unknown };
+}
+/** A documented GitHub answer from test/fixtures/github/ (each names its source). */
+function githubFixture(file: string): GithubFixture {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/github/${file}`, import.meta.url), 'utf8')) as GithubFixture;
+}
 const OLD = '2024-03-01T10:00:00Z';
 
 let fake: FakeGithub;
@@ -362,21 +371,39 @@ describe('failures, limits and configuration changes', () => {
     expect(fake.requests.filter((r) => r.path.includes('/branches/')).map((r) => r.status)).toEqual([403, 200]);
   });
 
-  it('fails a repository fast when the primary rate limit resets too far ahead, and says so', async () => {
+  it('reports a primary rate limit (403, no requests left) as rate limited until its reset, not as a permissions problem', async () => {
     const repo = newRepo(DOCS);
-    const reset = String(Math.floor(Date.now() / 1000) + 3600);
-    fake.queue({
-      match: /\/branches\//,
-      status: 403,
-      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
-      body: { message: 'API rate limit exceeded for user ID 1.' },
-    });
+    const { response } = githubFixture('primary-rate-limit-403.json');
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    fake.queue({ match: /\/branches\//, ...response, headers: { ...response.headers, 'x-ratelimit-reset': String(reset) } });
     const listing = await list(connectorFor([repo], { issues: false, maxRetryWaitSeconds: 60 }));
+    const until = new Date(reset * 1000).toISOString();
     expect(failures(listing).map((f) => [f.location, f.error.message])).toEqual([
-      [`github:${repo}/files/`, expect.stringMatching(/listing files: forbidden \(403 API rate limit exceeded/)],
+      [`github:${repo}/files/`, expect.stringContaining(`listing files: rate limited until ${until} (403 API rate limit exceeded`)],
     ]);
+    expect(failures(listing)[0]!.error.message).not.toMatch(/forbidden|GITHUB_TOKEN/);
     expect(listing.completeUnder).toEqual([`github:${repo}/issues/`]);
   });
+
+  it.each(['secondary-rate-limit-403.json', 'rate-limit-429-retry-after.json'])(
+    'reports a rate limit whose retry-after is too long (%s) as rate limited until then',
+    async (file) => {
+      const repo = newRepo(DOCS);
+      const { response } = githubFixture(file);
+      fake.queue({ match: /\/branches\//, ...response });
+      const before = Date.now();
+      const listing = await list(connectorFor([repo], { issues: false, maxRetryWaitSeconds: 60 }));
+      const [failure] = failures(listing);
+      const match = /listing files: rate limited until (\S+) \((\d+) /.exec(failure?.error.message ?? '');
+      expect(match, failure?.error.message).not.toBeNull();
+      expect(Number(match![2])).toBe(response.status);
+      // retry-after counts from the answer: an hour after the request, give or take the request itself.
+      const until = Date.parse(match![1]!);
+      expect(until).toBeGreaterThanOrEqual(before + 3600_000 - 1000);
+      expect(until).toBeLessThanOrEqual(Date.now() + 3600_000 + 1000);
+      expect(failure!.error.message).not.toMatch(/forbidden|GITHUB_TOKEN/);
+    },
+  );
 
   it('retries server errors and timeouts with backoff', async () => {
     const repo = newRepo(DOCS);
