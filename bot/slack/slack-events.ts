@@ -12,6 +12,8 @@ export interface SlackMessageEvent {
   channel_type?: string;
   user?: string;
   bot_id?: string;
+  /** Present on messages posted by an app, even when `bot_id` is missing. */
+  bot_profile?: { id?: string };
   text?: string;
   ts?: string;
   thread_ts?: string;
@@ -19,6 +21,24 @@ export interface SlackMessageEvent {
   /** The asker's own workspace (Slack Connect: may differ from the one Lore is installed in). */
   user_team?: string;
   files?: { id: string; name?: string; size?: number; mimetype?: string }[];
+}
+
+/**
+ * Slackbot writes as a user (`USLACKBOT`) without a `bot_id`: its notices ("You have been removed from #x") would
+ * otherwise read as questions in a DM.
+ */
+export const SLACKBOT_USER_ID = 'USLACKBOT';
+
+/** Whether a message was written by a bot or an app (Slackbot and Lore included) rather than a person. */
+export function isFromBot(event: Pick<SlackMessageEvent, 'user' | 'bot_id' | 'bot_profile' | 'subtype'>, identity: SlackIdentity): boolean {
+  return (
+    event.bot_id !== undefined ||
+    event.bot_profile !== undefined ||
+    event.subtype === 'bot_message' ||
+    !event.user ||
+    event.user === SLACKBOT_USER_ID ||
+    event.user === identity.botUserId
+  );
 }
 
 /** Subtypes that are still someone writing (a file shared with text, a reply also sent to the channel). */
@@ -35,7 +55,7 @@ export function messageFromEvent(event: SlackMessageEvent, eventId: string, work
   const isDirect = event.channel_type === 'im' || (event.channel_type === undefined && event.channel.startsWith('D'));
   const mentionsBot = event.type === 'app_mention' || mentionsUser(text, identity.botUserId);
   if (event.type === 'message' && !isDirect && mentionsBot) return undefined;
-  const fromBot = event.bot_id !== undefined || event.subtype === 'bot_message' || event.user === identity.botUserId || !event.user;
+  const fromBot = isFromBot(event, identity);
   return {
     eventId,
     workspaceId: workspaceId ?? event.team,

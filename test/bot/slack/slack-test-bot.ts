@@ -1,5 +1,6 @@
 // Lore's Slack bot as `lore start` wires it (connectChat + the HTTP server), on 127.0.0.1 and a random port,
 // talking to a fake Slack; helpers deliver correctly signed events, slash commands and interactions to it.
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { connectChat, type ChatConnections, type ConnectChatOptions } from '../../../app/commands/start.ts';
 import { createHttpServer } from '../../../app/http/create-server.ts';
@@ -17,6 +18,8 @@ export interface TestBot {
   deliver(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<{ status: number; eventId: string }>;
   /** Runs `/lore <text>`; resolves with the immediate (acknowledgement) response. */
   command(text: string, userId: string, channelId: string, responseId: string): Promise<{ status: number; body: { text?: string; response_type?: string } }>;
+  /** POSTs a whole, signed Events API body as it is (e.g. an `app_rate_limited` envelope). */
+  deliverBody(body: Record<string, unknown>): Promise<{ status: number; text: string }>;
   /** Posts an interactivity payload (button click, modal submission). */
   interact(payload: Record<string, unknown>): Promise<{ status: number; text: string }>;
   /** Waits until every answer, upload and sync the bot started has finished. */
@@ -55,6 +58,9 @@ export async function startTestBot(runtime: Runtime, slack: FakeSlack, options: 
       const response = await deliverToLore(url, { form }, { signingSecret: SIGNING_SECRET });
       return { status: response.status, body: response.text ? (JSON.parse(response.text) as { text?: string }) : {} };
     },
+    async deliverBody(body) {
+      return deliverToLore(url, { json: body }, { signingSecret: SIGNING_SECRET });
+    },
     async interact(payload) {
       return deliverToLore(url, { form: { payload: JSON.stringify(payload) } }, { signingSecret: SIGNING_SECRET });
     },
@@ -78,4 +84,23 @@ export function nextTs(): string {
 /** An `app_mention` of Lore in a channel. */
 export function mention(channel: string, user: string, text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { type: 'app_mention', channel, user, text: `<@${BOT_USER_ID}> ${text}`, ts: nextTs(), ...extra };
+}
+
+/** A payload recorded from Slack (its docs, or SDK test fixtures), kept in test/fixtures/slack/ with its source. */
+export interface SlackFixture {
+  source: string;
+  payload: Record<string, unknown>;
+}
+
+export function slackFixture(name: string): SlackFixture {
+  return JSON.parse(fs.readFileSync(new URL(`../../fixtures/slack/${name}`, import.meta.url), 'utf8')) as SlackFixture;
+}
+
+/**
+ * The recorded inner event, moved into the test's channel with a fresh ts unless told otherwise. The envelope is
+ * rebuilt by `deliver` for the fake's workspace: a recording's own team would be refused (SLACK_TEAM_IDS).
+ */
+export function recordedEvent(fixture: SlackFixture, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const event = (fixture.payload.type === 'event_callback' ? fixture.payload.event : fixture.payload) as Record<string, unknown>;
+  return { ...event, ts: nextTs(), ...overrides };
 }

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnswerPipeline } from '../../../app/answer-pipeline.ts';
+import { ingestPaths } from '../../../app/commands/ingest.ts';
+import { loadConfig, type Config } from '../../../app/config.ts';
+import { createLogger } from '../../../app/logger.ts';
+import { openRuntime, type Runtime } from '../../../app/runtime.ts';
+import { createSyncService } from '../../../app/sync-service.ts';
+import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
+import { BOT_USER_ID, startFakeSlack, TEAM_ID, type FakeSlack, type SlackCall } from '../../fakes/fake-slack.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+import { BOT_TOKEN, mention, nextTs, recordedEvent, SIGNING_SECRET, slackFixture, startTestBot, type TestBot } from './slack-test-bot.ts';
+
+// Payloads Slack really sends (its documentation's examples and SDK test fixtures, test/fixtures/slack/SOURCE.md),
+// replayed through the real Bolt app and Web API client against the fake Slack: the shapes Lore's own fakes
+// never produced.
+
+const tmp = tempDir('lore-slack-real-');
+const logLines: string[] = [];
+let gemini: FakeGemini;
+let slack: FakeSlack;
+let runtime: Runtime;
+/** LORE_FOLLOW_THREADS on: replies in threads Lore answered in are questions too. */
+let bot: TestBot;
+
+beforeAll(async () => {
+  gemini = await startFakeGemini({ apiKey: 'test-key' });
+  slack = await startFakeSlack({ botToken: BOT_TOKEN });
+  const kb = path.join(tmp.dir, 'kb');
+  fs.cpSync('datasets/sample-kb', kb, { recursive: true });
+  const config = loadConfig({
+    LORE_DATA_DIR: path.join(tmp.dir, 'data'),
+    LORE_FILES_PATHS: kb,
+    LORE_EMBEDDER: 'gemini',
+    GEMINI_API_KEY: 'test-key',
+    GEMINI_BASE_URL: gemini.url,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    LORE_ADMINS: 'UADMIN',
+    LORE_FOLLOW_THREADS: 'true',
+  });
+  runtime = await openRuntime(config, createLogger('info', { write: (line: string) => void logLines.push(line) }));
+  await ingestPaths(runtime, [kb], false);
+  const offline: Config = { ...config, gemini: { ...config.gemini, apiKey: undefined } };
+  bot = await startTestBot(runtime, slack, {
+    sync: createSyncService(runtime),
+    pipeline: createAnswerPipeline({ ...runtime, config: offline }),
+    conversation: { updateIntervalMs: 100, limits: { userPerMinute: 100, channelPerMinute: 1_000, windowMs: 60_000 } },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await bot?.close();
+  await runtime?.close();
+  await slack?.close();
+  await gemini?.close();
+  tmp.cleanup();
+});
+
+const inChannel = (channel: string, method: string): SlackCall[] => slack.callsOf(method).filter((call) => call.args.channel === channel);
+const logged = (): Record<string, unknown>[] => logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('messages from Slackbot and other bots', () => {
+  it('never answers Slackbot in a direct message, though it writes as a user without a bot_id', async () => {
+    const event = recordedEvent(slackFixture('mercury__SlackWebhookEvent__slackbotIm.json'), { channel: 'DSLACKBOT' });
+    expect(event).toMatchObject({ user: 'USLACKBOT', channel_type: 'im' });
+    expect(event).not.toHaveProperty('bot_id');
+    expect((await bot.deliver(event)).status).toBe(200);
+    await bot.idle();
+    expect(slack.calls.filter((call) => call.args.channel === 'DSLACKBOT')).toEqual([]);
+  });
+
+  it('never answers Slackbot or an app in a thread it follows', async () => {
+    const question = mention('CBOTTHREAD', 'UASKER', 'How long are backups of the data directory kept?');
+    await bot.deliver(question);
+    await bot.idle();
+    expect(inChannel('CBOTTHREAD', 'chat.postMessage')).toHaveLength(1);
+    const inThread = { channel: 'CBOTTHREAD', channel_type: 'channel', thread_ts: question.ts };
+    await bot.deliver(recordedEvent(slackFixture('mercury__SlackWebhookEvent__slackbotIm.json'), inThread));
+    await bot.deliver(recordedEvent(slackFixture('docs__bot_message.json'), inThread));
+    await bot.deliver(recordedEvent(slackFixture('boltpy__test_message_bot__bot_message_event_payload.json'), inThread));
+    // An app's message with its profile but no bot_id is an app's all the same.
+    const { bot_id: _dropped, ...profileOnly } = recordedEvent(slackFixture('boltpy__test_message_bot__bot_message_event_payload.json'), inThread);
+    await bot.deliver(profileOnly);
+    await bot.idle();
+    expect(inChannel('CBOTTHREAD', 'chat.postMessage')).toHaveLength(1);
+  });
+});
