@@ -4,8 +4,8 @@ import { isLinkable, plainText, richTextToMarkdown } from './rich-text.ts';
 
 // A tree of Notion blocks as Markdown, keeping what matters for search and citations: headings (the chunker
 // splits on them), lists with their nesting, to-dos, code, quotes and callouts, toggles, tables, equations,
-// links. Files uploaded to Notion are named, not linked: their URLs are signed and expire within the hour,
-// so linking them would change the text on every sync and defeat change detection.
+// links. Files uploaded to Notion are named (`[image: diagram.png]`), not linked: their URLs are signed and expire
+// within the hour, so linking them would change the text on every sync and defeat change detection.
 
 /** The URL Notion serves a page or database at, from its id. */
 export function notionUrl(id: string): string {
@@ -178,10 +178,23 @@ function media(block: Extract<BlockObjectResponse, { type: 'image' | 'video' | '
             ? block.pdf
             : block.file;
   const caption = plainText(content.caption as RichTextItemResponse[]).trim();
-  const name = 'name' in content && typeof content.name === 'string' ? content.name : '';
-  const label = caption || name;
-  if (content.type === 'external') return link(label || `${block.type}`, content.external.url);
-  return label ? `${block.type}: ${label}` : '';
+  const name = 'name' in content && typeof content.name === 'string' ? content.name.trim() : '';
+  if (content.type === 'external') return link(caption || name || `${block.type}`, content.external.url);
+  // An uploaded file stays named even without a caption: a page whose diagram vanished from its text reads as
+  // though it never had one. The name comes from the signed URL's path, which (unlike its query) is stable.
+  const uploaded = 'file' in content && typeof content.file?.url === 'string' ? fileNameOf(content.file.url) : '';
+  const label = caption || name || uploaded;
+  return label ? `[${block.type}: ${label}]` : `[${block.type}]`;
+}
+
+/** The last segment of a URL's path, decoded; '' when there is none. */
+function fileNameOf(url: string): string {
+  try {
+    const segment = new URL(url).pathname.split('/').pop() ?? '';
+    return decodeURIComponent(segment).trim();
+  } catch {
+    return '';
+  }
 }
 
 function table(rows: readonly BlockNode[], hasHeader: boolean): string {

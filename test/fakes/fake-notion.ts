@@ -158,6 +158,11 @@ export const block = {
   syncedOriginal: (id: string, children: BlockInput[]): BlockInput => ({ id, type: 'synced_block', data: { synced_from: null }, children }),
   syncedCopy: (originalId: string): BlockInput => ({ type: 'synced_block', data: { synced_from: { type: 'block_id', block_id: originalId } } }),
   unsupported: (): BlockInput => ({ type: 'unsupported', data: {} }),
+  /** A block as Notion answered it (`GET /v1/blocks/{id}`), e.g. from test/fixtures/notion/. */
+  recorded: (response: { type: string } & Record<string, unknown>): BlockInput => ({
+    type: response.type,
+    data: response[response.type] as Record<string, unknown>,
+  }),
 };
 
 export const property = {
@@ -312,9 +317,11 @@ export async function startFakeNotion(
 
   const blockJson = (stored: StoredBlock) => {
     let data = stored.data;
-    // Like Notion's signed S3 links: a new URL on every read.
-    if (stored.type === 'image' && data.type === 'file') {
-      data = { ...data, file: { url: `https://files.example/${stored.id}?sig=${Math.random().toString(36).slice(2)}`, expiry_time: new Date(Date.now() + 3_600_000).toISOString() } };
+    // Like Notion's signed S3 links: a new signature on every read; the path (where the file name is) stays.
+    if (data.type === 'file') {
+      const file = data.file as { url?: string } | undefined;
+      const path = file?.url ? new URL(file.url).origin + new URL(file.url).pathname : `https://files.example/${stored.id}`;
+      data = { ...data, file: { url: `${path}?sig=${Math.random().toString(36).slice(2)}`, expiry_time: new Date(Date.now() + 3_600_000).toISOString() } };
     }
     const isSyncedCopy = stored.type === 'synced_block' && stored.data.synced_from !== null;
     return {

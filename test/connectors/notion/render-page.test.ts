@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../app/logger.ts';
 import type { DocumentCandidate, IndexInput } from '../../../rag/index/indexer.ts';
@@ -9,6 +10,11 @@ import { block, property, startFakeNotion, type FakeNotion, type PageInput } fro
 // nested children across paginated responses, synced blocks, properties and metadata.
 
 let fake: FakeNotion;
+
+/** A recorded Notion answer from test/fixtures/notion/ (sources in its README). */
+function notionFixture(file: string): { type: string } & Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/notion/${file}`, import.meta.url), 'utf8')) as { type: string } & Record<string, unknown>;
+}
 
 beforeAll(async () => {
   // Two results per response: every list below is paginated, at every nesting level.
@@ -166,8 +172,28 @@ describe('rendering Notion blocks to Markdown', () => {
     const id = addPage({ title: 'Media', blocks: [block.uploadedImage('Architecture diagram'), block.externalImage('https://img.example/logo.png', 'Logo')] });
     const first = await render(id);
     const second = await render(id);
-    expect(first.text).toBe(['image: Architecture diagram', '[Logo](https://img.example/logo.png)'].join('\n\n'));
+    expect(first.text).toBe(['[image: Architecture diagram]', '[Logo](https://img.example/logo.png)'].join('\n\n'));
     expect(second.text).toBe(first.text);
+  });
+
+  it('names an uploaded image or file without a caption or name by the file name in its URL', async () => {
+    const image = notionFixture('retrieve_block_image_file.json');
+    const file = notionFixture('retrieve_block_file.json');
+    const unnamed = { ...file, file: { ...(file.file as Record<string, unknown>), name: '' } };
+    const id = addPage({
+      title: 'Uploads',
+      blocks: [block.paragraph('See the diagram.'), block.recorded(image), block.recorded(file), block.recorded(unnamed), block.uploadedImage('')],
+    });
+    const first = await render(id);
+    expect(first.text.split('\n\n')).toEqual([
+      'See the diagram.',
+      '[image: 1ea5da4c6b0b10c5ed42b763c162fcd9.png]',
+      '[file: sample.txt]',
+      '[file: sample.txt]',
+      // An upload whose URL has no file name still leaves a trace of what stood there.
+      expect.stringMatching(/^\[image: [0-9a-f-]+\]$/),
+    ]);
+    expect((await render(id)).text).toBe(first.text);
   });
 
   it('maps properties to text and metadata: title, URL, author, dates, tags, parent and workspace', async () => {
