@@ -9,6 +9,7 @@ import { FEEDBACK_REASON_ACTION } from './slack-blocks.ts';
 import { SlackAudience } from './slack-audience.ts';
 import { messageFromEvent, type SlackMessageEvent } from './slack-events.ts';
 import { SlackPlatform, type SlackIdentity } from './slack-platform.ts';
+import { acknowledgeUnrouted } from './unrouted-deliveries.ts';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.ts';
 
 // Lore in Slack, with Bolt. This file only translates: Slack events, slash commands and interactions become calls
@@ -168,6 +169,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     const submitted = readFeedbackReason(view);
     if (submitted) conversation.recordFeedbackReason(platform, submitted.answerId, body.user.id, submitted.reason);
   });
+
+  acknowledgeUnrouted(app, { actions: [FEEDBACK_REASON_ACTION], views: [FEEDBACK_REASON_VIEW] }, log);
 
   if (socketMode) await app.start();
   log.info({ mode: socketMode ? 'socket' : 'http', botUserId: identity.botUserId, team: auth.team_id, answersIn: teamIds }, 'connected to Slack');

@@ -88,3 +88,32 @@ describe('messages from Slackbot and other bots', () => {
     expect(inChannel('CBOTTHREAD', 'chat.postMessage')).toHaveLength(1);
   });
 });
+
+describe('deliveries Lore has no listener for', () => {
+  /** Slack gives up on a delivery after 3 s; an immediate 200 is what keeps it from retrying and disabling events. */
+  const timed = async (deliver: () => Promise<{ status: number }>): Promise<{ status: number; ms: number }> => {
+    const started = Date.now();
+    const { status } = await deliver();
+    return { status, ms: Date.now() - started };
+  };
+
+  it('acknowledges app_rate_limited at once and logs a warning naming the minute Slack dropped', async () => {
+    const recorded = slackFixture('docs__app_rate_limited.json').payload;
+    const response = await timed(() => bot.deliverBody(recorded));
+    expect(response.status).toBe(200);
+    expect(response.ms).toBeLessThan(1_000);
+    const warning = logged().find((line) => line.minuteRateLimited !== undefined);
+    expect(warning).toMatchObject({ level: 40, minuteRateLimited: 1518467820, minuteStartedAt: '2018-02-12T20:37:00.000Z', team: 'T123456' });
+    expect(String(warning!.msg)).toMatch(/app_rate_limited/);
+  });
+
+  it('acknowledges a button click and a modal submission with ids it does not know, at once', async () => {
+    const click = await timed(() => bot.interact(slackFixture('boltpy__test_block_actions__body.json').payload));
+    const submission = await timed(() => bot.interact(slackFixture('boltpy__test_view_submission__body.json').payload));
+    for (const response of [click, submission]) {
+      expect(response.status).toBe(200);
+      expect(response.ms).toBeLessThan(1_000);
+    }
+    expect(slack.callsOf('views.open')).toEqual([]);
+  });
+});
