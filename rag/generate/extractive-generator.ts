@@ -72,7 +72,14 @@ const CODE_ANSWERS = new Set<AnswerType>(['steps', 'value']);
  */
 function primary(analysis: QuestionAnalysis): QuestionAnalysis {
   const part = analysis.parts[0] as QuestionPart;
-  return analysis.parts.length > 1 && part.focus.length >= 2 ? { ...analysis, focus: part.focus } : analysis;
+  // "qualtrics locked my account, how often do i log in to keep it active": "it" is the subject another part names.
+  const refersBack = /\b(?:it|its|they|them|their|this|that|these|those|one)\b/i.test(part.text);
+  return analysis.parts.length > 1 && part.focus.length >= 2 && !refersBack ? { ...analysis, focus: part.focus } : analysis;
+}
+
+/** Two spans under the same headings speak of the same thing. */
+function sameSection(a: AnswerSpan, b: AnswerSpan): boolean {
+  return a.headings.length === b.headings.length && a.headings.every((heading, i) => heading === b.headings[i]);
 }
 
 export interface ExtractiveGeneratorOptions {
@@ -267,11 +274,16 @@ export class ExtractiveGenerator implements Generator {
       .sort((a, b) => Number(documents.has(b.passage.docId)) - Number(documents.has(a.passage.docId)) || b.score - a.score);
     for (const candidate of rest) add(candidate);
     // A sentence often needs the one after it ("Comp time expires after one year. If you leave, it is paid out."):
-    // the next sentence of the same paragraph goes along when it speaks to the question too.
+    // the next span of the same section (the paragraph's next sentence, or the next paragraph's first) goes along
+    // when it speaks to the question too.
     for (const candidate of [...chosen]) {
       if (candidate.span.kind !== 'sentence') continue;
       const next = ranked.find(
-        (c) => c.passage === candidate.passage && c.span.block === candidate.span.block && c.span.position === candidate.span.position + 1,
+        (c) =>
+          c.passage === candidate.passage &&
+          c.span.position === candidate.span.position + 1 &&
+          sameSection(c.span, candidate.span) &&
+          (c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type)),
       );
       if (!next || chosen.includes(next) || length + next.span.text.length > this.maxChars) continue;
       if (!analysis.focus.some((term) => has(next.terms, term))) continue;

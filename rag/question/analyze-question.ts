@@ -177,8 +177,11 @@ function attributeOf(text: string): Attribute | undefined {
   return undefined;
 }
 
+/** "how fast", "how long before": the words after "how" that ask for a measure, not name the subject. */
+const MEASURE_ASKED = /\bhow\s+(?:fast|quick(?:ly)?|frequently|large|early|late|long\s+(?:before|until|till))\b/gi;
+
 function focusOf(text: string): string[] {
-  return [...new Set(contentTerms(text).filter((term) => !FRAME.has(term)))];
+  return [...new Set(contentTerms(text.replace(MEASURE_ASKED, 'how')).filter((term) => !FRAME.has(term)))];
 }
 
 /**

@@ -111,6 +111,54 @@ describe('ExtractiveGenerator answers a question in two parts', () => {
   });
 });
 
+describe('ExtractiveGenerator reads a part that refers back to another', () => {
+  it('measures "how often … keep it active" against the subject the other part names', async () => {
+    const survey = passage(
+      1,
+      'survey-tool',
+      `# Survey tool accounts
+
+Accounts of the survey tool are locked after 9 weeks without a login, so log in at least every 9 weeks to keep yours active.`,
+    );
+    const chat = passage(2, 'chat', '# Chat\n\nChat shows you as active for 10 minutes every time you log in.');
+    const text = await answer('survey tool locked my account, how often do i need to log in to keep it active', [chat, survey]);
+    expect(text).toMatch(/^Accounts of the survey tool .*every 9 weeks/);
+    expect(text).not.toContain('10 minutes');
+  });
+});
+
+describe('ExtractiveGenerator quotes what follows the answer in its section', () => {
+  it("quotes the next paragraph's first sentence when it speaks to the question too", async () => {
+    const uploads = passage(
+      1,
+      'body-limit',
+      `## Uploads on the edge runtime
+
+The edge runtime answers 413 before fernhttp sees the request.
+
+Uploads above 64MiB need the runtime's maxBodySize raised as well.`,
+    );
+    const text = await answer('why does the edge runtime return 413 for big uploads?', [uploads]);
+    expect(text).toContain('answers 413');
+    expect(text).toContain('64MiB');
+  });
+
+  it('does not run on into the next section', async () => {
+    const sections = passage(
+      1,
+      'body-limit',
+      `## Uploads on the edge runtime
+
+The edge runtime answers 413 before fernhttp sees the request.
+
+## Downloads
+
+Uploads and downloads share the runtime's 64MiB buffer.`,
+    );
+    expect(await answer('why does the edge runtime return 413 for big uploads?', [sections])).not.toContain('64MiB');
+  });
+});
+
 describe('ExtractiveGenerator abstains on near misses', () => {
   it('abstains when the documents talk about holiday pay but the question asks how many holidays there are', async () => {
     expect(await answer('how many paid holidays do hourly staff get', [holidayPay, sabbatical])).toBe(ABSTENTION_SENTENCE);

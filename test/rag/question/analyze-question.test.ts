@@ -77,6 +77,13 @@ describe('analyzeQuestion focus', () => {
     for (const filler of ['hey', 'rules', 'actually', 'what', 'the']) expect(focus).not.toContain(stemLite(filler));
   });
 
+  it('leaves the measure asked for after "how" out of the focus, and keeps the same word as a subject', () => {
+    const { focus } = analyzeQuestion('how fast do i have to report a security incident');
+    expect(focus).not.toContain(stemLite('fast'));
+    expect(analyzeQuestion('how long before comp time expires').focus).not.toContain(stemLite('before'));
+    expect(analyzeQuestion('what is the limit for large uploads').focus).toContain(stemLite('large'));
+  });
+
   it('lists each focus stem once, in order', () => {
     const { focus } = analyzeQuestion('shuttle schedule: does the shuttle run on weekends?');
     const shuttle = stemLite('shuttle');
