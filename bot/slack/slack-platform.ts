@@ -7,6 +7,7 @@ import type { Audience } from '../conversation/chat-config.ts';
 import type { ChatPlatform, FileDetails, HistoryMessage, IncomingFile, IncomingMessage, OutgoingMessage, PrivateMessage, ThreadRef } from '../conversation/chat-platform.ts';
 import type { SlackAudience } from './slack-audience.ts';
 import { renderPrivateMessage, renderSlackMessage } from './slack-blocks.ts';
+import { nameWithSlackType } from './slack-file-type.ts';
 import { slackTextToPlain } from './slack-text.ts';
 
 // ChatPlatform over Slack's Web API. The client honours 429 Retry-After and times out each call; on top of that,
@@ -114,7 +115,7 @@ export class SlackPlatform implements ChatPlatform {
     const result = await this.options.client.files.info({ file: file.id });
     const info = result.file;
     if (!info?.id) throw new Error(`Slack has no file ${file.id}`);
-    const name = info.name ?? file.name ?? info.id;
+    const name = nameWithSlackType(info.name ?? file.name ?? info.id, info.filetype, info.mimetype ?? file.mimeType);
     const downloadUrl = info.url_private_download ?? info.url_private;
     if (!downloadUrl) throw new UploadRefusedError(`${name} cannot be downloaded (it may be an external file or a post).`);
     return {

@@ -37,6 +37,8 @@ export interface FakeFile {
   content: Buffer;
   /** What `files.info` reports; defaults to the content's length. */
   size?: number;
+  /** More fields of a recorded file object (`mode`, `pretty_type`, `preview`…), sent as Slack sent them. */
+  recorded?: Record<string, unknown>;
 }
 
 /** A scripted answer for the next call of a method instead of the normal one. */
@@ -119,11 +121,13 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   };
 
   const fileJson = (file: FakeFile): Record<string, unknown> => ({
+    ...file.recorded,
     id: file.id,
     name: file.name,
     title: file.title ?? file.name,
     mimetype: file.mimetype,
-    filetype: file.filetype ?? file.name.split('.').pop(),
+    // Slack's own word for a file it cannot type is `binary`; a name without a dot has no extension to go by.
+    filetype: file.filetype ?? (file.name.includes('.') ? file.name.split('.').pop() : 'binary'),
     size: file.size ?? file.content.length,
     url_private: `${baseUrl}/files-pri/${TEAM_ID}-${file.id}/${encodeURIComponent(file.name)}`,
     url_private_download: `${baseUrl}/files-pri/${TEAM_ID}-${file.id}/download/${encodeURIComponent(file.name)}`,

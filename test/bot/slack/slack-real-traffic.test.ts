@@ -117,3 +117,19 @@ describe('deliveries Lore has no listener for', () => {
     expect(slack.callsOf('views.open')).toEqual([]);
   });
 });
+
+describe('files Slack types but their names do not', () => {
+  it('learns a text snippet whose name has no extension, by the type Slack reports', async () => {
+    const recorded = slackFixture('ossans__file_share_message.json');
+    const event = recordedEvent(recorded, { channel: 'DSNIPPET', channel_type: 'im' });
+    const [file] = event.files as { id: string; name: string; mimetype: string; filetype: string }[];
+    expect(file).toMatchObject({ name: '無題', filetype: 'text', mimetype: 'text/plain' });
+    slack.addFile({ id: file!.id, name: file!.name, mimetype: file!.mimetype, filetype: file!.filetype, content: Buffer.from('Hello, World!'), recorded: file });
+    // The recording mentions its own bot; here the bot is Lore.
+    await bot.deliver({ ...event, text: String(event.text).replace(/<@U0761XXXX6X>/g, `<@${BOT_USER_ID}>`) });
+    await bot.idle();
+    const [reply] = inChannel('DSNIPPET', 'chat.postMessage');
+    expect(reply!.args.text).toMatch(/^• Learned \*無題\*\./);
+    expect(runtime.chunks.getDocument(`upload:slack:DSNIPPET:${file!.id}`)).toMatchObject({ title: '無題' });
+  });
+});
