@@ -1,3 +1,4 @@
+import { decodeHTML } from 'entities';
 import type { SourceDocument } from '../../rag/types.ts';
 import { decodeText } from './decode-text.ts';
 import { assertContentMatches } from './detect-format.ts';
@@ -12,7 +13,7 @@ export async function loadMarkdown(input: FileInput): Promise<SourceDocument> {
   const { frontMatter, body } = splitFrontMatter(decodeText(input.bytes, input.displayPath));
   const title =
     cleanTitle(frontMatter === undefined ? undefined : frontMatterTitle(frontMatter)) ??
-    cleanTitle(firstH1(body)) ??
+    cleanTitle(decodeHTML(firstH1(body) ?? '')) ??
     fileNameTitle(input);
   return fileDocument(input, { title, text: body, format: 'markdown' });
 }
@@ -29,9 +30,9 @@ function frontMatterTitle(frontMatter: string): string | undefined {
   const match = /^title:[ \t]*(.*)$/m.exec(frontMatter);
   const raw = match?.[1]?.trim();
   if (!raw || raw === '|' || raw === '>' || raw.startsWith('|') || raw.startsWith('>')) return undefined;
+  // Static-site generators render the title as HTML, so authors write "Logging in &amp; Networks".
   const quoted = /^(["'])(.*)\1$/.exec(raw);
-  if (quoted) return quoted[2];
-  return raw.replace(/\s+#.*$/, '');
+  return decodeHTML(quoted ? (quoted[2] as string) : raw.replace(/\s+#.*$/, ''));
 }
 
 /** The first ATX level-1 heading outside fenced code (a `# comment` in a shell block is not a title). */

@@ -31,6 +31,13 @@ describe('loading Markdown files', () => {
     expect(doc.extension).toBe('mdx');
   });
 
+  it('reads HTML entities in a title as the characters they stand for', async () => {
+    const fromFrontMatter = await loadFile(await temp.write('log-in.md', '---\ntitle: Logging in &amp; Networks\n---\nText.\n'));
+    expect(fromFrontMatter.title).toBe('Logging in & Networks');
+    const fromHeading = await loadFile(await temp.write('q-and-a.md', '# Q&amp;A &#8212; travel\n\nText.\n'));
+    expect(fromHeading.title).toBe('Q&A — travel');
+  });
+
   it('falls back to the file name when there is no title anywhere', async () => {
     const doc = await loadFile(await temp.write('scratch.markdown', '## Only a subheading\n\ntext\n'));
     expect(doc.title).toBe('scratch.markdown');
