@@ -1,7 +1,7 @@
 import { isFullDataSource, isFullPage, type DataSourceObjectResponse, type PageObjectResponse, type SearchParameters } from '@notionhq/client';
 import type { Logger } from 'pino';
 import type { ListingFailure } from '../../rag/index/indexer.ts';
-import type { NotionApi } from './notion-api.ts';
+import { notionStatus, type NotionApi } from './notion-api.ts';
 
 // What is shared with the integration. Two ways to list it:
 // - everything: every page and data source the search returns, plus every entry of every data source (search
@@ -54,9 +54,32 @@ export async function listEverything(context: ListContext): Promise<NotionListin
 
 export async function listChanges(context: ListContext, sinceMs: number): Promise<NotionListing> {
   const listing = emptyListing();
-  await search(context, listing, {}, sinceMs);
-  await search(context, listing, { filter: { in_trash: true } }, sinceMs);
+  const since = new Date(sinceMs).toISOString();
+  // Each search is a step of its own: a failed one is reported by name and what the other found is kept (the
+  // cursor stays put while a failure is reported, so the next sync asks again).
+  await step(context, listing, 'notion:search', `searching the pages changed since ${since}`, () => search(context, listing, {}, sinceMs));
+  await step(context, listing, 'notion:trash', `searching the trash for pages deleted since ${since}`, () =>
+    search(context, listing, { filter: { in_trash: true } }, sinceMs),
+  );
   return listing;
+}
+
+/**
+ * Runs one step of a listing; its failure becomes a listing failure naming the step. A rejected token and a
+ * cancelled sync still end the listing: no other step could do better.
+ */
+async function step<T>(context: ListContext, listing: NotionListing, location: string, what: string, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (error) {
+    context.signal.throwIfAborted();
+    const status = notionStatus(error);
+    if (status === 401) throw error;
+    const message = `${what} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${(error as Error).message}`;
+    context.log.warn({ step: location, status }, message);
+    listing.failures.push({ location, error: new Error(message, { cause: error }) });
+    return undefined;
+  }
 }
 
 function addPage(listing: NotionListing, page: PageObjectResponse): void {
@@ -117,8 +140,9 @@ async function search(context: ListContext, listing: NotionListing, params: Sear
 /** Every entry of a data source; a data source that cannot be queried is a listing failure, not a fatal one. */
 async function queryEntries(context: ListContext, listing: NotionListing, dataSource: DataSourceObjectResponse): Promise<boolean> {
   const { api, signal } = context;
-  let cursor: string | undefined;
-  try {
+  const title = dataSourceTitle(dataSource);
+  const complete = await step(context, listing, `${dataSourcePrefix(dataSource.id)} (${title})`, `listing the entries of data source "${title}"`, async () => {
+    let cursor: string | undefined;
     for (;;) {
       const response = await api.queryDataSource({ data_source_id: dataSource.id, ...(cursor ? { start_cursor: cursor } : {}) }, signal);
       for (const result of response.results) {
@@ -130,14 +154,8 @@ async function queryEntries(context: ListContext, listing: NotionListing, dataSo
       if (!response.has_more || !response.next_cursor) return response.request_status?.type !== 'incomplete';
       cursor = response.next_cursor;
     }
-  } catch (error) {
-    signal.throwIfAborted();
-    listing.failures.push({
-      location: `${dataSourcePrefix(dataSource.id)} (${dataSourceTitle(dataSource)})`,
-      error: new Error(`could not list the entries of data source "${dataSourceTitle(dataSource)}": ${(error as Error).message}`),
-    });
-    return false;
-  }
+  });
+  return complete ?? false;
 }
 
 export function dataSourceTitle(dataSource: DataSourceObjectResponse): string {

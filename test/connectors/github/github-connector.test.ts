@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -6,6 +5,7 @@ import { DEFAULT_GITHUB_PATHS } from '../../../app/config.ts';
 import type { SourceListing, SyncCursor } from '../../../connectors/connector.ts';
 import { createGithubConnector, type GithubConnectorOptions } from '../../../connectors/github/github-connector.ts';
 import type { DocumentCandidate, ListingFailure } from '../../../rag/index/indexer.ts';
+import { readFixture } from '../../helpers/fixture.ts';
 import { startFakeGithub, type FakeGithub } from '../../fakes/fake-github.ts';
 
 // The GitHub connector through the real Octokit (with the throttling plugin) against a local fake of the REST API:
@@ -16,10 +16,7 @@ const TOKEN = 'ghp_testtoken1234567890';
 interface GithubFixture {
   response: { status: number; headers: Record<string, string>; body: unknown };
 }
-/** A documented GitHub answer from test/fixtures/github/ (each names its source). */
-function githubFixture(file: string): GithubFixture {
-  return JSON.parse(readFileSync(new URL(`../../fixtures/github/${file}`, import.meta.url), 'utf8')) as GithubFixture;
-}
+const githubFixture = (file: string) => readFixture<GithubFixture>(`github/${file}`);
 const OLD = '2024-03-01T10:00:00Z';
 
 let fake: FakeGithub;

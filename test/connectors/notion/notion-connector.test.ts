@@ -3,6 +3,7 @@ import { createLogger } from '../../../app/logger.ts';
 import type { SourceListing, SyncCursor } from '../../../connectors/connector.ts';
 import { createNotionConnector, type NotionConnectorOptions } from '../../../connectors/notion/notion-connector.ts';
 import type { DocumentCandidate, ListingFailure } from '../../../rag/index/indexer.ts';
+import { readFixture } from '../../helpers/fixture.ts';
 import { block, notionError, rateLimited, startFakeNotion, type FakeNotion, type NotionRequest } from '../../fakes/fake-notion.ts';
 
 // Listing Notion through the real SDK against the fake: what a full and an incremental listing return, what they
@@ -76,6 +77,20 @@ describe('listing a Notion workspace', () => {
     expect(fake.requests.filter(isSearch)).toHaveLength(2);
   });
 
+  it('keeps the changes the search found when the trash search fails, and names the failed step', async () => {
+    const pages = seedWorkspace(4);
+    const first = await list();
+    fake.editPage(pages[1]!, { editedAt: minute(100), blocks: [block.paragraph('New body')] });
+    const recorded = readFixture('notion/retrieve_page_wrong_format.json');
+    fake.fail((r) => isSearch(r) && JSON.stringify(r.body.filter ?? {}).includes('in_trash'), { status: 400, body: recorded }, Infinity);
+    const changed = await list({}, first.cursor);
+    expect(ids(changed)).toContain(`notion:${pages[1]}`);
+    expect(failures(changed).map((f) => [f.location, f.error.message])).toEqual([
+      ['notion:trash', expect.stringMatching(/^searching the trash for pages deleted since \S+ failed \(HTTP 400\): path failed validation/)],
+    ]);
+    expect(changed.deleted).toEqual([]);
+  });
+
   it('runs a full listing when asked, and again once the last one is older than the full-listing period', async () => {
     seedWorkspace(3);
     let now = Date.parse('2025-06-01T00:00:00.000Z');
@@ -112,7 +127,7 @@ describe('listing a Notion workspace', () => {
     fake.fail((r) => r.path === `/v1/data_sources/${broken}/query`, notionError(404, 'object_not_found', 'Could not find data_source.'), Infinity);
     const listing = await list();
     expect(failures(listing)).toHaveLength(1);
-    expect(failures(listing)[0]!.error.message).toMatch(/could not list the entries of data source "Secret": Could not find data_source/);
+    expect(failures(listing)[0]!.error.message).toMatch(/listing the entries of data source "Secret" failed \(HTTP 404\): Could not find data_source/);
     expect(listing.completeUnder.sort()).toEqual(['notion:ds:' + fine + '/', 'notion:pages/'].sort());
     expect(candidates(listing)).toHaveLength(3);
   });

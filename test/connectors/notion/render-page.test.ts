@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../app/logger.ts';
 import type { DocumentCandidate, IndexInput } from '../../../rag/index/indexer.ts';
 import type { SourceDocument } from '../../../rag/types.ts';
 import { createNotionConnector, type NotionConnectorOptions } from '../../../connectors/notion/notion-connector.ts';
+import { readFixture } from '../../helpers/fixture.ts';
 import { block, property, startFakeNotion, type FakeNotion, type PageInput } from '../../fakes/fake-notion.ts';
 
 // Notion pages rendered to Markdown through the real SDK against the fake: every block type the issue names,
@@ -11,10 +11,7 @@ import { block, property, startFakeNotion, type FakeNotion, type PageInput } fro
 
 let fake: FakeNotion;
 
-/** A recorded Notion answer from test/fixtures/notion/ (sources in its README). */
-function notionFixture(file: string): { type: string } & Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../fixtures/notion/${file}`, import.meta.url), 'utf8')) as { type: string } & Record<string, unknown>;
-}
+type RecordedBlock = { type: string } & Record<string, unknown>;
 
 beforeAll(async () => {
   // Two results per response: every list below is paginated, at every nesting level.
@@ -177,8 +174,8 @@ describe('rendering Notion blocks to Markdown', () => {
   });
 
   it('names an uploaded image or file without a caption or name by the file name in its URL', async () => {
-    const image = notionFixture('retrieve_block_image_file.json');
-    const file = notionFixture('retrieve_block_file.json');
+    const image = readFixture<RecordedBlock>('notion/retrieve_block_image_file.json');
+    const file = readFixture<RecordedBlock>('notion/retrieve_block_file.json');
     const unnamed = { ...file, file: { ...(file.file as Record<string, unknown>), name: '' } };
     const id = addPage({
       title: 'Uploads',
