@@ -35,8 +35,22 @@ export interface SourceStatus {
 
 export interface SyncService {
   configuredSources(): SourceKind[];
-  sync(target: SyncTarget, options?: { full?: boolean; onProgress?: (e: SyncProgressEvent) => void; signal?: AbortSignal }): Promise<SourceSyncReport[]>;
+  sync(
+    target: SyncTarget,
+    options?: {
+      full?: boolean;
+      onProgress?: (e: SyncProgressEvent) => void;
+      /** Each source's report as it finishes: callers keep them when a later source stops the sync. */
+      onReport?: (report: SourceSyncReport) => void;
+      signal?: AbortSignal;
+    },
+  ): Promise<SourceSyncReport[]>;
   status(): SourceStatus[];
+}
+
+/** The report of a source whose sync stopped before it could say more than why. */
+export function failedSyncReport(source: SourceKind, error: string, durationMs: number): SourceSyncReport {
+  return { source, added: 0, updated: 0, unchanged: 0, deleted: 0, failed: [{ path: source, error }], retryableFailures: 1, durationMs };
 }
 
 /** `metrics` is given by `lore start` (served at GET /metrics); the rest is tuning for tests and benchmarks. */
@@ -90,6 +104,7 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
           const report = await runSync(connectorFor(source), { indexer, state, locks }, syncOptions);
           record.finished(report);
           reports.push(report);
+          syncOptions.onReport?.(report);
         } catch (error) {
           // Another process syncing this source, or a shutdown, is no failure of the source.
           if (!(error instanceof SyncBusyError) && !syncOptions.signal?.aborted) record.failed(source, Date.now() - started);
@@ -97,7 +112,9 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
           if (target !== 'all' || syncOptions.signal?.aborted) throw error;
           const message = (error as Error).message ?? String(error);
           log.error({ source, error: message }, 'sync failed');
-          reports.push({ source, added: 0, updated: 0, unchanged: 0, deleted: 0, failed: [{ path: source, error: message }], retryableFailures: 1, durationMs: Date.now() - started });
+          const report = failedSyncReport(source, message, Date.now() - started);
+          reports.push(report);
+          syncOptions.onReport?.(report);
         }
       }
       return reports;

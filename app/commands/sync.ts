@@ -2,7 +2,8 @@ import { indexReport, type IndexReport, type IndexSummary } from '../../rag/inde
 import { EXIT_OK, EXIT_SOME_FAILED } from '../exit-codes.ts';
 import { progressBar } from '../progress.ts';
 import type { Runtime } from '../runtime.ts';
-import { createSyncService, type SourceSyncReport, type SyncProgressEvent, type SyncTarget } from '../sync-service.ts';
+import type { SourceKind } from '../../rag/types.ts';
+import { createSyncService, failedSyncReport, type SourceSyncReport, type SyncProgressEvent, type SyncTarget } from '../sync-service.ts';
 
 /**
  * `lore sync [source] [--full] [--json]`. With --json, stdout gets the summary in the ingest contract's shape
@@ -17,9 +18,26 @@ export async function syncCommand(runtime: Runtime, target: SyncTarget, options:
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   const progress = progressReporter(!options.json);
-  let reports: SourceSyncReport[];
+  const reports: SourceSyncReport[] = [];
+  let running: SourceKind | undefined;
+  let started = Date.now();
+  let stopped: unknown;
   try {
-    reports = await service.sync(target, { full: options.full, signal: controller.signal, onProgress: progress.update });
+    await service.sync(target, {
+      full: options.full,
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.source !== running) [running, started] = [event.source, Date.now()];
+        progress.update(event);
+      },
+      onReport: (report) => reports.push(report),
+    });
+  } catch (error) {
+    // A sync that stopped early (retries ran out, interrupted) still owes scripts its summary: what finished,
+    // and the source that stopped with the reason. The error itself still ends the command as fatal.
+    stopped = error;
+    const source = running ?? (target === 'all' ? undefined : target);
+    if (source && !reports.some((r) => r.source === source)) reports.push(failedSyncReport(source, errorMessage(error), Date.now() - started));
   } finally {
     progress.stop();
     process.removeListener('SIGINT', interrupt);
@@ -40,9 +58,14 @@ export async function syncCommand(runtime: Runtime, target: SyncTarget, options:
         process.stderr.write(`  ✗ ${failure.error.startsWith(failure.path) ? failure.error : `${failure.path}: ${failure.error}`}\n`);
       }
     }
-    if (reports.length === 0) process.stderr.write('no source is configured\n');
+    if (reports.length === 0 && stopped === undefined) process.stderr.write('no source is configured\n');
   }
+  if (stopped !== undefined) throw stopped;
   return totals.failed.length > 0 ? EXIT_SOME_FAILED : EXIT_OK;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function totalOf(reports: SourceSyncReport[]): IndexSummary {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
-import { block, startFakeNotion, type FakeNotion } from '../fakes/fake-notion.ts';
+import { block, startFakeNotion, type FakeNotion, type FakeResponse } from '../fakes/fake-notion.ts';
+import { readFixture } from '../helpers/fixture.ts';
 import { runLore } from '../helpers/run-lore.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -35,6 +36,16 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
+/** A Notion workspace and a data directory of the test's own, so its failures reach no other test. */
+async function withOwnNotion(dataDir: string, run: (workspace: FakeNotion, notionEnv: Record<string, string>) => Promise<void>): Promise<void> {
+  const workspace = await startFakeNotion();
+  try {
+    await run(workspace, env({ LORE_DATA_DIR: path.join(tmp.dir, dataDir), NOTION_TOKEN: 'secret_fake', NOTION_BASE_URL: workspace.url }));
+  } finally {
+    await workspace.close();
+  }
+}
+
 describe('lore sync', () => {
   it('syncs the configured files and prints the ingest contract, then only what changed', async () => {
     const first = await runLore(['sync', 'files', '--json'], env());
@@ -64,6 +75,51 @@ describe('lore sync', () => {
     const human = await runLore(['sync', 'notion'], env({ NOTION_TOKEN: 'secret_fake', NOTION_BASE_URL: notion.url }));
     expect(human.code).toBe(0);
     expect(human.stderr).toMatch(/^notion: added 0, updated 0, unchanged 1, deleted 0, failed 0 \(\d+\.\d s\)$/m);
+  }, 120_000);
+
+  it('prints the summary with the failure on stdout when a sync stops early (Notion 429s until the retries stop)', async () => {
+    await withOwnNotion('data-429', async (limited, notionEnv) => {
+      limited.addPage({ title: 'Runbook', editedAt: '2024-05-01T10:00:00.000Z', blocks: [block.paragraph('Restart the worker.')] });
+      const { status, headers, body } = readFixture<FakeResponse>('notion/rate-limited-429.json');
+      limited.fail((r) => r.path === '/v1/search', { status, headers, body }, Infinity);
+
+      const one = await runLore(['sync', 'notion', '--json'], notionEnv);
+      expect(one.code).toBe(1);
+      expect(JSON.parse(one.stdout)).toEqual({
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        deleted: 0,
+        failed: [{ path: 'notion', error: expect.stringMatching(/Notion search .*rate limited/i) }],
+      });
+      expect(one.stderr).toMatch(/rate limited/i);
+
+      // With `all`, the sources that finished are there too.
+      const all = await runLore(['sync', 'all', '--json'], notionEnv);
+      const output = JSON.parse(all.stdout);
+      expect(output.sources.map((s: { source: string }) => s.source)).toEqual(['files', 'notion']);
+      expect(output.failed).toEqual([{ path: 'notion', error: expect.stringMatching(/rate limited/i) }]);
+    });
+  }, 120_000);
+
+  it('keeps what the Notion search found when the trash search fails, with the failed step in the summary', async () => {
+    await withOwnNotion('data-trash', async (workspace, notionEnv) => {
+      const page = workspace.addPage({ title: 'Deploys', editedAt: '2024-05-01T10:00:00.000Z', blocks: [block.paragraph('Deploys run at noon.')] });
+      expect((await runLore(['sync', 'notion', '--json'], notionEnv)).code).toBe(0);
+
+      workspace.editPage(page, { editedAt: '2024-05-02T10:00:00.000Z', blocks: [block.paragraph('Deploys run at two.')] });
+      const recorded = readFixture('notion/retrieve_page_wrong_format.json');
+      workspace.fail((r) => r.path === '/v1/search' && JSON.stringify(r.body.filter ?? {}).includes('in_trash'), { status: 400, body: recorded }, Infinity);
+      const run = await runLore(['sync', 'notion', '--json'], notionEnv);
+      expect(run.code).toBe(3);
+      expect(JSON.parse(run.stdout)).toEqual({
+        added: 0,
+        updated: 1,
+        unchanged: 0,
+        deleted: 0,
+        failed: [{ path: 'notion:trash', error: expect.stringMatching(/^searching the trash for pages deleted since .* failed \(HTTP 400\): path failed validation/) }],
+      });
+    });
   }, 120_000);
 
   it('exits 1 naming the variable when the source is not configured', async () => {
