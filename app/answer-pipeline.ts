@@ -3,7 +3,7 @@ import type Bottleneck from 'bottleneck';
 import { AnswerPipeline } from '../rag/answer-question.ts';
 import { DEFAULT_PRICES, parsePriceTable, type PriceTable } from '../rag/cost/price-table.ts';
 import { createGeminiClient } from '../rag/gemini/gemini-client.ts';
-import { ExtractiveGenerator, type Vocabulary } from '../rag/generate/extractive-generator.ts';
+import { ExtractiveGenerator } from '../rag/generate/extractive-generator.ts';
 import { analyzeText } from '../rag/retrieve/analyze-text.ts';
 import type { LexicalIndex } from '../rag/retrieve/lexical-index.ts';
 import { GeminiGenerator } from '../rag/generate/gemini-generator.ts';
@@ -11,7 +11,7 @@ import { RoutingGenerator } from '../rag/generate/route-by-complexity.ts';
 import { GeminiRewriter } from '../rag/question/gemini-rewriter.ts';
 import { HeuristicRewriter } from '../rag/question/rewrite-question.ts';
 import { createRetrieval, type Retrieval } from '../rag/retrieve/create-retrieval.ts';
-import type { Generator } from '../rag/types.ts';
+import type { Generator, Vocabulary } from '../rag/types.ts';
 import { ConfigError } from './config.ts';
 import type { Runtime } from './runtime.ts';
 

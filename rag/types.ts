@@ -210,6 +210,15 @@ export interface Passage {
   headings?: string[];
 }
 
+/**
+ * What the whole knowledge base says about a word, not just the passages at hand: how rare it is (inverse document
+ * frequency, 0 for a word no document uses). Built on the lexical index.
+ */
+export interface Vocabulary {
+  /** Undefined for a word the knowledge base does not index at all (a stopword such as "between"). */
+  idf(word: string): number | undefined;
+}
+
 export interface TokenUsage {
   /** Prompt tokens, tool-use prompt tokens included; cached ones too (they are a part of the prompt). */
   inputTokens: number;

@@ -7,7 +7,9 @@
 import { ABSTENTION_SENTENCE } from '../cite/abstention.ts';
 import { contentTerms } from '../cite/content-terms.ts';
 import { analyzeQuestion, type AnswerType, type QuestionAnalysis, type QuestionPart } from '../question/analyze-question.ts';
-import type { GenerationEvent, GenerationRequest, Generator, Passage } from '../types.ts';
+import { isTypoOf } from '../question/near-spelling.ts';
+import { unknownSubjects } from '../question/unknown-subjects.ts';
+import type { GenerationEvent, GenerationRequest, Generator, Passage, Vocabulary } from '../types.ts';
 import { answerSpans, type AnswerSpan } from './answer-spans.ts';
 import { holdsAnswerType, statesAttribute } from './answer-type.ts';
 
@@ -41,16 +43,6 @@ const TITLE_WEIGHT = 0.5;
 const FOCUS_CAP = 5;
 /** A span without the kind of answer asked for still scores, but far below one with it. */
 const WRONG_TYPE_FACTOR = 0.35;
-
-/**
- * What the whole knowledge base says about a word, not just the passages at hand: how rare it is (inverse document
- * frequency, 0 for a word no document uses). Built on the lexical index; without it, rarity is judged within the
- * passages alone.
- */
-export interface Vocabulary {
-  /** Undefined for a word the knowledge base does not index at all (a stopword such as "between"). */
-  idf(word: string): number | undefined;
-}
 
 /** How much each kind of span is worth for each kind of question: steps answer "how do I", code answers values. */
 const KIND_FACTOR: Record<AnswerSpan['kind'], (type: AnswerType) => number> = {
@@ -152,21 +144,8 @@ function spanTerms(text: string): Set<string> {
 /** A focus word is in a set when its stem is, or (typed in a hurry) a word one letter away from it is. */
 function has(terms: ReadonlySet<string>, term: string): boolean {
   if (terms.has(term)) return true;
-  if (term.length < 5) return false;
-  for (const other of terms) if (Math.abs(other.length - term.length) <= 1 && other[0] === term[0] && withinOneEdit(term, other)) return true;
+  for (const other of terms) if (isTypoOf(term, other)) return true;
   return false;
-}
-
-function withinOneEdit(a: string, b: string): boolean {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  // One substitution, insertion, deletion, or two neighbours swapped ("recieve").
-  return (
-    a.slice(i + 1) === b.slice(i + 1) ||
-    a.slice(i + 1) === b.slice(i) ||
-    a.slice(i) === b.slice(i + 1) ||
-    (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2))
-  );
 }
 
 /** Share of the focus weight a span holds: in its own words fully, in its headings or title in part. */
@@ -240,6 +219,7 @@ export class ExtractiveGenerator implements Generator {
     // "How do I connect Lore to Microsoft Teams?": passages that never name Microsoft Teams cannot answer it, however
     // well a span matches the rest ("every team that runs Lore…"). A model would notice; quoting must be told.
     if (unmentionedNames(question, passages).length > 0) return [];
+    if (this.vocabulary && unknownSubjects(question, this.vocabulary, passages).length > 0) return [];
     const ranked = this.rank(primary(analysis), passages);
     const best = ranked[0];
     // Lore answers when some span holds the focus and the kind of answer asked for; it quotes the most relevant.

@@ -193,4 +193,12 @@ describe('ExtractiveGenerator with a vocabulary of the knowledge base', () => {
     const generator = new ExtractiveGenerator({ vocabulary: { idf: (word) => rarity[word] ?? 1 } });
     expect(await answer('receipts or per diem for meals at the hotel?', passages, generator)).toMatch(/^The per diem covers meals/);
   });
+
+  it('abstains when the question asks about a thing the knowledge base never names', async () => {
+    const probation = passage(1, 'onboarding', '# New hires\n\nNew hires spend their first period of two weeks in onboarding classes.');
+    const known = new Set(['new', 'hires', 'period', 'weeks', 'onboarding', 'classes', 'first', 'two', 'spend']);
+    const generator = new ExtractiveGenerator({ vocabulary: { idf: (word) => (known.has(word) ? 1 : 0) } });
+    expect(await answer('how long is the probationary period for new hires?', [probation], generator)).toBe(ABSTENTION_SENTENCE);
+    expect(await answer('how long is the onboarding period for new hires?', [probation], generator)).toContain('two weeks');
+  });
 });
