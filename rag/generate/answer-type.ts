@@ -58,7 +58,9 @@ function countsUnit(words: readonly string[], unit: string): boolean {
   for (let i = 0; i < words.length; i++) {
     if (!isNumber(words[i] as string)) continue;
     if (words.slice(i + 1, i + 4).includes(unit)) return true;
-    // "Days worked: 10", "the limit of weeks is 6": the unit shortly before its number.
+    // "Days worked: 10", "the limit of weeks is 6": the unit shortly before its number, unless the number counts
+    // a unit of its own ("move your holiday one day earlier" counts days, not holidays).
+    if (TIME_UNITS.has(words[i + 1] as string) && words[i + 1] !== unit) continue;
     if (words.slice(Math.max(0, i - 3), i).includes(unit)) return true;
   }
   return false;

@@ -10,6 +10,11 @@ describe('holdsAnswerType quantity', () => {
     expect(holdsAnswerType('quantity', 'You are paid 8 hours for the paid holiday.', 'holiday')).toBe(false);
   });
 
+  it('does not take a number after the unit as its count when the number counts a unit of its own', () => {
+    expect(holdsAnswerType('quantity', 'Your holiday moves one day earlier.', 'holiday')).toBe(false);
+    expect(holdsAnswerType('quantity', 'Holidays observed: 11', 'holiday')).toBe(true);
+  });
+
   it('takes a count of the unit written as a word', () => {
     expect(holdsAnswerType('quantity', 'We observe eleven paid holidays each year.', 'holiday')).toBe(true);
   });
