@@ -66,6 +66,11 @@ export interface IncomingMessage {
   fromBot: boolean;
   mentionsBot: boolean;
   text: string;
+  /**
+   * The text as the platform sent it, when it mentions people or channels by id alone: ChatPlatform.nameMentions
+   * turns those into names once the message turns out to be a question (a lookup each, so not before).
+   */
+  rawText?: string;
   files: IncomingFile[];
 }
 
@@ -109,6 +114,12 @@ export interface ChatPlatform {
   isPlatformAdmin(userId: string, channelId?: string): Promise<boolean>;
   /** Who asks, seen from the workspace Lore is installed in; platforms without guests or connected workspaces omit it. */
   audienceOf?(message: Pick<IncomingMessage, 'userId' | 'workspaceId' | 'userWorkspaceId'>): Promise<Audience>;
+  /**
+   * The message's text with the people and channels it mentions by id named (`@maria`, `#general`), or a neutral
+   * `@U123` where a name cannot be had: a mention is part of the question and is never dropped. Never throws.
+   * Platforms whose events carry names already omit it.
+   */
+  nameMentions?(message: IncomingMessage): Promise<string>;
   fileDetails(file: IncomingFile): Promise<FileDetails>;
   /** Downloads with the bot's credentials, refusing more than `maxBytes`. */
   download(file: FileDetails, maxBytes: number): Promise<Uint8Array>;

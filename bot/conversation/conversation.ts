@@ -10,6 +10,7 @@ import { formatStatus, formatSyncProgress, formatSyncReport, formatSyncStarted, 
 import { ratingOf } from './feedback-emoji.ts';
 import { friendlyError } from './friendly-error.ts';
 import { asksToLearn, learnFiles } from './learn-files.ts';
+import { describeUnavailable, PlatformUnavailableError } from './platform-unavailable.ts';
 import { LimiterStoppedError, QuestionLimiter, type QuestionLimits, type QueuedNotice } from './question-limiter.ts';
 
 // The platform-neutral half of every chat adapter: who gets answered, with what scope and history, under which
@@ -125,8 +126,9 @@ export class Conversation {
     await this.idle();
   }
 
-  private async respond(platform: ChatPlatform, message: IncomingMessage): Promise<void> {
+  private async respond(platform: ChatPlatform, incoming: IncomingMessage): Promise<void> {
     const { store } = this.options;
+    let message = incoming;
     if (message.fromBot) return;
     if (!this.isAddressed(platform, message)) return;
     if (!store.claimEvent(platform.name, message.eventId)) {
@@ -136,6 +138,7 @@ export class Conversation {
     const thread: ThreadRef = { channelId: message.channelId, threadId: message.threadId };
     const scopeChannelId = message.scopeChannelId ?? message.channelId;
     try {
+      if (message.rawText !== undefined && platform.nameMentions) message = { ...message, text: await platform.nameMentions(message) };
       const audience = platform.audienceOf ? await platform.audienceOf(message) : 'member';
       const configured = this.options.chatConfig.sourcesFor(platform.name, scopeChannelId, message.isDirect, message.workspaceId, audience);
       const sources = message.scopeUnknown ? configured.filter((source) => source === 'upload') : configured;
@@ -236,8 +239,13 @@ export class Conversation {
   private async startSync(platform: ChatPlatform, incoming: IncomingCommand, target: SyncTarget, responder: CommandResponder): Promise<void> {
     const { services } = this.options;
     const outsider = incoming.audience !== undefined && incoming.audience !== 'member' && !this.options.admins.includes(incoming.userId);
-    if (outsider || !(await this.isAdmin(platform, incoming.userId, incoming.channelId))) {
-      this.log.warn({ platform: platform.name, user: incoming.userId, target }, 'sync refused: not an admin');
+    const admin = outsider ? false : await this.isAdmin(platform, incoming.userId, incoming.channelId);
+    if (admin !== true) {
+      this.log.warn({ platform: platform.name, user: incoming.userId, target, unknown: admin !== false }, 'sync refused: not known to be an admin');
+      if (admin !== false) {
+        // Not knowing is not a no: a refusal here would tell an admin they are not one.
+        return responder.acknowledge(`I couldn't check whether you may start a sync: ${admin}. Please try again in a minute.`);
+      }
       return responder.acknowledge('Only Lore admins can start a sync (workspace admins, or the users listed in `LORE_ADMINS`). Ask one of them, or try `/lore status`.');
     }
     const statuses = services.status();
@@ -273,18 +281,19 @@ export class Conversation {
     }
   }
 
-  private async isAdmin(platform: ChatPlatform, userId: string, channelId: string): Promise<boolean> {
+  /** True or false when known; otherwise why the platform could not say, in words for the asker. */
+  private async isAdmin(platform: ChatPlatform, userId: string, channelId: string): Promise<boolean | string> {
     if (this.options.admins.includes(userId)) return true;
     const timeoutMs = this.options.adminCheckTimeoutMs ?? 2_000;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`${platformTitle(platform)} did not answer in time`), timeoutMs);
     });
     try {
       return await Promise.race([platform.isPlatformAdmin(userId, channelId), timeout]);
     } catch (error) {
       this.log.warn({ err: error, platform: platform.name, user: userId }, 'could not check whether the user is an admin');
-      return false;
+      return error instanceof PlatformUnavailableError ? describeUnavailable(error) : `${platformTitle(platform)} could not tell me`;
     } finally {
       clearTimeout(timer);
     }
@@ -335,3 +344,7 @@ export class Conversation {
   }
 }
 
+/** `slack` -> `Slack`: how people write the platform's name. */
+function platformTitle(platform: ChatPlatform): string {
+  return platform.name.charAt(0).toUpperCase() + platform.name.slice(1);
+}

@@ -2,6 +2,7 @@
 // what to try. The full error goes to the logs; the reader gets one line, with secrets redacted.
 import { redactSecrets } from '../../rag/cite/redact-secrets.ts';
 import { SyncAlreadyRunningError, UploadRefusedError } from './bot-services.ts';
+import { describeUnavailable, PlatformUnavailableError } from './platform-unavailable.ts';
 import { QueueFullError } from './question-limiter.ts';
 
 const MAX_REASON = 160;
@@ -15,6 +16,9 @@ export function friendlyError(error: unknown, doing = 'answering'): string {
     return `A sync of ${error.source} is already running. Try again when it finishes (\`/lore status\` shows progress).`;
   }
   if (error instanceof UploadRefusedError) return error.message;
+  if (error instanceof PlatformUnavailableError) {
+    return `Sorry, I couldn't finish ${doing}: ${describeUnavailable(error)}. Please try again in a minute.`;
+  }
   if (isTimeout(error)) {
     return `Sorry, ${doing} took too long and I gave up. Please try again in a moment.`;
   }

@@ -63,7 +63,8 @@ interface Outcome {
 
 async function learnOne(options: LearnFilesOptions, file: IncomingMessage['files'][number]): Promise<Outcome> {
   const { platform, services, log, message } = options;
-  let name = file.name ?? file.id;
+  // A platform's file id means nothing to the person who shared the file.
+  let name = file.name;
   try {
     const details = await platform.fileDetails(file);
     name = details.name;
@@ -90,7 +91,7 @@ async function learnOne(options: LearnFilesOptions, file: IncomingMessage['files
   } catch (error) {
     log.warn({ err: error, platform: platform.name, channel: message.channelId, file: file.id }, 'upload refused');
     const reason = error instanceof UploadRefusedError ? error.message : friendlyError(error, 'reading the file');
-    return { learned: false, line: `- Could not learn **${escapeMarkdown(name)}**: ${reason}` };
+    return { learned: false, line: `- Could not learn ${name === undefined ? 'a file' : `**${escapeMarkdown(name)}**`}: ${reason}` };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage as HttpRequest, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, type BlockButtonAction, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, webApi, type BlockButtonAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { parseSlashCommand } from '../conversation/chat-command.ts';
 import type { Conversation, CommandResponder } from '../conversation/conversation.ts';
@@ -7,6 +7,7 @@ import { boltLogger } from './bolt-logger.ts';
 import { FEEDBACK_REASON_VIEW, feedbackReasonModal, readFeedbackReason } from './feedback-reason-modal.ts';
 import { FEEDBACK_REASON_ACTION } from './slack-blocks.ts';
 import { SlackAudience } from './slack-audience.ts';
+import { SlackDirectory } from './slack-directory.ts';
 import { messageFromEvent, type SlackMessageEvent } from './slack-events.ts';
 import { SlackPlatform, type SlackIdentity } from './slack-platform.ts';
 import { acknowledgeUnrouted } from './unrouted-deliveries.ts';
@@ -17,6 +18,9 @@ import { markdownToMrkdwn } from './markdown-to-mrkdwn.ts';
 // given (no public URL needed); otherwise HTTP, where Bolt verifies each request's signature before anything runs.
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** Slack must have an answer to a slash command within 3 s; a lookup made before it gets less. */
+const LOOKUP_TIMEOUT_MS = 2_000;
 
 export interface SlackBotOptions {
   botToken: string;
@@ -91,12 +95,23 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   await app.init();
   const auth = await app.client.auth.test();
   if (!auth.user_id) throw new Error('Slack auth.test returned no bot user id: is SLACK_BOT_TOKEN a bot token (xoxb-…)?');
-  const identity: SlackIdentity = { botUserId: auth.user_id, botId: auth.bot_id };
+  const identity: SlackIdentity = { botUserId: auth.user_id, botId: auth.bot_id, ...(auth.team_id ? { teamId: auth.team_id } : {}) };
   const apiOrigin = options.apiUrl ? new URL(options.apiUrl).origin : undefined;
-  const audience = new SlackAudience({ client: app.client, log });
+  // Lookups someone is waiting on (who is asking, who is mentioned, may they sync) must not sit out a Retry-After:
+  // a 429 fails them at once, and each caller says or assumes what it must.
+  const lookups = new webApi.WebClient(options.botToken, {
+    ...clientOptions,
+    logger,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: Math.min(timeoutMs, LOOKUP_TIMEOUT_MS),
+  });
+  const directory = new SlackDirectory({ client: lookups, log });
+  const audience = new SlackAudience({ directory, log });
   const platform = new SlackPlatform({
     client: app.client,
     audience,
+    directory,
     botToken: options.botToken,
     identity,
     log,
@@ -121,7 +136,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     const workspace = workspaceOf(body);
     if (!workspace) return;
     const message = messageFromEvent(event as SlackMessageEvent, body.event_id ?? '', workspace, identity);
-    if (message && message.eventId) void conversation.handleMessage(platform, message);
+    if (!message || !message.eventId) return;
+    void conversation.handleMessage(platform, message);
   };
   app.event('app_mention', onMessage);
   app.event('message', onMessage);
@@ -154,8 +170,9 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
         await respond({ response_type: 'ephemeral', replace_original: false, text: markdownToMrkdwn(text) });
       },
     };
-    const asker = installedTeam ? await audience.of(command.user_id, installedTeam) : 'guest';
-    await conversation.handleCommand(platform, { userId: command.user_id, channelId: command.channel_id, command: parseSlashCommand(command.text), audience: asker }, responder);
+    // No audience here: only a sync needs one, and the admin check (SlackPlatform.isPlatformAdmin) already refuses
+    // guests and other workspaces while telling "Slack could not say" apart from "no".
+    await conversation.handleCommand(platform, { userId: command.user_id, channelId: command.channel_id, command: parseSlashCommand(command.text) }, responder);
     if (!acknowledged) await ack();
   });
 

@@ -2,7 +2,7 @@
 // deletions, joins and other housekeeping subtypes are not, and neither is anything a bot or app posted.
 import type { IncomingMessage } from '../conversation/chat-platform.ts';
 import type { SlackIdentity } from './slack-platform.ts';
-import { mentionsUser, slackTextToPlain } from './slack-text.ts';
+import { hasUnnamedMentions, mentionsUser, slackTextToPlain } from './slack-text.ts';
 
 /** The fields of `app_mention` and `message` events Lore reads. */
 export interface SlackMessageEvent {
@@ -69,6 +69,7 @@ export function messageFromEvent(event: SlackMessageEvent, eventId: string, work
     fromBot,
     mentionsBot,
     text: slackTextToPlain(text, identity.botUserId),
+    ...(hasUnnamedMentions(text, identity.botUserId) ? { rawText: text } : {}),
     files: (event.files ?? []).map((file) => ({ id: file.id, name: file.name, sizeBytes: file.size, mimeType: file.mimetype })),
   };
 }

@@ -5,7 +5,9 @@ import { UploadRefusedError } from '../conversation/bot-services.ts';
 import { downloadUpload } from '../conversation/download-upload.ts';
 import type { Audience } from '../conversation/chat-config.ts';
 import type { ChatPlatform, FileDetails, HistoryMessage, IncomingFile, IncomingMessage, OutgoingMessage, PrivateMessage, ThreadRef } from '../conversation/chat-platform.ts';
-import type { SlackAudience } from './slack-audience.ts';
+import { audienceOf, type SlackAudience } from './slack-audience.ts';
+import type { SlackDirectory } from './slack-directory.ts';
+import { slackErrorCode, slackUnavailable } from './slack-errors.ts';
 import { renderPrivateMessage, renderSlackMessage } from './slack-blocks.ts';
 import { nameWithSlackType } from './slack-file-type.ts';
 import { slackTextToPlain } from './slack-text.ts';
@@ -16,6 +18,8 @@ import { slackTextToPlain } from './slack-text.ts';
 export interface SlackIdentity {
   botUserId: string;
   botId?: string;
+  /** The workspace the bot token belongs to. */
+  teamId?: string;
 }
 
 export interface SlackPlatformOptions {
@@ -23,6 +27,8 @@ export interface SlackPlatformOptions {
   botToken: string;
   /** Tells members from guests and from people of a connected workspace. */
   audience: SlackAudience;
+  /** Users and channels by id (cached `users.info`, `conversations.info`). */
+  directory: SlackDirectory;
   identity: SlackIdentity;
   log: Logger;
   /** Origins file downloads may come from, besides Slack's own (`*.slack.com`): the fake API in tests. */
@@ -91,18 +97,28 @@ export class SlackPlatform implements ChatPlatform {
   async threadHistory(thread: ThreadRef, before: string): Promise<HistoryMessage[]> {
     const { botUserId, botId } = this.options.identity;
     const result = await this.options.client.conversations.replies({ channel: thread.channelId, ts: thread.threadId, limit: 50 });
-    return (result.messages ?? [])
-      .filter((m) => m.ts !== undefined && m.ts !== before && Number(m.ts) < Number(before))
-      .map((m) => {
-        const fromLore = m.user === botUserId || (botId !== undefined && m.bot_id === botId);
-        return { messageId: m.ts!, fromLore, text: fromLore ? (m.text ?? '') : slackTextToPlain(m.text ?? '', botUserId) };
-      });
+    const earlier = (result.messages ?? []).filter((m) => m.ts !== undefined && m.ts !== before && Number(m.ts) < Number(before));
+    const names = await this.options.directory.mentionNames(earlier.map((m) => m.text ?? '').join('\n'));
+    return earlier.map((m) => {
+      const fromLore = m.user === botUserId || (botId !== undefined && m.bot_id === botId);
+      return { messageId: m.ts!, fromLore, text: fromLore ? (m.text ?? '') : slackTextToPlain(m.text ?? '', botUserId, names) };
+    });
   }
 
+  async nameMentions(message: IncomingMessage): Promise<string> {
+    const raw = message.rawText ?? message.text;
+    return slackTextToPlain(raw, this.options.identity.botUserId, await this.options.directory.mentionNames(raw));
+  }
+
+  /**
+   * Workspace admins and owners of the workspace Lore is installed in; a guest or someone of a connected workspace
+   * never is. Throws PlatformUnavailableError when Slack cannot say (rate limited, unreachable).
+   */
   async isPlatformAdmin(userId: string): Promise<boolean> {
-    const result = await this.options.client.users.info({ user: userId });
-    const user = result.user;
-    return Boolean(user && (user.is_admin || user.is_owner || user.is_primary_owner));
+    const user = await this.options.directory.user(userId);
+    if (!user?.admin) return false;
+    const workspace = this.options.identity.teamId;
+    return workspace === undefined ? !user.guest : audienceOf(user, workspace) === 'member';
   }
 
   async audienceOf(message: Pick<IncomingMessage, 'userId' | 'workspaceId' | 'userWorkspaceId'>): Promise<Audience> {
@@ -112,9 +128,11 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   async fileDetails(file: IncomingFile): Promise<FileDetails> {
-    const result = await this.options.client.files.info({ file: file.id });
+    const result = await this.options.client.files.info({ file: file.id }).catch((error: unknown) => {
+      throw fileInfoError(error);
+    });
     const info = result.file;
-    if (!info?.id) throw new Error(`Slack has no file ${file.id}`);
+    if (!info?.id) throw new UploadRefusedError(GONE);
     const name = nameWithSlackType(info.name ?? file.name ?? info.id, info.filetype, info.mimetype ?? file.mimeType);
     const downloadUrl = info.url_private_download ?? info.url_private;
     if (!downloadUrl) throw new UploadRefusedError(`${name} cannot be downloaded (it may be an external file or a post).`);
@@ -149,5 +167,24 @@ export class SlackPlatform implements ChatPlatform {
 
   async close(): Promise<void> {
     await Promise.all(this.posts.limiters().map(({ limiter }) => limiter.stop({ dropWaitingJobs: false }).catch(() => undefined)));
+  }
+}
+
+const GONE = 'that file is no longer available in Slack (it may have been deleted).';
+
+/** What a failed `files.info` means for the person who shared the file: final codes read as final. */
+function fileInfoError(error: unknown): Error {
+  const unavailable = slackUnavailable(error);
+  if (unavailable) return unavailable;
+  switch (slackErrorCode(error)) {
+    case 'file_not_found':
+    case 'file_deleted':
+      return new UploadRefusedError(GONE);
+    case 'access_denied':
+    case 'not_visible':
+    case 'missing_scope':
+      return new UploadRefusedError("Lore is not allowed to read that file in Slack (it may be in a conversation Lore is not part of).");
+    default:
+      return error instanceof Error ? error : new Error(String(error));
   }
 }

@@ -3,6 +3,7 @@
 // token, and `response_url`s for slash commands. Every call is recorded so tests can assert on what Lore did.
 // It also signs requests the way Slack does (`v0=` HMAC-SHA256 of `v0:<ts>:<raw body>`) for delivering events.
 import { createHmac, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -63,7 +64,9 @@ export interface FakeSlack {
    * Users `users.info` describes otherwise than as plain members of TEAM_ID (everyone else): admins, guests
    * (`is_restricted`), or people of another workspace (`team_id`).
    */
-  addUser(id: string, flags?: { is_admin?: boolean; is_owner?: boolean; is_restricted?: boolean; team_id?: string }): void;
+  addUser(id: string, flags?: FakeUser): void;
+  /** A channel `conversations.info` knows, by name. */
+  addChannel(id: string, name: string): void;
   /** Answers the next call of `method` with this. */
   queue(method: string, response: FakeSlackResponse): void;
   /** A response URL for a slash command or interaction. */
@@ -86,12 +89,29 @@ export interface FakeSlackOptions {
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
 
+/** Slack's documented `users.info` and `conversations.info` responses (test/fixtures/slack/SOURCE.md): answers keep their shape. */
+const recordedPayload = (name: string): Record<string, unknown> =>
+  (JSON.parse(fs.readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), 'utf8')) as { payload: Record<string, unknown> }).payload;
+const DOCUMENTED_USER = recordedPayload('users-info.json').user as Record<string, unknown> & { profile: Record<string, unknown> };
+const DOCUMENTED_CHANNEL = recordedPayload('conversations-info.json').channel as Record<string, unknown>;
+
+export interface FakeUser {
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_restricted?: boolean;
+  team_id?: string;
+  /** The name people see (`profile.display_name`); empty when the user set none. */
+  display_name?: string;
+  real_name?: string;
+}
+
 export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const responses: { id: string; body: Record<string, unknown> }[] = [];
   const channels = new Map<string, FakeMessage[]>();
   const files = new Map<string, FakeFile>();
-  const users = new Map<string, { is_admin: boolean; is_owner: boolean; is_restricted?: boolean; team_id?: string }>();
+  const users = new Map<string, FakeUser>();
+  const channelNames = new Map<string, string>();
   const queued = new Map<string, FakeSlackResponse[]>();
   const waiters: { predicate: (call: SlackCall) => boolean; resolve: (call: SlackCall) => void }[] = [];
   let clock = 1_700_000_000;
@@ -184,7 +204,19 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
       }
       case 'users.info': {
         if (!str('user')) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { id: str('user'), team_id: TEAM_ID, is_admin: false, is_owner: false, ...users.get(str('user')) } };
+        // Everyone is a plain member of TEAM_ID unless addUser said otherwise, named by their id.
+        const { display_name: displayName, real_name: realName, ...flags } = users.get(str('user')) ?? {};
+        const id = str('user');
+        const profile = { ...DOCUMENTED_USER.profile, display_name: displayName ?? '', display_name_normalized: displayName ?? '', real_name: realName ?? '', real_name_normalized: realName ?? '', team: flags.team_id ?? TEAM_ID };
+        return {
+          ok: true,
+          user: { ...DOCUMENTED_USER, id, name: id.toLowerCase(), real_name: realName ?? '', team_id: TEAM_ID, is_admin: false, is_owner: false, profile, ...flags },
+        };
+      }
+      case 'conversations.info': {
+        const name = channelNames.get(str('channel'));
+        if (!name) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, channel: { ...DOCUMENTED_CHANNEL, id: str('channel'), name, name_normalized: name, previous_names: [] } };
       }
       case 'views.open':
         return { ok: true, view: { id: `V${++counter}`, ...(args.view as Record<string, unknown>) } };
@@ -283,7 +315,10 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
       files.set(file.id, file);
     },
     addUser: (id, flags = {}) => {
-      users.set(id, { is_admin: flags.is_admin ?? false, is_owner: flags.is_owner ?? false, ...flags });
+      users.set(id, flags);
+    },
+    addChannel: (id, name) => {
+      channelNames.set(id, name);
     },
     queue: (method, response) => {
       const list = queued.get(method) ?? [];

@@ -524,7 +524,7 @@ describe('learning uploaded files', () => {
     expect(lines[0]).toBe('• Could not learn *tool.exe*: .exe files are not supported: I can learn PDF, DOCX, HTML, Markdown, text and source code files.');
     expect(lines[1]).toBe('• Could not learn *huge.md*: the file is too large: 500 KB, over the 50 KB limit.');
     expect(lines[2]).toMatch(/^• Could not learn \*notes\.md\*: binary data \(looks like a PNG image\), not Markdown text$/);
-    expect(lines[3]).toMatch(/^• Could not learn \*gone\.md\*: Sorry, something went wrong while reading the file \(.*file_not_found.*\)/);
+    expect(lines[3]).toBe('• Could not learn *gone.md*: that file is no longer available in Slack (it may have been deleted).');
     expect(lines[4]).toBe('• Learned *parking.txt*.');
     const downloaded = slack.callsOf('file.download').map((c) => String(c.args.path));
     expect(downloaded.some((p) => p.includes('FEXE') || p.includes('FBIG'))).toBe(false);

@@ -25,6 +25,8 @@ const NEEDS: Record<string, string> = {
   'conversations.replies (private channels)': 'groups:history',
   'files.info and file downloads': 'files:read',
   'users.info': 'users:read',
+  'conversations.info (public channels)': 'channels:read',
+  'conversations.info (private channels)': 'groups:read',
   '/lore': 'commands',
   app_mention: 'app_mentions:read',
   'message.im': 'im:history',

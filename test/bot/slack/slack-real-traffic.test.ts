@@ -8,7 +8,7 @@ import { createLogger } from '../../../app/logger.ts';
 import { openRuntime, type Runtime } from '../../../app/runtime.ts';
 import { createSyncService } from '../../../app/sync-service.ts';
 import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
-import { BOT_USER_ID, startFakeSlack, TEAM_ID, type FakeSlack, type SlackCall } from '../../fakes/fake-slack.ts';
+import { BOT_USER_ID, startFakeSlack, TEAM_ID, type FakeSlack, type FakeSlackResponse, type SlackCall } from '../../fakes/fake-slack.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { BOT_TOKEN, mention, nextTs, recordedEvent, SIGNING_SECRET, slackFixture, startTestBot, type TestBot } from './slack-test-bot.ts';
 
@@ -60,6 +60,11 @@ afterAll(async () => {
 });
 
 const inChannel = (channel: string, method: string): SlackCall[] => slack.callsOf(method).filter((call) => call.args.channel === channel);
+/** Slack's documented answer to a rate-limited Web API call (429, Retry-After 30). */
+const rateLimited = (): FakeSlackResponse => {
+  const recorded = slackFixture('rate-limited.json') as unknown as { status: number; headers: Record<string, string>; payload: Record<string, unknown> };
+  return { status: recorded.status, headers: recorded.headers, body: recorded.payload };
+};
 const logged = (): Record<string, unknown>[] => logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('messages from Slackbot and other bots', () => {
@@ -131,5 +136,65 @@ describe('files Slack types but their names do not', () => {
     const [reply] = inChannel('DSNIPPET', 'chat.postMessage');
     expect(reply!.args.text).toMatch(/^• Learned \*無題\*\./);
     expect(runtime.chunks.getDocument(`upload:slack:DSNIPPET:${file!.id}`)).toMatchObject({ title: '無題' });
+  });
+});
+
+describe('people and channels mentioned in a question', () => {
+  const questionOf = (channel: string, thread: string): string => {
+    const posted = slack.messages(channel).find((m) => m.user === BOT_USER_ID && m.thread_ts === thread)!;
+    return (runtime.db.prepare("SELECT question FROM answers WHERE platform = 'slack' AND message_id = ?").get(posted.ts) as { question: string }).question;
+  };
+  const lookupsOf = (user: string): SlackCall[] => slack.callsOf('users.info').filter((call) => call.args.user === user);
+
+  it('asks with the display names of the people mentioned (users.info, cached) and the channel labels', async () => {
+    // The user id of the recorded Slackbot notice, as a person with a display name.
+    slack.addUser('U043H11ES4V', { display_name: 'maria', real_name: 'Maria Lopez' });
+    slack.addChannel('C0BACKUPS', 'ops-backups');
+    const first = mention('CMENTION', 'UMENTION', 'what did <@U043H11ES4V> say in <#C043YJGBY49|general> about backups?');
+    await bot.deliver(first);
+    await bot.idle();
+    expect(questionOf('CMENTION', String(first.ts))).toBe('what did @maria say in #general about backups?');
+
+    const second = mention('CMENTION', 'UMENTION', 'did <@U043H11ES4V> post the backup schedule in <#C0BACKUPS>?');
+    await bot.deliver(second);
+    await bot.idle();
+    expect(questionOf('CMENTION', String(second.ts))).toBe('did @maria post the backup schedule in #ops-backups?');
+    expect(lookupsOf('U043H11ES4V')).toHaveLength(1);
+  });
+
+  it('keeps the id of a person Slack could not name (rate limited) instead of dropping the mention', async () => {
+    const asked = mention('CMENTION2', 'UMENTION', 'what did <@U0RATELIM> say about backups?');
+    slack.queue('users.info', rateLimited());
+    const started = Date.now();
+    await bot.deliver(asked);
+    await bot.idle();
+    expect(questionOf('CMENTION2', String(asked.ts))).toBe('what did @U0RATELIM say about backups?');
+    // A 429 on a lookup fails it at once: the question is not held for Slack's 30 s Retry-After.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(lookupsOf('U0RATELIM')).toHaveLength(1);
+  });
+});
+
+describe('replies when Slack cannot answer or says no', () => {
+  it('tells an admin whose check Slack rate limited to try again, at once, instead of refusing them', async () => {
+    slack.addUser('UOWNER', { is_owner: true });
+    slack.queue('users.info', rateLimited());
+    const started = Date.now();
+    const limited = await bot.command('sync files', 'UOWNER', 'CCMD', 'sync-limited');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(limited.body.text).toBe("I couldn't check whether you may start a sync: Slack is rate limiting Lore right now. Please try again in a minute.");
+
+    const retried = await bot.command('sync files', 'UOWNER', 'CCMD', 'sync-retried');
+    expect(retried.body.text).toMatch(/^Syncing \*files\*/);
+    await bot.idle();
+  });
+
+  it('says a file deleted from Slack is gone, as a final answer and without its id', async () => {
+    const event = mention('CGONE', 'UGONE', 'learn this', { files: [{ id: 'F0DELETED1' }] });
+    await bot.deliver(event);
+    await bot.idle();
+    const [reply] = inChannel('CGONE', 'chat.postMessage');
+    expect(reply!.args.text).toBe(':warning: • Could not learn a file: that file is no longer available in Slack (it may have been deleted).');
+    expect(String(reply!.args.text)).not.toMatch(/F0DELETED1|try again/i);
   });
 });

@@ -11,6 +11,14 @@ describe('slackTextToPlain', () => {
     expect(slackTextToPlain('is 1 &lt; 2 &amp;&amp; 3 &gt; 2?')).toBe('is 1 < 2 && 3 > 2?');
   });
 
+  it('names mentions without a label from the names given, and keeps the id of any it has no name for', () => {
+    const names = { users: new Map([['U043H11ES4V', 'maria']]), channels: new Map([['C2', 'backups']]) };
+    expect(slackTextToPlain('<@ULORE> what did <@U043H11ES4V> say in <#C043YJGBY49|general> about <#C2>?', 'ULORE', names)).toBe(
+      'what did @maria say in #general about #backups?',
+    );
+    expect(slackTextToPlain('<@ULORE> ask <@U0UNKNOWN> in <#C0UNKNOWN>', 'ULORE')).toBe('ask @U0UNKNOWN in #C0UNKNOWN');
+  });
+
   it('keeps line breaks and tidies spaces', () => {
     expect(slackTextToPlain('<@ULORE>   first line  \n  second', 'ULORE')).toBe('first line\nsecond');
   });
