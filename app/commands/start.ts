@@ -10,7 +10,8 @@ import { ConfigError } from '../config.ts';
 import { createHttpServer, listenOnConfiguredHost } from '../http/create-server.ts';
 import { isLoopbackHost } from '../http/loopback.ts';
 import type { RawRouteHandler } from '../http/raw-routes.ts';
-import { connectDiscord, type ConnectDiscordOptions } from '../connect-discord.ts';
+import type { PlatformMetrics, PlatformStatus, PlatformSupervisor } from '../chat-platform-supervisor.ts';
+import { superviseDiscord, type ConnectDiscordOptions } from '../connect-discord.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import { Metrics } from '../metrics.ts';
 import { BottleneckKeyLimiter } from '../rate-limit/key-limiter.ts';
@@ -57,7 +58,7 @@ async function serve(runtime: Runtime, shared: SharedState): Promise<number> {
   // Shared by every replica; otherwise the server keeps its own in-process limiter.
   const limiter = shared.bottleneck ? new BottleneckKeyLimiter({ perMinute: config.api.ratePerMinute, burst: config.api.burst, datastore: shared.bottleneck }) : undefined;
   try {
-    const server = await createHttpServer({ runtime, answers, metrics, rawRoutes: chat.routes, ...(limiter ? { limiter } : {}) });
+    const server = await createHttpServer({ runtime, answers, metrics, rawRoutes: chat.routes, platforms: chat.platformStatus, ...(limiter ? { limiter } : {}) });
     try {
       await listenOnConfiguredHost(server, config.host, config.port);
     } catch (error) {
@@ -141,7 +142,10 @@ export interface ChatConnections {
   platforms: string[];
   conversation?: Conversation;
   slack?: SlackBot;
-  discord?: DiscordBot;
+  /** Keeps Discord connected in the background; its `current` client, when connected. */
+  discord?: PlatformSupervisor<DiscordBot>;
+  /** Each supervised platform's state, for GET /ready. */
+  platformStatus(): Record<string, PlatformStatus>;
   /** Disconnects every platform and waits for answers in progress. */
   close(): Promise<void>;
 }
@@ -151,12 +155,13 @@ export interface ConnectChatOptions {
   /** The answer service (or a bare pipeline in tests). */
   pipeline: Pick<AnswerPipeline, 'stream'>;
   chatConfig?: ChatConfig;
-  /** Counters of answers, feedback and refusals, served at GET /metrics. */
-  metrics?: ChatMetrics;
+  /** Counters of answers, feedback and refusals, and each platform's connection, served at GET /metrics. */
+  metrics?: ChatMetrics & Partial<Pick<PlatformMetrics, 'set'>>;
   /** Overrides for tests (shorter rate-limit windows, faster streaming edits). */
   conversation?: Partial<Pick<ConversationOptions, 'limits' | 'updateIntervalMs' | 'progressIntervalMs' | 'maxProgressReports' | 'metrics'>>;
   slack?: { retries?: number; requestTimeoutMs?: number; postBurst?: number };
   discord?: ConnectDiscordOptions['discord'];
+  discordSupervisor?: ConnectDiscordOptions['supervisor'];
   /** Puts the per-user and per-channel question buckets in Redis, shared by every replica. */
   sharedLimits?: SharedBottleneck;
 }
@@ -172,7 +177,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
   const routes = new Map<string, RawRouteHandler>();
   const { slack, discord } = config;
   if (!slack.botToken && (slack.signingSecret || slack.appToken)) log.warn('SLACK_BOT_TOKEN is not set: Slack is not connected');
-  if (!slack.botToken && !discord.token) return { routes, platforms: [], close: async () => {} };
+  if (!slack.botToken && !discord.token) return { routes, platforms: [], platformStatus: () => ({}), close: async () => {} };
   if (slack.botToken && !slack.appToken && !slack.signingSecret) {
     throw new ConfigError('Invalid configuration: SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
   }
@@ -192,13 +197,14 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
   });
   const platforms: string[] = [];
   let slackBot: SlackBot | undefined;
-  let discordBot: DiscordBot | undefined;
+  let discordBot: PlatformSupervisor<DiscordBot> | undefined;
   // Questions still queued are dropped first, then each platform finishes the answers it started and disconnects.
   const close = async () => {
     await conversation.close();
     await discordBot?.stop();
     await slackBot?.stop();
   };
+  const metrics = options.metrics;
   try {
     if (slack.botToken) {
       slackBot = await startSlackBot({
@@ -217,14 +223,24 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
       platforms.push('slack');
     }
     if (discord.token) {
-      discordBot = await connectDiscord({ config, log, conversation, ...(options.discord ? { discord: options.discord } : {}) });
+      // Not awaited: Discord being down (or failing later) must not keep HTTP or Slack from serving.
+      discordBot = superviseDiscord({
+        config,
+        log,
+        conversation,
+        ...(options.discord ? { discord: options.discord } : {}),
+        ...(options.discordSupervisor ? { supervisor: options.discordSupervisor } : {}),
+        ...(metrics?.set ? { metrics: { increment: metrics.increment.bind(metrics), set: metrics.set.bind(metrics) } } : {}),
+      });
+      discordBot.start();
       platforms.push('discord');
     }
   } catch (error) {
     await close();
     throw error;
   }
-  return { routes, platforms, conversation, slack: slackBot, discord: discordBot, close };
+  const platformStatus = (): Record<string, PlatformStatus> => (discordBot ? { discord: discordBot.status() } : {});
+  return { routes, platforms, conversation, slack: slackBot, discord: discordBot, platformStatus, close };
 }
 
 /** Says at start what chat answers may draw on where nothing more specific is configured. */

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { ChatStore } from '../../bot/conversation/chat-store.ts';
 import type { AnswerEvent } from '../../rag/answer-question.ts';
 import type { Question } from '../../rag/types.ts';
+import type { PlatformStatus } from '../chat-platform-supervisor.ts';
 import type { Metrics } from '../metrics.ts';
 import type { KeyLimiter } from '../rate-limit/key-limiter.ts';
 import { MemoryKeyLimiter } from '../rate-limit/memory-key-limiter.ts';
@@ -85,6 +86,8 @@ export interface HttpServerOptions {
   limiter?: KeyLimiter;
   playgroundDir?: string;
   readyTimeoutMs?: number;
+  /** Each chat platform's connection, shown at GET /ready. */
+  platforms?: () => Record<string, PlatformStatus>;
   bodyLimitBytes?: number;
 }
 
@@ -144,7 +147,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     limitRequests({ limiter, perMinute: config.api.ratePerMinute, ...(metrics ? { metrics } : {}) }),
   ];
   const store = new ChatStore(runtime.db);
-  registerHealthRoutes(app, { runtime, ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}) });
+  registerHealthRoutes(app, {
+    runtime,
+    ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+    ...(options.platforms ? { platforms: options.platforms } : {}),
+  });
   if (metrics) registerMetricsRoute(app, metrics);
   const answering = limitConcurrency({ max: config.api.maxConcurrentQueries, ...(metrics ? { metrics } : {}) });
   registerQueryRoute(app, { answers: options.answers, store, guards: [...guards, answering] });

@@ -58,8 +58,15 @@ export interface DiscordBotOptions {
   requestTimeoutMs?: number;
   /** Retries per REST call on server errors (429s always wait for Retry-After). */
   retries?: number;
-  /** How long to wait for the gateway session and the servers to load. */
+  /** How long logging in may take: the gateway session and the servers loading. */
   readyTimeoutMs?: number;
+  /** Gateway connections that may fail while logging in before this login gives up (default 3). */
+  loginAttempts?: number;
+  /**
+   * Told once when the client fails after connecting (discord.js threw handling a gateway packet): its state can no
+   * longer be trusted, so the caller stops this bot and connects a new one. Without it the failure is only logged.
+   */
+  onFailure?: (error: Error) => void;
   /** Origins attachments may be downloaded from besides Discord's CDN (tests). */
   extraAttachmentOrigins?: string[];
   /** See DiscordPlatformOptions.postBurst. */
@@ -116,10 +123,27 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   client.on(Events.Warn, (message) => log.warn({ source: 'discord.js' }, message));
   client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
   client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'disconnected from the Discord gateway'));
+  // discord.js retries a lost gateway about twice a second: one line says it started, the rest are debug detail.
+  // While logging in, `login` counts the attempts and reports the failure itself.
+  let reconnecting = true;
   client.on(Events.ShardReconnecting, (shard) => {
-    if (!stopping) log.info({ shard }, 'reconnecting to the Discord gateway');
+    if (stopping) return;
+    if (reconnecting) log.debug({ shard }, 'reconnecting to the Discord gateway');
+    else log.warn({ shard }, 'lost the Discord gateway session: reconnecting');
+    reconnecting = true;
   });
-  client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'Discord gateway session resumed'));
+  client.on(Events.ShardReady, () => (reconnecting = false));
+  client.on(Events.ShardResume, (shard, replayed) => {
+    reconnecting = false;
+    log.info({ shard, replayed }, 'Discord gateway session resumed');
+  });
+  let failed = false;
+  guardPacketHandling(client, (error, event) => {
+    log.error({ err: error, event }, 'discord.js failed handling a gateway packet: reconnecting with a new client');
+    if (failed || stopping) return;
+    failed = true;
+    options.onFailure?.(error);
+  });
   client.rest.on('rateLimited', (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'Discord rate limit: waiting'));
 
   /** Where Lore answers a message; in thread mode, a new question gets a thread of its own. */
@@ -161,7 +185,8 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   // cached (after a restart), even with partials, and feedback needs nothing but these ids.
   const onReaction = (added: boolean) => (data: GatewayMessageReactionAddDispatchData | GatewayMessageReactionRemoveDispatchData) => {
     const loreId = client.user?.id;
-    if (!loreId || data.user_id === loreId || !data.emoji.name) return;
+    // Read defensively: this runs inside the gateway's message handler, where a throw would end the process.
+    if (!loreId || data.user_id === loreId || !data.emoji?.name) return;
     // On additions Discord says whose message it is: only Lore's messages carry feedback.
     if ('message_author_id' in data && data.message_author_id !== undefined && data.message_author_id !== loreId) return;
     if ('member' in data && data.member?.user.bot) return;
@@ -252,7 +277,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   });
 
   try {
-    await login(client, options.token, options.readyTimeoutMs ?? 30_000);
+    await login(client, options.token, options.readyTimeoutMs ?? 30_000, options.loginAttempts ?? 3);
   } catch (error) {
     await client.destroy().catch(() => undefined);
     await platform.close();
@@ -299,17 +324,74 @@ async function drain(work: Set<Promise<unknown>>, timeoutMs: number): Promise<bo
   }
 }
 
-async function login(client: Client, token: string, timeoutMs: number): Promise<void> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  const ready = once(client, Events.ClientReady, { signal });
-  // Without a listener, a rejection while login is still running would be unhandled.
+/**
+ * Logs in and waits for the servers to load, within `timeoutMs` and `attempts` failed gateway connections: on its
+ * own, discord.js's login never returns while the gateway refuses connections (it retries forever).
+ */
+async function login(client: Client, token: string, timeoutMs: number, attempts: number): Promise<void> {
+  const controller = new AbortController();
+  let failures = 0;
+  let lastReason: string | undefined;
+  const giveUp = (why: string) => controller.abort(new Error(lastReason ? `${why} (${lastReason})` : why));
+  const timer = setTimeout(() => giveUp(`the gateway did not finish loading within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+  const onError = (error: Error) => (lastReason = error.message);
+  const onDebug = (message: string) => {
+    if (/network error/i.test(message)) lastReason = 'could not reach the gateway: network error';
+    else if (/closed with an unexpected code (\d+)/.test(message)) lastReason ??= `the gateway closed the connection (${/code (\d+)/.exec(message)![1]})`;
+  };
+  const onReconnecting = () => {
+    failures += 1;
+    if (failures >= attempts) giveUp(`the gateway refused ${failures} connections in a row`);
+  };
+  client.on(Events.ShardError, onError);
+  client.on(Events.Debug, onDebug);
+  client.on(Events.ShardReconnecting, onReconnecting);
+  const ready = once(client, Events.ClientReady, { signal: controller.signal });
+  // Without listeners, a rejection that lost the race would be unhandled.
   ready.catch(() => undefined);
-  await client.login(token);
+  const loggingIn = client.login(token);
+  loggingIn.catch(() => undefined);
+  const stopped = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }));
+  stopped.catch(() => undefined);
   try {
-    await ready;
-  } catch {
-    throw new Error(`the gateway did not finish loading within ${Math.round(timeoutMs / 1000)} s`);
+    await Promise.race([loggingIn.then(() => ready), stopped]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+    client.off(Events.ShardError, onError);
+    client.off(Events.Debug, onDebug);
+    client.off(Events.ShardReconnecting, onReconnecting);
   }
+}
+
+/** The part of discord.js's gateway manager that runs a packet's handler (a private method, hence declared here). */
+interface PacketHandling {
+  handlePacket(packet?: { t?: string }, shard?: unknown): boolean;
+}
+
+/**
+ * discord.js runs a packet's handler inside the WebSocket's message event, so a handler that throws on a malformed
+ * packet (a TypeError reading a field that is missing) ends the process. Caught here, it is reported instead.
+ */
+function guardPacketHandling(client: Client, onFailure: (error: Error, event: string | undefined) => void): void {
+  const manager = client.ws as unknown as PacketHandling;
+  const handlePacket = manager.handlePacket.bind(manager);
+  manager.handlePacket = (packet, shard) => {
+    try {
+      return handlePacket(packet, shard);
+    } catch (error) {
+      onFailure(error instanceof Error ? error : new Error(String(error)), packet?.t);
+      return true;
+    }
+  };
+}
+
+/** A login failure that retrying cannot mend (the token or the intents were refused): someone has to act. */
+export function isPermanentLoginFailure(error: Error): boolean {
+  const cause = error.cause ?? error;
+  const code = (cause as { code?: unknown }).code;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return code === DiscordjsErrorCodes.TokenInvalid || code === DiscordjsErrorCodes.DisallowedIntents || /Authentication failed|intent/i.test(message);
 }
 
 function explainLoginError(error: unknown): string {

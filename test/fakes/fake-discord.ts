@@ -137,6 +137,15 @@ export interface FakeDiscord {
   submitModal(options: { userId: string; channelId: string; customId: string; fields: Record<string, string> }): InteractionRecord;
   /** Sends any dispatch event to every connected gateway session. */
   dispatch(event: string, data: Record<string, unknown>): void;
+  /**
+   * While refusing, the gateway drops every session and every new connection before the WebSocket upgrade, as a
+   * gateway that is down does (discord.js sees a network error and retries); `false` lets connections in again.
+   */
+  refuseGateway(refuse: boolean): void;
+  /** Connections refused so far. */
+  readonly gatewayRefusals: number;
+  /** Gateway sessions open now. */
+  readonly gatewaySessions: number;
   /** Answers the next request whose `METHOD path` matches with this. */
   queue(method: string, path: RegExp, response: FakeDiscordResponse): void;
   callsTo(method: string, path: RegExp): DiscordCall[];
@@ -181,6 +190,8 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
   const queued: { method: string; path: RegExp; response: FakeDiscordResponse }[] = [];
   const waiters = new Set<() => void>();
   const sockets = new Set<WebSocket>();
+  let refusingGateway = false;
+  let gatewayRefusals = 0;
   let baseUrl = '';
   let sequence = 0;
   let increment = 0n;
@@ -725,6 +736,11 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
       socket.destroy();
       return;
     }
+    if (refusingGateway) {
+      gatewayRefusals += 1;
+      socket.destroy();
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
@@ -857,6 +873,16 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
       return record;
     },
     dispatch,
+    refuseGateway(refuse) {
+      refusingGateway = refuse;
+      if (refuse) for (const socket of sockets) socket.terminate();
+    },
+    get gatewayRefusals() {
+      return gatewayRefusals;
+    },
+    get gatewaySessions() {
+      return sockets.size;
+    },
     queue(method, path, response) {
       queued.push({ method, path, response });
     },

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { PlatformStatus } from '../../chat-platform-supervisor.ts';
 import type { Runtime } from '../../runtime.ts';
 
 // GET /health: liveness, the process answers (with what is indexed). GET /ready: readiness, the stores a question
@@ -10,6 +11,8 @@ export interface HealthRoutesOptions {
   runtime: Pick<Runtime, 'chunks' | 'db' | 'vectors'>;
   /** How long Chroma's heartbeat may take (default 2 s). */
   readyTimeoutMs?: number;
+  /** Each chat platform's connection. Shown, never a reason to refuse traffic: HTTP answers without any platform. */
+  platforms?: () => Record<string, PlatformStatus>;
 }
 
 /** `reason` is for the log only; `shown` is what the response may say (never an error's own text). */
@@ -27,11 +30,12 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutes
   app.get('/ready', async (request, reply) => {
     const [chroma, sqlite] = await Promise.all([withTimeout(() => runtime.vectors.heartbeat(), timeoutMs), checkSqlite(runtime)]);
     const checks = { chroma: chroma.ok ? 'ok' : 'failed', sqlite: sqlite.ok ? 'ok' : 'failed' };
-    if (chroma.ok && sqlite.ok) return { status: 'ready', checks };
+    const platforms = options.platforms?.();
+    if (chroma.ok && sqlite.ok) return { status: 'ready', checks, ...(platforms ? { platforms } : {}) };
     const failures = [chroma.ok ? undefined : `Chroma: ${chroma.reason}`, sqlite.ok ? undefined : `SQLite: ${sqlite.reason}`].filter(Boolean);
     const shown = [chroma.ok ? undefined : `Chroma: ${chroma.shown}`, sqlite.ok ? undefined : `SQLite: ${sqlite.shown}`].filter(Boolean);
     request.log.warn({ checks, failures }, 'not ready');
-    return reply.code(503).send({ status: 'unavailable', checks, error: 'not_ready', message: `not ready: ${shown.join('; ')}` });
+    return reply.code(503).send({ status: 'unavailable', checks, ...(platforms ? { platforms } : {}), error: 'not_ready', message: `not ready: ${shown.join('; ')}` });
   });
 }
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { BOT_TOKEN, BOT_USER_ID, GENERAL_CHANNEL, GUILD_ID, MEMBER_ID, startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOT_TOKEN, BOT_USER_ID, GENERAL_CHANNEL, MEMBER_ID, startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord.ts';
 import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
-import { spawnLore } from '../../helpers/run-lore.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
+import { startLoreWithDiscord } from './lore-with-discord.ts';
 
 // `lore start` as a process with DISCORD_TOKEN set: it logs in to the (fake) gateway next to serving /health,
 // registers /lore, answers a mention with a cited reply, and logs out cleanly on SIGTERM.
@@ -26,28 +26,16 @@ afterAll(async () => {
 
 describe('lore start with Discord', () => {
   it('connects, answers a mention with a streamed, cited reply, counts it and its 👍 at /metrics, and shuts down cleanly', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawnLore(['start'], {
-      GEMINI_API_KEY: 'test-key',
-      GEMINI_BASE_URL: gemini.url,
-      LORE_DATA_DIR: path.join(tmp.dir, 'data'),
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      DISCORD_TOKEN: BOT_TOKEN,
-      DISCORD_API_URL: discord.apiUrl,
-      DISCORD_GUILD_ID: GUILD_ID,
-    });
-    let logs = '';
-    child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
-    // A failed expectation must not leave Lore running.
-    onTestFinished(() => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
-    for (const deadline = Date.now() + 150_000; !logs.includes('Lore is running'); ) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`lore start did not come up: ${logs}`);
+    const lore = startLoreWithDiscord(discord, path.join(tmp.dir, 'data'), { GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: gemini.url });
+    const { child, port } = lore;
+    await lore.running();
+    expect(lore.logs()).toMatch(/"chat":\["discord"\]/);
+    // Discord connects in the background (it never holds up HTTP); /ready says when it is connected.
+    const discordState = async () => ((await (await fetch(`http://127.0.0.1:${port}/ready`)).json()) as { platforms?: { discord?: { state: string } } }).platforms?.discord?.state;
+    for (const deadline = Date.now() + 60_000; (await discordState()) !== 'connected'; ) {
+      if (Date.now() > deadline) throw new Error(`Discord did not connect: ${lore.logs().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(logs).toMatch(/"chat":\["discord"\]/);
     expect(discord.identifies.length).toBeGreaterThan(0);
     expect([...discord.commands.values()].flat().map((command) => command.name)).toContain('lore');
 
@@ -60,7 +48,7 @@ describe('lore start with Discord', () => {
       60_000,
       'the cited reply',
     ).catch((error: Error) => {
-      throw new Error(`${error.message}\nmessages: ${JSON.stringify(discord.messages(GENERAL_CHANNEL).map((m) => m.content))}\nlogs: ${logs.slice(-3000)}`);
+      throw new Error(`${error.message}\nmessages: ${JSON.stringify(discord.messages(GENERAL_CHANNEL).map((m) => m.content))}\nlogs: ${lore.logs().slice(-3000)}`);
     });
     expect(reply.content).toMatch(/30 days \[1\]/);
 
@@ -81,6 +69,6 @@ describe('lore start with Discord', () => {
     child.kill('SIGTERM');
     const code = await new Promise((resolve) => child.once('close', resolve));
     expect(code).toBe(0);
-    expect(logs).not.toContain(BOT_TOKEN);
+    expect(lore.logs()).not.toContain(BOT_TOKEN);
   }, 240_000);
 });
