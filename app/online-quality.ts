@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { citationPrecision } from '../evals/graders/citation-precision.ts';
-import { claimSupport } from '../evals/graders/claim-support.ts';
+import { citationPrecision } from '../rag/quality/citation-precision.ts';
+import { claimSupport } from '../rag/quality/claim-support.ts';
 import type { Answer } from '../rag/types.ts';
 import type { Metrics } from './metrics.ts';
 

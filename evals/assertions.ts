@@ -7,8 +7,8 @@ import { asAnswerRecord, citedText, type AnswerRecord } from './answer-record.ts
 import { goldenFrom, type GoldenCase } from './golden/golden-case.ts';
 import { answerRelevance as embeddingRelevance } from './graders/answer-relevance.ts';
 import { forbiddenFound, forbiddenSourcesUsed, missingFacts } from './graders/answer-checks.ts';
-import { citationPrecision as markerPrecision } from './graders/citation-precision.ts';
-import { claimSupport } from './graders/claim-support.ts';
+import { citationPrecision as markerPrecision } from '../rag/quality/citation-precision.ts';
+import { claimSupport } from '../rag/quality/claim-support.ts';
 import { sourceRecall } from './graders/source-match.ts';
 import { tokenF1 } from './graders/token-f1.ts';
 import { graderConfig } from './llm/grader-config.ts';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createAnswerPipeline } from '../app/answer-pipeline.ts';
-import { corpusCandidates } from '../app/commands/bench-corpus.ts';
+import { corpusCandidates } from './retrieval/bench-corpus.ts';
 import type { Config } from '../app/config.ts';
 import type { Logger } from '../app/logger.ts';
 import { openRuntime, type Runtime } from '../app/runtime.ts';

@@ -12,7 +12,7 @@ import { LexicalIndex } from '../../rag/retrieve/lexical-index.ts';
 import type { Config } from '../config.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import type { Logger } from '../logger.ts';
-import { beirId, openBenchCorpus } from './bench-corpus.ts';
+import { beirId, openBenchCorpus } from '../../evals/retrieval/bench-corpus.ts';
 import { CANDIDATES_PER_SIDE } from './bench-retrieval.ts';
 import { FIT_FROZEN, FIT_START } from './fit-start.ts';
 

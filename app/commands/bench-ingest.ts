@@ -12,7 +12,7 @@ import { EXIT_OK } from '../exit-codes.ts';
 import type { Logger } from '../logger.ts';
 import { progressBar } from '../progress.ts';
 import { openRuntime } from '../runtime.ts';
-import { corpusCandidates, toSourceDocument } from './bench-corpus.ts';
+import { corpusCandidates, toSourceDocument } from '../../evals/retrieval/bench-corpus.ts';
 
 export interface BenchIngestOptions {
   corpus: string;

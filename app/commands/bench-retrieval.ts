@@ -13,7 +13,7 @@ import type { Config } from '../config.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import type { Logger } from '../logger.ts';
 import { createEmbedder } from '../runtime.ts';
-import { beirId, openBenchCorpus } from './bench-corpus.ts';
+import { beirId, openBenchCorpus } from '../../evals/retrieval/bench-corpus.ts';
 
 export interface BenchRetrievalOptions {
   corpus: string;

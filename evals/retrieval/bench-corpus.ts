@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { loadCorpus, type BeirDocument } from '../../evals/retrieval/beir-dataset.ts';
+import { loadCorpus, type BeirDocument } from './beir-dataset.ts';
 import { sha256 } from '../../rag/hash.ts';
 import type { DocumentCandidate } from '../../rag/index/indexer.ts';
 import type { SourceDocument } from '../../rag/types.ts';
-import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
-import { progressBar } from '../progress.ts';
-import { openRuntime, type Runtime } from '../runtime.ts';
+import type { Config } from '../../app/config.ts';
+import type { Logger } from '../../app/logger.ts';
+import { progressBar } from '../../app/progress.ts';
+import { openRuntime, type Runtime } from '../../app/runtime.ts';
 
 // A BEIR corpus gets a data directory and collection of its own under the main data directory, named by
 // the corpus file: benchmarks never touch the real index, and a second run over an unchanged corpus

@@ -1,8 +1,8 @@
 // Offline citation precision: of all the `[n]` markers in an answer, the share whose passage supports the sentence
 // carrying it. A sentence citing several passages may draw on each for a part: then every cited passage must back
 // at least half the usual support and together they must back the whole sentence.
-import { findCitationMarkers, stripCitationMarkers } from '../../rag/cite/parse-citations.ts';
-import { SUPPORT_THRESHOLD, verifyClaims, type ClaimCheck } from '../../rag/cite/verify-claims.ts';
+import { findCitationMarkers, stripCitationMarkers } from '../cite/parse-citations.ts';
+import { SUPPORT_THRESHOLD, verifyClaims, type ClaimCheck } from '../cite/verify-claims.ts';
 import { asPassage } from './claim-support.ts';
 
 export interface CitedPassage {

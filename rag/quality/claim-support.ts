@@ -1,9 +1,9 @@
 // Offline faithfulness: the share of the answer's claims that the retrieved context backs, judged by the same
 // term-and-pair support check Lore runs on its own answers (rag/cite/verify-claims.ts). Markers are removed first,
 // so a claim counts as backed when any passage of the context supports it, whichever passage it cites.
-import { stripCitationMarkers } from '../../rag/cite/parse-citations.ts';
-import { verifyClaims } from '../../rag/cite/verify-claims.ts';
-import type { Passage } from '../../rag/types.ts';
+import { stripCitationMarkers } from '../cite/parse-citations.ts';
+import { verifyClaims } from '../cite/verify-claims.ts';
+import type { Passage } from '../types.ts';
 
 export interface ClaimSupport {
   /** Backed claims / claims; undefined when the answer states nothing checkable. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { citationPrecision } from '../../../evals/graders/citation-precision.ts';
+import { citationPrecision } from '../../../rag/quality/citation-precision.ts';
 
 const BACKUPS = 'Backups of the data directory are kept for at most 30 days.';
 const SLACK = 'Copy the Bot User OAuth Token (it starts with xoxb-) into SLACK_BOT_TOKEN.';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimSupport } from '../../../evals/graders/claim-support.ts';
+import { claimSupport } from '../../../rag/quality/claim-support.ts';
 
 const CONTEXT = [
   '3.3 Backups of the data directory are kept for at most 30 days.\n4.3 The query log keeps questions and answers for 90 days unless configured otherwise.',
