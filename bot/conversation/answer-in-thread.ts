@@ -16,6 +16,17 @@ export interface AnswerInThreadOptions {
   question: Question;
   /** Least time between two edits of the streamed message. */
   updateIntervalMs: number;
+  /**
+   * A message of Lore's to answer in instead of posting a placeholder (already showing that Lore is working): the
+   * earlier answer to a question its asker edited. The stored answer for that message is replaced.
+   */
+  replacing?: string;
+}
+
+export interface AnsweredInThread {
+  answer: Answer;
+  /** Lore's message holding the answer. */
+  messageId: string;
 }
 
 const RESTART_NOTICE = 'The language model failed; answering from the sources directly instead…';
@@ -25,13 +36,13 @@ const RESTART_NOTICE = 'The language model failed; answering from the sources di
  * then the final rendering with its sources. The posted answer is recorded so reactions on it become feedback.
  * Never throws: a failure replaces the placeholder with a short explanation.
  */
-export async function answerInThread(options: AnswerInThreadOptions): Promise<Answer | undefined> {
+export async function answerInThread(options: AnswerInThreadOptions): Promise<AnsweredInThread | undefined> {
   const { platform, services, store, log, message, thread, question } = options;
   await platform.markWorking(message.channelId, message.messageId, true).catch((error: unknown) => log.debug({ err: error }, 'could not mark the question'));
   let placeholder: string | undefined;
   let updater: ThrottledUpdater<OutgoingMessage> | undefined;
   try {
-    placeholder = await platform.post(thread, { kind: 'working' });
+    placeholder = options.replacing ?? (await platform.post(thread, { kind: 'working' }));
     const messageId = placeholder;
     updater = new ThrottledUpdater<OutgoingMessage>(
       (update) => platform.update(thread, messageId, update),
@@ -56,15 +67,8 @@ export async function answerInThread(options: AnswerInThreadOptions): Promise<An
     if (!answer) throw new Error('the answer pipeline ended without an answer');
     const sources = answer.citations.map((citation) => ({ ...citation, lastSyncedAt: services.lastSynced(citation.docId, citation.source) }));
     await updater.finish({ kind: 'answer', answer, sources });
-    store.saveAnswer({
-      answer,
-      platform: platform.name,
-      workspaceId: message.workspaceId,
-      channelId: thread.channelId,
-      threadId: thread.threadId,
-      messageId,
-      userId: message.userId,
-    });
+    const posted = { answer, platform: platform.name, workspaceId: message.workspaceId, channelId: thread.channelId, threadId: thread.threadId, messageId, userId: message.userId };
+    if (options.replacing === undefined || store.replaceAnswer(posted) === undefined) store.saveAnswer(posted);
     log.info(
       {
         answerId: answer.id,
@@ -75,9 +79,9 @@ export async function answerInThread(options: AnswerInThreadOptions): Promise<An
         confidence: Number(answer.confidence.toFixed(3)),
         latencyMs: answer.latencyMs,
       },
-      'answer posted',
+      options.replacing === undefined ? 'answer posted' : 'answer to an edited question posted in place of the earlier one',
     );
-    return answer;
+    return { answer, messageId };
   } catch (error) {
     log.error({ err: error, platform: platform.name, channel: thread.channelId }, 'answering failed');
     // A streamed edit still pending must not land after the error message and hide it.

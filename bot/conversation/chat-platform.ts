@@ -74,6 +74,13 @@ export interface IncomingMessage {
   files: IncomingFile[];
 }
 
+/** A message someone edited: its new version (`eventId` is the edit's delivery). */
+export interface IncomingEdit {
+  message: IncomingMessage;
+  /** How long after writing the message it was edited, by the platform's clock. */
+  editedAfterMs: number;
+}
+
 export interface HistoryMessage {
   messageId: string;
   fromLore: boolean;

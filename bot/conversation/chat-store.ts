@@ -97,6 +97,27 @@ export class ChatStore {
       );
   }
 
+  /**
+   * Puts a new answer in the place of the one posted in the same message (the asker edited the question and Lore
+   * answered it again in place). The answer keeps its id; ratings given to the earlier answer are withdrawn: they
+   * were about words no longer shown. Returns the kept id, or undefined when no answer was posted in that message.
+   */
+  replaceAnswer(posted: PostedAnswer): string | undefined {
+    const existing = this.findAnswerByMessage(posted.platform, posted.channelId, posted.messageId);
+    if (!existing) return undefined;
+    const { answer } = posted;
+    const now = this.now().toISOString();
+    this.db.transaction(() => {
+      prepared(
+        this.db,
+        `UPDATE answers SET question = ?, answer = ?, mode = ?, citations = ?, confidence = ?, latency_ms = ?, cost_usd = ?, created_at = ?
+         WHERE id = ?`,
+      ).run(answer.question, answer.answer, answer.mode, JSON.stringify(answer.citations), answer.confidence, answer.latencyMs, answer.costUsd, now, existing.id);
+      prepared(this.db, 'UPDATE feedback SET retracted_at = ? WHERE answer_id = ? AND retracted_at IS NULL').run(now, existing.id);
+    })();
+    return existing.id;
+  }
+
   findAnswerByMessage(platform: string, channelId: string, messageId: string): StoredAnswer | undefined {
     const row = prepared(
       this.db,

@@ -4,13 +4,14 @@ import { answerInThread, tellThread } from './answer-in-thread.ts';
 import { SyncAlreadyRunningError, type BotServices, type SyncTarget } from './bot-services.ts';
 import type { Audience, ChatConfig } from './chat-config.ts';
 import { commandInMessage, type ChatCommand } from './chat-command.ts';
-import { uploadScopeOf, type ChatPlatform, type IncomingMessage, type ThreadRef } from './chat-platform.ts';
+import { uploadScopeOf, type ChatPlatform, type IncomingEdit, type IncomingMessage, type ThreadRef } from './chat-platform.ts';
 import { cleanFeedbackReason, type ChatStore } from './chat-store.ts';
 import { formatStatus, formatSyncProgress, formatSyncReport, formatSyncStarted, HELP_TEXT } from './command-replies.ts';
 import { ratingOf } from './feedback-emoji.ts';
 import { friendlyError } from './friendly-error.ts';
 import { asksToLearn, learnFiles } from './learn-files.ts';
 import { describeUnavailable, PlatformUnavailableError } from './platform-unavailable.ts';
+import { TtlCache } from './ttl-cache.ts';
 import { LimiterStoppedError, QuestionLimiter, type QuestionLimits, type QueuedNotice } from './question-limiter.ts';
 
 // The platform-neutral half of every chat adapter: who gets answered, with what scope and history, under which
@@ -42,7 +43,23 @@ export interface ConversationOptions {
   historyLimit?: number;
   /** How long to wait for the platform to say whether someone is an administrator. */
   adminCheckTimeoutMs?: number;
+  /**
+   * An asker who edits a question Lore answered within this long (default 10 min) gets the edited question
+   * answered in place of the earlier answer. Later edits are left alone: the thread has moved on.
+   */
+  editWindowMs?: number;
 }
+
+/** A question Lore answered, remembered for the edit window. */
+interface AnsweredQuestion {
+  userId: string;
+  /** Its plain text as first asked (mentions not yet named), to tell a real change from a touch-up by the platform. */
+  text: string;
+  answerMessageId: string;
+}
+
+const DEFAULT_EDIT_WINDOW_MS = 10 * 60_000;
+const MAX_REMEMBERED_QUESTIONS = 10_000;
 
 /** How a command's replies reach the person who ran it. */
 export interface CommandResponder {
@@ -76,10 +93,13 @@ export class Conversation {
   /** Aborts syncs started from chat when Lore shuts down. */
   private readonly closing = new AbortController();
   private readonly log: Logger;
+  /** Questions answered within the edit window, by platform, channel and message. */
+  private readonly answered: TtlCache<AnsweredQuestion>;
 
   constructor(private readonly options: ConversationOptions) {
     this.limiter = new QuestionLimiter(options.limits);
     this.log = options.log;
+    this.answered = new TtlCache({ ttlMs: this.editWindowMs, maxEntries: MAX_REMEMBERED_QUESTIONS });
   }
 
   /**
@@ -88,6 +108,14 @@ export class Conversation {
    */
   async handleMessage(platform: ChatPlatform, message: IncomingMessage): Promise<void> {
     return this.track(this.respond(platform, message));
+  }
+
+  /**
+   * A message someone edited. When it is a question Lore answered for the same person within the edit window and
+   * its words really changed, the new version is answered in place of the earlier answer. Never throws.
+   */
+  async handleEdit(platform: ChatPlatform, edit: IncomingEdit): Promise<void> {
+    return this.track(this.respondToEdit(platform, edit));
   }
 
   /** A slash command (or its equivalent). Resolves once acknowledged; long work (sync) continues in the background. */
@@ -126,7 +154,24 @@ export class Conversation {
     await this.idle();
   }
 
-  private async respond(platform: ChatPlatform, incoming: IncomingMessage): Promise<void> {
+  private get editWindowMs(): number {
+    return this.options.editWindowMs ?? DEFAULT_EDIT_WINDOW_MS;
+  }
+
+  private async respondToEdit(platform: ChatPlatform, edit: IncomingEdit): Promise<void> {
+    const { message } = edit;
+    if (message.fromBot || edit.editedAfterMs > this.editWindowMs) return;
+    const asked = this.answered.get(answeredKey(platform, message));
+    // Only the asker's own edit, and only one that changes the words (platforms also "edit" to add a link preview).
+    if (!asked || asked.userId !== message.userId || sameWords(asked.text, message.text)) return;
+    // An edit re-asks a question; it does not run a command or learn files again.
+    if (commandInMessage(message.text) || (message.files.length > 0 && (message.isDirect || asksToLearn(message.text)))) return;
+    this.log.info({ platform: platform.name, channel: message.channelId, editedAfterMs: Math.round(edit.editedAfterMs) }, 'question edited after its answer: answering it again');
+    await this.respond(platform, message, asked);
+  }
+
+  /** `edited`: the message is the new version of a question Lore answered, whose answer it replaces. */
+  private async respond(platform: ChatPlatform, incoming: IncomingMessage, edited?: AnsweredQuestion): Promise<void> {
     const { store } = this.options;
     let message = incoming;
     if (message.fromBot) return;
@@ -163,7 +208,8 @@ export class Conversation {
         asker: { platform: platform.name, userId: message.userId, channelId: message.channelId },
       };
       await this.limited(platform, message, thread, async () => {
-        const answer = await answerInThread({
+        if (edited && !(await this.reopenAnswer(platform, thread, edited))) return;
+        const answered = await answerInThread({
           platform,
           services: this.options.services,
           store,
@@ -172,8 +218,10 @@ export class Conversation {
           thread,
           question,
           updateIntervalMs: this.options.updateIntervalMs ?? 1_000,
+          ...(edited ? { replacing: edited.answerMessageId } : {}),
         });
-        this.options.metrics?.increment('lore_chat_answers_total', { platform: platform.name, mode: answer?.mode ?? 'failed' });
+        this.options.metrics?.increment('lore_chat_answers_total', { platform: platform.name, mode: answered?.answer.mode ?? 'failed' });
+        if (answered) this.answered.set(answeredKey(platform, message), { userId: message.userId, text: incoming.text, answerMessageId: answered.messageId });
       });
     } catch (error) {
       if (error instanceof LimiterStoppedError) {
@@ -184,6 +232,28 @@ export class Conversation {
       }
       this.log.error({ err: error, platform: platform.name, channel: message.channelId }, 'handling a message failed');
       await tellThread(platform, thread, undefined, friendlyError(error), this.log);
+    }
+  }
+
+  /**
+   * Turns the earlier answer back into "working on it" before answering the edited question into it. False when it
+   * cannot be edited (deleted, too old for the platform): the thread is told the question changed instead, so the
+   * earlier answer is not taken for an answer to the new words.
+   */
+  private async reopenAnswer(platform: ChatPlatform, thread: ThreadRef, edited: AnsweredQuestion): Promise<boolean> {
+    try {
+      await platform.update(thread, edited.answerMessageId, { kind: 'working' });
+      return true;
+    } catch (error) {
+      this.log.warn({ err: error, platform: platform.name, channel: thread.channelId }, 'could not reopen the answer to an edited question');
+      await platform
+        .post(thread, {
+          kind: 'notice',
+          tone: 'info',
+          text: 'This question was edited after I answered it, and I could not update my answer: it answers the earlier version. Ask me again to get an answer to the new one.',
+        })
+        .catch((postError: unknown) => this.log.warn({ err: postError }, 'could not say that the question was edited'));
+      return false;
     }
   }
 
@@ -347,4 +417,14 @@ export class Conversation {
 /** `slack` -> `Slack`: how people write the platform's name. */
 function platformTitle(platform: ChatPlatform): string {
   return platform.name.charAt(0).toUpperCase() + platform.name.slice(1);
+}
+
+function answeredKey(platform: ChatPlatform, message: IncomingMessage): string {
+  return `${platform.name}:${message.channelId}:${message.messageId}`;
+}
+
+/** Equal but for spacing and case: not a change worth a new answer. */
+function sameWords(a: string, b: string): boolean {
+  const words = (text: string) => text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  return words(a) === words(b);
 }

@@ -8,7 +8,7 @@ import { FEEDBACK_REASON_VIEW, feedbackReasonModal, readFeedbackReason } from '.
 import { FEEDBACK_REASON_ACTION } from './slack-blocks.ts';
 import { SlackAudience } from './slack-audience.ts';
 import { SlackDirectory } from './slack-directory.ts';
-import { messageFromEvent, type SlackMessageEvent } from './slack-events.ts';
+import { editFromEvent, messageFromEvent, type SlackEditEvent, type SlackMessageEvent } from './slack-events.ts';
 import { SlackPlatform, type SlackIdentity } from './slack-platform.ts';
 import { acknowledgeUnrouted } from './unrouted-deliveries.ts';
 import { markdownToMrkdwn } from './markdown-to-mrkdwn.ts';
@@ -135,6 +135,12 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   const onMessage = async ({ event, body }: { event: unknown; body: EventEnvelope }) => {
     const workspace = workspaceOf(body);
     if (!workspace) return;
+    const edit = editFromEvent(event as SlackEditEvent, body.event_id ?? '', workspace, identity);
+    // Lore's own streamed edits come back as message_changed too: dropped here, before any work.
+    if (edit) {
+      if (!edit.message.fromBot && edit.message.eventId) void conversation.handleEdit(platform, edit);
+      return;
+    }
     const message = messageFromEvent(event as SlackMessageEvent, body.event_id ?? '', workspace, identity);
     if (!message || !message.eventId) return;
     void conversation.handleMessage(platform, message);

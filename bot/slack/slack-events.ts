@@ -1,6 +1,7 @@
-// Slack events as the conversation layer sees them. Only what a person wrote is a message to Lore: edits,
-// deletions, joins and other housekeeping subtypes are not, and neither is anything a bot or app posted.
-import type { IncomingMessage } from '../conversation/chat-platform.ts';
+// Slack events as the conversation layer sees them. Only what a person wrote is a message to Lore: deletions, joins
+// and other housekeeping subtypes are not, and neither is anything a bot or app posted. An edit is read apart
+// (editFromEvent): it may change a question Lore answered.
+import type { IncomingEdit, IncomingMessage } from '../conversation/chat-platform.ts';
 import type { SlackIdentity } from './slack-platform.ts';
 import { hasUnnamedMentions, mentionsUser, slackTextToPlain } from './slack-text.ts';
 
@@ -16,6 +17,7 @@ export interface SlackMessageEvent {
   bot_profile?: { id?: string };
   text?: string;
   ts?: string;
+  event_ts?: string;
   thread_ts?: string;
   team?: string;
   /** The asker's own workspace (Slack Connect: may differ from the one Lore is installed in). */
@@ -50,11 +52,38 @@ const READ_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
  * `workspaceId` is the workspace Lore is installed in, never the asker's own (they differ in Slack Connect).
  */
 export function messageFromEvent(event: SlackMessageEvent, eventId: string, workspaceId: string | undefined, identity: SlackIdentity): IncomingMessage | undefined {
+  const message = readMessage(event, eventId, workspaceId, identity);
+  if (event.type === 'message' && message && !message.isDirect && message.mentionsBot) return undefined;
+  return message;
+}
+
+/** A `message_changed` event: the edited message (`message`) and what it said before (`previous_message`). */
+export interface SlackEditEvent extends SlackMessageEvent {
+  message?: SlackMessageEvent & { edited?: { user?: string; ts?: string } };
+  previous_message?: { ts?: string; text?: string };
+}
+
+/**
+ * The new version of an edited message, or undefined when the event is not an edit Lore should read. Edits have
+ * no `app_mention` twin, so an edited channel message that mentions Lore is read here. How long after writing it
+ * the message was edited comes from Slack's own timestamps (`edited.ts` and the message's `ts`).
+ */
+export function editFromEvent(event: SlackEditEvent, eventId: string, workspaceId: string | undefined, identity: SlackIdentity): IncomingEdit | undefined {
+  const edited = event.message;
+  if (event.subtype !== 'message_changed' || !edited || !event.channel) return undefined;
+  const ts = edited.ts ?? event.previous_message?.ts;
+  if (!ts) return undefined;
+  const message = readMessage({ ...edited, type: 'message', channel: event.channel, channel_type: event.channel_type, ts }, eventId, workspaceId, identity);
+  if (!message) return undefined;
+  const editedAt = Number(edited.edited?.ts ?? event.event_ts ?? event.ts);
+  return { message, editedAfterMs: Number.isFinite(editedAt) ? Math.max(0, (editedAt - Number(ts)) * 1000) : Number.POSITIVE_INFINITY };
+}
+
+function readMessage(event: SlackMessageEvent, eventId: string, workspaceId: string | undefined, identity: SlackIdentity): IncomingMessage | undefined {
   if (!READ_SUBTYPES.has(event.subtype) || !event.channel || !event.ts) return undefined;
   const text = event.text ?? '';
   const isDirect = event.channel_type === 'im' || (event.channel_type === undefined && event.channel.startsWith('D'));
   const mentionsBot = event.type === 'app_mention' || mentionsUser(text, identity.botUserId);
-  if (event.type === 'message' && !isDirect && mentionsBot) return undefined;
   const fromBot = isFromBot(event, identity);
   return {
     eventId,

@@ -198,3 +198,88 @@ describe('replies when Slack cannot answer or says no', () => {
     expect(String(reply!.args.text)).not.toMatch(/F0DELETED1|try again/i);
   });
 });
+
+describe('a question edited after its answer', () => {
+  interface RecordedEdit {
+    message: { user: string; ts?: string; text: string; edited: { user: string; ts: string } };
+    previous_message: { user?: string; ts: string; text: string };
+  }
+  const toLore = (text: string): string => text.replace(/<@U0761XXXX6X>/g, `<@${BOT_USER_ID}>`);
+  const recordedEdit = (name: string): RecordedEdit & Record<string, unknown> => recordedEvent(slackFixture(name)) as RecordedEdit & Record<string, unknown>;
+
+  /** Asks in a new thread as `user`; resolves with the ts of the question and of Lore's answer. */
+  async function ask(channel: string, user: string, text: string): Promise<{ questionTs: string; answerTs: string }> {
+    const question = mention(channel, user, text);
+    await bot.deliver(question);
+    await bot.idle();
+    const answer = slack.messages(channel).find((m) => m.user === BOT_USER_ID && m.thread_ts === question.ts)!;
+    return { questionTs: String(question.ts), answerTs: answer.ts };
+  }
+
+  /** The recorded edit moved onto `questionTs`, the edit coming as long after the question as it did when recorded. */
+  function editOf(recorded: RecordedEdit & Record<string, unknown>, channel: string, questionTs: string, text: string, user = recorded.message.user): Record<string, unknown> {
+    const recordedAsked = Number(recorded.message.ts ?? recorded.previous_message.ts);
+    const editTs = (Number(questionTs) + (Number(recorded.message.edited.ts) - recordedAsked)).toFixed(6);
+    return {
+      ...recorded,
+      channel,
+      channel_type: 'channel',
+      ts: editTs,
+      event_ts: editTs,
+      message: { ...recorded.message, user, ts: questionTs, text, edited: { user, ts: editTs } },
+      previous_message: { ...recorded.previous_message, ts: questionTs },
+    };
+  }
+
+  const questionIn = (answerTs: string): string =>
+    (runtime.db.prepare("SELECT question FROM answers WHERE platform = 'slack' AND message_id = ?").get(answerTs) as { question: string }).question;
+
+  it("answers the asker's edited question again, updating its answer in place", async () => {
+    const recorded = recordedEdit('ossans__message_changed.json');
+    const asker = recorded.message.user;
+    const { questionTs, answerTs } = await ask('CEDIT', asker, toLore(recorded.previous_message.text).replace(`<@${BOT_USER_ID}> `, ''));
+    expect(questionIn(answerTs)).toBe('テレビCMをしていたのはいつですか？');
+    const updatesBefore = inChannel('CEDIT', 'chat.update').length;
+
+    await bot.deliver(editOf(recorded, 'CEDIT', questionTs, toLore(recorded.message.text)));
+    await bot.idle();
+    expect(inChannel('CEDIT', 'chat.postMessage')).toHaveLength(1);
+    const updates = inChannel('CEDIT', 'chat.update').slice(updatesBefore);
+    expect(updates.length).toBeGreaterThan(0);
+    expect(updates.every((call) => call.args.ts === answerTs)).toBe(true);
+    expect(questionIn(answerTs)).toBe('テレビ・ラジオでCMをしていたのはいつでしたっけ？');
+  });
+
+  it("leaves alone another person's edit, an unchanged text, Lore's own edits and an edit long after the answer", async () => {
+    const byOther = recordedEdit('boltpy__test_message_changed__event_payload.json');
+    // As recorded: the message was written by one user (previous_message.user) and the edit names another.
+    const first = await ask('CEDIT2', byOther.previous_message.user!, 'How long are backups of the data directory kept?');
+    const late = recordedEdit('docs__message_changed.json');
+    const second = await ask('CEDIT3', late.message.user, 'How long are backups of the data directory kept?');
+    const updatesBefore = slack.callsOf('chat.update').length;
+
+    await bot.deliver(editOf(byOther, 'CEDIT2', first.questionTs, `<@${BOT_USER_ID}> ${byOther.message.text}`));
+    await bot.deliver(editOf(byOther, 'CEDIT2', first.questionTs, `<@${BOT_USER_ID}>  how long are backups of the data directory kept?`, byOther.previous_message.user));
+    await bot.deliver(editOf(byOther, 'CEDIT2', first.answerTs, 'Backups are kept for 30 days.', BOT_USER_ID));
+    // The recorded edit came 38 days after its message: far outside the edit window.
+    await bot.deliver(editOf(late, 'CEDIT3', second.questionTs, `<@${BOT_USER_ID}> How long does the query log keep questions?`));
+    await bot.idle();
+
+    expect(slack.callsOf('chat.update').slice(updatesBefore)).toEqual([]);
+    expect([...inChannel('CEDIT2', 'chat.postMessage'), ...inChannel('CEDIT3', 'chat.postMessage')]).toHaveLength(2);
+    expect(questionIn(first.answerTs)).toBe('How long are backups of the data directory kept?');
+    expect(questionIn(second.answerTs)).toBe('How long are backups of the data directory kept?');
+  });
+
+  it('says the question was edited when its answer can no longer be updated', async () => {
+    const recorded = recordedEdit('ossans__message_changed.json');
+    const { questionTs } = await ask('CEDIT4', recorded.message.user, 'How long are backups of the data directory kept?');
+    slack.queue('chat.update', { body: { ok: false, error: 'cant_update_message' } });
+    await bot.deliver(editOf(recorded, 'CEDIT4', questionTs, `<@${BOT_USER_ID}> How long does the query log keep questions?`));
+    await bot.idle();
+    const posts = inChannel('CEDIT4', 'chat.postMessage');
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.args).toMatchObject({ thread_ts: questionTs });
+    expect(String(posts[1]!.args.text)).toMatch(/^This question was edited after I answered it, and I could not update my answer/);
+  });
+});
