@@ -3,7 +3,8 @@ import path from 'node:path';
 import { GatewayIntentBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChatConfig } from '../../../bot/conversation/chat-config.ts';
-import { connectDiscord } from '../../../app/connect-discord.ts';
+import { connectDiscord, superviseDiscord } from '../../../app/connect-discord.ts';
+import { Metrics } from '../../../app/metrics.ts';
 import { openDatabase } from '../../../app/database.ts';
 import { createAnswerPipeline } from '../../../app/answer-pipeline.ts';
 import { ingestPaths } from '../../../app/commands/ingest.ts';
@@ -14,6 +15,7 @@ import type { AnswerPipeline } from '../../../rag/answer-question.ts';
 import { ChunkStore } from '../../../rag/store/chunk-store.ts';
 import type { Answer } from '../../../rag/types.ts';
 import {
+  BOT_TOKEN,
   BOT_USER_ID,
   GENERAL_CHANNEL,
   GUILD_ID,
@@ -146,6 +148,58 @@ describe('connecting', () => {
     await expect(connect({ DISCORD_TOKEN: 'x', DISCORD_GUILD_ID: 'general' })).rejects.toThrow(/^Invalid configuration: DISCORD_GUILD_ID must be a Discord server id/);
     await expect(connect({ DISCORD_TOKEN: 'x', LORE_ADMINS: 'U1,role:Moderators' })).rejects.toThrow(/^Invalid configuration: LORE_ADMINS "role:Moderators" is not a Discord role/);
     expect(discord.identifies).toHaveLength(1);
+  });
+
+  it('keeps retrying a gateway that refuses connections, waiting twice as long each time, and connects once it answers', async () => {
+    const refusing = await startFakeDiscord();
+    refusing.refuseGateway(true);
+    const metrics = new Metrics({ processMetrics: false });
+    const config = loadConfig({ LORE_DATA_DIR: runtime.config.dataDir, DISCORD_TOKEN: BOT_TOKEN, DISCORD_API_URL: refusing.apiUrl, DISCORD_GUILD_ID: GUILD_ID });
+    const supervisor = superviseDiscord({
+      config,
+      log: createLogger('silent'),
+      conversation: lore.conversation,
+      discord: { retries: 0 },
+      supervisor: { initialDelayMs: 200, maxDelayMs: 800 },
+      metrics,
+    });
+    try {
+      supervisor.start();
+      // Each retry is announced when the wait starts (`since`): the waits double up to the longest.
+      const waits = new Map<number, number>();
+      await refusing.until(() => {
+        const { nextAttemptAt, since, failures } = supervisor.status();
+        if (nextAttemptAt) waits.set(failures, Date.parse(nextAttemptAt) - Date.parse(since));
+        return waits.size >= 4 || undefined;
+      }, 60_000, 'four failed connections');
+      const [first, second, third, fourth] = [...waits.values()].map((ms) => Math.round(ms / 100) * 100);
+      expect([first, second, third, fourth]).toEqual([200, 400, 800, 800]);
+      expect(supervisor.status().state).toBe('retrying');
+      expect(supervisor.current).toBeUndefined();
+      expect((await metrics.render()).body).toMatch(/lore_chat_platform_failures_total\{kind="connect",platform="discord"\} [4-9]/);
+
+      refusing.refuseGateway(false);
+      await refusing.until(() => supervisor.status().state === 'connected' || undefined, 30_000, 'the connection');
+      expect(supervisor.current?.userId).toBe(BOT_USER_ID);
+      expect(supervisor.status().failures).toBe(0);
+      expect((await metrics.render()).body).toContain('lore_chat_platform_connected{platform="discord"} 1');
+    } finally {
+      await supervisor.stop();
+      await refusing.close();
+    }
+    expect(supervisor.status().state).toBe('stopped');
+  }, 90_000);
+
+  it('does not retry a token Discord rejects, and says so once', async () => {
+    const config = loadConfig({ LORE_DATA_DIR: runtime.config.dataDir, DISCORD_TOKEN: 'not-the-token', DISCORD_API_URL: discord.apiUrl });
+    const supervisor = superviseDiscord({ config, log: createLogger('silent'), conversation: lore.conversation, discord: { retries: 0 }, supervisor: { initialDelayMs: 50 } });
+    const before = discord.callsTo('GET', /^\/gateway\/bot$/).length;
+    supervisor.start();
+    await discord.until(() => supervisor.status().state === 'failed' || undefined, 30_000, 'the refusal');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(supervisor.status()).toMatchObject({ state: 'failed', failures: 1 });
+    expect(discord.callsTo('GET', /^\/gateway\/bot$/).length - before).toBe(1);
+    await supervisor.stop();
   });
 
   it('registers /lore with ask, sync, status and help in the configured server', () => {
