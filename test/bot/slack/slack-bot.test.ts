@@ -3,24 +3,23 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerPipeline } from '../../../app/answer-pipeline.ts';
-import { ingestPaths } from '../../../app/commands/ingest.ts';
-import { loadConfig, type Config } from '../../../app/config.ts';
-import { createLogger } from '../../../app/logger.ts';
-import { openRuntime, type Runtime } from '../../../app/runtime.ts';
+import type { Runtime } from '../../../app/runtime.ts';
 import { createSyncService } from '../../../app/sync-service.ts';
 import { SyncLocks } from '../../../connectors/sync/sync-lock.ts';
 import { ChunkStore } from '../../../rag/store/chunk-store.ts';
-import { startFakeGemini, type FakeGemini, type FakeGeneration, type RecordedRequest } from '../../fakes/fake-gemini.ts';
-import { BOT_USER_ID, startFakeSlack, TEAM_ID, type FakeSlack, type SlackCall } from '../../fakes/fake-slack.ts';
+import { type FakeGemini, type FakeGeneration, type RecordedRequest } from '../../fakes/fake-gemini.ts';
+import { BOT_USER_ID, TEAM_ID, type FakeSlack, type SlackCall } from '../../fakes/fake-slack.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { connectChat } from '../../../app/commands/start.ts';
 import { APP_TOKEN, BOT_TOKEN, mention, nextTs, SIGNING_SECRET, startTestBot, type TestBot } from './slack-test-bot.ts';
+import { openSlackTestWorld, type SlackTestWorld } from './slack-test-world.ts';
 
 // The real Bolt app, as `lore start` connects it, against a fake Slack Web API: events arrive as signed HTTP
 // requests, answers come from the real pipeline over the sample knowledge base (real Chroma and SQLite).
 
 const tmp = tempDir('lore-slack-');
-const logLines: string[] = [];
+let world: SlackTestWorld;
+let logLines: string[];
 let gemini: FakeGemini;
 let slack: FakeSlack;
 let runtime: Runtime;
@@ -37,32 +36,15 @@ const UPDATE_INTERVAL_MS = 300;
 const MAX_FILE_BYTES = 50 * 1024;
 
 beforeAll(async () => {
-  gemini = await startFakeGemini({ apiKey: 'test-key' });
-  slack = await startFakeSlack({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
-  const kb = path.join(tmp.dir, 'kb');
-  fs.cpSync('datasets/sample-kb', kb, { recursive: true });
   const chatConfig = path.join(tmp.dir, 'lore.config.yaml');
   fs.writeFileSync(
     chatConfig,
     ['default:', '  sources: [files, notion, github, web, upload]', 'channels:', '  CNOFILES:', '    sources: [notion]', '  slack:CNOUPLOAD:', '    sources: [files]'].join('\n'),
   );
-  const config = loadConfig({
-    LORE_DATA_DIR: path.join(tmp.dir, 'data'),
-    LORE_FILES_PATHS: kb,
-    LORE_EMBEDDER: 'gemini',
-    GEMINI_API_KEY: 'test-key',
-    GEMINI_BASE_URL: gemini.url,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    LORE_ADMINS: 'UADMIN',
-    LORE_CHAT_CONFIG: chatConfig,
-    LORE_MAX_FILE_MB: String(MAX_FILE_BYTES / (1024 * 1024)),
-  });
-  runtime = await openRuntime(config, createLogger('info', { write: (line: string) => void logLines.push(line) }));
-  await ingestPaths(runtime, [kb], false);
+  world = await openSlackTestWorld(tmp.dir, { LORE_CHAT_CONFIG: chatConfig, LORE_MAX_FILE_MB: String(MAX_FILE_BYTES / (1024 * 1024)) });
+  ({ gemini, slack, runtime, logLines } = world);
+  const { config, offline } = world;
   const sync = createSyncService(runtime);
-  const offline: Config = { ...config, gemini: { ...config.gemini, apiKey: undefined } };
   const conversation = { updateIntervalMs: UPDATE_INTERVAL_MS, limits: { userPerMinute: 3, channelPerMinute: 1_000, windowMs: 3_000 } };
 
   bot = await startTestBot(runtime, slack, { sync, pipeline: createAnswerPipeline({ ...runtime, config: offline }), conversation });
@@ -83,9 +65,7 @@ afterAll(async () => {
   await bot?.close();
   await geminiBot?.close();
   await brokenBot?.close();
-  await runtime?.close();
-  await slack?.close();
-  await gemini?.close();
+  await world?.close();
   tmp.cleanup();
 });
 

@@ -1,61 +1,36 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerPipeline } from '../../../app/answer-pipeline.ts';
-import { ingestPaths } from '../../../app/commands/ingest.ts';
-import { loadConfig, type Config } from '../../../app/config.ts';
-import { createLogger } from '../../../app/logger.ts';
-import { openRuntime, type Runtime } from '../../../app/runtime.ts';
+import type { Runtime } from '../../../app/runtime.ts';
 import { createSyncService } from '../../../app/sync-service.ts';
-import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
-import { BOT_USER_ID, startFakeSlack, TEAM_ID, type FakeSlack, type FakeSlackResponse, type SlackCall } from '../../fakes/fake-slack.ts';
+import { BOT_USER_ID, type FakeSlack, type FakeSlackResponse, type SlackCall } from '../../fakes/fake-slack.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
-import { BOT_TOKEN, mention, nextTs, recordedEvent, SIGNING_SECRET, slackFixture, startTestBot, type TestBot } from './slack-test-bot.ts';
+import { mention, recordedEvent, slackFixture, startTestBot, type TestBot } from './slack-test-bot.ts';
+import { openSlackTestWorld, type SlackTestWorld } from './slack-test-world.ts';
 
 // Payloads Slack really sends (its documentation's examples and SDK test fixtures, test/fixtures/slack/SOURCE.md),
 // replayed through the real Bolt app and Web API client against the fake Slack: the shapes Lore's own fakes
 // never produced.
 
 const tmp = tempDir('lore-slack-real-');
-const logLines: string[] = [];
-let gemini: FakeGemini;
+let world: SlackTestWorld;
 let slack: FakeSlack;
 let runtime: Runtime;
 /** LORE_FOLLOW_THREADS on: replies in threads Lore answered in are questions too. */
 let bot: TestBot;
 
 beforeAll(async () => {
-  gemini = await startFakeGemini({ apiKey: 'test-key' });
-  slack = await startFakeSlack({ botToken: BOT_TOKEN });
-  const kb = path.join(tmp.dir, 'kb');
-  fs.cpSync('datasets/sample-kb', kb, { recursive: true });
-  const config = loadConfig({
-    LORE_DATA_DIR: path.join(tmp.dir, 'data'),
-    LORE_FILES_PATHS: kb,
-    LORE_EMBEDDER: 'gemini',
-    GEMINI_API_KEY: 'test-key',
-    GEMINI_BASE_URL: gemini.url,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    LORE_ADMINS: 'UADMIN',
-    LORE_FOLLOW_THREADS: 'true',
-  });
-  runtime = await openRuntime(config, createLogger('info', { write: (line: string) => void logLines.push(line) }));
-  await ingestPaths(runtime, [kb], false);
-  const offline: Config = { ...config, gemini: { ...config.gemini, apiKey: undefined } };
+  world = await openSlackTestWorld(tmp.dir, { LORE_FOLLOW_THREADS: 'true' });
+  ({ slack, runtime } = world);
   bot = await startTestBot(runtime, slack, {
     sync: createSyncService(runtime),
-    pipeline: createAnswerPipeline({ ...runtime, config: offline }),
+    pipeline: createAnswerPipeline({ ...runtime, config: world.offline }),
     conversation: { updateIntervalMs: 100, limits: { userPerMinute: 100, channelPerMinute: 1_000, windowMs: 60_000 } },
   });
 }, 120_000);
 
 afterAll(async () => {
   await bot?.close();
-  await runtime?.close();
-  await slack?.close();
-  await gemini?.close();
+  await world?.close();
   tmp.cleanup();
 });
 
@@ -65,7 +40,7 @@ const rateLimited = (): FakeSlackResponse => {
   const recorded = slackFixture('rate-limited.json') as unknown as { status: number; headers: Record<string, string>; payload: Record<string, unknown> };
   return { status: recorded.status, headers: recorded.headers, body: recorded.payload };
 };
-const logged = (): Record<string, unknown>[] => logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+const logged = (): Record<string, unknown>[] => world.logLines.map((line: string) => JSON.parse(line) as Record<string, unknown>);
 
 describe('messages from Slackbot and other bots', () => {
   it('never answers Slackbot in a direct message, though it writes as a user without a bot_id', async () => {
