@@ -40,6 +40,18 @@ describe('ChatStore', () => {
     expect(chat.hasAnsweredInThread('slack', 'C1', 'T2')).toBe(false);
   });
 
+  it('replaces the answer posted in a message, keeping its id and withdrawing the ratings of the earlier words', () => {
+    const { chat } = store();
+    const posted = { platform: 'slack', channelId: 'C1', threadId: 'T1', messageId: 'M1', userId: 'U1' };
+    chat.saveAnswer({ ...posted, answer: answer('a1') });
+    chat.recordFeedback({ answerId: 'a1', platform: 'slack', userId: 'U2', rating: 'down', emoji: '-1', channelId: 'C1' });
+    const edited = { ...answer('a2'), question: 'How long is the query log kept?', answer: '90 days [1].' };
+    expect(chat.replaceAnswer({ ...posted, answer: edited })).toBe('a1');
+    expect(chat.findAnswerByMessage('slack', 'C1', 'M1')).toMatchObject({ id: 'a1', question: 'How long is the query log kept?' });
+    expect(chat.feedbackCounts()).toEqual([]);
+    expect(chat.replaceAnswer({ ...posted, messageId: 'M2', answer: edited })).toBeUndefined();
+  });
+
   it('records, re-activates and retracts ratings, keeps the reason of a 👎, and counts active ratings', () => {
     const { chat, db } = store();
     chat.saveAnswer({ answer: answer('a1'), platform: 'slack', channelId: 'C1', threadId: 'T1', messageId: 'M1', userId: 'U1' });

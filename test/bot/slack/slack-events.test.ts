@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageFromEvent } from '../../../bot/slack/slack-events.ts';
+import { editFromEvent, messageFromEvent } from '../../../bot/slack/slack-events.ts';
 
 const identity = { botUserId: 'ULORE', botId: 'BLORE' };
 
@@ -46,5 +46,33 @@ describe('messageFromEvent', () => {
     }
     expect(messageFromEvent({ type: 'message', channel: 'D1', channel_type: 'im', bot_id: 'B2', user: 'U2', text: 'x', ts: '1.1' }, 'Ev', 'T', identity)?.fromBot).toBe(true);
     expect(messageFromEvent({ type: 'message', channel: 'D1', channel_type: 'im', user: 'ULORE', text: 'x', ts: '1.1' }, 'Ev', 'T', identity)?.fromBot).toBe(true);
+  });
+
+  it('marks Slackbot and an app known only by its bot_profile as bots', () => {
+    const base = { type: 'message', channel: 'D1', channel_type: 'im', text: 'x', ts: '1.1' };
+    expect(messageFromEvent({ ...base, user: 'USLACKBOT' }, 'Ev', 'T', identity)?.fromBot).toBe(true);
+    expect(messageFromEvent({ ...base, user: 'UB111', bot_profile: { id: 'B999' } }, 'Ev', 'T', identity)?.fromBot).toBe(true);
+  });
+
+  it('reads an edit as the new version of the message, with how long after writing it came', () => {
+    const edit = editFromEvent(
+      {
+        type: 'message',
+        subtype: 'message_changed',
+        channel: 'C1',
+        channel_type: 'channel',
+        ts: '1000.5',
+        message: { type: 'message', user: 'U1', text: '<@ULORE> and the <#C2> channel?', ts: '1000.000100', edited: { user: 'U1', ts: '1025.000000' } },
+        previous_message: { ts: '1000.000100', text: '<@ULORE> and the channel?' },
+      },
+      'EvEdit',
+      'T1',
+      identity,
+    );
+    expect(edit).toMatchObject({
+      message: { eventId: 'EvEdit', messageId: '1000.000100', threadId: '1000.000100', userId: 'U1', mentionsBot: true, text: 'and the #C2 channel?', rawText: '<@ULORE> and the <#C2> channel?' },
+    });
+    expect(edit!.editedAfterMs).toBeCloseTo(24_999.9, 0);
+    expect(editFromEvent({ type: 'message', subtype: 'message_deleted', channel: 'C1', ts: '1.1' }, 'Ev', 'T1', identity)).toBeUndefined();
   });
 });
