@@ -20,7 +20,7 @@ export class SlackAudience {
   async of(userId: string, workspaceId: string, userTeam?: string): Promise<Audience> {
     if (userTeam !== undefined && userTeam !== workspaceId) return 'external';
     try {
-      const user = await this.options.directory.user(userId);
+      const user = await this.options.directory.user(userId, { patient: true });
       return user === undefined ? 'guest' : audienceOf(user, workspaceId);
     } catch (error) {
       this.options.log.warn({ err: error, user: userId }, 'could not look the asker up in Slack: answering with the guests scope');

@@ -97,8 +97,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   if (!auth.user_id) throw new Error('Slack auth.test returned no bot user id: is SLACK_BOT_TOKEN a bot token (xoxb-…)?');
   const identity: SlackIdentity = { botUserId: auth.user_id, botId: auth.bot_id, ...(auth.team_id ? { teamId: auth.team_id } : {}) };
   const apiOrigin = options.apiUrl ? new URL(options.apiUrl).origin : undefined;
-  // Lookups someone is waiting on (who is asking, who is mentioned, may they sync) must not sit out a Retry-After:
-  // a 429 fails them at once, and each caller says or assumes what it must.
+  // Lookups that have an honest answer without Slack (who is mentioned, may they sync) must not sit out a
+  // Retry-After: a 429 fails them at once, and the caller keeps the id or says Slack is rate limiting.
   const lookups = new webApi.WebClient(options.botToken, {
     ...clientOptions,
     logger,
@@ -106,7 +106,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     retryConfig: { retries: 0 },
     timeout: Math.min(timeoutMs, LOOKUP_TIMEOUT_MS),
   });
-  const directory = new SlackDirectory({ client: lookups, log });
+  const directory = new SlackDirectory({ client: lookups, patientClient: app.client, log });
   const audience = new SlackAudience({ directory, log });
   const platform = new SlackPlatform({
     client: app.client,

@@ -6,8 +6,9 @@ import type { MentionNames } from './slack-text.ts';
 
 // Who and what Slack ids stand for: users (their display name, workspace, guest and admin flags) and channel names.
 // Lookups are cached for a while (bounded), so a conversation costs one `users.info` per person, not one per
-// message, and they go through a client that fails at once on a 429 instead of waiting out Retry-After: a person is
-// waiting for whatever asked.
+// message. Most go through a client that fails at once on a 429 instead of waiting out Retry-After, because each
+// caller has something honest to do without the answer (keep a mention's id, say Slack is rate limiting); the
+// asker's own workspace and guest status wait for Slack, since without them a question gets the narrowest scope.
 
 const REMEMBER_MS = 10 * 60_000;
 const MAX_REMEMBERED = 5_000;
@@ -22,8 +23,10 @@ export interface SlackUser {
 }
 
 export interface SlackDirectoryOptions {
-  /** Its rate-limited calls should reject (`rejectRateLimitedCalls`), not wait. */
+  /** Its rate-limited calls reject at once (`rejectRateLimitedCalls`). */
   client: webApi.WebClient;
+  /** Waits out rate limits within its retries: for lookups worth waiting for (`user(id, { patient: true })`). */
+  patientClient: webApi.WebClient;
   log: Logger;
   now?: () => number;
 }
@@ -42,11 +45,12 @@ export class SlackDirectory {
    * The user, or undefined when Slack says there is none. Throws PlatformUnavailableError when Slack could not
    * answer (rate limited, unreachable): that is not knowing, never a "no".
    */
-  async user(userId: string): Promise<SlackUser | undefined> {
+  async user(userId: string, how: { patient?: boolean } = {}): Promise<SlackUser | undefined> {
     const cached = this.users.get(userId);
     if (cached) return cached;
     try {
-      const { user } = await this.options.client.users.info({ user: userId });
+      const client = how.patient ? this.options.patientClient : this.options.client;
+      const { user } = await client.users.info({ user: userId });
       if (!user) return undefined;
       const profile = user.profile;
       const entry: SlackUser = {
