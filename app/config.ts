@@ -105,6 +105,7 @@ const envSchema = z.object({
   LORE_RATE_USER_PER_MINUTE: integer(1, 10_000, 6),
   LORE_RATE_CHANNEL_PER_MINUTE: integer(1, 10_000, 30),
   LORE_FOLLOW_THREADS: flag(false),
+  LORE_EDIT_WINDOW_MINUTES: integer(0, 1_440, 10),
   LORE_SYNC_INTERVAL_MINUTES: integer(0, 10_080, 60),
   LORE_WEB_URLS: urls,
   LORE_WEB_ALLOW_PRIVATE: flag(false),
@@ -186,6 +187,8 @@ export interface Config {
   rateLimits: { userPerMinute: number; channelPerMinute: number };
   /** Answer every message in a thread Lore already answered, not only mentions. */
   followThreads: boolean;
+  /** An asker's edit of a question Lore answered, within this many minutes, is answered again in place (0: never). */
+  editWindowMinutes: number;
   /** Minutes between background syncs in `lore start` (0: only at start). */
   syncIntervalMinutes: number;
   web: { urls: string[]; allowPrivate: boolean };
@@ -255,6 +258,7 @@ export function loadConfig(
     chatConfigFile: chatConfigFile(e.LORE_CHAT_CONFIG, cwd),
     rateLimits: { userPerMinute: e.LORE_RATE_USER_PER_MINUTE, channelPerMinute: e.LORE_RATE_CHANNEL_PER_MINUTE },
     followThreads: e.LORE_FOLLOW_THREADS,
+    editWindowMinutes: e.LORE_EDIT_WINDOW_MINUTES,
     syncIntervalMinutes: e.LORE_SYNC_INTERVAL_MINUTES,
     web: { urls: e.LORE_WEB_URLS, allowPrivate: e.LORE_WEB_ALLOW_PRIVATE },
     lowTrustSources: [...new Set(e.LORE_LOW_TRUST_SOURCES)],

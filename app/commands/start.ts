@@ -190,6 +190,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     chatConfig,
     admins: config.admins,
     followThreads: config.followThreads,
+    editWindowMs: config.editWindowMinutes * 60_000,
     limits: { ...config.rateLimits, ...(options.sharedLimits ? { datastore: options.sharedLimits } : {}) },
     log: log.child({ component: 'chat' }),
     ...(options.metrics ? { metrics: options.metrics } : {}),
