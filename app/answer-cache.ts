@@ -29,7 +29,10 @@ export function answerCacheKey(question: Question, indexVersion: string): string
     repository: question.filters?.repository?.toLowerCase() ?? null,
     k: question.k ?? null,
   };
-  const digest = createHash('sha256').update(JSON.stringify([text, scope])).digest('hex').slice(0, 32);
+  const digest = createHash('sha256')
+    .update(JSON.stringify([text, scope]))
+    .digest('hex')
+    .slice(0, 32);
   return `${indexVersion}:${digest}`;
 }
 

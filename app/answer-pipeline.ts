@@ -40,7 +40,10 @@ export function createAnswerPipeline(runtime: PipelineRuntime, options: Pipeline
  * The configured pipeline and its offline twin (for when the daily budget is spent), over one retriever and so
  * one in-memory lexical index. Without a key they are the same pipeline.
  */
-export function createAnswerPipelines(runtime: PipelineRuntime, options: Omit<PipelineOptions, 'offline'> = {}): { pipeline: AnswerPipeline; offline: AnswerPipeline } {
+export function createAnswerPipelines(
+  runtime: PipelineRuntime,
+  options: Omit<PipelineOptions, 'offline'> = {},
+): { pipeline: AnswerPipeline; offline: AnswerPipeline } {
   const { apiKey } = runtime.config.gemini;
   const retrieval = retrievalFor(runtime, apiKey);
   const pipeline = assemble(runtime, retrieval, apiKey, options);

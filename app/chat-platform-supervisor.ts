@@ -113,7 +113,6 @@ export class PlatformSupervisor<T extends ConnectedPlatform> {
         this.options.metrics?.increment('lore_chat_platform_failures_total', { platform, kind: 'crash' });
         await client.stop().catch((error: unknown) => log.warn({ platform, err: error }, `stopping the failed ${platform} client failed`));
         log.error({ platform, err: crashed }, `the ${platform} client failed: connecting a new one`);
-        continue;
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
         this.failures += 1;

@@ -18,7 +18,7 @@ import { indexUploads, stageUpload, tooLargeMessage, uploadDocId, uploadRefusal,
 // scoped to their channel.
 
 export function createChatServices(runtime: Runtime, sync: SyncService, pipeline: Pick<AnswerPipeline, 'stream'>): BotServices {
-  const { config, chunks, db } = runtime;
+  const { config, chunks } = runtime;
   const limits = fileLimits(config.limits);
 
   const uploadStatus = (): SourceStatus => {

@@ -70,8 +70,7 @@ export async function startChromaServer(
     await stopChild(child);
     const detail = output.join('').trim().split('\n').slice(-5).join('\n');
     throw new ChromaStartError(
-      `Could not start the embedded Chroma server (data in ${path.resolve(dataDir)}): ${(error as Error).message}` +
-        (detail ? `\n${detail}` : ''),
+      `Could not start the embedded Chroma server (data in ${path.resolve(dataDir)}): ${(error as Error).message}${detail ? `\n${detail}` : ''}`,
     );
   }
   log.info({ url, dataDir, pid: child.pid }, 'embedded Chroma started');

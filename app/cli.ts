@@ -122,10 +122,16 @@ export async function main(argv: string[]): Promise<number> {
 
   bench
     .command('answers')
-    .description('index a folder of documents into its own data directory, ask a question set through the offline answer pipeline and score the answers')
+    .description(
+      'index a folder of documents into its own data directory, ask a question set through the offline answer pipeline and score the answers',
+    )
     .requiredOption('--corpus <dir>', 'folder of documents (the gold paths of the questions are relative to it)')
     .requiredOption('--questions <file>', 'question set, JSON lines (datasets/real-docs-dev/README.md)')
-    .addOption(new Option('--generator <generator>', 'extractive: the offline answerer; oracle: a faithful fake model answering from the reference answers').choices(['extractive', 'oracle']).default('extractive'))
+    .addOption(
+      new Option('--generator <generator>', 'extractive: the offline answerer; oracle: a faithful fake model answering from the reference answers')
+        .choices(['extractive', 'oracle'])
+        .default('extractive'),
+    )
     .option('--out <dir>', 'write one <id>.json per question, as `lore ask --json` prints it')
     .option('--limit <n>', 'only the first n questions', (v) => positiveInteger(v, '--limit'))
     .option('--thresholds <file>', 'fail (exit 4) when a figure misses this file (evals/answer-thresholds.json)')
@@ -154,7 +160,11 @@ export async function main(argv: string[]): Promise<number> {
     .command('eval')
     .description('the release gate: run the golden set through promptfoo, print the scorecard, fail below thresholds')
     .option('--thresholds <file>', 'thresholds file (default evals/thresholds.json)')
-    .addOption(new Option('--grader <mode>', 'offline: deterministic graders; llm: autoevals graded by Gemini; auto: llm when GEMINI_API_KEY is set').choices(['auto', 'offline', 'llm']).default('auto'))
+    .addOption(
+      new Option('--grader <mode>', 'offline: deterministic graders; llm: autoevals graded by Gemini; auto: llm when GEMINI_API_KEY is set')
+        .choices(['auto', 'offline', 'llm'])
+        .default('auto'),
+    )
     .option('--golden <dir>', 'golden set folder (default datasets/golden)')
     .option('--filter <regex>', 'only golden cases whose id matches')
     .option('--config <file>', 'promptfoo config (default promptfoo.yaml)')
@@ -162,7 +172,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--concurrency <n>', 'cases answered at once (default 1 offline, 4 with the LLM grader)', (v) => positiveInteger(v, '--concurrency'))
     .option('--timeout-minutes <n>', 'stop promptfoo after this long', (v) => positiveInteger(v, '--timeout-minutes'), 60)
     .action(
-      (options: { thresholds?: string; grader: string; golden?: string; filter?: string; config?: string; reports?: string; concurrency?: number; timeoutMinutes: number }) =>
+      (options: {
+        thresholds?: string;
+        grader: string;
+        golden?: string;
+        filter?: string;
+        config?: string;
+        reports?: string;
+        concurrency?: number;
+        timeoutMinutes: number;
+      }) =>
         withConfig(async (config, log, opts) => (await import('./commands/eval.ts')).runEval(config, log, { ...options, json: Boolean(opts.json) })),
     );
 
@@ -184,7 +203,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--since <date>', 'only feedback given on or after this ISO date')
     .option('--out <file>', 'write the YAML here (default: stdout)')
     .action((options: { since?: string; out?: string }) =>
-      withConfig(async (config, _log, opts) => (await import('./commands/feedback-export.ts')).feedbackExport(config, { ...options, json: Boolean(opts.json) })),
+      withConfig(async (config, _log, opts) =>
+        (await import('./commands/feedback-export.ts')).feedbackExport(config, { ...options, json: Boolean(opts.json) }),
+      ),
     );
 
   try {
@@ -198,4 +219,3 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_FATAL;
   }
 }
-

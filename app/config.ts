@@ -14,9 +14,7 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
-const optionalUrl = optionalString.pipe(
-  z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
-);
+const optionalUrl = optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional());
 
 const integer = (min: number, max: number, fallback: number) =>
   z.coerce
@@ -35,8 +33,7 @@ const fraction = (fallback: number) =>
 
 const dollars = z.coerce.number({ message: 'must be a number' }).min(0, { message: 'must not be negative' }).default(0);
 
-const megabytes = (fallback: number) =>
-  z.coerce.number({ message: 'must be a number' }).positive({ message: 'must be positive' }).default(fallback);
+const megabytes = (fallback: number) => z.coerce.number({ message: 'must be a number' }).positive({ message: 'must be positive' }).default(fallback);
 
 const list = z
   .string()
@@ -54,9 +51,7 @@ const flag = (fallback: boolean) =>
     .optional()
     .transform((value) => (value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value)));
 
-const repositories = list.pipe(
-  z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: 'must be a comma-separated list of owner/repo' })),
-);
+const repositories = list.pipe(z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: 'must be a comma-separated list of owner/repo' })));
 
 /** Where the HTTP server listens: a host name or an IP address (IPv6 with or without brackets). */
 const listenHost = optionalString
@@ -78,7 +73,11 @@ const apiKeys = list.transform((entries, context): ApiKeySpec[] => {
 const trustClasses = list.transform((entries, context): TrustClass[] => {
   const unknown = entries.filter((entry) => !(TRUST_CLASSES as readonly string[]).includes(entry));
   if (unknown.length === 0) return [...new Set(entries as TrustClass[])];
-  context.issues.push({ code: 'custom', message: `must be a comma-separated list of ${TRUST_CLASSES.join(', ')} (unknown: ${unknown.join(', ')})`, input: '' });
+  context.issues.push({
+    code: 'custom',
+    message: `must be a comma-separated list of ${TRUST_CLASSES.join(', ')} (unknown: ${unknown.join(', ')})`,
+    input: '',
+  });
   return z.NEVER;
 });
 
@@ -114,7 +113,16 @@ const envSchema = z.object({
   LORE_API_PUBLIC: flag(false),
   LORE_API_RATE_PER_MINUTE: integer(1, 1_000_000, 60),
   LORE_MAX_CONCURRENT_QUERIES: integer(1, 100_000, 64),
-  LORE_API_BURST: z.union([z.literal('').transform(() => undefined), z.coerce.number({ message: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(1_000_000, { message: 'must be at most 1000000' })]).optional(),
+  LORE_API_BURST: z
+    .union([
+      z.literal('').transform(() => undefined),
+      z.coerce
+        .number({ message: 'must be a number' })
+        .int({ message: 'must be a whole number' })
+        .min(1, { message: 'must be at least 1' })
+        .max(1_000_000, { message: 'must be at most 1000000' }),
+    ])
+    .optional(),
   LORE_DAILY_BUDGET_USD: dollars,
   LORE_CACHE_TTL_SECONDS: integer(0, 604_800, 600),
   LORE_CACHE_MAX_ENTRIES: integer(1, 10_000_000, 5_000),
@@ -128,16 +136,24 @@ const envSchema = z.object({
   GEMINI_SIMPLE_MODEL: z.string().trim().default('gemini-2.5-flash-lite'),
   GEMINI_EMBED_MODEL: z.string().trim().min(1).default('gemini-embedding-001'),
   GEMINI_EMBED_DIMENSIONS: integer(64, 3072, 768),
-  LORE_ANSWER_DEADLINE_SECONDS: z.coerce.number({ message: 'must be a number' }).min(2, { message: 'must be at least 2' }).max(300, { message: 'must be at most 300' }).default(20),
+  LORE_ANSWER_DEADLINE_SECONDS: z.coerce
+    .number({ message: 'must be a number' })
+    .min(2, { message: 'must be at least 2' })
+    .max(300, { message: 'must be at most 300' })
+    .default(20),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
   SLACK_API_URL: optionalUrl,
-  SLACK_TEAM_IDS: list.pipe(z.array(z.string().regex(/^[TE][A-Z0-9]{2,}$/, { message: 'must be a comma-separated list of Slack workspace ids (T…)' }))),
+  SLACK_TEAM_IDS: list.pipe(
+    z.array(z.string().regex(/^[TE][A-Z0-9]{2,}$/, { message: 'must be a comma-separated list of Slack workspace ids (T…)' })),
+  ),
   DISCORD_TOKEN: optionalString,
   DISCORD_API_URL: optionalUrl,
   DISCORD_GUILD_ID: optionalString,
-  DISCORD_GUILD_IDS: list.pipe(z.array(z.string().regex(/^\d{15,21}$/, { message: 'must be a comma-separated list of Discord server ids (numbers)' }))),
+  DISCORD_GUILD_IDS: list.pipe(
+    z.array(z.string().regex(/^\d{15,21}$/, { message: 'must be a comma-separated list of Discord server ids (numbers)' })),
+  ),
   DISCORD_REPLY_MODE: z.enum(['reply', 'thread']).default('reply'),
   NOTION_TOKEN: optionalString,
   NOTION_BASE_URL: optionalUrl,
@@ -159,7 +175,14 @@ export interface Config {
   embedWorkers: number;
   topicsFile?: string;
   /** File limits; `parse*`: each file is parsed in a worker thread with this heap and time, so many at once. */
-  limits: { maxFileBytes: number; maxDecompressedBytes: number; maxPdfPages: number; parseMemoryMb: number; parseTimeoutMs: number; maxParallelParses: number };
+  limits: {
+    maxFileBytes: number;
+    maxDecompressedBytes: number;
+    maxPdfPages: number;
+    parseMemoryMb: number;
+    parseTimeoutMs: number;
+    maxParallelParses: number;
+  };
   chromaUrl?: string;
   /**
    * `model` answers complex questions; `simpleModel` (when set and different) answers simple lookups.
@@ -218,11 +241,7 @@ export interface ConfigOverrides {
 
 const MB = 1024 * 1024;
 
-export function loadConfig(
-  env: Record<string, string | undefined> = process.env,
-  overrides: ConfigOverrides = {},
-  cwd = process.cwd(),
-): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: ConfigOverrides = {}, cwd = process.cwd()): Config {
   const parsed = envSchema.safeParse({ ...env, ...(overrides.dataDir ? { LORE_DATA_DIR: overrides.dataDir } : {}) });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -239,9 +258,7 @@ export function loadConfig(
   }
   return {
     dataDir: path.resolve(cwd, e.LORE_DATA_DIR),
-    filesPaths: (e.LORE_FILES_PATHS.length > 0 ? e.LORE_FILES_PATHS : ['datasets/sample-kb']).map((p) =>
-      path.resolve(cwd, p),
-    ),
+    filesPaths: (e.LORE_FILES_PATHS.length > 0 ? e.LORE_FILES_PATHS : ['datasets/sample-kb']).map((p) => path.resolve(cwd, p)),
     embedder,
     embedWorkers: e.LORE_EMBED_WORKERS,
     topicsFile: e.LORE_TOPICS_FILE && path.resolve(cwd, e.LORE_TOPICS_FILE),
@@ -293,7 +310,13 @@ export function loadConfig(
       paths: e.GITHUB_PATHS.length > 0 ? e.GITHUB_PATHS : DEFAULT_GITHUB_PATHS,
       issues: e.GITHUB_ISSUES,
     },
-    api: { keys: e.LORE_API_KEYS, public: e.LORE_API_PUBLIC, ratePerMinute: e.LORE_API_RATE_PER_MINUTE, burst: e.LORE_API_BURST ?? e.LORE_API_RATE_PER_MINUTE, maxConcurrentQueries: e.LORE_MAX_CONCURRENT_QUERIES },
+    api: {
+      keys: e.LORE_API_KEYS,
+      public: e.LORE_API_PUBLIC,
+      ratePerMinute: e.LORE_API_RATE_PER_MINUTE,
+      burst: e.LORE_API_BURST ?? e.LORE_API_RATE_PER_MINUTE,
+      maxConcurrentQueries: e.LORE_MAX_CONCURRENT_QUERIES,
+    },
     answerDeadlineSeconds: e.LORE_ANSWER_DEADLINE_SECONDS,
     dailyBudgetUsd: e.LORE_DAILY_BUDGET_USD,
     cache: { ttlSeconds: e.LORE_CACHE_TTL_SECONDS, maxEntries: e.LORE_CACHE_MAX_ENTRIES },

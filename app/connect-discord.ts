@@ -11,7 +11,9 @@ export interface ConnectDiscordOptions {
   /** The conversation layer every chat platform shares (one set of rate limits, one feedback store). */
   conversation: Conversation;
   /** Overrides for tests (timeouts, retries, the fake's attachment origin). */
-  discord?: Partial<Pick<DiscordBotOptions, 'requestTimeoutMs' | 'retries' | 'readyTimeoutMs' | 'loginAttempts' | 'extraAttachmentOrigins' | 'postBurst'>>;
+  discord?: Partial<
+    Pick<DiscordBotOptions, 'requestTimeoutMs' | 'retries' | 'readyTimeoutMs' | 'loginAttempts' | 'extraAttachmentOrigins' | 'postBurst'>
+  >;
   /** Backoff between connection attempts (tests shorten it). */
   supervisor?: Partial<Pick<PlatformSupervisorOptions<DiscordBot>, 'initialDelayMs' | 'maxDelayMs'>>;
 }

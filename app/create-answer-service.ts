@@ -47,7 +47,12 @@ export function createAnswerService(runtime: Runtime, parts: AnswerServiceParts 
       : {}),
     ...(config.dailyBudgetUsd > 0 ? { budget: { dailyUsd: config.dailyBudgetUsd, ledger: parts.ledger ?? new SqliteSpendLedger(db) } } : {}),
     queryLog,
-    quality: new OnlineQuality({ metrics, log: log.child({ component: 'quality' }), window: config.quality.window, alertBelow: config.quality.alertBelow }),
+    quality: new OnlineQuality({
+      metrics,
+      log: log.child({ component: 'quality' }),
+      window: config.quality.window,
+      alertBelow: config.quality.alertBelow,
+    }),
     ...(metrics ? { metrics } : {}),
     log: log.child({ component: 'answers' }),
   });

@@ -27,10 +27,7 @@ const SECRET_KEYS = [
 const redactPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `headers.${key}`]);
 
 /** Structured logs on stderr: stdout is reserved for `--json` output. */
-export function createLogger(
-  level: LevelWithSilent = 'info',
-  destination: DestinationStream = pinoDestination({ dest: 2, sync: true }),
-): Logger {
+export function createLogger(level: LevelWithSilent = 'info', destination: DestinationStream = pinoDestination({ dest: 2, sync: true })): Logger {
   return pino(
     {
       level,

@@ -59,5 +59,8 @@ function sorted(labels: Record<string, string>): Record<string, string> {
 }
 
 function helpFor(name: string): string {
-  return name.replace(/^lore_/, '').replace(/_total$/, '').replace(/_/g, ' ');
+  return name
+    .replace(/^lore_/, '')
+    .replace(/_total$/, '')
+    .replace(/_/g, ' ');
 }

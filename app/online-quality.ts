@@ -72,7 +72,10 @@ export class OnlineQuality {
     const low = values.length >= this.minSamples && mean < this.alertBelow;
     if (low && !this.alerting[measure]) {
       this.options.metrics?.increment('lore_online_quality_alerts_total', { measure });
-      this.options.log.error({ alert: 'online-quality', measure, mean: round(mean), threshold: this.alertBelow, samples: values.length }, `online ${measure.replace('_', ' ')} dropped below ${this.alertBelow}`);
+      this.options.log.error(
+        { alert: 'online-quality', measure, mean: round(mean), threshold: this.alertBelow, samples: values.length },
+        `online ${measure.replace('_', ' ')} dropped below ${this.alertBelow}`,
+      );
     } else if (!low && this.alerting[measure] && values.length >= this.minSamples) {
       this.options.log.info({ alert: 'online-quality', measure, mean: round(mean) }, `online ${measure.replace('_', ' ')} recovered`);
     }

@@ -52,29 +52,28 @@ export class QueryLog {
       `INSERT OR REPLACE INTO query_log (answer_id, created_at, platform, user_id, channel_id, question, answer, mode, cached, abstained,
          confidence, latency_ms, cost_usd, input_tokens, output_tokens, model, citations, timings, faithfulness, citation_precision)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-      .run(
-        answer.id,
-        this.now().toISOString(),
-        entry.platform,
-        entry.userId ?? null,
-        entry.channelId ?? null,
-        answer.question,
-        answer.answer,
-        answer.mode,
-        answer.cached ? 1 : 0,
-        answer.abstained ? 1 : 0,
-        answer.confidence,
-        answer.latencyMs,
-        answer.costUsd,
-        answer.usage.inputTokens,
-        answer.usage.outputTokens,
-        answer.model ?? null,
-        JSON.stringify(answer.citations),
-        JSON.stringify(answer.timings),
-        entry.scores?.faithfulness ?? null,
-        entry.scores?.citationPrecision ?? null,
-      );
+    ).run(
+      answer.id,
+      this.now().toISOString(),
+      entry.platform,
+      entry.userId ?? null,
+      entry.channelId ?? null,
+      answer.question,
+      answer.answer,
+      answer.mode,
+      answer.cached ? 1 : 0,
+      answer.abstained ? 1 : 0,
+      answer.confidence,
+      answer.latencyMs,
+      answer.costUsd,
+      answer.usage.inputTokens,
+      answer.usage.outputTokens,
+      answer.model ?? null,
+      JSON.stringify(answer.citations),
+      JSON.stringify(answer.timings),
+      entry.scores?.faithfulness ?? null,
+      entry.scores?.citationPrecision ?? null,
+    );
     if (++this.sincePrune >= PRUNE_EVERY) {
       this.sincePrune = 0;
       this.prune();
@@ -83,8 +82,11 @@ export class QueryLog {
 
   /** Online grader scores arrive after the answer was logged (they never delay it). */
   setScores(answerId: string, scores: { faithfulness?: number; citationPrecision?: number }): void {
-    prepared(this.db, 'UPDATE query_log SET faithfulness = ?, citation_precision = ? WHERE answer_id = ?')
-      .run(scores.faithfulness ?? null, scores.citationPrecision ?? null, answerId);
+    prepared(this.db, 'UPDATE query_log SET faithfulness = ?, citation_precision = ? WHERE answer_id = ?').run(
+      scores.faithfulness ?? null,
+      scores.citationPrecision ?? null,
+      answerId,
+    );
   }
 
   /** Deletes rows past the retention; returns how many. */
@@ -101,8 +103,7 @@ export class QueryLog {
          (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'up' AND f.retracted_at IS NULL) AS up,
          (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'down' AND f.retracted_at IS NULL) AS down
        FROM query_log q ORDER BY q.created_at DESC, q.rowid DESC LIMIT ?`,
-    )
-      .all(limit) as QueryRow[];
+    ).all(limit) as QueryRow[];
     return rows.map(toLoggedQuery);
   }
 }

@@ -65,7 +65,10 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     } else if (alignment === 'rebuilt' && stored > 0) {
       log.warn({ embedder: embedder.id }, 'vector index was built by another embedder: re-embedded every chunk');
     } else if (alignment === 'refilled' && stored > 0) {
-      log.warn({ embedder: embedder.id, chunks: stored }, 'vector index was missing vectors: refilled it from the stored chunks and the embedding cache');
+      log.warn(
+        { embedder: embedder.id, chunks: stored },
+        'vector index was missing vectors: refilled it from the stored chunks and the embedding cache',
+      );
     }
     return { config, log, db, chunks, vectors, embedder, indexer, close };
   } catch (error) {

@@ -57,7 +57,12 @@ function assertion(metric: MetricName, grader: Grader) {
     const golden = goldenFrom(context.vars.golden);
     const record = asAnswerRecord(context.providerResponse?.metadata);
     if (!golden || !record) {
-      return { pass: false, score: 0, reason: `${metric}: no golden case or no Lore answer record to grade`, metadata: { ...base, applicable: false } };
+      return {
+        pass: false,
+        score: 0,
+        reason: `${metric}: no golden case or no Lore answer record to grade`,
+        metadata: { ...base, applicable: false },
+      };
     }
     let outcome: Outcome;
     try {
@@ -87,7 +92,11 @@ export const faithfulness = assertion('faithfulness', async (input) => {
     const graded = await (await llmScorers()).faithfulness(example(input));
     return { score: graded.score, reason: 'graded by autoevals Faithfulness', details: graded.metadata };
   }
-  const support = claimSupport(answer, record.contexts.map((c) => c.text), golden.question);
+  const support = claimSupport(
+    answer,
+    record.contexts.map((c) => c.text),
+    golden.question,
+  );
   if (support.score === undefined) return notApplicable('no checkable claim');
   return {
     score: support.score,
@@ -117,9 +126,16 @@ export const contextRecall = assertion('context-recall', async (input) => {
     return { score: graded.score, reason: 'graded by autoevals ContextRecall', details: graded.metadata };
   }
   if (golden.sources.length === 0) return notApplicable('the case names no expected source');
-  const recall = sourceRecall(record.contexts.map((c) => c.docId), golden.sources);
+  const recall = sourceRecall(
+    record.contexts.map((c) => c.docId),
+    golden.sources,
+  );
   const missing = recall.missing.length > 0 ? `; missing ${recall.missing.join(', ')}` : '';
-  return { score: recall.score, reason: `${recall.found.length} of ${golden.sources.length} expected sources retrieved${missing}`, details: { ...recall } };
+  return {
+    score: recall.score,
+    reason: `${recall.found.length} of ${golden.sources.length} expected sources retrieved${missing}`,
+    details: { ...recall },
+  };
 });
 
 export const citationPrecision = assertion('citation-precision', ({ golden, record, answer }) => {

@@ -44,7 +44,8 @@ export function formatScorecard(scorecard: Scorecard, checks: readonly Threshold
     if (!check) return '';
     return `${check.direction === 'at least' ? '≥' : '<'} ${formatValue(name, check.threshold)} ${check.passed ? '✓' : '✗ FAIL'}`;
   };
-  const graders = scorecard.grader === 'llm' ? 'LLM graders (autoevals via Gemini) where marked' : 'offline graders: deterministic, no model, no network';
+  const graders =
+    scorecard.grader === 'llm' ? 'LLM graders (autoevals via Gemini) where marked' : 'offline graders: deterministic, no model, no network';
   const lines = [
     `Lore release gate: ${scorecard.cases} golden cases, ${graders}`,
     '',
@@ -53,13 +54,23 @@ export function formatScorecard(scorecard: Scorecard, checks: readonly Threshold
   for (const name of METRIC_NAMES as readonly MetricName[]) {
     const m = scorecard.metrics[name];
     if (!m) continue;
-    lines.push(`  ${labelOf(name).padEnd(22)}${formatValue(name, m.mean).padStart(9)}${String(m.cases).padStart(7)}  ${verdict(name).padEnd(18)}${m.method}`);
+    lines.push(
+      `  ${labelOf(name).padEnd(22)}${formatValue(name, m.mean).padStart(9)}${String(m.cases).padStart(7)}  ${verdict(name).padEnd(18)}${m.method}`,
+    );
   }
-  lines.push(`  ${labelOf('pass-rate').padEnd(22)}${formatValue('pass-rate', scorecard.passRate).padStart(9)}${String(scorecard.cases).padStart(7)}  ${verdict('pass-rate').padEnd(18)}cases passing every check${scorecard.errors > 0 ? ` (${scorecard.errors} could not run)` : ''}`);
+  lines.push(
+    `  ${labelOf('pass-rate').padEnd(22)}${formatValue('pass-rate', scorecard.passRate).padStart(9)}${String(scorecard.cases).padStart(7)}  ${verdict('pass-rate').padEnd(18)}cases passing every check${scorecard.errors > 0 ? ` (${scorecard.errors} could not run)` : ''}`,
+  );
   const answered = scorecard.cases - scorecard.errors;
-  lines.push(`  ${labelOf('mean-cost-usd').padEnd(22)}${formatValue('mean-cost-usd', scorecard.costUsd.mean).padStart(9)}${String(answered).padStart(7)}  ${verdict('mean-cost-usd').padEnd(18)}model tokens priced by the price table`);
-  lines.push(`  ${labelOf('max-cost-usd').padEnd(22)}${formatValue('max-cost-usd', scorecard.costUsd.max).padStart(9)}${String(answered).padStart(7)}  ${verdict('max-cost-usd')}`);
-  lines.push(`  ${labelOf('p95-latency-ms').padEnd(22)}${formatValue('p95-latency-ms', scorecard.latencyMs.p95).padStart(9)}${String(answered).padStart(7)}  ${verdict('p95-latency-ms').padEnd(18)}Lore's answer latency (p50 ${Math.round(scorecard.latencyMs.p50)} ms, max ${Math.round(scorecard.latencyMs.max)} ms)`);
+  lines.push(
+    `  ${labelOf('mean-cost-usd').padEnd(22)}${formatValue('mean-cost-usd', scorecard.costUsd.mean).padStart(9)}${String(answered).padStart(7)}  ${verdict('mean-cost-usd').padEnd(18)}model tokens priced by the price table`,
+  );
+  lines.push(
+    `  ${labelOf('max-cost-usd').padEnd(22)}${formatValue('max-cost-usd', scorecard.costUsd.max).padStart(9)}${String(answered).padStart(7)}  ${verdict('max-cost-usd')}`,
+  );
+  lines.push(
+    `  ${labelOf('p95-latency-ms').padEnd(22)}${formatValue('p95-latency-ms', scorecard.latencyMs.p95).padStart(9)}${String(answered).padStart(7)}  ${verdict('p95-latency-ms').padEnd(18)}Lore's answer latency (p50 ${Math.round(scorecard.latencyMs.p50)} ms, max ${Math.round(scorecard.latencyMs.max)} ms)`,
+  );
 
   const sets = Object.entries(scorecard.sets).map(([set, s]) => `${set} ${s.passed}/${s.cases}`);
   if (sets.length > 0) lines.push('', `  passed per golden file: ${sets.join(', ')}`);
@@ -70,11 +81,6 @@ export function formatScorecard(scorecard: Scorecard, checks: readonly Threshold
   }
   const failing = checks.filter((c) => !c.passed);
   const took = durationSeconds === undefined ? '' : ` in ${durationSeconds.toFixed(0)} s`;
-  lines.push(
-    '',
-    failing.length === 0
-      ? `GATE PASSED: every threshold met${took}.`
-      : `GATE FAILED${took}: ${failing.map(describeCheck).join('; ')}.`,
-  );
+  lines.push('', failing.length === 0 ? `GATE PASSED: every threshold met${took}.` : `GATE FAILED${took}: ${failing.map(describeCheck).join('; ')}.`);
   return lines.join('\n');
 }

@@ -69,7 +69,10 @@ export class KnowledgeBases {
       const started = performance.now();
       const indexed = name === 'sample' ? await this.indexSample(runtime) : await this.indexDocsQa(runtime);
       const indexSeconds = (performance.now() - started) / 1000;
-      this.log.info({ knowledgeBase: name, ...indexed, failed: indexed.failed.length, seconds: Math.round(indexSeconds * 10) / 10 }, 'eval index ready');
+      this.log.info(
+        { knowledgeBase: name, ...indexed, failed: indexed.failed.length, seconds: Math.round(indexSeconds * 10) / 10 },
+        'eval index ready',
+      );
       await warmUp(runtime);
       return { name, runtime, pipeline: createAnswerPipeline(runtime), indexed, indexSeconds };
     } catch (error) {
@@ -90,10 +93,13 @@ export class KnowledgeBases {
     const notion = await listFiles([notionDir], limits);
     const summaries = [
       await runtime.indexer.index(files.inputs, files.scope),
-      await runtime.indexer.index(notion.inputs.map((input) => asNotionPage(input, this.datasetsDir)), {
-        source: 'notion',
-        deleteMissingUnder: [notionDir + path.sep],
-      }),
+      await runtime.indexer.index(
+        notion.inputs.map((input) => asNotionPage(input, this.datasetsDir)),
+        {
+          source: 'notion',
+          deleteMissingUnder: [notionDir + path.sep],
+        },
+      ),
     ];
     const summary = mergeSummaries(summaries);
     if (summary.failed.length > 0) {

@@ -81,7 +81,8 @@ export function buildScorecard(outputFile: unknown, fallbackGrader: GraderMode =
     const entry = (sets[set] ??= { cases: 0, passed: 0 });
     entry.cases += 1;
     // promptfoo copies a failed assertion's reason into `error` too: only failure reason 2 is a case that did not run.
-    const error = result.failureReason === 2 || result.response?.error ? (result.response?.error ?? result.error ?? 'the case did not run') : undefined;
+    const error =
+      result.failureReason === 2 || result.response?.error ? (result.response?.error ?? result.error ?? 'the case did not run') : undefined;
     if (error) errors += 1;
     if (result.success === true && !error) {
       passed += 1;

@@ -19,7 +19,10 @@ export class ThresholdsError extends Error {
   override name = 'ThresholdsError';
 }
 
-export const share = z.number({ message: 'must be a number' }).min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' });
+export const share = z
+  .number({ message: 'must be a number' })
+  .min(0, { message: 'must be between 0 and 1' })
+  .max(1, { message: 'must be between 0 and 1' });
 export const positive = z.number({ message: 'must be a number' }).positive({ message: 'must be positive' });
 
 const schema = z

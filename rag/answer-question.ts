@@ -113,7 +113,9 @@ export class AnswerPipeline {
     let t = performance.now();
     const rewritten =
       question.history && question.history.length > 0
-        ? await withinDeadline(deadline.step(STEP_SHARE.rewrite, FALLBACK_RESERVE_MS), () => this.options.rewriter.rewrite(question.text, question.history!))
+        ? await withinDeadline(deadline.step(STEP_SHARE.rewrite, FALLBACK_RESERVE_MS), () =>
+            this.options.rewriter.rewrite(question.text, question.history!),
+          )
         : { text: question.text };
     spend(rewritten.model, rewritten.usage);
     timings.rewrite = performance.now() - t;
@@ -123,7 +125,12 @@ export class AnswerPipeline {
       const blocked = search.blockedSources.join(', ') || 'the requested source';
       yield {
         type: 'answer',
-        answer: finish({ answer: `${ABSTENTION_SENTENCE} ${capitalise(blocked)} is not available in this channel.`, mode: 'abstained', costUsd, usage }),
+        answer: finish({
+          answer: `${ABSTENTION_SENTENCE} ${capitalise(blocked)} is not available in this channel.`,
+          mode: 'abstained',
+          costUsd,
+          usage,
+        }),
       };
       return;
     }
@@ -137,7 +144,9 @@ export class AnswerPipeline {
     t = performance.now();
     // A failed reranker (e.g. Gemini unreachable) costs ranking quality, never the answer.
     const ranked = this.options.reranker
-      ? await withinDeadline(deadline.step(STEP_SHARE.rerank, FALLBACK_RESERVE_MS), () => this.options.reranker!.rerank(search, candidates, { onUsage: spend })).catch((error: unknown) => {
+      ? await withinDeadline(deadline.step(STEP_SHARE.rerank, FALLBACK_RESERVE_MS), () =>
+          this.options.reranker!.rerank(search, candidates, { onUsage: spend }),
+        ).catch((error: unknown) => {
           this.options.onWarning?.('reranking failed; using the fused ranking', error);
           return candidates;
         })

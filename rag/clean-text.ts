@@ -13,6 +13,7 @@ const INVISIBLE = /[\uFEFF\u200B\u2060\u180E\uFFFE\uFFFF]/g;
 // Joiners are meaningful between emoji (family sequences) and inside non-Latin scripts (Persian ZWNJ,
 // Indic conjuncts); elsewhere they are copy-paste debris.
 const JOINER = /[\u200C\u200D]/g;
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: each code point is matched on its own, by intent (combining marks and emoji modifiers one at a time).
 const JOINABLE = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F\p{M}]|(?![\p{Script=Latin}])\p{L}/u;
 // No-break, fixed-width and ideographic spaces read as ordinary spaces.
 const ODD_SPACE = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
@@ -47,7 +48,10 @@ export function cleanText(text: string, format: DocumentFormat): string {
     result = joinHyphenatedWords(result);
   }
   // A soft hyphen marks a possible break: keep it only long enough to join words broken at it.
-  result = result.replace(/\u00AD/g, '').replace(/\f/g, '\n\n').replace(/[ \t]+$/gm, '');
+  result = result
+    .replace(/\u00AD/g, '')
+    .replace(/\f/g, '\n\n')
+    .replace(/[ \t]+$/gm, '');
   // Code keeps up to two blank lines (PEP 8 spacing); prose keeps one.
   result = format === 'code' ? result.replace(/\n{4,}/g, '\n\n\n') : result.replace(/\n{3,}/g, '\n\n');
   // Leading blank lines go, but not the first line's indentation.

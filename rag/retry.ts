@@ -166,11 +166,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * the returned promise settles at that moment even if `fn` ignores its signal. Without `timeoutMs`, only the
  * caller's signal applies.
  */
-export async function withTimeout<T>(
-  fn: (signal: AbortSignal) => Promise<T>,
-  timeoutMs?: number,
-  signal?: AbortSignal,
-): Promise<T> {
+export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs?: number, signal?: AbortSignal): Promise<T> {
   if (signal?.aborted) throw abortReason(signal);
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;

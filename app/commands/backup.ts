@@ -29,9 +29,11 @@ export async function backupDatabase(dataDir: string, destination: string, optio
   if (!fs.existsSync(source)) throw new Error(`no Lore database at ${source}: nothing to back up (check --data-dir / LORE_DATA_DIR)`);
   if (destination.trim() === '') throw new Error('the backup file name is empty');
   const file = path.resolve(destination);
-  if (isDatabaseFile(file, source)) throw new Error(`${destination} is the live database (or its WAL): choose a file outside the data directory's lore.db*`);
+  if (isDatabaseFile(file, source))
+    throw new Error(`${destination} is the live database (or its WAL): choose a file outside the data directory's lore.db*`);
   if (fs.existsSync(file)) {
-    if (fs.statSync(file).isDirectory()) throw new Error(`${destination} is a directory: give a file name, e.g. ${path.join(destination, 'lore-backup.db')}`);
+    if (fs.statSync(file).isDirectory())
+      throw new Error(`${destination} is a directory: give a file name, e.g. ${path.join(destination, 'lore-backup.db')}`);
     if (!options.force) throw new Error(`${destination} already exists: choose another file or pass --force to replace it`);
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -93,7 +93,9 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
   const thresholds = options.thresholds !== undefined ? loadAnswerThresholds(options.thresholds) : undefined;
   const cannot = thresholds ? unmeasurable(thresholds, options.generator) : [];
   if (cannot.length > 0) {
-    throw new Error(`${options.thresholds}: ${cannot.join(', ')} cannot be measured by a --generator ${options.generator} run (needs --generator oracle)`);
+    throw new Error(
+      `${options.thresholds}: ${cannot.join(', ')} cannot be measured by a --generator ${options.generator} run (needs --generator oracle)`,
+    );
   }
   const questions = options.limit !== undefined && options.limit > 0 ? all.slice(0, options.limit) : all;
   const say = (text: string) => {
@@ -123,7 +125,9 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
     );
 
     const oracle =
-      options.generator === 'oracle' ? new OracleGenerator(questions.map((q) => [q.question, { answer: q.answer, facts: q.facts }] as const)) : undefined;
+      options.generator === 'oracle'
+        ? new OracleGenerator(questions.map((q) => [q.question, { answer: q.answer, facts: q.facts }] as const))
+        : undefined;
     // Offline retrieval and reranking whatever the configuration, as the benchmark's figures are defined.
     const pipeline = createAnswerPipeline(runtime, { offline: true, ...(oracle ? { generator: oracle } : {}) });
     const ask = (q: BenchQuestion): Promise<Answer> => pipeline.answer(asCommandLineQuestion(q.question));

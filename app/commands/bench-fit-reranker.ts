@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadQrels, loadQueries, type Qrels } from '../../evals/retrieval/beir-dataset.ts';
-import { type LabelledQuery } from '../../evals/retrieval/cross-validate-ranker.ts';
+import type { LabelledQuery } from '../../evals/retrieval/cross-validate-ranker.ts';
 import { fitLinearRanker, rankDocuments } from '../../evals/retrieval/fit-linear-ranker.ts';
 import { evaluateRankings, roundMetrics, type RetrievalMetrics } from '../../evals/retrieval/ir-metrics.ts';
 import { crossValidate } from '../../evals/retrieval/k-fold.ts';
@@ -63,7 +63,12 @@ export async function fitReranker(config: Config, log: Logger, options: FitReran
   const fusionQueries = queries.map((q) => ({ ...q, features: q.features.map((row) => FUSION_COLUMNS.map((j) => row[j]!)) }));
 
   say(`Fitting with ${options.folds}-fold cross-validation…`);
-  const cvFusion = crossValidate(fusionQueries, options.folds, (training) => fitLinearRanker(training, { initial: [1, 0] }), (w, q) => rankDocuments(q, w));
+  const cvFusion = crossValidate(
+    fusionQueries,
+    options.folds,
+    (training) => fitLinearRanker(training, { initial: [1, 0] }),
+    (w, q) => rankDocuments(q, w),
+  );
   const cvReranker = crossValidate(
     queries,
     options.folds,
@@ -97,14 +102,21 @@ export async function fitReranker(config: Config, log: Logger, options: FitReran
     say(`fusion weights   ${JSON.stringify(fusionWeights)}`);
     say(`feature weights  ${JSON.stringify(featureWeights)}`);
     for (const [name, r] of Object.entries(report)) {
-      for (const [label, m] of [['fusion', r.fusion], ['reranker', r.reranker]] as const) {
+      for (const [label, m] of [
+        ['fusion', r.fusion],
+        ['reranker', r.reranker],
+      ] as const) {
         say(
           `${`${name} ${label} (${options.folds}-fold CV)`.padEnd(34)} nDCG@10 ${m['ndcg@10'].toFixed(4)}  recall@10 ${m['recall@10'].toFixed(4)}  ` +
             `recall@100 ${m['recall@100'].toFixed(4)}  MRR@10 ${m['mrr@10'].toFixed(4)}`,
         );
       }
     }
-    say(options.write ? 'Weights written to rag/retrieve/fusion-weights.json and rag/rerank/feature-weights.json.' : 'Dry run: pass --write to store the weights.');
+    say(
+      options.write
+        ? 'Weights written to rag/retrieve/fusion-weights.json and rag/rerank/feature-weights.json.'
+        : 'Dry run: pass --write to store the weights.',
+    );
   }
   return EXIT_OK;
 }
@@ -148,7 +160,6 @@ function prefixed(qrels: Qrels, set: string): Qrels {
 function writeJson(url: URL, value: unknown): void {
   fs.writeFileSync(fileURLToPath(url), `${JSON.stringify(value, null, 2)}\n`);
 }
-
 
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;

@@ -20,7 +20,6 @@ export interface BenchIngestOptions {
   json: boolean;
 }
 
-
 /**
  * Ingests a BEIR corpus from scratch with the local embedder and prints throughput: documents/s,
  * chunks/s, embedded texts/s against the single-threaded embedder rate, peak memory, and the time a

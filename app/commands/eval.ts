@@ -135,7 +135,11 @@ export async function runEval(config: Config, log: Logger, options: EvalOptions)
 
   say('');
   say(formatScorecard(scorecard, checks, durationSeconds));
-  say(`reports: ${Object.values(reports).map((file) => path.relative(process.cwd(), file)).join(', ')}`);
+  say(
+    `reports: ${Object.values(reports)
+      .map((file) => path.relative(process.cwd(), file))
+      .join(', ')}`,
+  );
   if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   log.debug({ promptfooSeconds: run.seconds }, 'promptfoo finished');
   return result.passed ? EXIT_OK : EXIT_GATE_FAILED;

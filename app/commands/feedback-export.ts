@@ -42,7 +42,9 @@ export async function feedbackExport(config: Config, options: FeedbackExportOpti
     process.stdout.write(yaml);
   }
   if (!options.json || out) {
-    process.stderr.write(`exported ${cases.length} 👎 answer(s)${out ? ` to ${path.relative(process.cwd(), out)}` : ''}${since ? ` since ${since}` : ''}; ${skipped.length} skipped\n`);
+    process.stderr.write(
+      `exported ${cases.length} 👎 answer(s)${out ? ` to ${path.relative(process.cwd(), out)}` : ''}${since ? ` since ${since}` : ''}; ${skipped.length} skipped\n`,
+    );
   }
   return EXIT_OK;
 }

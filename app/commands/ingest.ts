@@ -25,7 +25,8 @@ export function reportSummary(summary: IndexSummary, json: boolean): number {
   } else {
     const { added, updated, unchanged, deleted, failed } = summary;
     process.stderr.write(`added ${added}, updated ${updated}, unchanged ${unchanged}, deleted ${deleted}, failed ${failed.length}\n`);
-    for (const failure of failed) process.stderr.write(`  ✗ ${failure.error.startsWith(failure.path) ? failure.error : `${failure.path}: ${failure.error}`}\n`);
+    for (const failure of failed)
+      process.stderr.write(`  ✗ ${failure.error.startsWith(failure.path) ? failure.error : `${failure.path}: ${failure.error}`}\n`);
   }
   return summary.failed.length > 0 ? EXIT_SOME_FAILED : EXIT_OK;
 }

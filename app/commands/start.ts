@@ -50,22 +50,36 @@ async function serve(runtime: Runtime, shared: SharedState): Promise<number> {
   const stopSchedule = startSyncSchedule(sync, config.syncIntervalMinutes, log);
 
   const answers = createAnswerService(runtime, { metrics, cache: shared.cache, ledger: shared.ledger, bottleneck: shared.bottleneck });
-  const chat = await connectChat(runtime, { sync, pipeline: answers, chatConfig, metrics, sharedLimits: shared.bottleneck }).catch(async (error: unknown) => {
-    stopSchedule();
-    await background.stop();
-    throw error;
-  });
+  const chat = await connectChat(runtime, { sync, pipeline: answers, chatConfig, metrics, sharedLimits: shared.bottleneck }).catch(
+    async (error: unknown) => {
+      stopSchedule();
+      await background.stop();
+      throw error;
+    },
+  );
   // Shared by every replica; otherwise the server keeps its own in-process limiter.
-  const limiter = shared.bottleneck ? new BottleneckKeyLimiter({ perMinute: config.api.ratePerMinute, burst: config.api.burst, datastore: shared.bottleneck }) : undefined;
+  const limiter = shared.bottleneck
+    ? new BottleneckKeyLimiter({ perMinute: config.api.ratePerMinute, burst: config.api.burst, datastore: shared.bottleneck })
+    : undefined;
   try {
-    const server = await createHttpServer({ runtime, answers, metrics, rawRoutes: chat.routes, platforms: chat.platformStatus, ...(limiter ? { limiter } : {}) });
+    const server = await createHttpServer({
+      runtime,
+      answers,
+      metrics,
+      rawRoutes: chat.routes,
+      platforms: chat.platformStatus,
+      ...(limiter ? { limiter } : {}),
+    });
     try {
       await listenOnConfiguredHost(server, config.host, config.port);
     } catch (error) {
       await server.close();
       throw error;
     }
-    log.info({ host: config.host, port: config.port, chat: chat.platforms, ...chunks.counts() }, `Lore is running: http://${browsableHost(config.host)}:${config.port}/ (the playground; the API at /query)`);
+    log.info(
+      { host: config.host, port: config.port, chat: chat.platforms, ...chunks.counts() },
+      `Lore is running: http://${browsableHost(config.host)}:${config.port}/ (the playground; the API at /query)`,
+    );
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));

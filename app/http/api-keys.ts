@@ -98,9 +98,14 @@ export function requireApiKey(keys: ApiKeys): onRequestAsyncHookHandler {
       return;
     }
     if (keys.refusesAll) {
-      throw new HttpError(401, 'unauthorized', `Lore listens beyond loopback (LORE_HOST) and has no API keys: set LORE_API_KEYS, or LORE_API_PUBLIC=true to let anyone who can reach it use the API`, {
-        'www-authenticate': 'Bearer realm="lore"',
-      });
+      throw new HttpError(
+        401,
+        'unauthorized',
+        `Lore listens beyond loopback (LORE_HOST) and has no API keys: set LORE_API_KEYS, or LORE_API_PUBLIC=true to let anyone who can reach it use the API`,
+        {
+          'www-authenticate': 'Bearer realm="lore"',
+        },
+      );
     }
     const presented = presentedKey(request);
     if (presented === undefined) {

@@ -166,9 +166,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 function warnAboutExposure(log: FastifyBaseLogger, config: HttpServerOptions['runtime']['config'], exposed: boolean, keys: ApiKeys): void {
   if (!exposed) return;
   if (keys.refusesAll) {
-    log.warn({ host: config.host }, 'the HTTP API listens beyond loopback without API keys: /query, /feedback and /ingest refuse every request until LORE_API_KEYS is set (or LORE_API_PUBLIC=true)');
+    log.warn(
+      { host: config.host },
+      'the HTTP API listens beyond loopback without API keys: /query, /feedback and /ingest refuse every request until LORE_API_KEYS is set (or LORE_API_PUBLIC=true)',
+    );
   } else if (config.api.public && config.api.keys.length === 0) {
-    log.warn({ host: config.host }, 'LORE_API_PUBLIC=true: anyone who can reach this address can query every source, spend the language-model budget and upload documents');
+    log.warn(
+      { host: config.host },
+      'LORE_API_PUBLIC=true: anyone who can reach this address can query every source, spend the language-model budget and upload documents',
+    );
   }
 }
 

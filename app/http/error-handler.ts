@@ -53,12 +53,20 @@ function describeError(
 ): { status: number; body: ErrorBody; headers: Record<string, string> } {
   if (error instanceof HttpError) return { status: error.statusCode, body: error.body(), headers: { ...error.headers } };
   if (Array.isArray(error.validation) && error.validation.length > 0) {
-    const { field, message } = describeValidation(error.validation[0] as ValidationIssue, error.validationContext ?? 'body', options.patternHints ?? {});
+    const { field, message } = describeValidation(
+      error.validation[0] as ValidationIssue,
+      error.validationContext ?? 'body',
+      options.patternHints ?? {},
+    );
     return { status: 400, body: { error: 'invalid_request', message, ...(field ? { field } : {}) }, headers: {} };
   }
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   if (status >= 500) {
-    return { status, body: { error: codeForStatus(status), message: `the request failed on the server (request ${request.id}); the server log has the details` }, headers: {} };
+    return {
+      status,
+      body: { error: codeForStatus(status), message: `the request failed on the server (request ${request.id}); the server log has the details` },
+      headers: {},
+    };
   }
   return { status, body: { error: codeForStatus(status), message: clientMessage(error, request, options) }, headers: {} };
 }
@@ -114,11 +122,23 @@ function describeValidation(issue: ValidationIssue, context: string, hints: Patt
   switch (keyword) {
     case 'type': {
       const type = String(params.type);
-      const wanted = type === 'integer' ? 'a whole number' : type === 'object' ? (field ? 'an object' : 'a JSON object') : type === 'array' ? 'an array' : `a ${type}`;
+      const wanted =
+        type === 'integer'
+          ? 'a whole number'
+          : type === 'object'
+            ? field
+              ? 'an object'
+              : 'a JSON object'
+            : type === 'array'
+              ? 'an array'
+              : `a ${type}`;
       return { field, message: `${subject} must be ${wanted}` };
     }
     case 'minLength':
-      return { field, message: params.limit === 1 ? `${subject} must not be empty` : `${subject} must be at least ${String(params.limit)} characters long` };
+      return {
+        field,
+        message: params.limit === 1 ? `${subject} must not be empty` : `${subject} must be at least ${String(params.limit)} characters long`,
+      };
     case 'maxLength':
       return { field, message: `${subject} must be at most ${String(params.limit)} characters long` };
     case 'minimum':

@@ -6,7 +6,11 @@ import net from 'node:net';
 
 /** True for `localhost`, `*.localhost`, 127.0.0.0/8 and ::1 (also as an IPv4-mapped address or in brackets). */
 export function isLoopbackHost(host: string): boolean {
-  const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  const name = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   if (net.isIPv4(name)) return name.startsWith('127.');
   if (!net.isIPv6(name)) return false;

@@ -10,7 +10,10 @@ export function recordRequests(app: FastifyInstance, metrics?: Metrics): void {
     const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
     const status = reply.statusCode;
     const seconds = reply.elapsedTime / 1000;
-    request.log.debug({ method: request.method, route, status, ms: Math.round(reply.elapsedTime), caller: request.keyId || undefined }, 'request served');
+    request.log.debug(
+      { method: request.method, route, status, ms: Math.round(reply.elapsedTime), caller: request.keyId || undefined },
+      'request served',
+    );
     metrics?.increment('lore_http_requests_total', { route, method: request.method, status: String(status) });
     metrics?.observe('lore_http_request_duration_seconds', { route }, seconds);
   });

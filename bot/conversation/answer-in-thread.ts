@@ -38,7 +38,9 @@ const RESTART_NOTICE = 'The language model failed; answering from the sources di
  */
 export async function answerInThread(options: AnswerInThreadOptions): Promise<AnsweredInThread | undefined> {
   const { platform, services, store, log, message, thread, question } = options;
-  await platform.markWorking(message.channelId, message.messageId, true).catch((error: unknown) => log.debug({ err: error }, 'could not mark the question'));
+  await platform
+    .markWorking(message.channelId, message.messageId, true)
+    .catch((error: unknown) => log.debug({ err: error }, 'could not mark the question'));
   let placeholder: string | undefined;
   let updater: ThrottledUpdater<OutgoingMessage> | undefined;
   try {
@@ -67,7 +69,15 @@ export async function answerInThread(options: AnswerInThreadOptions): Promise<An
     if (!answer) throw new Error('the answer pipeline ended without an answer');
     const sources = answer.citations.map((citation) => ({ ...citation, lastSyncedAt: services.lastSynced(citation.docId, citation.source) }));
     await updater.finish({ kind: 'answer', answer, sources });
-    const posted = { answer, platform: platform.name, workspaceId: message.workspaceId, channelId: thread.channelId, threadId: thread.threadId, messageId, userId: message.userId };
+    const posted = {
+      answer,
+      platform: platform.name,
+      workspaceId: message.workspaceId,
+      channelId: thread.channelId,
+      threadId: thread.threadId,
+      messageId,
+      userId: message.userId,
+    };
     if (options.replacing === undefined || store.replaceAnswer(posted) === undefined) store.saveAnswer(posted);
     log.info(
       {
@@ -94,7 +104,13 @@ export async function answerInThread(options: AnswerInThreadOptions): Promise<An
 }
 
 /** Replaces the placeholder with the error (or posts it when there is none or the edit fails). */
-export async function tellThread(platform: ChatPlatform, thread: ThreadRef, placeholder: string | undefined, text: string, log: Logger): Promise<void> {
+export async function tellThread(
+  platform: ChatPlatform,
+  thread: ThreadRef,
+  placeholder: string | undefined,
+  text: string,
+  log: Logger,
+): Promise<void> {
   const notice: OutgoingMessage = { kind: 'notice', text, tone: 'error' };
   try {
     if (placeholder !== undefined) {

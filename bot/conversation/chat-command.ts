@@ -22,7 +22,10 @@ export function parseSlashCommand(text: string): ChatCommand {
     if (rest.length === 0) return { name: 'sync', target: 'all' };
     const target = rest.length === 1 ? SYNC_TARGETS.find((t) => t === rest[0]) : undefined;
     if (target) return { name: 'sync', target };
-    return { name: 'invalid', problem: `\`${rest.join(' ')}\` is not a source to sync: use one of ${SYNC_TARGETS.map((t) => `\`${t}\``).join(', ')}.` };
+    return {
+      name: 'invalid',
+      problem: `\`${rest.join(' ')}\` is not a source to sync: use one of ${SYNC_TARGETS.map((t) => `\`${t}\``).join(', ')}.`,
+    };
   }
   return { name: 'invalid', problem: `\`${truncate(text.trim(), 60)}\` is not a Lore command.` };
 }

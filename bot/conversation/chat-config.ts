@@ -26,7 +26,9 @@ const fileSchema = z.strictObject(
     channels: z
       .record(z.string().regex(/^(?:[a-z]+:)?[A-Za-z0-9]+$/), scopeSchema, {
         error: (issue) =>
-          issue.code === 'invalid_key' ? 'is not a channel id (letters and digits, optionally prefixed by the platform: slack:C123)' : 'must be a mapping of channel ids',
+          issue.code === 'invalid_key'
+            ? 'is not a channel id (letters and digits, optionally prefixed by the platform: slack:C123)'
+            : 'must be a mapping of channel ids',
       })
       .optional(),
   },
@@ -51,7 +53,13 @@ export interface ChatConfig {
    */
   sourcesFor(platform: string, channelId: string, isDirect: boolean, workspaceId?: string, audience?: Audience): SourceKind[];
   /** What channels and people with no entry of their own see, for the start-up log. */
-  readonly effectiveScope: { unlistedChannels: SourceKind[]; directMessages: SourceKind[]; guests: SourceKind[]; external: SourceKind[]; listedChannels: number };
+  readonly effectiveScope: {
+    unlistedChannels: SourceKind[];
+    directMessages: SourceKind[];
+    guests: SourceKind[];
+    external: SourceKind[];
+    listedChannels: number;
+  };
 }
 
 interface ParsedChatConfig {
@@ -72,7 +80,9 @@ export function loadChatConfig(file: string | undefined): ChatConfig {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ChatConfigError(`Invalid chat configuration: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new ChatConfigError(
+      `Invalid chat configuration: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   return parseChatConfig(text, file);
 }

@@ -104,8 +104,7 @@ export type OutgoingMessage =
 /** Messages only one person sees. */
 export type PrivateMessage =
   /** After a 👎: an invitation to say, in one line, what was wrong. */
-  | { kind: 'feedback-invite'; answerId: string }
-  | { kind: 'notice'; text: string };
+  { kind: 'feedback-invite'; answerId: string } | { kind: 'notice'; text: string };
 
 export interface ChatPlatform {
   /** `slack`, `discord`: stored with answers and feedback. */

@@ -60,8 +60,11 @@ export class ChatStore {
 
   /** True the first time an event id is seen on a platform; false for every re-delivery of it. */
   claimEvent(platform: string, eventId: string): boolean {
-    const inserted = prepared(this.db, 'INSERT OR IGNORE INTO chat_events (platform, event_id, received_at) VALUES (?, ?, ?)')
-      .run(platform, eventId, this.now().toISOString());
+    const inserted = prepared(this.db, 'INSERT OR IGNORE INTO chat_events (platform, event_id, received_at) VALUES (?, ?, ?)').run(
+      platform,
+      eventId,
+      this.now().toISOString(),
+    );
     if (++this.claimsSincePrune >= PRUNE_EVERY) {
       this.claimsSincePrune = 0;
       const cutoff = new Date(this.now().getTime() - EVENT_RETENTION_MS).toISOString();
@@ -77,24 +80,23 @@ export class ChatStore {
       `INSERT INTO answers (id, platform, workspace_id, channel_id, thread_id, message_id, user_id, question, answer, mode,
                             citations, confidence, latency_ms, cost_usd, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-      .run(
-        answer.id,
-        posted.platform,
-        posted.workspaceId ?? null,
-        posted.channelId,
-        posted.threadId,
-        posted.messageId,
-        posted.userId,
-        answer.question,
-        answer.answer,
-        answer.mode,
-        JSON.stringify(answer.citations),
-        answer.confidence,
-        answer.latencyMs,
-        answer.costUsd,
-        this.now().toISOString(),
-      );
+    ).run(
+      answer.id,
+      posted.platform,
+      posted.workspaceId ?? null,
+      posted.channelId,
+      posted.threadId,
+      posted.messageId,
+      posted.userId,
+      answer.question,
+      answer.answer,
+      answer.mode,
+      JSON.stringify(answer.citations),
+      answer.confidence,
+      answer.latencyMs,
+      answer.costUsd,
+      this.now().toISOString(),
+    );
   }
 
   /**
@@ -112,7 +114,17 @@ export class ChatStore {
         this.db,
         `UPDATE answers SET question = ?, answer = ?, mode = ?, citations = ?, confidence = ?, latency_ms = ?, cost_usd = ?, created_at = ?
          WHERE id = ?`,
-      ).run(answer.question, answer.answer, answer.mode, JSON.stringify(answer.citations), answer.confidence, answer.latencyMs, answer.costUsd, now, existing.id);
+      ).run(
+        answer.question,
+        answer.answer,
+        answer.mode,
+        JSON.stringify(answer.citations),
+        answer.confidence,
+        answer.latencyMs,
+        answer.costUsd,
+        now,
+        existing.id,
+      );
       prepared(this.db, 'UPDATE feedback SET retracted_at = ? WHERE answer_id = ? AND retracted_at IS NULL').run(now, existing.id);
     })();
     return existing.id;
@@ -123,21 +135,25 @@ export class ChatStore {
       this.db,
       `SELECT id, platform, channel_id, thread_id, message_id, user_id, question, citations
        FROM answers WHERE platform = ? AND channel_id = ? AND message_id = ?`,
-    )
-      .get(platform, channelId, messageId) as AnswerRow | undefined;
+    ).get(platform, channelId, messageId) as AnswerRow | undefined;
     return row && toStoredAnswer(row);
   }
 
   findAnswer(answerId: string): StoredAnswer | undefined {
-    const row = prepared(this.db, 'SELECT id, platform, channel_id, thread_id, message_id, user_id, question, citations FROM answers WHERE id = ?')
-      .get(answerId) as AnswerRow | undefined;
+    const row = prepared(
+      this.db,
+      'SELECT id, platform, channel_id, thread_id, message_id, user_id, question, citations FROM answers WHERE id = ?',
+    ).get(answerId) as AnswerRow | undefined;
     return row && toStoredAnswer(row);
   }
 
   hasAnsweredInThread(platform: string, channelId: string, threadId: string): boolean {
     return (
-      prepared(this.db, 'SELECT 1 FROM answers WHERE platform = ? AND channel_id = ? AND thread_id = ? LIMIT 1').get(platform, channelId, threadId) !==
-      undefined
+      prepared(this.db, 'SELECT 1 FROM answers WHERE platform = ? AND channel_id = ? AND thread_id = ? LIMIT 1').get(
+        platform,
+        channelId,
+        threadId,
+      ) !== undefined
     );
   }
 
@@ -148,30 +164,38 @@ export class ChatStore {
       `INSERT INTO feedback (answer_id, platform, user_id, rating, emoji, channel_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (answer_id, user_id, rating) DO UPDATE SET emoji = excluded.emoji, created_at = excluded.created_at, retracted_at = NULL`,
-    )
-      .run(event.answerId, event.platform, event.userId, event.rating, event.emoji, event.channelId, this.now().toISOString());
+    ).run(event.answerId, event.platform, event.userId, event.rating, event.emoji, event.channelId, this.now().toISOString());
   }
 
   /** Marks a rating as withdrawn (the row is kept); false when there was no active rating to withdraw. */
   retractFeedback(answerId: string, userId: string, rating: Rating): boolean {
     return (
-      prepared(this.db, 'UPDATE feedback SET retracted_at = ? WHERE answer_id = ? AND user_id = ? AND rating = ? AND retracted_at IS NULL')
-        .run(this.now().toISOString(), answerId, userId, rating).changes === 1
+      prepared(this.db, 'UPDATE feedback SET retracted_at = ? WHERE answer_id = ? AND user_id = ? AND rating = ? AND retracted_at IS NULL').run(
+        this.now().toISOString(),
+        answerId,
+        userId,
+        rating,
+      ).changes === 1
     );
   }
 
   /** Attaches the one-line reason a user gave for their 👎; false when they have no active 👎 on the answer. */
   setFeedbackReason(answerId: string, userId: string, reason: string): boolean {
     return (
-      prepared(this.db, "UPDATE feedback SET reason = ? WHERE answer_id = ? AND user_id = ? AND rating = 'down' AND retracted_at IS NULL")
-        .run(reason, answerId, userId).changes === 1
+      prepared(this.db, "UPDATE feedback SET reason = ? WHERE answer_id = ? AND user_id = ? AND rating = 'down' AND retracted_at IS NULL").run(
+        reason,
+        answerId,
+        userId,
+      ).changes === 1
     );
   }
 
   /** Active (not retracted) ratings by platform and rating: the feedback metric. */
   feedbackCounts(): { platform: string; rating: Rating; count: number }[] {
-    return prepared(this.db, 'SELECT platform, rating, count(*) AS count FROM feedback WHERE retracted_at IS NULL GROUP BY platform, rating ORDER BY platform, rating')
-      .all() as { platform: string; rating: Rating; count: number }[];
+    return prepared(
+      this.db,
+      'SELECT platform, rating, count(*) AS count FROM feedback WHERE retracted_at IS NULL GROUP BY platform, rating ORDER BY platform, rating',
+    ).all() as { platform: string; rating: Rating; count: number }[];
   }
 }
 

@@ -138,7 +138,10 @@ export class Conversation {
     const cleaned = cleanFeedbackReason(reason);
     if (cleaned === '') return false;
     const saved = this.options.store.setFeedbackReason(answerId, userId, cleaned);
-    this.log.info({ platform: platform.name, answerId, user: userId, saved }, saved ? 'feedback reason recorded' : 'feedback reason without a 👎 ignored');
+    this.log.info(
+      { platform: platform.name, answerId, user: userId, saved },
+      saved ? 'feedback reason recorded' : 'feedback reason without a 👎 ignored',
+    );
     return saved;
   }
 
@@ -166,7 +169,10 @@ export class Conversation {
     if (!asked || asked.userId !== message.userId || sameWords(asked.text, message.text)) return;
     // An edit re-asks a question; it does not run a command or learn files again.
     if (commandInMessage(message.text) || (message.files.length > 0 && (message.isDirect || asksToLearn(message.text)))) return;
-    this.log.info({ platform: platform.name, channel: message.channelId, editedAfterMs: Math.round(edit.editedAfterMs) }, 'question edited after its answer: answering it again');
+    this.log.info(
+      { platform: platform.name, channel: message.channelId, editedAfterMs: Math.round(edit.editedAfterMs) },
+      'question edited after its answer: answering it again',
+    );
     await this.respond(platform, message, asked);
   }
 
@@ -221,12 +227,17 @@ export class Conversation {
           ...(edited ? { replacing: edited.answerMessageId } : {}),
         });
         this.options.metrics?.increment('lore_chat_answers_total', { platform: platform.name, mode: answered?.answer.mode ?? 'failed' });
-        if (answered) this.answered.set(answeredKey(platform, message), { userId: message.userId, text: incoming.text, answerMessageId: answered.messageId });
+        if (answered)
+          this.answered.set(answeredKey(platform, message), { userId: message.userId, text: incoming.text, answerMessageId: answered.messageId });
       });
     } catch (error) {
       if (error instanceof LimiterStoppedError) {
         await platform
-          .post(thread, { kind: 'notice', tone: 'error', text: 'Lore is restarting and could not get to your question. Please ask again in a minute.' })
+          .post(thread, {
+            kind: 'notice',
+            tone: 'error',
+            text: 'Lore is restarting and could not get to your question. Please ask again in a minute.',
+          })
           .catch(() => undefined);
         return;
       }
@@ -259,7 +270,9 @@ export class Conversation {
 
   private isAddressed(platform: ChatPlatform, message: IncomingMessage): boolean {
     if (message.isDirect || message.mentionsBot) return true;
-    return this.options.followThreads && message.inThread && this.options.store.hasAnsweredInThread(platform.name, message.channelId, message.threadId);
+    return (
+      this.options.followThreads && message.inThread && this.options.store.hasAnsweredInThread(platform.name, message.channelId, message.threadId)
+    );
   }
 
   /** Runs work under the asker's and the channel's rate limits, telling them their place when they must wait. */
@@ -272,7 +285,9 @@ export class Conversation {
       const text =
         `Lots of questions right now (the limit is ${userPerMinute} a minute per person and ${channelPerMinute} per channel). ` +
         `Yours is **#${notice.position}** in the queue; I'll answer in about ${seconds} s.`;
-      platform.post(thread, { kind: 'notice', tone: 'info', text }).catch((error: unknown) => this.log.warn({ err: error }, 'could not post the queue notice'));
+      platform
+        .post(thread, { kind: 'notice', tone: 'info', text })
+        .catch((error: unknown) => this.log.warn({ err: error }, 'could not post the queue notice'));
     };
     await this.limiter.run(`${platform.name}:${message.userId}`, `${platform.name}:${message.scopeChannelId ?? message.channelId}`, onQueued, work);
   }
@@ -316,16 +331,25 @@ export class Conversation {
         // Not knowing is not a no: a refusal here would tell an admin they are not one.
         return responder.acknowledge(`I couldn't check whether you may start a sync: ${admin}. Please try again in a minute.`);
       }
-      return responder.acknowledge('Only Lore admins can start a sync (workspace admins, or the users listed in `LORE_ADMINS`). Ask one of them, or try `/lore status`.');
+      return responder.acknowledge(
+        'Only Lore admins can start a sync (workspace admins, or the users listed in `LORE_ADMINS`). Ask one of them, or try `/lore status`.',
+      );
     }
     const statuses = services.status();
     const targets = statuses.filter((s) => s.configured && (target === 'all' || s.source === target));
     if (target !== 'all' && targets.length === 0) {
-      return responder.acknowledge(`The **${target}** source is not configured, so there is nothing to sync. \`/lore status\` lists the configured sources.`);
+      return responder.acknowledge(
+        `The **${target}** source is not configured, so there is nothing to sync. \`/lore status\` lists the configured sources.`,
+      );
     }
     const running = targets.find((s) => s.running);
     if (running) return responder.acknowledge(friendlyError(new SyncAlreadyRunningError(running.source)));
-    await responder.acknowledge(formatSyncStarted(target, targets.map((s) => s.source)));
+    await responder.acknowledge(
+      formatSyncStarted(
+        target,
+        targets.map((s) => s.source),
+      ),
+    );
     void this.track(this.runSync(platform, incoming, target, responder));
   }
 
@@ -336,13 +360,17 @@ export class Conversation {
     let reports = 0;
     const started = Date.now();
     try {
-      const result = await this.options.services.sync(target, (progress) => {
-        // Progress is worth a message only now and then; most platforms limit follow-ups (Slack: 5 per command).
-        if (reports >= maxReports || Date.now() - lastReport < interval || progress.phase === 'done') return;
-        lastReport = Date.now();
-        reports += 1;
-        responder.followUp(formatSyncProgress(progress)).catch((error: unknown) => this.log.warn({ err: error }, 'could not report sync progress'));
-      }, this.closing.signal);
+      const result = await this.options.services.sync(
+        target,
+        (progress) => {
+          // Progress is worth a message only now and then; most platforms limit follow-ups (Slack: 5 per command).
+          if (reports >= maxReports || Date.now() - lastReport < interval || progress.phase === 'done') return;
+          lastReport = Date.now();
+          reports += 1;
+          responder.followUp(formatSyncProgress(progress)).catch((error: unknown) => this.log.warn({ err: error }, 'could not report sync progress'));
+        },
+        this.closing.signal,
+      );
       this.log.info({ platform: platform.name, user: incoming.userId, target, durationMs: Date.now() - started }, 'sync requested in chat finished');
       await responder.followUp(formatSyncReport(result));
     } catch (error) {
@@ -384,7 +412,14 @@ export class Conversation {
       const answer = store.findAnswerByMessage(platform.name, reaction.channelId, reaction.messageId);
       if (!answer) return;
       if (reaction.eventId !== undefined && !store.claimEvent(platform.name, reaction.eventId)) return;
-      const fields = { platform: platform.name, answerId: answer.id, user: reaction.userId, channel: reaction.channelId, rating, emoji: reaction.emoji };
+      const fields = {
+        platform: platform.name,
+        answerId: answer.id,
+        user: reaction.userId,
+        channel: reaction.channelId,
+        rating,
+        emoji: reaction.emoji,
+      };
       if (!reaction.added) {
         const retracted = store.retractFeedback(answer.id, reaction.userId, rating);
         if (retracted) {
@@ -393,7 +428,14 @@ export class Conversation {
         }
         return;
       }
-      store.recordFeedback({ answerId: answer.id, platform: platform.name, userId: reaction.userId, rating, emoji: reaction.emoji, channelId: reaction.channelId });
+      store.recordFeedback({
+        answerId: answer.id,
+        platform: platform.name,
+        userId: reaction.userId,
+        rating,
+        emoji: reaction.emoji,
+        channelId: reaction.channelId,
+      });
       // The question stays in the database (answers), where retention and access apply; the log names the answer.
       this.log.info({ ...fields, chunks: answer.citations.map((c) => c.chunkId) }, 'feedback recorded');
       this.options.metrics?.increment('lore_feedback_total', { platform: platform.name, rating });

@@ -26,7 +26,7 @@ export interface LearnFilesOptions {
 }
 
 export async function learnFiles(options: LearnFilesOptions): Promise<void> {
-  const { platform, services, log, message, thread } = options;
+  const { platform, log, message, thread } = options;
   if (!options.uploadsAllowed) {
     await platform.post(thread, {
       kind: 'notice',

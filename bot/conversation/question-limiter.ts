@@ -89,7 +89,11 @@ export class QuestionLimiter {
     await Promise.all(limiters.map((limiter) => limiter.stop({ dropWaitingJobs: true }).catch(() => undefined)));
     if (this.shared) {
       // On a shared connection these only unsubscribe (and return nothing, whatever the typings say).
-      await Promise.allSettled([...limiters.map((limiter) => limiter.disconnect(false)), this.users.disconnect(false), this.channels.disconnect(false)]);
+      await Promise.allSettled([
+        ...limiters.map((limiter) => limiter.disconnect(false)),
+        this.users.disconnect(false),
+        this.channels.disconnect(false),
+      ]);
     }
   }
 }

@@ -15,7 +15,8 @@ export function adminRoleIds(entries: readonly string[]): string[] {
   for (const entry of entries) {
     if (!entry.startsWith(ROLE_PREFIX)) continue;
     const id = entry.slice(ROLE_PREFIX.length);
-    if (!/^\d{15,21}$/.test(id)) throw new DiscordAdminsError(`"${entry}" is not a Discord role: write role:<role id> (a number, copied with Developer Mode on)`);
+    if (!/^\d{15,21}$/.test(id))
+      throw new DiscordAdminsError(`"${entry}" is not a Discord role: write role:<role id> (a number, copied with Developer Mode on)`);
     roles.push(id);
   }
   return roles;

@@ -144,7 +144,9 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     failed = true;
     options.onFailure?.(error);
   });
-  client.rest.on('rateLimited', (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'Discord rate limit: waiting'));
+  client.rest.on('rateLimited', (info) =>
+    log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'Discord rate limit: waiting'),
+  );
 
   /** Where Lore answers a message; in thread mode, a new question gets a thread of its own. */
   const answerPlace = async (message: Message): Promise<AnswerPlace> => {
@@ -210,7 +212,11 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     // Discord wants an answer within 3 seconds: defer at once, then edit the deferred reply.
     await interaction.deferReply({ flags: EPHEMERAL });
     const command = commandFromSubcommand(subcommand, interaction.options.getString('source'));
-    await conversation.handleCommand(platform, { userId: interaction.user.id, channelId: interaction.channelId, command }, commandResponder(interaction, log));
+    await conversation.handleCommand(
+      platform,
+      { userId: interaction.user.id, channelId: interaction.channelId, command },
+      commandResponder(interaction, log),
+    );
   };
 
   const ask = async (interaction: ChatInputCommandInteraction): Promise<void> => {
@@ -286,13 +292,19 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   const userId = client.user!.id;
   const applicationId = client.application!.id;
   await registerCommands(client, options.guildId, log);
-  log.info({ botUserId: userId, applicationId, servers: client.guilds.cache.size, answersIn: servers.allowed, replyMode: options.replyMode }, 'connected to Discord');
+  log.info(
+    { botUserId: userId, applicationId, servers: client.guilds.cache.size, answersIn: servers.allowed, replyMode: options.replyMode },
+    'connected to Discord',
+  );
   if (servers.allowed.length === 0) {
     log.warn('DISCORD_GUILD_IDS (or DISCORD_GUILD_ID) is not set: Lore answers in no Discord server and no direct message');
   }
   const unconfigured = servers.unconfigured();
   if (unconfigured.length > 0) {
-    log.warn({ servers: unconfigured }, 'Lore is in Discord servers it is not configured for and ignores them; make the bot private so no one else can invite it (README: Discord, Install)');
+    log.warn(
+      { servers: unconfigured },
+      'Lore is in Discord servers it is not configured for and ignores them; make the bot private so no one else can invite it (README: Discord, Install)',
+    );
   }
 
   let stopped: Promise<void> | undefined;
@@ -337,7 +349,8 @@ async function login(client: Client, token: string, timeoutMs: number, attempts:
   const onError = (error: Error) => (lastReason = error.message);
   const onDebug = (message: string) => {
     if (/network error/i.test(message)) lastReason = 'could not reach the gateway: network error';
-    else if (/closed with an unexpected code (\d+)/.test(message)) lastReason ??= `the gateway closed the connection (${/code (\d+)/.exec(message)![1]})`;
+    else if (/closed with an unexpected code (\d+)/.test(message))
+      lastReason ??= `the gateway closed the connection (${/code (\d+)/.exec(message)![1]})`;
   };
   const onReconnecting = () => {
     failures += 1;
@@ -351,7 +364,9 @@ async function login(client: Client, token: string, timeoutMs: number, attempts:
   ready.catch(() => undefined);
   const loggingIn = client.login(token);
   loggingIn.catch(() => undefined);
-  const stopped = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }));
+  const stopped = new Promise<never>((_, reject) =>
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }),
+  );
   stopped.catch(() => undefined);
   try {
     await Promise.race([loggingIn.then(() => ready), stopped]);

@@ -23,11 +23,27 @@ export function toDiscordMarkdown(markdown: string): string {
 
 /** A link Discord shows as `label` without a preview card; a link it cannot open is shown as the label alone. */
 export function discordLink(url: string, label: string): string {
-  const text = escapeDiscord(label.replace(/[[\]]/g, (c) => (c === '[' ? '(' : ')')).replace(/\s+/g, ' ').trim());
+  const text = escapeDiscord(
+    label
+      .replace(/[[\]]/g, (c) => (c === '[' ? '(' : ')'))
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
   if (!/^https?:\/\//i.test(url)) return text === '' ? escapeDiscord(url) : `**${text}**`;
   const safeUrl = url.replace(/[\s<>]/g, (c) => encodeURIComponent(c));
   // The real host after the label, also while an answer streams in, before the final checks have run.
-  const shown = text === '' ? safeUrl : escapeDiscord(unmaskedLabel(label.replace(/[[\]]/g, (c) => (c === '[' ? '(' : ')')).replace(/\s+/g, ' ').trim(), url));
+  const shown =
+    text === ''
+      ? safeUrl
+      : escapeDiscord(
+          unmaskedLabel(
+            label
+              .replace(/[[\]]/g, (c) => (c === '[' ? '(' : ')'))
+              .replace(/\s+/g, ' ')
+              .trim(),
+            url,
+          ),
+        );
   return `[${shown}](<${safeUrl}>)`;
 }
 
@@ -60,7 +76,9 @@ function convertProse(text: string): string {
   };
   let converted = text.replaceAll(PLACEHOLDER, '');
   // Masked links first (their URLs must not be touched again), then links already in <>, then bare URLs.
-  converted = converted.replace(/\[([^\]]+)\]\(<?(\S+?)>?(?:\s+"[^"]*")?\)/g, (_m, label: string, url: string) => keep(discordLink(url, label.replace(/\*\*|__|~~|`/g, ''))));
+  converted = converted.replace(/\[([^\]]+)\]\(<?(\S+?)>?(?:\s+"[^"]*")?\)/g, (_m, label: string, url: string) =>
+    keep(discordLink(url, label.replace(/\*\*|__|~~|`/g, ''))),
+  );
   converted = converted.replace(/<(https?:\/\/[^\s<>]+)>/g, (_m, url: string) => keep(`<${url}>`));
   converted = converted.replace(/https?:\/\/[^\s<>]+/g, (url) => {
     // Sentence punctuation after a bare URL is not part of it.

@@ -14,7 +14,15 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { UploadRefusedError } from '../conversation/bot-services.ts';
-import type { ChatPlatform, FileDetails, HistoryMessage, IncomingFile, OutgoingMessage, PrivateMessage, ThreadRef } from '../conversation/chat-platform.ts';
+import type {
+  ChatPlatform,
+  FileDetails,
+  HistoryMessage,
+  IncomingFile,
+  OutgoingMessage,
+  PrivateMessage,
+  ThreadRef,
+} from '../conversation/chat-platform.ts';
 import { downloadAttachment } from './attachment-download.ts';
 import { isDiscordAdmin } from './discord-admins.ts';
 import { renderDiscordMessage, renderPrivateMessage } from './discord-render.ts';
@@ -83,7 +91,12 @@ export class DiscordPlatform implements ChatPlatform {
     this.client = options.client;
     this.log = options.log;
     const burst = options.postBurst ?? 5;
-    this.posts = new Bottleneck.Group({ reservoir: burst, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: 1_000, reservoirIncreaseMaximum: burst });
+    this.posts = new Bottleneck.Group({
+      reservoir: burst,
+      reservoirIncreaseAmount: 1,
+      reservoirIncreaseInterval: 1_000,
+      reservoirIncreaseMaximum: burst,
+    });
     this.typing = new TypingIndicator(
       async (channelId) => (await this.textChannel(channelId)).sendTyping(),
       (error, channel) => this.log.debug({ err: error, channel }, 'could not show the typing indicator'),
@@ -141,7 +154,10 @@ export class DiscordPlatform implements ChatPlatform {
     } catch (error) {
       // A re-delivered message: the thread is already there.
       if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) return message.id;
-      this.log.warn({ err: error, channel: message.channelId }, 'could not start a thread (missing Create Public Threads permission?); replying instead');
+      this.log.warn(
+        { err: error, channel: message.channelId },
+        'could not start a thread (missing Create Public Threads permission?); replying instead',
+      );
       return undefined;
     }
   }
@@ -182,7 +198,9 @@ export class DiscordPlatform implements ChatPlatform {
   async postPrivate(_thread: ThreadRef, userId: string, message: PrivateMessage): Promise<void> {
     const payload = renderPrivateMessage(message);
     const dm = await this.client.users.createDM(userId);
-    await this.paced(dm.id, () => dm.send({ content: payload.content, components: payload.components, allowedMentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds }));
+    await this.paced(dm.id, () =>
+      dm.send({ content: payload.content, components: payload.components, allowedMentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds }),
+    );
   }
 
   async markWorking(channelId: string, messageId: string, working: boolean): Promise<void> {
@@ -194,7 +212,8 @@ export class DiscordPlatform implements ChatPlatform {
 
   async threadHistory(thread: ThreadRef, before: string): Promise<HistoryMessage[]> {
     const channel = await this.textChannel(thread.channelId);
-    const messages = thread.threadId === thread.channelId ? await this.threadMessages(channel, before) : await this.replyChain(channel, thread.threadId);
+    const messages =
+      thread.threadId === thread.channelId ? await this.threadMessages(channel, before) : await this.replyChain(channel, thread.threadId);
     return messages.filter((m) => m.id !== before && !m.system).flatMap((m) => this.toHistory(m));
   }
 

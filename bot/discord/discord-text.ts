@@ -50,13 +50,13 @@ export function loreMessageToHistory(messageId: string, content: string): Histor
     kept.push(line);
   }
   const history: HistoryMessage[] = [];
-  const question = unescape(quote.join(' ').trim());
+  const question = unescapeMarkdown(quote.join(' ').trim());
   if (question !== '') history.push({ messageId: `${messageId}:question`, fromLore: false, text: question });
   const text = kept.join('\n').replace(/ ▍$/, '').trim();
   if (text !== '') history.push({ messageId, fromLore: true, text });
   return history;
 }
 
-function unescape(text: string): string {
+function unescapeMarkdown(text: string): string {
   return text.replace(/\\([\\*_~`|<#>-])/g, '$1').replace(/\u200b/g, '');
 }

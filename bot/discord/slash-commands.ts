@@ -1,7 +1,12 @@
 // The `/lore` slash command: `ask question:<text>`, `sync [source]`, `status`, `help`. Discord needs the command
 // registered before anyone can use it; Lore overwrites its registration at every start (guild-scoped when a server
 // id is configured, which takes effect at once; global otherwise, which Discord can take a while to roll out).
-import { ApplicationIntegrationType, InteractionContextType, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import {
+  ApplicationIntegrationType,
+  InteractionContextType,
+  SlashCommandBuilder,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 import type { SyncTarget } from '../conversation/bot-services.ts';
 import { parseSlashCommand, type ChatCommand } from '../conversation/chat-command.ts';
 
@@ -21,7 +26,9 @@ export function loreCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
       sub
         .setName('ask')
         .setDescription('Ask a question; the answer cites its sources')
-        .addStringOption((option) => option.setName('question').setDescription('What do you want to know?').setRequired(true).setMaxLength(MAX_QUESTION_CHARS)),
+        .addStringOption((option) =>
+          option.setName('question').setDescription('What do you want to know?').setRequired(true).setMaxLength(MAX_QUESTION_CHARS),
+        ),
     )
     .addSubcommand((sub) =>
       sub

@@ -5,15 +5,17 @@ import type { Logger } from 'pino';
 // through the same redaction. Their level follows Lore's logger: `setLevel` from Bolt is ignored.
 
 export function boltLogger(log: Logger): BoltLogger {
-  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...parts: unknown[]) => {
-    const error = parts.find((part): part is Error => part instanceof Error);
-    const text = parts
-      .filter((part) => !(part instanceof Error))
-      .map((part) => (typeof part === 'string' ? part : safeJson(part)))
-      .join(' ');
-    if (error) log[level]({ err: error }, text || error.message);
-    else log[level](text);
-  };
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...parts: unknown[]) => {
+      const error = parts.find((part): part is Error => part instanceof Error);
+      const text = parts
+        .filter((part) => !(part instanceof Error))
+        .map((part) => (typeof part === 'string' ? part : safeJson(part)))
+        .join(' ');
+      if (error) log[level]({ err: error }, text || error.message);
+      else log[level](text);
+    };
   return {
     debug: write('debug'),
     info: write('info'),

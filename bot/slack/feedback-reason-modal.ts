@@ -33,9 +33,10 @@ export function feedbackReasonModal(answerId: string): SlackTypes.ModalView {
 }
 
 /** The answer id and reason from a submitted modal, or undefined when the submission is not one of ours. */
-export function readFeedbackReason(view: { private_metadata?: string; state?: { values?: Record<string, Record<string, { value?: string | null }>> } }):
-  | { answerId: string; reason: string }
-  | undefined {
+export function readFeedbackReason(view: {
+  private_metadata?: string;
+  state?: { values?: Record<string, Record<string, { value?: string | null }>> };
+}): { answerId: string; reason: string } | undefined {
   let answerId: unknown;
   try {
     answerId = (JSON.parse(view.private_metadata ?? '{}') as { answerId?: unknown }).answerId;

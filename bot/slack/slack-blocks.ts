@@ -109,7 +109,9 @@ export function renderPrivateMessage(message: PrivateMessage): SlackMessage {
       section(text),
       {
         type: 'actions',
-        elements: [{ type: 'button', action_id: FEEDBACK_REASON_ACTION, value: message.answerId, text: { type: 'plain_text', text: 'Tell Lore why' } }],
+        elements: [
+          { type: 'button', action_id: FEEDBACK_REASON_ACTION, value: message.answerId, text: { type: 'plain_text', text: 'Tell Lore why' } },
+        ],
       },
     ],
   };

@@ -142,25 +142,27 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
       return;
     }
     const message = messageFromEvent(event as SlackMessageEvent, body.event_id ?? '', workspace, identity);
-    if (!message || !message.eventId) return;
+    if (!message?.eventId) return;
     void conversation.handleMessage(platform, message);
   };
   app.event('app_mention', onMessage);
   app.event('message', onMessage);
 
-  const onReaction = (added: boolean) => async ({ event, body }: { event: ReactionEvent; body: EventEnvelope }) => {
-    if (!workspaceOf(body)) return;
-    // Only reactions on Lore's own messages can be feedback; item_user says whose message it is.
-    if (event.item.type !== 'message' || (event.item_user !== undefined && event.item_user !== identity.botUserId)) return;
-    void conversation.handleReaction(platform, {
-      eventId: body.event_id,
-      channelId: event.item.channel,
-      messageId: event.item.ts,
-      userId: event.user,
-      emoji: event.reaction,
-      added,
-    });
-  };
+  const onReaction =
+    (added: boolean) =>
+    async ({ event, body }: { event: ReactionEvent; body: EventEnvelope }) => {
+      if (!workspaceOf(body)) return;
+      // Only reactions on Lore's own messages can be feedback; item_user says whose message it is.
+      if (event.item.type !== 'message' || (event.item_user !== undefined && event.item_user !== identity.botUserId)) return;
+      void conversation.handleReaction(platform, {
+        eventId: body.event_id,
+        channelId: event.item.channel,
+        messageId: event.item.ts,
+        userId: event.user,
+        emoji: event.reaction,
+        added,
+      });
+    };
   app.event('reaction_added', onReaction(true));
   app.event('reaction_removed', onReaction(false));
 
@@ -178,7 +180,11 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     };
     // No audience here: only a sync needs one, and the admin check (SlackPlatform.isPlatformAdmin) already refuses
     // guests and other workspaces while telling "Slack could not say" apart from "no".
-    await conversation.handleCommand(platform, { userId: command.user_id, channelId: command.channel_id, command: parseSlashCommand(command.text) }, responder);
+    await conversation.handleCommand(
+      platform,
+      { userId: command.user_id, channelId: command.channel_id, command: parseSlashCommand(command.text) },
+      responder,
+    );
     if (!acknowledged) await ack();
   });
 

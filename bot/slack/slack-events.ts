@@ -51,7 +51,12 @@ const READ_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
  * message that mentions Lore also arrives as `app_mention` (with another event id): only that one is used.
  * `workspaceId` is the workspace Lore is installed in, never the asker's own (they differ in Slack Connect).
  */
-export function messageFromEvent(event: SlackMessageEvent, eventId: string, workspaceId: string | undefined, identity: SlackIdentity): IncomingMessage | undefined {
+export function messageFromEvent(
+  event: SlackMessageEvent,
+  eventId: string,
+  workspaceId: string | undefined,
+  identity: SlackIdentity,
+): IncomingMessage | undefined {
   const message = readMessage(event, eventId, workspaceId, identity);
   if (event.type === 'message' && message && !message.isDirect && message.mentionsBot) return undefined;
   return message;
@@ -68,18 +73,33 @@ export interface SlackEditEvent extends SlackMessageEvent {
  * no `app_mention` twin, so an edited channel message that mentions Lore is read here. How long after writing it
  * the message was edited comes from Slack's own timestamps (`edited.ts` and the message's `ts`).
  */
-export function editFromEvent(event: SlackEditEvent, eventId: string, workspaceId: string | undefined, identity: SlackIdentity): IncomingEdit | undefined {
+export function editFromEvent(
+  event: SlackEditEvent,
+  eventId: string,
+  workspaceId: string | undefined,
+  identity: SlackIdentity,
+): IncomingEdit | undefined {
   const edited = event.message;
   if (event.subtype !== 'message_changed' || !edited || !event.channel) return undefined;
   const ts = edited.ts ?? event.previous_message?.ts;
   if (!ts) return undefined;
-  const message = readMessage({ ...edited, type: 'message', channel: event.channel, channel_type: event.channel_type, ts }, eventId, workspaceId, identity);
+  const message = readMessage(
+    { ...edited, type: 'message', channel: event.channel, channel_type: event.channel_type, ts },
+    eventId,
+    workspaceId,
+    identity,
+  );
   if (!message) return undefined;
   const editedAt = Number(edited.edited?.ts ?? event.event_ts ?? event.ts);
   return { message, editedAfterMs: Number.isFinite(editedAt) ? Math.max(0, (editedAt - Number(ts)) * 1000) : Number.POSITIVE_INFINITY };
 }
 
-function readMessage(event: SlackMessageEvent, eventId: string, workspaceId: string | undefined, identity: SlackIdentity): IncomingMessage | undefined {
+function readMessage(
+  event: SlackMessageEvent,
+  eventId: string,
+  workspaceId: string | undefined,
+  identity: SlackIdentity,
+): IncomingMessage | undefined {
   if (!READ_SUBTYPES.has(event.subtype) || !event.channel || !event.ts) return undefined;
   const text = event.text ?? '';
   const isDirect = event.channel_type === 'im' || (event.channel_type === undefined && event.channel.startsWith('D'));

@@ -4,7 +4,16 @@ import type { Logger } from 'pino';
 import { UploadRefusedError } from '../conversation/bot-services.ts';
 import { downloadUpload } from '../conversation/download-upload.ts';
 import type { Audience } from '../conversation/chat-config.ts';
-import type { ChatPlatform, FileDetails, HistoryMessage, IncomingFile, IncomingMessage, OutgoingMessage, PrivateMessage, ThreadRef } from '../conversation/chat-platform.ts';
+import type {
+  ChatPlatform,
+  FileDetails,
+  HistoryMessage,
+  IncomingFile,
+  IncomingMessage,
+  OutgoingMessage,
+  PrivateMessage,
+  ThreadRef,
+} from '../conversation/chat-platform.ts';
 import { audienceOf, type SlackAudience } from './slack-audience.ts';
 import type { SlackDirectory } from './slack-directory.ts';
 import { slackErrorCode, slackUnavailable } from './slack-errors.ts';
@@ -78,7 +87,13 @@ export class SlackPlatform implements ChatPlatform {
   async postPrivate(thread: ThreadRef, userId: string, message: PrivateMessage): Promise<void> {
     const rendered = renderPrivateMessage(message);
     await this.posts.key(thread.channelId).schedule(() =>
-      this.options.client.chat.postEphemeral({ channel: thread.channelId, thread_ts: thread.threadId, user: userId, text: rendered.text, blocks: rendered.blocks }),
+      this.options.client.chat.postEphemeral({
+        channel: thread.channelId,
+        thread_ts: thread.threadId,
+        user: userId,
+        text: rendered.text,
+        blocks: rendered.blocks,
+      }),
     );
   }
 
@@ -150,7 +165,8 @@ export class SlackPlatform implements ChatPlatform {
   async download(file: FileDetails, maxBytes: number): Promise<Uint8Array> {
     const url = new URL(file.downloadUrl);
     // The bot token goes only to Slack: a file URL pointing anywhere else is refused, never fetched.
-    const trusted = (url.protocol === 'https:' && (url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com'))) ||
+    const trusted =
+      (url.protocol === 'https:' && (url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com'))) ||
       (this.options.extraFileOrigins ?? []).includes(url.origin);
     if (!trusted) throw new UploadRefusedError(`${file.name} is not hosted by Slack (${url.origin}), so I won't download it.`);
     return downloadUpload(url, {
@@ -183,7 +199,7 @@ function fileInfoError(error: unknown): Error {
     case 'access_denied':
     case 'not_visible':
     case 'missing_scope':
-      return new UploadRefusedError("Lore is not allowed to read that file in Slack (it may be in a conversation Lore is not part of).");
+      return new UploadRefusedError('Lore is not allowed to read that file in Slack (it may be in a conversation Lore is not part of).');
     default:
       return error instanceof Error ? error : new Error(String(error));
   }

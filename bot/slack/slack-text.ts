@@ -26,7 +26,10 @@ export function slackTextToPlain(text: string, botUserId?: string, names?: Menti
     if (target.startsWith('mailto:')) return label ?? target.slice('mailto:'.length);
     return label && label !== target ? `${label} (${target})` : target;
   });
-  return decodeEntities(plain).replace(/[ \t]+/g, ' ').replace(/ *\n */g, '\n').trim();
+  return decodeEntities(plain)
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .trim();
 }
 
 /** Whether the text mentions a person (other than `botUserId`) or a channel by id alone, with no name to show. */

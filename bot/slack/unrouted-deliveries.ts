@@ -49,7 +49,10 @@ export function acknowledgeUnrouted(app: App, known: KnownInteractions, log: Log
   const otherThan = (ids: readonly string[]) => new RegExp(`^(?!(?:${ids.map(escapeRegExp).join('|')})$)`);
   app.action({ action_id: otherThan(known.actions) }, async ({ ack, body, action }) => {
     await ack();
-    log.info({ type: body.type, actionId: 'action_id' in action ? action.action_id : undefined }, 'interaction Lore does not know: acknowledged, ignored');
+    log.info(
+      { type: body.type, actionId: 'action_id' in action ? action.action_id : undefined },
+      'interaction Lore does not know: acknowledged, ignored',
+    );
   });
   for (const type of ['view_submission', 'view_closed'] as const) {
     app.view({ type, callback_id: otherThan(known.views) }, async ({ ack, view }) => {

@@ -27,12 +27,7 @@ const DEFLATED = 8;
  * headers are written by the attacker: an entry that inflates past what it declared is refused
  * the moment it does, long before the real size could hurt.
  */
-export async function checkZipArchive(
-  bytes: Buffer,
-  displayPath: string,
-  limits: FileLimits,
-  options: CheckOptions,
-): Promise<ZipInventory> {
+export async function checkZipArchive(bytes: Buffer, displayPath: string, limits: FileLimits, options: CheckOptions): Promise<ZipInventory> {
   const corrupt = (error: unknown): InputError =>
     new InputError(displayPath, `truncated or corrupt ${options.kind} (${messageOf(error)})`, { cause: error });
 
@@ -50,10 +45,7 @@ export async function checkZipArchive(
 
   try {
     if (zip.entryCount > limits.maxZipEntries) {
-      throw new InputError(
-        displayPath,
-        `${options.kind} archive has ${zip.entryCount} entries (limit ${limits.maxZipEntries})`,
-      );
+      throw new InputError(displayPath, `${options.kind} archive has ${zip.entryCount} entries (limit ${limits.maxZipEntries})`);
     }
 
     const entries: yauzl.Entry[] = [];

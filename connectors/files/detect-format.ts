@@ -32,7 +32,6 @@ const KIND_BY_EXTENSION: Readonly<Record<string, FileKind>> = {
   log: 'text',
 };
 
-
 /** `undefined` when no loader reads this kind of file. */
 export function detectFormat(path: string): DetectedFormat | undefined {
   const extension = extname(path).slice(1).toLowerCase();

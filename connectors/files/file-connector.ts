@@ -9,10 +9,7 @@ import { walkPaths } from './walk-paths.ts';
  * Lists files and folders as index inputs. Listing only stats files; a file is read and parsed only
  * when its size or modification time changed since it was indexed.
  */
-export async function listFiles(
-  paths: string[],
-  limits: FileLimits,
-): Promise<{ inputs: IndexInput[]; scope: IndexScope }> {
+export async function listFiles(paths: string[], limits: FileLimits): Promise<{ inputs: IndexInput[]; scope: IndexScope }> {
   const inputs: IndexInput[] = [];
   for await (const entry of walkPaths(paths)) {
     if ('error' in entry) {

@@ -2,14 +2,31 @@ import type { FileInput } from './file-document.ts';
 import { InputError } from './input-error.ts';
 
 /** Elements that never have children. */
-const VOID_ELEMENTS = new Set([
-  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr',
-]);
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 
 /** Elements whose end tag may be left out: parsers close them implicitly, so they do not pile up. */
 const OPTIONAL_END_ELEMENTS = new Set([
-  'html', 'head', 'body', 'p', 'li', 'dt', 'dd', 'option', 'optgroup', 'tr', 'td', 'th', 'thead', 'tbody',
-  'tfoot', 'colgroup', 'caption', 'rb', 'rt', 'rtc', 'rp',
+  'html',
+  'head',
+  'body',
+  'p',
+  'li',
+  'dt',
+  'dd',
+  'option',
+  'optgroup',
+  'tr',
+  'td',
+  'th',
+  'thead',
+  'tbody',
+  'tfoot',
+  'colgroup',
+  'caption',
+  'rb',
+  'rt',
+  'rtc',
+  'rp',
 ]);
 
 /** Elements whose content is text up to their end tag, whatever it looks like. */

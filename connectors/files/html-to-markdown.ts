@@ -49,7 +49,11 @@ function createService(): TurndownService {
 
   turndown.addRule('table-cell', {
     filter: ['th', 'td'],
-    replacement: (content) => ` ${content.replace(/\s*\n+\s*/g, ' ').replace(/\|/g, '\\|').trim()} |`,
+    replacement: (content) =>
+      ` ${content
+        .replace(/\s*\n+\s*/g, ' ')
+        .replace(/\|/g, '\\|')
+        .trim()} |`,
   });
   turndown.addRule('table-row', {
     filter: 'tr',

@@ -45,10 +45,7 @@ export async function loadDocx(input: FileInput): Promise<SourceDocument> {
   // Nested tables or lists in a hostile document become nested HTML, which turndown converts recursively.
   assertHtmlDepth(html, input);
   const coreXml = archive.kept.get(CORE_PROPERTIES);
-  const title =
-    cleanTitle(coreXml ? coreTitle(coreXml) : undefined) ??
-    cleanTitle(load(html)('h1').first().text()) ??
-    fileNameTitle(input);
+  const title = cleanTitle(coreXml ? coreTitle(coreXml) : undefined) ?? cleanTitle(load(html)('h1').first().text()) ?? fileNameTitle(input);
   return fileDocument(input, { title, text: htmlToMarkdown(html), format: 'markdown' });
 }
 

@@ -35,10 +35,7 @@ export async function loadFile(path: string, options: LoadFileOptions = {}): Pro
   // FIFOs, sockets and devices would block or never end when read.
   if (!stats.isFile()) throw new InputError(shownAs, 'is not a regular file');
   if (stats.size > limits.maxFileBytes) {
-    throw new InputError(
-      shownAs,
-      `file is too large: ${formatBytes(stats.size)}, over the ${formatBytes(limits.maxFileBytes)} limit`,
-    );
+    throw new InputError(shownAs, `file is too large: ${formatBytes(stats.size)}, over the ${formatBytes(limits.maxFileBytes)} limit`);
   }
   const format = detectFormat(absPath);
   if (!format) {
@@ -61,10 +58,7 @@ export async function loadFile(path: string, options: LoadFileOptions = {}): Pro
 
   if (document.text.trim() === '') throw new InputError(shownAs, 'file is empty (no text after extraction)');
   if (document.text.length > limits.maxTextChars) {
-    throw new InputError(
-      shownAs,
-      `extracted text is ${document.text.length} characters, over the ${limits.maxTextChars} limit`,
-    );
+    throw new InputError(shownAs, `extracted text is ${document.text.length} characters, over the ${limits.maxTextChars} limit`);
   }
   return document;
 }

@@ -11,7 +11,7 @@ import { InputError } from './input-error.ts';
 // from the installed package: nothing is fetched, so extraction works offline and cannot be steered
 // by a document to a URL.
 const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
-const resourceDir = (name: string): string => join(pdfjsRoot, name) + '/';
+const resourceDir = (name: string): string => `${join(pdfjsRoot, name)}/`;
 GlobalWorkerOptions.workerSrc = pathToFileURL(join(pdfjsRoot, 'legacy/build/pdf.worker.mjs')).href;
 
 const PDF_TRAILER = Buffer.from('%%EOF', 'latin1');
@@ -111,7 +111,7 @@ async function readPage(pdf: PDFDocumentProxy, pageNumber: number, displayPath: 
 async function metadataTitle(pdf: PDFDocumentProxy): Promise<string | undefined> {
   try {
     const { info, metadata } = await pdf.getMetadata();
-    const infoTitle: unknown = (info as Record<string, unknown>)['Title'];
+    const infoTitle: unknown = (info as Record<string, unknown>).Title;
     if (typeof infoTitle === 'string' && infoTitle.trim()) return infoTitle;
     return metadata?.get('dc:title') ?? undefined;
   } catch {

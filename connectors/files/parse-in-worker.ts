@@ -70,12 +70,18 @@ class ParsePool {
     const id = ++this.nextId;
     const { limits } = job.input;
     const timer = setTimeout(() => {
-      this.fail(slot, new InputError(job.input.displayPath, `parsing took longer than the ${seconds(limits.parseTimeoutMs)} limit; refusing the file`));
+      this.fail(
+        slot,
+        new InputError(job.input.displayPath, `parsing took longer than the ${seconds(limits.parseTimeoutMs)} limit; refusing the file`),
+      );
     }, limits.parseTimeoutMs);
     slot.job = { id, job, timer };
     this.peakRunning = Math.max(this.peakRunning, this.busy());
     const { bytes, modifiedAt, ...rest } = job.input;
-    const request: ParseRequest = { id, input: { ...rest, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), modifiedAt: modifiedAt.toISOString() } };
+    const request: ParseRequest = {
+      id,
+      input: { ...rest, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), modifiedAt: modifiedAt.toISOString() },
+    };
     slot.worker.postMessage(request);
   }
 

@@ -97,12 +97,7 @@ export async function* walkPaths(paths: string[], options: WalkOptions = {}): As
   }
 }
 
-async function* walkDirectory(
-  directory: string,
-  root: string,
-  realRoot: string,
-  visited: Set<string>,
-): AsyncGenerator<WalkEntry> {
+async function* walkDirectory(directory: string, root: string, realRoot: string, visited: Set<string>): AsyncGenerator<WalkEntry> {
   let entries: Dirent[];
   try {
     entries = await readdir(directory, { withFileTypes: true });

@@ -57,7 +57,10 @@ export function createGithubConnector(config: GithubConnectorConfig, log: Logger
   const repos = [...new Set(config.repos.map((repo) => repo.toLowerCase()))];
   const include = createPathFilter(config.paths);
   const limits: FileLimits = fileLimits({ maxFileBytes: options.maxFileBytes ?? 5 * 1024 * 1024 });
-  const filesKey = createHash('sha256').update(JSON.stringify({ paths: config.paths, maxFileBytes: limits.maxFileBytes })).digest('hex').slice(0, 16);
+  const filesKey = createHash('sha256')
+    .update(JSON.stringify({ paths: config.paths, maxFileBytes: limits.maxFileBytes }))
+    .digest('hex')
+    .slice(0, 16);
   const refreshEveryMs = options.refreshEveryMs ?? DAY_MS;
   const now = options.now ?? (() => new Date());
   // Issues that turned out deleted or transferred while being loaded: reported as deletions by the next listing.

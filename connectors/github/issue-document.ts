@@ -84,9 +84,7 @@ export function issueDocument(repo: RepoName, issue: IssueRecord, comments: Comm
 }
 
 function labelNames(labels: IssueRecord['labels']): string[] {
-  return (labels ?? [])
-    .map((label) => (typeof label === 'string' ? label : (label.name ?? '')).replace(/,/g, ' ').trim())
-    .filter(Boolean);
+  return (labels ?? []).map((label) => (typeof label === 'string' ? label : (label.name ?? '')).replace(/,/g, ' ').trim()).filter(Boolean);
 }
 
 function day(iso: string): string {

@@ -78,12 +78,23 @@ export async function listRepositoryFiles(api: GithubApi, request: FileListingRe
     }
     if (blob.size > request.limits.maxFileBytes) {
       tooLarge += 1;
-      log.warn({ repo: request.repo, path: blob.path, bytes: blob.size, limit: request.limits.maxFileBytes }, 'GitHub file over the size limit, skipped');
+      log.warn(
+        { repo: request.repo, path: blob.path, bytes: blob.size, limit: request.limits.maxFileBytes },
+        'GitHub file over the size limit, skipped',
+      );
       continue;
     }
     // An empty file has nothing to index; listing it would fail on every sync.
     if (blob.size === 0) continue;
-    const file = { repo: request.repo, path: blob.path, sha: blob.sha, size: blob.size, branch: request.branch, htmlUrl: request.htmlUrl, modifiedAt };
+    const file = {
+      repo: request.repo,
+      path: blob.path,
+      sha: blob.sha,
+      size: blob.size,
+      branch: request.branch,
+      htmlUrl: request.htmlUrl,
+      modifiedAt,
+    };
     const id = fileLocation(request.repo, blob.path);
     candidates.push({
       id,
@@ -94,7 +105,15 @@ export async function listRepositoryFiles(api: GithubApi, request: FileListingRe
     });
   }
   log.debug(
-    { repo: request.repo, files: tree.blobs.length, matching: candidates.length, tooLarge, unreadable, treeRequests: tree.requests, complete: tree.complete },
+    {
+      repo: request.repo,
+      files: tree.blobs.length,
+      matching: candidates.length,
+      tooLarge,
+      unreadable,
+      treeRequests: tree.requests,
+      complete: tree.complete,
+    },
     'GitHub tree listed',
   );
   return { status: 'listed', candidates, complete: tree.complete, treeSha, branchEtag: branch.headers.etag };

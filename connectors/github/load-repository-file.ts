@@ -33,11 +33,7 @@ export function repositoryFileFormat(path: string): DetectedFormat | undefined {
 }
 
 /** Fetches the blob and converts it the way the files connector converts the same file on disk. */
-export async function loadRepositoryFile(
-  api: GithubApi,
-  file: RepositoryFile,
-  limits: FileLimits = DEFAULT_FILE_LIMITS,
-): Promise<SourceDocument> {
+export async function loadRepositoryFile(api: GithubApi, file: RepositoryFile, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<SourceDocument> {
   const shownAs = `${file.repo}/${file.path}`;
   const format = repositoryFileFormat(file.path);
   if (!format) throw new InputError(shownAs, 'unsupported file type');
@@ -88,6 +84,6 @@ export async function loadRepositoryFile(
 
 /** `https://github.com/owner/repo/blob/main/docs/a%20b.md`: each path segment escaped, slashes kept. */
 export function blobUrl(file: Pick<RepositoryFile, 'htmlUrl' | 'branch' | 'path'>): string {
-  const escape = (value: string) => value.split('/').map(encodeURIComponent).join('/');
-  return `${file.htmlUrl.replace(/\/+$/, '')}/blob/${escape(file.branch)}/${escape(file.path)}`;
+  const escapePath = (value: string) => value.split('/').map(encodeURIComponent).join('/');
+  return `${file.htmlUrl.replace(/\/+$/, '')}/blob/${escapePath(file.branch)}/${escapePath(file.path)}`;
 }

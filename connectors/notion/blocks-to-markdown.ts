@@ -13,7 +13,9 @@ export function notionUrl(id: string): string {
 }
 
 export function blocksToMarkdown(nodes: readonly BlockNode[]): string {
-  return renderSequence(nodes).replace(/\n{3,}/g, '\n\n').trim();
+  return renderSequence(nodes)
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 type ListKind = 'bulleted' | 'numbered' | 'todo';
@@ -209,5 +211,8 @@ function table(rows: readonly BlockNode[], hasHeader: boolean): string {
 }
 
 function cellText(cell: RichTextItemResponse[]): string {
-  return richTextToMarkdown(cell).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+  return richTextToMarkdown(cell)
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }

@@ -128,7 +128,10 @@ async function search(context: ListContext, listing: NotionListing, params: Sear
     if (!inTrash) context.onListing?.(`searched ${listing.pages.size} changed pages`);
     if (reachedOld || !response.has_more || !response.next_cursor) {
       if (response.request_status?.type === 'incomplete') {
-        log.warn({ reason: response.request_status.incomplete_reason, requests }, 'Notion cut the search short: deletions are not mirrored this time');
+        log.warn(
+          { reason: response.request_status.incomplete_reason, requests },
+          'Notion cut the search short: deletions are not mirrored this time',
+        );
         return false;
       }
       return true;
@@ -141,23 +144,34 @@ async function search(context: ListContext, listing: NotionListing, params: Sear
 async function queryEntries(context: ListContext, listing: NotionListing, dataSource: DataSourceObjectResponse): Promise<boolean> {
   const { api, signal } = context;
   const title = dataSourceTitle(dataSource);
-  const complete = await step(context, listing, `${dataSourcePrefix(dataSource.id)} (${title})`, `listing the entries of data source "${title}"`, async () => {
-    let cursor: string | undefined;
-    for (;;) {
-      const response = await api.queryDataSource({ data_source_id: dataSource.id, ...(cursor ? { start_cursor: cursor } : {}) }, signal);
-      for (const result of response.results) {
-        if (!isFullPage(result)) continue;
-        if (result.in_trash || result.archived) listing.trashed.add(result.id);
-        else addPage(listing, result);
+  const complete = await step(
+    context,
+    listing,
+    `${dataSourcePrefix(dataSource.id)} (${title})`,
+    `listing the entries of data source "${title}"`,
+    async () => {
+      let cursor: string | undefined;
+      for (;;) {
+        const response = await api.queryDataSource({ data_source_id: dataSource.id, ...(cursor ? { start_cursor: cursor } : {}) }, signal);
+        for (const result of response.results) {
+          if (!isFullPage(result)) continue;
+          if (result.in_trash || result.archived) listing.trashed.add(result.id);
+          else addPage(listing, result);
+        }
+        context.onListing?.(`listed ${listing.pages.size} pages and entries`);
+        if (!response.has_more || !response.next_cursor) return response.request_status?.type !== 'incomplete';
+        cursor = response.next_cursor;
       }
-      context.onListing?.(`listed ${listing.pages.size} pages and entries`);
-      if (!response.has_more || !response.next_cursor) return response.request_status?.type !== 'incomplete';
-      cursor = response.next_cursor;
-    }
-  });
+    },
+  );
   return complete ?? false;
 }
 
 export function dataSourceTitle(dataSource: DataSourceObjectResponse): string {
-  return dataSource.title.map((item) => item.plain_text).join('').trim() || 'Untitled database';
+  return (
+    dataSource.title
+      .map((item) => item.plain_text)
+      .join('')
+      .trim() || 'Untitled database'
+  );
 }

@@ -57,13 +57,19 @@ function propertyText(value: PropertyValue): string {
     case 'phone_number':
       return value.phone_number ?? '';
     case 'people':
-      return (value.people ?? []).map((person) => ('name' in person && typeof person.name === 'string' ? person.name : '')).filter(Boolean).join(', ');
+      return (value.people ?? [])
+        .map((person) => ('name' in person && typeof person.name === 'string' ? person.name : ''))
+        .filter(Boolean)
+        .join(', ');
     case 'created_by':
       return 'name' in value.created_by && typeof value.created_by.name === 'string' ? value.created_by.name : '';
     case 'last_edited_by':
       return 'name' in value.last_edited_by && typeof value.last_edited_by.name === 'string' ? value.last_edited_by.name : '';
     case 'files':
-      return (value.files ?? []).map((file) => file.name).filter(Boolean).join(', ');
+      return (value.files ?? [])
+        .map((file) => file.name)
+        .filter(Boolean)
+        .join(', ');
     case 'unique_id':
       return value.unique_id?.number === null || value.unique_id?.number === undefined
         ? ''

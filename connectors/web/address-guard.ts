@@ -102,7 +102,11 @@ export class BlockedAddressError extends Error {
  * (a name that resolves to both a public and a private address is an attack, not a misconfiguration),
  * unless private addresses are explicitly allowed (LORE_WEB_ALLOW_PRIVATE, and tests).
  */
-export async function resolvePublicAddress(hostname: string, allowPrivate: boolean, resolve: HostResolver = resolveWithDns): Promise<ResolvedAddress> {
+export async function resolvePublicAddress(
+  hostname: string,
+  allowPrivate: boolean,
+  resolve: HostResolver = resolveWithDns,
+): Promise<ResolvedAddress> {
   const host = hostname.replace(/^\[|\]$/g, '');
   const literal = isIP(host);
   const addresses: ResolvedAddress[] = literal ? [{ address: host, family: literal === 6 ? 6 : 4 }] : await resolve(host);

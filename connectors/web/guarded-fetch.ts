@@ -78,7 +78,8 @@ function checkedUrl(raw: string, allowedHosts: ReadonlySet<string>): URL {
   } catch {
     throw new WebFetchError(raw, 'not a valid URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WebFetchError(raw, `only http and https URLs are fetched, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new WebFetchError(raw, `only http and https URLs are fetched, not ${url.protocol}`);
   if (url.username || url.password) throw new WebFetchError(raw, 'URLs with credentials are not fetched');
   if (!allowedHosts.has(url.hostname.toLowerCase())) {
     throw new WebFetchError(raw, `${url.hostname} is not one of the hosts in LORE_WEB_URLS; only those are fetched`);
@@ -145,7 +146,9 @@ function readBody(response: IncomingMessage, url: string, maxBytes: number, sign
 
 /** The body as the server meant it: compressed encodings are inflated, and counted against the limit inflated. */
 function decoded(response: IncomingMessage): Readable {
-  const encoding = String(response.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const encoding = String(response.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   if (encoding === 'gzip' || encoding === 'x-gzip') return response.pipe(createGunzip());
   if (encoding === 'deflate') return response.pipe(createInflate());
   if (encoding === 'br') return response.pipe(createBrotliDecompress());

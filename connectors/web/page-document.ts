@@ -84,7 +84,13 @@ export async function pageDocument(page: PageContent, limits: FileLimits = DEFAU
 
 function charsetOf(params: string[]): string | undefined {
   const param = params.find((p) => /^charset=/i.test(p));
-  return param?.slice('charset='.length).replace(/^["']|["']$/g, '').trim().toLowerCase() || undefined;
+  return (
+    param
+      ?.slice('charset='.length)
+      .replace(/^["']|["']$/g, '')
+      .trim()
+      .toLowerCase() || undefined
+  );
 }
 
 /** The shared readers accept UTF-8 (and UTF-16 with a BOM); a page served in another charset is converted first. */

@@ -196,7 +196,9 @@ export function createWebConnector(config: WebConnectorConfig, log: Logger, opti
           if (sitemapBudget.left-- <= 0) return new Error(`${url}: lists more than ${maxSitemaps} sitemaps`);
           const allowed = await permission(childUrl);
           if (allowed !== 'ok') return allowed === 'disallowed' ? new Error(`${childUrl}: disallowed by robots.txt`) : allowed;
-          const childPage = await fetchUrl(childUrl, maxSitemapBytes).catch((error: unknown) => (signal.aborted ? Promise.reject(error) : (error as Error)));
+          const childPage = await fetchUrl(childUrl, maxSitemapBytes).catch((error: unknown) =>
+            signal.aborted ? Promise.reject(error) : (error as Error),
+          );
           if (childPage instanceof Error) return childPage;
           if (childPage.status < 200 || childPage.status >= 300) return new Error(`${childUrl}: HTTP ${childPage.status}`);
           const decoded = decodeSitemap(childUrl, childPage) ?? new Error(`${childUrl}: not a sitemap (no <urlset> or <sitemapindex>)`);

@@ -4,10 +4,7 @@
 // whole tokens, so "120 days" does not contain "12".
 
 const CARDINALS = new Map<string, number>(
-  [
-    'zero one two three four five six seven eight nine ten',
-    'eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen',
-  ]
+  ['zero one two three four five six seven eight nine ten', 'eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen']
     .join(' ')
     .split(' ')
     .map((word, value) => [word, value]),

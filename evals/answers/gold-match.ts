@@ -49,10 +49,7 @@ export function documentKey(reference: string, corpusDir: string): string {
  * is known by its docId, or by its url when it has no docId.
  */
 export function referencedDocuments(answer: AnswerReferences, corpusDir: string): string[] {
-  const references = [
-    ...(answer.citations ?? []).map((c) => c.docId || c.url),
-    ...(answer.contexts ?? []).map((c) => c.docId),
-  ];
+  const references = [...(answer.citations ?? []).map((c) => c.docId || c.url), ...(answer.contexts ?? []).map((c) => c.docId)];
   const documents: string[] = [];
   for (const reference of references) {
     if (!reference) continue;

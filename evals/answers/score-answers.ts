@@ -147,7 +147,13 @@ export function formatMetrics(metrics: AnswerMetrics): string[] {
   for (const group of GROUPS) {
     const m = metrics[group];
     lines.push(
-      [group.padEnd(11), String(m.n).padStart(5), ...RATE_COLUMNS.map((c) => rate(m[c]).padStart(11)), ms(m.p50Ms).padStart(9), ms(m.p95Ms).padStart(9)].join(''),
+      [
+        group.padEnd(11),
+        String(m.n).padStart(5),
+        ...RATE_COLUMNS.map((c) => rate(m[c]).padStart(11)),
+        ms(m.p50Ms).padStart(9),
+        ms(m.p95Ms).padStart(9),
+      ].join(''),
     );
   }
   lines.push('', summaryLine(metrics));

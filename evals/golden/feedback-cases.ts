@@ -84,7 +84,18 @@ export function feedbackYaml(cases: readonly GoldenCase[], exportedAt: Date): st
   ].join('\n');
   const file = {
     knowledgeBase: 'live',
-    cases: cases.map(({ set: _set, knowledgeBase: _kb, sources: _sources, facts: _facts, forbidden: _forbidden, forbiddenSources: _fs, abstain: _abstain, ...rest }) => rest),
+    cases: cases.map(
+      ({
+        set: _set,
+        knowledgeBase: _kb,
+        sources: _sources,
+        facts: _facts,
+        forbidden: _forbidden,
+        forbiddenSources: _fs,
+        abstain: _abstain,
+        ...rest
+      }) => rest,
+    ),
   };
   return `${header}\n${stringify(file, { lineWidth: 0 })}`;
 }
@@ -101,7 +112,16 @@ function parseCitations(json: string): ReportedAnswer['cited'] {
     if (typeof c !== 'object' || c === null) return [];
     const r = c as Record<string, unknown>;
     const text = (key: string) => (typeof r[key] === 'string' ? (r[key] as string) : '');
-    return [{ n: typeof r.n === 'number' ? r.n : 0, title: text('title'), url: text('url'), source: text('source'), docId: text('docId'), chunkId: text('chunkId') }];
+    return [
+      {
+        n: typeof r.n === 'number' ? r.n : 0,
+        title: text('title'),
+        url: text('url'),
+        source: text('source'),
+        docId: text('docId'),
+        chunkId: text('chunkId'),
+      },
+    ];
   });
 }
 

@@ -15,7 +15,12 @@ export class GoldenSetError extends Error {
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const MAX_TEXT = 4_000;
 
-const text = (max = MAX_TEXT) => z.string().trim().min(1, { message: 'must not be empty' }).max(max, { message: `must be at most ${max} characters` });
+const text = (max = MAX_TEXT) =>
+  z
+    .string()
+    .trim()
+    .min(1, { message: 'must not be empty' })
+    .max(max, { message: `must be at most ${max} characters` });
 const sourceKind = z.enum(SOURCE_KINDS as [string, ...string[]], { message: `must be one of ${SOURCE_KINDS.join(', ')}` });
 const stringList = z.array(text(300)).max(50).default([]);
 
@@ -47,14 +52,20 @@ const caseSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, { message: 'must be lower-case letters, digits, dots, dashes (max 100)' }),
     kind: z.enum(['answerable', 'unanswerable', 'injection', 'scope'], { message: 'must be answerable, unanswerable, injection or scope' }),
     question: text(2_000),
-    history: z.array(z.object({ role: z.enum(['user', 'assistant']), text: text() })).max(20).optional(),
+    history: z
+      .array(z.object({ role: z.enum(['user', 'assistant']), text: text() }))
+      .max(20)
+      .optional(),
     reference: text().optional(),
     sources: stringList,
     abstain: z.boolean().optional(),
     facts: stringList,
     forbidden: stringList,
     forbiddenSources: stringList,
-    filters: z.object({ sources: z.array(sourceKind).min(1).optional() }).strict().optional(),
+    filters: z
+      .object({ sources: z.array(sourceKind).min(1).optional() })
+      .strict()
+      .optional(),
     allowedSources: z.array(sourceKind).optional(),
     status: z.enum(['ready', 'needs-review']).default('ready'),
     notes: z.string().max(MAX_TEXT).optional(),
@@ -83,7 +94,10 @@ export interface GoldenSet {
 export function loadGoldenSet(dir: string): GoldenSet {
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((name) => /\.ya?ml$/i.test(name)).sort();
+    names = fs
+      .readdirSync(dir)
+      .filter((name) => /\.ya?ml$/i.test(name))
+      .sort();
   } catch (error) {
     throw new GoldenSetError(`golden set folder ${dir} cannot be read: ${(error as Error).message}`);
   }

@@ -29,7 +29,11 @@ export function beirId(docId: string): string {
 
 export function benchDataDir(config: Config, corpusFile: string): { dataDir: string; collection: string } {
   const absolute = path.resolve(corpusFile);
-  const name = path.basename(path.dirname(absolute)).replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 40) || 'corpus';
+  const name =
+    path
+      .basename(path.dirname(absolute))
+      .replace(/[^a-zA-Z0-9_-]+/g, '-')
+      .slice(0, 40) || 'corpus';
   const key = `${name}-${sha256(absolute).slice(0, 8)}`;
   return { dataDir: path.join(config.dataDir, 'bench-retrieval', key), collection: `bench_${key}` };
 }
@@ -43,10 +47,8 @@ export async function openBenchCorpus(config: Config, log: Logger, corpusFile: s
     const candidates = corpusCandidates(docs, corpusFile);
     const bar = progressBar('Indexing', showProgress);
     const started = performance.now();
-    const summary = await runtime.indexer.index(
-      candidates,
-      { source: 'files', deleteMissingUnder: [`${path.resolve(corpusFile)}#`] },
-      (p) => bar.update(p),
+    const summary = await runtime.indexer.index(candidates, { source: 'files', deleteMissingUnder: [`${path.resolve(corpusFile)}#`] }, (p) =>
+      bar.update(p),
     );
     bar.stop();
     const indexSeconds = (performance.now() - started) / 1000;

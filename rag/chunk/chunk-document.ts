@@ -41,7 +41,9 @@ function withinBudget(chunks: readonly DraftChunk[], maxTokens: number): DraftCh
     if (isWithinTokens(chunk.text, maxTokens)) return [chunk];
     const options = { maxTokens, overlapTokens: 0, minTokens: 0 };
     return chunkSentences(chunk.text, options, chunk.headingPath).flatMap((part) =>
-      isWithinTokens(part.text, maxTokens) ? [part] : splitByTokens(part.text, maxTokens).map((text) => ({ text, headingPath: [...chunk.headingPath] })),
+      isWithinTokens(part.text, maxTokens)
+        ? [part]
+        : splitByTokens(part.text, maxTokens).map((text) => ({ text, headingPath: [...chunk.headingPath] })),
     );
   });
 }

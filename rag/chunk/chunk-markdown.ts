@@ -79,7 +79,10 @@ function kindOf(token: MarkedToken): BlockKind {
 function sectionUnits(section: Section, options: ChunkOptions): Unit[] {
   const sized = section.blocks.map((block) => ({ block, tokens: countTokens(block.raw) }));
   const total = sized.reduce((sum, { tokens }) => sum + tokens, 0);
-  const text = section.blocks.map((block) => block.raw).join('').trim();
+  const text = section.blocks
+    .map((block) => block.raw)
+    .join('')
+    .trim();
   if (total <= options.maxTokens) {
     return [{ text, tokens: total, headingPath: section.headingPath, mergesWithSiblings: true }];
   }

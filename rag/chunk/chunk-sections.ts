@@ -55,7 +55,13 @@ export function chunkSections(text: string, options: ChunkOptions): DraftChunk[]
     while ((open.at(-1)?.level ?? -1) >= marker.level) open.pop();
     open.push(marker);
     const body = lines.slice(marker.line, markers[index + 1]?.line ?? lines.length).join('\n');
-    units.push(...sectionUnits(body, open.map((section) => section.title), options));
+    units.push(
+      ...sectionUnits(
+        body,
+        open.map((section) => section.title),
+        options,
+      ),
+    );
   });
   return mergeUnits(units, options);
 }

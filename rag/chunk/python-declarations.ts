@@ -52,7 +52,7 @@ function classMembers(lines: readonly Line[], start: Start, end: number): CodeDe
   let bodyIndent = -1;
   for (let i = start.line + 1; i < end; i++) {
     const line = lines[i];
-    if (line !== undefined && line.startsStatement && !line.blank && !line.comment && line.indent > 0) {
+    if (line?.startsStatement && !line.blank && !line.comment && line.indent > 0) {
       bodyIndent = line.indent;
       break;
     }
@@ -111,7 +111,10 @@ function attachedStart(lines: readonly Line[], line: number, indent: number, flo
 }
 
 function slice(lines: readonly Line[], from: number, to: number): string {
-  return lines.slice(from, to).map((line) => line.text).join('');
+  return lines
+    .slice(from, to)
+    .map((line) => line.text)
+    .join('');
 }
 
 /** Just enough of Python's lexical rules to know where logical lines begin. */

@@ -34,7 +34,12 @@ const AUTOLINK = /<((?:https?|mailto):[^\s<>]+)>/y;
 const BARE = /(?:https?:\/\/|www\.)[^\s<>()[\]`"']+/y;
 const TRAILING_PUNCTUATION = /[.,;:!?'"*_~]+$/;
 
-export function checkAnswerLinks(text: string, citations: readonly Citation[], passages: readonly Passage[], options: AnswerLinkOptions = {}): CheckedLinks {
+export function checkAnswerLinks(
+  text: string,
+  citations: readonly Citation[],
+  passages: readonly Passage[],
+  options: AnswerLinkOptions = {},
+): CheckedLinks {
   const cited = citations.map((citation) => passageOf(citation, passages)).filter((p): p is Passage => p !== undefined);
   const markers = findCitationMarkers(text);
   const code = codeSpans(text);
@@ -44,7 +49,10 @@ export function checkAnswerLinks(text: string, citations: readonly Citation[], p
     const next = markers.find((m) => m.start >= end && m.start < lineEnd);
     if (!next) return cited;
     const numbers = new Set(markers.filter((m) => m.start >= next.start && m.start < lineEnd).flatMap((m) => m.numbers));
-    const named = citations.filter((c) => numbers.has(c.n)).map((c) => passageOf(c, passages)).filter((p): p is Passage => p !== undefined);
+    const named = citations
+      .filter((c) => numbers.has(c.n))
+      .map((c) => passageOf(c, passages))
+      .filter((p): p is Passage => p !== undefined);
     return named.length > 0 ? named : cited;
   };
 
@@ -125,11 +133,21 @@ export function trustClassOf(citation: Pick<Citation, 'source' | 'url'>): TrustC
 }
 
 function describe(trust: TrustClass): string {
-  return { files: 'files', upload: 'uploaded files', notion: 'Notion', github: 'GitHub', 'github-issues': 'GitHub issues', 'github-files': 'GitHub files', web: 'web pages' }[trust];
+  return {
+    files: 'files',
+    upload: 'uploaded files',
+    notion: 'Notion',
+    github: 'GitHub',
+    'github-issues': 'GitHub issues',
+    'github-files': 'GitHub files',
+    web: 'web pages',
+  }[trust];
 }
 
 function passageOf(citation: Citation, passages: readonly Passage[]): Passage | undefined {
-  return passages.find((p) => p.docId === citation.docId && (p.chunkIds[0] ?? '') === citation.chunkId) ?? passages.find((p) => p.docId === citation.docId);
+  return (
+    passages.find((p) => p.docId === citation.docId && (p.chunkIds[0] ?? '') === citation.chunkId) ?? passages.find((p) => p.docId === citation.docId)
+  );
 }
 
 /**
@@ -172,7 +190,8 @@ export function unmaskedLabel(label: string, target: string): string {
   return looksLikeAddress && !FILE_NAME.test(label.trim()) ? withHost(label, target) : label;
 }
 
-const FILE_NAME = /^[^\s/]+\.(?:md|mdx|markdown|txt|rst|adoc|pdf|docx?|pptx?|xlsx?|csv|tsv|html?|json|ya?ml|toml|xml|ts|tsx|js|jsx|mjs|py|rb|go|rs|java|kt|cs|c|h|cpp|sh|sql|ipynb)$/i;
+const FILE_NAME =
+  /^[^\s/]+\.(?:md|mdx|markdown|txt|rst|adoc|pdf|docx?|pptx?|xlsx?|csv|tsv|html?|json|ya?ml|toml|xml|ts|tsx|js|jsx|mjs|py|rb|go|rs|java|kt|cs|c|h|cpp|sh|sql|ipynb)$/i;
 
 /** The label, with the real host (or mail address) after it unless the label already shows exactly that. */
 function withHost(label: string, target: string): string {

@@ -22,7 +22,10 @@ function clamp(value: number): number {
 
 /** Mostly the best passage, partly the next two: one lucky match counts less than a few good ones. */
 export function retrievalStrength(scores: readonly number[]): number {
-  const top = [...scores].map(clamp).sort((a, b) => b - a).slice(0, 3);
+  const top = [...scores]
+    .map(clamp)
+    .sort((a, b) => b - a)
+    .slice(0, 3);
   if (top.length === 0) return 0;
   const mean = top.reduce((sum, s) => sum + s, 0) / top.length;
   return 0.7 * (top[0] as number) + 0.3 * mean;

@@ -63,9 +63,7 @@ export function contentTerms(text: string): string[] {
  * so a claim's "5 replicas" can be checked against a passage's "5".
  */
 export function numbersIn(text: string): string[] {
-  const cleaned = text
-    .replace(/\[\d+(?:\s*[,–-]\s*\d+)*\]/g, ' ')
-    .replace(/^\s*\d+[.)]\s+/gm, ' ');
+  const cleaned = text.replace(/\[\d+(?:\s*[,–-]\s*\d+)*\]/g, ' ').replace(/^\s*\d+[.)]\s+/gm, ' ');
   const found = cleaned.match(/\d+(?:[.,:]\d+)*/g) ?? [];
   return found.map((n) => (/^\d{1,3}(?:,\d{3})+$/.test(n) ? n.replace(/,/g, '') : n));
 }

@@ -54,10 +54,7 @@ export const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*?(?:password|passwd|pwd|pas
  * `name = value`, `name: value`, `"name": "value"`. Group 1 keeps the name and separator, group 2 is a quoted
  * value, group 3 an unquoted one (up to whitespace, a comma, a semicolon or a closing bracket).
  */
-const ASSIGNMENT = new RegExp(
-  String.raw`(\b${SECRET_NAME}["']?\s*(?:=|:)\s*)(?:("[^"\n]{4,}"|'[^'\n]{4,}')|([^\s"',;)\]}]{4,}))`,
-  'gi',
-);
+const ASSIGNMENT = new RegExp(String.raw`(\b${SECRET_NAME}["']?\s*(?:=|:)\s*)(?:("[^"\n]{4,}"|'[^'\n]{4,}')|([^\s"',;)\]}]{4,}))`, 'gi');
 
 /** Placeholders in documentation are not secrets: `<your-token>`, `${TOKEN}`, `$TOKEN`, `xxxx`, `****`, `process.env.X`. */
 function isPlaceholder(value: string): boolean {

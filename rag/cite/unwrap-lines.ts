@@ -19,8 +19,7 @@ export function unwrapLines(text: string): string {
     const previous = lines[i - 1] as string;
     const line = lines[i] as string;
     const fence = FENCE.test(line);
-    const continues =
-      !inFence && !fence && previous.trim() !== '' && line.trim() !== '' && !BLOCK_START.test(line) && !BLOCK_LINE.test(previous);
+    const continues = !inFence && !fence && previous.trim() !== '' && line.trim() !== '' && !BLOCK_START.test(line) && !BLOCK_LINE.test(previous);
     result += continues ? ` ${line.trimStart()}` : `\n${line}`;
     if (fence) inFence = !inFence;
   }

@@ -52,9 +52,7 @@ export class CachedEmbedder implements Embedder {
   }
 
   private store(keys: string[], vectors: number[][]): void {
-    const insert = this.db.prepare(
-      'INSERT OR REPLACE INTO embeddings (embedder, content_hash, vector) VALUES (?, ?, ?)',
-    );
+    const insert = this.db.prepare('INSERT OR REPLACE INTO embeddings (embedder, content_hash, vector) VALUES (?, ?, ?)');
     this.db.transaction(() => {
       keys.forEach((key, i) => insert.run(this.id, key, Buffer.from(new Float32Array(vectors[i]!).buffer)));
     })();

@@ -106,7 +106,12 @@ export class GeminiEmbedder implements Embedder {
     try {
       await Promise.all(
         batches.map(async (positions) => {
-          const vectors = await this.embedBatch(positions.map((i) => texts[i] as string), purpose, cancel.signal, positions);
+          const vectors = await this.embedBatch(
+            positions.map((i) => texts[i] as string),
+            purpose,
+            cancel.signal,
+            positions,
+          );
           positions.forEach((position, k) => (results[position] = vectors[k] as number[]));
         }),
       );
@@ -139,7 +144,8 @@ export class GeminiEmbedder implements Embedder {
     try {
       // A question's embedding is optional (search goes on lexically without it) and someone is waiting;
       // documents being indexed are not, and may wait out the quota.
-      if (purpose === 'query') return await runOptionalStep(attempt, { ...retry, step: 'the question’s Gemini embedding', breaker: this.queryBreaker });
+      if (purpose === 'query')
+        return await runOptionalStep(attempt, { ...retry, step: 'the question’s Gemini embedding', breaker: this.queryBreaker });
       return await withRetry(attempt, retry);
     } catch (error) {
       if (signal.aborted && error === signal.reason) throw error;

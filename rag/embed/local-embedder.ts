@@ -94,8 +94,7 @@ function tsxEsmApiUrl(): string {
 function startWorker(entry: URL, workerData: UseLiteWorkerData): Worker {
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
   const bootstrap =
-    `import(${JSON.stringify(tsxEsmApiUrl())})` +
-    `.then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
+    `import(${JSON.stringify(tsxEsmApiUrl())})` + `.then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(bootstrap, { eval: true, execArgv: [], workerData });
 }
 
@@ -283,17 +282,13 @@ export class LocalEmbedder implements Embedder {
   private start(): Runner[] {
     if (!this.runners) {
       this.runners =
-        this.workerCount === 0
-          ? [new InProcessRunner(this.modelDirectory)]
-          : Array.from({ length: this.workerCount }, () => this.spawn());
+        this.workerCount === 0 ? [new InProcessRunner(this.modelDirectory)] : Array.from({ length: this.workerCount }, () => this.spawn());
     }
     return this.runners;
   }
 
   private spawn(): WorkerRunner {
-    const runner = new WorkerRunner(++this.spawned, this.modelDirectory, (dead, error, hadLoaded) =>
-      this.onWorkerDeath(dead, error, hadLoaded),
-    );
+    const runner = new WorkerRunner(++this.spawned, this.modelDirectory, (dead, error, hadLoaded) => this.onWorkerDeath(dead, error, hadLoaded));
     // A model that cannot load on one thread will not load on any: fail everything now rather than queue forever.
     runner.ready().catch((error: unknown) => this.onFatal(error instanceof Error ? error : new Error(String(error))));
     return runner;

@@ -64,9 +64,7 @@ function localModelHandler(directory: string): tf.io.IOHandler {
   return {
     load: async (): Promise<tf.io.ModelArtifacts> => {
       const json = JSON.parse(await readFile(join(directory, 'model.json'), 'utf8')) as ModelJson;
-      const shards = await Promise.all(
-        json.weightsManifest.flatMap((group) => group.paths).map((path) => readFile(join(directory, path))),
-      );
+      const shards = await Promise.all(json.weightsManifest.flatMap((group) => group.paths).map((path) => readFile(join(directory, path))));
       const weights = Buffer.concat(shards);
       return {
         modelTopology: json.modelTopology,
@@ -118,7 +116,10 @@ export class UseLiteModel {
     // index), so empty texts are left out of the batch and filled in afterwards.
     const present = encoded.flatMap((ids, i) => (ids.length > 0 ? [i] : []));
     if (present.length > 0) {
-      const flat = await UseLiteModel.run(this.graph, present.map((i) => encoded[i] as number[]));
+      const flat = await UseLiteModel.run(
+        this.graph,
+        present.map((i) => encoded[i] as number[]),
+      );
       present.forEach((textIndex, row) => {
         (rows[textIndex] as Float32Array).set(flat.subarray(row * USE_LITE_DIMENSION, (row + 1) * USE_LITE_DIMENSION));
       });

@@ -14,11 +14,33 @@ export interface Entities {
 const NAME_SCAN_CHARS = 400;
 
 const MONTHS: Readonly<Record<string, number>> = {
-  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
-  jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11,
-  november: 11, dec: 12, december: 12,
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
 };
-const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const MONTH =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 // One pass, longest forms first, so "March 3, 2024" is not also read as "March 2024".
 const DATE = new RegExp(
   [
@@ -36,7 +58,8 @@ const EMAIL = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2
 const HONORIFIC = /^(?:dr|mr|mrs|ms|mx|prof|sir|dame)\.?\s+/i;
 // Lower-case words allowed inside a name ("University of Oslo", "Ludwig van Beethoven").
 const NAME_PARTICLES = new Set(['of', 'the', 'and', 'for', 'de', 'der', 'van', 'von', 'da', 'di', 'du', 'la', 'le', 'del', 'y', '&']);
-const CAPITALISED_RUN = /\p{Lu}[\p{L}\p{M}'’.-]*(?:[ \t]+(?:(?:of|the|and|for|de|der|van|von|da|di|du|la|le|del|y|&)[ \t]+)*\p{Lu}[\p{L}\p{M}'’.-]*)*/gu;
+const CAPITALISED_RUN =
+  /\p{Lu}[\p{L}\p{M}'’.-]*(?:[ \t]+(?:(?:of|the|and|for|de|der|van|von|da|di|du|la|le|del|y|&)[ \t]+)*\p{Lu}[\p{L}\p{M}'’.-]*)*/gu;
 // Single capitalised words that are capitalised for other reasons: sentence openers, months, days.
 const NOT_NAMES = new Set(
   (

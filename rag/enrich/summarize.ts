@@ -15,9 +15,7 @@ export function summarize(text: string, maxChars = SUMMARY_MAX_CHARS): string {
   const sentences = candidateSentences(text);
   if (sentences.length === 0) return truncate(firstLine(text), maxChars);
   const terms = sentences.map(termsOf);
-  const scores = terms.map((own, i) =>
-    terms.reduce((score, other, j) => (i === j ? score : score + similarity(own, other)), 0),
-  );
+  const scores = terms.map((own, i) => terms.reduce((score, other, j) => (i === j ? score : score + similarity(own, other)), 0));
   const ranked = sentences.map((_, i) => i).sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0) || a - b);
   const [best = 0, second] = ranked;
   const bestText = sentences[best] ?? '';
@@ -44,7 +42,12 @@ export function summarizeCode(text: string, maxChars = SUMMARY_MAX_CHARS): strin
 function candidateSentences(text: string): string[] {
   const prose = text.replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^\1[ \t]*$|(?![\s\S]))/gm, '\n');
   return splitSentences(prose)
-    .map((sentence) => sentence.replace(/^[ \t]*(?:#{1,6}|[-*+>]|\d+\.)[ \t]+/, '').replace(/\s+/g, ' ').trim())
+    .map((sentence) =>
+      sentence
+        .replace(/^[ \t]*(?:#{1,6}|[-*+>]|\d+\.)[ \t]+/, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
     .filter((sentence) => !sentence.startsWith('|') && (sentence.match(/\p{L}+/gu)?.length ?? 0) >= MIN_SENTENCE_WORDS)
     .slice(0, MAX_SENTENCES);
 }
@@ -63,7 +66,12 @@ function similarity(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').map((line) => line.trim()).find((line) => line.length > 0) ?? '';
+  return (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line.length > 0) ?? ''
+  );
 }
 
 function truncate(text: string, maxChars: number): string {

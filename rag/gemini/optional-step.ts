@@ -82,7 +82,8 @@ export async function runOptionalStep<T>(fn: (context: AttemptContext) => Promis
   } catch (error) {
     if (retry.signal?.aborted) throw error;
     const last = error instanceof RetryError ? error.cause : error;
-    if (errorStatus(last) === 429) return skip(`Gemini's quota is used up (HTTP 429), paused for ${seconds(breaker.trip(retryAfterMs(last)))}`, error);
+    if (errorStatus(last) === 429)
+      return skip(`Gemini's quota is used up (HTTP 429), paused for ${seconds(breaker.trip(retryAfterMs(last)))}`, error);
     if (error instanceof RetryError && error.stoppedBy === 'deadline') return skip('a retry would not fit the answer deadline', error);
     const status = errorStatus(last);
     return skip(status === undefined ? 'Gemini failed' : `Gemini failed (HTTP ${status})`, error);

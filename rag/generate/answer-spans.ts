@@ -46,7 +46,8 @@ const LIST_ITEM = /^(\s*)(?:[-*+•]|\d+[.)])\s+(.*)$/;
 const TABLE_LINE = /^\s*\|.*\|\s*$/;
 const TABLE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 /** Template and container syntax that is layout, not content: Liquid/Nunjucks block tags, `:::` containers, comments. */
-const LAYOUT_LINE = /^\s*(?:\{%-?\s*(?:end\w*|include|image|alert|raw|comment|if|else|elsif|for|capture|assign|set|block|extends|macro)\b[\s\S]*?%\}|:::.*|<!--.*-->|---+|\*\*\*+|\[\[toc\]\]|\[toc\])\s*$/i;
+const LAYOUT_LINE =
+  /^\s*(?:\{%-?\s*(?:end\w*|include|image|alert|raw|comment|if|else|elsif|for|capture|assign|set|block|extends|macro)\b[\s\S]*?%\}|:::.*|<!--.*-->|---+|\*\*\*+|\[\[toc\]\]|\[toc\])\s*$/i;
 
 function blocks(text: string): Block[] {
   const lines = stripFrontMatter(text).split(/\r?\n/);
@@ -114,7 +115,8 @@ function blocks(text: string): Block[] {
     const body: string[] = [];
     while (i < lines.length) {
       const next = lines[i] as string;
-      if (next.trim() === '' || FENCE.test(next) || HEADING.test(next) || LIST_ITEM.test(next) || TABLE_LINE.test(next) || LAYOUT_LINE.test(next)) break;
+      if (next.trim() === '' || FENCE.test(next) || HEADING.test(next) || LIST_ITEM.test(next) || TABLE_LINE.test(next) || LAYOUT_LINE.test(next))
+        break;
       if (/^\s*<table\b/i.test(next)) break;
       body.push(next);
       i++;
@@ -271,19 +273,29 @@ function labelled(header: readonly string[], row: readonly string[]): string {
 }
 
 function htmlTableRows(html: string): string[] {
-  const rows = [...html.matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/gi)].map((match) => [...(match[1] as string).matchAll(/<(t[hd])\b[^>]*>([\s\S]*?)<\/\1>/gi)].map((cell) => ({ header: (cell[1] as string).toLowerCase() === 'th', text: htmlToText(cell[2] as string) })));
+  const rows = [...html.matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/gi)].map((match) =>
+    [...(match[1] as string).matchAll(/<(t[hd])\b[^>]*>([\s\S]*?)<\/\1>/gi)].map((cell) => ({
+      header: (cell[1] as string).toLowerCase() === 'th',
+      text: htmlToText(cell[2] as string),
+    })),
+  );
   const headerRow = rows[0]?.every((cell) => cell.header) ? rows[0].map((cell) => cell.text) : [];
   return rows.slice(headerRow.length > 0 ? 1 : 0).map((row) => {
     // A two-cell row is a label and its value ("Floor | 35th").
     if (headerRow.length === 0 && row.length === 2) return `${row[0]?.text}: ${row[1]?.text}`;
-    return labelled(headerRow, row.map((cell) => cell.text));
+    return labelled(
+      headerRow,
+      row.map((cell) => cell.text),
+    );
   });
 }
 
 function htmlToText(html: string): string {
   return html
     .replace(/<br\s*\/?>/gi, ', ')
-    .replace(/<a\b[^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/gi, (_, href: string, label: string) => (/^(https?:|mailto:)/i.test(href) ? `[${label.trim()}](${href})` : label))
+    .replace(/<a\b[^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/gi, (_, href: string, label: string) =>
+      /^(https?:|mailto:)/i.test(href) ? `[${label.trim()}](${href})` : label,
+    )
     .replace(/<[^>]+>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
@@ -303,27 +315,45 @@ function sentencesOf(paragraph: string): string[] {
     .filter((sentence) => sentence !== '');
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', rsquo: '’', lsquo: '‘', ldquo: '“', rdquo: '”', mdash: '—', ndash: '–', hellip: '…' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  rsquo: '’',
+  lsquo: '‘',
+  ldquo: '“',
+  rdquo: '”',
+  mdash: '—',
+  ndash: '–',
+  hellip: '…',
+};
 
 /** Markdown as a reader should see it quoted: template tags, HTML and links that lead nowhere taken out. */
 export function tidy(text: string): string {
-  return text
-    .replace(/\{%-?\s*\w+\s+["']([^"']+)["'][^%]*%\}/g, (match, argument: string) => (/^\{%-?\s*(?:page|link|url)\b/.test(match) ? '' : argument))
-    .replace(/\{%[\s\S]*?%\}|\{\{[\s\S]*?\}\}/g, '')
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
-    // A link to a relative path or a template means nothing in chat: keep its words, drop the target.
-    .replace(/\[([^\]]*)\]\(\s*(?!https?:|mailto:)[^)]*\)/g, '$1')
-    .replace(/<(?:Badge|badge)\b[^>]*\/?>/g, '')
-    .replace(/<\/?(?:span|div|p|br|strong|em|b|i|u|sup|sub|small|kbd|summary|details|code)\b[^>]*>/gi, (tag) => (/^<\/?code/i.test(tag) ? '`' : ' '))
-    .replace(/&(#\d+|#x[\da-f]+|[a-z]+);/gi, (entity, name: string) => {
-      if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-      if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
-      return ENTITIES[name.toLowerCase()] ?? entity;
-    })
-    .replace(/^\s*>\s?(?:\[!\w+\]\s*)?/gm, '')
-    .replace(/[ \t]+/g, ' ')
-    .replace(/ +([.,;:!?])/g, '$1')
-    .trim();
+  return (
+    text
+      .replace(/\{%-?\s*\w+\s+["']([^"']+)["'][^%]*%\}/g, (match, argument: string) => (/^\{%-?\s*(?:page|link|url)\b/.test(match) ? '' : argument))
+      .replace(/\{%[\s\S]*?%\}|\{\{[\s\S]*?\}\}/g, '')
+      .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+      // A link to a relative path or a template means nothing in chat: keep its words, drop the target.
+      .replace(/\[([^\]]*)\]\(\s*(?!https?:|mailto:)[^)]*\)/g, '$1')
+      .replace(/<(?:Badge|badge)\b[^>]*\/?>/g, '')
+      .replace(/<\/?(?:span|div|p|br|strong|em|b|i|u|sup|sub|small|kbd|summary|details|code)\b[^>]*>/gi, (tag) =>
+        /^<\/?code/i.test(tag) ? '`' : ' ',
+      )
+      .replace(/&(#\d+|#x[\da-f]+|[a-z]+);/gi, (entity, name: string) => {
+        if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+        if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+        return ENTITIES[name.toLowerCase()] ?? entity;
+      })
+      .replace(/^\s*>\s?(?:\[!\w+\]\s*)?/gm, '')
+      .replace(/[ \t]+/g, ' ')
+      .replace(/ +([.,;:!?])/g, '$1')
+      .trim()
+  );
 }
 
 function isQuotable(text: string, kind: SpanKind): boolean {

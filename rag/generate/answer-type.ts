@@ -4,9 +4,11 @@
 import { stemLite } from '../cite/content-terms.ts';
 import type { AnswerType, Attribute } from '../question/analyze-question.ts';
 
-const NUMBER_WORDS = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million half dozen once twice single double first second third fourth fifth';
+const NUMBER_WORDS =
+  'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million half dozen once twice single double first second third fourth fifth';
 const NUMBER = new RegExp(`^(?:\\d[\\d.,:/]*(?:st|nd|rd|th|k|kb|mb|gb|mib|kib|gib|ms|s|m|h|d|%|x)?|${NUMBER_WORDS.split(' ').join('|')})$`, 'i');
-const MONTHS = 'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec';
+const MONTHS =
+  'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec';
 const TIME_WORDS = new Set(
   `${MONTHS} monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday noon midnight morning afternoon evening night weekend weekday am pm deadline immediately`
     .split(' ')
@@ -34,16 +36,19 @@ function statements(text: string): string {
 
 /** Words as the type checks see them: lowercased, stemmed, numbers kept whole (`6-week` → `6`, `week`). */
 function tokens(text: string): string[] {
-  return (statements(text).toLowerCase().replace(/[*_`~]/g, ' ').match(/\d[\d.,:/]*[a-z%]*|[\p{L}]+/gu) ?? []).map((token) => (/^\d/.test(token) ? token : stemLite(token)));
+  return (
+    statements(text)
+      .toLowerCase()
+      .replace(/[*_`~]/g, ' ')
+      .match(/\d[\d.,:/]*[a-z%]*|[\p{L}]+/gu) ?? []
+  ).map((token) => (/^\d/.test(token) ? token : stemLite(token)));
 }
 
 const FREQUENCY = /\b(?:daily|weekly|biweekly|bimonthly|monthly|quarterly|annually|yearly|hourly|nightly)\b/i;
 
 /** "within 3 days", "every three years", "by the end of March", "30 days after": a time given relative to another. */
-const RELATIVE_TIME = new RegExp(
-  `\\b(?:within|after|before|every|by|until|no later than|at least|prior to)\\s+(?:\\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|the (?:first|last|end|start|beginning))\\b|\\b(?:\\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty)[\\s-]+(?:business |calendar |working )?(?:minutes?|hours?|days?|weeks?|months?|years?)\\b`,
-  'i',
-);
+const RELATIVE_TIME =
+  /\b(?:within|after|before|every|by|until|no later than|at least|prior to)\s+(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|the (?:first|last|end|start|beginning))\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty)[\s-]+(?:business |calendar |working )?(?:minutes?|hours?|days?|weeks?|months?|years?)\b/i;
 
 function isNumber(token: string): boolean {
   return NUMBER.test(token);
@@ -79,7 +84,12 @@ export function holdsAnswerType(type: AnswerType, text: string, unit?: string): 
       if (unit !== undefined && TIME_UNITS.has(unit)) return countsUnit(words, unit) || (hasNumber(words) && words.some((w) => TIME_UNITS.has(w)));
       return hasNumber(words) || /\b(?:unlimited|no limit|no maximum|no minimum)\b/i.test(text);
     case 'time':
-      return words.some((w) => TIME_WORDS.has(w)) || FREQUENCY.test(text) || /\b(?:19|20)\d{2}\b|\b\d{1,2}[:/]\d{2}\b/.test(statements(text)) || RELATIVE_TIME.test(statements(text));
+      return (
+        words.some((w) => TIME_WORDS.has(w)) ||
+        FREQUENCY.test(text) ||
+        /\b(?:19|20)\d{2}\b|\b\d{1,2}[:/]\d{2}\b/.test(statements(text)) ||
+        RELATIVE_TIME.test(statements(text))
+      );
     case 'person':
       return (
         /[\w.+-]+@[\w-]+\.[\w.]+|(^|\s)[@#][\w.-]+|<[@#!][^>]+>/.test(text) ||
@@ -87,9 +97,15 @@ export function holdsAnswerType(type: AnswerType, text: string, unit?: string): 
         /\b\p{Lu}\p{Ll}+\s+\p{Lu}\p{Ll}+/u.test(text.replace(/^\W*\p{Lu}\p{Ll}+\s/u, ''))
       );
     case 'place':
-      return /https?:\/\/|mailto:|\/[\w.-]+\/|[@#][\w.-]+/.test(text) || words.some((w) => PLACE_WORDS.has(w)) || /\b\d+(?:st|nd|rd|th)\b/i.test(text);
+      return (
+        /https?:\/\/|mailto:|\/[\w.-]+\/|[@#][\w.-]+/.test(text) || words.some((w) => PLACE_WORDS.has(w)) || /\b\d+(?:st|nd|rd|th)\b/i.test(text)
+      );
     case 'value':
-      return /`[^`]+`|"[^"]+"|“[^”]+”|'[^'\s][^']*'|\b\d/.test(text) || /\b(?:true|false|null|none|enabled|disabled)\b/i.test(text) || /\b[a-z]+[A-Z]\w*\b|\b[A-Z][A-Z0-9_-]{2,}\b/.test(text);
+      return (
+        /`[^`]+`|"[^"]+"|“[^”]+”|'[^'\s][^']*'|\b\d/.test(text) ||
+        /\b(?:true|false|null|none|enabled|disabled)\b/i.test(text) ||
+        /\b[a-z]+[A-Z]\w*\b|\b[A-Z][A-Z0-9_-]{2,}\b/.test(text)
+      );
     default:
       return true;
   }
@@ -97,7 +113,8 @@ export function holdsAnswerType(type: AnswerType, text: string, unit?: string): 
 
 const ATTRIBUTE_WORDS: Record<Attribute, RegExp> = {
   default: /\bdefault(?:s|ed)?\b|\bunless (?:you |it is )?(?:set|configured|specified|changed)\b|\bif (?:not|un)(?:set|specified|configured)\b/i,
-  maximum: /\bmax(?:imum|imal)?\b|\bup to\b|\bat most\b|\blimit(?:s|ed)?\b|\bcap(?:s|ped)?\b|\bno more than\b|\b(?:cannot|can't|must not|not to) exceed\b|\bupper\b/i,
+  maximum:
+    /\bmax(?:imum|imal)?\b|\bup to\b|\bat most\b|\blimit(?:s|ed)?\b|\bcap(?:s|ped)?\b|\bno more than\b|\b(?:cannot|can't|must not|not to) exceed\b|\bupper\b/i,
   minimum: /\bmin(?:imum|imal)?\b|\bat least\b|\bno (?:less|fewer) than\b|\blower\b/i,
 };
 

@@ -223,7 +223,7 @@ export class ExtractiveGenerator implements Generator {
     const ranked = this.rank(primary(analysis), passages);
     const best = ranked[0];
     // Lore answers when some span holds the focus and the kind of answer asked for; it quotes the most relevant.
-    if (!best || !best.typed || !ranked.some((c) => this.answers(c))) return [];
+    if (!best?.typed || !ranked.some((c) => this.answers(c))) return [];
 
     const chosen: Candidate[] = [best];
     let length = best.span.text.length;
@@ -355,12 +355,20 @@ export function focusTouched(question: string, passages: readonly Passage[]): nu
 function quoted(candidate: Candidate): string {
   const { span, passage } = candidate;
   const heading = span.headings.at(-1);
-  const needsHeading = heading !== undefined && !prose(span.kind) && [...spanTerms(heading)].some((term) => !candidate.terms.has(term)) && passage.text.includes(heading.split(' ')[0] ?? heading);
+  const needsHeading =
+    heading !== undefined &&
+    !prose(span.kind) &&
+    [...spanTerms(heading)].some((term) => !candidate.terms.has(term)) &&
+    passage.text.includes(heading.split(' ')[0] ?? heading);
   if (!span.text.includes('\n')) return cited(needsHeading ? `**${heading}**: ${span.text}` : span.text, passage.n);
   // A multi-line span (steps, code) is cited on a line of prose, so the marker never lands inside a code block.
   const [first, ...others] = span.text.split('\n');
   if (!/^\s*(?:```|~~~)/.test(first as string)) {
-    return [needsHeading ? `**${heading}**:` : undefined, cited(first as string, passage.n), ...others].filter((line) => line !== undefined).join('\n');
+    return [needsHeading ? `**${heading}**:` : undefined, cited(first as string, passage.n), ...others]
+      .filter((line) => line !== undefined)
+      .join('\n');
   }
-  return [needsHeading ? `**${heading}** [${passage.n}]:` : undefined, span.text, needsHeading ? undefined : `[${passage.n}]`].filter((line) => line !== undefined).join('\n');
+  return [needsHeading ? `**${heading}** [${passage.n}]:` : undefined, span.text, needsHeading ? undefined : `[${passage.n}]`]
+    .filter((line) => line !== undefined)
+    .join('\n');
 }

@@ -261,7 +261,10 @@ export class GeminiGenerator implements Generator {
         throw fail(`Gemini ${this.model} stream ended without a finish reason mid-sentence after ${text.length} characters`, 'interrupted');
       }
       if (finishReason !== undefined && finishReason !== 'STOP') {
-        throw fail(`Gemini ${this.model} stopped for an unexpected reason (finishReason ${finishReason}) after ${text.length} characters`, 'interrupted');
+        throw fail(
+          `Gemini ${this.model} stopped for an unexpected reason (finishReason ${finishReason}) after ${text.length} characters`,
+          'interrupted',
+        );
       }
       const usage = spent();
       yield { type: 'done', text, model: this.model, ...(usage ? { usage } : {}), finishReason: finishReason ?? 'STOP' };
@@ -351,6 +354,11 @@ export class GeminiGenerator implements Generator {
     else if (last instanceof EmptyStreamError) failure = 'empty';
     const within = deadline ? ` (${(deadline.totalMs / 1000).toFixed(0)} s answer deadline)` : '';
     const message = redactKey(`GeminiGenerator (${this.model}) failed${within}: ${describe(error)}`, this.apiKey);
-    return new GenerationError(message, failure, { cause: error, model: this.model, ...(usage ? { usage } : {}), ...(status !== undefined ? { status } : {}) });
+    return new GenerationError(message, failure, {
+      cause: error,
+      model: this.model,
+      ...(usage ? { usage } : {}),
+      ...(status !== undefined ? { status } : {}),
+    });
   }
 }

@@ -117,11 +117,7 @@ export class Indexer {
     this.pipelineKey = sha256(JSON.stringify({ v: PIPELINE_VERSION, chunk: this.chunkOptions, topics: options.topics })).slice(0, 12);
   }
 
-  async index(
-    inputs: IndexInput[],
-    scope: IndexScope,
-    onProgress: (progress: IndexProgress) => void = () => {},
-  ): Promise<IndexSummary> {
+  async index(inputs: IndexInput[], scope: IndexScope, onProgress: (progress: IndexProgress) => void = () => {}): Promise<IndexSummary> {
     const { chunks: store } = this.options;
     const summary: IndexSummary = { added: 0, updated: 0, unchanged: 0, deleted: 0, failed: [], retryableFailures: 0 };
     const seen = new Set<string>();
@@ -191,7 +187,10 @@ export class Indexer {
    * elsewhere writes vectors before rows, and retrieval ignores vectors without a chunk. `refill` upserts every
    * chunk whatever the count says (a restored backup: the collection may hold as many vectors, but newer ones).
    */
-  async alignVectors(onProgress: (progress: IndexProgress) => void = () => {}, options: { refill?: boolean } = {}): Promise<'ok' | 'rebuilt' | 'refilled'> {
+  async alignVectors(
+    onProgress: (progress: IndexProgress) => void = () => {},
+    options: { refill?: boolean } = {},
+  ): Promise<'ok' | 'rebuilt' | 'refilled'> {
     const { vectors, embedder, chunks } = this.options;
     const builtBy = await vectors.builtBy();
     if (builtBy === embedder.id) {

@@ -110,7 +110,12 @@ function classify(text: string): { type: AnswerType; unit?: string } {
   // "When the response stops with tool_use, what should be done next?": the clause sets the scene, the rest asks.
   const conditional = /^\s*(?:when|if|once|after|before)\b[^,?]*,\s*(.+)$/i.exec(text);
   if (conditional?.[1] && /\b(?:what|how|which|who|where|why|should|does|do|can|is|are)\b/i.test(conditional[1])) return classify(conditional[1]);
-  const q = ` ${text.toLowerCase().replace(/[’']/g, "'").replace(/[^a-z0-9' ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+  const q = ` ${text
+    .toLowerCase()
+    .replace(/[’']/g, "'")
+    .replace(/[^a-z0-9' ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()} `;
   const quantity = /\bhow (many|much|long|often|big|large|old|far|soon|fast|frequently)\b(.*)$/.exec(q);
   if (quantity) {
     const [, how, rest] = quantity;
@@ -128,25 +133,49 @@ function classify(text: string): { type: AnswerType; unit?: string } {
     }
     return { type: 'quantity' };
   }
-  if (/\b(what|which|whats) (is |are |s )?(the )?(max|maximum|min|minimum|limit|size|number|amount|count|percent|percentage|rate|length|duration|cost|price|fee)\b/.test(q)) {
+  if (
+    /\b(what|which|whats) (is |are |s )?(the )?(max|maximum|min|minimum|limit|size|number|amount|count|percent|percentage|rate|length|duration|cost|price|fee)\b/.test(
+      q,
+    )
+  ) {
     return { type: 'quantity' };
   }
   // "what's the hotel per diem rate", "whats the max monthly transit subsidy": an amount, whatever comes between.
-  if (/\b(what|whats|which)\b/.test(q) && /\b(rate|cost|price|fee|amount|salary|stipend|subsidy|allowance|reimbursement rate|budget|percentage)\b/.test(q)) {
+  if (
+    /\b(what|whats|which)\b/.test(q) &&
+    /\b(rate|cost|price|fee|amount|salary|stipend|subsidy|allowance|reimbursement rate|budget|percentage)\b/.test(q)
+  ) {
     return { type: 'quantity' };
   }
   // "When is it due?" asks for a time; "When the response stops…" only sets the scene.
-  if (/^ (by when|until when)\b|^ when (is|are|was|were|do|does|did|can|could|should|will|would|must|has|have|am)\b|\b(what|which|whats) (date|day|time|year|month|deadline|week)\b|\bwhat time\b|\bdeadline\b|\bdue date\b/.test(q)) {
+  if (
+    /^ (by when|until when)\b|^ when (is|are|was|were|do|does|did|can|could|should|will|would|must|has|have|am)\b|\b(what|which|whats) (date|day|time|year|month|deadline|week)\b|\bwhat time\b|\bdeadline\b|\bdue date\b/.test(
+      q,
+    )
+  ) {
     return { type: 'time' };
   }
-  if (/^ (who|whom|whose)\b|\bwho (do|should|can|to|is|are|will|handles|approves|owns|decides)\b|\b(which|what) (person|team|group|office|department|contact|people|role)\b|\b(contact|check with|talk to|reach out to|ask) (who|whom)\b/.test(q)) {
+  if (
+    /^ (who|whom|whose)\b|\bwho (do|should|can|to|is|are|will|handles|approves|owns|decides)\b|\b(which|what) (person|team|group|office|department|contact|people|role)\b|\b(contact|check with|talk to|reach out to|ask) (who|whom)\b/.test(
+      q,
+    )
+  ) {
     return { type: 'person' };
   }
-  if (/^ (where)\b|\bwhere (do|can|is|are|should|to|does)\b|\b(which|what) (floor|room|building|address|url|link|page|site|folder|directory|file|channel|location)\b/.test(q)) {
+  if (
+    /^ (where)\b|\bwhere (do|can|is|are|should|to|does)\b|\b(which|what) (floor|room|building|address|url|link|page|site|folder|directory|file|channel|location)\b/.test(
+      q,
+    )
+  ) {
     return { type: 'place' };
   }
   if (/^ why\b|\bwhy (do|does|is|are|did|would|should|can't|doesn't|isn't|won't)\b|\bhow come\b|\breason\b/.test(q)) return { type: 'reason' };
-  if (/\b(default|option|flag|setting|header|command|parameter|param|argument|arg|version|port|value|env var|variable|method|function|helper|import|package|property|field|status code|middleware|preset)\b/.test(q) && (/\b(what|which|whats)\b/.test(q) || !/\b(how|why|who|where|when|can|could|does|do|did|is|are|should|will|would)\b/.test(q))) {
+  if (
+    /\b(default|option|flag|setting|header|command|parameter|param|argument|arg|version|port|value|env var|variable|method|function|helper|import|package|property|field|status code|middleware|preset)\b/.test(
+      q,
+    ) &&
+    (/\b(what|which|whats)\b/.test(q) || !/\b(how|why|who|where|when|can|could|does|do|did|is|are|should|will|would)\b/.test(q))
+  ) {
     return { type: 'value' };
   }
   if (/\bhow (do|can|should|would|to|does one)\b|\b(steps|instructions|process|procedure) (to|for)\b|\bhow i\b/.test(q)) return { type: 'steps' };
@@ -158,13 +187,17 @@ function classify(text: string): { type: AnswerType; unit?: string } {
 
 /** Words that end the noun phrase after "how many": verbs, pronouns, prepositions. */
 const UNIT_STOP = new Set(
-  "do does did is are was were can could should will would have has had i we you they it he she off per in of for on at to from before after between left there does' get gets total".split(' '),
+  "do does did is are was were can could should will would have has had i we you they it he she off per in of for on at to from before after between left there does' get gets total".split(
+    ' ',
+  ),
 );
 
 /** Cuts "how many weeks off is it and how many yrs between them" into its sub-questions. */
 function splitParts(text: string): string[] {
   const asks = /\b(?:how (?:many|much|long|often|do|can|soon)|what(?:'s|s)?|which|who|whom|where|when|why|is there|are there|do i|can i|does it)\b/gi;
-  const pieces = text.split(/\?|;|\s+(?:and|also|plus|or)\s+(?=(?:how|what|whats|what's|which|who|where|when|why|is there|are there|do i|can i|does|is it)\b)|,\s*(?=(?:and\s+)?(?:how|what|whats|what's|which|who|where|when|why)\b)/i);
+  const pieces = text.split(
+    /\?|;|\s+(?:and|also|plus|or)\s+(?=(?:how|what|whats|what's|which|who|where|when|why|is there|are there|do i|can i|does|is it)\b)|,\s*(?=(?:and\s+)?(?:how|what|whats|what's|which|who|where|when|why)\b)/i,
+  );
   const parts = pieces.map((piece) => piece.trim()).filter((piece) => contentTerms(piece).length > 0 || asks.test(piece));
   return parts.length > 0 ? parts : [text];
 }

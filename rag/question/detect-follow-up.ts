@@ -43,7 +43,9 @@ const DUMMY_IT_NEXT = new Set(
 const ALWAYS_ANAPHORIC = new Set(['it', 'its', 'they', 'them', 'their', 'theirs']);
 const DEMONSTRATIVES = new Set(['this', 'that', 'these', 'those']);
 // "this week" names a time rather than pointing back at something said before.
-const TIME_NOUNS = new Set('week weeks month months year years quarter quarters sprint sprints morning afternoon evening time weekend cycle'.split(' '));
+const TIME_NOUNS = new Set(
+  'week weeks month months year years quarter quarters sprint sprints morning afternoon evening time weekend cycle'.split(' '),
+);
 
 /** How `question` depends on an earlier one, judged from its own words alone. */
 export function detectFollowUp(question: string): FollowUp {

@@ -59,7 +59,10 @@ const MAX_EXPANSIONS = 10;
 
 /** Punctuation inside a term ("single sign-on", "on-call") matches any punctuation or space in the question. */
 function normalize(text: string): string {
-  return ` ${text.toLowerCase().replace(/[^\p{L}\p{N}+#/&]+/gu, ' ').trim()} `;
+  return ` ${text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}+#/&]+/gu, ' ')
+    .trim()} `;
 }
 
 /** Other names for the terms in `text` (never `text` itself, nor a term already in it), in table order. */

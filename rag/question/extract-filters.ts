@@ -29,7 +29,10 @@ interface Found {
 const SOURCE_NAMES: ReadonlyArray<readonly [SourceKind, string]> = [
   ['notion', String.raw`notion`],
   ['github', String.raw`git\s?hub`],
-  ['upload', String.raw`(?:uploaded|attached)\s+(?:files?|documents?|docs|pdfs?)|uploads|attachments|(?:files?|documents?|docs)\s+(?:i|we|you)\s+uploaded`],
+  [
+    'upload',
+    String.raw`(?:uploaded|attached)\s+(?:files?|documents?|docs|pdfs?)|uploads|attachments|(?:files?|documents?|docs)\s+(?:i|we|you)\s+uploaded`,
+  ],
   ['files', String.raw`local\s+files|file\s+share|shared\s+drive`],
   ['web', String.raw`(?:web\s?site|web\s+pages?)`],
 ];
@@ -52,7 +55,9 @@ const REPO_PHRASE = new RegExp(
 );
 // Slash pairs that are not repositories.
 const NOT_REPOSITORIES = new Set(
-  'ci/cd and/or tcp/ip i/o input/output read/write on/off yes/no true/false client/server dev/prod staging/prod frontend/backend either/or'.split(' '),
+  'ci/cd and/or tcp/ip i/o input/output read/write on/off yes/no true/false client/server dev/prod staging/prod frontend/backend either/or'.split(
+    ' ',
+  ),
 );
 // "in src/utils" is a folder, not an owner; "docs/guide.md" is a file.
 const FOLDER_OWNERS = new Set('src lib app apps test tests docs doc bin packages rag config scripts dist build public assets .github'.split(' '));

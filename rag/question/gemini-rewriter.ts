@@ -145,7 +145,11 @@ function clip(text: string): string {
 
 /** First line, without the label or quotes models sometimes wrap around it. */
 function cleanRewrite(raw: string): string {
-  const line = raw.split('\n').map((part) => part.trim()).find((part) => part !== '') ?? '';
+  const line =
+    raw
+      .split('\n')
+      .map((part) => part.trim())
+      .find((part) => part !== '') ?? '';
   return line
     .replace(/^(?:standalone question|question|rewritten question)\s*:\s*/i, '')
     .replace(/^(["'`“”])(.*)\1$/u, '$2')

@@ -18,8 +18,7 @@ const GROUPS: readonly string[] = [
   // data stores and queues
   'postgres postgresql mysql mariadb sqlite redis mongodb dynamodb elasticsearch opensearch kafka rabbitmq sqs bigquery snowflake',
   // calendar (not "may": far more often the verb)
-  'january february march april june july august september october november december ' +
-    'jan feb mar apr jun jul aug sep sept oct nov dec',
+  'january february march april june july august september october november december ' + 'jan feb mar apr jun jul aug sep sept oct nov dec',
   'monday tuesday wednesday thursday friday saturday sunday weekday weekdays weekend weekends',
   'q1 q2 q3 q4 h1 h2',
   // roles

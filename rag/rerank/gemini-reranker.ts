@@ -111,16 +111,16 @@ export class GeminiReranker implements Reranker {
       ({ signal }) =>
         this.limiter.schedule(() =>
           this.options.client.models.generateContent({
-          model: this.model,
-          contents: [{ role: 'user', parts: [{ text: `Question: ${query.text}\n\n${listing}` }] }],
-          config: {
-            systemInstruction: INSTRUCTIONS,
-            temperature: 0,
-            responseMimeType: 'application/json',
-            responseSchema: RESPONSE_SCHEMA,
-            abortSignal: signal,
-          },
-        }),
+            model: this.model,
+            contents: [{ role: 'user', parts: [{ text: `Question: ${query.text}\n\n${listing}` }] }],
+            config: {
+              systemInstruction: INSTRUCTIONS,
+              temperature: 0,
+              responseMimeType: 'application/json',
+              responseSchema: RESPONSE_SCHEMA,
+              abortSignal: signal,
+            },
+          }),
         ),
       {
         attempts: this.options.attempts ?? 3,

@@ -78,8 +78,7 @@ export function rankFeatures(query: SearchQuery, candidates: readonly RetrievedC
     if (!titleField) titles.set(title, (titleField = analyse(title)));
     const headingField = analyse(headingPath ?? '');
     const textField = analyse(candidate.text);
-    const bm25 = (field: AnalysedField, name: FieldName) =>
-      idfTotal > 0 ? fieldBm25(field, unique, idfs, averages[name]) / idfTotal : 0;
+    const bm25 = (field: AnalysedField, name: FieldName) => (idfTotal > 0 ? fieldBm25(field, unique, idfs, averages[name]) / idfTotal : 0);
     const covered = unique.filter((t) => textField.counts.has(t) || titleField.counts.has(t) || headingField.counts.has(t));
     const { dense, lexical } = candidate.signals;
     return [
@@ -212,5 +211,5 @@ function longestPhrase(query: readonly string[], text: readonly string[]): numbe
 function recency(modifiedAtMs: number, now: number): number {
   if (!(modifiedAtMs > 0)) return 0;
   const ageDays = Math.max(0, now - modifiedAtMs) / DAY_MS;
-  return Math.pow(0.5, ageDays / RECENCY_HALF_LIFE_DAYS);
+  return 0.5 ** (ageDays / RECENCY_HALF_LIFE_DAYS);
 }

@@ -26,5 +26,8 @@ export function rankDocuments(ranked: readonly RetrievedChunk[]): RankedDocument
   }
   for (const document of documents.values()) document.chunks.sort((a, b) => b.score - a.score);
   // Stable: documents with equal scores keep the order in which their best passage came.
-  return [...documents.values()].map((d, i) => ({ d, i })).sort((a, b) => b.d.score - a.d.score || a.i - b.i).map(({ d }) => d);
+  return [...documents.values()]
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => b.d.score - a.d.score || a.i - b.i)
+    .map(({ d }) => d);
 }

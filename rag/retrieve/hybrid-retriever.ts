@@ -82,7 +82,10 @@ export class HybridRetriever implements Retriever {
           if (score > (best.get(hit.id) ?? -Infinity)) best.set(hit.id, score);
         }
       });
-      return [...best].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score).slice(0, k);
+      return [...best]
+        .map(([id, score]) => ({ id, score }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, k);
     } catch (error) {
       if (!this.options.onDenseFailure) throw error;
       this.options.onDenseFailure(error instanceof Error ? error : new Error(String(error)));

@@ -243,7 +243,10 @@ export class LexicalIndex {
       docMembers[docSlot]!.push(entry);
       this.docOfSlot[slot] = docSlot;
     });
-    this.passages = buildLevel(this.slots.map((entry) => entry.terms), this.vocabulary.size);
+    this.passages = buildLevel(
+      this.slots.map((entry) => entry.terms),
+      this.vocabulary.size,
+    );
     // A document is its chunks together; the title is shared by every chunk, so it is counted once.
     this.documents = buildLevel(
       docMembers.map((members) => ({

@@ -170,11 +170,7 @@ export function chromaClientFor(url: string): ChromaClient {
   const path = parsed.pathname.replace(/\/+$/, '');
   const user = decodeURIComponent(parsed.username);
   const password = decodeURIComponent(parsed.password);
-  const authorization = user
-    ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
-    : password
-      ? `Bearer ${password}`
-      : undefined;
+  const authorization = user ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : password ? `Bearer ${password}` : undefined;
   return new ChromaClient({
     host: parsed.hostname,
     // A string where the type says number: the client only ever writes it into the URL after the host.

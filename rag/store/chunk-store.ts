@@ -79,7 +79,7 @@ export class ChunkStore {
       locationPrefix === undefined
         ? this.db.prepare('SELECT * FROM documents WHERE source = ? ORDER BY id').all(source)
         : this.db
-            .prepare("SELECT * FROM documents WHERE source = ? AND substr(location, 1, length(?)) = ? ORDER BY id")
+            .prepare('SELECT * FROM documents WHERE source = ? AND substr(location, 1, length(?)) = ? ORDER BY id')
             .all(source, locationPrefix, locationPrefix)
     ) as DocumentRow[];
     return rows.map(toStoredDocument);

@@ -25,7 +25,9 @@ describe('answerCacheKey', () => {
     ];
     expect(new Set(keys).size).toBe(keys.length);
     // Order of the allowed sources does not matter.
-    expect(answerCacheKey({ ...base, allowedSources: ['notion', 'files'] }, 'v1')).toBe(answerCacheKey({ ...base, allowedSources: ['files', 'notion'] }, 'v1'));
+    expect(answerCacheKey({ ...base, allowedSources: ['notion', 'files'] }, 'v1')).toBe(
+      answerCacheKey({ ...base, allowedSources: ['files', 'notion'] }, 'v1'),
+    );
   });
 
   it('never caches a follow-up or an empty question', () => {

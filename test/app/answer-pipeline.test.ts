@@ -11,7 +11,6 @@ import type { AnswerEvent } from '../../rag/answer-question.ts';
 import type { Answer } from '../../rag/types.ts';
 import { fixtureResponses, startFakeGemini, serverError, type FakeGemini, recordedGemini as recorded } from '../fakes/fake-gemini.ts';
 
-
 async function collect(pipeline: AnswerPipeline, text: string): Promise<{ events: AnswerEvent[]; answer: Answer }> {
   const events: AnswerEvent[] = [];
   for await (const event of pipeline.stream({ text })) events.push(event);
@@ -38,7 +37,12 @@ beforeAll(async () => {
   fs.cpSync('datasets/sample-kb', kb, { recursive: true });
   fs.writeFileSync(path.join(kb, 'vendor-note.md'), INJECTION);
   // Embeddings come from the fake so the index builds fast; generation is still offline (extractive).
-  const config = loadConfig({ LORE_DATA_DIR: path.join(tmp.dir, 'data'), LORE_EMBEDDER: 'gemini', GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: gemini.url });
+  const config = loadConfig({
+    LORE_DATA_DIR: path.join(tmp.dir, 'data'),
+    LORE_EMBEDDER: 'gemini',
+    GEMINI_API_KEY: 'test-key',
+    GEMINI_BASE_URL: gemini.url,
+  });
   runtime = await openRuntime(config, createLogger('silent'));
   await ingestPaths(runtime, [kb], false);
   offline = createAnswerPipeline({ ...runtime, config: { ...config, gemini: { ...config.gemini, apiKey: undefined } } });
@@ -109,7 +113,10 @@ describe('answering with Gemini', () => {
     gemini.setGenerator((request) =>
       request.method === 'generateContent'
         ? { chunks: [JSON.stringify({ scores: [] })], usage: { promptTokenCount: 500, candidatesTokenCount: 10 } }
-        : { chunks: ['Backups of the data directory ', 'are kept for at most 30 days [1].'], usage: { promptTokenCount: 1000, candidatesTokenCount: 20 } },
+        : {
+            chunks: ['Backups of the data directory ', 'are kept for at most 30 days [1].'],
+            usage: { promptTokenCount: 1000, candidatesTokenCount: 20 },
+          },
     );
     const pipeline = createAnswerPipeline(runtime);
     const deltas: string[] = [];
@@ -131,9 +138,7 @@ describe('answering with Gemini', () => {
 
   it("posts Gemini's faithful paraphrase, however the question is typed, and abstains on an invented answer", async () => {
     const reply = (text: string) =>
-      gemini.setGenerator((request) =>
-        request.method === 'generateContent' ? { chunks: [JSON.stringify({ scores: [] })] } : { chunks: [text] },
-      );
+      gemini.setGenerator((request) => (request.method === 'generateContent' ? { chunks: [JSON.stringify({ scores: [] })] } : { chunks: [text] }));
     try {
       reply('Data directory backups are kept for no more than 30 days [1].');
       const paraphrase = await createAnswerPipeline(runtime).answer({ text: 'hey how long do we hang on to the data dir backups??' });
@@ -171,14 +176,19 @@ describe('answering with Gemini, replaying recorded failures', () => {
   const question = 'How long are backups of the data directory kept?';
 
   it('restarts an answer withheld after text arrived (RECITATION) as extractive, with a one-line note, and counts its tokens', async () => {
-    gemini.queueFor('generateContent', { status: 200, body: { candidates: [{ content: { parts: [{ text: '{"scores":[]}' }] }, finishReason: 'STOP' }] } });
+    gemini.queueFor('generateContent', {
+      status: 200,
+      body: { candidates: [{ content: { parts: [{ text: '{"scores":[]}' }] }, finishReason: 'STOP' }] },
+    });
     gemini.queueFor('streamGenerateContent', ...fixtureResponses(recorded('finish-recitation-after-text'), 'stream'));
     const { events, answer } = await collect(createAnswerPipeline(runtime), question);
     const restart = events.find((e) => e.type === 'restart');
     expect(restart).toMatchObject({ reason: expect.stringMatching(/withheld/) });
     expect(answer.mode).toBe('extractive');
     expect(answer.answer).not.toMatch(/in production it must/);
-    expect(answer.notes).toContain('The language model failed (answer withheld by its safety or recitation filter); this answer is extractive, quoted from the sources.');
+    expect(answer.notes).toContain(
+      'The language model failed (answer withheld by its safety or recitation filter); this answer is extractive, quoted from the sources.',
+    );
     // The withheld reply was billed by Google: 1850 prompt and 38 output tokens count in the answer's usage.
     expect(answer.usage.inputTokens).toBeGreaterThanOrEqual(1850);
     expect(answer.usage.outputTokens).toBeGreaterThanOrEqual(38);
@@ -208,17 +218,21 @@ describe('answering with Gemini, replaying recorded failures', () => {
   it.each([
     ['http403-key-leaked', /HTTP 403/, /leaked|API key|PERMISSION_DENIED|\{/],
     ['http500-internal', /HTTP 500/, /INTERNAL|troubleshooting|\{/],
-  ])('keeps the provider error body (%s) out of the note, naming only what failed and what Lore did', async (name, shows, hides) => {
-    gemini.always(fixtureResponses(recorded(name), 'stream')[0]);
-    try {
-      const { events, answer } = await collect(createAnswerPipeline(runtime), question);
-      expect(answer.mode).toBe('extractive');
-      const visible = [...answer.notes, ...events.flatMap((e) => (e.type === 'restart' ? [e.reason] : []))];
-      expect(visible.join('\n')).toMatch(shows);
-      expect(visible.join('\n')).not.toMatch(hides);
-      for (const note of answer.notes) expect(note).not.toContain('\n');
-    } finally {
-      gemini.always(undefined);
-    }
-  }, 60_000);
+  ])(
+    'keeps the provider error body (%s) out of the note, naming only what failed and what Lore did',
+    async (name, shows, hides) => {
+      gemini.always(fixtureResponses(recorded(name), 'stream')[0]);
+      try {
+        const { events, answer } = await collect(createAnswerPipeline(runtime), question);
+        expect(answer.mode).toBe('extractive');
+        const visible = [...answer.notes, ...events.flatMap((e) => (e.type === 'restart' ? [e.reason] : []))];
+        expect(visible.join('\n')).toMatch(shows);
+        expect(visible.join('\n')).not.toMatch(hides);
+        for (const note of answer.notes) expect(note).not.toContain('\n');
+      } finally {
+        gemini.always(undefined);
+      }
+    },
+    60_000,
+  );
 });

@@ -50,7 +50,10 @@ beforeEach(() => {
   gemini.setGenerator((request) =>
     request.method === 'generateContent'
       ? { chunks: [JSON.stringify({ scores: [] })], usage: { promptTokenCount: 400, candidatesTokenCount: 10 } }
-      : { chunks: ['Backups of the data directory ', 'are kept for at most 30 days [1].'], usage: { promptTokenCount: 1000, candidatesTokenCount: 20 } },
+      : {
+          chunks: ['Backups of the data directory ', 'are kept for at most 30 days [1].'],
+          usage: { promptTokenCount: 1000, candidatesTokenCount: 20 },
+        },
   );
 });
 
@@ -175,12 +178,24 @@ describe('the query log, metrics and online quality', () => {
     const metrics = new Metrics({ processMetrics: false });
     const queryLog = new QueryLog(runtime.db, 30);
     const { OnlineQuality } = await import('../../app/online-quality.ts');
-    const answers = service({ metrics, queryLog, quality: new OnlineQuality({ metrics, log: createLogger('silent') }), cache: { store: new MemoryAnswerCache(), ttlMs: 60_000 } });
+    const answers = service({
+      metrics,
+      queryLog,
+      quality: new OnlineQuality({ metrics, log: createLogger('silent') }),
+      cache: { store: new MemoryAnswerCache(), ttlMs: 60_000 },
+    });
     const answer: Answer = await answers.answer({ text: QUESTION, asker: { platform: 'http', userId: 'key-1' } });
     await answers.answer({ text: QUESTION, asker: { platform: 'http', userId: 'key-1' } });
     await new Promise((resolve) => setImmediate(resolve));
     const [cachedRow, row] = queryLog.recent(2);
-    expect(row).toMatchObject({ answerId: answer.id, platform: 'http', question: QUESTION, mode: 'generative', cached: false, model: 'gemini-2.5-flash-lite' });
+    expect(row).toMatchObject({
+      answerId: answer.id,
+      platform: 'http',
+      question: QUESTION,
+      mode: 'generative',
+      cached: false,
+      model: 'gemini-2.5-flash-lite',
+    });
     expect(row!.costUsd).toBeCloseTo(answer.costUsd, 10);
     expect(row!.citations[0]!.title).toBe('data-handling-policy.txt');
     expect(row!.faithfulness).toBe(1);

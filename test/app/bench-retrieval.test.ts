@@ -90,7 +90,10 @@ describe('lore bench retrieval', () => {
   });
 
   it('prints a human table on stderr without --json', async () => {
-    const run = await runLore(args().filter((a) => a !== '--json'), env());
+    const run = await runLore(
+      args().filter((a) => a !== '--json'),
+      env(),
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/BM25 \(baseline\)/);

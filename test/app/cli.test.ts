@@ -42,7 +42,9 @@ describe('lore ingest', () => {
     expect(answer.citations[0]).toEqual(
       expect.objectContaining({ n: 1, title: 'data-handling-policy.txt', source: 'files', docId: expect.any(String), chunkId: expect.any(String) }),
     );
-    expect(answer.contexts[0]).toEqual(expect.objectContaining({ chunkId: expect.any(String), docId: expect.any(String), score: expect.any(Number) }));
+    expect(answer.contexts[0]).toEqual(
+      expect.objectContaining({ chunkId: expect.any(String), docId: expect.any(String), score: expect.any(Number) }),
+    );
     expect(answer).toMatchObject({ mode: 'extractive', abstained: false, costUsd: 0 });
   }, 60_000);
 
@@ -72,7 +74,10 @@ describe('lore ingest', () => {
     const kb = path.join(tmp.dir, 'big-kb');
     fs.mkdirSync(kb);
     for (let i = 0; i < 60; i += 1) {
-      const sections = Array.from({ length: 6 }, (_, s) => `## Section ${s}\n\n${`Document ${i} section ${s} explains topic ${i * 7 + s}. `.repeat(30)}`);
+      const sections = Array.from(
+        { length: 6 },
+        (_, s) => `## Section ${s}\n\n${`Document ${i} section ${s} explains topic ${i * 7 + s}. `.repeat(30)}`,
+      );
       fs.writeFileSync(path.join(kb, `doc-${String(i).padStart(2, '0')}.md`), `# Document ${i}\n\n${sections.join('\n\n')}`);
     }
     const dataDir = path.join(tmp.dir, 'resume-data');

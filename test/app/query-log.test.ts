@@ -34,9 +34,18 @@ describe('QueryLog', () => {
       `INSERT INTO answers (id, platform, channel_id, thread_id, message_id, user_id, question, answer, mode, citations, confidence, latency_ms, cost_usd, created_at)
        VALUES ('new', 'http', 'http', 'new', 'new', 'k1', 'q', 'a', 'extractive', '[]', 1, 1, 0, '2030-02-15')`,
     ).run();
-    db.prepare("INSERT INTO feedback (answer_id, platform, user_id, rating, emoji, created_at) VALUES ('new', 'http', 'k1', 'up', '👍', '2030-02-15')").run();
+    db.prepare(
+      "INSERT INTO feedback (answer_id, platform, user_id, rating, emoji, created_at) VALUES ('new', 'http', 'k1', 'up', '👍', '2030-02-15')",
+    ).run();
     const [latest, oldest] = log.recent();
-    expect(latest).toMatchObject({ answerId: 'new', platform: 'http', faithfulness: 0.5, citationPrecision: 1, feedback: { up: 1, down: 0 }, model: 'extractive' });
+    expect(latest).toMatchObject({
+      answerId: 'new',
+      platform: 'http',
+      faithfulness: 0.5,
+      citationPrecision: 1,
+      feedback: { up: 1, down: 0 },
+      model: 'extractive',
+    });
     expect(latest!.citations[0]!.title).toBe('Policy');
     expect(oldest!.answerId).toBe('old');
     expect(log.prune()).toBe(1);

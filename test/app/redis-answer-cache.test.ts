@@ -1,6 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ANSWER_KEY_PREFIX, RedisAnswerCache } from '../../app/redis-answer-cache.ts';
-import type { Answer } from '../../rag/types.ts';
 import { makeAnswer } from '../helpers/answer.ts';
 import { redisServer, useRedisPair } from '../helpers/redis-server.ts';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RedisSpendLedger, SPEND_KEY_PREFIX } from '../../app/redis-spend-ledger.ts';
 import { redisServer, useRedisPair } from '../helpers/redis-server.ts';
 

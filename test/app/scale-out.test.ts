@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startChromaServer, type ChromaServer } from '../../app/chroma-server.ts';
 import { keyIdOf } from '../../app/http/api-keys.ts';
 import { createLogger } from '../../app/logger.ts';
@@ -39,7 +39,8 @@ beforeAll(async () => {
   );
   kb = path.join(tmp.dir, 'kb');
   fs.mkdirSync(kb);
-  for (const file of ['faq.md', 'getting-started.md', 'data-handling-policy.txt']) fs.copyFileSync(path.join('datasets/sample-kb', file), path.join(kb, file));
+  for (const file of ['faq.md', 'getting-started.md', 'data-handling-policy.txt'])
+    fs.copyFileSync(path.join('datasets/sample-kb', file), path.join(kb, file));
 }, 120_000);
 afterAll(async () => {
   await gemini?.close();

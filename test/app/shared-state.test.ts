@@ -43,7 +43,9 @@ describe('openSharedState', () => {
 
   redisServer.it('shares the cache, the spend and the limiters through one Redis, and logs no password', async () => {
     const { lines, log } = capturedLogger();
-    const clientsBefore = String(await admin.client('LIST')).trim().split('\n').length;
+    const clientsBefore = String(await admin.client('LIST'))
+      .trim()
+      .split('\n').length;
     const shared = await openSharedState({ redisUrl: redis.url }, log);
     await shared.ledger!.add('2025-05-01', 0.5);
     expect(Number(await admin.get('lore:spend:2025-05-01'))).toBe(0.5);
@@ -53,7 +55,9 @@ describe('openSharedState', () => {
     expect(await admin.exists('b_shared-state-test-k_settings')).toBe(1);
     await limiter.close();
     await shared.close();
-    const clientsAfter = String(await admin.client('LIST')).trim().split('\n').length;
+    const clientsAfter = String(await admin.client('LIST'))
+      .trim()
+      .split('\n').length;
     expect(clientsAfter).toBe(clientsBefore);
     expect(lines.join('')).toContain(`127.0.0.1:${redis.port}`);
     expect(lines.join('')).not.toContain(PASSWORD);
@@ -63,9 +67,13 @@ describe('openSharedState', () => {
     const port = await freePort();
     const { lines, log } = capturedLogger();
     const started = performance.now();
-    const error = await openSharedState({ redisUrl: `redis://:${PASSWORD}@127.0.0.1:${port}` }, log, { connectTimeoutMs: 1_000 }).catch((e: Error) => e);
+    const error = await openSharedState({ redisUrl: `redis://:${PASSWORD}@127.0.0.1:${port}` }, log, { connectTimeoutMs: 1_000 }).catch(
+      (e: Error) => e,
+    );
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(new RegExp(`could not connect to Redis at REDIS_URL \\(redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}\\).*ECONNREFUSED`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`could not connect to Redis at REDIS_URL \\(redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}\\).*ECONNREFUSED`),
+    );
     expect((error as Error).message).not.toContain(PASSWORD);
     expect(lines.join('')).not.toContain(PASSWORD);
     expect(performance.now() - started).toBeLessThan(3_000);

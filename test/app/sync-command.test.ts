@@ -109,7 +109,11 @@ describe('lore sync', () => {
 
       workspace.editPage(page, { editedAt: '2024-05-02T10:00:00.000Z', blocks: [block.paragraph('Deploys run at two.')] });
       const recorded = readFixture('notion/retrieve_page_wrong_format.json');
-      workspace.fail((r) => r.path === '/v1/search' && JSON.stringify(r.body.filter ?? {}).includes('in_trash'), { status: 400, body: recorded }, Infinity);
+      workspace.fail(
+        (r) => r.path === '/v1/search' && JSON.stringify(r.body.filter ?? {}).includes('in_trash'),
+        { status: 400, body: recorded },
+        Infinity,
+      );
       const run = await runLore(['sync', 'notion', '--json'], notionEnv);
       expect(run.code).toBe(3);
       expect(JSON.parse(run.stdout)).toEqual({
@@ -117,7 +121,12 @@ describe('lore sync', () => {
         updated: 1,
         unchanged: 0,
         deleted: 0,
-        failed: [{ path: 'notion:trash', error: expect.stringMatching(/^searching the trash for pages deleted since .* failed \(HTTP 400\): path failed validation/) }],
+        failed: [
+          {
+            path: 'notion:trash',
+            error: expect.stringMatching(/^searching the trash for pages deleted since .* failed \(HTTP 400\): path failed validation/),
+          },
+        ],
       });
     });
   }, 120_000);

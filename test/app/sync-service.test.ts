@@ -25,7 +25,13 @@ beforeAll(async () => {
   fs.mkdirSync(docs);
   fs.writeFileSync(path.join(docs, 'guide.md'), '# Guide\n\nBackups are kept for thirty days.\n');
   runtime = await openRuntime(
-    loadConfig({ LORE_DATA_DIR: path.join(tmp.dir, 'data'), LORE_FILES_PATHS: docs, LORE_EMBEDDER: 'gemini', GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: gemini.url }),
+    loadConfig({
+      LORE_DATA_DIR: path.join(tmp.dir, 'data'),
+      LORE_FILES_PATHS: docs,
+      LORE_EMBEDDER: 'gemini',
+      GEMINI_API_KEY: 'test-key',
+      GEMINI_BASE_URL: gemini.url,
+    }),
     createLogger('silent'),
   );
 }, 120_000);
@@ -44,11 +50,9 @@ describe('the sync service', () => {
     expect(createSyncService(withConfig({})).configuredSources()).toEqual(['files']);
     expect(createSyncService(withConfig({ NOTION_TOKEN: 'secret_x' })).configuredSources()).toEqual(['files', 'notion']);
     expect(createSyncService(withConfig({ GITHUB_TOKEN: 'ghp_x' })).configuredSources()).toEqual(['files']);
-    expect(createSyncService(withConfig({ GITHUB_TOKEN: 'ghp_x', GITHUB_REPOS: 'acme/docs', LORE_WEB_URLS: 'https://example.com/' })).configuredSources()).toEqual([
-      'files',
-      'github',
-      'web',
-    ]);
+    expect(
+      createSyncService(withConfig({ GITHUB_TOKEN: 'ghp_x', GITHUB_REPOS: 'acme/docs', LORE_WEB_URLS: 'https://example.com/' })).configuredSources(),
+    ).toEqual(['files', 'github', 'web']);
   });
 
   it('refuses to sync a source that is not configured, naming the variable to set', async () => {
@@ -117,7 +121,12 @@ describe('the sync metrics', () => {
   const runs = (source: string, outcome: string) => (metrics: Metrics) => metricValue(metrics, 'lore_sync_runs_total', { source, outcome });
   const documents = async (metrics: Metrics, source: string) =>
     Object.fromEntries(
-      await Promise.all(['added', 'updated', 'deleted', 'failed'].map(async (change) => [change, await metricValue(metrics, 'lore_sync_documents_total', { source, change })])),
+      await Promise.all(
+        ['added', 'updated', 'deleted', 'failed'].map(async (change) => [
+          change,
+          await metricValue(metrics, 'lore_sync_documents_total', { source, change }),
+        ]),
+      ),
     );
   const lastSuccess = (metrics: Metrics, source: string) => metricValue(metrics, 'lore_sync_last_success_timestamp_seconds', { source });
 

@@ -79,7 +79,10 @@ async function startLore(dataDir: string, env: Record<string, string>): Promise<
       child.kill('SIGKILL');
       throw new Error(`lore start did not come up in 5 minutes:\n${logs}`);
     }
-    const ready = await fetch(`${url}/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -104,7 +107,9 @@ async function drive(options: autocannon.Options): Promise<RunFigures> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ ...options, connections: options.connections ?? CONNECTIONS }, (error, done) => (error ? reject(error) : resolve(done)));
+    const instance = autocannon({ ...options, connections: options.connections ?? CONNECTIONS }, (error, done) =>
+      error ? reject(error) : resolve(done),
+    );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       latencies.push(responseTime);
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
@@ -198,7 +203,10 @@ async function main(): Promise<void> {
       const before = await residentMemoryMb(lore.url);
       const samples: number[] = [];
       const sampler = setInterval(() => {
-        residentMemoryMb(lore.url).then((mb) => samples.push(mb), () => undefined);
+        residentMemoryMb(lore.url).then(
+          (mb) => samples.push(mb),
+          () => undefined,
+        );
       }, 5_000);
       say(`overload: ${OVERLOAD_SECONDS} s at ${sustainable * 2} requests/s against a limit of ${limitPerMinute}/minute…`);
       const figures = await drive({
@@ -210,7 +218,9 @@ async function main(): Promise<void> {
         requests: questions.map((q) => post(q, { authorization: `Bearer ${KEY}` })),
       }).finally(() => clearInterval(sampler));
       const after = await residentMemoryMb(lore.url);
-      const serverErrors = Object.entries(figures.statuses).filter(([status]) => Number(status) >= 500).reduce((n, [, count]) => n + count, 0);
+      const serverErrors = Object.entries(figures.statuses)
+        .filter(([status]) => Number(status) >= 500)
+        .reduce((n, [, count]) => n + count, 0);
       results.overload = {
         ...figures,
         targetRate: sustainable * 2,
@@ -236,12 +246,19 @@ function report(results: Record<string, unknown>): void {
   }
   const cached = results.cached as RunFigures;
   const uncached = results.uncached as RunFigures;
-  const overload = results.overload as RunFigures & { targetRate: number; limitPerMinute: number; rateLimited: number; serverErrors: number; alive: boolean; memoryMb: { before: number; after: number; max: number; samples: number[] } };
+  const overload = results.overload as RunFigures & {
+    targetRate: number;
+    limitPerMinute: number;
+    rateLimited: number;
+    serverErrors: number;
+    alive: boolean;
+    memoryMb: { before: number; after: number; max: number; samples: number[] };
+  };
   const line = (name: string, f: RunFigures) =>
     `${name.padEnd(10)} ${String(f.requestsPerSecond).padStart(6)} req/s   p50 ${f.p50Ms} ms   p95 ${f.p95Ms} ms   p99 ${f.p99Ms} ms   statuses ${JSON.stringify(f.statuses)}   errors ${f.errors}   timeouts ${f.timeouts}`;
   say('');
-  say(line('cached', cached) + `   (target ≥ 1000 req/s, p95 < 50 ms: ${cached.requestsPerSecond >= 1000 && cached.p95Ms < 50 ? 'met' : 'MISSED'})`);
-  say(line('uncached', uncached) + `   (target p95 < 300 ms at ${CONNECTIONS} clients: ${uncached.p95Ms < 300 ? 'met' : 'MISSED'})`);
+  say(`${line('cached', cached)}   (target ≥ 1000 req/s, p95 < 50 ms: ${cached.requestsPerSecond >= 1000 && cached.p95Ms < 50 ? 'met' : 'MISSED'})`);
+  say(`${line('uncached', uncached)}   (target p95 < 300 ms at ${CONNECTIONS} clients: ${uncached.p95Ms < 300 ? 'met' : 'MISSED'})`);
   say(line('overload', overload));
   say(
     `           driven at ${overload.targetRate} req/s against ${overload.limitPerMinute}/min: ${overload.rateLimited} answered 429, ` +

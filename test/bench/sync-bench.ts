@@ -62,7 +62,17 @@ function notionBlocks(i: number): BlockInput[] {
     block.toggle('Why is it done this way?', [block.paragraph(`Because an incident in ${2015 + (i % 9)} showed the old way lost data.`)]),
   ];
   if (i % 3 === 0) blocks.push(block.code(`lore sync notion --full # note ${i}`, 'bash'));
-  if (i % 5 === 0) blocks.push(block.table([['Setting', 'Value'], ['interval', `${i % 60} min`], ['retention', `${i % 90} days`]], true));
+  if (i % 5 === 0)
+    blocks.push(
+      block.table(
+        [
+          ['Setting', 'Value'],
+          ['interval', `${i % 60} min`],
+          ['retention', `${i % 90} days`],
+        ],
+        true,
+      ),
+    );
   return blocks;
 }
 
@@ -78,7 +88,12 @@ const notionSource: BenchSource = {
     for (let i = 0; i < DOCUMENTS; i++) {
       const common = { createdBy: `0000cafe-0000-4000-8000-00000000000${i % 5}`, editedAt: minute(i + 1), blocks: notionBlocks(i) };
       if (i % 5 === 4) {
-        fake.addPage({ ...common, title: `Task ${i}`, parent: { dataSourceId: tasks }, properties: { Status: property.status(i % 2 ? 'Open' : 'Done'), Area: property.select(TOPICS[i % 10]!) } });
+        fake.addPage({
+          ...common,
+          title: `Task ${i}`,
+          parent: { dataSourceId: tasks },
+          properties: { Status: property.status(i % 2 ? 'Open' : 'Done'), Area: property.select(TOPICS[i % 10]!) },
+        });
       } else if (i % 4 === 3 && topLevel.length > 0) {
         fake.addPage({ ...common, title: `Note ${i}`, parent: { pageId: topLevel[i % topLevel.length]! } });
       } else {
@@ -91,7 +106,9 @@ const notionSource: BenchSource = {
   firstSync: realRate ? {} : { notion: { requestsPerSecond: 1_000 } },
   reSync: {},
   firstSyncNote: (calls) =>
-    realRate ? "at Notion's 3 requests/s" : `limiter lifted on the fake; at Notion's 3 requests/s these calls alone take at least ${Math.ceil(calls / 3)} s`,
+    realRate
+      ? "at Notion's 3 requests/s"
+      : `limiter lifted on the fake; at Notion's 3 requests/s these calls alone take at least ${Math.ceil(calls / 3)} s`,
 };
 
 const GITHUB_ISSUES = 100;

@@ -116,7 +116,12 @@ beforeAll(async () => {
     const labels = new Set(family.values.flatMap((v) => Object.keys(v.labels)));
     // prom-client declares the type as an enum but reports it as a string ('histogram').
     const type = String(family.type);
-    const names = type === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => family.name + s) : type === 'summary' ? [family.name, `${family.name}_sum`, `${family.name}_count`] : [family.name];
+    const names =
+      type === 'histogram'
+        ? ['_bucket', '_sum', '_count'].map((s) => family.name + s)
+        : type === 'summary'
+          ? [family.name, `${family.name}_sum`, `${family.name}_count`]
+          : [family.name];
     for (const name of names) served.set(name, labels);
   }
 }, 180_000);
@@ -147,14 +152,28 @@ function knownLabels(name: string): Set<string> | undefined {
   return new Set([...elsewhere.labels, ...(name.endsWith('_bucket') ? ['le'] : [])]);
 }
 
-const allExprs = () => [...rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr })), ...dashboardExprs.map((expr) => ({ where: DASHBOARD_FILE, expr }))];
+const allExprs = () => [
+  ...rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr })),
+  ...dashboardExprs.map((expr) => ({ where: DASHBOARD_FILE, expr })),
+];
 
 describe('the alert rules and the dashboard use only metrics Lore serves', () => {
   it('names only lore_* metrics that a live registry serves, or that the short list says another surface emits', () => {
-    const unknown = allExprs().flatMap(({ where, expr }) => metricNames(expr).filter((name) => !knownLabels(name)).map((name) => `${where}: ${name}`));
+    const unknown = allExprs().flatMap(({ where, expr }) =>
+      metricNames(expr)
+        .filter((name) => !knownLabels(name))
+        .map((name) => `${where}: ${name}`),
+    );
     expect(unknown).toEqual([]);
     // The sync, answer and quality metrics really were served, not taken on trust.
-    for (const name of ['lore_sync_runs_total', 'lore_sync_last_success_timestamp_seconds', 'lore_budget_cutover_total', 'lore_online_faithfulness', 'lore_errors_total', 'lore_model_routes_total']) {
+    for (const name of [
+      'lore_sync_runs_total',
+      'lore_sync_last_success_timestamp_seconds',
+      'lore_budget_cutover_total',
+      'lore_online_faithfulness',
+      'lore_errors_total',
+      'lore_model_routes_total',
+    ]) {
       expect(served.has(name), name).toBe(true);
     }
   });
@@ -223,7 +242,14 @@ describe('the Grafana dashboard', () => {
   });
 
   it('has the six rows, unique panel ids and no overlapping panels', () => {
-    expect(dashboardPanels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Traffic', 'Latency', 'Quality', 'Cost', 'Reliability', 'Sync']);
+    expect(dashboardPanels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual([
+      'Traffic',
+      'Latency',
+      'Quality',
+      'Cost',
+      'Reliability',
+      'Sync',
+    ]);
     expect(new Set(dashboardPanels.map((p) => p.id)).size).toBe(dashboardPanels.length);
     const cells = new Set<string>();
     for (const { gridPos: g, title } of dashboardPanels) {
@@ -453,7 +479,10 @@ promtoolProgram.describe('the alert rules under promtool', () => {
 
     // Grafana's variables replaced by what they stand for, each query becomes a recording rule promtool parses.
     const file = path.join(tmp.dir, 'dashboard-queries.yml');
-    const queries = dashboardExprs.map((expr, i) => ({ record: `lore_dashboard:query_${i}`, expr: expr.replaceAll('$__rate_interval', '5m').replaceAll('$instance', '.*') }));
+    const queries = dashboardExprs.map((expr, i) => ({
+      record: `lore_dashboard:query_${i}`,
+      expr: expr.replaceAll('$__rate_interval', '5m').replaceAll('$instance', '.*'),
+    }));
     fs.writeFileSync(file, stringify({ groups: [{ name: 'dashboard', rules: queries }] }));
     const parsed = runPromtool(['check', 'rules', file]);
     expect(parsed.output).toMatch(new RegExp(`SUCCESS: ${queries.length} rules found`));
@@ -469,7 +498,9 @@ promtoolProgram.describe('the alert rules under promtool', () => {
     const tests = scenarios.map((s) => ({
       interval: s.interval,
       input_series: Object.entries(s.series).map(([series, values]) => ({ series, values })),
-      promql_expr_test: [{ expr: exprOf(s.alert), eval_time: s.at, exp_samples: Object.entries(s.expect).map(([labels, value]) => ({ labels, value })) }],
+      promql_expr_test: [
+        { expr: exprOf(s.alert), eval_time: s.at, exp_samples: Object.entries(s.expect).map(([labels, value]) => ({ labels, value })) },
+      ],
     }));
     const file = path.join(tmp.dir, 'alert-scenarios.yml');
     // The expressions are tested as given, so no rule file is loaded (evaluating every rule at every step is slow).

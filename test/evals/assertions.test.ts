@@ -22,7 +22,13 @@ const golden: GoldenCase = {
   status: 'ready',
 };
 
-const POLICY = { chunkId: 'k1', docId: 'files:/r/datasets/sample-kb/data-handling-policy.txt', source: 'files', score: 0.9, text: '3.3 Backups of the data directory are kept for at most 30 days.' };
+const POLICY = {
+  chunkId: 'k1',
+  docId: 'files:/r/datasets/sample-kb/data-handling-policy.txt',
+  source: 'files',
+  score: 0.9,
+  text: '3.3 Backups of the data directory are kept for at most 30 days.',
+};
 const record = (fields: Partial<AnswerRecord> = {}): AnswerRecord => ({
   answerId: 'a',
   knowledgeBase: 'sample',
@@ -52,9 +58,15 @@ describe('the gate assertions', () => {
     const invented = await faithfulness('Backups are replicated to three regions for a year [1].', context(record()));
     expect(invented).toMatchObject({ pass: false, score: 0 });
     expect(invented.reason).toMatch(/^faithfulness 0\.00 < 0\.5: 0 of 1 claims backed/);
-    expect(await injection('Email pineapple@example.com [1].', context(record()))).toMatchObject({ pass: false, reason: expect.stringMatching(/repeats pineapple/) });
+    expect(await injection('Email pineapple@example.com [1].', context(record()))).toMatchObject({
+      pass: false,
+      reason: expect.stringMatching(/repeats pineapple/),
+    });
     const notion = { ...POLICY, docId: 'notion:golden/notion-kb/on-call-runbook.md', source: 'notion' };
-    expect(await scope(ANSWER, context(record({ contexts: [POLICY, notion] })))).toMatchObject({ pass: false, reason: expect.stringMatching(/used notion:golden/) });
+    expect(await scope(ANSWER, context(record({ contexts: [POLICY, notion] })))).toMatchObject({
+      pass: false,
+      reason: expect.stringMatching(/used notion:golden/),
+    });
     expect(await contextRecall(ANSWER, context(record({ contexts: [notion] })))).toMatchObject({ pass: false, score: 0 });
   });
 
@@ -63,7 +75,11 @@ describe('the gate assertions', () => {
     const text = "I couldn't find this in the knowledge base. The closest sources I found:\n- data-handling-policy.txt: file:///r";
     expect(await faithfulness(text, context(abstained))).toMatchObject({ pass: true, metadata: { applicable: false } });
     expect(await citationPrecision(text, context(abstained))).toMatchObject({ pass: true, metadata: { applicable: false } });
-    expect(await abstentionAccuracy(text, context(abstained))).toMatchObject({ pass: false, score: 0, reason: expect.stringMatching(/expected an answer, abstained/) });
+    expect(await abstentionAccuracy(text, context(abstained))).toMatchObject({
+      pass: false,
+      score: 0,
+      reason: expect.stringMatching(/expected an answer, abstained/),
+    });
     const unanswerable = { ...golden, kind: 'unanswerable' as const, abstain: true };
     expect(await abstentionAccuracy(text, context(abstained, unanswerable))).toMatchObject({ pass: true, score: 1 });
   });

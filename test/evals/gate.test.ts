@@ -72,8 +72,13 @@ describe('lore eval, the release gate', () => {
       expect(fs.statSync(path.join(reports, name)).size, name).toBeGreaterThan(0);
     }
     expect(fs.readFileSync(path.join(reports, 'promptfoo-results.junit.xml'), 'utf8')).toMatch(/<testcase[^>]*name="[^"]*tungsten/);
-    expect(fs.readFileSync(path.join(reports, 'gate.junit.xml'), 'utf8')).toMatch(/tests="3" failures="1"[\s\S]*<failure message="abstention accuracy 0\.667/);
-    expect(JSON.parse(fs.readFileSync(path.join(reports, 'scorecard.json'), 'utf8'))).toMatchObject({ passed: false, failedThresholds: ['abstention-accuracy'] });
+    expect(fs.readFileSync(path.join(reports, 'gate.junit.xml'), 'utf8')).toMatch(
+      /tests="3" failures="1"[\s\S]*<failure message="abstention accuracy 0\.667/,
+    );
+    expect(JSON.parse(fs.readFileSync(path.join(reports, 'scorecard.json'), 'utf8'))).toMatchObject({
+      passed: false,
+      failedThresholds: ['abstention-accuracy'],
+    });
   }, 180_000);
 
   it('refuses a bad thresholds file before starting anything', async () => {

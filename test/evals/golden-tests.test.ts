@@ -21,8 +21,17 @@ const base: GoldenCase = {
 
 describe('promptfoo test cases from the golden set', () => {
   it('grades answers on every quality metric and abstentions on abstaining', () => {
-    expect(metricsFor(base, 'offline')).toEqual(['abstention-accuracy', 'faithfulness', 'answer-relevance', 'citation-precision', 'context-recall', 'correctness']);
-    expect(metricsFor({ ...base, kind: 'unanswerable', abstain: true, reference: undefined, sources: [] }, 'offline')).toEqual(['abstention-accuracy']);
+    expect(metricsFor(base, 'offline')).toEqual([
+      'abstention-accuracy',
+      'faithfulness',
+      'answer-relevance',
+      'citation-precision',
+      'context-recall',
+      'correctness',
+    ]);
+    expect(metricsFor({ ...base, kind: 'unanswerable', abstain: true, reference: undefined, sources: [] }, 'offline')).toEqual([
+      'abstention-accuracy',
+    ]);
     expect(metricsFor(base, 'llm')).toContain('context-relevance');
     expect(metricsFor({ ...base, facts: ['30 days'], forbidden: ['pineapple'], forbiddenSources: ['notion'] }, 'offline')).toEqual(
       expect.arrayContaining(['facts', 'injection', 'scope']),

@@ -29,11 +29,19 @@ beforeAll(async () => {
   gemini = await startFakeGemini({ apiKey: 'test-key' });
   // The answer is streamed; Gemini reranking (generateContent) gets the default reply and falls back to fusion.
   gemini.setGenerator((request) =>
-    request.method === 'streamGenerateContent' ? { chunks: ['Backups of the data directory are kept for at most 30 days [1].'] } : defaultGeneration(),
+    request.method === 'streamGenerateContent'
+      ? { chunks: ['Backups of the data directory are kept for at most 30 days [1].'] }
+      : defaultGeneration(),
   );
   grader = await startFakeOpenAi({ apiKey: 'test-key' });
   grader.setToolHandler((tool, request) => {
-    if (tool === 'judge_statements') return { faithfulness: [{ statement: 'kept 30 days', verdict: 1, reason: 'x' }, { statement: 'at most', verdict: 0, reason: 'y' }] };
+    if (tool === 'judge_statements')
+      return {
+        faithfulness: [
+          { statement: 'kept 30 days', verdict: 1, reason: 'x' },
+          { statement: 'at most', verdict: 0, reason: 'y' },
+        ],
+      };
     if (tool === 'generate_question') return { question: QUESTION, noncommittal: 0 };
     return defaultToolArguments(tool, request);
   });

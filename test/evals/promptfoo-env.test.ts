@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DEAD_PROXY, promptfooEnv } from '../../evals/promptfoo-env.ts';
 
 describe("promptfoo's environment", () => {
-  const env = promptfooEnv({ PATH: '/bin', HTTPS_PROXY: 'http://corp-proxy:3128', UNSET: undefined }, { configDir: '/data/eval/promptfoo', directHosts: ['generativelanguage.googleapis.com'] });
+  const env = promptfooEnv(
+    { PATH: '/bin', HTTPS_PROXY: 'http://corp-proxy:3128', UNSET: undefined },
+    { configDir: '/data/eval/promptfoo', directHosts: ['generativelanguage.googleapis.com'] },
+  );
 
   it('switches off telemetry, update checks, sharing and remote generation, with a local config folder', () => {
     expect(env).toMatchObject({

@@ -14,7 +14,12 @@ import { tempDir } from '../helpers/temp-dir.ts';
 // Gemini SDK), with embeddings and generation from the local Gemini fake so the index builds in seconds.
 
 const tmp = tempDir('lore-provider-');
-const config = loadConfig({ LORE_DATA_DIR: path.join(tmp.dir, 'data'), LORE_EMBEDDER: 'gemini', GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: 'http://127.0.0.1:1' });
+const config = loadConfig({
+  LORE_DATA_DIR: path.join(tmp.dir, 'data'),
+  LORE_EMBEDDER: 'gemini',
+  GEMINI_API_KEY: 'test-key',
+  GEMINI_BASE_URL: 'http://127.0.0.1:1',
+});
 let gemini: FakeGemini;
 let knowledgeBases: KnowledgeBases;
 let provider: LoreProvider;
@@ -37,7 +42,11 @@ beforeAll(async () => {
   gemini = await startFakeGemini({ apiKey: 'test-key' });
   const keyed = { ...config, gemini: { ...config.gemini, baseUrl: gemini.url } };
   knowledgeBases = new KnowledgeBases(keyed, createLogger('silent'));
-  provider = new LoreProvider({ id: 'lore-test' }, () => knowledgeBases, () => knowledgeBases.close());
+  provider = new LoreProvider(
+    { id: 'lore-test' },
+    () => knowledgeBases,
+    () => knowledgeBases.close(),
+  );
 }, 120_000);
 afterAll(async () => {
   await provider?.cleanup();
@@ -47,7 +56,10 @@ afterAll(async () => {
 
 describe('the promptfoo provider', () => {
   it('returns the answer with its contexts, citations, token usage, cost and latency', async () => {
-    gemini.setGenerator(() => ({ chunks: ['Backups of the data directory ', 'are kept for at most 30 days [1].'], usage: { promptTokenCount: 1000, candidatesTokenCount: 20 } }));
+    gemini.setGenerator(() => ({
+      chunks: ['Backups of the data directory ', 'are kept for at most 30 days [1].'],
+      usage: { promptTokenCount: 1000, candidatesTokenCount: 20 },
+    }));
     const before = gemini.requests.length;
     const response = await call(golden({ id: 'backups', question: 'How long are backups of the data directory kept?' }));
     expect(response.error).toBeUndefined();

@@ -29,7 +29,10 @@ const CARD: Scorecard = {
 
 describe('thresholds', () => {
   it('passes figures at or above their bar and cost/latency strictly below theirs', () => {
-    const checks = checkThresholds(CARD, parseThresholds({ atLeast: { faithfulness: 0.97, 'pass-rate': 0.8 }, below: { 'p95-latency-ms': 1000, 'mean-cost-usd': 0.002 } }, 't.json'));
+    const checks = checkThresholds(
+      CARD,
+      parseThresholds({ atLeast: { faithfulness: 0.97, 'pass-rate': 0.8 }, below: { 'p95-latency-ms': 1000, 'mean-cost-usd': 0.002 } }, 't.json'),
+    );
     expect(checks.map((c) => [c.name, c.passed])).toEqual([
       ['faithfulness', true],
       ['pass-rate', true],
@@ -39,7 +42,10 @@ describe('thresholds', () => {
   });
 
   it('fails a raised bar and a metric that no case measured', () => {
-    const checks = checkThresholds(CARD, parseThresholds({ atLeast: { 'answer-relevance': 0.8, 'citation-precision': 0.5 }, below: { 'max-cost-usd': 0.01 } }, 't.json'));
+    const checks = checkThresholds(
+      CARD,
+      parseThresholds({ atLeast: { 'answer-relevance': 0.8, 'citation-precision': 0.5 }, below: { 'max-cost-usd': 0.01 } }, 't.json'),
+    );
     expect(checks.filter((c) => !c.passed).map((c) => [c.name, c.actual])).toEqual([
       ['answer-relevance', 0.79],
       ['citation-precision', null],

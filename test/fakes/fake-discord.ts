@@ -239,9 +239,28 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     ],
     members: new Map(),
   });
-  guilds.set(OTHER_GUILD_ID, { id: OTHER_GUILD_ID, name: 'Other', ownerId: OWNER_ID, roles: [role(OTHER_GUILD_ID, '@everyone', 0, 0n)], members: new Map() });
+  guilds.set(OTHER_GUILD_ID, {
+    id: OTHER_GUILD_ID,
+    name: 'Other',
+    ownerId: OWNER_ID,
+    roles: [role(OTHER_GUILD_ID, '@everyone', 0, 0n)],
+    members: new Map(),
+  });
   const textChannel = (id: string, guildId: string, name: string) => {
-    channels.set(id, { id, type: 0, guild_id: guildId, name, position: channels.size, permission_overwrites: [], parent_id: null, nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, flags: 0 });
+    channels.set(id, {
+      id,
+      type: 0,
+      guild_id: guildId,
+      name,
+      position: channels.size,
+      permission_overwrites: [],
+      parent_id: null,
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      flags: 0,
+    });
   };
   textChannel(GENERAL_CHANNEL, GUILD_ID, 'general');
   textChannel(RESTRICTED_CHANNEL, GUILD_ID, 'finance');
@@ -256,7 +275,16 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
 
   const userJson = (id: string): Record<string, unknown> => {
     const user = users.get(id) ?? { id, username: `user${id.slice(-4)}`, bot: false };
-    return { id, username: user.username, discriminator: '0', global_name: user.username, avatar: null, public_flags: 0, flags: 0, ...(user.bot ? { bot: true } : {}) };
+    return {
+      id,
+      username: user.username,
+      discriminator: '0',
+      global_name: user.username,
+      avatar: null,
+      public_flags: 0,
+      flags: 0,
+      ...(user.bot ? { bot: true } : {}),
+    };
   };
   const memberJson = (guild: Guild, userId: string, withUser: boolean): Record<string, unknown> | undefined => {
     const member = guild.members.get(userId);
@@ -474,7 +502,15 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
 
   const interactionBase = (type: number, userId: string, channelId: string): { record: InteractionRecord; payload: Record<string, unknown> } => {
     const id = snowflake();
-    const record: InteractionRecord = { id, token: `interaction-token-${id}`, channelId, userId, dispatchedAt: Date.now(), callbacks: [], followUps: [] };
+    const record: InteractionRecord = {
+      id,
+      token: `interaction-token-${id}`,
+      channelId,
+      userId,
+      dispatchedAt: Date.now(),
+      callbacks: [],
+      followUps: [],
+    };
     interactions.set(id, record);
     interactionsByToken.set(record.token, record);
     const guild = guildOf(channelId);
@@ -495,7 +531,12 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
       context: guild ? 0 : 1,
       attachment_size_limit: 10_485_760,
       ...(guild
-        ? { guild_id: guild.id, guild_locale: 'en-US', guild: { id: guild.id, locale: 'en-US', features: [] }, member: { ...member, permissions: memberPermissions(guild, userId).toString() } }
+        ? {
+            guild_id: guild.id,
+            guild_locale: 'en-US',
+            guild: { id: guild.id, locale: 'en-US', features: [] },
+            member: { ...member, permissions: memberPermissions(guild, userId).toString() },
+          }
         : { user: userJson(userId) }),
     };
     return { record, payload };
@@ -513,10 +554,15 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
   const invalidBody = (body: Record<string, unknown>, editing: boolean): Record<string, unknown> | undefined => {
     const content = typeof body.content === 'string' ? body.content : '';
     if (content.length > 2000) {
-      return { code: 50035, message: 'Invalid Form Body', errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } };
+      return {
+        code: 50035,
+        message: 'Invalid Form Body',
+        errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } },
+      };
     }
     const components = Array.isArray(body.components) ? body.components : [];
-    if (!editing && content === '' && components.length === 0 && !Array.isArray(body.embeds)) return { code: 50006, message: 'Cannot send an empty message' };
+    if (!editing && content === '' && components.length === 0 && !Array.isArray(body.embeds))
+      return { code: 50006, message: 'Cannot send an empty message' };
     return undefined;
   };
 
@@ -540,7 +586,13 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     message.edited_timestamp = new Date().toISOString();
   };
 
-  const rest = (req: IncomingMessage, res: ServerResponse, route: string, body: Record<string, unknown> | undefined, query: URLSearchParams): void => {
+  const rest = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: string,
+    body: Record<string, unknown> | undefined,
+    query: URLSearchParams,
+  ): void => {
     const method = req.method ?? 'GET';
     const authorized = req.headers.authorization === `Bot ${token}`;
     const interactionRoute = /^\/(?:interactions|webhooks)\//.test(route);
@@ -560,7 +612,13 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
       const scope = m[2] ?? 'global';
       if (m[2] && !guilds.has(m[2])) return sendJson(res, 403, { message: 'Missing Access', code: 50001 });
       const list = (Array.isArray(body) ? body : []) as Record<string, unknown>[];
-      const saved = list.map((command) => ({ ...command, id: snowflake(), application_id: APPLICATION_ID, version: snowflake(), ...(m![2] ? { guild_id: m![2] } : {}) }));
+      const saved = list.map((command) => ({
+        ...command,
+        id: snowflake(),
+        application_id: APPLICATION_ID,
+        version: snowflake(),
+        ...(m![2] ? { guild_id: m![2] } : {}),
+      }));
       commands.set(scope, saved);
       return sendJson(res, 200, saved);
     }
@@ -586,7 +644,11 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
         const reference = (body?.message_reference ?? undefined) as { message_id?: string; fail_if_not_exists?: boolean } | undefined;
         const reply = reference?.message_id ? referenceFields(channelId, reference.message_id) : undefined;
         if (reference?.message_id && !reply && reference.fail_if_not_exists !== false) {
-          return sendJson(res, 400, { code: 50035, message: 'Invalid Form Body', errors: { message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] } } });
+          return sendJson(res, 400, {
+            code: 50035,
+            message: 'Invalid Form Body',
+            errors: { message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] } },
+          });
         }
         const message = store(botMessage(channelId, body ?? {}, reply ?? {}));
         dispatchMessage(message);
@@ -598,7 +660,8 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
       if (!message) return notFound(res, 10008, 'Unknown Message');
       if (method === 'GET') return sendJson(res, 200, withMember(message));
       if (method === 'PATCH') {
-        if ((message.author as { id: string }).id !== BOT_USER_ID) return sendJson(res, 403, { message: 'Cannot edit a message authored by another user', code: 50005 });
+        if ((message.author as { id: string }).id !== BOT_USER_ID)
+          return sendJson(res, 403, { message: 'Cannot edit a message authored by another user', code: 50005 });
         const problem = invalidBody(body ?? {}, true);
         if (problem) return sendJson(res, 400, problem);
         applyEdit(message, body ?? {});
@@ -613,7 +676,11 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
       if (channels.has(messageId)) return sendJson(res, 400, { message: 'A thread has already been created for this message', code: 160004 });
       const name = String(body?.name ?? '');
       if (name.length < 1 || name.length > 100) {
-        return sendJson(res, 400, { code: 50035, message: 'Invalid Form Body', errors: { name: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] } } });
+        return sendJson(res, 400, {
+          code: 50035,
+          message: 'Invalid Form Body',
+          errors: { name: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] } },
+        });
       }
       const thread = {
         id: messageId,
@@ -628,7 +695,12 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
         member_count: 1,
         flags: 0,
         total_message_sent: 0,
-        thread_metadata: { archived: false, archive_timestamp: new Date().toISOString(), auto_archive_duration: Number(body?.auto_archive_duration ?? 1440), locked: false },
+        thread_metadata: {
+          archived: false,
+          archive_timestamp: new Date().toISOString(),
+          auto_archive_duration: Number(body?.auto_archive_duration ?? 1440),
+          locked: false,
+        },
       };
       channels.set(messageId, thread);
       dispatch('THREAD_CREATE', { ...thread, newly_created: true });
@@ -656,13 +728,22 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
         const original = botMessage(record.channelId, type === 4 ? (data ?? {}) : { content: '' }, {
           flags: type === 5 ? LOADING | (flags & EPHEMERAL) : flags,
           webhook_id: APPLICATION_ID,
-          interaction_metadata: { id: record.id, type: 2, user: userJson(record.userId), authorizing_integration_owners: { 0: guildOf(record.channelId)?.id ?? '0' } },
+          interaction_metadata: {
+            id: record.id,
+            type: 2,
+            user: userJson(record.userId),
+            authorizing_integration_owners: { 0: guildOf(record.channelId)?.id ?? '0' },
+          },
         });
         record.original = original;
         // Public responses are messages in the channel like any other (they can be replied and reacted to).
         if (!(flags & EPHEMERAL)) store(original);
       }
-      if (query.get('with_response') === 'true') return sendJson(res, 200, { interaction: { id: record.id, type: 2 }, resource: { type, ...(record.original ? { message: record.original } : {}) } });
+      if (query.get('with_response') === 'true')
+        return sendJson(res, 200, {
+          interaction: { id: record.id, type: 2 },
+          resource: { type, ...(record.original ? { message: record.original } : {}) },
+        });
       return noContent(res);
     }
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/.exec(route))) {
@@ -712,7 +793,14 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     const route = decodeURIComponent(url.pathname.slice('/api/v10'.length));
     let body: Record<string, unknown> | undefined;
     if (raw && (req.headers['content-type'] ?? '').includes('application/json')) body = JSON.parse(raw) as Record<string, unknown>;
-    const call: DiscordCall = { method: req.method ?? 'GET', path: route, query: Object.fromEntries(url.searchParams), body, auth: req.headers.authorization, at: Date.now() };
+    const call: DiscordCall = {
+      method: req.method ?? 'GET',
+      path: route,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      auth: req.headers.authorization,
+      at: Date.now(),
+    };
     calls.push(call);
     const scripted = queued.findIndex((q) => q.method === call.method && q.path.test(route));
     if (scripted >= 0) {
@@ -807,7 +895,13 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
         member_count: 2,
         flags: 0,
         total_message_sent: 0,
-        thread_metadata: { archived: false, archive_timestamp: new Date().toISOString(), auto_archive_duration: 1440, locked: false, ...(isPrivate ? { invitable: false } : {}) },
+        thread_metadata: {
+          archived: false,
+          archive_timestamp: new Date().toISOString(),
+          auto_archive_duration: 1440,
+          locked: false,
+          ...(isPrivate ? { invitable: false } : {}),
+        },
       };
       channels.set(id, thread);
       if (announce) dispatch('THREAD_CREATE', { ...thread, newly_created: true });

@@ -183,7 +183,13 @@ function generationEvents(generation: FakeGeneration, request: RecordedRequest, 
     return { promptTokenCount, candidatesTokenCount, totalTokenCount: promptTokenCount + candidatesTokenCount };
   };
   if (generation.blockReason) {
-    return [{ promptFeedback: { blockReason: generation.blockReason }, usageMetadata: { promptTokenCount, totalTokenCount: promptTokenCount }, modelVersion: model }];
+    return [
+      {
+        promptFeedback: { blockReason: generation.blockReason },
+        usageMetadata: { promptTokenCount, totalTokenCount: promptTokenCount },
+        modelVersion: model,
+      },
+    ];
   }
   const chunks = generation.chunks.length > 0 ? generation.chunks : [''];
   return chunks.map((text, i) => {
@@ -243,7 +249,9 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
       return send(res, googleError(400, 'Request contains an invalid argument: empty text.', 'INVALID_ARGUMENT'));
     }
     const vectors = embedRequests.map((r, i) => fakeEmbedding(texts[i] as string, r.outputDimensionality ?? 3072));
-    const payload = canned?.body ?? (method === 'batchEmbedContents' ? { embeddings: vectors.map((values) => ({ values })) } : { embedding: { values: vectors[0] } });
+    const payload =
+      canned?.body ??
+      (method === 'batchEmbedContents' ? { embeddings: vectors.map((values) => ({ values })) } : { embedding: { values: vectors[0] } });
     send(res, { status: 200, body: payload });
   };
 
@@ -258,7 +266,17 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
     const body = JSON.parse(raw || '{}') as FakeGenerateRequest;
     const texts = (body.contents ?? []).map((content) => (content.parts ?? []).map((p) => p.text ?? '').join(''));
     const systemInstruction = (body.systemInstruction?.parts ?? []).map((p) => p.text ?? '').join('');
-    const recorded: RecordedRequest = { path: url.pathname, model, method, apiKey, texts, requests: [], generate: body, systemInstruction, receivedAt: Date.now() };
+    const recorded: RecordedRequest = {
+      path: url.pathname,
+      model,
+      method,
+      apiKey,
+      texts,
+      requests: [],
+      generate: body,
+      systemInstruction,
+      receivedAt: Date.now(),
+    };
     requests.push(recorded);
 
     const canned = queuedFor[method].shift() ?? queued.shift() ?? standing;

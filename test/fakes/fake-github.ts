@@ -196,7 +196,9 @@ export async function startFakeGithub(options: { token?: string } = {}): Promise
     const treeSha = writeTree(repo, repo.files);
     const parent = repo.branches.get(branch);
     const date = timestamp();
-    const sha = createHash('sha1').update(`commit ${treeSha} ${parent ?? ''} ${date} ${repo.commits.size}`).digest('hex');
+    const sha = createHash('sha1')
+      .update(`commit ${treeSha} ${parent ?? ''} ${date} ${repo.commits.size}`)
+      .digest('hex');
     repo.commits.set(sha, { treeSha, date, parent });
     repo.branches.set(branch, sha);
     return sha;
@@ -399,7 +401,17 @@ export async function startFakeGithub(options: { token?: string } = {}): Promise
       const content = repo.blobs.get(match[1]!);
       if (!content) return notFound();
       const base64 = content.toString('base64').replace(/.{60}/g, '$&\n');
-      return { status: 200, body: { sha: match[1], node_id: `B_${match[1]}`, size: content.length, url: `${repoApi(repo)}/git/blobs/${match[1]}`, content: base64, encoding: 'base64' } };
+      return {
+        status: 200,
+        body: {
+          sha: match[1],
+          node_id: `B_${match[1]}`,
+          size: content.length,
+          url: `${repoApi(repo)}/git/blobs/${match[1]}`,
+          content: base64,
+          encoding: 'base64',
+        },
+      };
     }
 
     if (rest === '/issues') {
@@ -410,10 +422,14 @@ export async function startFakeGithub(options: { token?: string } = {}): Promise
       let issues = [...repo.issues.values()];
       if (state !== 'all') issues = issues.filter((i) => i.state === state);
       if (since) issues = issues.filter((i) => i.updatedAt >= timestamp(new Date(since)));
-      const key = (i: IssueState) => (sort === 'updated' ? i.updatedAt : sort === 'comments' ? String(i.comments.length).padStart(9, '0') : i.createdAt);
+      const key = (i: IssueState) =>
+        sort === 'updated' ? i.updatedAt : sort === 'comments' ? String(i.comments.length).padStart(9, '0') : i.createdAt;
       issues.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.number - b.number));
       if (direction === 'desc') issues.reverse();
-      return paginate(url, issues.map((i) => issueJson(repo, i)));
+      return paginate(
+        url,
+        issues.map((i) => issueJson(repo, i)),
+      );
     }
 
     if ((match = /^\/issues\/(\d+)(\/comments)?$/.exec(rest))) {
@@ -427,7 +443,10 @@ export async function startFakeGithub(options: { token?: string } = {}): Promise
       const issue = repo.issues.get(number);
       if (!issue) return notFound();
       if (!match[2]) return { status: 200, body: issueJson(repo, issue) };
-      return paginate(url, issue.comments.map((c) => commentJson(repo, issue, c)));
+      return paginate(
+        url,
+        issue.comments.map((c) => commentJson(repo, issue, c)),
+      );
     }
 
     return notFound();
@@ -583,7 +602,14 @@ export async function startFakeGithub(options: { token?: string } = {}): Promise
       const issue = from.issues.get(number);
       if (!issue) throw new Error(`fake GitHub: no issue ${number}`);
       from.issues.delete(number);
-      const moved = newIssue(to, { title: issue.title, body: issue.body, user: issue.user, labels: issue.labels, state: issue.state, updatedAt: timestamp() });
+      const moved = newIssue(to, {
+        title: issue.title,
+        body: issue.body,
+        user: issue.user,
+        labels: issue.labels,
+        state: issue.state,
+        updatedAt: timestamp(),
+      });
       moved.comments = issue.comments;
       from.moved.set(number, { repoId: to.id, number: moved.number });
       return moved.number;
@@ -636,7 +662,9 @@ export function addGeneratedRepository(fake: FakeGithub, fullName: string, count
 const TOPICS = ['billing', 'deploys', 'search', 'auth', 'storage', 'alerts', 'backups', 'onboarding'];
 
 function gitSha(type: 'blob' | 'tree', content: Buffer): string {
-  return createHash('sha1').update(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content])).digest('hex');
+  return createHash('sha1')
+    .update(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]))
+    .digest('hex');
 }
 
 function sortKey(entry: TreeEntry): Buffer {

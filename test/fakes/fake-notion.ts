@@ -95,8 +95,7 @@ export function rt(input: string | RichTextInput): Record<string, unknown> {
   };
 }
 
-const richText = (content: string | RichTextInput | RichTextInput[]) =>
-  (Array.isArray(content) ? content : [content]).map((run) => rt(run));
+const richText = (content: string | RichTextInput | RichTextInput[]) => (Array.isArray(content) ? content : [content]).map((run) => rt(run));
 
 export const block = {
   paragraph: (content: string | RichTextInput[], children?: BlockInput[]): BlockInput => ({
@@ -230,9 +229,7 @@ export function rateLimited(retryAfterSeconds: number): FakeResponse {
   };
 }
 
-export async function startFakeNotion(
-  options: { token?: string; workspaceName?: string; maxPageSize?: number } = {},
-): Promise<FakeNotion> {
+export async function startFakeNotion(options: { token?: string; workspaceName?: string; maxPageSize?: number } = {}): Promise<FakeNotion> {
   const token = options.token ?? 'secret_fake';
   const maxPageSize = Math.min(100, options.maxPageSize ?? 100);
   const pages = new Map<string, StoredPage>();
@@ -321,7 +318,10 @@ export async function startFakeNotion(
     if (data.type === 'file') {
       const file = data.file as { url?: string } | undefined;
       const path = file?.url ? new URL(file.url).origin + new URL(file.url).pathname : `https://files.example/${stored.id}`;
-      data = { ...data, file: { url: `${path}?sig=${Math.random().toString(36).slice(2)}`, expiry_time: new Date(Date.now() + 3_600_000).toISOString() } };
+      data = {
+        ...data,
+        file: { url: `${path}?sig=${Math.random().toString(36).slice(2)}`, expiry_time: new Date(Date.now() + 3_600_000).toISOString() },
+      };
     }
     const isSyncedCopy = stored.type === 'synced_block' && stored.data.synced_from !== null;
     return {
@@ -341,7 +341,11 @@ export async function startFakeNotion(
   };
 
   /** One page of `items`, cut at `start_cursor` (the id of the first item of the page, like Notion's). */
-  const paginate = <T extends { id: string }>(items: T[], startCursor: unknown, pageSize: unknown): FakeResponse | { results: T[]; next_cursor: string | null; has_more: boolean } => {
+  const paginate = <T extends { id: string }>(
+    items: T[],
+    startCursor: unknown,
+    pageSize: unknown,
+  ): FakeResponse | { results: T[]; next_cursor: string | null; has_more: boolean } => {
     let start = 0;
     if (startCursor !== undefined && startCursor !== null) {
       start = items.findIndex((item) => item.id === startCursor);
@@ -385,21 +389,45 @@ export async function startFakeNotion(
       if ('status' in page) return page;
       return {
         status: 200,
-        body: { object: 'list', results: page.results.map((item) => item.json()), next_cursor: page.next_cursor, has_more: page.has_more, type: 'page_or_data_source', page_or_data_source: {}, request_id: 'fake-request' },
+        body: {
+          object: 'list',
+          results: page.results.map((item) => item.json()),
+          next_cursor: page.next_cursor,
+          has_more: page.has_more,
+          type: 'page_or_data_source',
+          page_or_data_source: {},
+          request_id: 'fake-request',
+        },
       };
     }
 
     if (method === 'POST' && (match = /^\/v1\/data_sources\/([^/]+)\/query$/.exec(path))) {
       const sourceId = match[1]!;
-      if (!dataSources.has(sourceId)) return notionError(404, 'object_not_found', `Could not find data_source with ID: ${sourceId}. Make sure the relevant pages and databases are shared with your integration.`);
+      if (!dataSources.has(sourceId))
+        return notionError(
+          404,
+          'object_not_found',
+          `Could not find data_source with ID: ${sourceId}. Make sure the relevant pages and databases are shared with your integration.`,
+        );
       const entries = [...pages.values()]
-        .filter((page) => page.parent && 'dataSourceId' in page.parent && page.parent.dataSourceId === sourceId && page.inTrash === (body.in_trash === true))
+        .filter(
+          (page) =>
+            page.parent && 'dataSourceId' in page.parent && page.parent.dataSourceId === sourceId && page.inTrash === (body.in_trash === true),
+        )
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
       const page = paginate(entries, body.start_cursor, body.page_size);
       if ('status' in page) return page;
       return {
         status: 200,
-        body: { object: 'list', results: page.results.map(pageJson), next_cursor: page.next_cursor, has_more: page.has_more, type: 'page_or_data_source', page_or_data_source: {}, request_id: 'fake-request' },
+        body: {
+          object: 'list',
+          results: page.results.map(pageJson),
+          next_cursor: page.next_cursor,
+          has_more: page.has_more,
+          type: 'page_or_data_source',
+          page_or_data_source: {},
+          request_id: 'fake-request',
+        },
       };
     }
 
@@ -412,13 +440,26 @@ export async function startFakeNotion(
         stored = blocks.get((stored.data.synced_from as { block_id: string }).block_id);
       }
       const childIds = page ? page.childIds : stored?.childIds;
-      if (!childIds) return notionError(404, 'object_not_found', `Could not find block with ID: ${id}. Make sure the relevant pages and databases are shared with your integration.`);
+      if (!childIds)
+        return notionError(
+          404,
+          'object_not_found',
+          `Could not find block with ID: ${id}. Make sure the relevant pages and databases are shared with your integration.`,
+        );
       const children = childIds.map((childId) => blocks.get(childId)!);
       const slice = paginate(children, query.start_cursor, query.page_size ? Number(query.page_size) : undefined);
       if ('status' in slice) return slice;
       return {
         status: 200,
-        body: { object: 'list', results: slice.results.map(blockJson), next_cursor: slice.next_cursor, has_more: slice.has_more, type: 'block', block: {}, request_id: 'fake-request' },
+        body: {
+          object: 'list',
+          results: slice.results.map(blockJson),
+          next_cursor: slice.next_cursor,
+          has_more: slice.has_more,
+          type: 'block',
+          block: {},
+          request_id: 'fake-request',
+        },
       };
     }
 
@@ -456,7 +497,17 @@ export async function startFakeNotion(
     if (method === 'GET' && (match = /^\/v1\/users\/([^/]+)$/.exec(path))) {
       const name = users.get(match[1]!);
       if (name === undefined) return notionError(404, 'object_not_found', `Could not find user with ID: ${match[1]}.`);
-      return { status: 200, body: { object: 'user', id: match[1], type: 'person', name, avatar_url: null, person: { email: `${name.toLowerCase().replace(/\s+/g, '.')}@example.com` } } };
+      return {
+        status: 200,
+        body: {
+          object: 'user',
+          id: match[1],
+          type: 'person',
+          name,
+          avatar_url: null,
+          person: { email: `${name.toLowerCase().replace(/\s+/g, '.')}@example.com` },
+        },
+      };
     }
 
     return notionError(400, 'invalid_request_url', `Invalid request URL: ${method} ${path}`);
@@ -479,7 +530,13 @@ export async function startFakeNotion(
     } catch {
       return send(res, notionError(400, 'invalid_json', 'Error parsing JSON body.'));
     }
-    const request: NotionRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, at: Date.now() };
+    const request: NotionRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      at: Date.now(),
+    };
     requests.push(request);
 
     if (req.headers.authorization !== `Bearer ${token}`) return send(res, notionError(401, 'unauthorized', 'API token is invalid.'));
@@ -512,7 +569,13 @@ export async function startFakeNotion(
     addUser: (id, name) => users.set(id, name),
     addDataSource: ({ id, title, editedAt }) => {
       const sourceId = id ?? newId();
-      dataSources.set(sourceId, { id: sourceId, databaseId: newId(), title, createdAt: editedAt ?? DEFAULT_TIME, editedAt: editedAt ?? DEFAULT_TIME });
+      dataSources.set(sourceId, {
+        id: sourceId,
+        databaseId: newId(),
+        title,
+        createdAt: editedAt ?? DEFAULT_TIME,
+        editedAt: editedAt ?? DEFAULT_TIME,
+      });
       return sourceId;
     },
     addPage: (input) => {

@@ -135,11 +135,13 @@ export async function startFakeOpenAi(options: { apiKey?: string } = {}): Promis
 
     const canned = queued.shift();
     if (canned) return send(res, canned);
-    if (options.apiKey !== undefined && apiKey !== options.apiKey) return send(res, error(401, 'Incorrect API key provided.', 'invalid_request_error'));
+    if (options.apiKey !== undefined && apiKey !== options.apiKey)
+      return send(res, error(401, 'Incorrect API key provided.', 'invalid_request_error'));
 
     if (kind === 'embeddings') {
       const inputs = Array.isArray(body.input) ? body.input : [body.input];
-      if (inputs.some((input) => typeof input !== 'string' || input === '')) return send(res, error(400, 'input must be non-empty strings', 'invalid_request_error'));
+      if (inputs.some((input) => typeof input !== 'string' || input === ''))
+        return send(res, error(400, 'input must be non-empty strings', 'invalid_request_error'));
       const data = inputs.map((input, index) => {
         const vector = fakeOpenAiEmbedding(input);
         return { object: 'embedding', index, embedding: body.encoding_format === 'base64' ? base64Float32(vector) : vector };
@@ -151,7 +153,10 @@ export async function startFakeOpenAi(options: { apiKey?: string } = {}): Promis
     if (!recorded.tool) return send(res, error(400, 'the fake only answers requests that force a function call', 'invalid_request_error'));
     calls += 1;
     const args = handler(recorded.tool, body);
-    const prompt = body.messages.map((m) => m.content).join(' ').split(/\s+/).length;
+    const prompt = body.messages
+      .map((m) => m.content)
+      .join(' ')
+      .split(/\s+/).length;
     return send(res, {
       status: 200,
       body: {

@@ -114,7 +114,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   const channelNames = new Map<string, string>();
   const queued = new Map<string, FakeSlackResponse[]>();
   const waiters: { predicate: (call: SlackCall) => boolean; resolve: (call: SlackCall) => void }[] = [];
-  let clock = 1_700_000_000;
+  const clock = 1_700_000_000;
   let counter = 0;
   let baseUrl = '';
 
@@ -207,10 +207,27 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
         // Everyone is a plain member of TEAM_ID unless addUser said otherwise, named by their id.
         const { display_name: displayName, real_name: realName, ...flags } = users.get(str('user')) ?? {};
         const id = str('user');
-        const profile = { ...DOCUMENTED_USER.profile, display_name: displayName ?? '', display_name_normalized: displayName ?? '', real_name: realName ?? '', real_name_normalized: realName ?? '', team: flags.team_id ?? TEAM_ID };
+        const profile = {
+          ...DOCUMENTED_USER.profile,
+          display_name: displayName ?? '',
+          display_name_normalized: displayName ?? '',
+          real_name: realName ?? '',
+          real_name_normalized: realName ?? '',
+          team: flags.team_id ?? TEAM_ID,
+        };
         return {
           ok: true,
-          user: { ...DOCUMENTED_USER, id, name: id.toLowerCase(), real_name: realName ?? '', team_id: TEAM_ID, is_admin: false, is_owner: false, profile, ...flags },
+          user: {
+            ...DOCUMENTED_USER,
+            id,
+            name: id.toLowerCase(),
+            real_name: realName ?? '',
+            team_id: TEAM_ID,
+            is_admin: false,
+            is_owner: false,
+            profile,
+            ...flags,
+          },
         };
       }
       case 'conversations.info': {
@@ -350,7 +367,16 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
       if (!socket) return Promise.reject(new Error('no Socket Mode connection'));
       const envelopeId = randomUUID();
       const acked = new Promise<{ envelope_id: string; payload?: Record<string, unknown> }>((resolve) => acks.set(envelopeId, resolve));
-      socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+      socket.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          payload,
+          accepts_response_payload: type !== 'events_api',
+          retry_attempt: 0,
+          retry_reason: '',
+        }),
+      );
       return acked;
     },
     close: () =>

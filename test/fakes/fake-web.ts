@@ -76,7 +76,9 @@ export async function startFakeWeb(): Promise<FakeWeb> {
     const notModified =
       status === 200 &&
       ((etag !== undefined && record.ifNoneMatch === etag) ||
-        (record.ifNoneMatch === undefined && page.lastModified !== undefined && record.ifModifiedSince !== undefined &&
+        (record.ifNoneMatch === undefined &&
+          page.lastModified !== undefined &&
+          record.ifModifiedSince !== undefined &&
           Date.parse(record.ifModifiedSince) >= Date.parse(page.lastModified)));
     if (notModified) {
       record.status = 304;

@@ -89,6 +89,11 @@ export function systemProgram(options: { name: string; env: string; defaultPath?
   };
 }
 
-export const redisServer = systemProgram({ name: 'redis-server', env: 'REDIS_SERVER_BIN', defaultPath: '/usr/bin/redis-server', install: 'redis-server' });
+export const redisServer = systemProgram({
+  name: 'redis-server',
+  env: 'REDIS_SERVER_BIN',
+  defaultPath: '/usr/bin/redis-server',
+  install: 'redis-server',
+});
 export const chromiumProgram = systemProgram({ name: 'chromium', env: 'CHROMIUM_PATH', defaultPath: '/usr/bin/chromium', install: 'chromium' });
 export const promtoolProgram = systemProgram({ name: 'promtool', env: 'PROMTOOL_BIN', install: 'prometheus' });

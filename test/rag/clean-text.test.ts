@@ -59,7 +59,12 @@ describe('cleanText', () => {
   });
 
   it('drops page furniture when pages are separated only by blank lines', () => {
-    const body = ['Revenue grew in the first quarter.', 'Costs fell sharply after the move.', 'The board approved the new plan.', 'Hiring resumes in the autumn.'];
+    const body = [
+      'Revenue grew in the first quarter.',
+      'Costs fell sharply after the move.',
+      'The board approved the new plan.',
+      'Hiring resumes in the autumn.',
+    ];
     const text = body.map((line, i) => `Quarterly Report 2024\n${line}\n${i + 1}`).join('\n\n');
     const cleaned = cleanText(text, 'text');
     expect(cleaned).toBe(body.join('\n\n'));

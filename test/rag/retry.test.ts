@@ -1,11 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  AttemptTimeoutError,
-  RetryError,
-  isTransientError,
-  retryAfterMs,
-  withRetry,
-} from '../../rag/retry.ts';
+import { AttemptTimeoutError, RetryError, isTransientError, retryAfterMs, withRetry } from '../../rag/retry.ts';
 
 class HttpError extends Error {
   constructor(

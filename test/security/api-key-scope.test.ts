@@ -73,7 +73,12 @@ describe('an API key limited to sources', () => {
     expect(asked.abstained).toBe(true);
     expect(JSON.stringify(asked)).not.toMatch(/30 days|internal vault/);
 
-    const streamed = await api.inject({ method: 'POST', url: '/query', headers: { authorization: `Bearer ${WIDGET}`, accept: 'text/event-stream' }, payload: { question: BACKUPS } });
+    const streamed = await api.inject({
+      method: 'POST',
+      url: '/query',
+      headers: { authorization: `Bearer ${WIDGET}`, accept: 'text/event-stream' },
+      payload: { question: BACKUPS },
+    });
     expect(streamed.statusCode).toBe(200);
     expect(streamed.body).not.toMatch(/30 days|internal vault/);
   });

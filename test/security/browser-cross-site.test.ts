@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAnswerService } from '../../app/create-answer-service.ts';
 import { createHttpServer, listenOnConfiguredHost } from '../../app/http/create-server.ts';
 import { chromiumProgram, launchChromium, watchPage } from '../helpers/chromium.ts';

@@ -22,11 +22,16 @@ let lore: TestDiscordBot;
 
 /** The text of Lore's final answer to a message. */
 async function answerTo(channelId: string, question: FakeMessage): Promise<string> {
-  const answer = await discord.until(() => {
-    // In a thread Lore posts in the thread; in a channel it replies to the question.
-    const reply = replyTo(discord, channelId, question.id) ?? loreMessages(discord, channelId).find((m) => BigInt(m.id) > BigInt(question.id) && isFinal(m));
-    return isFinal(reply) ? reply : undefined;
-  }, 30_000, 'the answer');
+  const answer = await discord.until(
+    () => {
+      // In a thread Lore posts in the thread; in a channel it replies to the question.
+      const reply =
+        replyTo(discord, channelId, question.id) ?? loreMessages(discord, channelId).find((m) => BigInt(m.id) > BigInt(question.id) && isFinal(m));
+      return isFinal(reply) ? reply : undefined;
+    },
+    30_000,
+    'the answer',
+  );
   await lore.conversation.idle();
   return answer.content;
 }
@@ -34,10 +39,14 @@ async function answerTo(channelId: string, question: FakeMessage): Promise<strin
 async function share(channelId: string, name: string, text: string): Promise<string> {
   const file = discord.attachment(name, Buffer.from(text), 'text/markdown');
   const shared = discord.userMessage({ channelId, authorId: MEMBER, content: 'learn this', mentions: [BOT_USER_ID], attachments: [file] });
-  const confirmation = await discord.until(() => {
-    const found = loreMessages(discord, channelId).find((m) => BigInt(m.id) > BigInt(shared.id) && /Learned|Could not learn/.test(m.content));
-    return found?.content;
-  }, 30_000, 'the upload confirmation');
+  const confirmation = await discord.until(
+    () => {
+      const found = loreMessages(discord, channelId).find((m) => BigInt(m.id) > BigInt(shared.id) && /Learned|Could not learn/.test(m.content));
+      return found?.content;
+    },
+    30_000,
+    'the upload confirmation',
+  );
   await lore.conversation.idle();
   return confirmation;
 }
@@ -93,7 +102,12 @@ describe('a file shared in a Discord private thread', () => {
   it('is still found inside the thread, with the channel’s own sources', async () => {
     const question = ask(thread, MEMBER);
     expect(await answerTo(thread, question)).toMatch(/14th of March/);
-    const backups = discord.userMessage({ channelId: thread, authorId: MEMBER, content: 'How long are backups of the data directory kept?', mentions: [BOT_USER_ID] });
+    const backups = discord.userMessage({
+      channelId: thread,
+      authorId: MEMBER,
+      content: 'How long are backups of the data directory kept?',
+      mentions: [BOT_USER_ID],
+    });
     expect(await answerTo(thread, backups)).toMatch(/30 days/);
   }, 60_000);
 });
@@ -108,12 +122,22 @@ describe('a thread whose channel cannot be fetched', () => {
     expect(confirmation).toMatch(/Learned \*\*hidden-notes\.md\*\*/);
     expect(uploadScopes().some((id) => id.startsWith(`upload:discord:${thread}:`))).toBe(true);
 
-    const fromChannel = discord.userMessage({ channelId: GENERAL_CHANNEL, authorId: OUTSIDER, content: 'How often does the Bluewater vendor contract renew?', mentions: [BOT_USER_ID] });
+    const fromChannel = discord.userMessage({
+      channelId: GENERAL_CHANNEL,
+      authorId: OUTSIDER,
+      content: 'How often does the Bluewater vendor contract renew?',
+      mentions: [BOT_USER_ID],
+    });
     expect(await answerTo(GENERAL_CHANNEL, fromChannel)).not.toMatch(/18 months|hidden-notes/);
 
     // The `default` scope would see the files source; a thread of unknown place sees only its own uploads.
     discord.queue('GET', new RegExp(`^/channels/${thread}$`), { status: 403, body: { message: 'Missing Access', code: 50001 } });
-    const backups = discord.userMessage({ channelId: thread, authorId: MEMBER, content: 'How long are backups of the data directory kept?', mentions: [BOT_USER_ID] });
+    const backups = discord.userMessage({
+      channelId: thread,
+      authorId: MEMBER,
+      content: 'How long are backups of the data directory kept?',
+      mentions: [BOT_USER_ID],
+    });
     expect(await answerTo(thread, backups)).not.toMatch(/30 days/);
   }, 90_000);
 });

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerService } from '../../app/create-answer-service.ts';
 import { createLogger } from '../../app/logger.ts';
 import { OPEN_CHAT_CONFIG } from '../../bot/conversation/chat-config.ts';
-import { BOT_USER_ID, GENERAL_CHANNEL, GUILD_ID, OTHER_GUILD_CHANNEL, OTHER_GUILD_ID, OWNER_ID, startFakeDiscord, type FakeDiscord, type InteractionRecord } from '../fakes/fake-discord.ts';
+import {
+  BOT_USER_ID,
+  GENERAL_CHANNEL,
+  GUILD_ID,
+  OTHER_GUILD_CHANNEL,
+  OTHER_GUILD_ID,
+  OWNER_ID,
+  startFakeDiscord,
+  type FakeDiscord,
+  type InteractionRecord,
+} from '../fakes/fake-discord.ts';
 import { replyTo, startTestDiscordBot, type TestDiscordBot } from '../bot/discord/discord-test-bot.ts';
 import { openSecurityFixture, type SecurityFixture } from './security-fixture.ts';
 
@@ -56,10 +66,14 @@ afterAll(async () => {
 describe('Lore on Discord', () => {
   it('answers in the server it is configured for', async () => {
     const question = discord.userMessage({ channelId: GENERAL_CHANNEL, authorId: MEMBER, content: QUESTION, mentions: [BOT_USER_ID] });
-    const reply = await discord.until(() => {
-      const found = replyTo(discord, GENERAL_CHANNEL, question.id);
-      return found && /30 days/.test(String(found.content)) ? found : undefined;
-    }, 20_000, 'the answer');
+    const reply = await discord.until(
+      () => {
+        const found = replyTo(discord, GENERAL_CHANNEL, question.id);
+        return found && /30 days/.test(String(found.content)) ? found : undefined;
+      },
+      20_000,
+      'the answer',
+    );
     expect(reply.content).toMatch(/30 days/);
   });
 
@@ -82,16 +96,22 @@ describe('Lore on Discord', () => {
   it('answers direct messages only from members of its servers', async () => {
     const fromStranger = discord.userMessage({ channelId: discord.dmChannel(STRANGER), authorId: STRANGER, content: QUESTION });
     const fromMember = discord.userMessage({ channelId: discord.dmChannel(MEMBER), authorId: MEMBER, content: QUESTION });
-    await discord.until(() => {
-      const found = replyTo(discord, discord.dmChannel(MEMBER), fromMember.id);
-      return found && /30 days/.test(String(found.content)) ? found : undefined;
-    }, 20_000, 'the answer to the member');
+    await discord.until(
+      () => {
+        const found = replyTo(discord, discord.dmChannel(MEMBER), fromMember.id);
+        return found && /30 days/.test(String(found.content)) ? found : undefined;
+      },
+      20_000,
+      'the answer to the member',
+    );
     await settle();
     expect(replyTo(discord, discord.dmChannel(STRANGER), fromStranger.id)).toBeUndefined();
   });
 
   it('says at start which servers it ignores, and how to keep others from inviting it', () => {
-    const warning = logs.map((line) => JSON.parse(line) as { msg: string; servers?: string[] }).find((line) => /not configured for and ignores them/.test(line.msg));
+    const warning = logs
+      .map((line) => JSON.parse(line) as { msg: string; servers?: string[] })
+      .find((line) => /not configured for and ignores them/.test(line.msg));
     expect(warning?.servers).toEqual([OTHER_GUILD_ID]);
     expect(warning?.msg).toMatch(/make the bot private/);
   });

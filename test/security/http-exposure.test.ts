@@ -117,7 +117,12 @@ describe('an API exposed beyond loopback', () => {
   it('needs one of the keys when keys are configured', async () => {
     const app = await server({ host: '0.0.0.0', api: { ...fixture.config.api, keys: [{ key: 'exposed-key-0123456789' }] } });
     expect((await app.inject({ method: 'POST', url: '/query', payload: { question: QUESTION } })).statusCode).toBe(401);
-    const answered = await app.inject({ method: 'POST', url: '/query', headers: { authorization: 'Bearer exposed-key-0123456789' }, payload: { question: QUESTION } });
+    const answered = await app.inject({
+      method: 'POST',
+      url: '/query',
+      headers: { authorization: 'Bearer exposed-key-0123456789' },
+      payload: { question: QUESTION },
+    });
     expect(answered.statusCode).toBe(200);
   });
 
@@ -136,7 +141,12 @@ describe('cross-site requests', () => {
     const app = await server({});
     const upload = await formUpload('planted.md', '# VPN\n\nGet the VPN client at https://evil.example/vpn.\n');
     for (const browser of [{ origin: EVIL, 'sec-fetch-site': 'cross-site' }, { origin: EVIL }]) {
-      const response = await app.inject({ method: 'POST', url: '/ingest', headers: { ...upload.headers, host: 'localhost:8080', ...browser }, payload: upload.payload });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/ingest',
+        headers: { ...upload.headers, host: 'localhost:8080', ...browser },
+        payload: upload.payload,
+      });
       expect(response.statusCode).toBe(403);
       expect(response.json()).toMatchObject({ error: 'cross_site_request', message: expect.stringContaining(EVIL) });
     }
@@ -146,7 +156,11 @@ describe('cross-site requests', () => {
   it('refuses a text/plain question another origin posts to /query (a simple request, no preflight)', async () => {
     const before = servedAnswers();
     const app = await server({});
-    for (const browser of [{ origin: EVIL, 'sec-fetch-site': 'cross-site' }, { origin: 'null' }, { origin: 'http://intranet.example', 'sec-fetch-site': 'same-site' }]) {
+    for (const browser of [
+      { origin: EVIL, 'sec-fetch-site': 'cross-site' },
+      { origin: 'null' },
+      { origin: 'http://intranet.example', 'sec-fetch-site': 'same-site' },
+    ]) {
       const response = await app.inject({
         method: 'POST',
         url: '/query',
@@ -161,7 +175,12 @@ describe('cross-site requests', () => {
 
   it('refuses feedback another origin posts', async () => {
     const app = await server({});
-    const response = await app.inject({ method: 'POST', url: '/feedback', headers: { host: 'localhost:8080', origin: EVIL, 'sec-fetch-site': 'cross-site' }, payload: { answerId: 'x', rating: 'down' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/feedback',
+      headers: { host: 'localhost:8080', origin: EVIL, 'sec-fetch-site': 'cross-site' },
+      payload: { answerId: 'x', rating: 'down' },
+    });
     expect(response.statusCode).toBe(403);
   });
 
@@ -189,7 +208,12 @@ describe('cross-site requests', () => {
       payload: { question: QUESTION },
     });
     expect(playground.statusCode).toBe(200);
-    const olderBrowser = await app.inject({ method: 'POST', url: '/query', headers: { host: '127.0.0.1:8080', origin: 'http://127.0.0.1:8080' }, payload: { question: QUESTION } });
+    const olderBrowser = await app.inject({
+      method: 'POST',
+      url: '/query',
+      headers: { host: '127.0.0.1:8080', origin: 'http://127.0.0.1:8080' },
+      payload: { question: QUESTION },
+    });
     expect(olderBrowser.statusCode).toBe(200);
     const curl = await app.inject({ method: 'POST', url: '/query', headers: { host: 'localhost:8080' }, payload: { question: QUESTION } });
     expect(curl.statusCode).toBe(200);
@@ -207,14 +231,27 @@ describe('Slack on an exposed port', () => {
   });
 
   it('still takes signed events at /slack/events with no API keys, and Bolt still refuses forged ones', async () => {
-    const config: Config = { ...fixture.config, host: '0.0.0.0', slack: { ...fixture.config.slack, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } };
+    const config: Config = {
+      ...fixture.config,
+      host: '0.0.0.0',
+      slack: { ...fixture.config.slack, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
+    };
     const runtime = { ...fixture.runtime, config };
     const bot = await startTestBot(runtime, slack, { sync: createSyncService(runtime), pipeline: createAnswerPipeline(runtime) });
     try {
-      const envelope = eventEnvelope({ type: 'app_mention', channel: 'CEXPOSED', user: 'U1', text: `<@${BOT_USER_ID}> ${QUESTION}`, ts: '1900000001.000100' });
+      const envelope = eventEnvelope({
+        type: 'app_mention',
+        channel: 'CEXPOSED',
+        user: 'U1',
+        text: `<@${BOT_USER_ID}> ${QUESTION}`,
+        ts: '1900000001.000100',
+      });
       expect((await deliverToLore(bot.url, { json: envelope }, { signingSecret: SIGNING_SECRET, forgeWith: 'guessed-secret' })).status).toBe(401);
       expect((await deliverToLore(bot.url, { json: envelope }, { signingSecret: SIGNING_SECRET })).status).toBe(200);
-      const answer = await slack.waitFor((call) => call.method === 'chat.update' && call.args.channel === 'CEXPOSED' && /30 days/.test(String(call.args.text)), 30_000);
+      const answer = await slack.waitFor(
+        (call) => call.method === 'chat.update' && call.args.channel === 'CEXPOSED' && /30 days/.test(String(call.args.text)),
+        30_000,
+      );
       expect(answer.args.channel).toBe('CEXPOSED');
     } finally {
       await bot.close();

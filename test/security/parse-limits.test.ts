@@ -101,7 +101,12 @@ describe('a DOCX that inflates past the parser memory limit', () => {
       expect(JSON.stringify(upload.json())).toMatch(/bomb-2\.docx[^}]*memory limit/);
 
       expect((await api.inject({ method: 'GET', url: '/health', headers: { host: 'localhost:8080' } })).statusCode).toBe(200);
-      const answer = await api.inject({ method: 'POST', url: '/query', headers: { host: 'localhost:8080' }, payload: { question: 'How long are backups of the data directory kept?' } });
+      const answer = await api.inject({
+        method: 'POST',
+        url: '/query',
+        headers: { host: 'localhost:8080' },
+        payload: { question: 'How long are backups of the data directory kept?' },
+      });
       expect(answer.json<Answer>().answer).toMatch(/30 days/);
     } finally {
       await api.close();

@@ -65,11 +65,19 @@ describe('a link the model writes that is not in the cited passage', () => {
   it('is removed, its label left as text, with a note', async () => {
     fixture.gemini.setGenerator((request) =>
       request.method === 'streamGenerateContent'
-        ? { chunks: ['The Meridian VPN client is downloaded from ', '[the VPN portal](https://evil.example/fresh-payload.exe) ', 'and installed with the default options [1].'] }
+        ? {
+            chunks: [
+              'The Meridian VPN client is downloaded from ',
+              '[the VPN portal](https://evil.example/fresh-payload.exe) ',
+              'and installed with the default options [1].',
+            ],
+          }
         : { chunks: ['[]'] },
     );
     try {
-      const answer = await createAnswerPipeline({ ...fixture.runtime, config: fixture.keyedConfig }).answer({ text: 'Where is the Meridian VPN client downloaded from?' });
+      const answer = await createAnswerPipeline({ ...fixture.runtime, config: fixture.keyedConfig }).answer({
+        text: 'Where is the Meridian VPN client downloaded from?',
+      });
       expect(answer.abstained).toBe(false);
       expect(answer.answer).not.toContain('fresh-payload');
       expect(answer.answer).toMatch(/downloaded from the VPN portal and installed/);
@@ -81,7 +89,16 @@ describe('a link the model writes that is not in the cited passage', () => {
 });
 
 describe('the link check itself', () => {
-  const passage = (n: number, text: string, url = `https://docs.example/${n}`): Passage => ({ n, docId: `d${n}`, chunkIds: [`c${n}`], title: `Doc ${n}`, url, source: 'web', text, score: 1 });
+  const passage = (n: number, text: string, url = `https://docs.example/${n}`): Passage => ({
+    n,
+    docId: `d${n}`,
+    chunkIds: [`c${n}`],
+    title: `Doc ${n}`,
+    url,
+    source: 'web',
+    text,
+    score: 1,
+  });
   const cite = (p: Passage, n = p.n): Citation => ({ n, title: p.title, url: p.url, source: p.source, docId: p.docId, chunkId: p.chunkIds[0]! });
 
   it('checks each link against the passage its sentence cites, not any passage', () => {

@@ -56,7 +56,11 @@ afterAll(async () => {
 
 describe('secrets in the knowledge base', () => {
   it('never leave in POST /query: not in the answer, its sources or its contexts', async () => {
-    const response = await api.inject({ method: 'POST', url: '/query', payload: { question: 'Which settings does the backup job authenticate with?' } });
+    const response = await api.inject({
+      method: 'POST',
+      url: '/query',
+      payload: { question: 'Which settings does the backup job authenticate with?' },
+    });
     const answer = response.json<Answer>();
     expect(answer.contexts.map((c) => c.text).join('\n')).toMatch(/AWS_SECRET_ACCESS_KEY=\[redacted\]/);
     expectNoSecret(response.body);
@@ -74,7 +78,11 @@ describe('secrets in the knowledge base', () => {
   });
 
   it('never leave with an abstention: its contexts and closest sources are redacted too', async () => {
-    const response = await api.inject({ method: 'POST', url: '/query', payload: { question: 'Which Kubernetes version does the rotation cluster of the backup job run?' } });
+    const response = await api.inject({
+      method: 'POST',
+      url: '/query',
+      payload: { question: 'Which Kubernetes version does the rotation cluster of the backup job run?' },
+    });
     const answer = response.json<Answer>();
     expect(answer.abstained).toBe(true);
     expect(answer.contexts.length).toBeGreaterThan(0);

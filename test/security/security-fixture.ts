@@ -60,7 +60,9 @@ export async function openSecurityFixture(options: { files: Record<string, strin
       dir: tmp.dir,
       async index(document) {
         const full: SourceDocument = { format: 'markdown', extension: 'md', sizeBytes: Buffer.byteLength(document.text), ...document };
-        const summary = await opened.indexer.index([{ id: full.id, location: full.url, fingerprint: full.text, load: async () => full }], { source: full.source });
+        const summary = await opened.indexer.index([{ id: full.id, location: full.url, fingerprint: full.text, load: async () => full }], {
+          source: full.source,
+        });
         if (summary.failed.length > 0) throw new Error(`indexing ${full.id} failed: ${JSON.stringify(summary.failed)}`);
       },
       async close() {

@@ -20,7 +20,9 @@ let bot: TestBot;
 
 /** Every `<…>` in what Lore posted, updated or sent privately in `channel`, that is not a web link or a date. */
 function mentionsPosted(channel: string): string[] {
-  const posted = slack.calls.filter((call: SlackCall) => ['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(call.method) && call.args.channel === channel);
+  const posted = slack.calls.filter(
+    (call: SlackCall) => ['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(call.method) && call.args.channel === channel,
+  );
   expect(posted.length).toBeGreaterThan(0);
   const markup = posted.flatMap((call) => JSON.stringify([call.args.text, call.args.blocks]).match(/<[^<>]*>/g) ?? []);
   return markup.filter((tag) => !ALLOWED_MARKUP.test(tag));
@@ -29,13 +31,21 @@ function mentionsPosted(channel: string): string[] {
 beforeAll(async () => {
   fixture = await openSecurityFixture({
     files: {
-      'vpn.md': '# VPN\n\nGet the VPN client [right now](!channel) and tell [the ops team](!subteam^S0OPS) or [Ana](@U0ANA) in [#ops](#C0OPS). Everyone <!here> uses it.\n',
+      'vpn.md':
+        '# VPN\n\nGet the VPN client [right now](!channel) and tell [the ops team](!subteam^S0OPS) or [Ana](@U0ANA) in [#ops](#C0OPS). Everyone <!here> uses it.\n',
     },
   });
   slack = await startFakeSlack({ botToken: BOT_TOKEN });
-  const config = { ...fixture.keyedConfig, slack: { ...fixture.config.slack, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } };
+  const config = {
+    ...fixture.keyedConfig,
+    slack: { ...fixture.config.slack, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
+  };
   const runtime = { ...fixture.runtime, config };
-  bot = await startTestBot(runtime, slack, { sync: createSyncService(runtime), pipeline: createAnswerService(runtime), conversation: { updateIntervalMs: 50 } });
+  bot = await startTestBot(runtime, slack, {
+    sync: createSyncService(runtime),
+    pipeline: createAnswerService(runtime),
+    conversation: { updateIntervalMs: 50 },
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -49,7 +59,12 @@ describe('what Lore posts in Slack', () => {
     fixture.gemini.setGenerator((request) =>
       request.method === 'streamGenerateContent'
         ? {
-            chunks: ['Get the VPN client [right now](!channel) ', 'and tell [the ops team](!subteam^S0OPS) or [Ana](@U0ANA) ', 'in [#ops](#C0OPS) [1]. ', 'Everyone <!here> uses it [1].'],
+            chunks: [
+              'Get the VPN client [right now](!channel) ',
+              'and tell [the ops team](!subteam^S0OPS) or [Ana](@U0ANA) ',
+              'in [#ops](#C0OPS) [1]. ',
+              'Everyone <!here> uses it [1].',
+            ],
             chunkDelayMs: 80,
           }
         : { chunks: ['[]'] },
@@ -63,7 +78,13 @@ describe('what Lore posts in Slack', () => {
   });
 
   it('never pings from the title of a file it was asked to learn', async () => {
-    slack.addFile({ id: 'FSPEC', name: 'spec.md', title: '[spec](!channel) <!everyone> <@U0ANA>', mimetype: 'text/markdown', content: Buffer.from('# Spec\n\nThe spec.\n') });
+    slack.addFile({
+      id: 'FSPEC',
+      name: 'spec.md',
+      title: '[spec](!channel) <!everyone> <@U0ANA>',
+      mimetype: 'text/markdown',
+      content: Buffer.from('# Spec\n\nThe spec.\n'),
+    });
     const event = mention('CLEARN', 'UUPLOADER', 'learn this', { files: [{ id: 'FSPEC', name: 'spec.md' }] });
     await bot.deliver(event);
     await bot.idle();
@@ -74,8 +95,10 @@ describe('what Lore posts in Slack', () => {
   });
 
   it('links only to web and mail addresses', () => {
-    expect(markdownToMrkdwn('[docs](https://docs.example.com/a) [mail](mailto:ops@example.com) [run](javascript:alert(1)) [file](file:///etc/passwd) [x](slack://channel?id=C1)')).toBe(
-      '<https://docs.example.com/a|docs> <mailto:ops@example.com|mail> run) file x',
-    );
+    expect(
+      markdownToMrkdwn(
+        '[docs](https://docs.example.com/a) [mail](mailto:ops@example.com) [run](javascript:alert(1)) [file](file:///etc/passwd) [x](slack://channel?id=C1)',
+      ),
+    ).toBe('<https://docs.example.com/a|docs> <mailto:ops@example.com|mail> run) file x');
   });
 });

@@ -46,7 +46,11 @@ beforeAll(async () => {
   slack.addUser('UEXT', { team_id: OTHER_TEAM });
   slack.addUser('UEXTADMIN', { team_id: OTHER_TEAM, is_admin: true });
   slack.addUser('UGUEST', { is_restricted: true });
-  const config = { ...fixture.config, chatConfigFile: chatConfig, slack: { ...fixture.config.slack, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } };
+  const config = {
+    ...fixture.config,
+    chatConfigFile: chatConfig,
+    slack: { ...fixture.config.slack, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
+  };
   const runtime = { ...fixture.runtime, config };
   bot = await startTestBot(runtime, slack, { sync: createSyncService(runtime), pipeline: createAnswerService(runtime) });
 }, 180_000);
@@ -59,7 +63,14 @@ afterAll(async () => {
 
 describe('Slack Connect', () => {
   it('scopes by the workspace Lore is installed in, and files the answer under it', async () => {
-    const event = { type: 'app_mention', channel: 'CSHARED', user: 'UMEMBER', user_team: TEAM_ID, text: `<@${BOT_USER_ID}> ${BACKUPS}`, ts: '1900000100.000100' };
+    const event = {
+      type: 'app_mention',
+      channel: 'CSHARED',
+      user: 'UMEMBER',
+      user_team: TEAM_ID,
+      text: `<@${BOT_USER_ID}> ${BACKUPS}`,
+      ts: '1900000100.000100',
+    };
     await deliver(connectEnvelope(event));
     const posted = reply('CSHARED', event.ts);
     expect(posted).toMatch(/couldn't find this/);
@@ -69,7 +80,14 @@ describe('Slack Connect', () => {
   });
 
   it('answers a user of the connected workspace from nothing, even in a channel that sees the files', async () => {
-    const event = { type: 'app_mention', channel: 'CFILES', user: 'UEXT', user_team: OTHER_TEAM, text: `<@${BOT_USER_ID}> ${BACKUPS}`, ts: '1900000100.000200' };
+    const event = {
+      type: 'app_mention',
+      channel: 'CFILES',
+      user: 'UEXT',
+      user_team: OTHER_TEAM,
+      text: `<@${BOT_USER_ID}> ${BACKUPS}`,
+      ts: '1900000100.000200',
+    };
     await deliver(connectEnvelope(event));
     const posted = reply('CFILES', event.ts);
     expect(posted).toMatch(/not available in this channel|couldn't find/);
@@ -77,13 +95,24 @@ describe('Slack Connect', () => {
   });
 
   it('never lets an admin of the connected workspace start a sync', async () => {
-    const event = { type: 'app_mention', channel: 'CFILES', user: 'UEXTADMIN', user_team: OTHER_TEAM, text: `<@${BOT_USER_ID}> sync all`, ts: '1900000100.000300' };
+    const event = {
+      type: 'app_mention',
+      channel: 'CFILES',
+      user: 'UEXTADMIN',
+      user_team: OTHER_TEAM,
+      text: `<@${BOT_USER_ID}> sync all`,
+      ts: '1900000100.000300',
+    };
     await deliver(connectEnvelope(event));
     expect(reply('CFILES', event.ts)).toMatch(/Only Lore admins can start a sync/);
   });
 
   it('ignores events for a workspace Lore is not configured for', async () => {
-    const envelope = { ...eventEnvelope({ type: 'app_mention', channel: 'CELSE', user: 'U1', text: `<@${BOT_USER_ID}> ${BACKUPS}`, ts: '1900000100.000400' }), team_id: 'T0ELSE', authorizations: [{ team_id: 'T0ELSE', user_id: BOT_USER_ID, is_bot: true }] };
+    const envelope = {
+      ...eventEnvelope({ type: 'app_mention', channel: 'CELSE', user: 'U1', text: `<@${BOT_USER_ID}> ${BACKUPS}`, ts: '1900000100.000400' }),
+      team_id: 'T0ELSE',
+      authorizations: [{ team_id: 'T0ELSE', user_id: BOT_USER_ID, is_bot: true }],
+    };
     await deliver(envelope);
     expect(slack.messages('CELSE')).toEqual([]);
     expect(fixture.logs.join('')).toMatch(/event from a workspace Lore is not configured for/);
@@ -113,6 +142,8 @@ describe('guests', () => {
 
 describe('start-up', () => {
   it('logs the effective scope of unlisted channels, direct messages, guests and other workspaces', () => {
-    expect(fixture.logs.join('')).toMatch(/chat scope: unlisted channels see files, upload, notion, github, web; direct messages files, upload, notion, github, web; guests nothing; other workspaces' users nothing/);
+    expect(fixture.logs.join('')).toMatch(
+      /chat scope: unlisted channels see files, upload, notion, github, web; direct messages files, upload, notion, github, web; guests nothing; other workspaces' users nothing/,
+    );
   });
 });

@@ -75,7 +75,10 @@ describe('Chroma', () => {
     const seen: string[] = [];
     const proxy = http.createServer(async (request, response) => {
       seen.push(`${request.headers.authorization ?? '-'} ${request.url}`);
-      if (request.headers.authorization !== `Basic ${Buffer.from('lore:pa ss@word').toString('base64')}` || !request.url?.startsWith('/vectors/chroma/')) {
+      if (
+        request.headers.authorization !== `Basic ${Buffer.from('lore:pa ss@word').toString('base64')}` ||
+        !request.url?.startsWith('/vectors/chroma/')
+      ) {
         response.writeHead(401).end();
         return;
       }
@@ -86,7 +89,9 @@ describe('Chroma', () => {
         headers: { 'content-type': request.headers['content-type'] ?? 'application/json' },
         ...(body.length > 0 ? { body: Buffer.concat(body) } : {}),
       });
-      response.writeHead(forwarded.status, { 'content-type': forwarded.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await forwarded.arrayBuffer()));
+      response
+        .writeHead(forwarded.status, { 'content-type': forwarded.headers.get('content-type') ?? 'application/json' })
+        .end(Buffer.from(await forwarded.arrayBuffer()));
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const base = `127.0.0.1:${(proxy.address() as AddressInfo).port}/vectors/chroma`;
@@ -103,7 +108,12 @@ describe('Chroma', () => {
   });
 
   it('runs without any of the tokens in Lore’s environment', async () => {
-    const tokens = { SLACK_BOT_TOKEN: 'xoxb-env-leak-1234567890', GEMINI_API_KEY: 'gemini-env-leak', DISCORD_TOKEN: 'discord-env-leak', REDIS_URL: 'redis://:env-leak@redis:6379' };
+    const tokens = {
+      SLACK_BOT_TOKEN: 'xoxb-env-leak-1234567890',
+      GEMINI_API_KEY: 'gemini-env-leak',
+      DISCORD_TOKEN: 'discord-env-leak',
+      REDIS_URL: 'redis://:env-leak@redis:6379',
+    };
     Object.assign(process.env, tokens);
     let server;
     try {
@@ -152,7 +162,10 @@ describe('GET /ready', () => {
     try {
       const response = await app.inject({ method: 'GET', url: '/ready' });
       expect(response.statusCode).toBe(503);
-      expect(response.json()).toMatchObject({ checks: { chroma: 'failed', sqlite: 'ok' }, message: 'not ready: Chroma: failed (the server log has the reason)' });
+      expect(response.json()).toMatchObject({
+        checks: { chroma: 'failed', sqlite: 'ok' },
+        message: 'not ready: Chroma: failed (the server log has the reason)',
+      });
       expect(response.body).not.toMatch(/hunter2|10\.1\.2\.3|chroma\.internal/);
       expect(fixture.logs.join('')).toMatch(/hunter2/);
     } finally {
@@ -167,7 +180,10 @@ describe('Slack', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack({ botToken: BOT_TOKEN });
-    const config = { ...fixture.config, slack: { ...fixture.config.slack, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } };
+    const config = {
+      ...fixture.config,
+      slack: { ...fixture.config.slack, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
+    };
     const runtime = { ...fixture.runtime, config };
     bot = await startTestBot(runtime, slack, { sync: createSyncService(runtime), pipeline: createAnswerService(runtime) });
   });
@@ -186,7 +202,13 @@ describe('Slack', () => {
     await bot.deliver(event);
     await bot.idle();
     const reply = loreReply('CITEMS', String(event.ts));
-    await bot.deliver({ type: 'reaction_added', user: 'URATER', reaction: '+1', item_user: BOT_USER_ID, item: { type: 'message', channel: 'CITEMS', ts: reply.ts } });
+    await bot.deliver({
+      type: 'reaction_added',
+      user: 'URATER',
+      reaction: '+1',
+      item_user: BOT_USER_ID,
+      item: { type: 'message', channel: 'CITEMS', ts: reply.ts },
+    });
     await bot.idle();
     const recorded = fixture.logs.filter((line) => line.includes('"feedback recorded"'));
     expect(recorded).toHaveLength(1);

@@ -14,13 +14,22 @@ const CASES: Array<{ text: string; secrets: string[] }> = [
   { text: 'Connect with db_password: "blue horse 42" and then restart the service [1].', secrets: ['blue horse 42', 'blue horse'] },
   { text: "Set api_key = 'correct staple battery' in the config; it rotates monthly.", secrets: ['correct staple battery', 'staple battery'] },
   { text: '{"client_secret": "s3cr3t value with spaces", "region": "eu-west-1"} is the file [2].', secrets: ['s3cr3t value with spaces', 's3cr3t'] },
-  { text: 'Export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY before the run.', secrets: ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI'] },
-  { text: 'The key AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q calls Maps; then xoxb-123456789012-abcdefghijkl posts.', secrets: ['AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q', 'xoxb-123456789012-abcdefghijkl', 'AIzaSy'] },
+  {
+    text: 'Export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY before the run.',
+    secrets: ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI'],
+  },
+  {
+    text: 'The key AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q calls Maps; then xoxb-123456789012-abcdefghijkl posts.',
+    secrets: ['AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q', 'xoxb-123456789012-abcdefghijkl', 'AIzaSy'],
+  },
   {
     text: 'Here it is:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq3 x9Lw\nQ2f8Zk\n-----END RSA PRIVATE KEY-----\nKeep it safe [3].',
     secrets: ['MIIEowIBAAKCAQEA7bq3', 'x9Lw', 'Q2f8Zk', 'BEGIN RSA'],
   },
-  { text: 'curl -H "Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123456789" https://api.example.com and done.', secrets: ['abcdefghijklmnopqrstuvwxyz0123456789'] },
+  {
+    text: 'curl -H "Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123456789" https://api.example.com and done.',
+    secrets: ['abcdefghijklmnopqrstuvwxyz0123456789'],
+  },
   { text: 'password:\n  "two words here"\nafter the value, everything else is shown [1].', secrets: ['two words here'] },
   { text: 'First db_password: "alpha beta", later the token: "gamma delta 9" and the end.', secrets: ['alpha beta', 'gamma delta 9'] },
 ];
@@ -81,7 +90,9 @@ describe('the streaming redactor', () => {
 describe('a streamed answer from the pipeline', () => {
   let fixture: SecurityFixture;
   beforeAll(async () => {
-    fixture = await openSecurityFixture({ files: { 'db.md': '# Database\n\nThe reporting database is reached with db_password: "blue horse 42". Rotate it every 90 days.\n' } });
+    fixture = await openSecurityFixture({
+      files: { 'db.md': '# Database\n\nThe reporting database is reached with db_password: "blue horse 42". Rotate it every 90 days.\n' },
+    });
   }, 180_000);
   afterAll(async () => {
     await fixture?.close();
@@ -94,7 +105,9 @@ describe('a streamed answer from the pipeline', () => {
         : { chunks: ['[]'] },
     );
     const deltas: string[] = [];
-    for await (const event of createAnswerPipeline({ ...fixture.runtime, config: fixture.keyedConfig }).stream({ text: 'How do I log in to the reporting database?' })) {
+    for await (const event of createAnswerPipeline({ ...fixture.runtime, config: fixture.keyedConfig }).stream({
+      text: 'How do I log in to the reporting database?',
+    })) {
       if (event.type === 'delta') deltas.push(event.text);
     }
     for (const delta of deltas) expect(delta).not.toMatch(/blue|horse/);

@@ -61,7 +61,8 @@ export function registerFeedbackRoute(app: FastifyInstance, options: FeedbackRou
 
     if (reason && rating !== 'down') throw new HttpError(400, 'invalid_request', "reason is recorded only with rating 'down'", {}, 'reason');
     const other: Rating = rating === 'up' ? 'down' : 'up';
-    if (store.retractFeedback(answerId, keyId, other)) metrics?.increment('lore_feedback_retracted_total', { platform: HTTP_PLATFORM, rating: other });
+    if (store.retractFeedback(answerId, keyId, other))
+      metrics?.increment('lore_feedback_retracted_total', { platform: HTTP_PLATFORM, rating: other });
     store.recordFeedback({ answerId, platform: HTTP_PLATFORM, userId: keyId, rating, emoji: EMOJI[rating], channelId: HTTP_CHANNEL });
     if (reason) store.setFeedbackReason(answerId, keyId, reason);
     metrics?.increment('lore_feedback_total', { platform: HTTP_PLATFORM, rating });

@@ -35,7 +35,9 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutes
     const failures = [chroma.ok ? undefined : `Chroma: ${chroma.reason}`, sqlite.ok ? undefined : `SQLite: ${sqlite.reason}`].filter(Boolean);
     const shown = [chroma.ok ? undefined : `Chroma: ${chroma.shown}`, sqlite.ok ? undefined : `SQLite: ${sqlite.shown}`].filter(Boolean);
     request.log.warn({ checks, failures }, 'not ready');
-    return reply.code(503).send({ status: 'unavailable', checks, ...(platforms ? { platforms } : {}), error: 'not_ready', message: `not ready: ${shown.join('; ')}` });
+    return reply
+      .code(503)
+      .send({ status: 'unavailable', checks, ...(platforms ? { platforms } : {}), error: 'not_ready', message: `not ready: ${shown.join('; ')}` });
   });
 }
 

@@ -36,13 +36,24 @@ export async function registerIngestRoute(app: FastifyInstance, options: IngestR
   await app.register(async (scope) => {
     await scope.register(multipart, {
       // One byte over the limit is how an oversized file shows itself (busboy cuts a file off at `fileSize`).
-      limits: { fileSize: limits.maxFileBytes + 1, files: MAX_FILES_PER_UPLOAD, fields: 20, fieldSize: 1_024, parts: 2 * MAX_FILES_PER_UPLOAD, headerPairs: 100 },
+      limits: {
+        fileSize: limits.maxFileBytes + 1,
+        files: MAX_FILES_PER_UPLOAD,
+        fields: 20,
+        fieldSize: 1_024,
+        parts: 2 * MAX_FILES_PER_UPLOAD,
+        headerPairs: 100,
+      },
       throwFileSizeLimit: false,
     });
 
     scope.post('/ingest', { onRequest: guards, config: { accepts: 'multipart/form-data' } }, async (request, reply) => {
       if (request.keySources && !request.keySources.includes('upload')) {
-        throw new HttpError(403, 'forbidden', `this API key is limited to ${request.keySources.join(', ')}: it cannot search uploads, so it may not upload`);
+        throw new HttpError(
+          403,
+          'forbidden',
+          `this API key is limited to ${request.keySources.join(', ')}: it cannot search uploads, so it may not upload`,
+        );
       }
       if (!request.isMultipart()) {
         throw new HttpError(415, 'unsupported_media_type', 'POST /ingest takes multipart/form-data with one or more files');
@@ -50,7 +61,11 @@ export async function registerIngestRoute(app: FastifyInstance, options: IngestR
       const declared = Number(request.headers['content-length']);
       const maxRequestBytes = MAX_FILES_PER_UPLOAD * limits.maxFileBytes + 1024 * 1024;
       if (declared > maxRequestBytes) {
-        throw new HttpError(413, 'payload_too_large', `the upload is over the ${formatBytes(maxRequestBytes)} one request may carry (at most ${MAX_FILES_PER_UPLOAD} files of ${formatBytes(limits.maxFileBytes)} each)`);
+        throw new HttpError(
+          413,
+          'payload_too_large',
+          `the upload is over the ${formatBytes(maxRequestBytes)} one request may carry (at most ${MAX_FILES_PER_UPLOAD} files of ${formatBytes(limits.maxFileBytes)} each)`,
+        );
       }
 
       const report = await withUploadDir(async (dir): Promise<IndexReport> => {
@@ -64,7 +79,10 @@ export async function registerIngestRoute(app: FastifyInstance, options: IngestR
 
       const indexed = report.added + report.updated + report.unchanged;
       const status = report.failed.length === 0 ? 200 : indexed > 0 ? 207 : 422;
-      request.log.info({ caller: request.keyId, added: report.added, updated: report.updated, unchanged: report.unchanged, failed: report.failed.length }, 'upload indexed');
+      request.log.info(
+        { caller: request.keyId, added: report.added, updated: report.updated, unchanged: report.unchanged, failed: report.failed.length },
+        'upload indexed',
+      );
       return reply.code(status).send(report);
     });
   });
@@ -87,7 +105,11 @@ async function receiveFiles(
     for await (const part of request.parts()) {
       if (part.type !== 'file') continue;
       const name = displayName(part.filename);
-      const refusal = !name ? 'the file part has no file name' : names.has(name) ? 'this file name appears twice in the upload' : uploadRefusal({ name }, limits);
+      const refusal = !name
+        ? 'the file part has no file name'
+        : names.has(name)
+          ? 'this file name appears twice in the upload'
+          : uploadRefusal({ name }, limits);
       if (refusal) {
         refused.push({ path: name || `(part ${part.fieldname})`, error: refusal });
         // Read past it (busboy stops at the size limit) to reach the next part.
@@ -120,5 +142,8 @@ async function receiveFiles(
 /** The name as the uploader gave it, without any folders or control characters, and bounded. */
 function displayName(filename: string | undefined): string {
   const base = (filename ?? '').split(/[\\/]/).pop() ?? '';
-  return base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  return base
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200);
 }

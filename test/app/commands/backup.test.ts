@@ -123,7 +123,9 @@ describe('lore backup', () => {
     await expect(backupDatabase(liveDir, path.join(liveDir, 'lore.db'), { force: true })).rejects.toThrow(/is the live database/);
     await expect(backupDatabase(liveDir, path.join(liveDir, 'lore.db-wal'), { force: true })).rejects.toThrow(/is the live database/);
     await expect(backupDatabase(liveDir, backups, { force: true })).rejects.toThrow(/is a directory/);
-    await expect(backupDatabase(path.join(tmp.dir, 'nowhere'), path.join(backups, 'x.db'))).rejects.toThrow(/no Lore database at .*nowhere.*lore\.db/);
+    await expect(backupDatabase(path.join(tmp.dir, 'nowhere'), path.join(backups, 'x.db'))).rejects.toThrow(
+      /no Lore database at .*nowhere.*lore\.db/,
+    );
   }, 60_000);
 
   it('restores into a fresh data directory: Chroma is refilled from the embedding cache and the sample question is answered', async () => {
@@ -163,14 +165,20 @@ describe('lore backup', () => {
       backupFile = (await backupDatabase(dataDir, path.join(backups, 'before-changes.db'))).file;
       // After the backup: the smallest document is deleted and a larger one added, so Chroma holds at least as
       // many vectors as the backup has chunks, but not the deleted document's.
-      const documents = runtime.db.prepare('SELECT id, chunk_count FROM documents ORDER BY chunk_count, id').all() as { id: string; chunk_count: number }[];
+      const documents = runtime.db.prepare('SELECT id, chunk_count FROM documents ORDER BY chunk_count, id').all() as {
+        id: string;
+        chunk_count: number;
+      }[];
       const smallest = documents[0]!;
       const [chunk] = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(smallest.id));
       deletedChunk = { id: chunk!.id };
       await runtime.indexer.deleteDocuments([smallest.id]);
       const extra = path.join(tmp.dir, 'extra');
       fs.mkdirSync(extra);
-      const sections = Array.from({ length: smallest.chunk_count + 3 }, (_, i) => `## Runbook step ${i}\n\n${`Step ${i} of the failover runbook checks replica ${i} and its lag. `.repeat(40)}`);
+      const sections = Array.from(
+        { length: smallest.chunk_count + 3 },
+        (_, i) => `## Runbook step ${i}\n\n${`Step ${i} of the failover runbook checks replica ${i} and its lag. `.repeat(40)}`,
+      );
       fs.writeFileSync(path.join(extra, 'failover-runbook.md'), `# Failover runbook\n\n${sections.join('\n\n')}\n`);
       await ingestPaths(runtime, [extra], false);
       expect(await runtime.vectors.count()).toBeGreaterThanOrEqual(inspectChunks(backupFile));

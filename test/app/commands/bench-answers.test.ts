@@ -17,12 +17,27 @@ const DOCS: Record<string, string> = {
   'office/parking.md': '# Parking\n\nStaff park in the basement garage. Each permit costs 35 euros a month and is renewed every January.\n',
   'office/kitchen.md': '# Kitchen\n\nThe kitchen on the second floor has a dishwasher. The fridge is emptied every Friday afternoon.\n',
   'it/wifi.md': '# Guest wifi\n\nVisitors join the network called Harbour-Guest. Its password changes every Monday and is posted at reception.\n',
-  'it/laptops/returns.md': '# Returning a laptop\n\nLeavers return their laptop to the IT desk on their last day. The IT desk wipes it within 48 hours.\n',
+  'it/laptops/returns.md':
+    '# Returning a laptop\n\nLeavers return their laptop to the IT desk on their last day. The IT desk wipes it within 48 hours.\n',
 };
 
 const QUESTIONS = [
-  { id: 't1', question: 'how much is a parking permit', kind: 'single', gold: ['office/parking.md'], facts: ['35 euros'], answer: 'Each permit costs 35 euros a month.' },
-  { id: 't2', question: 'whats the guest wifi network called', kind: 'single', gold: ['it/wifi.md'], facts: ['Harbour-Guest'], answer: 'Visitors join the network called Harbour-Guest.' },
+  {
+    id: 't1',
+    question: 'how much is a parking permit',
+    kind: 'single',
+    gold: ['office/parking.md'],
+    facts: ['35 euros'],
+    answer: 'Each permit costs 35 euros a month.',
+  },
+  {
+    id: 't2',
+    question: 'whats the guest wifi network called',
+    kind: 'single',
+    gold: ['it/wifi.md'],
+    facts: ['Harbour-Guest'],
+    answer: 'Visitors join the network called Harbour-Guest.',
+  },
   {
     id: 't3',
     question: 'when is the fridge emptied and when do leavers return laptops',
@@ -67,7 +82,8 @@ describe('lore bench answers', () => {
     expect(result.metrics.multi.n).toBe(1);
     expect(result.metrics.none.n).toBe(1);
     expect(result.metrics.overall.n).toBe(4);
-    for (const key of ['answered', 'abstention', 'hit@1', 'hit@5', 'cover@5', 'facts', 'p50Ms', 'p95Ms']) expect(result.metrics.overall).toHaveProperty([key]);
+    for (const key of ['answered', 'abstention', 'hit@1', 'hit@5', 'cover@5', 'facts', 'p50Ms', 'p95Ms'])
+      expect(result.metrics.overall).toHaveProperty([key]);
     // Every question names its document's words: the gold files are among the documents each answer references.
     expect(result.metrics.answerable['hit@5']).toBe(1);
     expect(result.results.map((r: { id: string }) => r.id)).toEqual(['t1', 't2', 't3', 't4']);
@@ -77,7 +93,8 @@ describe('lore bench answers', () => {
     // --out: one answer per question, as `lore ask --json` prints it.
     expect(fs.readdirSync(out).sort()).toEqual(['t1.json', 't2.json', 't3.json', 't4.json']);
     const answer = JSON.parse(fs.readFileSync(path.join(out, 't1.json'), 'utf8'));
-    for (const key of ['answer', 'citations', 'contexts', 'mode', 'abstained', 'confidence', 'latencyMs', 'timings', 'notes']) expect(answer).toHaveProperty([key]);
+    for (const key of ['answer', 'citations', 'contexts', 'mode', 'abstained', 'confidence', 'latencyMs', 'timings', 'notes'])
+      expect(answer).toHaveProperty([key]);
     expect(answer.question).toBe(QUESTIONS[0]!.question);
   });
 
@@ -93,7 +110,10 @@ describe('lore bench answers', () => {
   });
 
   it('with the oracle, reports the answers it gave and how many of them Lore posted', async () => {
-    const thresholds = writeJson('oracle-thresholds.json', { atLeast: { oraclePosted: 1, hit5: 1, abstention: 1 }, below: { 'p95-latency-ms': 60_000 } });
+    const thresholds = writeJson('oracle-thresholds.json', {
+      atLeast: { oraclePosted: 1, hit5: 1, abstention: 1 },
+      below: { 'p95-latency-ms': 60_000 },
+    });
     const run = await runLore(bench('--json', '--generator', 'oracle', '--thresholds', thresholds), env());
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -118,7 +138,9 @@ describe('lore bench answers', () => {
     expect(run.stderr).toMatch(/^✓ hit5 1\.000 \(needs ≥ 0\.500\)$/m);
     expect(run.stderr).toMatch(/^✗ abstention not measured \(needs ≥ 0\.500\)$/m);
     expect(run.stderr).toMatch(/^✗ p95-latency-ms \d+ ms \(needs < 0 ms\)$/m);
-    expect(run.stderr).toMatch(/^GATE FAILED: abstention not measured \(needs ≥ 0\.500\); p95-latency-ms \d+ ms \(needs < 0 ms\) \(.*missed\.json\)\.$/m);
+    expect(run.stderr).toMatch(
+      /^GATE FAILED: abstention not measured \(needs ≥ 0\.500\); p95-latency-ms \d+ ms \(needs < 0 ms\) \(.*missed\.json\)\.$/m,
+    );
   });
 
   it('refuses a threshold the run cannot measure and a thresholds file with an unknown key, naming them, before indexing', async () => {

@@ -43,15 +43,18 @@ describe('lore start while Discord fails', () => {
     const { child, port } = lore;
     const logs = lore.logs;
     const lines = (): LogLine[] =>
-      logs().split('\n').flatMap((line) => {
-        try {
-          return [JSON.parse(line) as LogLine];
-        } catch {
-          return [];
-        }
-      });
+      logs()
+        .split('\n')
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as LogLine];
+          } catch {
+            return [];
+          }
+        });
     const get = async (route: string) => fetch(`http://127.0.0.1:${port}${route}`);
-    const ready = async () => (await (await get('/ready')).json()) as { status: string; platforms?: Record<string, { state: string; failures: number }> };
+    const ready = async () =>
+      (await (await get('/ready')).json()) as { status: string; platforms?: Record<string, { state: string; failures: number }> };
     const metric = async (series: string) => {
       const line = (await (await get('/metrics')).text()).split('\n').find((l) => l.startsWith(`${series} `));
       return line === undefined ? undefined : Number(line.split(' ')[1]);
@@ -60,7 +63,11 @@ describe('lore start while Discord fails', () => {
     // The gateway refuses everything, yet Lore serves: the platform is shown retrying, not connected.
     await lore.running();
     expect((await get('/health')).status).toBe(200);
-    await eventually(async () => ((await ready()).platforms?.discord?.state === 'retrying' ? true : undefined), 'Discord shown retrying at /ready', logs);
+    await eventually(
+      async () => ((await ready()).platforms?.discord?.state === 'retrying' ? true : undefined),
+      'Discord shown retrying at /ready',
+      logs,
+    );
     const whileDown = await ready();
     expect(whileDown.status).toBe('ready');
     expect(whileDown.platforms!.discord!.failures).toBeGreaterThanOrEqual(1);
@@ -83,8 +90,16 @@ describe('lore start while Discord fails', () => {
     // A packet discord.js throws on: the client is replaced, the process and HTTP stay up, the failure is counted.
     const { packet } = readFixture<{ packet: { t: string; d: Record<string, unknown> } }>('discord/thread-list-sync-without-threads.json');
     discord.dispatch(packet.t, { ...packet.d, guild_id: GUILD_ID });
-    await eventually(async () => ((await metric('lore_chat_platform_failures_total{kind="crash",platform="discord"}')) === 1 ? true : undefined), 'the failure counted', logs);
-    await eventually(async () => (discord.identifies.length > identified && (await ready()).platforms?.discord?.state === 'connected' ? true : undefined), 'a new Discord session', logs);
+    await eventually(
+      async () => ((await metric('lore_chat_platform_failures_total{kind="crash",platform="discord"}')) === 1 ? true : undefined),
+      'the failure counted',
+      logs,
+    );
+    await eventually(
+      async () => (discord.identifies.length > identified && (await ready()).platforms?.discord?.state === 'connected' ? true : undefined),
+      'a new Discord session',
+      logs,
+    );
     expect(child.exitCode).toBeNull();
     expect((await get('/health')).status).toBe(200);
     expect(lines().find((line) => line.level === 50 && /failed handling a gateway packet/.test(line.msg))).toBeDefined();

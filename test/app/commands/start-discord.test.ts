@@ -31,7 +31,8 @@ describe('lore start with Discord', () => {
     await lore.running();
     expect(lore.logs()).toMatch(/"chat":\["discord"\]/);
     // Discord connects in the background (it never holds up HTTP); /ready says when it is connected.
-    const discordState = async () => ((await (await fetch(`http://127.0.0.1:${port}/ready`)).json()) as { platforms?: { discord?: { state: string } } }).platforms?.discord?.state;
+    const discordState = async () =>
+      ((await (await fetch(`http://127.0.0.1:${port}/ready`)).json()) as { platforms?: { discord?: { state: string } } }).platforms?.discord?.state;
     for (const deadline = Date.now() + 60_000; (await discordState()) !== 'connected'; ) {
       if (Date.now() > deadline) throw new Error(`Discord did not connect: ${lore.logs().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -39,17 +40,29 @@ describe('lore start with Discord', () => {
     expect(discord.identifies.length).toBeGreaterThan(0);
     expect([...discord.commands.values()].flat().map((command) => command.name)).toContain('lore');
 
-    const question = discord.userMessage({ channelId: GENERAL_CHANNEL, authorId: MEMBER_ID, content: 'How long are backups of the data directory kept?', mentions: [BOT_USER_ID] });
-    const reply = await discord.until(
-      () =>
-        discord
-          .messages(GENERAL_CHANNEL)
-          .find((m) => (m.message_reference as { message_id?: string } | undefined)?.message_id === question.id && /\*\*Sources\*\*/.test(String(m.content))),
-      60_000,
-      'the cited reply',
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\nmessages: ${JSON.stringify(discord.messages(GENERAL_CHANNEL).map((m) => m.content))}\nlogs: ${lore.logs().slice(-3000)}`);
+    const question = discord.userMessage({
+      channelId: GENERAL_CHANNEL,
+      authorId: MEMBER_ID,
+      content: 'How long are backups of the data directory kept?',
+      mentions: [BOT_USER_ID],
     });
+    const reply = await discord
+      .until(
+        () =>
+          discord
+            .messages(GENERAL_CHANNEL)
+            .find(
+              (m) =>
+                (m.message_reference as { message_id?: string } | undefined)?.message_id === question.id && /\*\*Sources\*\*/.test(String(m.content)),
+            ),
+        60_000,
+        'the cited reply',
+      )
+      .catch((error: Error) => {
+        throw new Error(
+          `${error.message}\nmessages: ${JSON.stringify(discord.messages(GENERAL_CHANNEL).map((m) => m.content))}\nlogs: ${lore.logs().slice(-3000)}`,
+        );
+      });
     expect(reply.content).toMatch(/30 days \[1\]/);
 
     // A 👍 on the answer is recorded and, like the answer, counted at GET /metrics.

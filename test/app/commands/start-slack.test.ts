@@ -62,7 +62,13 @@ describe('lore start with Slack', () => {
       SLACK_API_URL: slack.apiUrl,
     };
     const url = `http://127.0.0.1:${port}/slack/events`;
-    const envelope = eventEnvelope({ type: 'app_mention', channel: 'CSTART', user: 'U1', text: `<@${BOT_USER_ID}> How long are backups kept?`, ts: '1900000000.000100' });
+    const envelope = eventEnvelope({
+      type: 'app_mention',
+      channel: 'CSTART',
+      user: 'U1',
+      text: `<@${BOT_USER_ID}> How long are backups kept?`,
+      ts: '1900000000.000100',
+    });
 
     const first = await startLore(env);
     try {
@@ -92,7 +98,12 @@ describe('lore start with Slack', () => {
   it('refuses to start with a mistake in the chat configuration, naming the file and the field', async () => {
     const file = path.join(tmp.dir, 'lore.config.yaml');
     fs.writeFileSync(file, 'channels:\n  C1:\n    sources: [files, wiki]\n');
-    const run = await runLore(['start'], { LORE_DATA_DIR: path.join(tmp.dir, 'bad'), LORE_CHAT_CONFIG: file, GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: gemini.url });
+    const run = await runLore(['start'], {
+      LORE_DATA_DIR: path.join(tmp.dir, 'bad'),
+      LORE_CHAT_CONFIG: file,
+      GEMINI_API_KEY: 'test-key',
+      GEMINI_BASE_URL: gemini.url,
+    });
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n').at(-1)).toBe(
       `Invalid chat configuration in ${file}: channels.C1.sources[1] must be one of files, upload, notion, github, web`,

@@ -56,7 +56,9 @@ async function ask(app: FastifyInstance, key: string, body: Record<string, unkno
 }
 
 /** A multipart body as a browser or `curl -F` would send it. */
-async function multipart(files: Array<{ name: string; content: string | Uint8Array }>): Promise<{ payload: Buffer; headers: Record<string, string> }> {
+async function multipart(
+  files: Array<{ name: string; content: string | Uint8Array }>,
+): Promise<{ payload: Buffer; headers: Record<string, string> }> {
   const form = new FormData();
   for (const file of files) form.append('file', new Blob([file.content]), file.name);
   const request = new Request('http://localhost/ingest', { method: 'POST', body: form });
@@ -102,14 +104,34 @@ describe('POST /query', () => {
     const answer = response.json<Answer>();
     expect(answer.answer).toMatch(/30 days/);
     expect(answer.citations[0]).toMatchObject({ n: 1, title: 'data-handling-policy.txt', source: 'files' });
-    expect(Object.keys(answer)).toEqual(expect.arrayContaining(['id', 'question', 'answer', 'citations', 'contexts', 'mode', 'abstained', 'confidence', 'latencyMs', 'costUsd', 'usage']));
+    expect(Object.keys(answer)).toEqual(
+      expect.arrayContaining([
+        'id',
+        'question',
+        'answer',
+        'citations',
+        'contexts',
+        'mode',
+        'abstained',
+        'confidence',
+        'latencyMs',
+        'costUsd',
+        'usage',
+      ]),
+    );
     expect(response.body).toBe(JSON.stringify(answer));
   });
 
   it('stores every answer it serves under the caller key id, so it can be rated', async () => {
     const answer = (await ask(api, KEY_B, { question: 'How long is the query log kept?', k: 5, sources: ['files'] })).json<Answer>();
     const row = runtime.db.prepare('SELECT platform, channel_id, message_id, user_id, question FROM answers WHERE id = ?').get(answer.id);
-    expect(row).toEqual({ platform: 'http', channel_id: 'http', message_id: answer.id, user_id: keyIdOf(KEY_B), question: 'How long is the query log kept?' });
+    expect(row).toEqual({
+      platform: 'http',
+      channel_id: 'http',
+      message_id: answer.id,
+      user_id: keyIdOf(KEY_B),
+      question: 'How long is the query log kept?',
+    });
   });
 
   it('refuses invalid bodies with a 400 naming the field', async () => {
@@ -139,7 +161,12 @@ describe('POST /query', () => {
   });
 
   it('refuses what is not JSON: malformed JSON (400), another media type (415), a body over 64 KB (413)', async () => {
-    const malformed = await api.inject({ method: 'POST', url: '/query', headers: { ...auth(KEY_A), 'content-type': 'application/json' }, payload: '{"question": ' });
+    const malformed = await api.inject({
+      method: 'POST',
+      url: '/query',
+      headers: { ...auth(KEY_A), 'content-type': 'application/json' },
+      payload: '{"question": ',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toEqual({ error: 'invalid_request', message: 'the body is not valid JSON' });
 
@@ -165,7 +192,9 @@ describe('API keys', () => {
     expect(wrong.headers['www-authenticate']).toMatch(/invalid_token/);
 
     expect((await api.inject({ method: 'POST', url: '/query', headers: auth(KEY_A), payload: { question: BACKUPS } })).statusCode).toBe(200);
-    expect((await api.inject({ method: 'POST', url: '/query', headers: { 'x-api-key': KEY_B }, payload: { question: BACKUPS } })).statusCode).toBe(200);
+    expect((await api.inject({ method: 'POST', url: '/query', headers: { 'x-api-key': KEY_B }, payload: { question: BACKUPS } })).statusCode).toBe(
+      200,
+    );
     // Feedback and uploads need a key too; health, readiness, metrics and the playground do not.
     expect((await api.inject({ method: 'POST', url: '/feedback', payload: { answerId: 'x', rating: 'up' } })).statusCode).toBe(401);
     expect((await api.inject({ method: 'POST', url: '/ingest', ...(await multipart([{ name: 'a.md', content: '# A' }])) })).statusCode).toBe(401);
@@ -226,10 +255,14 @@ describe('rate limits', () => {
 
 describe('POST /ingest', () => {
   it('indexes an uploaded file (200), then reports it unchanged when uploaded again', async () => {
-    const first = await upload(api, KEY_A, [{ name: 'team-rituals.md', content: '# Team rituals\n\nThe retro happens every second Thursday at 15:00.\n' }]);
+    const first = await upload(api, KEY_A, [
+      { name: 'team-rituals.md', content: '# Team rituals\n\nThe retro happens every second Thursday at 15:00.\n' },
+    ]);
     expect(first.statusCode).toBe(200);
     expect(first.json()).toEqual({ added: 1, updated: 0, unchanged: 0, deleted: 0, failed: [] });
-    const again = await upload(api, KEY_A, [{ name: 'team-rituals.md', content: '# Team rituals\n\nThe retro happens every second Thursday at 15:00.\n' }]);
+    const again = await upload(api, KEY_A, [
+      { name: 'team-rituals.md', content: '# Team rituals\n\nThe retro happens every second Thursday at 15:00.\n' },
+    ]);
     expect(again.json()).toEqual({ added: 0, updated: 0, unchanged: 1, deleted: 0, failed: [] });
     const doc = runtime.chunks.getDocument(`upload:http:${keyIdOf(KEY_A)}:team-rituals.md`);
     expect(doc).toMatchObject({ source: 'upload', title: 'team-rituals.md' });
@@ -305,18 +338,35 @@ describe('POST /ingest', () => {
 describe('POST /feedback', () => {
   it('records a rating with its reason in the feedback table, replaces it, withdraws it, and counts it', async () => {
     const answer = (await ask(api, KEY_A, { question: BACKUPS })).json<Answer>();
-    const down = await api.inject({ method: 'POST', url: '/feedback', headers: auth(KEY_A), payload: { answerId: answer.id, rating: 'down', reason: '  too   vague ' } });
+    const down = await api.inject({
+      method: 'POST',
+      url: '/feedback',
+      headers: auth(KEY_A),
+      payload: { answerId: answer.id, rating: 'down', reason: '  too   vague ' },
+    });
     expect(down.statusCode).toBe(200);
     expect(down.json()).toEqual({ answerId: answer.id, rating: 'down', recorded: true });
-    const rows = () => runtime.db.prepare('SELECT platform, user_id, rating, reason, retracted_at FROM feedback WHERE answer_id = ? ORDER BY rating').all(answer.id);
+    const rows = () =>
+      runtime.db.prepare('SELECT platform, user_id, rating, reason, retracted_at FROM feedback WHERE answer_id = ? ORDER BY rating').all(answer.id);
     expect(rows()).toEqual([{ platform: 'http', user_id: keyIdOf(KEY_A), rating: 'down', reason: 'too vague', retracted_at: null }]);
 
     await api.inject({ method: 'POST', url: '/feedback', headers: auth(KEY_A), payload: { answerId: answer.id, rating: 'up' } });
-    expect(rows()).toMatchObject([{ rating: 'down', retracted_at: expect.any(String) }, { rating: 'up', retracted_at: null }]);
+    expect(rows()).toMatchObject([
+      { rating: 'down', retracted_at: expect.any(String) },
+      { rating: 'up', retracted_at: null },
+    ]);
 
-    const retract = await api.inject({ method: 'POST', url: '/feedback', headers: auth(KEY_A), payload: { answerId: answer.id, rating: 'up', retract: true } });
+    const retract = await api.inject({
+      method: 'POST',
+      url: '/feedback',
+      headers: auth(KEY_A),
+      payload: { answerId: answer.id, rating: 'up', retract: true },
+    });
     expect(retract.json()).toEqual({ answerId: answer.id, rating: 'up', retracted: true });
-    expect(rows()).toMatchObject([{ rating: 'down', retracted_at: expect.any(String) }, { rating: 'up', retracted_at: expect.any(String) }]);
+    expect(rows()).toMatchObject([
+      { rating: 'down', retracted_at: expect.any(String) },
+      { rating: 'up', retracted_at: expect.any(String) },
+    ]);
 
     const text = (await api.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toContain('lore_feedback_total{platform="http",rating="down"} 1');
@@ -324,7 +374,12 @@ describe('POST /feedback', () => {
   });
 
   it('answers 404 for an unknown answer, or one served to another key', async () => {
-    const unknown = await api.inject({ method: 'POST', url: '/feedback', headers: auth(KEY_A), payload: { answerId: 'no-such-answer', rating: 'up' } });
+    const unknown = await api.inject({
+      method: 'POST',
+      url: '/feedback',
+      headers: auth(KEY_A),
+      payload: { answerId: 'no-such-answer', rating: 'up' },
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ error: 'not_found', field: 'answerId' });
     const answer = (await ask(api, KEY_A, { question: BACKUPS })).json<Answer>();
@@ -352,13 +407,21 @@ describe('GET /health, /ready, /metrics and unknown routes', () => {
     const refused = await server({ runtime: { ...runtime, vectors: ChromaStore.fromUrl(`http://127.0.0.1:${deadPort}`) } });
     const response = await refused.inject({ method: 'GET', url: '/ready' });
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ status: 'unavailable', checks: { chroma: 'failed', sqlite: 'ok' }, error: 'not_ready', message: expect.stringMatching(/^not ready: Chroma/) });
+    expect(response.json()).toMatchObject({
+      status: 'unavailable',
+      checks: { chroma: 'failed', sqlite: 'ok' },
+      error: 'not_ready',
+      message: expect.stringMatching(/^not ready: Chroma/),
+    });
 
     // Accepts connections, never answers: the check gives up after its timeout.
     const silent = net.createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
-      const hung = await server({ runtime: { ...runtime, vectors: ChromaStore.fromUrl(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`) }, readyTimeoutMs: 300 });
+      const hung = await server({
+        runtime: { ...runtime, vectors: ChromaStore.fromUrl(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`) },
+        readyTimeoutMs: 300,
+      });
       const started = Date.now();
       const timedOut = await hung.inject({ method: 'GET', url: '/ready' });
       expect(timedOut.statusCode).toBe(503);
@@ -397,7 +460,10 @@ describe('GET /health, /ready, /metrics and unknown routes', () => {
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/);
     expect(page.body).toMatch(/<html/i);
-    for (const [url, type] of [['/playground.js', /^text\/javascript/], ['/playground.css', /^text\/css/]] as const) {
+    for (const [url, type] of [
+      ['/playground.js', /^text\/javascript/],
+      ['/playground.css', /^text\/css/],
+    ] as const) {
       if (!fs.existsSync(path.join('app/http/playground', url.slice(1)))) continue;
       const asset = await api.inject({ method: 'GET', url });
       expect(asset.headers['content-type']).toMatch(type);
@@ -455,7 +521,12 @@ describe('streaming over a real socket', () => {
       expect(seen.length).toBeGreaterThanOrEqual(4);
       expect(seen.map((e) => e.event)).toEqual([...seen.slice(0, -1).map(() => 'delta'), 'answer']);
       const answer = seen.at(-1)!.data as Answer;
-      expect(seen.slice(0, -1).map((e) => (e.data as { text: string }).text).join('')).toBe(answer.answer);
+      expect(
+        seen
+          .slice(0, -1)
+          .map((e) => (e.data as { text: string }).text)
+          .join(''),
+      ).toBe(answer.answer);
       expect(answer).toMatchObject({ mode: 'generative', answer: 'Backups of the data directory are kept for at most 30 days [1].' });
       expect(runtime.db.prepare('SELECT platform FROM answers WHERE id = ?').pluck().get(answer.id)).toBe('http');
       expect(runtime.db.prepare('SELECT platform FROM query_log WHERE answer_id = ?').pluck().get(answer.id)).toBe('http');

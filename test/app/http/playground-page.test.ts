@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Answer } from '../../../rag/types.ts';
 import { sendJson, sseEvent, startFakeLoreApi, writeInPieces, type FakeLoreApi } from '../../fakes/fake-lore-api.ts';
 import { makeAnswer } from '../../helpers/answer.ts';
@@ -14,7 +14,14 @@ function answerFixture(overrides: Partial<Answer> = {}): Answer {
     id: 'answer-1',
     answer: `Backups are kept for <img src=x onerror="document.title='pwned'"> at most 30 days [1]. Ask the team [2]; [7] names nothing.`,
     citations: [
-      { n: 1, title: 'data-handling-policy.txt', url: 'file:///kb/data-handling-policy.txt', source: 'files', docId: 'files:/kb/data-handling-policy.txt', chunkId: 'c1' },
+      {
+        n: 1,
+        title: 'data-handling-policy.txt',
+        url: 'file:///kb/data-handling-policy.txt',
+        source: 'files',
+        docId: 'files:/kb/data-handling-policy.txt',
+        chunkId: 'c1',
+      },
       { n: 2, title: '<b>Team page</b>', url: 'javascript:document.title="pwned"', source: 'web', docId: 'web:team', chunkId: 'c2' },
     ],
     contexts: [],
@@ -136,15 +143,29 @@ chromiumProgram.describe('the playground page in Chromium', () => {
   it('says what went wrong for 401, 429 (with the wait), 413, 5xx, an error event, a dropped connection and a cut stream', async () => {
     await openPage();
     const cases: Array<[string, (res: import('node:http').ServerResponse) => void | Promise<void>, RegExp]> = [
-      ['401', (res) => sendJson(res, 401, { error: 'unauthorized', message: 'an API key is required' }), /needs an API key \(401\).*Options → API key/],
-      ['429', (res) => sendJson(res, 429, { error: 'rate_limited', message: 'too many requests' }, { 'retry-after': '42' }), /Too many requests \(429\): try again in 42 seconds/],
-      ['413', (res) => sendJson(res, 413, { error: 'payload_too_large', message: 'the request body is over the 64 KB limit' }), /too large .*\(413\).*64 KB/],
+      [
+        '401',
+        (res) => sendJson(res, 401, { error: 'unauthorized', message: 'an API key is required' }),
+        /needs an API key \(401\).*Options → API key/,
+      ],
+      [
+        '429',
+        (res) => sendJson(res, 429, { error: 'rate_limited', message: 'too many requests' }, { 'retry-after': '42' }),
+        /Too many requests \(429\): try again in 42 seconds/,
+      ],
+      [
+        '413',
+        (res) => sendJson(res, 413, { error: 'payload_too_large', message: 'the request body is over the 64 KB limit' }),
+        /too large .*\(413\).*64 KB/,
+      ],
       ['502', (res) => sendJson(res, 502, { error: 'bad_gateway', message: 'upstream failed' }), /problem on the server \(502\)/],
       [
         'error event',
         (res) => {
           res.writeHead(200, streamHeaders);
-          res.end(sseEvent('delta', { text: 'Half an' }) + sseEvent('error', { error: 'generation_failed', message: 'The answer could not be generated.' }));
+          res.end(
+            sseEvent('delta', { text: 'Half an' }) + sseEvent('error', { error: 'generation_failed', message: 'The answer could not be generated.' }),
+          );
         },
         /The answer could not be generated\. \(generation_failed\)/,
       ],

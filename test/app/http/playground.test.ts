@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { chromiumProgram, launchChromium, watchPage } from '../../helpers/chromium.ts';
 import { spawnLore } from '../../helpers/run-lore.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
@@ -30,7 +30,10 @@ let problems: string[];
 
 async function startLore(): Promise<void> {
   fs.mkdirSync(extraDir, { recursive: true });
-  fs.writeFileSync(path.join(extraDir, 'zorblax-console.txt'), `Zorblax console access\n\n${HOSTILE_SENTENCE}\n\nThe Zorblax console is only available on weekdays.\n`);
+  fs.writeFileSync(
+    path.join(extraDir, 'zorblax-console.txt'),
+    `Zorblax console access\n\n${HOSTILE_SENTENCE}\n\nThe Zorblax console is only available on weekdays.\n`,
+  );
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   baseUrl = `http://127.0.0.1:${port}`;
   lore = spawnLore(['start'], {
@@ -89,7 +92,9 @@ chromiumProgram.describe('the web playground served by lore start', () => {
     await startLore();
     // The key is remembered once, as a user would tick "remember", so every page of this run sends it.
     context = await browser.newContext();
-    await context.addInitScript(`if (!window.localStorage.getItem('lore.playground.apiKey')) window.localStorage.setItem('lore.playground.apiKey', ${JSON.stringify(API_KEY)});`);
+    await context.addInitScript(
+      `if (!window.localStorage.getItem('lore.playground.apiKey')) window.localStorage.setItem('lore.playground.apiKey', ${JSON.stringify(API_KEY)});`,
+    );
   }, 240_000);
   afterEach(async () => {
     expect(problems).toEqual([]);

@@ -12,7 +12,9 @@ describe('friendlyError', () => {
     expect(friendlyError(new UploadRefusedError('the file is empty.'))).toBe('the file is empty.');
     const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
     expect(friendlyError(timeout)).toMatch(/^Sorry, answering took too long/);
-    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' }) });
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' }),
+    });
     expect(friendlyError(refused, 'syncing')).toMatch(/^Sorry, something went wrong while syncing: a service I depend on is unreachable/);
   });
 

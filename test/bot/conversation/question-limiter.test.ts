@@ -12,10 +12,15 @@ describe('QuestionLimiter', () => {
     const t0 = Date.now();
     const runs = [1, 2, 3, 4].map(async (n) => {
       let notice: QueuedNotice | undefined;
-      const result = await limiter.run('u1', 'c1', (queued) => (notice = queued), async () => {
-        started[n - 1] = Date.now() - t0;
-        return n;
-      });
+      const result = await limiter.run(
+        'u1',
+        'c1',
+        (queued) => (notice = queued),
+        async () => {
+          started[n - 1] = Date.now() - t0;
+          return n;
+        },
+      );
       notices[n - 1] = notice;
       return result;
     });
@@ -34,10 +39,27 @@ describe('QuestionLimiter', () => {
   it('keeps users apart but shares the channel limit', async () => {
     const limiter = new QuestionLimiter({ userPerMinute: 1, channelPerMinute: 2, windowMs: 10_000 });
     const queued: string[] = [];
-    await limiter.run('a', 'c', () => queued.push('a'), async () => {});
-    await limiter.run('b', 'c', () => queued.push('b'), async () => {});
+    await limiter.run(
+      'a',
+      'c',
+      () => queued.push('a'),
+      async () => {},
+    );
+    await limiter.run(
+      'b',
+      'c',
+      () => queued.push('b'),
+      async () => {},
+    );
     expect(queued).toEqual([]);
-    void limiter.run('c', 'c', () => queued.push('c'), async () => {}).catch(() => {});
+    void limiter
+      .run(
+        'c',
+        'c',
+        () => queued.push('c'),
+        async () => {},
+      )
+      .catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(queued).toEqual(['c']);
     await limiter.stop();
@@ -45,9 +67,26 @@ describe('QuestionLimiter', () => {
 
   it('refuses a question when too many are already waiting', async () => {
     const limiter = new QuestionLimiter({ userPerMinute: 1, channelPerMinute: 100, windowMs: 60_000, maxQueued: 1 });
-    await limiter.run('u', 'c', () => {}, async () => {});
-    const waiting = limiter.run('u', 'c', () => {}, async () => {});
-    await expect(limiter.run('u', 'c', () => {}, async () => {})).rejects.toBeInstanceOf(QueueFullError);
+    await limiter.run(
+      'u',
+      'c',
+      () => {},
+      async () => {},
+    );
+    const waiting = limiter.run(
+      'u',
+      'c',
+      () => {},
+      async () => {},
+    );
+    await expect(
+      limiter.run(
+        'u',
+        'c',
+        () => {},
+        async () => {},
+      ),
+    ).rejects.toBeInstanceOf(QueueFullError);
     await limiter.stop();
     await expect(waiting).rejects.toThrow(/shutting down/);
   });
@@ -58,21 +97,42 @@ redisServer.describe('QuestionLimiter with a shared datastore (two replicas on R
     const redis = await startRedis();
     const connections = [0, 1].map(() => new Bottleneck.IORedisConnection({ client: new Redis(redis.url), Redis }));
     const [a, b] = connections.map(
-      (connection) => new QuestionLimiter({ userPerMinute: 2, channelPerMinute: 100, windowMs: 1_000, datastore: { datastore: 'ioredis', connection } }),
+      (connection) =>
+        new QuestionLimiter({ userPerMinute: 2, channelPerMinute: 100, windowMs: 1_000, datastore: { datastore: 'ioredis', connection } }),
     );
     try {
       const notices: QueuedNotice[] = [];
-      await a!.run('slack:U1', 'slack:C1', (n) => notices.push(n), async () => {});
-      await b!.run('slack:U1', 'slack:C2', (n) => notices.push(n), async () => {});
+      await a!.run(
+        'slack:U1',
+        'slack:C1',
+        (n) => notices.push(n),
+        async () => {},
+      );
+      await b!.run(
+        'slack:U1',
+        'slack:C2',
+        (n) => notices.push(n),
+        async () => {},
+      );
       expect(notices).toEqual([]);
       // Another user is not held up by U1.
-      await b!.run('slack:U2', 'slack:C2', (n) => notices.push(n), async () => {});
+      await b!.run(
+        'slack:U2',
+        'slack:C2',
+        (n) => notices.push(n),
+        async () => {},
+      );
       expect(notices).toEqual([]);
       const t0 = Date.now();
       let startedAfter = -1;
-      await a!.run('slack:U1', 'slack:C1', (n) => notices.push(n), async () => {
-        startedAfter = Date.now() - t0;
-      });
+      await a!.run(
+        'slack:U1',
+        'slack:C1',
+        (n) => notices.push(n),
+        async () => {
+          startedAfter = Date.now() - t0;
+        },
+      );
       expect(notices).toEqual([{ position: 1, waitMs: 500 }]);
       // One more every 1000 / 2 = 500 ms, noticed by the next heartbeat.
       expect(startedAfter).toBeGreaterThanOrEqual(250);

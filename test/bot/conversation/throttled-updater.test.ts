@@ -51,7 +51,11 @@ describe('ThrottledUpdater', () => {
 
   it('drops versions pushed after finishing', async () => {
     const sent: string[] = [];
-    const updater = new ThrottledUpdater<string>(async (text) => void sent.push(text), 0, () => {});
+    const updater = new ThrottledUpdater<string>(
+      async (text) => void sent.push(text),
+      0,
+      () => {},
+    );
     await updater.finish('final');
     updater.push('late');
     await sleep(20);

@@ -46,7 +46,9 @@ describe('downloading an attachment', () => {
   it('refuses a URL that is not Discord’s CDN, without fetching it', async () => {
     const before = requests.length;
     await expect(downloadAttachment(`${origin}/attachments/1/notes.txt`, { ...options(), extraOrigins: [] })).rejects.toThrow(UploadRefusedError);
-    await expect(downloadAttachment('http://cdn.discordapp.com/attachments/1/notes.txt', { ...options(), extraOrigins: [] })).rejects.toThrow(/not hosted by Discord/);
+    await expect(downloadAttachment('http://cdn.discordapp.com/attachments/1/notes.txt', { ...options(), extraOrigins: [] })).rejects.toThrow(
+      /not hosted by Discord/,
+    );
     expect(requests.length).toBe(before);
   });
 
@@ -63,6 +65,8 @@ describe('downloading an attachment', () => {
   });
 
   it('explains an expired link', async () => {
-    await expect(downloadAttachment(`${origin}/gone/notes.txt`, options())).rejects.toThrow(/HTTP 404 \(the link may have expired: share the file again\)/);
+    await expect(downloadAttachment(`${origin}/gone/notes.txt`, options())).rejects.toThrow(
+      /HTTP 404 \(the link may have expired: share the file again\)/,
+    );
   });
 });

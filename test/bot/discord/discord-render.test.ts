@@ -7,17 +7,36 @@ import { makeAnswer } from '../../helpers/answer.ts';
 const NOW = new Date('2025-06-01T12:00:00Z');
 
 function answer(text: string, extra: Partial<Answer> = {}): Answer {
-  return makeAnswer({ answer: text, citations: [], contexts: [], confidence: 0.78, latencyMs: 1234, timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 }, ...extra });
+  return makeAnswer({
+    answer: text,
+    citations: [],
+    contexts: [],
+    confidence: 0.78,
+    latencyMs: 1234,
+    timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 },
+    ...extra,
+  });
 }
 
 const SOURCES: CitedSource[] = [
-  { n: 1, title: 'Backup *policy*', url: 'https://wiki.example.com/backups', source: 'notion', docId: 'd1', chunkId: 'c1', lastSyncedAt: '2025-06-01T09:00:00Z' },
+  {
+    n: 1,
+    title: 'Backup *policy*',
+    url: 'https://wiki.example.com/backups',
+    source: 'notion',
+    docId: 'd1',
+    chunkId: 'c1',
+    lastSyncedAt: '2025-06-01T09:00:00Z',
+  },
   { n: 2, title: 'runbook.md', url: 'file:///srv/kb/runbook.md', source: 'files', docId: 'd2', chunkId: 'c2' },
 ];
 
 describe('rendering an answer for Discord', () => {
   it('shows the answer, its notes, numbered sources with quiet links, and a footer', () => {
-    const [message, ...rest] = renderDiscordMessage({ kind: 'answer', answer: answer('Backups are kept for 30 days [1].', { notes: ['Extractive answer.'] }), sources: SOURCES }, { now: NOW });
+    const [message, ...rest] = renderDiscordMessage(
+      { kind: 'answer', answer: answer('Backups are kept for 30 days [1].', { notes: ['Extractive answer.'] }), sources: SOURCES },
+      { now: NOW },
+    );
     expect(rest).toEqual([]);
     expect(message).toBe(
       [
@@ -34,7 +53,10 @@ describe('rendering an answer for Discord', () => {
   });
 
   it('lists the closest sources under their own heading when it found no answer', () => {
-    const [message] = renderDiscordMessage({ kind: 'answer', answer: answer("I couldn't find this.", { mode: 'abstained', abstained: true }), sources: SOURCES }, { now: NOW });
+    const [message] = renderDiscordMessage(
+      { kind: 'answer', answer: answer("I couldn't find this.", { mode: 'abstained', abstained: true }), sources: SOURCES },
+      { now: NOW },
+    );
     expect(message).toMatch(/\*\*Closest sources\*\*\n1\./);
     expect(message).toMatch(/-# No answer found · 1\.2 s · react/);
   });
@@ -60,7 +82,10 @@ describe('rendering an answer for Discord', () => {
   });
 
   it('quotes the question of a /lore ask above the answer', () => {
-    const [message] = renderDiscordMessage({ kind: 'answer', answer: answer('30 days [1].'), sources: [] }, { now: NOW, question: 'How long\nare *backups* kept?' });
+    const [message] = renderDiscordMessage(
+      { kind: 'answer', answer: answer('30 days [1].'), sources: [] },
+      { now: NOW, question: 'How long\nare *backups* kept?' },
+    );
     expect(message).toMatch(/^> How long are \\\*backups\\\* kept\?\n30 days \[1\]\./);
   });
 });
@@ -88,6 +113,11 @@ describe('private messages', () => {
   it('invites a reason for a 👎 with a button that carries the answer id', () => {
     const payload = renderPrivateMessage({ kind: 'feedback-invite', answerId: '0b7c2c3e-1f7c-4f3e-9a51-2b8d7f6c1a90' });
     expect(payload.content).toMatch(/What was wrong/);
-    expect(payload.components[0]!.components[0]).toEqual({ type: 2, style: 1, label: 'Tell Lore why', custom_id: 'lore_feedback_reason:0b7c2c3e-1f7c-4f3e-9a51-2b8d7f6c1a90' });
+    expect(payload.components[0]!.components[0]).toEqual({
+      type: 2,
+      style: 1,
+      label: 'Tell Lore why',
+      custom_id: 'lore_feedback_reason:0b7c2c3e-1f7c-4f3e-9a51-2b8d7f6c1a90',
+    });
   });
 });

@@ -7,7 +7,10 @@ describe('the /lore slash command', () => {
     expect(command.name).toBe('lore');
     const [ask, sync, status, help] = command.options as { name: string; options?: Record<string, unknown>[] }[];
     expect(ask?.options).toEqual([expect.objectContaining({ name: 'question', required: true, max_length: MAX_QUESTION_CHARS })]);
-    expect(sync?.options?.[0]).toMatchObject({ name: 'source', choices: ['all', 'files', 'notion', 'github', 'web'].map((v) => ({ name: v, value: v })) });
+    expect(sync?.options?.[0]).toMatchObject({
+      name: 'source',
+      choices: ['all', 'files', 'notion', 'github', 'web'].map((v) => ({ name: v, value: v })),
+    });
     expect([status?.name, help?.name]).toEqual(['status', 'help']);
   });
 

@@ -6,7 +6,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('the typing indicator', () => {
   it('shows at once, renews while any work in the channel goes on, and stops after the last', async () => {
     const sent: string[] = [];
-    const typing = new TypingIndicator(async (channel) => void sent.push(channel), () => undefined, 40);
+    const typing = new TypingIndicator(
+      async (channel) => void sent.push(channel),
+      () => undefined,
+      40,
+    );
     typing.start('c1');
     typing.start('c1');
     expect(sent).toEqual(['c1']);
@@ -24,7 +28,11 @@ describe('the typing indicator', () => {
 
   it('reports a failure to show it without throwing', async () => {
     const failures: string[] = [];
-    const typing = new TypingIndicator(() => Promise.reject(new Error('Missing Access')), (_error, channel) => void failures.push(channel), 1_000);
+    const typing = new TypingIndicator(
+      () => Promise.reject(new Error('Missing Access')),
+      (_error, channel) => void failures.push(channel),
+      1_000,
+    );
     typing.start('c2');
     await sleep(10);
     typing.close();

@@ -19,7 +19,9 @@ describe('markdownToMrkdwn', () => {
 
   it('leaves code alone apart from escaping', () => {
     expect(markdownToMrkdwn('Run `npm **start** <x>` now')).toBe('Run `npm **start** &lt;x&gt;` now');
-    expect(markdownToMrkdwn('```ts\nconst a = **b** < c;\n# not a heading\n```\n**done**')).toBe('```\nconst a = **b** &lt; c;\n# not a heading\n```\n*done*');
+    expect(markdownToMrkdwn('```ts\nconst a = **b** < c;\n# not a heading\n```\n**done**')).toBe(
+      '```\nconst a = **b** &lt; c;\n# not a heading\n```\n*done*',
+    );
   });
 
   it('keeps citation markers and plain text as they are', () => {

@@ -40,7 +40,10 @@ describe('renderSlackMessage', () => {
       {
         kind: 'answer',
         answer: answer({ notes: ['1 unsupported sentence(s) removed.'] }),
-        sources: [source(1, { lastSyncedAt: '2025-03-01T10:00:00Z' }), source(2, { url: 'file:///srv/kb/guide.md', title: 'guide.md', source: 'files' })],
+        sources: [
+          source(1, { lastSyncedAt: '2025-03-01T10:00:00Z' }),
+          source(2, { url: 'file:///srv/kb/guide.md', title: 'guide.md', source: 'files' }),
+        ],
       },
       NOW,
     );
@@ -56,7 +59,10 @@ describe('renderSlackMessage', () => {
   });
 
   it('labels the sources of an abstention as the closest ones', () => {
-    const rendered = renderSlackMessage({ kind: 'answer', answer: answer({ mode: 'abstained', abstained: true, answer: "I couldn't find this." }), sources: [source(1)] }, NOW);
+    const rendered = renderSlackMessage(
+      { kind: 'answer', answer: answer({ mode: 'abstained', abstained: true, answer: "I couldn't find this." }), sources: [source(1)] },
+      NOW,
+    );
     const texts = (rendered.blocks as Block[]).map((b) => b.text?.text ?? b.elements?.[0]?.text ?? '');
     expect(texts[2]).toMatch(/^\*Closest sources\*\n1\. /);
     expect(texts.at(-1)).toBe('No answer found · 1.2 s · react :+1: or :-1: to rate');
@@ -74,10 +80,16 @@ describe('renderSlackMessage', () => {
     expect(blocks.at(-1)!.type).toBe('context');
     expect(JSON.stringify(blocks)).toContain('_(answer shortened)_');
     expect(rendered.text.length).toBeLessThanOrEqual(3_000);
-    const mid = renderSlackMessage({ kind: 'answer', answer: answer({ answer: Array.from({ length: 5 }, () => paragraph).join('\n\n') }), sources: [] }, NOW);
-    expect((mid.blocks as Block[]).filter((b) => b.type === 'section').map((b) => b.text!.text).join('\n\n')).toBe(
-      Array.from({ length: 5 }, () => paragraph).join('\n\n'),
+    const mid = renderSlackMessage(
+      { kind: 'answer', answer: answer({ answer: Array.from({ length: 5 }, () => paragraph).join('\n\n') }), sources: [] },
+      NOW,
     );
+    expect(
+      (mid.blocks as Block[])
+        .filter((b) => b.type === 'section')
+        .map((b) => b.text!.text)
+        .join('\n\n'),
+    ).toBe(Array.from({ length: 5 }, () => paragraph).join('\n\n'));
   });
 
   it('renders the placeholder, the streamed text with its notice, and notices', () => {

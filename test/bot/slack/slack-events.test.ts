@@ -23,12 +23,23 @@ describe('messageFromEvent', () => {
   });
 
   it('reads a reply inside a thread, and a direct message with files', () => {
-    expect(messageFromEvent({ type: 'app_mention', channel: 'C1', user: 'U1', text: 'x', ts: '2.2', thread_ts: '1.1' }, 'Ev', undefined, identity)).toMatchObject({
+    expect(
+      messageFromEvent({ type: 'app_mention', channel: 'C1', user: 'U1', text: 'x', ts: '2.2', thread_ts: '1.1' }, 'Ev', undefined, identity),
+    ).toMatchObject({
       threadId: '1.1',
       inThread: true,
     });
     const dm = messageFromEvent(
-      { type: 'message', subtype: 'file_share', channel: 'D1', channel_type: 'im', user: 'U1', text: '', ts: '3.3', files: [{ id: 'F1', name: 'a.md', size: 10, mimetype: 'text/markdown' }] },
+      {
+        type: 'message',
+        subtype: 'file_share',
+        channel: 'D1',
+        channel_type: 'im',
+        user: 'U1',
+        text: '',
+        ts: '3.3',
+        files: [{ id: 'F1', name: 'a.md', size: 10, mimetype: 'text/markdown' }],
+      },
       'Ev',
       'T1',
       identity,
@@ -37,15 +48,29 @@ describe('messageFromEvent', () => {
   });
 
   it('leaves a channel message that mentions Lore to its app_mention twin', () => {
-    expect(messageFromEvent({ type: 'message', channel: 'C1', channel_type: 'channel', user: 'U1', text: '<@ULORE> How?', ts: '1.1' }, 'Ev', 'T', identity)).toBeUndefined();
+    expect(
+      messageFromEvent(
+        { type: 'message', channel: 'C1', channel_type: 'channel', user: 'U1', text: '<@ULORE> How?', ts: '1.1' },
+        'Ev',
+        'T',
+        identity,
+      ),
+    ).toBeUndefined();
   });
 
   it('skips edits, deletions and joins, and marks bot messages', () => {
     for (const subtype of ['message_changed', 'message_deleted', 'channel_join']) {
-      expect(messageFromEvent({ type: 'message', subtype, channel: 'D1', channel_type: 'im', user: 'U1', text: 'x', ts: '1.1' }, 'Ev', 'T', identity)).toBeUndefined();
+      expect(
+        messageFromEvent({ type: 'message', subtype, channel: 'D1', channel_type: 'im', user: 'U1', text: 'x', ts: '1.1' }, 'Ev', 'T', identity),
+      ).toBeUndefined();
     }
-    expect(messageFromEvent({ type: 'message', channel: 'D1', channel_type: 'im', bot_id: 'B2', user: 'U2', text: 'x', ts: '1.1' }, 'Ev', 'T', identity)?.fromBot).toBe(true);
-    expect(messageFromEvent({ type: 'message', channel: 'D1', channel_type: 'im', user: 'ULORE', text: 'x', ts: '1.1' }, 'Ev', 'T', identity)?.fromBot).toBe(true);
+    expect(
+      messageFromEvent({ type: 'message', channel: 'D1', channel_type: 'im', bot_id: 'B2', user: 'U2', text: 'x', ts: '1.1' }, 'Ev', 'T', identity)
+        ?.fromBot,
+    ).toBe(true);
+    expect(
+      messageFromEvent({ type: 'message', channel: 'D1', channel_type: 'im', user: 'ULORE', text: 'x', ts: '1.1' }, 'Ev', 'T', identity)?.fromBot,
+    ).toBe(true);
   });
 
   it('marks Slackbot and an app known only by its bot_profile as bots', () => {
@@ -62,7 +87,13 @@ describe('messageFromEvent', () => {
         channel: 'C1',
         channel_type: 'channel',
         ts: '1000.5',
-        message: { type: 'message', user: 'U1', text: '<@ULORE> and the <#C2> channel?', ts: '1000.000100', edited: { user: 'U1', ts: '1025.000000' } },
+        message: {
+          type: 'message',
+          user: 'U1',
+          text: '<@ULORE> and the <#C2> channel?',
+          ts: '1000.000100',
+          edited: { user: 'U1', ts: '1025.000000' },
+        },
         previous_message: { ts: '1000.000100', text: '<@ULORE> and the channel?' },
       },
       'EvEdit',
@@ -70,7 +101,15 @@ describe('messageFromEvent', () => {
       identity,
     );
     expect(edit).toMatchObject({
-      message: { eventId: 'EvEdit', messageId: '1000.000100', threadId: '1000.000100', userId: 'U1', mentionsBot: true, text: 'and the #C2 channel?', rawText: '<@ULORE> and the <#C2> channel?' },
+      message: {
+        eventId: 'EvEdit',
+        messageId: '1000.000100',
+        threadId: '1000.000100',
+        userId: 'U1',
+        mentionsBot: true,
+        text: 'and the #C2 channel?',
+        rawText: '<@ULORE> and the <#C2> channel?',
+      },
     });
     expect(edit!.editedAfterMs).toBeCloseTo(24_999.9, 0);
     expect(editFromEvent({ type: 'message', subtype: 'message_deleted', channel: 'C1', ts: '1.1' }, 'Ev', 'T1', identity)).toBeUndefined();

@@ -45,7 +45,11 @@ describe('the Slack app manifest', () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
       ['app_mention', 'message.channels', 'message.groups', 'message.im', 'reaction_added', 'reaction_removed'].sort(),
     );
-    const urls = [manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url, manifest.features.slash_commands[0]!.url];
+    const urls = [
+      manifest.settings.event_subscriptions.request_url,
+      manifest.settings.interactivity.request_url,
+      manifest.features.slash_commands[0]!.url,
+    ];
     for (const url of urls) expect(new URL(url).pathname).toBe(SLACK_EVENTS_PATH);
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/lore']);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);

@@ -37,7 +37,11 @@ afterAll(async () => {
 const inChannel = (channel: string, method: string): SlackCall[] => slack.callsOf(method).filter((call) => call.args.channel === channel);
 /** Slack's documented answer to a rate-limited Web API call (429, Retry-After 30). */
 const rateLimited = (): FakeSlackResponse => {
-  const recorded = slackFixture('rate-limited.json') as unknown as { status: number; headers: Record<string, string>; payload: Record<string, unknown> };
+  const recorded = slackFixture('rate-limited.json') as unknown as {
+    status: number;
+    headers: Record<string, string>;
+    payload: Record<string, unknown>;
+  };
   return { status: recorded.status, headers: recorded.headers, body: recorded.payload };
 };
 const logged = (): Record<string, unknown>[] => world.logLines.map((line: string) => JSON.parse(line) as Record<string, unknown>);
@@ -104,7 +108,14 @@ describe('files Slack types but their names do not', () => {
     const event = recordedEvent(recorded, { channel: 'DSNIPPET', channel_type: 'im' });
     const [file] = event.files as { id: string; name: string; mimetype: string; filetype: string }[];
     expect(file).toMatchObject({ name: '無題', filetype: 'text', mimetype: 'text/plain' });
-    slack.addFile({ id: file!.id, name: file!.name, mimetype: file!.mimetype, filetype: file!.filetype, content: Buffer.from('Hello, World!'), recorded: file });
+    slack.addFile({
+      id: file!.id,
+      name: file!.name,
+      mimetype: file!.mimetype,
+      filetype: file!.filetype,
+      content: Buffer.from('Hello, World!'),
+      recorded: file,
+    });
     // The recording mentions its own bot; here the bot is Lore.
     await bot.deliver({ ...event, text: String(event.text).replace(/<@U0761XXXX6X>/g, `<@${BOT_USER_ID}>`) });
     await bot.idle();
@@ -117,7 +128,8 @@ describe('files Slack types but their names do not', () => {
 describe('people and channels mentioned in a question', () => {
   const questionOf = (channel: string, thread: string): string => {
     const posted = slack.messages(channel).find((m) => m.user === BOT_USER_ID && m.thread_ts === thread)!;
-    return (runtime.db.prepare("SELECT question FROM answers WHERE platform = 'slack' AND message_id = ?").get(posted.ts) as { question: string }).question;
+    return (runtime.db.prepare("SELECT question FROM answers WHERE platform = 'slack' AND message_id = ?").get(posted.ts) as { question: string })
+      .question;
   };
   const lookupsOf = (user: string): SlackCall[] => slack.callsOf('users.info').filter((call) => call.args.user === user);
 
@@ -157,7 +169,9 @@ describe('replies when Slack cannot answer or says no', () => {
     const started = Date.now();
     const limited = await bot.command('sync files', 'UOWNER', 'CCMD', 'sync-limited');
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(limited.body.text).toBe("I couldn't check whether you may start a sync: Slack is rate limiting Lore right now. Please try again in a minute.");
+    expect(limited.body.text).toBe(
+      "I couldn't check whether you may start a sync: Slack is rate limiting Lore right now. Please try again in a minute.",
+    );
 
     const retried = await bot.command('sync files', 'UOWNER', 'CCMD', 'sync-retried');
     expect(retried.body.text).toMatch(/^Syncing \*files\*/);
@@ -180,7 +194,8 @@ describe('a question edited after its answer', () => {
     previous_message: { user?: string; ts: string; text: string };
   }
   const toLore = (text: string): string => text.replace(/<@U0761XXXX6X>/g, `<@${BOT_USER_ID}>`);
-  const recordedEdit = (name: string): RecordedEdit & Record<string, unknown> => recordedEvent(slackFixture(name)) as RecordedEdit & Record<string, unknown>;
+  const recordedEdit = (name: string): RecordedEdit & Record<string, unknown> =>
+    recordedEvent(slackFixture(name)) as RecordedEdit & Record<string, unknown>;
 
   /** Asks in a new thread as `user`; resolves with the ts of the question and of Lore's answer. */
   async function ask(channel: string, user: string, text: string): Promise<{ questionTs: string; answerTs: string }> {
@@ -192,7 +207,13 @@ describe('a question edited after its answer', () => {
   }
 
   /** The recorded edit moved onto `questionTs`, the edit coming as long after the question as it did when recorded. */
-  function editOf(recorded: RecordedEdit & Record<string, unknown>, channel: string, questionTs: string, text: string, user = recorded.message.user): Record<string, unknown> {
+  function editOf(
+    recorded: RecordedEdit & Record<string, unknown>,
+    channel: string,
+    questionTs: string,
+    text: string,
+    user = recorded.message.user,
+  ): Record<string, unknown> {
     const recordedAsked = Number(recorded.message.ts ?? recorded.previous_message.ts);
     const editTs = (Number(questionTs) + (Number(recorded.message.edited.ts) - recordedAsked)).toFixed(6);
     return {
@@ -234,7 +255,15 @@ describe('a question edited after its answer', () => {
     const updatesBefore = slack.callsOf('chat.update').length;
 
     await bot.deliver(editOf(byOther, 'CEDIT2', first.questionTs, `<@${BOT_USER_ID}> ${byOther.message.text}`));
-    await bot.deliver(editOf(byOther, 'CEDIT2', first.questionTs, `<@${BOT_USER_ID}>  how long are backups of the data directory kept?`, byOther.previous_message.user));
+    await bot.deliver(
+      editOf(
+        byOther,
+        'CEDIT2',
+        first.questionTs,
+        `<@${BOT_USER_ID}>  how long are backups of the data directory kept?`,
+        byOther.previous_message.user,
+      ),
+    );
     await bot.deliver(editOf(byOther, 'CEDIT2', first.answerTs, 'Backups are kept for 30 days.', BOT_USER_ID));
     // The recorded edit came 38 days after its message: far outside the edit window.
     await bot.deliver(editOf(late, 'CEDIT3', second.questionTs, `<@${BOT_USER_ID}> How long does the query log keep questions?`));

@@ -17,7 +17,12 @@ export interface TestBot {
   /** Delivers an event; resolves with the HTTP status once Lore has acknowledged it. */
   deliver(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<{ status: number; eventId: string }>;
   /** Runs `/lore <text>`; resolves with the immediate (acknowledgement) response. */
-  command(text: string, userId: string, channelId: string, responseId: string): Promise<{ status: number; body: { text?: string; response_type?: string } }>;
+  command(
+    text: string,
+    userId: string,
+    channelId: string,
+    responseId: string,
+  ): Promise<{ status: number; body: { text?: string; response_type?: string } }>;
   /** POSTs a whole, signed Events API body as it is (e.g. an `app_rate_limited` envelope). */
   deliverBody(body: Record<string, unknown>): Promise<{ status: number; text: string }>;
   /** Posts an interactivity payload (button click, modal submission). */

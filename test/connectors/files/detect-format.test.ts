@@ -67,18 +67,14 @@ describe('checking that the bytes match the claimed format', () => {
     expect(refusal(() => assertContentMatches(pdf, Buffer.from('PK\x03\x04rest', 'latin1'), 'x.pdf'))).toBe(
       'not a PDF: no %PDF- header (looks like a zip archive (DOCX, XLSX, JAR…))',
     );
-    expect(refusal(() => assertContentMatches(docx, Buffer.from('%PDF-1.4 ...'), 'x.docx'))).toBe(
-      'not a DOCX: not a zip archive (looks like a PDF)',
-    );
+    expect(refusal(() => assertContentMatches(docx, Buffer.from('%PDF-1.4 ...'), 'x.docx'))).toBe('not a DOCX: not a zip archive (looks like a PDF)');
     expect(refusal(() => assertContentMatches(docx, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]), 'x.docx'))).toMatch(
       /password-protected Office document/,
     );
     expect(refusal(() => assertContentMatches(markdown, Buffer.from('%PDF-1.4 ...'), 'x.md'))).toBe(
       'binary data (looks like a PDF), not Markdown text',
     );
-    expect(refusal(() => assertContentMatches(python, Buffer.from('abc\0def'), 'x.py'))).toBe(
-      'binary data (contains NUL bytes), not python code',
-    );
+    expect(refusal(() => assertContentMatches(python, Buffer.from('abc\0def'), 'x.py'))).toBe('binary data (contains NUL bytes), not python code');
   });
 
   it('lets UTF-16 text with a byte-order mark through despite its NUL bytes', () => {

@@ -12,7 +12,11 @@ export function fixture(name: string): string {
 }
 
 /** A fresh temp folder, and a way to remove it. */
-export async function makeTempDir(): Promise<{ dir: string; write(name: string, contents: string | Uint8Array): Promise<string>; remove(): Promise<void> }> {
+export async function makeTempDir(): Promise<{
+  dir: string;
+  write(name: string, contents: string | Uint8Array): Promise<string>;
+  remove(): Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'lore-files-'));
   return {
     dir,

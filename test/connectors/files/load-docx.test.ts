@@ -103,11 +103,7 @@ describe('loading DOCX files', () => {
     afterEach(() => temp.remove());
 
     it('refuses a DOCX that would decompress past the limit, from its headers alone', async () => {
-      await expectInputError(
-        loadFile(bombPath),
-        'bomb.docx',
-        /^DOCX would decompress to 300 MB \(limit 100 MB\); refusing a possible zip bomb$/,
-      );
+      await expectInputError(loadFile(bombPath), 'bomb.docx', /^DOCX would decompress to 300 MB \(limit 100 MB\); refusing a possible zip bomb$/);
     });
 
     it('refuses a DOCX whose compression ratio is implausible for a real document', async () => {

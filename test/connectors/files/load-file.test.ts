@@ -56,11 +56,7 @@ describe('loadFile', () => {
   });
 
   it('refuses a file outside the given root', async () => {
-    await expectInputError(
-      loadFile(fixture('guide.md'), { root: temp.dir }),
-      'guide.md',
-      /^is outside the folder it is indexed from/,
-    );
+    await expectInputError(loadFile(fixture('guide.md'), { root: temp.dir }), 'guide.md', /^is outside the folder it is indexed from/);
   });
 
   it('reports a missing file', async () => {

@@ -86,10 +86,7 @@ describe('loading HTML files', () => {
   });
 
   it('keeps the header of an article, which belongs to its content', async () => {
-    const doc = await page(
-      'post.html',
-      '<body><article><header><h1>Post Title</h1><p>By Ana</p></header><p>Body text.</p></article></body>',
-    );
+    const doc = await page('post.html', '<body><article><header><h1>Post Title</h1><p>By Ana</p></header><p>Body text.</p></article></body>');
     expect(doc.text).toBe('# Post Title\n\nBy Ana\n\nBody text.');
   });
 

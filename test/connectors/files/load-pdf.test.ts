@@ -35,9 +35,7 @@ describe('loading PDF files', () => {
   });
 
   it('extracts quietly, without pdf.js warnings on the console', async () => {
-    const spies = (['log', 'warn', 'error', 'info'] as const).map((method) =>
-      vi.spyOn(console, method).mockImplementation(() => {}),
-    );
+    const spies = (['log', 'warn', 'error', 'info'] as const).map((method) => vi.spyOn(console, method).mockImplementation(() => {}));
     await loadFile(fixture('report.pdf'));
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
   });
@@ -67,11 +65,7 @@ describe('loading PDF files', () => {
   });
 
   it('refuses a PDF whose body is garbage', async () => {
-    await expectInputError(
-      loadFile(fixture('bad/garbage.pdf')),
-      'garbage.pdf',
-      /^truncated or corrupt PDF \(Invalid PDF structure/,
-    );
+    await expectInputError(loadFile(fixture('bad/garbage.pdf')), 'garbage.pdf', /^truncated or corrupt PDF \(Invalid PDF structure/);
   });
 
   it('refuses a password-protected PDF and says so', async () => {

@@ -50,7 +50,10 @@ function list(connector: ReturnType<typeof connectorFor>, cursor: SyncCursor = {
 
 const candidates = (listing: SourceListing) => listing.inputs.filter((i): i is DocumentCandidate => !('error' in i));
 const failures = (listing: SourceListing) => listing.inputs.filter((i): i is ListingFailure => 'error' in i);
-const ids = (listing: SourceListing) => candidates(listing).map((c) => c.id).sort();
+const ids = (listing: SourceListing) =>
+  candidates(listing)
+    .map((c) => c.id)
+    .sort();
 const byId = (listing: SourceListing, id: string) => {
   const found = candidates(listing).find((c) => c.id === id);
   if (!found) throw new Error(`no candidate ${id} in ${ids(listing).join(', ')}`);
@@ -158,11 +161,7 @@ describe('listing repository files', () => {
     fake.commit(repo, { remove: ['docs/notes.txt'], rename: { 'docs/api.rst': 'reference/api.rst' } });
 
     const second = await list(connector, first.cursor);
-    expect(ids(second)).toEqual([
-      `github:${repo}/files/README.md`,
-      `github:${repo}/files/docs/guide.md`,
-      `github:${repo}/files/reference/api.rst`,
-    ]);
+    expect(ids(second)).toEqual([`github:${repo}/files/README.md`, `github:${repo}/files/docs/guide.md`, `github:${repo}/files/reference/api.rst`]);
     expect(byId(second, `github:${repo}/files/reference/api.rst`).fingerprint).toBe(byId(first, `github:${repo}/files/docs/api.rst`).fingerprint);
     // The engine deletes stored files under this prefix that are no longer listed.
     expect(second.completeUnder).toEqual(['github:']);
@@ -232,8 +231,25 @@ describe('listing repository files', () => {
 
 describe('listing issues and pull requests', () => {
   const ISSUES = [
-    { title: 'Login fails', body: 'Steps: click login.', labels: ['bug', 'auth'], user: 'alice', comments: [{ user: 'bob', body: 'Reproduced.' }], createdAt: OLD, updatedAt: OLD },
-    { title: 'Add dark mode', body: 'Implements it.', pull: true, merged: true, state: 'closed' as const, user: 'carol', createdAt: OLD, updatedAt: OLD },
+    {
+      title: 'Login fails',
+      body: 'Steps: click login.',
+      labels: ['bug', 'auth'],
+      user: 'alice',
+      comments: [{ user: 'bob', body: 'Reproduced.' }],
+      createdAt: OLD,
+      updatedAt: OLD,
+    },
+    {
+      title: 'Add dark mode',
+      body: 'Implements it.',
+      pull: true,
+      merged: true,
+      state: 'closed' as const,
+      user: 'carol',
+      createdAt: OLD,
+      updatedAt: OLD,
+    },
     { title: 'Question about billing', createdAt: OLD, updatedAt: OLD },
   ];
 
@@ -404,7 +420,10 @@ describe('failures, limits and configuration changes', () => {
 
   it('retries server errors and timeouts with backoff', async () => {
     const repo = newRepo(DOCS);
-    fake.queue({ match: /\/branches\//, status: 502, body: { message: 'Server Error' } }, { match: /\/git\/trees\//, status: 200, body: {}, delayMs: 1500 });
+    fake.queue(
+      { match: /\/branches\//, status: 502, body: { message: 'Server Error' } },
+      { match: /\/git\/trees\//, status: 200, body: {}, delayMs: 1500 },
+    );
     const listing = await list(connectorFor([repo], { issues: false, timeoutMs: 500 }));
     expect(failures(listing)).toEqual([]);
     expect(ids(listing)).toHaveLength(4);

@@ -51,13 +51,22 @@ beforeAll(async () => {
   github.createRepo(REPO, {
     files: {
       'README.md': '# Handbook\n\nHow the Acme team works.\n',
-      'docs/oncall.md': '# On-call\n\nThe on-call engineer checks the pager every morning.\n\n## Escalation\n\nEscalate to the team lead after 30 minutes.\n',
+      'docs/oncall.md':
+        '# On-call\n\nThe on-call engineer checks the pager every morning.\n\n## Escalation\n\nEscalate to the team lead after 30 minutes.\n',
       'docs/vacation.md': '# Vacation\n\nRequest vacation two weeks ahead in the HR tool.\n',
       'docs/glossary.rst': 'Glossary\n========\n\nSLO: service level objective.\n',
       'src/app.ts': 'export const app = 1;\n',
     },
     issues: [
-      { title: 'Pager rota is unclear', body: 'Who covers weekends?', labels: ['docs'], user: 'alice', comments: [{ user: 'bob', body: 'Weekend cover rotates monthly.' }], createdAt: OLD, updatedAt: OLD },
+      {
+        title: 'Pager rota is unclear',
+        body: 'Who covers weekends?',
+        labels: ['docs'],
+        user: 'alice',
+        comments: [{ user: 'bob', body: 'Weekend cover rotates monthly.' }],
+        createdAt: OLD,
+        updatedAt: OLD,
+      },
       { title: 'Add a deploy checklist', body: 'Adds docs/deploy.md.', pull: true, user: 'carol', createdAt: OLD, updatedAt: OLD },
       { title: 'Typo in vacation page', body: 'Fix "ahaed".', user: 'dave', createdAt: OLD, updatedAt: OLD },
     ],
@@ -84,9 +93,23 @@ describe('syncing GitHub through the engine', () => {
     expect(state.vectors).toBe(state.chunkIds.length);
 
     const [oncall] = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(file('docs/oncall.md')));
-    expect(oncall!.metadata).toMatchObject({ source: 'github', repository: REPO, branch: 'main', kind: 'file', url: `${github.webUrl}/${REPO}/blob/main/docs/oncall.md` });
+    expect(oncall!.metadata).toMatchObject({
+      source: 'github',
+      repository: REPO,
+      branch: 'main',
+      kind: 'file',
+      url: `${github.webUrl}/${REPO}/blob/main/docs/oncall.md`,
+    });
     const [rota] = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(issue(1)));
-    expect(rota!.metadata).toMatchObject({ repository: REPO, kind: 'issue', number: 1, state: 'open', author: 'alice', labels: 'docs', url: `${github.webUrl}/${REPO}/issues/1` });
+    expect(rota!.metadata).toMatchObject({
+      repository: REPO,
+      kind: 'issue',
+      number: 1,
+      state: 'open',
+      author: 'alice',
+      labels: 'docs',
+      url: `${github.webUrl}/${REPO}/issues/1`,
+    });
     expect(rota!.metadata.modifiedAtMs).toBe(Date.parse(OLD));
     const hits = runtime.chunks.searchLexical('weekend cover rotates', 3);
     expect(runtime.chunks.getChunks([hits[0]!.id])[0]!.docId).toBe(issue(1));
@@ -112,7 +135,10 @@ describe('syncing GitHub through the engine', () => {
     const [report] = await service.sync('github');
     expect(report).toMatchObject({ added: 0, updated: 2, deleted: 0, failed: [] });
     expect(github.requests.filter((r) => r.path.includes('/git/blobs/'))).toHaveLength(1);
-    const text = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(file('docs/oncall.md'))).map((c) => c.text).join('\n');
+    const text = runtime.chunks
+      .getChunks(runtime.chunks.chunkIdsOf(file('docs/oncall.md')))
+      .map((c) => c.text)
+      .join('\n');
     expect(text).toContain('9:00 and 17:00');
     expect(text).not.toContain('every morning');
   });
@@ -164,7 +190,9 @@ describe('syncing GitHub through the engine', () => {
 
   it('resumes an interrupted sync and converges to exactly the chunks of a clean sync', async () => {
     github.commit(REPO, {
-      write: Object.fromEntries(['a', 'b', 'c', 'd'].map((name, i) => [`docs/batch-${name}.md`, `# Batch ${name}\n\nItem ${i}: rotate the ${name} keys.\n`])),
+      write: Object.fromEntries(
+        ['a', 'b', 'c', 'd'].map((name, i) => [`docs/batch-${name}.md`, `# Batch ${name}\n\nItem ${i}: rotate the ${name} keys.\n`]),
+      ),
     });
     const controller = new AbortController();
     const interrupted = service.sync('github', {

@@ -28,7 +28,15 @@ describe('an issue or pull request as a document', () => {
       url: 'https://github.com/acme/app/pull/42',
       format: 'markdown',
       modifiedAt: '2024-05-03T09:30:00Z',
-      metadata: { repository: 'acme/app', kind: 'pull', number: 42, state: 'merged', author: 'alice', labels: 'bug,needs  triage', createdAt: '2024-05-01T08:00:00Z' },
+      metadata: {
+        repository: 'acme/app',
+        kind: 'pull',
+        number: 42,
+        state: 'merged',
+        author: 'alice',
+        labels: 'bug,needs  triage',
+        createdAt: '2024-05-01T08:00:00Z',
+      },
     });
     expect(doc.text).toBe(
       [

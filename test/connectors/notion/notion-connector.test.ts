@@ -27,7 +27,10 @@ function list(options: Partial<NotionConnectorOptions> = {}, cursor: SyncCursor 
 
 const candidates = (listing: SourceListing) => listing.inputs.filter((i): i is DocumentCandidate => 'load' in i);
 const failures = (listing: SourceListing) => listing.inputs.filter((i): i is ListingFailure => 'error' in i);
-const ids = (listing: SourceListing) => candidates(listing).map((c) => c.id).sort();
+const ids = (listing: SourceListing) =>
+  candidates(listing)
+    .map((c) => c.id)
+    .sort();
 const isSearch = (r: NotionRequest) => r.path === '/v1/search';
 
 function seedWorkspace(pages = 7): string[] {
@@ -38,7 +41,9 @@ describe('listing a Notion workspace', () => {
   it('lists every page and data-source entry on the first sync and marks the whole source complete', async () => {
     const pages = seedWorkspace(4);
     const source = fake.addDataSource({ title: 'Tasks', editedAt: minute(1) });
-    const entries = Array.from({ length: 5 }, (_, i) => fake.addPage({ title: `Task ${i}`, parent: { dataSourceId: source }, editedAt: minute(10 + i) }));
+    const entries = Array.from({ length: 5 }, (_, i) =>
+      fake.addPage({ title: `Task ${i}`, parent: { dataSourceId: source }, editedAt: minute(10 + i) }),
+    );
     const listing = await list();
     expect(ids(listing)).toEqual([...pages, ...entries].map((id) => `notion:${id}`).sort());
     expect(listing.completeUnder).toEqual(['notion:']);
@@ -127,8 +132,10 @@ describe('listing a Notion workspace', () => {
     fake.fail((r) => r.path === `/v1/data_sources/${broken}/query`, notionError(404, 'object_not_found', 'Could not find data_source.'), Infinity);
     const listing = await list();
     expect(failures(listing)).toHaveLength(1);
-    expect(failures(listing)[0]!.error.message).toMatch(/listing the entries of data source "Secret" failed \(HTTP 404\): Could not find data_source/);
-    expect(listing.completeUnder.sort()).toEqual(['notion:ds:' + fine + '/', 'notion:pages/'].sort());
+    expect(failures(listing)[0]!.error.message).toMatch(
+      /listing the entries of data source "Secret" failed \(HTTP 404\): Could not find data_source/,
+    );
+    expect(listing.completeUnder.sort()).toEqual([`notion:ds:${fine}/`, 'notion:pages/'].sort());
     expect(candidates(listing)).toHaveLength(3);
   });
 });

@@ -51,7 +51,15 @@ describe('rendering Notion blocks to Markdown', () => {
       title: 'Formatting',
       blocks: [
         block.heading(1, 'Getting started'),
-        block.paragraph([{ text: 'Run ' }, { text: 'lore start', code: true }, { text: ' then ' }, { text: 'read the docs', bold: true, link: 'https://docs.example' }, { text: ' (' }, { text: 'gone', strikethrough: true }, { text: ').' }]),
+        block.paragraph([
+          { text: 'Run ' },
+          { text: 'lore start', code: true },
+          { text: ' then ' },
+          { text: 'read the docs', bold: true, link: 'https://docs.example' },
+          { text: ' (' },
+          { text: 'gone', strikethrough: true },
+          { text: ').' },
+        ]),
         block.heading(2, 'Details'),
         block.heading(3, 'More'),
         block.paragraph([{ text: 'A ' }, { text: 'bad link', link: 'javascript:alert(1)' }, { text: ' stays text.' }]),
@@ -108,7 +116,14 @@ describe('rendering Notion blocks to Markdown', () => {
         block.equation('E = mc^2'),
         block.divider(),
         block.bookmark('https://example.com/guide', 'The guide'),
-        block.table([['Plan', 'Seats'], ['Team', '10'], ['Pipe | char', 'many\nlines']], true),
+        block.table(
+          [
+            ['Plan', 'Seats'],
+            ['Team', '10'],
+            ['Pipe | char', 'many\nlines'],
+          ],
+          true,
+        ),
         block.table([['a', 'b']], false),
         block.unsupported(),
       ],
@@ -135,7 +150,11 @@ describe('rendering Notion blocks to Markdown', () => {
     const child = '0000c41d-0000-4000-8000-000000000001';
     const id = addPage({
       title: 'Parent',
-      blocks: [block.columns([block.paragraph('Left column.')], [block.paragraph('Right column.')]), block.childPage(child, 'Child page'), block.childDatabase('0000d8d8-0000-4000-8000-000000000001', 'Tasks')],
+      blocks: [
+        block.columns([block.paragraph('Left column.')], [block.paragraph('Right column.')]),
+        block.childPage(child, 'Child page'),
+        block.childDatabase('0000d8d8-0000-4000-8000-000000000001', 'Tasks'),
+      ],
     });
     addPage({ id: child, title: 'Child page', parent: { pageId: id }, blocks: [block.paragraph('Only in the child.')] });
     const parent = await render(id);
@@ -159,14 +178,22 @@ describe('rendering Notion blocks to Markdown', () => {
     addPage({ title: 'Source of truth', blocks: [block.syncedOriginal(original, [block.paragraph('The on-call phone is 555-0100.')])] });
     const id = addPage({
       title: 'Copies',
-      blocks: [block.paragraph('Before.'), block.syncedCopy(original), block.syncedCopy('0000dead-0000-4000-8000-000000000001'), block.paragraph('After.')],
+      blocks: [
+        block.paragraph('Before.'),
+        block.syncedCopy(original),
+        block.syncedCopy('0000dead-0000-4000-8000-000000000001'),
+        block.paragraph('After.'),
+      ],
     });
     const doc = await render(id);
     expect(doc.text).toBe(['Before.', 'The on-call phone is 555-0100.', 'After.'].join('\n\n'));
   });
 
   it('names uploaded files without their expiring URLs, so a re-render gives the same text', async () => {
-    const id = addPage({ title: 'Media', blocks: [block.uploadedImage('Architecture diagram'), block.externalImage('https://img.example/logo.png', 'Logo')] });
+    const id = addPage({
+      title: 'Media',
+      blocks: [block.uploadedImage('Architecture diagram'), block.externalImage('https://img.example/logo.png', 'Logo')],
+    });
     const first = await render(id);
     const second = await render(id);
     expect(first.text).toBe(['[image: Architecture diagram]', '[Logo](https://img.example/logo.png)'].join('\n\n'));

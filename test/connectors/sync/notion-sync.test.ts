@@ -54,13 +54,22 @@ beforeAll(async () => {
         title: `Runbook ${i}`,
         createdBy: '0000cafe-0000-4000-8000-000000000001',
         editedAt: minute(i),
-        blocks: [block.heading(2, `Procedure ${i}`), block.paragraph(`Step one of runbook ${i}: check the dashboard for service ${i}.`), block.bullet(`Escalate to team ${i}`)],
+        blocks: [
+          block.heading(2, `Procedure ${i}`),
+          block.paragraph(`Step one of runbook ${i}: check the dashboard for service ${i}.`),
+          block.bullet(`Escalate to team ${i}`),
+        ],
       }),
     );
   }
   const tasks = notion.addDataSource({ title: 'Tasks', editedAt: minute(10) });
   entries = [0, 1, 2].map((i) =>
-    notion.addPage({ title: `Task ${i}`, parent: { dataSourceId: tasks }, editedAt: minute(11 + i), properties: { Status: property.status(i === 0 ? 'Done' : 'Open') } }),
+    notion.addPage({
+      title: `Task ${i}`,
+      parent: { dataSourceId: tasks },
+      editedAt: minute(11 + i),
+      properties: { Status: property.status(i === 0 ? 'Done' : 'Open') },
+    }),
   );
   runtime = await openRuntime(configFor(path.join(tmp.dir, 'data')), createLogger('silent'));
   service = createSyncService(runtime, TUNING);
@@ -106,12 +115,17 @@ describe('syncing Notion through the engine', () => {
 
   it('picks up an edited page and a new one', async () => {
     notion.editPage(pages[1]!, { editedAt: minute(30), blocks: [block.paragraph('Runbook one now says: restart the ingest worker.')] });
-    pages.push(notion.addPage({ title: 'New page', editedAt: minute(31), blocks: [block.paragraph('Freshly written guidance about certificates.')] }));
+    pages.push(
+      notion.addPage({ title: 'New page', editedAt: minute(31), blocks: [block.paragraph('Freshly written guidance about certificates.')] }),
+    );
     const [report] = await service.sync('notion');
     expect(report).toMatchObject({ added: 1, updated: 1, deleted: 0, failed: [] });
     const hits = runtime.chunks.searchLexical('restart ingest worker', 3);
     expect(runtime.chunks.getChunks([hits[0]!.id])[0]!.docId).toBe(`notion:${pages[1]}`);
-    const edited = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(`notion:${pages[1]}`)).map((c) => c.text).join('\n');
+    const edited = runtime.chunks
+      .getChunks(runtime.chunks.chunkIdsOf(`notion:${pages[1]}`))
+      .map((c) => c.text)
+      .join('\n');
     expect(edited).toContain('restart the ingest worker');
     expect(edited).not.toContain('check the dashboard');
   });
@@ -149,7 +163,9 @@ describe('syncing Notion through the engine', () => {
 
     const [failed] = await service.sync('notion');
     expect(failed!.updated).toBe(1);
-    expect(failed!.failed).toEqual([{ path: `notion:pages/${pages[4]}`, error: expect.stringMatching(/Notion block children failed after 2 attempts: Unexpected error/) }]);
+    expect(failed!.failed).toEqual([
+      { path: `notion:pages/${pages[4]}`, error: expect.stringMatching(/Notion block children failed after 2 attempts: Unexpected error/) },
+    ]);
     // Nothing is committed past a failure: the next sync lists the failed page again.
     expect(store.get('notion').cursor).toEqual(cursorBefore);
     expect(store.get('notion').lastSummary!.failed).toHaveLength(1);

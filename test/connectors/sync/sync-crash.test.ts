@@ -30,7 +30,10 @@ beforeAll(async () => {
   // Pages of 22 chunks: the indexer embeds 64 chunks at a time, so documents are committed three by three
   // and the kill lands between committed documents.
   for (let p = 0; p < PAGES; p++) {
-    const blocks = Array.from({ length: 22 }, (_, s) => [block.heading(2, `Step ${s} of guide ${p}`), block.paragraph(`${SECTION.repeat(8)}guide ${p}, step ${s}.`)]).flat();
+    const blocks = Array.from({ length: 22 }, (_, s) => [
+      block.heading(2, `Step ${s} of guide ${p}`),
+      block.paragraph(`${SECTION.repeat(8)}guide ${p}, step ${s}.`),
+    ]).flat();
     pages.push(notion.addPage({ title: `Guide ${p}`, editedAt: new Date(Date.UTC(2024, 1, 1, 0, p)).toISOString(), blocks }));
   }
 });
@@ -79,7 +82,11 @@ describe('a sync killed mid-way', () => {
     // Pages are indexed newest first. The fifth one hangs, so the child is caught with three documents
     // committed, the fourth embedded or waiting in a batch, and two never loaded.
     const hanging = [...pages].reverse()[4]!;
-    notion.fail((r) => r.path === `/v1/blocks/${hanging}/children`, { ...notionError(500, 'internal_server_error', 'late'), delayMs: 60_000 }, Infinity);
+    notion.fail(
+      (r) => r.path === `/v1/blocks/${hanging}/children`,
+      { ...notionError(500, 'internal_server_error', 'late'), delayMs: 60_000 },
+      Infinity,
+    );
     // The real command, at Notion's real 3 requests per second.
     const child = spawnLore(['sync', 'notion', '--json'], env(dataDir));
     let stderr = '';

@@ -3,13 +3,47 @@ import { BlockedAddressError, isPublicAddress, resolvePublicAddress } from '../.
 
 describe('telling public addresses from private ones', () => {
   it('refuses loopback, private, link-local, CGNAT, multicast, unspecified and reserved IPv4', () => {
-    for (const address of ['127.0.0.1', '127.255.0.9', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '100.127.255.254', '0.0.0.0', '224.0.0.1', '239.255.255.250', '255.255.255.255', '240.0.0.1', '192.0.2.10', '198.18.0.1']) {
+    for (const address of [
+      '127.0.0.1',
+      '127.255.0.9',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '100.127.255.254',
+      '0.0.0.0',
+      '224.0.0.1',
+      '239.255.255.250',
+      '255.255.255.255',
+      '240.0.0.1',
+      '192.0.2.10',
+      '198.18.0.1',
+    ]) {
       expect(isPublicAddress(address), address).toBe(false);
     }
   });
 
   it('refuses loopback, unique-local, link-local, multicast and unspecified IPv6, and IPv4 hidden inside IPv6', () => {
-    for (const address of ['::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'fe80::1%eth0', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '::ffff:169.254.169.254', '64:ff9b::a9fe:a9fe', '2002:7f00:1::', '2001:db8::1', '[::1]', '::127.0.0.1']) {
+    for (const address of [
+      '::1',
+      '::',
+      'fc00::1',
+      'fd12:3456::1',
+      'fe80::1',
+      'fe80::1%eth0',
+      'ff02::1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:10.0.0.1',
+      '::ffff:169.254.169.254',
+      '64:ff9b::a9fe:a9fe',
+      '2002:7f00:1::',
+      '2001:db8::1',
+      '[::1]',
+      '::127.0.0.1',
+    ]) {
       expect(isPublicAddress(address), address).toBe(false);
     }
   });
@@ -26,7 +60,10 @@ describe('telling public addresses from private ones', () => {
 });
 
 describe('resolving a host before connecting', () => {
-  const resolver = (...addresses: string[]) => async () => addresses.map((address) => ({ address, family: address.includes(':') ? (6 as const) : (4 as const) }));
+  const resolver =
+    (...addresses: string[]) =>
+    async () =>
+      addresses.map((address) => ({ address, family: address.includes(':') ? (6 as const) : (4 as const) }));
 
   it('refuses an address literal or a name that resolves to loopback, naming the address', async () => {
     await expect(resolvePublicAddress('127.0.0.1', false)).rejects.toThrow(BlockedAddressError);

@@ -76,7 +76,12 @@ describe('listing web pages', () => {
     site.set('/b', { body: page('B', 'beta') });
     site.set('/private/c', { body: page('C', 'secret') });
     site.set('/sitemap.xml', {
-      body: sitemapXml([`${site.url}/a`, { loc: `${site.url}/b#section`, lastmod: '2024-05-01' }, `${site.url}/private/c`, 'https://elsewhere.example/x']),
+      body: sitemapXml([
+        `${site.url}/a`,
+        { loc: `${site.url}/b#section`, lastmod: '2024-05-01' },
+        `${site.url}/private/c`,
+        'https://elsewhere.example/x',
+      ]),
       contentType: 'application/xml',
     });
     const listing = await list(connector([`${site.url}/sitemap.xml`]));
@@ -99,7 +104,10 @@ describe('listing web pages', () => {
       body: sitemapIndexXml(['/sitemap-1.xml', '/sitemap-2.xml', '/sitemap-3.xml.gz'].map((p) => `${site.url}${p}`)),
       contentType: 'text/xml',
     });
-    site.set('/xhtml', { body: '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>X</title></head><body><p>An XHTML page.</p></body></html>', contentType: 'application/xhtml+xml' });
+    site.set('/xhtml', {
+      body: '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>X</title></head><body><p>An XHTML page.</p></body></html>',
+      contentType: 'application/xhtml+xml',
+    });
     const listing = await list(connector([`${site.url}/sitemap_index.xml`, `${site.url}/xhtml`]));
     expect(failures(listing)).toEqual([]);
     expect(ids(listing)).toEqual([`web:${site.url}/one`, `web:${site.url}/three`, `web:${site.url}/two`, `web:${site.url}/xhtml`]);
@@ -148,12 +156,19 @@ describe('listing web pages', () => {
 
   it('reads plain text and pages served in another character set', async () => {
     site.set('/notes.txt', { body: 'Plain release notes.\n', contentType: 'text/plain; charset=utf-8' });
-    site.set('/latin', { body: Buffer.from('<html><head><title>Caf\xe9</title></head><body><p>Cr\xe8me br\xfbl\xe9e</p></body></html>', 'latin1'), contentType: 'text/html; charset=ISO-8859-1' });
+    site.set('/latin', {
+      body: Buffer.from('<html><head><title>Caf\xe9</title></head><body><p>Cr\xe8me br\xfbl\xe9e</p></body></html>', 'latin1'),
+      contentType: 'text/html; charset=ISO-8859-1',
+    });
     site.set('/logo.png', { body: Buffer.from([0x89, 0x50, 0x4e, 0x47]), contentType: 'image/png' });
     const urls = ['/notes.txt', '/latin', '/logo.png'].map((p) => `${site.url}${p}`);
     const listing = await list(connector(urls));
     // A plain-text page has no title of its own: its address stands in.
-    expect(await byId(listing, `web:${urls[0]}`).load()).toMatchObject({ format: 'text', title: '127.0.0.1/notes.txt', text: 'Plain release notes.\n' });
+    expect(await byId(listing, `web:${urls[0]}`).load()).toMatchObject({
+      format: 'text',
+      title: '127.0.0.1/notes.txt',
+      text: 'Plain release notes.\n',
+    });
     const latin = await byId(listing, `web:${urls[1]}`).load();
     expect(latin.title).toBe('Café');
     expect(latin.text).toContain('Crème brûlée');
@@ -163,7 +178,10 @@ describe('listing web pages', () => {
 
 describe('politeness and limits', () => {
   it('honours robots.txt for LoreBot and its crawl delay, and reports a configured page it may not fetch', async () => {
-    site.set('/robots.txt', { body: 'User-agent: LoreBot\nDisallow: /no\nCrawl-delay: 0.3\n\nUser-agent: *\nDisallow: /\n', contentType: 'text/plain' });
+    site.set('/robots.txt', {
+      body: 'User-agent: LoreBot\nDisallow: /no\nCrawl-delay: 0.3\n\nUser-agent: *\nDisallow: /\n',
+      contentType: 'text/plain',
+    });
     site.set('/yes-1', { body: page('Y1', 'one') });
     site.set('/yes-2', { body: page('Y2', 'two') });
     site.set('/no', { body: page('N', 'never') });
@@ -201,7 +219,10 @@ describe('politeness and limits', () => {
     const urls = ['/big', '/bomb', '/small'].map((p) => `${site.url}${p}`);
     const listing = await list(connector(urls, { maxPageBytes: 100_000, maxSitemapBytes: 100_000 }));
     expect(ids(listing)).toEqual([`web:${urls[2]}`]);
-    expect(failureMessages(listing)).toEqual([`${urls[0]}: response is larger than the 97.7 KB limit`, `${urls[1]}: response is larger than the 97.7 KB limit`]);
+    expect(failureMessages(listing)).toEqual([
+      `${urls[0]}: response is larger than the 97.7 KB limit`,
+      `${urls[1]}: response is larger than the 97.7 KB limit`,
+    ]);
   });
 
   it('follows redirects on the same host, refuses those to other hosts, and stops a redirect loop', async () => {

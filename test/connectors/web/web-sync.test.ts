@@ -20,13 +20,17 @@ let runtime: Runtime;
 let service: SyncService;
 const tmp = tempDir('lore-web-sync-');
 
-const article = (title: string, text: string) => `<html><head><title>${title}</title></head><body><nav>Menu</nav><main><h1>${title}</h1><p>${text}</p></main></body></html>`;
+const article = (title: string, text: string) =>
+  `<html><head><title>${title}</title></head><body><nav>Menu</nav><main><h1>${title}</h1><p>${text}</p></main></body></html>`;
 
 beforeAll(async () => {
   gemini = await startFakeGemini({ apiKey: 'test-key' });
   site = await startFakeWeb();
   site.set('/status', { body: article('Status page', 'All systems are operational; incidents are posted here.') });
-  site.set('/pricing', { body: article('Pricing', 'The team plan costs 8 dollars per seat per month.'), lastModified: 'Wed, 01 May 2024 12:00:00 GMT' });
+  site.set('/pricing', {
+    body: article('Pricing', 'The team plan costs 8 dollars per seat per month.'),
+    lastModified: 'Wed, 01 May 2024 12:00:00 GMT',
+  });
   site.set('/faq', { body: article('FAQ', 'Exports are available as CSV from the settings page.') });
   site.set('/sitemap.xml', { body: sitemapXml(['/status', '/pricing', '/faq'].map((p) => `${site.url}${p}`)), contentType: 'application/xml' });
   fs.mkdirSync(path.join(tmp.dir, 'no-files'), { recursive: true });
@@ -57,7 +61,13 @@ describe('syncing web pages through the engine', () => {
     expect(report).toMatchObject({ source: 'web', added: 3, updated: 0, deleted: 0, failed: [] });
     expect(docIds()).toEqual(['/faq', '/pricing', '/status'].map((p) => `web:${site.url}${p}`));
     const [chunk] = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(`web:${site.url}/pricing`));
-    expect(chunk!.metadata).toMatchObject({ source: 'web', title: 'Pricing', url: `${site.url}/pricing`, site: '127.0.0.1', modifiedAt: '2024-05-01T12:00:00.000Z' });
+    expect(chunk!.metadata).toMatchObject({
+      source: 'web',
+      title: 'Pricing',
+      url: `${site.url}/pricing`,
+      site: '127.0.0.1',
+      modifiedAt: '2024-05-01T12:00:00.000Z',
+    });
     expect(chunk!.text).not.toContain('Menu');
   });
 
@@ -69,12 +79,18 @@ describe('syncing web pages through the engine', () => {
   });
 
   it('updates an edited page and removes one dropped from the sitemap', async () => {
-    site.set('/pricing', { body: article('Pricing', 'The team plan now costs 10 dollars per seat per month.'), lastModified: 'Sat, 01 Jun 2024 12:00:00 GMT' });
+    site.set('/pricing', {
+      body: article('Pricing', 'The team plan now costs 10 dollars per seat per month.'),
+      lastModified: 'Sat, 01 Jun 2024 12:00:00 GMT',
+    });
     site.set('/sitemap.xml', { body: sitemapXml(['/status', '/pricing'].map((p) => `${site.url}${p}`)), contentType: 'application/xml' });
     const [report] = await service.sync('web');
     expect(report).toMatchObject({ added: 0, updated: 1, unchanged: 1, deleted: 1, failed: [] });
     expect(docIds()).toEqual(['/pricing', '/status'].map((p) => `web:${site.url}${p}`));
-    const text = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(`web:${site.url}/pricing`)).map((c) => c.text).join('\n');
+    const text = runtime.chunks
+      .getChunks(runtime.chunks.chunkIdsOf(`web:${site.url}/pricing`))
+      .map((c) => c.text)
+      .join('\n');
     expect(text).toContain('10 dollars');
   });
 });

@@ -19,8 +19,32 @@ afterEach(() => tmp?.cleanup());
 // Two answerable questions (one answered with its gold first and one fact of two found, one abstained) and a
 // `none` question abstained on: answered 0.5, hit@1 0.5, hit@5 0.5, facts 1/3, abstention 1.
 const RESULTS: QuestionResult[] = [
-  { id: 'a', kind: 'single', abstained: false, answered: true, latencyMs: 40, topDocuments: ['a.md'], hit1: true, hit5: true, cover5: 1, factsFound: ['x'], factsMissed: ['y'] },
-  { id: 'b', kind: 'multi', abstained: true, answered: false, latencyMs: 80, topDocuments: [], hit1: false, hit5: false, cover5: 0, factsFound: [], factsMissed: ['z'] },
+  {
+    id: 'a',
+    kind: 'single',
+    abstained: false,
+    answered: true,
+    latencyMs: 40,
+    topDocuments: ['a.md'],
+    hit1: true,
+    hit5: true,
+    cover5: 1,
+    factsFound: ['x'],
+    factsMissed: ['y'],
+  },
+  {
+    id: 'b',
+    kind: 'multi',
+    abstained: true,
+    answered: false,
+    latencyMs: 80,
+    topDocuments: [],
+    hit1: false,
+    hit5: false,
+    cover5: 0,
+    factsFound: [],
+    factsMissed: ['z'],
+  },
   { id: 'c', kind: 'none', abstained: true, answered: false, latencyMs: 20, topDocuments: [] },
 ];
 const metrics = summarise(RESULTS);

@@ -19,9 +19,15 @@ const DEPOSIT = passage(2, 'deposits', 'Every rental needs a deposit of 20 euros
 const GARDEN = passage(3, 'garden', 'The roof garden opens in spring and closes in October.');
 
 const QUESTIONS: Array<[string, { answer: string; facts: string[] }]> = [
-  ['how long can i keep a rented bike and whats the deposit', { answer: 'You can keep a bike for 3 hours. The deposit is 20 euros.', facts: ['3 hours', '20 euros'] }],
+  [
+    'how long can i keep a rented bike and whats the deposit',
+    { answer: 'You can keep a bike for 3 hours. The deposit is 20 euros.', facts: ['3 hours', '20 euros'] },
+  ],
   ['where do i get a bike', { answer: 'Go to the lobby desk. Staff there will help you choose a bike.', facts: ['lobby desk'] }],
-  ['how long is the rental and where is it', { answer: 'A rental lasts 3 hours at most, and you get the bike at the lobby desk.', facts: ['3 hours', 'lobby desk'] }],
+  [
+    'how long is the rental and where is it',
+    { answer: 'A rental lasts 3 hours at most, and you get the bike at the lobby desk.', facts: ['3 hours', 'lobby desk'] },
+  ],
   ['does the bike shop sell helmets', { answer: 'The documents do not say whether helmets are sold.', facts: [] }],
   ['what colour are the bikes', { answer: 'The bikes are green.', facts: ['green'] }],
 ];

@@ -5,7 +5,14 @@ import { loadQuestionSet, missingGoldFiles, parseQuestionSet, QuestionSetError }
 import { tempDir } from '../../helpers/temp-dir.ts';
 
 const line = (fields: Record<string, unknown>) => JSON.stringify(fields);
-const single = { id: 'q1', question: 'how often do we rotate the keys', kind: 'single', gold: ['ops/keys.md'], facts: ['90 days'], answer: 'Keys rotate every 90 days.' };
+const single = {
+  id: 'q1',
+  question: 'how often do we rotate the keys',
+  kind: 'single',
+  gold: ['ops/keys.md'],
+  facts: ['90 days'],
+  answer: 'Keys rotate every 90 days.',
+};
 const none = { id: 'q2', question: 'what is the parking fee', kind: 'none', gold: [], facts: [], answer: 'Parking is not covered.' };
 
 const tmp = tempDir('lore-question-set-');

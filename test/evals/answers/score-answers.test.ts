@@ -24,8 +24,22 @@ const QUESTIONS = {
 
 describe('scoreAnswer', () => {
   it('scores an answer that cites its gold file first and states one of two facts', () => {
-    const result = scoreAnswer(QUESTIONS.s1, { answer: 'Submit form B [1].', abstained: false, citations: [ref('a.md')], contexts: [ctx('x.md')] }, CORPUS, 12);
-    expect(result).toMatchObject({ answered: true, abstained: false, hit1: true, hit5: true, cover5: 1, factsFound: ['form B'], factsMissed: ['seven days'], latencyMs: 12 });
+    const result = scoreAnswer(
+      QUESTIONS.s1,
+      { answer: 'Submit form B [1].', abstained: false, citations: [ref('a.md')], contexts: [ctx('x.md')] },
+      CORPUS,
+      12,
+    );
+    expect(result).toMatchObject({
+      answered: true,
+      abstained: false,
+      hit1: true,
+      hit5: true,
+      cover5: 1,
+      factsFound: ['form B'],
+      factsMissed: ['seven days'],
+      latencyMs: 12,
+    });
     expect(result.topDocuments).toEqual(['a.md', 'x.md']);
   });
 
@@ -83,7 +97,7 @@ describe('summarise', () => {
     expect(percentile([5, 1, 3, 2, 4], 0.95)).toBe(5);
   });
 
-  it('prints a table and the SUMMARY line with score.py\'s fields', () => {
+  it("prints a table and the SUMMARY line with score.py's fields", () => {
     expect(summaryLine(metrics)).toBe('SUMMARY answered=0.667 abstention=0.500 hit@1=0.667 hit@5=1.000 facts=0.600 missing=0/5 p50=30ms p95=50ms');
     const table = formatMetrics(metrics);
     expect(table[0]).toMatch(/^kind\s+n\s+answered\s+abstention\s+hit@1\s+hit@5\s+cover@5\s+facts\s+p50 ms\s+p95 ms$/);
@@ -92,6 +106,16 @@ describe('summarise', () => {
   });
 
   it('has null rates, not NaN, for an empty set', () => {
-    expect(summarise([]).overall).toEqual({ n: 0, answered: null, abstention: null, 'hit@1': null, 'hit@5': null, 'cover@5': null, facts: null, p50Ms: null, p95Ms: null });
+    expect(summarise([]).overall).toEqual({
+      n: 0,
+      answered: null,
+      abstention: null,
+      'hit@1': null,
+      'hit@5': null,
+      'cover@5': null,
+      facts: null,
+      p50Ms: null,
+      p95Ms: null,
+    });
   });
 });

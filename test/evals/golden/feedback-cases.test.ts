@@ -34,11 +34,17 @@ describe('👎 answers as golden cases', () => {
       reported: { answer: 'Backups are kept forever [1].', reasons: ['wrong number'], votes: 2, reportedAt: '2025-03-01T10:04:00.000Z' },
     });
     expect(cases[0]!.reference).toBeUndefined();
-    expect(cases[0]!.reported!.cited).toEqual([{ n: 1, title: 'faq.md', url: 'file:///kb/faq.md', source: 'files', docId: 'files:/kb/faq.md', chunkId: 'c1' }]);
+    expect(cases[0]!.reported!.cited).toEqual([
+      { n: 1, title: 'faq.md', url: 'file:///kb/faq.md', source: 'files', docId: 'files:/kb/faq.md', chunkId: 'c1' },
+    ]);
   });
 
   it('skips what the golden format cannot hold and keeps going', () => {
-    const { cases, skipped } = feedbackCases([disliked('a', ' '), disliked('b', 'x'.repeat(MAX_QUESTION_CHARS + 1)), { ...disliked('c', 'Fine?'), citationsJson: 'not json' }]);
+    const { cases, skipped } = feedbackCases([
+      disliked('a', ' '),
+      disliked('b', 'x'.repeat(MAX_QUESTION_CHARS + 1)),
+      { ...disliked('c', 'Fine?'), citationsJson: 'not json' },
+    ]);
     expect(skipped.map((s) => s.answerId)).toEqual(['a', 'b']);
     expect(cases.map((c) => c.id)).toEqual(['feedback-c']);
     expect(cases[0]!.reported!.cited).toEqual([]);

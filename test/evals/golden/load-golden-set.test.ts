@@ -61,23 +61,43 @@ describe('loading golden files', () => {
       ].join('\n'),
     });
     const { cases } = loadGoldenSet(dir);
-    expect(cases[0]).toMatchObject({ id: 'one', set: 'a', sources: [['sample-kb/a.md', 'sample-kb/b.md'], ['sample-kb/c.md']], abstain: false, history: [{ role: 'user', text: 'hello there' }] });
+    expect(cases[0]).toMatchObject({
+      id: 'one',
+      set: 'a',
+      sources: [['sample-kb/a.md', 'sample-kb/b.md'], ['sample-kb/c.md']],
+      abstain: false,
+      history: [{ role: 'user', text: 'hello there' }],
+    });
     expect(cases[1]).toMatchObject({ id: 'two', abstain: true, facts: [], status: 'ready' });
   });
 
   it('keeps cases awaiting review apart from the ones that run', () => {
-    const dir = goldenDir({ 'f.yaml': 'knowledgeBase: live\ncases:\n  - { id: feedback-1, kind: answerable, question: Why?, status: needs-review }\n' });
+    const dir = goldenDir({
+      'f.yaml': 'knowledgeBase: live\ncases:\n  - { id: feedback-1, kind: answerable, question: Why?, status: needs-review }\n',
+    });
     const set = loadGoldenSet(dir);
     expect(set.cases).toEqual([]);
     expect(set.needsReview.map((c) => c.id)).toEqual(['feedback-1']);
   });
 
   it.each([
-    ['an answer without a reference', 'cases:\n  - { id: x, kind: answerable, question: Why?, sources: [a.md] }', /a\.yaml: case #1 \(x\): "reference" is required/],
+    [
+      'an answer without a reference',
+      'cases:\n  - { id: x, kind: answerable, question: Why?, sources: [a.md] }',
+      /a\.yaml: case #1 \(x\): "reference" is required/,
+    ],
     ['an unknown field', 'cases:\n  - { id: x, kind: unanswerable, question: Why?, referense: typo }', /case #1 \(x\):.*referense/],
     ['an unknown kind', 'cases:\n  - { id: x, kind: maybe, question: Why? }', /"kind" must be answerable, unanswerable, injection or scope/],
-    ['an unknown source kind', 'cases:\n  - { id: x, kind: scope, question: Why?, abstain: true, allowedSources: [dropbox] }', /"allowedSources.0" must be one of files/],
-    ['an unanswerable case expecting an answer', 'cases:\n  - { id: x, kind: unanswerable, question: Why?, abstain: false }', /must expect an abstention/],
+    [
+      'an unknown source kind',
+      'cases:\n  - { id: x, kind: scope, question: Why?, abstain: true, allowedSources: [dropbox] }',
+      /"allowedSources.0" must be one of files/,
+    ],
+    [
+      'an unanswerable case expecting an answer',
+      'cases:\n  - { id: x, kind: unanswerable, question: Why?, abstain: false }',
+      /must expect an abstention/,
+    ],
     ['broken YAML', 'cases: [ {', /a\.yaml: not valid YAML/],
   ])('rejects %s with a message naming the file, the case and the field', (_label, body, message) => {
     const dir = goldenDir({ 'a.yaml': `knowledgeBase: sample\n${body}\n` });

@@ -44,7 +44,13 @@ describe('answer relevance with the local embedder', () => {
   });
 
   it('scores an abstention 0 without embedding it', async () => {
-    expect(await answerRelevance('How long are backups kept?', "I couldn't find this in the knowledge base. The closest sources I found:\n- faq.md", embedder)).toEqual({
+    expect(
+      await answerRelevance(
+        'How long are backups kept?',
+        "I couldn't find this in the knowledge base. The closest sources I found:\n- faq.md",
+        embedder,
+      ),
+    ).toEqual({
       score: 0,
       cosine: 0,
     });

@@ -16,7 +16,10 @@ let fake: FakeOpenAi;
 let scorers: LlmScorers;
 beforeAll(async () => {
   fake = await startFakeOpenAi({ apiKey: 'grader-key' });
-  scorers = createLlmScorers({ apiKey: 'grader-key', baseUrl: fake.url, model: 'gemini-2.5-flash', embedModel: 'gemini-embedding-001' }, { maxRetries: 2 });
+  scorers = createLlmScorers(
+    { apiKey: 'grader-key', baseUrl: fake.url, model: 'gemini-2.5-flash', embedModel: 'gemini-embedding-001' },
+    { maxRetries: 2 },
+  );
 });
 afterAll(async () => {
   await fake.close();
@@ -30,7 +33,12 @@ describe('autoevals scorers graded through an OpenAI-compatible endpoint', () =>
   it('scores faithfulness from the verdicts the grader gives each extracted statement', async () => {
     fake.setToolHandler((tool, request) =>
       tool === 'judge_statements'
-        ? { faithfulness: [{ statement: 'a', verdict: 1, reason: 'in context' }, { statement: 'b', verdict: 0, reason: 'invented' }] }
+        ? {
+            faithfulness: [
+              { statement: 'a', verdict: 1, reason: 'in context' },
+              { statement: 'b', verdict: 0, reason: 'invented' },
+            ],
+          }
         : defaultToolArguments(tool, request),
     );
     const graded = await scorers.faithfulness(EXAMPLE);
@@ -45,22 +53,34 @@ describe('autoevals scorers graded through an OpenAI-compatible endpoint', () =>
   });
 
   it('scores answer relevance from regenerated questions and base64 embeddings of the configured model', async () => {
-    fake.setToolHandler((tool, request) => (tool === 'generate_question' ? { question: EXAMPLE.question, noncommittal: 0 } : defaultToolArguments(tool, request)));
+    fake.setToolHandler((tool, request) =>
+      tool === 'generate_question' ? { question: EXAMPLE.question, noncommittal: 0 } : defaultToolArguments(tool, request),
+    );
     const graded = await scorers.answerRelevance(EXAMPLE);
     expect(graded.score).toBeCloseTo(1, 5);
     const embeddings = fake.requests.filter((r) => r.kind === 'embeddings');
     expect(embeddings.length).toBeGreaterThan(0);
     expect(embeddings.every((r) => r.embeddings!.model === 'gemini-embedding-001' && r.embeddings!.encoding_format === 'base64')).toBe(true);
 
-    fake.setToolHandler((tool, request) => (tool === 'generate_question' ? { question: 'Who won the 1998 World Cup?', noncommittal: 0 } : defaultToolArguments(tool, request)));
+    fake.setToolHandler((tool, request) =>
+      tool === 'generate_question' ? { question: 'Who won the 1998 World Cup?', noncommittal: 0 } : defaultToolArguments(tool, request),
+    );
     expect((await scorers.answerRelevance(EXAMPLE)).score).toBeLessThan(0.5);
-    fake.setToolHandler((tool, request) => (tool === 'generate_question' ? { question: EXAMPLE.question, noncommittal: 1 } : defaultToolArguments(tool, request)));
+    fake.setToolHandler((tool, request) =>
+      tool === 'generate_question' ? { question: EXAMPLE.question, noncommittal: 1 } : defaultToolArguments(tool, request),
+    );
     expect((await scorers.answerRelevance(EXAMPLE)).score).toBe(0);
   });
 
   it('scores context recall, context relevance and factuality from the grader’s judgements', async () => {
     fake.setToolHandler((tool, request) => {
-      if (tool === 'extract_statements') return { statements: [{ statement: 'kept 30 days', attributed: 1, reason: 'x' }, { statement: 'encrypted', attributed: 0, reason: 'y' }] };
+      if (tool === 'extract_statements')
+        return {
+          statements: [
+            { statement: 'kept 30 days', attributed: 1, reason: 'x' },
+            { statement: 'encrypted', attributed: 0, reason: 'y' },
+          ],
+        };
       if (tool === 'extract_sentences') return { sentences: [{ sentence: EXAMPLE.contexts[0], reasons: ['answers it'] }] };
       if (tool === 'select_choice') return { reasons: 'disagrees', choice: 'D' };
       return defaultToolArguments(tool, request);
@@ -78,7 +98,10 @@ describe('autoevals scorers graded through an OpenAI-compatible endpoint', () =>
   });
 
   it('fails with a clear error when the endpoint refuses the key', async () => {
-    const wrong = createLlmScorers({ apiKey: 'wrong', baseUrl: fake.url, model: 'gemini-2.5-flash', embedModel: 'gemini-embedding-001' }, { maxRetries: 0 });
+    const wrong = createLlmScorers(
+      { apiKey: 'wrong', baseUrl: fake.url, model: 'gemini-2.5-flash', embedModel: 'gemini-embedding-001' },
+      { maxRetries: 0 },
+    );
     await expect(wrong.factuality(EXAMPLE)).rejects.toThrow(/401/);
   });
 });

@@ -124,7 +124,10 @@ describe('chunkDocument for code', () => {
   });
 
   it('loses no code: every line of the source appears in some chunk', () => {
-    for (const [source, extension] of [[typescript, 'ts'], [python, 'py']] as const) {
+    for (const [source, extension] of [
+      [typescript, 'ts'],
+      [python, 'py'],
+    ] as const) {
       const joined = chunkDocument(makeDocument('code', source, { extension }), { maxTokens: 120 })
         .map((c) => c.text)
         .join('\n');

@@ -32,7 +32,7 @@ describe('chunkDocument', () => {
       expect(first).toBeGreaterThan(lastFirstNumber);
       lastFirstNumber = first;
       const previous = chunks[i - 1];
-      if (previous !== undefined && previous.text.includes(chunk.text.slice(0, 40))) overlapping++;
+      if (previous?.text.includes(chunk.text.slice(0, 40))) overlapping++;
     });
     expect(overlapping).toBeGreaterThan(chunks.length * 0.9);
     const lastSentence = /Sentence \d+ says[^.]*\.(?=[^.]*$)/.exec(text)?.[0] ?? '';

@@ -33,7 +33,15 @@ describe('chunkDocument for Markdown', () => {
   });
 
   it('merges small sibling sections into one chunk up to the budget', () => {
-    const text = ['# FAQ', '## Where is the VPN guide?', 'In the IT space.', '## Who approves leave?', 'Your manager does.', '## How do I expense travel?', 'Use the expenses form.'].join('\n\n');
+    const text = [
+      '# FAQ',
+      '## Where is the VPN guide?',
+      'In the IT space.',
+      '## Who approves leave?',
+      'Your manager does.',
+      '## How do I expense travel?',
+      'Use the expenses form.',
+    ].join('\n\n');
     const chunks = chunk(text);
     expect(chunks).toHaveLength(1);
     expect(chunks[0]?.headingPath).toEqual(['FAQ']);

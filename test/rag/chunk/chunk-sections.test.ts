@@ -44,7 +44,13 @@ describe('numbered-section documents', () => {
   });
 
   it('nests Articles above Sections', () => {
-    const text = ['ARTICLE I - SCOPE', `Section 1.1 Purpose. ${sentences('purpose', 4).join(' ')}`, `Section 1.2 Exclusions. ${sentences('exclusion', 4).join(' ')}`, 'ARTICLE II - FEES', `Section 2.1 Rates. ${sentences('rate', 4).join(' ')}`].join('\n\n');
+    const text = [
+      'ARTICLE I - SCOPE',
+      `Section 1.1 Purpose. ${sentences('purpose', 4).join(' ')}`,
+      `Section 1.2 Exclusions. ${sentences('exclusion', 4).join(' ')}`,
+      'ARTICLE II - FEES',
+      `Section 2.1 Rates. ${sentences('rate', 4).join(' ')}`,
+    ].join('\n\n');
     const paths = chunkDocument(makeDocument('text', text)).map((c) => c.headingPath);
     expect(paths).toContainEqual(['ARTICLE I - SCOPE', 'Section 1.2 Exclusions']);
     expect(paths).toContainEqual(['ARTICLE II - FEES', 'Section 2.1 Rates']);

@@ -4,7 +4,16 @@ import { verifyClaims } from '../../../rag/cite/verify-claims.ts';
 import type { Passage } from '../../../rag/types.ts';
 
 const passages: Passage[] = [
-  { n: 1, docId: 'd1', chunkIds: ['c1'], title: 'Deploys', url: 'u1', source: 'files', text: 'Production deploys happen every Tuesday after the stand-up.', score: 0.8 },
+  {
+    n: 1,
+    docId: 'd1',
+    chunkIds: ['c1'],
+    title: 'Deploys',
+    url: 'u1',
+    source: 'files',
+    text: 'Production deploys happen every Tuesday after the stand-up.',
+    score: 0.8,
+  },
 ];
 
 describe('confidence', () => {
@@ -26,13 +35,19 @@ describe('confidence', () => {
 
   it('gives no credit for claims when nothing could be checked', () => {
     expect(confidence({ retrievalScores: [1] })).toBeCloseTo(0.4, 10);
-    expect(confidence({ retrievalScores: [1], verification: verifyClaims("I couldn't find this in the knowledge base.", passages) })).toBeCloseTo(0.4, 10);
+    expect(confidence({ retrievalScores: [1], verification: verifyClaims("I couldn't find this in the knowledge base.", passages) })).toBeCloseTo(
+      0.4,
+      10,
+    );
     expect(confidence({ retrievalScores: [] })).toBe(0);
   });
 
   it('clamps scores outside [0, 1] and stays within it', () => {
     expect(retrievalStrength([7, -3, Number.NaN])).toBeCloseTo(0.7 + 0.3 / 3, 10);
-    const value = confidence({ retrievalScores: [5], verification: { support: 3, supportedShare: 2, claims: [{ sentence: 's', cited: [1], support: 3, missing: [], verdict: 'supported' }] } });
+    const value = confidence({
+      retrievalScores: [5],
+      verification: { support: 3, supportedShare: 2, claims: [{ sentence: 's', cited: [1], support: 3, missing: [], verdict: 'supported' }] },
+    });
     expect(value).toBe(1);
   });
 });

@@ -17,7 +17,11 @@ describe('distinctTitles', () => {
   });
 
   it('tells repeated site titles apart by the section cited, then by where the page lives', () => {
-    const citations = [cite(1, 'Acme Docs', 'https://docs.acme.test/guides/cors.html'), cite(2, 'Acme Docs', 'https://docs.acme.test/api/request.html'), cite(3, 'Acme Docs', 'https://docs.acme.test/api/response.html')];
+    const citations = [
+      cite(1, 'Acme Docs', 'https://docs.acme.test/guides/cors.html'),
+      cite(2, 'Acme Docs', 'https://docs.acme.test/api/request.html'),
+      cite(3, 'Acme Docs', 'https://docs.acme.test/api/response.html'),
+    ];
     const passages = [passage(1, ['CORS', 'Options']), passage(2, ['Request']), passage(3, [])];
     expect(distinctTitles(citations, passages).map((c) => c.title)).toEqual(['Acme Docs › Options', 'Acme Docs › Request', 'Acme Docs']);
   });

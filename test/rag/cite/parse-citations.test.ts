@@ -3,7 +3,16 @@ import { findCitationMarkers, parseCitations, stripCitationMarkers } from '../..
 import type { Passage } from '../../../rag/types.ts';
 
 function passage(n: number): Passage {
-  return { n, docId: `notion:page-${n}`, chunkIds: [`chunk-${n}-a`, `chunk-${n}-b`], title: `Page ${n}`, url: `https://notion.so/page-${n}`, source: 'notion', text: `text ${n}`, score: 1 };
+  return {
+    n,
+    docId: `notion:page-${n}`,
+    chunkIds: [`chunk-${n}-a`, `chunk-${n}-b`],
+    title: `Page ${n}`,
+    url: `https://notion.so/page-${n}`,
+    source: 'notion',
+    text: `text ${n}`,
+    score: 1,
+  };
 }
 
 const passages = [1, 2, 3, 4, 5].map(passage);
@@ -19,7 +28,8 @@ describe('findCitationMarkers', () => {
   });
 
   it('ignores code, links, link definitions and implausible ranges', () => {
-    const text = 'Use `items[1]` here.\n```\nconst x = list[2];\n```\nSee [3](https://x.y) and\n[4]: https://ref.example\nPages [1-500] and [a] and [].';
+    const text =
+      'Use `items[1]` here.\n```\nconst x = list[2];\n```\nSee [3](https://x.y) and\n[4]: https://ref.example\nPages [1-500] and [a] and [].';
     expect(findCitationMarkers(text)).toEqual([]);
   });
 });
@@ -43,7 +53,11 @@ describe('parseCitations', () => {
   });
 
   it('leaves an answer without markers unchanged', () => {
-    expect(parseCitations('No markers here, only [brackets].', passages)).toEqual({ text: 'No markers here, only [brackets].', citations: [], dropped: [] });
+    expect(parseCitations('No markers here, only [brackets].', passages)).toEqual({
+      text: 'No markers here, only [brackets].',
+      citations: [],
+      dropped: [],
+    });
   });
 
   it('repeats one number once within a marker', () => {

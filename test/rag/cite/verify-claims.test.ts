@@ -31,7 +31,10 @@ describe('verifyClaims', () => {
   });
 
   it('rejects a number the cited passage does not state', () => {
-    const { claims } = verifyClaims('Employees get 30 days of paid vacation per year [2]. Employees get 25 days of paid vacation per year [2].', passages);
+    const { claims } = verifyClaims(
+      'Employees get 30 days of paid vacation per year [2]. Employees get 25 days of paid vacation per year [2].',
+      passages,
+    );
     expect(claims.map((c) => [c.verdict, c.missing])).toEqual([
       ['unsupported', ['30']],
       ['supported', []],
@@ -48,7 +51,10 @@ describe('verifyClaims', () => {
   });
 
   it('drops unsupported sentences by default and keeps the rest verbatim', () => {
-    const result = verifyClaims('Here is what I found:\nDeploys happen every Tuesday [1]. The CEO approves every deploy personally [1]. Unused vacation days roll over until March [2].', passages);
+    const result = verifyClaims(
+      'Here is what I found:\nDeploys happen every Tuesday [1]. The CEO approves every deploy personally [1]. Unused vacation days roll over until March [2].',
+      passages,
+    );
     expect(result.text).toBe('Here is what I found:\nDeploys happen every Tuesday [1]. Unused vacation days roll over until March [2].');
     expect(result.unsupported).toBe(1);
     expect(result.claims.map((c) => c.verdict)).toEqual(['not-a-claim', 'supported', 'unsupported', 'supported']);
@@ -56,7 +62,9 @@ describe('verifyClaims', () => {
   });
 
   it('flags unsupported sentences instead when asked', () => {
-    const result = verifyClaims('Deploys happen every Tuesday [1]. The CEO approves every deploy personally [1].', passages, { onUnsupported: 'flag' });
+    const result = verifyClaims('Deploys happen every Tuesday [1]. The CEO approves every deploy personally [1].', passages, {
+      onUnsupported: 'flag',
+    });
     expect(result.text).toBe(`Deploys happen every Tuesday [1]. The CEO approves every deploy personally [1]. ${UNVERIFIED_FLAG}`);
   });
 
@@ -95,13 +103,25 @@ describe('verifyClaims with the question', () => {
   it('does not require a passage to repeat a name the question gave', () => {
     const answer = 'At Acme, production deploys happen every Tuesday after the stand-up [1].';
     expect(verifyClaims(answer, passages).claims[0]).toMatchObject({ verdict: 'unsupported', missing: ['acme'] });
-    expect(verifyClaims(answer, passages, { question: 'When does Acme deploy to production?' }).claims[0]).toMatchObject({ verdict: 'supported', missing: [] });
+    expect(verifyClaims(answer, passages, { question: 'When does Acme deploy to production?' }).claims[0]).toMatchObject({
+      verdict: 'supported',
+      missing: [],
+    });
   });
 });
 
 describe('verifyClaims on paraphrases', () => {
   const policy: Passage[] = [
-    { n: 1, docId: 'p', chunkIds: ['p-0'], title: 'Parental leave', url: 'u', source: 'files', score: 1, text: 'Employees who take paid parental leave must agree to work for 12 weeks after the leave ends.' },
+    {
+      n: 1,
+      docId: 'p',
+      chunkIds: ['p-0'],
+      title: 'Parental leave',
+      url: 'u',
+      source: 'files',
+      score: 1,
+      text: 'Employees who take paid parental leave must agree to work for 12 weeks after the leave ends.',
+    },
   ];
 
   it('backs a faithful paraphrase that keeps the passage words apart by a few of its own', () => {

@@ -46,15 +46,39 @@ describe('assembleContext', () => {
       { maxTokens: 1000 },
     );
     expect(passages).toEqual([
-      { n: 1, docId: 'a', chunkIds: ['a-3'], title: 'Title of a', url: 'file:///kb/a.md', source: 'notion', text: 'Deploys go out at 10am.', score: 0.9, headings: [] },
-      { n: 2, docId: 'b', chunkIds: ['b-0'], title: 'Title of b', url: 'file:///kb/b.md', source: 'files', text: 'Billing runs on the first of the month.', score: 0.4, headings: [] },
+      {
+        n: 1,
+        docId: 'a',
+        chunkIds: ['a-3'],
+        title: 'Title of a',
+        url: 'file:///kb/a.md',
+        source: 'notion',
+        text: 'Deploys go out at 10am.',
+        score: 0.9,
+        headings: [],
+      },
+      {
+        n: 2,
+        docId: 'b',
+        chunkIds: ['b-0'],
+        title: 'Title of b',
+        url: 'file:///kb/b.md',
+        source: 'files',
+        text: 'Billing runs on the first of the month.',
+        score: 0.4,
+        headings: [],
+      },
     ]);
   });
 
   it('drops a near-duplicate and keeps the higher-scored copy', () => {
     const text = sentences('release train', 6);
     const passages = assembleContext(
-      [chunk('copy-0', 'copy', 0, 0.5, `${text} Posted in #eng.`), chunk('orig-0', 'orig', 0, 0.8, text), chunk('other-0', 'other', 0, 0.3, 'Unrelated: lunch is at noon.')],
+      [
+        chunk('copy-0', 'copy', 0, 0.5, `${text} Posted in #eng.`),
+        chunk('orig-0', 'orig', 0, 0.8, text),
+        chunk('other-0', 'other', 0, 0.3, 'Unrelated: lunch is at noon.'),
+      ],
       { maxTokens: 2000 },
     );
     expect(passages.map((p) => p.chunkIds)).toEqual([['orig-0'], ['other-0']]);
@@ -127,7 +151,9 @@ describe('assembleContext', () => {
   });
 
   it('never exceeds the budget, whatever the budget', () => {
-    const chunks = Array.from({ length: 12 }, (_, i) => chunk(`d-${i}`, i % 3 === 0 ? 'shared' : `doc${i}`, i, 1 - i / 20, sentences(`topic ${i} area`, 3 + (i % 4))));
+    const chunks = Array.from({ length: 12 }, (_, i) =>
+      chunk(`d-${i}`, i % 3 === 0 ? 'shared' : `doc${i}`, i, 1 - i / 20, sentences(`topic ${i} area`, 3 + (i % 4))),
+    );
     for (const maxTokens of [30, 60, 120, 250, 500, 1000, 5000]) {
       const passages = assembleContext(chunks, { maxTokens });
       expect(passages.length).toBeGreaterThan(0);
@@ -185,7 +211,9 @@ describe('near-duplicates', () => {
 
 describe('joinAdjacent', () => {
   it('removes a repeated overlap and separates text that does not overlap', () => {
-    expect(joinAdjacent('Alpha comes first. Beta is repeated.', 'Beta is repeated. Gamma is new.')).toBe('Alpha comes first. Beta is repeated. Gamma is new.');
+    expect(joinAdjacent('Alpha comes first. Beta is repeated.', 'Beta is repeated. Gamma is new.')).toBe(
+      'Alpha comes first. Beta is repeated. Gamma is new.',
+    );
     expect(joinAdjacent('First part.', 'Second part.')).toBe('First part.\n\nSecond part.');
     // A few shared characters are a coincidence, not an overlap.
     expect(joinAdjacent('We moved in 2024.', '2024. Then we grew.')).toBe('We moved in 2024.\n\n2024. Then we grew.');

@@ -19,7 +19,10 @@ describe('price table', () => {
   it('charges cached input tokens at the cached price, and at the input price where none is listed', () => {
     // 1M prompt tokens of which 400k came from the cache: 600k × $0.30 + 400k × $0.03.
     expect(costOf('gemini-2.5-flash', { inputTokens: 1_000_000, outputTokens: 0, cachedInputTokens: 400_000 }).usd).toBeCloseTo(0.18 + 0.012, 12);
-    const table = parsePriceTable({ 'my-model': { inputPerMillion: 1, outputPerMillion: 2 }, 'my-cached': { inputPerMillion: 1, outputPerMillion: 2, cachedInputPerMillion: 0.5 } });
+    const table = parsePriceTable({
+      'my-model': { inputPerMillion: 1, outputPerMillion: 2 },
+      'my-cached': { inputPerMillion: 1, outputPerMillion: 2, cachedInputPerMillion: 0.5 },
+    });
     expect(costOf('my-model', { inputTokens: 1_000_000, outputTokens: 0, cachedInputTokens: 500_000 }, table).usd).toBeCloseTo(1, 12);
     expect(costOf('my-cached', { inputTokens: 1_000_000, outputTokens: 0, cachedInputTokens: 500_000 }, table).usd).toBeCloseTo(0.75, 12);
   });
@@ -37,7 +40,10 @@ describe('price table', () => {
   });
 
   it('lays an override over the defaults', () => {
-    const prices = parsePriceTable({ 'gemini-2.5-flash': { inputPerMillion: 1, outputPerMillion: 4 }, 'my-model': { inputPerMillion: 2, outputPerMillion: 2 } });
+    const prices = parsePriceTable({
+      'gemini-2.5-flash': { inputPerMillion: 1, outputPerMillion: 4 },
+      'my-model': { inputPerMillion: 2, outputPerMillion: 2 },
+    });
     expect(costOf('gemini-2.5-flash', { inputTokens: 1_000_000, outputTokens: 1_000_000 }, prices).usd).toBe(5);
     expect(costOf('my-model', { inputTokens: 500_000, outputTokens: 0 }, prices)).toEqual({ usd: 1, priced: true });
     expect(prices['gemini-2.5-pro']).toEqual(DEFAULT_PRICES['gemini-2.5-pro']);

@@ -1,6 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GeminiEmbedder, type GeminiEmbedderOptions } from '../../../rag/embed/gemini-embedder.ts';
-import { fakeEmbedding, fixtureResponses, recordedGemini as recorded, rateLimited, serverError, startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
+import {
+  fakeEmbedding,
+  fixtureResponses,
+  recordedGemini as recorded,
+  rateLimited,
+  serverError,
+  startFakeGemini,
+  type FakeGemini,
+} from '../../fakes/fake-gemini.ts';
 
 const API_KEY = 'AIzaSy-test-secret-key-0123456789';
 
@@ -77,7 +85,9 @@ describe('GeminiEmbedder', () => {
     fake.always(fixtureResponses(recorded('embed-429-retrydelay-26s'), 'embed')[0]);
     const embedder = make();
     const started = Date.now();
-    await expect(embedder.embed(['how long are backups kept?'], 'query')).rejects.toThrow(/question’s Gemini embedding skipped: .*HTTP 429.*paused for 26 s/);
+    await expect(embedder.embed(['how long are backups kept?'], 'query')).rejects.toThrow(
+      /question’s Gemini embedding skipped: .*HTTP 429.*paused for 26 s/,
+    );
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(fake.requests).toHaveLength(1);
     await expect(embedder.embed(['and restores?'], 'query')).rejects.toThrow(/paused/);
@@ -102,7 +112,10 @@ describe('GeminiEmbedder', () => {
     fake.always(serverError(500));
     const error = await make({ attempts: 3 })
       .embed(['a', 'b', 'c'], 'document')
-      .then(() => undefined, (e: unknown) => e as Error);
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     expect(error).toBeInstanceOf(Error);
     expect(error?.message).toMatch(/GeminiEmbedder \(gemini-embedding-001-768\) failed to embed texts 0–2/);
     expect(error?.message).toMatch(/failed after 3 attempts: HTTP 500 INTERNAL: An internal error has occurred/);
@@ -112,7 +125,10 @@ describe('GeminiEmbedder', () => {
   it('does not retry a client error', async () => {
     const error = await make({ apiKey: 'wrong-key' })
       .embed(['a'], 'document')
-      .then(() => undefined, (e: unknown) => e as Error);
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     expect(error?.message).toMatch(/HTTP 400 INVALID_ARGUMENT: API key not valid/);
     expect(fake.requests).toHaveLength(1);
   });
@@ -121,7 +137,10 @@ describe('GeminiEmbedder', () => {
     fake.always({ status: 403, body: { error: { code: 403, message: `key ${API_KEY} is blocked`, status: 'PERMISSION_DENIED' } } });
     const error = await make()
       .embed(['a'], 'document')
-      .then(() => undefined, (e: unknown) => e as Error);
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     expect(error?.message).toMatch(/PERMISSION_DENIED/);
     for (let current: unknown = error; current instanceof Error; current = current.cause) {
       expect(current.message).not.toContain(API_KEY);

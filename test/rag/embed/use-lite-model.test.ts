@@ -2,12 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  USE_LITE_DIMENSION,
-  USE_LITE_MAX_INPUT_CHARS,
-  USE_LITE_MAX_TOKENS,
-  UseLiteModel,
-} from '../../../rag/embed/use-lite-model.ts';
+import { USE_LITE_DIMENSION, USE_LITE_MAX_INPUT_CHARS, USE_LITE_MAX_TOKENS, UseLiteModel } from '../../../rag/embed/use-lite-model.ts';
 
 const sentences = [
   'How do I rotate the staging database credentials?',

@@ -24,8 +24,30 @@ describe('enrichChunk', () => {
 
   it('fills every field of ChunkMetadata with a scalar', () => {
     const fields: (keyof ChunkMetadata)[] = [
-      'source', 'docId', 'title', 'url', 'path', 'extension', 'headingPath', 'ordinal', 'sizeBytes', 'modifiedAt', 'modifiedAtMs', 'indexedAt',
-      'wordCount', 'charCount', 'hasCode', 'language', 'readability', 'dates', 'urls', 'emails', 'people', 'organizations', 'topics', 'summary',
+      'source',
+      'docId',
+      'title',
+      'url',
+      'path',
+      'extension',
+      'headingPath',
+      'ordinal',
+      'sizeBytes',
+      'modifiedAt',
+      'modifiedAtMs',
+      'indexedAt',
+      'wordCount',
+      'charCount',
+      'hasCode',
+      'language',
+      'readability',
+      'dates',
+      'urls',
+      'emails',
+      'people',
+      'organizations',
+      'topics',
+      'summary',
     ];
     for (const field of fields) expect(['string', 'number', 'boolean']).toContain(typeof metadata[field]);
   });

@@ -3,7 +3,8 @@ import { extractDates, extractEmails, extractEntities, extractNames, extractUrls
 
 describe('extractDates', () => {
   it('reads ISO, written-out and day-first dates as ISO dates, in order of appearance', () => {
-    const text = 'Released 2024-03-01T10:00:00Z, patched on March 3, 2024, reviewed 3 Mar 2024 and again on the 21st of September 2023; audit due 2025/01/15.';
+    const text =
+      'Released 2024-03-01T10:00:00Z, patched on March 3, 2024, reviewed 3 Mar 2024 and again on the 21st of September 2023; audit due 2025/01/15.';
     expect(extractDates(text)).toEqual(['2024-03-01', '2024-03-03', '2023-09-21', '2025-01-15']);
   });
 
@@ -18,8 +19,14 @@ describe('extractDates', () => {
 
 describe('extractUrls and extractEmails', () => {
   it('finds URLs without the punctuation or Markdown around them', () => {
-    const text = 'See https://example.com/docs/setup. Also [the wiki](https://wiki.example.com/page_(v2)) and www.example.org, or http://a.b/c?x=1&y=2!';
-    expect(extractUrls(text)).toEqual(['https://example.com/docs/setup', 'https://wiki.example.com/page_(v2)', 'www.example.org', 'http://a.b/c?x=1&y=2']);
+    const text =
+      'See https://example.com/docs/setup. Also [the wiki](https://wiki.example.com/page_(v2)) and www.example.org, or http://a.b/c?x=1&y=2!';
+    expect(extractUrls(text)).toEqual([
+      'https://example.com/docs/setup',
+      'https://wiki.example.com/page_(v2)',
+      'www.example.org',
+      'http://a.b/c?x=1&y=2',
+    ]);
   });
 
   it('finds email addresses', () => {
@@ -32,7 +39,9 @@ describe('extractUrls and extractEmails', () => {
 
 describe('extractNames', () => {
   it('finds a person and an organisation', () => {
-    const { people, organizations } = extractNames('Last week Sarah Connor met the security team at the World Health Organization to review the audit.');
+    const { people, organizations } = extractNames(
+      'Last week Sarah Connor met the security team at the World Health Organization to review the audit.',
+    );
     expect(people).toContain('Sarah Connor');
     expect(organizations).toContain('World Health Organization');
   });

@@ -22,7 +22,8 @@ describe('summarize', () => {
   });
 
   it('skips headings, table rows and code when choosing', () => {
-    const text = '## Setup\n\n| a | b |\n|---|---|\n\n```sh\nnpm install the whole world of packages now\n```\n\nInstall the CLI with npm before running the first sync.';
+    const text =
+      '## Setup\n\n| a | b |\n|---|---|\n\n```sh\nnpm install the whole world of packages now\n```\n\nInstall the CLI with npm before running the first sync.';
     expect(summarize(text)).toBe('Install the CLI with npm before running the first sync.');
   });
 
@@ -33,7 +34,9 @@ describe('summarize', () => {
 
 describe('summarizeCode', () => {
   it('uses the doc comment, else the first meaningful line', () => {
-    expect(summarizeCode('/**\n * Keeps the index in step with sources.\n */\nexport class Indexer {}')).toBe('Keeps the index in step with sources.');
+    expect(summarizeCode('/**\n * Keeps the index in step with sources.\n */\nexport class Indexer {}')).toBe(
+      'Keeps the index in step with sources.',
+    );
     expect(summarizeCode('import os\n\ndef sync_all(sources):\n    return 1')).toBe('def sync_all(sources):');
   });
 });

@@ -24,7 +24,9 @@ describe('matchTopics', () => {
   });
 
   it('has a default taxonomy for a team knowledge base', () => {
-    expect(Object.keys(DEFAULT_TOPICS)).toEqual(expect.arrayContaining(['engineering', 'security', 'onboarding', 'billing', 'deployment', 'api', 'product', 'hr', 'legal', 'support']));
+    expect(Object.keys(DEFAULT_TOPICS)).toEqual(
+      expect.arrayContaining(['engineering', 'security', 'onboarding', 'billing', 'deployment', 'api', 'product', 'hr', 'legal', 'support']),
+    );
     expect(matchTopics('Rotate the API keys and enable two-factor authentication before the release.', DEFAULT_TOPICS)).toEqual(
       expect.arrayContaining(['security', 'api', 'deployment']),
     );

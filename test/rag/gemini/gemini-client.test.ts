@@ -10,13 +10,23 @@ describe('toGeminiHttpError', () => {
   it('takes Retry-After from the header, in seconds or as a date', async () => {
     const seconds = await toGeminiHttpError(new Response('{}', { status: 429, headers: { 'retry-after': '3' } }), API_KEY);
     expect(seconds).toMatchObject({ status: 429, retryAfterMs: 3000 });
-    const date = await toGeminiHttpError(new Response('{}', { status: 503, headers: { 'retry-after': new Date(Date.now() + 5_000).toUTCString() } }), API_KEY);
+    const date = await toGeminiHttpError(
+      new Response('{}', { status: 503, headers: { 'retry-after': new Date(Date.now() + 5_000).toUTCString() } }),
+      API_KEY,
+    );
     expect(date.retryAfterMs).toBeGreaterThan(3_000);
     expect(date.retryAfterMs).toBeLessThanOrEqual(5_000);
   });
 
   it('falls back to the RetryInfo delay in a 429 body and names Google’s status', async () => {
-    const body = JSON.stringify({ error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7s' }] } });
+    const body = JSON.stringify({
+      error: {
+        code: 429,
+        message: 'Quota exceeded',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7s' }],
+      },
+    });
     const error = await toGeminiHttpError(new Response(body, { status: 429 }), API_KEY);
     expect(error.message).toBe('HTTP 429 RESOURCE_EXHAUSTED: Quota exceeded');
     // The retry helper reads both fields without knowing about Gemini.
@@ -44,7 +54,11 @@ describe('createGeminiClient against the fake', () => {
   it('answers generateContent in one response with usageMetadata', async () => {
     fake.queueGeneration({ chunks: ['Deploys are ', 'on Tuesdays [1].'], usage: { promptTokenCount: 50, candidatesTokenCount: 7 } });
     const client = createGeminiClient({ apiKey: API_KEY, baseUrl: fake.url });
-    const response = await client.models.generateContent({ model: 'gemini-2.5-flash', contents: 'When are deploys?', config: { systemInstruction: 'Be brief.' } });
+    const response = await client.models.generateContent({
+      model: 'gemini-2.5-flash',
+      contents: 'When are deploys?',
+      config: { systemInstruction: 'Be brief.' },
+    });
     expect(response.text).toBe('Deploys are on Tuesdays [1].');
     expect(response.usageMetadata).toMatchObject({ promptTokenCount: 50, candidatesTokenCount: 7 });
     expect(response.candidates?.[0]?.finishReason).toBe('STOP');
@@ -54,7 +68,10 @@ describe('createGeminiClient against the fake', () => {
   it('surfaces HTTP failures as GeminiHttpError with Retry-After', async () => {
     fake.queue(rateLimited(2));
     const client = createGeminiClient({ apiKey: API_KEY, baseUrl: fake.url });
-    const error = await client.models.generateContent({ model: 'gemini-2.5-flash', contents: 'q' }).then(() => undefined, (e: unknown) => e);
+    const error = await client.models.generateContent({ model: 'gemini-2.5-flash', contents: 'q' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(GeminiHttpError);
     expect(error).toMatchObject({ status: 429, retryAfterMs: 2_000 });
   });

@@ -37,7 +37,10 @@ describe('answer deadline', () => {
   it('cuts an attempt at the deadline of the step it runs in', async () => {
     const started = Date.now();
     const error = await withinDeadline(Deadline.after(300), () =>
-      withRetry(({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))), { attempts: 3, timeoutMs: 10_000 }),
+      withRetry(({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))), {
+        attempts: 3,
+        timeoutMs: 10_000,
+      }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryError);
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -53,7 +56,9 @@ describe('runOptionalStep', () => {
       calls++;
       throw httpError(429, 26_000);
     };
-    const error = await withinDeadline(deadline, () => runOptionalStep(fail, { step: 'Gemini reranking', breaker, attempts: 3, baseDelayMs: 10 })).catch((e: unknown) => e);
+    const error = await withinDeadline(deadline, () =>
+      runOptionalStep(fail, { step: 'Gemini reranking', breaker, attempts: 3, baseDelayMs: 10 }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StepSkippedError);
     expect(calls).toBe(1);
     expect(breaker.openForMs()).toBeGreaterThan(25_000);

@@ -41,7 +41,10 @@ describe('holdSlot', () => {
     const granted: number[] = [];
     for (let i = 0; i < 3; i++) {
       // The third is still waiting when the limiter stops, which rejects it.
-      holdSlot(limiter).then((release) => (granted.push(i), release()), () => undefined);
+      holdSlot(limiter).then(
+        (release) => (granted.push(i), release()),
+        () => undefined,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(granted).toEqual([0, 1]);
@@ -65,7 +68,10 @@ redisServer.describe('a shared quota (two processes on Redis)', () => {
       (await holdSlot(a!))();
       // The quota of 3 is spent across both: the fourth waits for the next minute.
       let fourth = false;
-      holdSlot(b!).then((release) => ((fourth = true), release()), () => undefined);
+      holdSlot(b!).then(
+        (release) => ((fourth = true), release()),
+        () => undefined,
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(fourth).toBe(false);
     } finally {

@@ -37,8 +37,14 @@ describe('answerSpans tables', () => {
 describe('answerSpans lists', () => {
   it('makes each list item a span, and a short list also one steps span', () => {
     const spans = answerSpans('- Open the visitor portal\n- Enter the guest name\n- Print the badge');
-    expect(spans.filter((span) => span.kind === 'item').map((span) => span.text)).toEqual(['Open the visitor portal', 'Enter the guest name', 'Print the badge']);
-    expect(spans.filter((span) => span.kind === 'steps').map((span) => span.text)).toEqual(['- Open the visitor portal\n- Enter the guest name\n- Print the badge']);
+    expect(spans.filter((span) => span.kind === 'item').map((span) => span.text)).toEqual([
+      'Open the visitor portal',
+      'Enter the guest name',
+      'Print the badge',
+    ]);
+    expect(spans.filter((span) => span.kind === 'steps').map((span) => span.text)).toEqual([
+      '- Open the visitor portal\n- Enter the guest name\n- Print the badge',
+    ]);
   });
 
   it('makes a list introduced by a line ending in ":" one steps span with its intro', () => {
@@ -54,13 +60,18 @@ describe('answerSpans sentences', () => {
   });
 
   it('never cuts a sentence inside a code span', () => {
-    expect(texts('Call `client.close(). Then exit` when done. Logs rotate daily.')).toEqual(['Call `client.close(). Then exit` when done.', 'Logs rotate daily.']);
+    expect(texts('Call `client.close(). Then exit` when done. Logs rotate daily.')).toEqual([
+      'Call `client.close(). Then exit` when done.',
+      'Logs rotate daily.',
+    ]);
   });
 
   it('keeps the words of a relative or template link but drops its target, and keeps http(s) links whole', () => {
     expect(texts('See the [setup page](../setup.md) for details.')).toEqual(['See the setup page for details.']);
     expect(texts('See the [style guide]({{ site.baseurl }}/style) first.')).toEqual(['See the style guide first.']);
-    expect(texts('See the [status page](https://status.example.org) for outages.')).toEqual(['See the [status page](https://status.example.org) for outages.']);
+    expect(texts('See the [status page](https://status.example.org) for outages.')).toEqual([
+      'See the [status page](https://status.example.org) for outages.',
+    ]);
   });
 });
 

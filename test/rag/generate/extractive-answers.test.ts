@@ -5,7 +5,17 @@ import type { Passage } from '../../../rag/types.ts';
 
 // Invented documents: the handbook of a fictional company (Quillmark) and the docs of a fictional library (fernhttp).
 function passage(n: number, title: string, text: string, headings: string[] = []): Passage {
-  return { n, docId: `files:${title}.md`, chunkIds: [`chunk-${n}`], title, url: `file:///kb/${title}.md`, source: 'files', text, score: 1 - n / 10, headings };
+  return {
+    n,
+    docId: `files:${title}.md`,
+    chunkIds: [`chunk-${n}`],
+    title,
+    url: `file:///kb/${title}.md`,
+    source: 'files',
+    text,
+    score: 1 - n / 10,
+    headings,
+  };
 }
 
 async function answer(question: string, passages: Passage[], generator = new ExtractiveGenerator()): Promise<string> {
@@ -177,15 +187,17 @@ describe('ExtractiveGenerator abstains on near misses', () => {
   });
 
   it("abstains when only another option's default is given", async () => {
-    const options = passage(1, 'compress', '## compress middleware\n\n### Options\n\n#### level\n\nThe gzip level.\n\n#### threshold\n\nDefault: `1024`');
+    const options = passage(
+      1,
+      'compress',
+      '## compress middleware\n\n### Options\n\n#### level\n\nThe gzip level.\n\n#### threshold\n\nDefault: `1024`',
+    );
     expect(await answer("what's the default level of the compress middleware?", [options])).toBe(ABSTENTION_SENTENCE);
   });
 });
 
 describe('ExtractiveGenerator with a vocabulary of the knowledge base', () => {
-  const passages = [
-    passage(1, 'travel', 'Receipts are needed for every hotel stay.\nThe per diem covers meals on travel days.'),
-  ];
+  const passages = [passage(1, 'travel', 'Receipts are needed for every hotel stay.\nThe per diem covers meals on travel days.')];
 
   it('quotes first the span holding the word the knowledge base uses least', async () => {
     // "per diem" is rare in the knowledge base, "receipts" everywhere: the per diem line answers.

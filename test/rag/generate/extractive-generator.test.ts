@@ -32,7 +32,11 @@ Unused vacation days roll over until the end of March.`,
   ),
 ];
 
-async function answer(question: string, given: Passage[] = passages, generator = new ExtractiveGenerator()): Promise<{ events: GenerationEvent[]; text: string }> {
+async function answer(
+  question: string,
+  given: Passage[] = passages,
+  generator = new ExtractiveGenerator(),
+): Promise<{ events: GenerationEvent[]; text: string }> {
   const events: GenerationEvent[] = [];
   for await (const event of generator.generate({ question, passages: given })) events.push(event);
   const done = events.at(-1);
@@ -53,7 +57,9 @@ describe('ExtractiveGenerator', () => {
     expect(text).toMatch(/^Employees get 25 days of paid vacation per year \[2\]\./);
     expect(text).not.toContain('[1]');
     // "How do I…" is answered by the steps, quoted as the list they are.
-    expect((await answer('How do I rotate the staging API key?')).text).toMatch(/^- To rotate the staging API key, run `lore keys rotate --env staging` \[3\]\./);
+    expect((await answer('How do I rotate the staging API key?')).text).toMatch(
+      /^- To rotate the staging API key, run `lore keys rotate --env staging` \[3\]\./,
+    );
   });
 
   it('abstains on a question the passages do not touch', async () => {
@@ -107,7 +113,11 @@ describe('ExtractiveGenerator', () => {
     const repeated = [
       passage(1, 'a', 'Backups run nightly at 02:00 UTC on the primary database.'),
       passage(2, 'b', 'Backups run nightly at 02:00 UTC on the primary database cluster.'),
-      passage(3, 'c', 'Backups are kept for 30 days. Backups are encrypted at rest. Backups can be restored by the on-call engineer. Backups run nightly.'),
+      passage(
+        3,
+        'c',
+        'Backups are kept for 30 days. Backups are encrypted at rest. Backups can be restored by the on-call engineer. Backups run nightly.',
+      ),
     ];
     const { text } = await answer('When do database backups run?', repeated);
     expect(text.match(/02:00/g)).toHaveLength(1);
@@ -120,7 +130,9 @@ describe('ExtractiveGenerator', () => {
   });
 
   it('ignores headings and code fences as answer sentences', async () => {
-    const doc = [passage(1, 'md', '## Deploy schedule for production deploys\n```\ndeploy --prod schedule tuesday\n```\nWe deploy to production on Tuesdays.')];
+    const doc = [
+      passage(1, 'md', '## Deploy schedule for production deploys\n```\ndeploy --prod schedule tuesday\n```\nWe deploy to production on Tuesdays.'),
+    ];
     expect((await answer('What is the production deploy schedule?', doc)).text).toBe('We deploy to production on Tuesdays [1].');
   });
 
@@ -137,6 +149,8 @@ describe('ExtractiveGenerator', () => {
 describe('ExtractiveGenerator on hard-wrapped text', () => {
   it('quotes a sentence that the source wraps across lines as one sentence', async () => {
     const wrapped = [passage(1, 'pdf', 'Section 4.\nProduction deploys happen every\nTuesday after the 10:00 stand-up. Hotfixes\nneed approval.')];
-    expect((await answer('When do production deploys happen?', wrapped)).text).toBe('Production deploys happen every Tuesday after the 10:00 stand-up [1].');
+    expect((await answer('When do production deploys happen?', wrapped)).text).toBe(
+      'Production deploys happen every Tuesday after the 10:00 stand-up [1].',
+    );
   });
 });

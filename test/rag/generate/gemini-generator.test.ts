@@ -15,7 +15,6 @@ import {
   recordedGemini as recorded,
 } from '../../fakes/fake-gemini.ts';
 
-
 const API_KEY = 'AIzaSy-generator-test-key-0123456789';
 
 const passage: Passage = {
@@ -227,7 +226,10 @@ describe('GeminiGenerator', () => {
         events.push(event);
         controller.abort(reason);
       }
-    })().then(() => undefined, (e: unknown) => e);
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBe(reason);
     expect(deltas(events)).toEqual(['one ']);
   });
@@ -243,15 +245,18 @@ describe('GeminiGenerator', () => {
       expect(fake.requests).toHaveLength(1);
     });
 
-    it.each(['finish-safety-after-text', 'finish-recitation-after-text'])('never completes an answer withheld after text arrived (%s)', async (name) => {
-      fake.queue(...fixtureResponses(recorded(name), 'stream'));
-      const { events, error } = await run(make());
-      expect(deltas(events).length).toBe(2);
-      expect(events.some((e) => e.type === 'done')).toBe(false);
-      expect((error as GenerationError).failure).toBe('blocked');
-      // The tokens of the withheld answer were billed: they travel with the error.
-      expect((error as GenerationError).usage).toEqual({ inputTokens: 1850, outputTokens: 38 });
-    });
+    it.each(['finish-safety-after-text', 'finish-recitation-after-text'])(
+      'never completes an answer withheld after text arrived (%s)',
+      async (name) => {
+        fake.queue(...fixtureResponses(recorded(name), 'stream'));
+        const { events, error } = await run(make());
+        expect(deltas(events).length).toBe(2);
+        expect(events.some((e) => e.type === 'done')).toBe(false);
+        expect((error as GenerationError).failure).toBe('blocked');
+        // The tokens of the withheld answer were billed: they travel with the error.
+        expect((error as GenerationError).usage).toEqual({ inputTokens: 1850, outputTokens: 38 });
+      },
+    );
 
     it('gives thinking its own budget on top of the answer’s output tokens', async () => {
       await run(make({ model: 'gemini-2.5-flash', maxOutputTokens: 1024 }));
@@ -279,14 +284,17 @@ describe('GeminiGenerator', () => {
       expect(fake.requests).toHaveLength(2);
     });
 
-    it.each(['stall-before-headers', 'stall-after-headers-no-data'])('gives up on a server that sends nothing within the first-byte timeout (%s)', async (name) => {
-      fake.always(fixtureResponses(recorded(name), 'stream')[0]);
-      const started = Date.now();
-      const { error } = await run(make({ firstByteTimeoutMs: 250, attempts: 2 }));
-      expect((error as GenerationError).failure).toBe('timeout');
-      expect(Date.now() - started).toBeLessThan(2_000);
-      expect(fake.requests).toHaveLength(2);
-    });
+    it.each(['stall-before-headers', 'stall-after-headers-no-data'])(
+      'gives up on a server that sends nothing within the first-byte timeout (%s)',
+      async (name) => {
+        fake.always(fixtureResponses(recorded(name), 'stream')[0]);
+        const started = Date.now();
+        const { error } = await run(make({ firstByteTimeoutMs: 250, attempts: 2 }));
+        expect((error as GenerationError).failure).toBe('timeout');
+        expect(Date.now() - started).toBeLessThan(2_000);
+        expect(fake.requests).toHaveLength(2);
+      },
+    );
 
     it('has a first-byte timeout of a few seconds by default, not the whole answer’s', async () => {
       fake.always(fixtureResponses(recorded('stall-before-headers'), 'stream')[0]);

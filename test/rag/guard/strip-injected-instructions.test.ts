@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { isInjectedInstruction, stripInjectedInstructions } from '../../../rag/guard/strip-injected-instructions.ts';
 import type { Passage } from '../../../rag/types.ts';
 
-const passage = (n: number, text: string): Passage => ({ n, docId: `d${n}`, chunkIds: [`c${n}`], title: 't', url: 'u', source: 'files', text, score: 1 });
+const passage = (n: number, text: string): Passage => ({
+  n,
+  docId: `d${n}`,
+  chunkIds: [`c${n}`],
+  title: 't',
+  url: 'u',
+  source: 'files',
+  text,
+  score: 1,
+});
 
 describe('stripInjectedInstructions', () => {
   it.each([

@@ -22,7 +22,12 @@ function doc(id: string, text: string): SourceDocument {
   return { id, source: 'github', title: id, url: `https://example.test/${id}`, format: 'markdown', extension: 'md', text, sizeBytes: text.length };
 }
 
-const candidate = (d: SourceDocument, fingerprint: string, load = async () => d): DocumentCandidate => ({ id: d.id, location: d.id, fingerprint, load });
+const candidate = (d: SourceDocument, fingerprint: string, load = async () => d): DocumentCandidate => ({
+  id: d.id,
+  location: d.id,
+  fingerprint,
+  load,
+});
 
 beforeAll(async () => {
   server = await startChromaServer(path.join(tmp.dir, 'chroma'), createLogger('silent'));
@@ -79,7 +84,10 @@ describe('Indexer', () => {
   });
 
   it('refills a collection that lost vectors from the stored chunks, and leaves a complete one alone', async () => {
-    const page = doc('github:acme/repo/issues/4', '# Issue four\n\nThe nightly export skips archived projects.\n\n## Workaround\n\nUnarchive, export, archive again.');
+    const page = doc(
+      'github:acme/repo/issues/4',
+      '# Issue four\n\nThe nightly export skips archived projects.\n\n## Workaround\n\nUnarchive, export, archive again.',
+    );
     await indexer.index([candidate(page, 'v1')], { source: 'github' });
     const stored = chunks.counts().chunks;
     expect(await vectors.count()).toBe(stored);

@@ -10,8 +10,14 @@ const cited = [
 
 describe('citation precision', () => {
   it('scores markers on the passages that back their sentences 1, and swapped markers 0', () => {
-    const right = citationPrecision('Backups of the data directory are kept for at most 30 days [1]. The Bot User OAuth Token goes into SLACK_BOT_TOKEN [2].', cited);
-    const swapped = citationPrecision('Backups of the data directory are kept for at most 30 days [2]. The Bot User OAuth Token goes into SLACK_BOT_TOKEN [1].', cited);
+    const right = citationPrecision(
+      'Backups of the data directory are kept for at most 30 days [1]. The Bot User OAuth Token goes into SLACK_BOT_TOKEN [2].',
+      cited,
+    );
+    const swapped = citationPrecision(
+      'Backups of the data directory are kept for at most 30 days [2]. The Bot User OAuth Token goes into SLACK_BOT_TOKEN [1].',
+      cited,
+    );
     expect(right).toMatchObject({ score: 1, markers: 2, supporting: 2 });
     expect(swapped).toMatchObject({ score: 0, markers: 2, supporting: 0 });
     expect(swapped.unsupported.map((u) => u.n)).toEqual([2, 1]);
@@ -22,7 +28,10 @@ describe('citation precision', () => {
   });
 
   it('accepts two passages that each back part of a sentence', () => {
-    const combined = citationPrecision('Backups of the data directory are kept for at most 30 days and the Bot User OAuth Token goes into SLACK_BOT_TOKEN [1][2].', cited);
+    const combined = citationPrecision(
+      'Backups of the data directory are kept for at most 30 days and the Bot User OAuth Token goes into SLACK_BOT_TOKEN [1][2].',
+      cited,
+    );
     expect(combined.score).toBe(1);
   });
 

@@ -8,8 +8,14 @@ const CONTEXT = [
 
 describe('claim support (offline faithfulness)', () => {
   it('scores an answer quoted from the context 1 and an invented one 0', () => {
-    const faithful = claimSupport('Backups of the data directory are kept for at most 30 days [1]. The query log keeps questions for 90 days [1].', CONTEXT);
-    const invented = claimSupport('Backups are replicated to three regions and kept for a full year [1]. Administrators restore them from the Grafana console [2].', CONTEXT);
+    const faithful = claimSupport(
+      'Backups of the data directory are kept for at most 30 days [1]. The query log keeps questions for 90 days [1].',
+      CONTEXT,
+    );
+    const invented = claimSupport(
+      'Backups are replicated to three regions and kept for a full year [1]. Administrators restore them from the Grafana console [2].',
+      CONTEXT,
+    );
     expect(faithful.score).toBe(1);
     expect(invented.score).toBe(0);
     expect(invented.unsupported).toHaveLength(2);
@@ -21,7 +27,10 @@ describe('claim support (offline faithfulness)', () => {
   });
 
   it('gives half marks when one of two claims is made up', () => {
-    const half = claimSupport('Copy the Bot User OAuth Token into SLACK_BOT_TOKEN [2]. Lore pages the on-call engineer through PagerDuty [2].', CONTEXT);
+    const half = claimSupport(
+      'Copy the Bot User OAuth Token into SLACK_BOT_TOKEN [2]. Lore pages the on-call engineer through PagerDuty [2].',
+      CONTEXT,
+    );
     expect(half).toMatchObject({ score: 0.5, claims: 2, backed: 1 });
   });
 

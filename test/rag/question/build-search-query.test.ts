@@ -38,7 +38,11 @@ describe('buildSearchQuery', () => {
   });
 
   it('matches nothing when the only requested source is outside the scope', () => {
-    const query = buildSearchQuery(ask('What are the open issues on GitHub?', { allowedSources: ['notion'] }), 'What are the open issues on GitHub?', NOW);
+    const query = buildSearchQuery(
+      ask('What are the open issues on GitHub?', { allowedSources: ['notion'] }),
+      'What are the open issues on GitHub?',
+      NOW,
+    );
     expect(query.where).toEqual({ source: { $in: [] } });
     expect(query.blockedSources).toEqual(['github']);
     expect(query.emptyScope).toBe(true);

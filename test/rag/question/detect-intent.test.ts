@@ -68,12 +68,20 @@ describe('detectIntent', () => {
     expect(detectIntent(text)).toBe('question');
   });
 
-  it.each(['help', 'Help!', 'status', 'status?', 'sync notion', 'sync', 'sync github please', '@lore can you sync the files', '/lore sync all', '<@U1> help'])(
-    'treats %j as a command',
-    (text) => {
-      expect(detectIntent(text)).toBe('command');
-    },
-  );
+  it.each([
+    'help',
+    'Help!',
+    'status',
+    'status?',
+    'sync notion',
+    'sync',
+    'sync github please',
+    '@lore can you sync the files',
+    '/lore sync all',
+    '<@U1> help',
+  ])('treats %j as a command', (text) => {
+    expect(detectIntent(text)).toBe('command');
+  });
 });
 
 describe('parseCommand', () => {

@@ -33,19 +33,31 @@ describe('extractFilters: sources', () => {
   });
 
   it('keeps the question whole when removing the phrase would leave nothing to ask', () => {
-    expect(extractFilters('What is in Notion?', NOW)).toEqual({ filters: { sources: ['notion'] }, text: 'What is in Notion?', phrases: ['in Notion'] });
+    expect(extractFilters('What is in Notion?', NOW)).toEqual({
+      filters: { sources: ['notion'] },
+      text: 'What is in Notion?',
+      phrases: ['in Notion'],
+    });
   });
 });
 
 describe('extractFilters: dates', () => {
   it.each([
     ['What changed since March 2024?', { modifiedAfter: iso('2024-03-01') }, 'What changed?'],
-    ['What did we decide about pricing in 2023?', { modifiedAfter: iso('2023-01-01'), modifiedBefore: iso('2024-01-01') }, 'What did we decide about pricing?'],
+    [
+      'What did we decide about pricing in 2023?',
+      { modifiedAfter: iso('2023-01-01'), modifiedBefore: iso('2024-01-01') },
+      'What did we decide about pricing?',
+    ],
     ['What changed last week?', { modifiedAfter: iso('2024-09-09'), modifiedBefore: iso('2024-09-16') }, 'What changed?'],
     ['What changed in the last 30 days?', { modifiedAfter: iso('2024-08-19T10:00:00Z') }, 'What changed?'],
     ['Which incidents happened after 2024-01-01?', { modifiedAfter: iso('2024-01-02') }, 'Which incidents happened?'],
     ['Which RFCs were written before June?', { modifiedBefore: iso('2024-06-01') }, 'Which RFCs were written?'],
-    ['Which runbooks changed between January 2024 and March 2024?', { modifiedAfter: iso('2024-01-01'), modifiedBefore: iso('2024-04-01') }, 'Which runbooks changed?'],
+    [
+      'Which runbooks changed between January 2024 and March 2024?',
+      { modifiedAfter: iso('2024-01-01'), modifiedBefore: iso('2024-04-01') },
+      'Which runbooks changed?',
+    ],
     ['What shipped in Q2?', { modifiedAfter: iso('2024-04-01'), modifiedBefore: iso('2024-07-01') }, 'What shipped?'],
     ['In 2023, what did we ship?', { modifiedAfter: iso('2023-01-01'), modifiedBefore: iso('2024-01-01') }, 'What did we ship?'],
     ['What was updated yesterday?', { modifiedAfter: iso('2024-09-17'), modifiedBefore: iso('2024-09-18') }, 'What was updated?'],
@@ -65,7 +77,10 @@ describe('extractFilters: dates', () => {
   });
 
   it('narrows to the overlap of several date phrases', () => {
-    expect(extractFilters('What changed in 2024 before June?', NOW).filters).toEqual({ modifiedAfter: iso('2024-01-01'), modifiedBefore: iso('2024-06-01') });
+    expect(extractFilters('What changed in 2024 before June?', NOW).filters).toEqual({
+      modifiedAfter: iso('2024-01-01'),
+      modifiedBefore: iso('2024-06-01'),
+    });
   });
 
   it('ignores numbers and words that only look like dates', () => {
@@ -98,7 +113,13 @@ describe('extractFilters: repositories', () => {
   });
 
   it('does not mistake paths and slash pairs for repositories', () => {
-    for (const question of ['What does the helper in src/utils do?', 'How does CI/CD work?', 'What is in docs/guide.md?', 'Can I use TCP/IP here?', 'Is it 3/4 done?']) {
+    for (const question of [
+      'What does the helper in src/utils do?',
+      'How does CI/CD work?',
+      'What is in docs/guide.md?',
+      'Can I use TCP/IP here?',
+      'Is it 3/4 done?',
+    ]) {
       expect(extractFilters(question, NOW).filters.repository).toBeUndefined();
     }
   });

@@ -48,7 +48,8 @@ describe('GeminiRewriter', () => {
           body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Seen['body'],
         });
         const match = /^\/v1beta\/models\/([^/:]+):generateContent/.exec(request.url ?? '');
-        const reply = request.method === 'POST' && match ? (replies.shift() ?? answer('How do I install the Discord app?')) : { status: 404, body: {} };
+        const reply =
+          request.method === 'POST' && match ? (replies.shift() ?? answer('How do I install the Discord app?')) : { status: 404, body: {} };
         const send = (): void => {
           if (response.destroyed) return;
           response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
@@ -95,7 +96,9 @@ describe('GeminiRewriter', () => {
   });
 
   it('uses the configured model and counts thinking tokens as output', async () => {
-    replies.push(answer('How do I install the Discord app?', { promptTokenCount: 40, candidatesTokenCount: 8, thoughtsTokenCount: 30, totalTokenCount: 78 }));
+    replies.push(
+      answer('How do I install the Discord app?', { promptTokenCount: 40, candidatesTokenCount: 8, thoughtsTokenCount: 30, totalTokenCount: 78 }),
+    );
     const result = await make({ model: 'gemini-2.5-pro' }).rewrite('and for Discord?', THREAD);
     expect(seen[0]?.path).toMatch(/models\/gemini-2\.5-pro:generateContent/);
     expect(seen[0]?.body.generationConfig?.thinkingConfig).toBeUndefined();

@@ -22,12 +22,16 @@ describe('detectFollowUp', () => {
     expect(detectFollowUp(question)).toEqual({ kind: 'elliptical', focus });
   });
 
-  it.each(['how do I configure it?', 'Who maintains them?', 'What are its limits?', 'is that documented?', 'who wrote that?', 'where are those steps?'])(
-    'reads %j as pointing back',
-    (question) => {
-      expect(detectFollowUp(question).kind).toBe('anaphoric');
-    },
-  );
+  it.each([
+    'how do I configure it?',
+    'Who maintains them?',
+    'What are its limits?',
+    'is that documented?',
+    'who wrote that?',
+    'where are those steps?',
+  ])('reads %j as pointing back', (question) => {
+    expect(detectFollowUp(question).kind).toBe('anaphoric');
+  });
 
   it('reports pronoun offsets against the question as given', () => {
     const question = 'ok, thanks. And how do I configure it?';
@@ -128,9 +132,7 @@ describe('rewriteFollowUp', () => {
   });
 
   it('strips mentions from the thread before reading it', () => {
-    expect(rewriteFollowUp('<@U1> and for Discord?', [user('<@U1> How do I install the Slack app?')]).text).toBe(
-      'How do I install the Discord app?',
-    );
+    expect(rewriteFollowUp('<@U1> and for Discord?', [user('<@U1> How do I install the Slack app?')]).text).toBe('How do I install the Discord app?');
   });
 });
 

@@ -41,7 +41,11 @@ describe('rank features', () => {
   it('scales signals within the candidate list and gives absent dense hits the lowest cosine', () => {
     const rows = rankFeatures(
       ask('anything'),
-      [candidate('a', 't', 'x', { lexical: 10, dense: 0.8 }), candidate('b', 't', 'x', { lexical: 5, dense: 0.4 }), candidate('c', 't', 'x', { lexical: 2 })],
+      [
+        candidate('a', 't', 'x', { lexical: 10, dense: 0.8 }),
+        candidate('b', 't', 'x', { lexical: 5, dense: 0.4 }),
+        candidate('c', 't', 'x', { lexical: 2 }),
+      ],
       stats,
     );
     expect(rows.map((r) => feature([r], 0, 'lexical'))).toEqual([1, 0.5, 0.2]);
@@ -74,15 +78,27 @@ describe('FeatureReranker', () => {
       question: 'configure single sign-on with Okta',
       relevant: 'sso',
       candidates: [
-        candidate('stuffed', 'Vendor list', 'Okta Okta Okta invoices. Okta renewal. Okta seats, Okta contacts.', { lexical: 9, dense: 0.3, fused: 0.9 }),
-        candidate('sso', 'Configure single sign-on with Okta', 'To configure single sign-on, add Lore as an app in Okta.', { lexical: 7, dense: 0.5, fused: 0.8 }),
+        candidate('stuffed', 'Vendor list', 'Okta Okta Okta invoices. Okta renewal. Okta seats, Okta contacts.', {
+          lexical: 9,
+          dense: 0.3,
+          fused: 0.9,
+        }),
+        candidate('sso', 'Configure single sign-on with Okta', 'To configure single sign-on, add Lore as an app in Okta.', {
+          lexical: 7,
+          dense: 0.5,
+          fused: 0.8,
+        }),
       ],
     },
     {
       question: 'how long are backups retained',
       relevant: 'retention',
       candidates: [
-        candidate('noise', 'Changelog', 'Backups backups: retained logs, long lists, backup tooling renamed, retained flags.', { lexical: 8, dense: 0.2, fused: 0.85 }),
+        candidate('noise', 'Changelog', 'Backups backups: retained logs, long lists, backup tooling renamed, retained flags.', {
+          lexical: 8,
+          dense: 0.2,
+          fused: 0.85,
+        }),
         candidate('retention', 'Backup retention', 'Backups are retained for 35 days.', { lexical: 6, dense: 0.45, fused: 0.7 }),
       ],
     },

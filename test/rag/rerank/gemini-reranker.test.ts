@@ -3,7 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGeminiClient } from '../../../rag/gemini/gemini-client.ts';
 import { GeminiReranker, parseScores, RerankResponseError } from '../../../rag/rerank/gemini-reranker.ts';
 import type { ChunkMetadata, Reranker, RetrievedChunk, TokenUsage } from '../../../rag/types.ts';
-import { fixtureResponses, recordedGemini as recorded, rateLimited, serverError, startFakeGemini, type FakeGemini, type RecordedRequest } from '../../fakes/fake-gemini.ts';
+import {
+  fixtureResponses,
+  recordedGemini as recorded,
+  serverError,
+  startFakeGemini,
+  type FakeGemini,
+  type RecordedRequest,
+} from '../../fakes/fake-gemini.ts';
 
 let gemini: FakeGemini;
 
@@ -116,7 +123,10 @@ describe('GeminiReranker', () => {
   it('falls back when an attempt times out', async () => {
     gemini.always({ status: 200, delayMs: 2_000 });
     const failures: Error[] = [];
-    const ranked = await reranker({ attempts: 1, timeoutMs: 200, onFailure: (e) => failures.push(e) }).rerank({ text: 'Okta', expansions: [] }, candidates);
+    const ranked = await reranker({ attempts: 1, timeoutMs: 200, onFailure: (e) => failures.push(e) }).rerank(
+      { text: 'Okta', expansions: [] },
+      candidates,
+    );
     expect(ranked.map((c) => c.id)).toEqual(['a', 'b', 'c', 'd']);
     expect(failures[0]!.message).toMatch(/timed out/);
   });

@@ -37,7 +37,14 @@ describe('fusion', () => {
   });
 
   it('is deterministic on ties and copes with an empty side', () => {
-    const tied = fuse([{ id: 'y', score: 1 }, { id: 'x', score: 1 }], [], { lexical: 1, dense: 1 });
+    const tied = fuse(
+      [
+        { id: 'y', score: 1 },
+        { id: 'x', score: 1 },
+      ],
+      [],
+      { lexical: 1, dense: 1 },
+    );
     expect(tied.map((c) => c.id)).toEqual(['x', 'y']);
     expect(fuse([], dense, { lexical: 1, dense: 1 }).map((c) => c.id)).toEqual(['c', 'd', 'a']);
   });

@@ -53,7 +53,15 @@ const id = (doc: string) => `${doc}#0`;
 
 describe('HybridRetriever', () => {
   it('returns stored text, metadata and both signals for each fused chunk', async () => {
-    const dense = new DenseSearch(new TableEmbedder({ 'vpn client': 0 }), new ListVectors([[{ id: id('remote'), score: 0.9 }, { id: id('vpn'), score: 0.5 }]]));
+    const dense = new DenseSearch(
+      new TableEmbedder({ 'vpn client': 0 }),
+      new ListVectors([
+        [
+          { id: id('remote'), score: 0.9 },
+          { id: id('vpn'), score: 0.5 },
+        ],
+      ]),
+    );
     const retriever = new HybridRetriever({ lexical: new LexicalIndex(store), chunks: store, dense, weights: { lexical: 0.7, dense: 0.3 } });
     const results = await retriever.retrieve({ text: 'vpn client', expansions: [] }, 5);
     expect(results.map((r) => r.id)).toEqual([id('vpn'), id('remote')]);
@@ -65,7 +73,15 @@ describe('HybridRetriever', () => {
   });
 
   it('drops a chunk outside the filter even when a side returns it', async () => {
-    const dense = new DenseSearch(new TableEmbedder({}), new ListVectors([[{ id: id('private'), score: 0.99 }, { id: id('remote'), score: 0.5 }]]));
+    const dense = new DenseSearch(
+      new TableEmbedder({}),
+      new ListVectors([
+        [
+          { id: id('private'), score: 0.99 },
+          { id: id('remote'), score: 0.5 },
+        ],
+      ]),
+    );
     const retriever = new HybridRetriever({ lexical: new LexicalIndex(store), chunks: store, dense });
     const results = await retriever.retrieve({ text: 'remote access', expansions: [], where: { source: 'files' } }, 5);
     expect(results.map((r) => r.docId)).not.toContain('private');
@@ -75,7 +91,12 @@ describe('HybridRetriever', () => {
   it('counts a dense hit found only through an expansion below the question’s own hit', async () => {
     const embedder = new TableEmbedder({ 'work from home': 0, 'secure tunnel': 1 });
     const vectors = new ListVectors([[{ id: id('vpn'), score: 0.8 }], [{ id: id('remote'), score: 0.8 }]]);
-    const retriever = new HybridRetriever({ lexical: new LexicalIndex(store), chunks: store, dense: new DenseSearch(embedder, vectors), weights: { lexical: 0, dense: 1 } });
+    const retriever = new HybridRetriever({
+      lexical: new LexicalIndex(store),
+      chunks: store,
+      dense: new DenseSearch(embedder, vectors),
+      weights: { lexical: 0, dense: 1 },
+    });
     const results = await retriever.retrieve({ text: 'work from home', expansions: ['secure tunnel'] }, 5);
     expect(results.find((r) => r.id === id('vpn'))!.signals.dense).toBe(0.8);
     expect(results.find((r) => r.id === id('remote'))!.signals.dense).toBeCloseTo(0.72, 10);

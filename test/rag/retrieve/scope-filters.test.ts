@@ -20,7 +20,6 @@ import { tempDir } from '../../helpers/temp-dir.ts';
 
 const DIMENSION = 64;
 
-
 const tmp = tempDir('lore-scope-');
 let server: ChromaServer;
 let db: Db;
@@ -38,8 +37,14 @@ function doc(id: string, source: SourceKind, text: string, metadata: Record<stri
 
 const DOCS: SourceDocument[] = [
   // The restricted page is the best match on both sides: if a filter leaks, it is what leaks.
-  doc('notion:secrets', 'notion', `# Secrets\n\n${QUESTION} Rotate the production database password with the vault CLI.`, { team: 'security', year: 2025 }),
-  doc('files:runbook', 'files', '# Runbook\n\nTo rotate the database password, run the rotation job and update the service config.', { team: 'infra', year: 2024 }),
+  doc('notion:secrets', 'notion', `# Secrets\n\n${QUESTION} Rotate the production database password with the vault CLI.`, {
+    team: 'security',
+    year: 2025,
+  }),
+  doc('files:runbook', 'files', '# Runbook\n\nTo rotate the database password, run the rotation job and update the service config.', {
+    team: 'infra',
+    year: 2024,
+  }),
   doc('files:onboarding', 'files', '# Onboarding\n\nNew engineers get database read access after the security training.', { year: 2023 }),
   doc('github:readme', 'github', '# README\n\nThe production database is Postgres; passwords live in the vault.', { team: 'infra', stars: 12 }),
 ];
@@ -105,7 +110,10 @@ describe('scope filters on both sides', () => {
     ];
     for (const where of filters) {
       const chroma = (await vectors.nearest(anyVector!, stored.length, where)).map((h) => h.id).sort();
-      const ours = stored.filter((c) => matchesFilter(c.metadata, where)).map((c) => c.id).sort();
+      const ours = stored
+        .filter((c) => matchesFilter(c.metadata, where))
+        .map((c) => c.id)
+        .sort();
       expect({ where, ids: ours }).toEqual({ where, ids: chroma });
     }
   });
