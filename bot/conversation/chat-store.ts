@@ -88,13 +88,7 @@ export class ChatStore {
       posted.threadId,
       posted.messageId,
       posted.userId,
-      answer.question,
-      answer.answer,
-      answer.mode,
-      JSON.stringify(answer.citations),
-      answer.confidence,
-      answer.latencyMs,
-      answer.costUsd,
+      ...answerColumns(answer),
       this.now().toISOString(),
     );
   }
@@ -114,17 +108,7 @@ export class ChatStore {
         this.db,
         `UPDATE answers SET question = ?, answer = ?, mode = ?, citations = ?, confidence = ?, latency_ms = ?, cost_usd = ?, created_at = ?
          WHERE id = ?`,
-      ).run(
-        answer.question,
-        answer.answer,
-        answer.mode,
-        JSON.stringify(answer.citations),
-        answer.confidence,
-        answer.latencyMs,
-        answer.costUsd,
-        now,
-        existing.id,
-      );
+      ).run(...answerColumns(answer), now, existing.id);
       prepared(this.db, 'UPDATE feedback SET retracted_at = ? WHERE answer_id = ? AND retracted_at IS NULL').run(now, existing.id);
     })();
     return existing.id;
@@ -221,4 +205,9 @@ function toStoredAnswer(row: AnswerRow): StoredAnswer {
     question: row.question,
     citations: JSON.parse(row.citations) as Citation[],
   };
+}
+
+/** The columns an answer fills, in the order of `question, answer, mode, citations, confidence, latency_ms, cost_usd`. */
+function answerColumns(answer: PostedAnswer['answer']): [string, string, string, string, number, number, number] {
+  return [answer.question, answer.answer, answer.mode, JSON.stringify(answer.citations), answer.confidence, answer.latencyMs, answer.costUsd];
 }
