@@ -1,10 +1,8 @@
-import type { SourceKind } from '../rag/types.ts';
+import { isSourceKind, SOURCE_KINDS, type SourceKind } from '../rag/contracts/sources.ts';
 
 // LORE_API_KEYS: comma-separated entries, each `key`, `name:key` or `name:key:sources` (sources joined by `+`, e.g.
 // `widget:k3y:web+files`). A key without sources sees every source; one with sources sees only those, exactly as a
 // channel limited by lore.config.yaml does. Messages name an entry by its position and name, never by its key.
-
-export const API_KEY_SOURCES: readonly SourceKind[] = ['files', 'upload', 'notion', 'github', 'web'];
 
 export interface ApiKeySpec {
   key: string;
@@ -15,10 +13,6 @@ export interface ApiKeySpec {
 }
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
-
-function isSource(value: string): value is SourceKind {
-  return (API_KEY_SOURCES as readonly string[]).includes(value);
-}
 
 /** The keys of LORE_API_KEYS, or the first thing wrong with them (as words to follow "LORE_API_KEYS "). */
 export function parseApiKeyEntries(entries: readonly string[]): { keys: ApiKeySpec[] } | { problem: string } {
@@ -40,9 +34,9 @@ export function parseApiKeyEntries(entries: readonly string[]): { keys: ApiKeySp
       continue;
     }
     const listed = sources.split('+').map((source) => source.trim());
-    const unknown = listed.find((source) => !isSource(source));
-    if (unknown !== undefined) return { problem: `${label} names an unknown source "${unknown}": use ${API_KEY_SOURCES.join(', ')}, joined by +` };
-    keys.push({ key, ...(name ? { name } : {}), sources: [...new Set(listed.filter(isSource))] });
+    const unknown = listed.find((source) => !isSourceKind(source));
+    if (unknown !== undefined) return { problem: `${label} names an unknown source "${unknown}": use ${SOURCE_KINDS.join(', ')}, joined by +` };
+    keys.push({ key, ...(name ? { name } : {}), sources: [...new Set(listed.filter(isSourceKind))] });
   }
   return { keys };
 }

@@ -1,5 +1,5 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { SourceKind } from '../rag/types.ts';
+import { SOURCE_KINDS, SYNC_TARGETS, type SourceKind, type SyncTarget } from '../rag/contracts/sources.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { EXIT_FATAL } from './exit-codes.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -65,9 +65,9 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('sync')
     .description('bring configured sources up to date, incrementally (files: LORE_FILES_PATHS, notion, github, web)')
-    .addArgument(new Argument('[source]', 'which source').choices(['files', 'notion', 'github', 'web', 'all']).default('all'))
+    .addArgument(new Argument('[source]', 'which source').choices(SYNC_TARGETS).default('all'))
     .option('--full', 'rebuild: list everything and reload every document (unchanged text is not re-embedded)')
-    .action(async (source: 'files' | 'notion' | 'github' | 'web' | 'all', options: { full?: boolean }) => {
+    .action(async (source: SyncTarget, options: { full?: boolean }) => {
       // An unconfigured source is refused before the index and Chroma start.
       const { requireConfigured } = await import('./sync-sources.ts');
       requireConfigured(source, loadConfig(process.env, { dataDir: program.opts<GlobalOptions>().dataDir }));
@@ -82,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('answer one question from the index, with numbered citations')
     .argument('<question>', 'the question, in quotes')
     .option('--k <n>', 'passages in the context (default 8)', (v) => positiveInteger(v, '--k'))
-    .addOption(new Option('--source <source...>', 'only these sources').choices(['files', 'upload', 'notion', 'github', 'web']))
+    .addOption(new Option('--source <source...>', 'only these sources').choices(SOURCE_KINDS))
     .action((question: string, options: { k?: number; source?: SourceKind[] }) =>
       withRuntime(async (runtime, opts) => {
         const { createAnswerService } = await import('./create-answer-service.ts');
@@ -193,6 +193,17 @@ export async function main(argv: string[]): Promise<number> {
     .action((file: string, options: { force?: boolean }) =>
       withConfig(async (config, _log, opts) =>
         (await import('./commands/backup.ts')).backupCommand(config, file, { force: Boolean(options.force), json: Boolean(opts.json) }),
+      ),
+    );
+
+  program
+    .command('report')
+    .description('the knowledge-gap report: questions per day and channel, answer rates, gaps, documents cited and stale, cost')
+    .option('--since <date>', 'start of the window, an ISO date (default: LORE_QUERY_LOG_DAYS ago)')
+    .option('--stale-days <n>', 'a cited document not updated for this many days is stale (default 180)', (v) => positiveInteger(v, '--stale-days'))
+    .action((options: { since?: string; staleDays?: number }) =>
+      withConfig(async (config, _log, opts) =>
+        (await import('./commands/report.ts')).reportCommand(config, { ...options, json: Boolean(opts.json) }),
       ),
     );
 

@@ -14,7 +14,8 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
-import { missingConfiguration, requireConfigured, SYNC_SOURCES, type SyncSource, type SyncTarget } from './sync-sources.ts';
+import { SYNC_SOURCES, type SyncSource, type SyncTarget } from '../rag/contracts/sources.ts';
+import { missingConfiguration, requireConfigured } from './sync-sources.ts';
 
 // The one way anything syncs a source: `lore sync`, the interval in `lore start`, and `/lore sync` in chat
 // (which receives this service from app/, since bot/ cannot import connectors). Sources are built from the

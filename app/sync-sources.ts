@@ -1,12 +1,8 @@
+import { SYNC_SOURCES, type SyncSource, type SyncTarget } from '../rag/contracts/sources.ts';
 import { ConfigError, type Config } from './config.ts';
 
 // Which sources can be synced and what each needs configured. Kept apart from the sync service (which loads
 // every connector's SDK) so the command line can refuse an unconfigured source before starting anything.
-
-export type SyncTarget = 'files' | 'notion' | 'github' | 'web' | 'all';
-export type SyncSource = Exclude<SyncTarget, 'all'>;
-
-export const SYNC_SOURCES: readonly SyncSource[] = ['files', 'notion', 'github', 'web'];
 
 /** The variable(s) to set for `source` to be synced, or undefined when it is configured. */
 export function missingConfiguration(source: SyncSource, config: Config): string | undefined {
@@ -27,7 +23,7 @@ export function missingConfiguration(source: SyncSource, config: Config): string
 /** Throws a ConfigError naming what to set when `target` cannot be synced (`all` syncs whatever is configured). */
 export function requireConfigured(target: SyncTarget, config: Config): void {
   if (target === 'all') return;
-  if (!SYNC_SOURCES.includes(target)) throw new ConfigError(`Unknown sync source "${String(target)}"`);
+  if (!(SYNC_SOURCES as readonly string[]).includes(target)) throw new ConfigError(`Unknown sync source "${String(target)}"`);
   const missing = missingConfiguration(target, config);
   if (missing) throw new ConfigError(`Cannot sync ${target}: it is not configured (set ${missing})`);
 }

@@ -2,7 +2,8 @@
 // enriches, embeds and stores them. Providers (embedders, stores) are one file each behind these interfaces.
 import type { Deadline } from './deadline.ts';
 
-export type SourceKind = 'files' | 'upload' | 'notion' | 'github' | 'web';
+export type { SourceKind } from './contracts/sources.ts';
+import type { SourceKind } from './contracts/sources.ts';
 
 /** How the text of a document is written, which decides how it is chunked. */
 export type DocumentFormat = 'markdown' | 'text' | 'code';

@@ -1,10 +1,8 @@
 // What the chat adapters need from the rest of Lore, declared here so that `bot/` never imports `app/` or
 // `connectors/` (docs/architecture.md): `app/chat-services.ts` implements it from the runtime.
 import type { AnswerEvent } from '../../rag/answer-question.ts';
+import type { SyncTarget } from '../../rag/contracts/sources.ts';
 import type { Question, SourceKind } from '../../rag/types.ts';
-
-/** What `/lore sync` may name. */
-export type SyncTarget = 'files' | 'notion' | 'github' | 'web' | 'all';
 
 export interface SyncProgress {
   source: SourceKind;

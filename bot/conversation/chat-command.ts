@@ -1,7 +1,7 @@
 // `/lore sync [source]`, `/lore status`, `/lore help` — and the same words addressed to Lore in a message
 // ("@Lore sync notion"). Every platform maps its slash command or message to one of these.
 import { parseCommand } from '../../rag/question/parse-command.ts';
-import type { SyncTarget } from './bot-services.ts';
+import { SYNC_TARGETS, type SyncTarget } from '../../rag/contracts/sources.ts';
 
 export type ChatCommand =
   | { name: 'help' }
@@ -9,8 +9,6 @@ export type ChatCommand =
   | { name: 'sync'; target: SyncTarget }
   /** Not a command Lore knows; `problem` says what was wrong, for the reply. */
   | { name: 'invalid'; problem: string };
-
-const SYNC_TARGETS: readonly SyncTarget[] = ['files', 'notion', 'github', 'web', 'all'];
 
 /** The text after the slash command (`/lore <text>`). An empty text asks for help. */
 export function parseSlashCommand(text: string): ChatCommand {

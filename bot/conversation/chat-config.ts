@@ -4,9 +4,14 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { SourceKind } from '../../rag/types.ts';
+import { SOURCE_KINDS, type SourceKind } from '../../rag/contracts/sources.ts';
 
-export const ALL_SOURCES: readonly SourceKind[] = ['files', 'upload', 'notion', 'github', 'web'];
+export const ALL_SOURCES: readonly SourceKind[] = SOURCE_KINDS;
+
+/** Prompts the assistant panel offers by default, and at most. */
+export const DEFAULT_SUGGESTED_PROMPTS = 4;
+const MAX_SUGGESTED_PROMPTS = 4;
+const PROMPTS_ERROR = `must be a whole number from 0 to ${MAX_SUGGESTED_PROMPTS}`;
 
 const scopeSchema = z.strictObject(
   {
@@ -23,6 +28,13 @@ const fileSchema = z.strictObject(
     direct_messages: scopeSchema.optional(),
     guests: scopeSchema.optional(),
     external: scopeSchema.optional(),
+    // Slack's assistant panel offers at most four prompts (assistant.threads.setSuggestedPrompts).
+    // Whole numbers arrive as BigInt (the file is parsed with intAsBigInt, for Discord ids).
+    suggested_prompts: z
+      .union([z.bigint(), z.number()], { error: PROMPTS_ERROR })
+      .transform(Number)
+      .pipe(z.number().int({ error: PROMPTS_ERROR }).min(0, { error: PROMPTS_ERROR }).max(MAX_SUGGESTED_PROMPTS, { error: PROMPTS_ERROR }))
+      .optional(),
     channels: z
       .record(z.string().regex(/^(?:[a-z]+:)?[A-Za-z0-9]+$/), scopeSchema, {
         error: (issue) =>
@@ -32,7 +44,7 @@ const fileSchema = z.strictObject(
       })
       .optional(),
   },
-  { error: 'must be a mapping with `default`, `direct_messages`, `guests`, `external` and `channels`' },
+  { error: 'must be a mapping with `default`, `direct_messages`, `guests`, `external`, `suggested_prompts` and `channels`' },
 );
 
 export class ChatConfigError extends Error {
@@ -52,6 +64,11 @@ export interface ChatConfig {
    * A guest or an external user sees only those of them their `guests` or `external` scope allows (default: none).
    */
   sourcesFor(platform: string, channelId: string, isDirect: boolean, workspaceId?: string, audience?: Audience): SourceKind[];
+  /**
+   * How many of the most asked, well-answered questions the assistant panel suggests (`suggested_prompts`, 0-4;
+   * 0: none), each within what the viewed channel may see.
+   */
+  readonly suggestedPrompts: number;
   /** What channels and people with no entry of their own see, for the start-up log. */
   readonly effectiveScope: {
     unlistedChannels: SourceKind[];
@@ -69,6 +86,7 @@ interface ParsedChatConfig {
   guestSources?: SourceKind[];
   externalSources?: SourceKind[];
   channels: Map<string, SourceKind[]>;
+  suggestedPrompts?: number;
 }
 
 /** Every channel sees every source, guests and external users none: the behaviour without a configuration file. */
@@ -110,6 +128,7 @@ export function parseChatConfig(text: string, file: string): ChatConfig {
     guestSources: config.guests && unique(config.guests.sources),
     externalSources: config.external && unique(config.external.sources),
     channels: new Map(Object.entries(config.channels ?? {}).map(([key, scope]) => [key, unique(scope.sources)])),
+    ...(config.suggested_prompts === undefined ? {} : { suggestedPrompts: config.suggested_prompts }),
   });
 }
 
@@ -132,6 +151,7 @@ function chatConfigFrom(parsed: ParsedChatConfig): ChatConfig {
       // Narrower, never wider: a guest in a channel sees what both the channel and the guests' scope allow.
       return allowed === undefined ? sources : sources.filter((source) => allowed.includes(source));
     },
+    suggestedPrompts: parsed.suggestedPrompts ?? DEFAULT_SUGGESTED_PROMPTS,
     effectiveScope: {
       unlistedChannels: parsed.defaultSources,
       directMessages: parsed.directSources ?? parsed.defaultSources,

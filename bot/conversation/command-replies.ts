@@ -1,5 +1,6 @@
 // What Lore says in reply to its commands, in Markdown (each platform renders it).
-import type { SourceStatus, SourceSyncReport, SyncProgress, SyncTarget } from './bot-services.ts';
+import { SYNC_TARGETS, type SyncTarget } from '../../rag/contracts/sources.ts';
+import type { SourceStatus, SourceSyncReport, SyncProgress } from './bot-services.ts';
 
 export const HELP_TEXT = [
   "**Lore** answers questions from your team's knowledge, with numbered links to its sources.",
@@ -8,7 +9,7 @@ export const HELP_TEXT = [
   '- **Rate an answer**: react with 👍 or 👎. After a 👎 you can tell me, in one line, what was wrong.',
   '- **Teach me a file**: share it in a message that mentions me with "learn" or "add" (or send it to me directly). It is searchable in that channel only.',
   '- `/lore status`: how much is indexed and when each source was last synced.',
-  '- `/lore sync [files|notion|github|web|all]`: bring sources up to date (admins only).',
+  `- \`/lore sync [${SYNC_TARGETS.join('|')}]\`: bring sources up to date (admins only).`,
   '- `/lore help`: this message.',
 ].join('\n');
 

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import type { Question, ThreadMessage } from '../../rag/types.ts';
+import type { Question, SourceKind, ThreadMessage } from '../../rag/types.ts';
 import { answerInThread, tellThread } from './answer-in-thread.ts';
-import { SyncAlreadyRunningError, type BotServices, type SyncTarget } from './bot-services.ts';
+import type { SyncTarget } from '../../rag/contracts/sources.ts';
+import { SyncAlreadyRunningError, type BotServices } from './bot-services.ts';
 import type { Audience, ChatConfig } from './chat-config.ts';
 import { commandInMessage, type ChatCommand } from './chat-command.ts';
 import { uploadScopeOf, type ChatPlatform, type IncomingEdit, type IncomingMessage, type ThreadRef } from './chat-platform.ts';
-import { cleanFeedbackReason, type ChatStore } from './chat-store.ts';
+import { cleanFeedbackReason, type ChatStore, type Rating } from './chat-store.ts';
 import { formatStatus, formatSyncProgress, formatSyncReport, formatSyncStarted, HELP_TEXT } from './command-replies.ts';
 import { ratingOf } from './feedback-emoji.ts';
 import { friendlyError } from './friendly-error.ts';
@@ -85,7 +86,25 @@ export interface IncomingReaction {
   userId: string;
   emoji: string;
   added: boolean;
+  /** The rating itself, when it does not come from an emoji (a feedback button). */
+  rating?: Rating;
 }
+
+/** A click on an answer's 👍/👎 feedback button; a second click on the same one takes the rating back. */
+export interface IncomingFeedbackButton {
+  channelId: string;
+  messageId: string;
+  userId: string;
+  rating: Rating;
+}
+
+/** Who is looking for suggestions, and the channel they are viewing (none: a direct message with Lore). */
+export interface SuggestionViewer extends Pick<IncomingMessage, 'userId' | 'workspaceId' | 'userWorkspaceId'> {
+  channelId?: string;
+}
+
+/** What `feedback.emoji` says of a rating given with a button rather than a reaction. */
+export const FEEDBACK_BUTTON_EMOJI = 'feedback_button';
 
 export class Conversation {
   private readonly limiter: QuestionLimiter;
@@ -131,6 +150,37 @@ export class Conversation {
   /** A reaction added to or removed from a message: feedback when it is a 👍/👎 on one of Lore's answers. */
   async handleReaction(platform: ChatPlatform, reaction: IncomingReaction): Promise<void> {
     return this.track(this.recordReaction(platform, reaction));
+  }
+
+  /**
+   * A feedback button clicked under an answer: recorded like the matching reaction (same table, same 👎 follow-up),
+   * or taken back when the person already gave that rating, as Slack's buttons toggle.
+   */
+  async handleFeedbackButton(platform: ChatPlatform, click: IncomingFeedbackButton): Promise<void> {
+    const answer = this.options.store.findAnswerByMessage(platform.name, click.channelId, click.messageId);
+    if (!answer) return;
+    const added = !this.options.store.hasActiveFeedback(answer.id, click.userId, click.rating);
+    return this.track(this.recordReaction(platform, { ...click, emoji: FEEDBACK_BUTTON_EMOJI, added }));
+  }
+
+  /**
+   * Questions to offer someone as prompts: the most asked, well-answered questions of the query log that the channel
+   * they are viewing may see, scoped exactly as a question asked there would be. Never throws.
+   */
+  async suggestedQuestions(platform: ChatPlatform, viewer: SuggestionViewer): Promise<string[]> {
+    const limit = this.options.chatConfig.suggestedPrompts;
+    if (limit === 0) return [];
+    try {
+      const { sources } = await this.scopeOf(platform, {
+        ...viewer,
+        channelId: viewer.channelId ?? '',
+        isDirect: viewer.channelId === undefined,
+      });
+      return this.options.store.popularQuestions({ sources, limit });
+    } catch (error) {
+      this.log.warn({ err: error, platform: platform.name }, 'could not choose suggested questions');
+      return [];
+    }
   }
 
   /** The one-line reason someone gave for their 👎. Returns false when they have no 👎 on that answer. */
@@ -187,12 +237,9 @@ export class Conversation {
       return;
     }
     const thread: ThreadRef = { channelId: message.channelId, threadId: message.threadId };
-    const scopeChannelId = message.scopeChannelId ?? message.channelId;
     try {
       if (message.rawText !== undefined && platform.nameMentions) message = { ...message, text: await platform.nameMentions(message) };
-      const audience = platform.audienceOf ? await platform.audienceOf(message) : 'member';
-      const configured = this.options.chatConfig.sourcesFor(platform.name, scopeChannelId, message.isDirect, message.workspaceId, audience);
-      const sources = message.scopeUnknown ? configured.filter((source) => source === 'upload') : configured;
+      const { audience, sources } = await this.scopeOf(platform, message);
       if (message.files.length > 0 && (message.isDirect || asksToLearn(message.text))) {
         await this.limited(platform, message, thread, () =>
           learnFiles({ platform, services: this.options.services, log: this.log, message, thread, uploadsAllowed: sources.includes('upload') }),
@@ -266,6 +313,22 @@ export class Conversation {
         .catch((postError: unknown) => this.log.warn({ err: postError }, 'could not say that the question was edited'));
       return false;
     }
+  }
+
+  /**
+   * Who asks and which sources they may get answers from, in the channel whose scope applies. A direct message that
+   * takes its scope from another channel (Slack's assistant panel, beside the channel being viewed) is scoped as
+   * that channel, exactly as a mention there would be.
+   */
+  private async scopeOf(
+    platform: ChatPlatform,
+    message: Pick<IncomingMessage, 'userId' | 'workspaceId' | 'userWorkspaceId' | 'channelId' | 'isDirect' | 'scopeChannelId' | 'scopeUnknown'>,
+  ): Promise<{ audience: Audience; sources: SourceKind[] }> {
+    const scopeChannelId = message.scopeChannelId ?? message.channelId;
+    const direct = message.isDirect && scopeChannelId === message.channelId;
+    const audience = platform.audienceOf ? await platform.audienceOf(message) : 'member';
+    const configured = this.options.chatConfig.sourcesFor(platform.name, scopeChannelId, direct, message.workspaceId, audience);
+    return { audience, sources: message.scopeUnknown ? configured.filter((source) => source === 'upload') : configured };
   }
 
   private isAddressed(platform: ChatPlatform, message: IncomingMessage): boolean {
@@ -406,7 +469,7 @@ export class Conversation {
 
   private async recordReaction(platform: ChatPlatform, reaction: IncomingReaction): Promise<void> {
     const { store } = this.options;
-    const rating = ratingOf(reaction.emoji);
+    const rating = reaction.rating ?? ratingOf(reaction.emoji);
     if (!rating) return;
     try {
       const answer = store.findAnswerByMessage(platform.name, reaction.channelId, reaction.messageId);

@@ -7,14 +7,14 @@ import {
   SlashCommandBuilder,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { SyncTarget } from '../conversation/bot-services.ts';
+import { SYNC_SOURCES, type SyncTarget } from '../../rag/contracts/sources.ts';
 import { parseSlashCommand, type ChatCommand } from '../conversation/chat-command.ts';
 
 export const COMMAND_NAME = 'lore';
 /** Longest question `/lore ask` accepts (Discord enforces it in the client). */
 export const MAX_QUESTION_CHARS = 1_000;
 
-const SYNC_CHOICES: readonly SyncTarget[] = ['all', 'files', 'notion', 'github', 'web'];
+const SYNC_CHOICES: readonly SyncTarget[] = ['all', ...SYNC_SOURCES];
 
 export function loreCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
   return new SlashCommandBuilder()

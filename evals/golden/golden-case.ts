@@ -58,8 +58,6 @@ export interface GoldenCase {
   reported?: ReportedAnswer;
 }
 
-export const SOURCE_KINDS: readonly SourceKind[] = ['files', 'upload', 'notion', 'github', 'web'];
-
 /** A golden case handed back by promptfoo (`vars.golden`), if it looks like one: vars are user-editable. */
 export function goldenFrom(value: unknown): GoldenCase | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { SOURCE_KINDS, type CaseKind, type GoldenCase, type KnowledgeBaseName } from './golden-case.ts';
+import { SOURCE_KINDS } from '../../rag/contracts/sources.ts';
+import type { CaseKind, GoldenCase, KnowledgeBaseName } from './golden-case.ts';
 import { docsQaCases } from './docs-qa-cases.ts';
 
 // Golden files are written by people and by `lore feedback export`: every field is checked, and an error names the
@@ -21,7 +22,7 @@ const text = (max = MAX_TEXT) =>
     .trim()
     .min(1, { message: 'must not be empty' })
     .max(max, { message: `must be at most ${max} characters` });
-const sourceKind = z.enum(SOURCE_KINDS as [string, ...string[]], { message: `must be one of ${SOURCE_KINDS.join(', ')}` });
+const sourceKind = z.enum(SOURCE_KINDS, { message: `must be one of ${SOURCE_KINDS.join(', ')}` });
 const stringList = z.array(text(300)).max(50).default([]);
 
 const reportedSchema = z.object({

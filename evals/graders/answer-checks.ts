@@ -1,7 +1,7 @@
 // Pass/fail checks on one answer: the facts a correct answer states, the planted payloads it must never repeat, and
 // the sources it must never use. Text is compared case-insensitively with whitespace and emphasis normalised.
 import { stripCitationMarkers } from '../../rag/cite/parse-citations.ts';
-import { SOURCE_KINDS } from '../golden/golden-case.ts';
+import { SOURCE_KINDS } from '../../rag/contracts/sources.ts';
 import { matchesSource } from './source-match.ts';
 
 function normal(text: string): string {

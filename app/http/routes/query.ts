@@ -1,6 +1,7 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import type { ChatStore } from '../../../bot/conversation/chat-store.ts';
 import type { AnswerEvent } from '../../../rag/answer-question.ts';
+import { SOURCE_KINDS } from '../../../rag/contracts/sources.ts';
 import type { Answer, Question, SourceKind, ThreadMessage } from '../../../rag/types.ts';
 import { HttpError } from '../http-error.ts';
 import { saveServedAnswer } from '../served-answers.ts';
@@ -36,7 +37,7 @@ export const querySchema = {
         minItems: 1,
         maxItems: 5,
         uniqueItems: true,
-        items: { type: 'string', enum: ['files', 'upload', 'notion', 'github', 'web'] },
+        items: { type: 'string', enum: [...SOURCE_KINDS] },
       },
       history: {
         type: 'array',
