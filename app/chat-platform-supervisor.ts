@@ -51,6 +51,7 @@ export class PlatformSupervisor<T extends ConnectedPlatform> {
   private stopping = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  private waiters: Array<{ resolve: (client: T) => void; reject: (error: Error) => void }> = [];
 
   constructor(private readonly options: PlatformSupervisorOptions<T>) {
     this.options.metrics?.set('lore_chat_platform_connected', { platform: options.platform }, 0);
@@ -64,6 +65,16 @@ export class PlatformSupervisor<T extends ConnectedPlatform> {
   /** The connected client, if any right now. */
   get current(): T | undefined {
     return this.client;
+  }
+
+  /**
+   * Resolves with the client once connected (at once when it is); rejects when the platform is given up for good or
+   * stopped first. For callers that want to wait (tests, one-off commands); `lore start` never does.
+   */
+  whenConnected(): Promise<T> {
+    if (this.client) return Promise.resolve(this.client);
+    if (this.state === 'failed' || this.state === 'stopped') return Promise.reject(new Error(`${this.options.platform} is ${this.state}`));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   status(): PlatformStatus {
@@ -151,5 +162,12 @@ export class PlatformSupervisor<T extends ConnectedPlatform> {
     if (state === this.state) return;
     this.state = state;
     this.since = new Date().toISOString();
+    if (state === 'connected' || state === 'failed' || state === 'stopped') {
+      const waiters = this.waiters.splice(0);
+      for (const waiter of waiters) {
+        if (state === 'connected' && this.client) waiter.resolve(this.client);
+        else waiter.reject(new Error(`${this.options.platform} is ${state}`));
+      }
+    }
   }
 }

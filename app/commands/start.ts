@@ -2,7 +2,7 @@ import { ChatConfigError, loadChatConfig, type ChatConfig } from '../../bot/conv
 import { ChatStore } from '../../bot/conversation/chat-store.ts';
 import { Conversation, type ChatMetrics, type ConversationOptions } from '../../bot/conversation/conversation.ts';
 import type { DiscordBot } from '../../bot/discord/discord-bot.ts';
-import { SLACK_EVENTS_PATH, startSlackBot, type SlackBot } from '../../bot/slack/slack-bot.ts';
+import { SLACK_EVENTS_PATH, type SlackBot } from '../../bot/slack/slack-bot.ts';
 import type { AnswerPipeline } from '../../rag/answer-question.ts';
 import { createAnswerService } from '../create-answer-service.ts';
 import { createChatServices } from '../chat-services.ts';
@@ -12,6 +12,7 @@ import { isLoopbackHost } from '../http/loopback.ts';
 import type { RawRouteHandler } from '../http/raw-routes.ts';
 import type { PlatformMetrics, PlatformStatus, PlatformSupervisor } from '../chat-platform-supervisor.ts';
 import { superviseDiscord, type ConnectDiscordOptions } from '../connect-discord.ts';
+import { slackEventsRoute, superviseSlack, type SuperviseSlackOptions } from '../connect-slack.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import { Metrics } from '../metrics.ts';
 import { BottleneckKeyLimiter } from '../rate-limit/key-limiter.ts';
@@ -155,7 +156,8 @@ export interface ChatConnections {
   routes: Map<string, RawRouteHandler>;
   platforms: string[];
   conversation?: Conversation;
-  slack?: SlackBot;
+  /** Keeps Slack connected in the background; its `current` client, when connected. */
+  slack?: PlatformSupervisor<SlackBot>;
   /** Keeps Discord connected in the background; its `current` client, when connected. */
   discord?: PlatformSupervisor<DiscordBot>;
   /** Each supervised platform's state, for GET /ready. */
@@ -173,7 +175,8 @@ export interface ConnectChatOptions {
   metrics?: ChatMetrics & Partial<Pick<PlatformMetrics, 'set'>>;
   /** Overrides for tests (shorter rate-limit windows, faster streaming edits). */
   conversation?: Partial<Pick<ConversationOptions, 'limits' | 'updateIntervalMs' | 'progressIntervalMs' | 'maxProgressReports' | 'metrics'>>;
-  slack?: { retries?: number; requestTimeoutMs?: number; postBurst?: number };
+  slack?: SuperviseSlackOptions['slack'];
+  slackSupervisor?: SuperviseSlackOptions['supervisor'];
   discord?: ConnectDiscordOptions['discord'];
   discordSupervisor?: ConnectDiscordOptions['supervisor'];
   /** Puts the per-user and per-channel question buckets in Redis, shared by every replica. */
@@ -211,7 +214,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     ...options.conversation,
   });
   const platforms: string[] = [];
-  let slackBot: SlackBot | undefined;
+  let slackBot: PlatformSupervisor<SlackBot> | undefined;
   let discordBot: PlatformSupervisor<DiscordBot> | undefined;
   // Questions still queued are dropped first, then each platform finishes the answers it started and disconnects.
   const close = async () => {
@@ -220,21 +223,22 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     await slackBot?.stop();
   };
   const metrics = options.metrics;
+  const platformMetrics: PlatformMetrics | undefined = metrics?.set
+    ? { increment: metrics.increment.bind(metrics), set: metrics.set.bind(metrics) }
+    : undefined;
   try {
     if (slack.botToken) {
-      slackBot = await startSlackBot({
-        botToken: slack.botToken,
-        signingSecret: slack.signingSecret,
-        appToken: slack.appToken,
-        apiUrl: slack.apiUrl,
-        teamIds: slack.teamIds,
-        conversation,
+      // Not awaited either: Slack down at start must not keep HTTP or Discord from serving.
+      slackBot = superviseSlack({
+        config,
         log,
-        ...options.slack,
-      }).catch((error: unknown) => {
-        throw new Error(`could not connect to Slack: ${(error as Error).message}`, { cause: error });
+        conversation,
+        ...(options.slack ? { slack: options.slack } : {}),
+        ...(options.slackSupervisor ? { supervisor: options.slackSupervisor } : {}),
+        ...(platformMetrics ? { metrics: platformMetrics } : {}),
       });
-      if (slackBot.handleRequest) routes.set(SLACK_EVENTS_PATH, slackBot.handleRequest);
+      slackBot.start();
+      if (!slack.appToken) routes.set(SLACK_EVENTS_PATH, slackEventsRoute(slackBot));
       platforms.push('slack');
     }
     if (discord.token) {
@@ -245,7 +249,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
         conversation,
         ...(options.discord ? { discord: options.discord } : {}),
         ...(options.discordSupervisor ? { supervisor: options.discordSupervisor } : {}),
-        ...(metrics?.set ? { metrics: { increment: metrics.increment.bind(metrics), set: metrics.set.bind(metrics) } } : {}),
+        ...(platformMetrics ? { metrics: platformMetrics } : {}),
       });
       discordBot.start();
       platforms.push('discord');
@@ -254,7 +258,10 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     await close();
     throw error;
   }
-  const platformStatus = (): Record<string, PlatformStatus> => (discordBot ? { discord: discordBot.status() } : {});
+  const platformStatus = (): Record<string, PlatformStatus> => ({
+    ...(slackBot ? { slack: slackBot.status() } : {}),
+    ...(discordBot ? { discord: discordBot.status() } : {}),
+  });
   return { routes, platforms, conversation, slack: slackBot, discord: discordBot, platformStatus, close };
 }
 

@@ -26,13 +26,15 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-async function startLore(env: Record<string, string>): Promise<{ child: ChildProcess; logs: () => string }> {
+async function startLore(env: Record<string, string>, { waitForSlack = true } = {}): Promise<{ child: ChildProcess; logs: () => string }> {
   const child = spawnLore(['start'], env);
   let logs = '';
   child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
   // Generous: on a busy shared machine the first index can take a while.
   const deadline = Date.now() + 150_000;
-  while (!logs.includes('Lore is running')) {
+  // Slack connects in the background: with a token configured, wait for that too (or for the log saying why not).
+  const connected = env.SLACK_BOT_TOKEN === undefined || !waitForSlack ? () => true : () => logs.includes('connected to Slack');
+  while (!logs.includes('Lore is running') || !connected()) {
     if (child.exitCode !== null) throw new Error(`lore start exited: ${logs}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -92,6 +94,51 @@ describe('lore start with Slack', () => {
       expect(slack.callsOf('chat.postMessage').filter((call) => call.args.thread_ts === '1900000000.000100')).toHaveLength(1);
     } finally {
       expect(await stop(second.child)).toBe(0);
+    }
+  }, 400_000);
+
+  it('serves HTTP while Slack is unreachable, says so at /ready, and leaves a token Slack rejects down', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const base = {
+      GEMINI_API_KEY: 'test-key',
+      GEMINI_BASE_URL: gemini.url,
+      LORE_DATA_DIR: path.join(tmp.dir, 'data'),
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      SLACK_SIGNING_SECRET: SECRET,
+    };
+    const ready = async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/ready`)).json()) as { platforms?: Record<string, { state: string; failures: number }> };
+    const until = async (state: string) => {
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+        if ((await ready()).platforms?.slack?.state === state) return;
+      }
+      throw new Error(`Slack never reached ${state}: ${JSON.stringify(await ready())}`);
+    };
+
+    // Nothing listens on port 9 of loopback: every Web API call is refused.
+    const down = await startLore({ ...base, SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: 'http://127.0.0.1:9/api/' }, { waitForSlack: false });
+    try {
+      expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toMatchObject({ status: 'ok' });
+      await until('retrying');
+      const event = eventEnvelope({ type: 'app_mention', channel: 'CDOWN', user: 'U1', text: `<@${BOT_USER_ID}> hi`, ts: '1900000001.000100' });
+      const refused = await deliverToLore(`http://127.0.0.1:${port}/slack/events`, { json: event }, { signingSecret: SECRET });
+      expect(refused).toEqual({ status: 503, text: 'Lore is not connected to Slack yet; retry later.' });
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toMatch(/lore_chat_platform_connected\{platform="slack"\} 0/);
+      expect(metrics).toMatch(/lore_chat_platform_failures_total\{kind="connect",platform="slack"\} [1-9]/);
+      expect(down.logs()).toMatch(/"level":50[^\n]*"platform":"slack"[^\n]*retrying in/);
+    } finally {
+      expect(await stop(down.child)).toBe(0);
+    }
+
+    const rejected = await startLore({ ...base, SLACK_BOT_TOKEN: 'xoxb-not-the-token', SLACK_API_URL: slack.apiUrl }, { waitForSlack: false });
+    try {
+      await until('failed');
+      expect((await ready()).platforms?.slack?.failures).toBe(1);
+      expect(rejected.logs()).toMatch(/invalid_auth[^\n]*slack stays disconnected until Lore restarts/);
+    } finally {
+      expect(await stop(rejected.child)).toBe(0);
     }
   }, 400_000);
 

@@ -611,7 +611,7 @@ describe('Socket Mode', () => {
     const chat = await connectChat({ ...runtime, config }, { sync: createSyncService(runtime), pipeline: offlinePipeline, slack: { retries: 1 } });
     try {
       expect(chat.routes.size).toBe(0);
-      expect(chat.slack!.mode).toBe('socket');
+      expect((await chat.slack!.whenConnected()).mode).toBe('socket');
       expect(slack.callsOf('apps.connections.open').at(-1)!.token).toBe(APP_TOKEN);
       await slack.socketConnected();
 

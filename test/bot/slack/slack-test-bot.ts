@@ -34,6 +34,7 @@ export interface TestBot {
 
 export async function startTestBot(runtime: Runtime, slack: FakeSlack, options: ConnectChatOptions): Promise<TestBot> {
   const chat = await connectChat(runtime, { slack: { retries: 1, requestTimeoutMs: 5_000, ...options.slack }, ...options });
+  await chat.slack?.whenConnected();
   const server = await createHttpServer({ runtime, answers: options.pipeline, rawRoutes: chat.routes });
   await server.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}/slack/events`;
