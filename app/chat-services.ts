@@ -1,16 +1,10 @@
-import {
-  SyncAlreadyRunningError,
-  UploadRefusedError,
-  type BotServices,
-  type SourceStatus,
-  type UploadRequest,
-  type UploadResult,
-} from '../bot/conversation/bot-services.ts';
+import { UploadRefusedError, type BotServices, type UploadRequest, type UploadResult } from '../bot/conversation/bot-services.ts';
 import { fileLimits } from '../connectors/files/file-limits.ts';
 import type { AnswerPipeline } from '../rag/answer-question.ts';
+import type { SourceStatus } from '../rag/contracts/sync.ts';
 import type { SourceKind } from '../rag/types.ts';
 import type { Runtime } from './runtime.ts';
-import { SyncBusyError, type SyncService } from './sync-service.ts';
+import type { SyncService } from './sync-service.ts';
 import { indexUploads, stageUpload, tooLargeMessage, uploadDocId, uploadRefusal, withUploadDir, type UploadedFile } from './upload-ingest.ts';
 
 // What the chat adapters get from the rest of Lore (bot/ cannot import app/ or connectors/: docs/architecture.md). Uploaded
@@ -29,26 +23,9 @@ export function createChatServices(runtime: Runtime, sync: SyncService, pipeline
   return {
     answer: (question) => pipeline.stream(question),
 
-    async sync(target, onProgress, signal) {
-      try {
-        return await sync.sync(target, { onProgress, signal });
-      } catch (error) {
-        if (error instanceof SyncBusyError) throw new SyncAlreadyRunningError(error.source);
-        throw error;
-      }
-    },
+    sync: (target, onProgress, signal) => sync.sync(target, { onProgress, signal }),
 
-    status: () => [
-      ...sync.status().map(({ source, configured, documents, chunks: count, lastSyncAt, running }) => ({
-        source,
-        configured,
-        documents,
-        chunks: count,
-        running,
-        ...(lastSyncAt ? { lastSyncAt } : {}),
-      })),
-      uploadStatus(),
-    ],
+    status: () => [...sync.status(), uploadStatus()],
 
     maxUploadBytes: limits.maxFileBytes,
 

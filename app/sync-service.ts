@@ -3,18 +3,17 @@ import { fileLimits } from '../connectors/files/file-limits.ts';
 import { createFilesConnector } from '../connectors/files/files-connector.ts';
 import { createGithubConnector, type GithubConnectorOptions } from '../connectors/github/github-connector.ts';
 import { createNotionConnector, type NotionConnectorOptions } from '../connectors/notion/notion-connector.ts';
-import { SyncBusyError } from '../connectors/sync/sync-busy-error.ts';
-import { runSync, type SourceSyncReport, type SyncProgressEvent } from '../connectors/sync/sync-engine.ts';
+import { runSync } from '../connectors/sync/sync-engine.ts';
 import { SyncLocks, type SyncLockOptions } from '../connectors/sync/sync-lock.ts';
 import { SyncStateStore } from '../connectors/sync/sync-state-store.ts';
 import { createWebConnector, type WebConnectorOptions } from '../connectors/web/web-connector.ts';
-import type { IndexSummary } from '../rag/index/indexer.ts';
 import type { SourceKind } from '../rag/types.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
 import { SYNC_SOURCES, type SyncSource, type SyncTarget } from '../rag/contracts/sources.ts';
+import { SyncBusyError, type SourceStatus, type SourceSyncReport, type SyncProgress } from '../rag/contracts/sync.ts';
 import { missingConfiguration, requireConfigured } from './sync-sources.ts';
 
 // The one way anything syncs a source: `lore sync`, the interval in `lore start`, and `/lore sync` in chat
@@ -22,17 +21,7 @@ import { missingConfiguration, requireConfigured } from './sync-sources.ts';
 // configuration; each sync runs through the engine (per-source lock, cursor, summary).
 
 export { SyncBusyError };
-export type { SourceSyncReport, SyncProgressEvent, SyncTarget };
-
-export interface SourceStatus {
-  source: SourceKind;
-  configured: boolean;
-  documents: number;
-  chunks: number;
-  lastSyncAt?: string;
-  lastSummary?: IndexSummary;
-  running: boolean;
-}
+export type { SourceStatus, SourceSyncReport, SyncProgress, SyncTarget };
 
 export interface SyncService {
   configuredSources(): SourceKind[];
@@ -40,7 +29,7 @@ export interface SyncService {
     target: SyncTarget,
     options?: {
       full?: boolean;
-      onProgress?: (e: SyncProgressEvent) => void;
+      onProgress?: (e: SyncProgress) => void;
       /** Each source's report as it finishes: callers keep them when a later source stops the sync. */
       onReport?: (report: SourceSyncReport) => void;
       signal?: AbortSignal;

@@ -3,7 +3,7 @@ import { EXIT_OK, EXIT_SOME_FAILED } from '../exit-codes.ts';
 import { progressBar } from '../progress.ts';
 import type { Runtime } from '../runtime.ts';
 import type { SourceKind } from '../../rag/types.ts';
-import { createSyncService, failedSyncReport, type SourceSyncReport, type SyncProgressEvent, type SyncTarget } from '../sync-service.ts';
+import { createSyncService, failedSyncReport, type SourceSyncReport, type SyncProgress, type SyncTarget } from '../sync-service.ts';
 
 /**
  * `lore sync [source] [--full] [--json]`. With --json, stdout gets the summary in the ingest contract's shape
@@ -84,7 +84,7 @@ function sourceJson(report: SourceSyncReport): IndexReport & { source: string; d
 }
 
 /** One progress bar per source on stderr (only at a terminal); listing messages as a status line. */
-function progressReporter(enabled: boolean): { update(event: SyncProgressEvent): void; stop(): void } {
+function progressReporter(enabled: boolean): { update(event: SyncProgress): void; stop(): void } {
   let bar: ReturnType<typeof progressBar> | undefined;
   let barSource: string | undefined;
   const interactive = enabled && process.stderr.isTTY;

@@ -2,43 +2,8 @@
 // `connectors/` (docs/architecture.md): `app/chat-services.ts` implements it from the runtime.
 import type { AnswerEvent } from '../../rag/answer-question.ts';
 import type { SyncTarget } from '../../rag/contracts/sources.ts';
+import type { SourceStatus, SourceSyncReport, SyncProgress } from '../../rag/contracts/sync.ts';
 import type { Question, SourceKind } from '../../rag/types.ts';
-
-export interface SyncProgress {
-  source: SourceKind;
-  phase: 'listing' | 'indexing' | 'done';
-  done: number;
-  total: number;
-  message?: string;
-}
-
-export interface SourceSyncReport {
-  source: SourceKind;
-  added: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  failed: { path: string; error: string }[];
-  durationMs: number;
-}
-
-export interface SourceStatus {
-  source: SourceKind;
-  configured: boolean;
-  documents: number;
-  chunks: number;
-  /** ISO-8601. */
-  lastSyncAt?: string;
-  running: boolean;
-}
-
-/** A source named by a sync is already being synced: two syncs of one source never run at once. */
-export class SyncAlreadyRunningError extends Error {
-  override name = 'SyncAlreadyRunningError';
-  constructor(readonly source: SourceKind) {
-    super(`a sync of ${source} is already running`);
-  }
-}
 
 /** A file someone shared with Lore, already downloaded and size-checked. */
 export interface UploadRequest {
@@ -67,7 +32,7 @@ export class UploadRefusedError extends Error {
 export interface BotServices {
   /** The query path (`AnswerPipeline.stream`). */
   answer(question: Question): AsyncIterable<AnswerEvent>;
-  /** Rejects with SyncAlreadyRunningError when a named source is being synced already. */
+  /** Rejects with SyncBusyError when a named source is being synced already. */
   sync(target: SyncTarget, onProgress: (progress: SyncProgress) => void, signal: AbortSignal): Promise<SourceSyncReport[]>;
   status(): SourceStatus[];
   /** Why a file cannot be learned from, judged by its name and size before it is downloaded; undefined if it may be. */

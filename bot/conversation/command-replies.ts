@@ -1,6 +1,6 @@
 // What Lore says in reply to its commands, in Markdown (each platform renders it).
 import { SYNC_TARGETS, type SyncTarget } from '../../rag/contracts/sources.ts';
-import type { SourceStatus, SourceSyncReport, SyncProgress } from './bot-services.ts';
+import type { SourceStatus, SourceSyncReport, SyncProgress } from '../../rag/contracts/sync.ts';
 
 export const HELP_TEXT = [
   "**Lore** answers questions from your team's knowledge, with numbered links to its sources.",

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Question, SourceKind, ThreadMessage } from '../../rag/types.ts';
 import { answerInThread, tellThread } from './answer-in-thread.ts';
 import type { SyncTarget } from '../../rag/contracts/sources.ts';
-import { SyncAlreadyRunningError, type BotServices } from './bot-services.ts';
+import { SyncBusyError } from '../../rag/contracts/sync.ts';
+import type { BotServices } from './bot-services.ts';
 import type { Audience, ChatConfig } from './chat-config.ts';
 import { commandInMessage, type ChatCommand } from './chat-command.ts';
 import { uploadScopeOf, type ChatPlatform, type IncomingEdit, type IncomingMessage, type ThreadRef } from './chat-platform.ts';
@@ -406,7 +407,7 @@ export class Conversation {
       );
     }
     const running = targets.find((s) => s.running);
-    if (running) return responder.acknowledge(friendlyError(new SyncAlreadyRunningError(running.source)));
+    if (running) return responder.acknowledge(friendlyError(new SyncBusyError(running.source)));
     await responder.acknowledge(
       formatSyncStarted(
         target,

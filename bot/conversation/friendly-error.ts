@@ -1,7 +1,8 @@
 // Nothing fails silently in chat: whatever went wrong, the thread gets a short message saying what happened and
 // what to try. The full error goes to the logs; the reader gets one line, with secrets redacted.
 import { redactSecrets } from '../../rag/cite/redact-secrets.ts';
-import { SyncAlreadyRunningError, UploadRefusedError } from './bot-services.ts';
+import { SyncBusyError } from '../../rag/contracts/sync.ts';
+import { UploadRefusedError } from './bot-services.ts';
 import { describeUnavailable, PlatformUnavailableError } from './platform-unavailable.ts';
 import { QueueFullError } from './question-limiter.ts';
 
@@ -12,7 +13,7 @@ export function friendlyError(error: unknown, doing = 'answering'): string {
   if (error instanceof QueueFullError) {
     return 'You already have several questions waiting. Please try again in a minute.';
   }
-  if (error instanceof SyncAlreadyRunningError) {
+  if (error instanceof SyncBusyError) {
     return `A sync of ${error.source} is already running. Try again when it finishes (\`/lore status\` shows progress).`;
   }
   if (error instanceof UploadRefusedError) return error.message;

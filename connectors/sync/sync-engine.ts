@@ -1,7 +1,6 @@
 import type { DocumentCandidate, IndexInput, Indexer, IndexSummary } from '../../rag/index/indexer.ts';
-import type { SourceKind } from '../../rag/types.ts';
+import { SyncBusyError, type SourceSyncReport, type SyncProgress } from '../../rag/contracts/sync.ts';
 import type { Connector } from '../connector.ts';
-import { SyncBusyError } from './sync-busy-error.ts';
 import type { SyncLocks } from './sync-lock.ts';
 import type { SyncStateStore } from './sync-state-store.ts';
 
@@ -10,19 +9,6 @@ import type { SyncStateStore } from './sync-state-store.ts';
 // only if nothing failed → unlock. Every step is safe to interrupt: the indexer writes a document's row after
 // its vectors, deletions remove vectors before rows, and an uncommitted cursor makes the next run list the
 // same changes again, which then cost nothing for the documents already done.
-
-export interface SyncProgressEvent {
-  source: SourceKind;
-  phase: 'listing' | 'indexing' | 'done';
-  done: number;
-  total: number;
-  message?: string;
-}
-
-export interface SourceSyncReport extends IndexSummary {
-  source: SourceKind;
-  durationMs: number;
-}
 
 export interface SyncEngineDeps {
   indexer: Indexer;
@@ -33,7 +19,7 @@ export interface SyncEngineDeps {
 export interface SyncRunOptions {
   /** Rebuild: list everything from an empty cursor and reload every document. */
   full?: boolean;
-  onProgress?: (event: SyncProgressEvent) => void;
+  onProgress?: (event: SyncProgress) => void;
   signal?: AbortSignal;
 }
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { SyncAlreadyRunningError, UploadRefusedError } from '../../../bot/conversation/bot-services.ts';
+import { UploadRefusedError } from '../../../bot/conversation/bot-services.ts';
+import { SyncBusyError } from '../../../rag/contracts/sync.ts';
 import { friendlyError } from '../../../bot/conversation/friendly-error.ts';
 import { QueueFullError } from '../../../bot/conversation/question-limiter.ts';
 
 describe('friendlyError', () => {
   it('says what happened and what to try, for the failures it knows', () => {
     expect(friendlyError(new QueueFullError('x'))).toMatch(/try again in a minute/);
-    expect(friendlyError(new SyncAlreadyRunningError('notion'))).toBe(
+    expect(friendlyError(new SyncBusyError('notion'))).toBe(
       'A sync of notion is already running. Try again when it finishes (`/lore status` shows progress).',
     );
     expect(friendlyError(new UploadRefusedError('the file is empty.'))).toBe('the file is empty.');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../../app/config.ts';
 import { createLogger } from '../../../app/logger.ts';
 import { openRuntime, type Runtime } from '../../../app/runtime.ts';
-import { createSyncService, SyncBusyError, type SyncProgressEvent, type SyncService } from '../../../app/sync-service.ts';
+import { createSyncService, SyncBusyError, type SyncProgress, type SyncService } from '../../../app/sync-service.ts';
 import { SyncStateStore } from '../../../connectors/sync/sync-state-store.ts';
 import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
 import { block, notionError, property, startFakeNotion, type FakeNotion } from '../../fakes/fake-notion.ts';
@@ -84,7 +84,7 @@ afterAll(async () => {
 
 describe('syncing Notion through the engine', () => {
   it('indexes every page and entry on the first sync, with progress and a summary', async () => {
-    const events: SyncProgressEvent[] = [];
+    const events: SyncProgress[] = [];
     const [report] = await service.sync('notion', { onProgress: (e) => events.push(e) });
     expect(report).toMatchObject({ source: 'notion', added: 9, updated: 0, unchanged: 0, deleted: 0, failed: [] });
     expect(report!.durationMs).toBeGreaterThan(0);
