@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Answer, Question } from '../../rag/types.ts';
 import type { BotServices } from './bot-services.ts';
-import type { ChatPlatform, IncomingMessage, OutgoingMessage, ThreadRef } from './chat-platform.ts';
+import { CHECKING_STATUS, searchingStatus } from './answer-status.ts';
+import type { AnswerMessage, ChatPlatform, IncomingMessage, OutgoingMessage, StreamedMessage, ThreadRef } from './chat-platform.ts';
 import type { ChatStore } from './chat-store.ts';
 import { friendlyError } from './friendly-error.ts';
 import { ThrottledUpdater } from './throttled-updater.ts';
@@ -32,9 +33,10 @@ export interface AnsweredInThread {
 const RESTART_NOTICE = 'The language model failed; answering from the sources directly instead…';
 
 /**
- * Answers one question in its thread: a placeholder at once, the answer streamed into it (edits throttled),
- * then the final rendering with its sources. The posted answer is recorded so reactions on it become feedback.
- * Never throws: a failure replaces the placeholder with a short explanation.
+ * Answers one question in its thread: streamed natively where the platform can (`ChatPlatform.startStream`), else a
+ * placeholder at once with the answer streamed into it (edits throttled); either way it ends with the final
+ * rendering and its sources. The posted answer is recorded so reactions and feedback buttons on it become feedback.
+ * Never throws: a failure replaces the placeholder (or the stream) with a short explanation.
  */
 export async function answerInThread(options: AnswerInThreadOptions): Promise<AnsweredInThread | undefined> {
   const { platform, services, store, log, message, thread, question } = options;
@@ -43,32 +45,50 @@ export async function answerInThread(options: AnswerInThreadOptions): Promise<An
     .catch((error: unknown) => log.debug({ err: error }, 'could not mark the question'));
   let placeholder: string | undefined;
   let updater: ThrottledUpdater<OutgoingMessage> | undefined;
+  let stream: StreamedMessage | undefined;
   try {
-    placeholder = options.replacing ?? (await platform.post(thread, { kind: 'working' }));
+    await platform.showStatus?.(thread, searchingStatus(question.allowedSources ?? []));
+    // An edited question is answered in its earlier answer, which only an edit can change.
+    if (options.replacing === undefined && platform.startStream) {
+      stream = await platform.startStream(thread, { userId: message.userId, ...(message.workspaceId ? { workspaceId: message.workspaceId } : {}) });
+    }
+    placeholder = stream?.messageId ?? options.replacing ?? (await platform.post(thread, { kind: 'working' }));
     const messageId = placeholder;
-    updater = new ThrottledUpdater<OutgoingMessage>(
-      (update) => platform.update(thread, messageId, update),
-      options.updateIntervalMs,
-      (error) => log.warn({ err: error }, 'a streaming update failed; the next one replaces it'),
-    );
+    const edits = stream
+      ? undefined
+      : new ThrottledUpdater<OutgoingMessage>(
+          (update) => platform.update(thread, messageId, update),
+          options.updateIntervalMs,
+          (error) => log.warn({ err: error }, 'a streaming update failed; the next one replaces it'),
+        );
+    updater = edits;
     let text = '';
     let notice: string | undefined;
     let answer: Answer | undefined;
+    /** A natively streamed message grows by what is added; an edited one is shown whole each time. */
+    const show = async (added: string) => {
+      if (stream) await stream.append(added);
+      else edits?.push({ kind: 'streaming', text, notice });
+    };
     for await (const event of services.answer(question)) {
       if (event.type === 'delta') {
+        if (text === '') await platform.showStatus?.(thread, CHECKING_STATUS);
         text += event.text;
-        updater.push({ kind: 'streaming', text, notice });
+        await show(event.text);
       } else if (event.type === 'restart') {
         text = '';
         notice = RESTART_NOTICE;
-        updater.push({ kind: 'streaming', text, notice });
+        // What was streamed natively cannot be taken back: the notice follows it, and the final answer replaces both.
+        await show(`\n\n_${RESTART_NOTICE}_\n\n`);
       } else {
         answer = event.answer;
       }
     }
     if (!answer) throw new Error('the answer pipeline ended without an answer');
     const sources = answer.citations.map((citation) => ({ ...citation, lastSyncedAt: services.lastSynced(citation.docId, citation.source) }));
-    await updater.finish({ kind: 'answer', answer, sources });
+    const final: AnswerMessage = { kind: 'answer', answer, sources };
+    if (stream) await stream.finish(final);
+    else await edits?.finish(final);
     const posted = {
       answer,
       platform: platform.name,
@@ -88,6 +108,7 @@ export async function answerInThread(options: AnswerInThreadOptions): Promise<An
         citations: answer.citations.length,
         confidence: Number(answer.confidence.toFixed(3)),
         latencyMs: answer.latencyMs,
+        streamed: stream ? 'native' : 'edits',
       },
       options.replacing === undefined ? 'answer posted' : 'answer to an edited question posted in place of the earlier one',
     );
@@ -96,6 +117,7 @@ export async function answerInThread(options: AnswerInThreadOptions): Promise<An
     log.error({ err: error, platform: platform.name, channel: thread.channelId }, 'answering failed');
     // A streamed edit still pending must not land after the error message and hide it.
     await updater?.cancel();
+    await stream?.abandon();
     await tellThread(platform, thread, placeholder, friendlyError(error), log);
     return undefined;
   } finally {

@@ -106,6 +106,30 @@ export type PrivateMessage =
   /** After a 👎: an invitation to say, in one line, what was wrong. */
   { kind: 'feedback-invite'; answerId: string } | { kind: 'notice'; text: string };
 
+/** The final rendering of an answer: what `post`/`update` show last, and what a native stream ends with. */
+export type AnswerMessage = Extract<OutgoingMessage, { kind: 'answer' }>;
+
+/**
+ * A message the platform writes as the answer streams in (Slack's chat streaming), instead of a placeholder edited
+ * over and over. Text appended is Markdown, already redacted by the pipeline; the platform neutralises it.
+ */
+export interface StreamedMessage {
+  /** The message's id (the platform created it when the stream started). */
+  readonly messageId: string;
+  /** Adds text to the end. A failed append is not fatal: the final rendering replaces the whole text. */
+  append(text: string): Promise<void>;
+  /** Stops the stream with the final answer (sources, footer, feedback) in place of what was streamed. */
+  finish(message: AnswerMessage): Promise<void>;
+  /** Stops the stream without an answer, so the message can be edited into an error notice. Never throws. */
+  abandon(): Promise<void>;
+}
+
+/** Who a streamed answer is written for (Slack needs the recipient outside direct messages). */
+export interface StreamRecipient {
+  userId: string;
+  workspaceId?: string;
+}
+
 export interface ChatPlatform {
   /** `slack`, `discord`: stored with answers and feedback. */
   readonly name: string;
@@ -126,6 +150,16 @@ export interface ChatPlatform {
    * Platforms whose events carry names already omit it.
    */
   nameMentions?(message: IncomingMessage): Promise<string>;
+  /**
+   * Starts a natively streamed answer in the thread, or resolves undefined when the platform cannot stream there
+   * (then the answer is posted and edited as it grows). Never throws. Platforms without native streaming omit it.
+   */
+  startStream?(thread: ThreadRef, recipient: StreamRecipient): Promise<StreamedMessage | undefined>;
+  /**
+   * Says what Lore is doing while it answers ("searching Notion…"), where the platform shows such a status (Slack's
+   * assistant threads); a no-op elsewhere. Best effort, never throws. An empty text clears it.
+   */
+  showStatus?(thread: ThreadRef, status: string): Promise<void>;
   fileDetails(file: IncomingFile): Promise<FileDetails>;
   /** Downloads with the bot's credentials, refusing more than `maxBytes`. */
   download(file: FileDetails, maxBytes: number): Promise<Uint8Array>;

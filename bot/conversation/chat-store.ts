@@ -49,6 +49,10 @@ export function cleanFeedbackReason(reason: string): string {
 /** Handled event ids are kept this long: Slack stops retrying after about an hour. */
 const EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 const PRUNE_EVERY = 500;
+/** What a suggested question's answer must have scored. */
+const WELL_ANSWERED = { confidence: 0.5, faithfulness: 0.5 } as const;
+/** How many of the latest logged questions suggestions are chosen from. */
+const POPULAR_WINDOW = 2_000;
 
 export class ChatStore {
   private claimsSincePrune = 0;
@@ -161,6 +165,50 @@ export class ChatStore {
         rating,
       ).changes === 1
     );
+  }
+
+  /** Whether the user's rating of the answer stands (given and not withdrawn). */
+  hasActiveFeedback(answerId: string, userId: string, rating: Rating): boolean {
+    return (
+      prepared(this.db, 'SELECT 1 FROM feedback WHERE answer_id = ? AND user_id = ? AND rating = ? AND retracted_at IS NULL').get(
+        answerId,
+        userId,
+        rating,
+      ) !== undefined
+    );
+  }
+
+  /**
+   * The most asked, well-answered questions of the query log (table `query_log`, written by app/query-log.ts; read
+   * here as the answers it logs are the chat's own) that a scope with `sources` may see, for suggested prompts.
+   * Well answered: not an abstention or small talk, confident, not judged unfaithful, no standing 👎. Seen by the
+   * scope: every source cited is among `sources`, and none is an upload (kept for the one channel it was shared
+   * in). Asked by at least `minAskers` people, so that one person's question is never shown to others.
+   */
+  popularQuestions(options: { sources: readonly string[]; limit: number; minAskers?: number }): string[] {
+    const rows = prepared(
+      this.db,
+      `SELECT question, citations, COALESCE(user_id, answer_id) AS asker FROM query_log q
+       WHERE abstained = 0 AND mode IN ('generative', 'extractive') AND confidence >= ? AND (faithfulness IS NULL OR faithfulness >= ?)
+         AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'down' AND f.retracted_at IS NULL)
+       ORDER BY created_at DESC LIMIT ?`,
+    ).all(WELL_ANSWERED.confidence, WELL_ANSWERED.faithfulness, POPULAR_WINDOW) as { question: string; citations: string; asker: string }[];
+    const allowed = new Set(options.sources);
+    const asked = new Map<string, { question: string; askers: Set<string> }>();
+    for (const row of rows) {
+      const cited = (JSON.parse(row.citations) as Pick<Citation, 'source'>[]).map((citation) => citation.source);
+      if (cited.length === 0 || cited.some((source) => source === 'upload' || !allowed.has(source))) continue;
+      const key = row.question.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+      const entry = asked.get(key) ?? { question: row.question.trim(), askers: new Set<string>() };
+      entry.askers.add(row.asker);
+      asked.set(key, entry);
+    }
+    // Most askers first; among equals the most recently asked (rows come newest first, and the sort is stable).
+    return [...asked.values()]
+      .filter((entry) => entry.askers.size >= (options.minAskers ?? 2))
+      .sort((a, b) => b.askers.size - a.askers.size)
+      .slice(0, options.limit)
+      .map((entry) => entry.question);
   }
 
   /** Attaches the one-line reason a user gave for their 👎; false when they have no active 👎 on the answer. */

@@ -1,11 +1,12 @@
 import type { IncomingMessage as HttpRequest, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, webApi, type BlockButtonAction } from '@slack/bolt';
+import { App, HTTPReceiver, webApi, type BlockButtonAction, type BlockFeedbackButtonsAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { parseSlashCommand } from '../conversation/chat-command.ts';
 import type { Conversation, CommandResponder } from '../conversation/conversation.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { FEEDBACK_REASON_VIEW, feedbackReasonModal, readFeedbackReason } from './feedback-reason-modal.ts';
-import { FEEDBACK_REASON_ACTION } from './slack-blocks.ts';
+import { FEEDBACK_BUTTON_VALUES, FEEDBACK_BUTTONS_ACTION, FEEDBACK_REASON_ACTION } from './slack-blocks.ts';
+import { createSlackAssistant } from './slack-assistant.ts';
 import { SlackAudience } from './slack-audience.ts';
 import { SlackDirectory } from './slack-directory.ts';
 import { editFromEvent, messageFromEvent, type SlackEditEvent, type SlackMessageEvent } from './slack-events.ts';
@@ -145,6 +146,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     if (!message?.eventId) return;
     void conversation.handleMessage(platform, message);
   };
+  // Before the `message` listener: the assistant panel's messages are its own (Bolt stops them there).
+  app.assistant(createSlackAssistant({ conversation, platform, identity, log, workspaceOf }));
   app.event('app_mention', onMessage);
   app.event('message', onMessage);
 
@@ -193,13 +196,22 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     await client.views.open({ trigger_id: body.trigger_id, view: feedbackReasonModal(action.value ?? '') });
   });
 
+  app.action<BlockFeedbackButtonsAction>(FEEDBACK_BUTTONS_ACTION, async ({ ack, body, action }) => {
+    await ack();
+    const rating = action.value === FEEDBACK_BUTTON_VALUES.up ? 'up' : action.value === FEEDBACK_BUTTON_VALUES.down ? 'down' : undefined;
+    const channelId = body.channel?.id ?? body.container.channel_id;
+    const messageId = body.message?.ts ?? body.container.message_ts;
+    if (!rating || !channelId || !messageId) return;
+    void conversation.handleFeedbackButton(platform, { channelId, messageId, userId: body.user.id, rating });
+  });
+
   app.view(FEEDBACK_REASON_VIEW, async ({ ack, view, body }) => {
     await ack();
     const submitted = readFeedbackReason(view);
     if (submitted) conversation.recordFeedbackReason(platform, submitted.answerId, body.user.id, submitted.reason);
   });
 
-  acknowledgeUnrouted(app, { actions: [FEEDBACK_REASON_ACTION], views: [FEEDBACK_REASON_VIEW] }, log);
+  acknowledgeUnrouted(app, { actions: [FEEDBACK_REASON_ACTION, FEEDBACK_BUTTONS_ACTION], views: [FEEDBACK_REASON_VIEW] }, log);
 
   if (socketMode) await app.start();
   log.info({ mode: socketMode ? 'socket' : 'http', botUserId: identity.botUserId, team: auth.team_id, answersIn: teamIds }, 'connected to Slack');

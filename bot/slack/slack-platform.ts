@@ -12,14 +12,18 @@ import type {
   IncomingMessage,
   OutgoingMessage,
   PrivateMessage,
+  StreamedMessage,
+  StreamRecipient,
   ThreadRef,
 } from '../conversation/chat-platform.ts';
+import { TtlCache } from '../conversation/ttl-cache.ts';
 import { audienceOf, type SlackAudience } from './slack-audience.ts';
 import type { SlackDirectory } from './slack-directory.ts';
 import { slackErrorCode, slackUnavailable } from './slack-errors.ts';
 import { renderPrivateMessage, renderSlackMessage } from './slack-blocks.ts';
 import { nameWithSlackType } from './slack-file-type.ts';
 import { slackTextToPlain } from './slack-text.ts';
+import { SlackStream } from './slack-stream.ts';
 
 // ChatPlatform over Slack's Web API. The client honours 429 Retry-After and times out each call; on top of that,
 // posts are paced per channel (Slack allows about one message a second per channel, with short bursts).
@@ -45,13 +49,25 @@ export interface SlackPlatformOptions {
   downloadTimeoutMs?: number;
   /** Messages a channel may receive in a burst before pacing starts (one a second). */
   postBurst?: number;
+  /** Characters a natively streamed answer collects before each chat.appendStream (default: the SDK's 256). */
+  streamBufferChars?: number;
 }
+
+/** Sets an assistant thread's status line: Bolt's `setStatus` for that thread. */
+export type SetAssistantStatus = (status: string) => Promise<unknown>;
+
+/** How long an assistant thread is remembered for its status line: longer than any answer takes. */
+const ASSISTANT_THREAD_TTL_MS = 30 * 60_000;
 
 const WORKING_EMOJI = 'eyes';
 
 export class SlackPlatform implements ChatPlatform {
   readonly name = 'slack';
   private readonly posts: Bottleneck.Group;
+  /** Workspaces where chat.startStream failed with an error of Slack's: answered by post-and-update from then on. */
+  private readonly streamingRefused = new Set<string>();
+  /** Assistant (side panel) threads being answered, by channel and thread, with their status setter. */
+  private readonly assistantThreads = new TtlCache<SetAssistantStatus>({ ttlMs: ASSISTANT_THREAD_TTL_MS, maxEntries: 10_000 });
 
   constructor(private readonly options: SlackPlatformOptions) {
     const burst = options.postBurst ?? 5;
@@ -82,6 +98,47 @@ export class SlackPlatform implements ChatPlatform {
   async update(thread: ThreadRef, messageId: string, message: OutgoingMessage): Promise<void> {
     const rendered = renderSlackMessage(message);
     await this.options.client.chat.update({ channel: thread.channelId, ts: messageId, text: rendered.text, blocks: rendered.blocks });
+  }
+
+  async startStream(thread: ThreadRef, recipient: StreamRecipient): Promise<StreamedMessage | undefined> {
+    const workspace = recipient.workspaceId ?? this.options.identity.teamId;
+    if (workspace !== undefined && this.streamingRefused.has(workspace)) return undefined;
+    try {
+      return await this.posts.key(thread.channelId).schedule(() =>
+        SlackStream.start({
+          client: this.options.client,
+          thread,
+          recipientUserId: recipient.userId,
+          ...(workspace ? { recipientTeamId: workspace } : {}),
+          log: this.options.log,
+          ...(this.options.streamBufferChars ? { bufferChars: this.options.streamBufferChars } : {}),
+        }),
+      );
+    } catch (error) {
+      const code = slackErrorCode(error);
+      // Slack answered with an error (the workspace or plan lacks streaming): asking again per answer would only
+      // add a failed call before each one. Rate limits and outages say nothing about support: tried again next time.
+      if (code !== undefined && !slackUnavailable(error) && workspace !== undefined) {
+        this.streamingRefused.add(workspace);
+        this.options.log.info({ workspace, code }, 'Slack refused native streaming: answers in this workspace are posted and edited instead');
+      } else {
+        this.options.log.warn({ err: error, channel: thread.channelId }, 'could not start a streamed answer; posting and editing it instead');
+      }
+      return undefined;
+    }
+  }
+
+  /** Marks a thread as an assistant (side panel) thread, whose status line `showStatus` sets. */
+  trackAssistantThread(thread: ThreadRef, setStatus: SetAssistantStatus): void {
+    this.assistantThreads.set(threadKey(thread), setStatus);
+  }
+
+  async showStatus(thread: ThreadRef, status: string): Promise<void> {
+    const setStatus = this.assistantThreads.get(threadKey(thread));
+    if (!setStatus) return;
+    await setStatus(status).catch((error: unknown) =>
+      this.options.log.debug({ err: error, channel: thread.channelId }, 'could not set the assistant status'),
+    );
   }
 
   async postPrivate(thread: ThreadRef, userId: string, message: PrivateMessage): Promise<void> {
@@ -184,6 +241,10 @@ export class SlackPlatform implements ChatPlatform {
   async close(): Promise<void> {
     await Promise.all(this.posts.limiters().map(({ limiter }) => limiter.stop({ dropWaitingJobs: false }).catch(() => undefined)));
   }
+}
+
+function threadKey(thread: ThreadRef): string {
+  return `${thread.channelId}:${thread.threadId}`;
 }
 
 const GONE = 'that file is no longer available in Slack (it may have been deleted).';

@@ -27,6 +27,10 @@ export interface FakeMessage {
   bot_id?: string;
   text: string;
   blocks?: unknown[];
+  /** `chat.postMessage` metadata (Bolt's assistant `say` records the thread context there). */
+  metadata?: Record<string, unknown>;
+  /** A message written with chat.startStream: every chunk it received, and whether the stream is still open. */
+  stream?: { chunks: Record<string, unknown>[]; open: boolean };
 }
 
 export interface FakeFile {
@@ -49,6 +53,20 @@ export interface FakeSlackResponse {
   body: Record<string, unknown>;
 }
 
+/**
+ * Whether the workspace supports chat streaming. Slack's reference pages list no error code for "streaming is not
+ * available here" that Lore could rely on, and Lore relies on none: any error from chat.startStream makes it fall
+ * back. A fake workspace without it answers with the code given.
+ */
+export type FakeStreaming = 'supported' | { error: string };
+
+/** An assistant thread as the assistant.threads.* calls left it. */
+export interface FakeAssistantThread {
+  statuses: string[];
+  titles: string[];
+  prompts?: { title?: string; prompts: { title: string; message: string }[] };
+}
+
 export interface FakeSlack {
   /** Base URL to give the Web API client as `slackApiUrl`. */
   readonly apiUrl: string;
@@ -67,6 +85,10 @@ export interface FakeSlack {
   addUser(id: string, flags?: FakeUser): void;
   /** A channel `conversations.info` knows, by name. */
   addChannel(id: string, name: string): void;
+  /** Whether chat.startStream works (default: not, like a workspace without AI-app streaming). */
+  setStreaming(mode: FakeStreaming): void;
+  /** What assistant.threads.setStatus / setTitle / setSuggestedPrompts did to a thread. */
+  assistantThread(channel: string, threadTs: string): FakeAssistantThread;
   /** Answers the next call of `method` with this. */
   queue(method: string, response: FakeSlackResponse): void;
   /** A response URL for a slash command or interaction. */
@@ -85,9 +107,14 @@ export interface FakeSlackOptions {
   botToken: string;
   /** The app-level token `apps.connections.open` accepts (Socket Mode). */
   appToken?: string;
+  streaming?: FakeStreaming;
 }
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'chunks', 'prompts']);
+/** https://docs.slack.dev/reference/methods/chat.startStream: `markdown_text` is limited to 12,000 characters. */
+const STREAM_TEXT_LIMIT = 12_000;
+/** https://docs.slack.dev/reference/methods/assistant.threads.setSuggestedPrompts: at most four prompts. */
+const MAX_PROMPTS = 4;
 
 /** Slack's documented `users.info` and `conversations.info` responses (test/fixtures/slack/SOURCE.md): answers keep their shape. */
 const recordedPayload = (name: string): Record<string, unknown> =>
@@ -113,6 +140,8 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   const users = new Map<string, FakeUser>();
   const channelNames = new Map<string, string>();
   const queued = new Map<string, FakeSlackResponse[]>();
+  const assistantThreads = new Map<string, FakeAssistantThread>();
+  let streaming: FakeStreaming = options.streaming ?? { error: 'feature_not_enabled' };
   const waiters: { predicate: (call: SlackCall) => boolean; resolve: (call: SlackCall) => void }[] = [];
   const clock = 1_700_000_000;
   let counter = 0;
@@ -123,6 +152,31 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     let list = channels.get(id);
     if (!list) channels.set(id, (list = []));
     return list;
+  };
+
+  const assistantThread = (channelId: string, threadTs: string): FakeAssistantThread => {
+    const key = `${channelId}:${threadTs}`;
+    let thread = assistantThreads.get(key);
+    if (!thread) assistantThreads.set(key, (thread = { statuses: [], titles: [] }));
+    return thread;
+  };
+
+  /**
+   * Chunks of chat.startStream / appendStream / stopStream, in the shapes of
+   * https://docs.slack.dev/messaging/sending-and-scheduling-messages#text-streaming: `markdown_text` may also come
+   * as a chunk of that type; the message's text is all the Markdown streamed into it.
+   */
+  const streamInto = (message: FakeMessage, args: Record<string, unknown>): string | undefined => {
+    const chunks = [...((args.chunks as Record<string, unknown>[] | undefined) ?? [])];
+    if (typeof args.markdown_text === 'string') chunks.unshift({ type: 'markdown_text', text: args.markdown_text });
+    for (const chunk of chunks) {
+      if (chunk.type === 'markdown_text') {
+        if (typeof chunk.text !== 'string' || chunk.text.length > STREAM_TEXT_LIMIT) return 'invalid_arguments';
+        message.text += chunk.text;
+      }
+    }
+    message.stream!.chunks.push(...chunks);
+    return undefined;
   };
 
   const record = (call: SlackCall): void => {
@@ -175,6 +229,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
           text: str('text'),
           ...(args.thread_ts ? { thread_ts: str('thread_ts') } : {}),
           ...(args.blocks ? { blocks: args.blocks as unknown[] } : {}),
+          ...(args.metadata ? { metadata: args.metadata as Record<string, unknown> } : {}),
         };
         channel(str('channel')).push(message);
         return { ok: true, channel: str('channel'), ts: message.ts, message };
@@ -186,6 +241,56 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
         if (args.blocks) message.blocks = args.blocks as unknown[];
         else delete message.blocks;
         return { ok: true, channel: str('channel'), ts: message.ts, text: message.text };
+      }
+      case 'chat.startStream': {
+        if (streaming !== 'supported') return { ok: false, error: streaming.error };
+        if (!str('channel')) return { ok: false, error: 'channel_not_found' };
+        // "Streamed messages should always be replies to a user request": thread_ts is required.
+        if (!str('thread_ts')) return { ok: false, error: 'invalid_arguments' };
+        // Outside a DM, Slack needs to know whom the stream is for.
+        if (!str('channel').startsWith('D')) {
+          if (!str('recipient_team_id')) return { ok: false, error: 'missing_recipient_team_id' };
+          if (!str('recipient_user_id')) return { ok: false, error: 'missing_recipient_user_id' };
+        }
+        if (args.markdown_text === undefined && args.chunks === undefined) return { ok: false, error: 'invalid_arguments' };
+        const message: FakeMessage = {
+          ts: nextTs(),
+          user: BOT_USER_ID,
+          bot_id: BOT_ID,
+          text: '',
+          thread_ts: str('thread_ts'),
+          stream: { chunks: [], open: true },
+        };
+        const invalid = streamInto(message, args);
+        if (invalid) return { ok: false, error: invalid };
+        channel(str('channel')).push(message);
+        return { ok: true, channel: str('channel'), ts: message.ts };
+      }
+      case 'chat.appendStream':
+      case 'chat.stopStream': {
+        const message = channel(str('channel')).find((m) => m.ts === str('ts'));
+        if (!message) return { ok: false, error: 'message_not_found' };
+        if (!message.stream?.open) return { ok: false, error: 'message_not_in_streaming_state' };
+        const invalid = streamInto(message, args);
+        if (invalid) return { ok: false, error: invalid };
+        if (method === 'chat.appendStream') return { ok: true, channel: str('channel'), ts: message.ts };
+        message.stream.open = false;
+        if (args.blocks) message.blocks = args.blocks as unknown[];
+        return { ok: true, channel: str('channel'), ts: message.ts, message: { ...message, stream: undefined } };
+      }
+      case 'assistant.threads.setStatus':
+      case 'assistant.threads.setTitle':
+      case 'assistant.threads.setSuggestedPrompts': {
+        if (!str('channel_id') || !str('thread_ts')) return { ok: false, error: 'invalid_arguments' };
+        const thread = assistantThread(str('channel_id'), str('thread_ts'));
+        if (method === 'assistant.threads.setStatus') thread.statuses.push(str('status'));
+        else if (method === 'assistant.threads.setTitle') thread.titles.push(str('title'));
+        else {
+          const prompts = args.prompts as { title: string; message: string }[] | undefined;
+          if (!Array.isArray(prompts) || prompts.length === 0 || prompts.length > MAX_PROMPTS) return { ok: false, error: 'invalid_arguments' };
+          thread.prompts = { ...(args.title ? { title: str('title') } : {}), prompts };
+        }
+        return { ok: true };
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
@@ -337,6 +442,10 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     addChannel: (id, name) => {
       channelNames.set(id, name);
     },
+    setStreaming: (mode) => {
+      streaming = mode;
+    },
+    assistantThread,
     queue: (method, response) => {
       const list = queued.get(method) ?? [];
       list.push(response);
