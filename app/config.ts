@@ -69,6 +69,18 @@ const apiKeys = list.transform((entries, context): ApiKeySpec[] => {
   return z.NEVER;
 });
 
+/** LORE_ADMIN_API_KEYS: `key` or `name:key`; an admin key sees every channel, so it cannot be limited to sources. */
+const adminApiKeys = apiKeys.transform((keys, context): ApiKeySpec[] => {
+  const limited = keys.findIndex((key) => key.sources !== undefined);
+  if (limited === -1) return keys;
+  context.issues.push({
+    code: 'custom',
+    message: `entry ${limited + 1} names sources: an admin key reads every channel's questions, use key or name:key`,
+    input: '',
+  });
+  return z.NEVER;
+});
+
 /** Sources marked lower-trust (LORE_LOW_TRUST_SOURCES): an answer resting only on them says so. */
 const trustClasses = list.transform((entries, context): TrustClass[] => {
   const unknown = entries.filter((entry) => !(TRUST_CLASSES as readonly string[]).includes(entry));
@@ -110,6 +122,7 @@ const envSchema = z.object({
   LORE_WEB_ALLOW_PRIVATE: flag(false),
   LORE_LOW_TRUST_SOURCES: trustClasses,
   LORE_API_KEYS: apiKeys,
+  LORE_ADMIN_API_KEYS: adminApiKeys,
   LORE_API_PUBLIC: flag(false),
   LORE_API_RATE_PER_MINUTE: integer(1, 1_000_000, 60),
   LORE_MAX_CONCURRENT_QUERIES: integer(1, 100_000, 64),
@@ -192,7 +205,7 @@ export interface Config {
    * The HTTP API: keys (each limited to some sources, or none) required on /query, /feedback and /ingest when any
    * are set (and, beyond loopback, unless `public`), and requests per minute per key. `maxConcurrentQueries`: questions answered at once; past it 429.
    */
-  api: { keys: ApiKeySpec[]; public: boolean; ratePerMinute: number; burst: number; maxConcurrentQueries: number };
+  api: { keys: ApiKeySpec[]; public: boolean; ratePerMinute: number; burst: number; maxConcurrentQueries: number; adminKeys: ApiKeySpec[] };
   /** Time limit of one answer, shared among its steps (optional Gemini steps are skipped to keep to it). */
   answerDeadlineSeconds: number;
   /** Daily language-model budget in USD (0: none); past it answers are extractive. */
@@ -316,6 +329,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ratePerMinute: e.LORE_API_RATE_PER_MINUTE,
       burst: e.LORE_API_BURST ?? e.LORE_API_RATE_PER_MINUTE,
       maxConcurrentQueries: e.LORE_MAX_CONCURRENT_QUERIES,
+      // Separate from LORE_API_KEYS: a key handed to a widget or a script must never open every channel's questions.
+      adminKeys: e.LORE_ADMIN_API_KEYS,
     },
     answerDeadlineSeconds: e.LORE_ANSWER_DEADLINE_SECONDS,
     dailyBudgetUsd: e.LORE_DAILY_BUDGET_USD,

@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.ts';
 import type { KeyLimiter } from '../rate-limit/key-limiter.ts';
 import { MemoryKeyLimiter } from '../rate-limit/memory-key-limiter.ts';
 import type { Runtime } from '../runtime.ts';
+import { refuseCrossSiteReads, requireAdminKey } from './admin-key.ts';
 import { ApiKeys, requireApiKey } from './api-keys.ts';
 import { limitConcurrency } from './concurrency-limit.ts';
 import { refuseCrossSiteRequests } from './cross-site-guard.ts';
@@ -22,6 +23,7 @@ import { registerIngestRoute } from './routes/ingest.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerPlaygroundRoutes } from './routes/playground.ts';
 import { QUERY_PATTERN_HINTS, registerQueryRoute } from './routes/query.ts';
+import { registerReportRoutes } from './routes/report.ts';
 
 /*
  * Lore's HTTP API (Fastify), served by `lore start` on PORT.
@@ -69,6 +71,9 @@ import { QUERY_PATTERN_HINTS, registerQueryRoute } from './routes/query.ts';
  * GET /metrics  Prometheus text (lore_http_requests_total{route,method,status}, lore_http_request_duration_seconds{route},
  *               lore_api_rate_limited_total{route}, lore_feedback_total{platform,rating}, the answer metrics, …)
  * GET /, /playground.js, /playground.css  the web playground (Content-Security-Policy: default-src 'self', …)
+ * GET /admin/report, /admin/report.json  the knowledge-gap report (app/http/routes/report.ts): only with a key of
+ *               LORE_ADMIN_API_KEYS (Bearer, x-api-key or HTTP Basic password; 401 otherwise, even on loopback), and
+ *               403 cross_site_request when a browser fetches it for another site's page.
  * POST /slack/events  Slack's HTTP mode, handed the raw request (Bolt checks the signature over the raw body).
  */
 
@@ -158,6 +163,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   registerFeedbackRoute(app, { store, guards, ...(metrics ? { metrics } : {}) });
   await registerIngestRoute(app, { runtime, guards });
   registerPlaygroundRoutes(app, options.playgroundDir);
+  registerReportRoutes(app, {
+    db: runtime.db,
+    queryLogDays: config.queryLogDays,
+    guards: [
+      refuseCrossSiteReads(),
+      requireAdminKey(new ApiKeys(config.api.adminKeys, { requireKey: true })),
+      limitRequests({ limiter, perMinute: config.api.ratePerMinute, ...(metrics ? { metrics } : {}) }),
+    ],
+  });
   await app.ready();
   return app;
 }

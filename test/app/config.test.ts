@@ -52,11 +52,21 @@ describe('loadConfig', () => {
   it('reads the production settings: API keys, budget, cache, query log, quality, model routing', () => {
     const config = loadConfig({
       LORE_API_KEYS: 'k1, k2',
+      LORE_ADMIN_API_KEYS: 'ops:k3',
       LORE_DAILY_BUDGET_USD: '2.5',
       LORE_CACHE_TTL_SECONDS: '0',
       GEMINI_SIMPLE_MODEL: 'gemini-2.5-flash',
     });
-    expect(config.api).toEqual({ keys: [{ key: 'k1' }, { key: 'k2' }], public: false, ratePerMinute: 60, burst: 60, maxConcurrentQueries: 64 });
+    expect(config.api).toEqual({
+      keys: [{ key: 'k1' }, { key: 'k2' }],
+      public: false,
+      ratePerMinute: 60,
+      burst: 60,
+      maxConcurrentQueries: 64,
+      adminKeys: [{ key: 'k3', name: 'ops' }],
+    });
+    // An admin key reads every channel's questions: one limited to sources is a mistake, said before anything starts.
+    expect(() => loadConfig({ LORE_ADMIN_API_KEYS: 'ops:k3:web' })).toThrow(/LORE_ADMIN_API_KEYS entry 1 names sources/);
     expect(loadConfig({ LORE_API_BURST: '5' }).api.burst).toBe(5);
     expect(config.dailyBudgetUsd).toBe(2.5);
     expect(config.cache).toEqual({ ttlSeconds: 0, maxEntries: 5000 });

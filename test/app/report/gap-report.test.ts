@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../../app/database.ts';
+import { buildGapReport, HAND_OFF_NOTE, parseSince, VERIFIED_ANSWERS_NOTE, type GapReport } from '../../../app/report/gap-report.ts';
+import { groupSimilar } from '../../../app/report/group-similar-questions.ts';
+import { QueryLogSeeder } from '../../helpers/seed-query-log.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+
+// The knowledge-gap report's figures against a query log and feedback seeded through the real stores: what counts
+// as a question, the rates, the days and channels, the gaps and what was searched for them, the documents, and the
+// redaction of what it shows.
+
+const tmp = tempDir('lore-gap-report-');
+let db: Db;
+const NOW = new Date('2030-03-10T12:00:00Z');
+const SINCE = new Date('2030-03-05T00:00:00Z');
+
+function seed(database: Db): void {
+  new QueryLogSeeder(database)
+    .document({ id: 'vpn-guide', title: 'VPN guide', modifiedAt: '2029-01-01T00:00:00Z', indexedAt: '2030-03-01T00:00:00Z' })
+    .document({ id: 'backups', title: 'Backup policy', modifiedAt: '2030-03-01T00:00:00Z', indexedAt: '2030-03-01T00:00:00Z' })
+    .document({ id: 'onboarding', title: 'Onboarding', indexedAt: '2030-02-01T00:00:00Z' })
+    .document({ id: 'legacy', title: 'Legacy wiki', indexedAt: '2029-06-01T00:00:00Z' })
+    .ask({ id: 'q-old', at: '2030-03-01T09:00:00Z', question: 'How long are backups kept?', cites: ['backups'] })
+    .ask({
+      id: 'q1',
+      at: '2030-03-05T09:00:00Z',
+      question: 'How long are backups kept?',
+      cites: ['backups'],
+      costUsd: 0.001,
+      ratings: [{ user: 'U1', rating: 'up' }],
+    })
+    .ask({ id: 'q2', at: '2030-03-05T10:00:00Z', question: 'Where is the backup policy?', cites: ['backups', 'vpn-guide'], costUsd: 0.002 })
+    .ask({
+      id: 'q3',
+      at: '2030-03-06T08:00:00Z',
+      question: 'How do I rotate the VPN certificate?',
+      platform: 'discord',
+      channelId: 'D-help',
+      mode: 'abstained',
+      cites: ['vpn-guide'],
+    })
+    .ask({ id: 'q4', at: '2030-03-06T09:00:00Z', question: 'how do I rotate the VPN certificate', mode: 'abstained', cites: ['vpn-guide'] })
+    .ask({
+      id: 'q5',
+      at: '2030-03-08T09:00:00Z',
+      question: 'Rotating the VPN certificate on a Mac?',
+      platform: 'http',
+      mode: 'abstained',
+      cites: ['vpn-guide', 'onboarding'],
+    })
+    .ask({
+      id: 'q6',
+      at: '2030-03-08T10:00:00Z',
+      question: 'What is the parental leave policy?',
+      cites: ['vpn-guide'],
+      costUsd: 0.0005,
+      ratings: [
+        { user: 'U2', rating: 'down', reason: 'talks about the VPN' },
+        { user: 'U3', rating: 'up', retracted: true },
+      ],
+    })
+    .ask({ id: 'q7', at: '2030-03-08T11:00:00Z', question: 'hello', mode: 'chitchat' })
+    .ask({ id: 'q8', at: '2030-03-10T09:00:00Z', question: 'My token xoxb-1234567890-abcdefghij leaked, what now?', mode: 'abstained' });
+}
+
+let report: GapReport;
+
+beforeAll(() => {
+  db = openDatabase(tmp.dir);
+  seed(db);
+  report = buildGapReport(db, { since: SINCE, now: NOW, queryLogDays: 30 });
+});
+afterAll(() => {
+  db.close();
+  tmp.cleanup();
+});
+
+describe('the knowledge-gap report', () => {
+  it('counts the questions of the window, without small talk, with answered, abstained and rated shares', () => {
+    expect(report.window).toEqual({ since: SINCE.toISOString(), until: NOW.toISOString(), days: 6, queryLogDays: 30 });
+    expect(report.totals).toEqual({
+      questions: 7,
+      smallTalk: 1,
+      answered: { count: 3, rate: 3 / 7 },
+      abstained: { count: 4, rate: 4 / 7 },
+      handedOff: { count: 0, rate: 0, tracked: false, note: HAND_OFF_NOTE },
+      // q6's 👍 was taken back: only q1 keeps one.
+      thumbsUp: { count: 1, rate: 1 / 7 },
+      thumbsDown: { count: 1, rate: 1 / 7 },
+      costUsd: 0.0035,
+    });
+    expect(report.verifiedAnswers).toEqual({ added: 0, tracked: false, note: VERIFIED_ANSWERS_NOTE });
+  });
+
+  it('has every day of the window, empty days with no answer rate, and the questions of each day per channel', () => {
+    expect(report.daily.map((day) => [day.date, day.questions, day.answered, day.answerRate])).toEqual([
+      ['2030-03-05', 2, 2, 1],
+      ['2030-03-06', 2, 0, 0],
+      ['2030-03-07', 0, 0, null],
+      ['2030-03-08', 2, 1, 0.5],
+      ['2030-03-09', 0, 0, null],
+      ['2030-03-10', 1, 0, 0],
+    ]);
+    expect(report.daily[1]!.byChannel).toEqual([
+      { channel: 'discord:D-help', questions: 1 },
+      { channel: 'slack:C-general', questions: 1 },
+    ]);
+    expect(report.daily.map((day) => [day.thumbsUp, day.thumbsDown, day.costUsd])).toEqual([
+      [1, 0, 0.003],
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 1, 0.0005],
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(report.channels.map(({ channel, questions, answered, answerRate }) => [channel, questions, answered, answerRate])).toEqual([
+      ['slack:C-general', 5, 3, 0.6],
+      ['discord:D-help', 1, 0, 0],
+      ['http', 1, 0, 0],
+    ]);
+  });
+
+  it('groups the abstained and 👎 questions by similarity, largest gap first, with examples and what was searched', () => {
+    expect(report.gaps.map((gap) => [gap.size, gap.abstained, gap.thumbsDown])).toEqual([
+      [3, 3, 0],
+      [1, 0, 1],
+      [1, 1, 0],
+    ]);
+    const [vpn, leave] = report.gaps;
+    expect(vpn!.examples.map((example) => example.question)).toEqual([
+      'Rotating the VPN certificate on a Mac?',
+      'how do I rotate the VPN certificate',
+      'How do I rotate the VPN certificate?',
+    ]);
+    expect(vpn!.channels).toEqual(['discord:D-help', 'http', 'slack:C-general']);
+    expect([vpn!.firstAskedAt, vpn!.lastAskedAt]).toEqual(['2030-03-06T08:00:00.000Z', '2030-03-08T09:00:00.000Z']);
+    expect(vpn!.searched.map((document) => [document.title, document.times])).toEqual([
+      ['VPN guide', 3],
+      ['Onboarding', 1],
+    ]);
+    expect(leave!.examples).toEqual([
+      {
+        question: 'What is the parental leave policy?',
+        askedAt: '2030-03-08T10:00:00.000Z',
+        channel: 'slack:C-general',
+        outcome: 'thumbs-down',
+        reasons: ['talks about the VPN'],
+      },
+    ]);
+  });
+
+  it('ranks cited documents, lists the never cited and the stale ones, and does not count an abstention’s closest sources', () => {
+    const { documents } = report;
+    expect(documents.indexed).toBe(4);
+    // Two answers each; the VPN guide was cited last.
+    expect(documents.mostCited.map((document) => [document.docId, document.citedBy, document.indexed])).toEqual([
+      ['vpn-guide', 2, true],
+      ['backups', 2, true],
+    ]);
+    expect(documents.staleCited).toMatchObject({ afterDays: 180, total: 1, documents: [{ docId: 'vpn-guide', updatedAt: '2029-01-01T00:00:00Z' }] });
+    // Onboarding came back as a closest source of an abstention only.
+    expect(documents.neverCited).toEqual({
+      total: 2,
+      documents: [
+        { docId: 'legacy', title: 'Legacy wiki', source: 'files', url: 'https://docs.example/legacy', updatedAt: '2029-06-01T00:00:00Z' },
+        { docId: 'onboarding', title: 'Onboarding', source: 'files', url: 'https://docs.example/onboarding', updatedAt: '2030-02-01T00:00:00Z' },
+      ],
+    });
+    expect(buildGapReport(db, { since: SINCE, now: NOW, queryLogDays: 30, staleAfterDays: 500 }).documents.staleCited.total).toBe(0);
+  });
+
+  it('redacts a secret a question carried, everywhere in the report', () => {
+    expect(JSON.stringify(report)).not.toContain('xoxb-');
+    expect(report.gaps[2]!.examples[0]!.question).toBe('My token [redacted] leaked, what now?');
+  });
+
+  it('starts by default where the query log’s retention starts, and refuses a window starting after now', () => {
+    const defaults = buildGapReport(db, { now: NOW, queryLogDays: 30 });
+    expect(defaults.window.since).toBe('2030-02-08T00:00:00.000Z');
+    expect(defaults.totals.questions).toBe(8);
+    expect(() => buildGapReport(db, { since: new Date('2030-04-01T00:00:00Z'), now: NOW, queryLogDays: 30 })).toThrow(/after now/);
+  });
+});
+
+describe('parseSince', () => {
+  it('takes a date or a zoned time, and refuses anything else', () => {
+    expect(parseSince('2030-03-05').toISOString()).toBe('2030-03-05T00:00:00.000Z');
+    expect(parseSince('2030-03-05T10:00:00+02:00').toISOString()).toBe('2030-03-05T08:00:00.000Z');
+    for (const bad of ['yesterday', '2030-03-05T10:00', '05/03/2030', '2030-13-45']) expect(() => parseSince(bad)).toThrow(/ISO date/);
+  });
+});
+
+describe('groupSimilar', () => {
+  const questions = [
+    'How do I rotate the VPN certificate?',
+    'What is the parental leave policy?',
+    'rotating vpn certificates',
+    'How many weeks of parental leave do we get?',
+    'Where is the office?',
+  ];
+
+  it('puts paraphrases together and keeps unrelated questions apart, largest group first', () => {
+    expect(groupSimilar(questions, (text) => text)).toEqual([
+      ['How do I rotate the VPN certificate?', 'rotating vpn certificates'],
+      ['What is the parental leave policy?', 'How many weeks of parental leave do we get?'],
+      ['Where is the office?'],
+    ]);
+  });
+
+  it('finds the same groups whatever order the questions come in', () => {
+    const sets = (groups: string[][]) => groups.map((group) => [...group].sort().join(' | ')).sort();
+    expect(sets(groupSimilar([...questions].reverse(), (text) => text))).toEqual(sets(groupSimilar(questions, (text) => text)));
+  });
+});

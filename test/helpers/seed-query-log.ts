@@ -1,0 +1,116 @@
+import type { Db } from '../../app/database.ts';
+import { QueryLog } from '../../app/query-log.ts';
+import { ChatStore, type Rating } from '../../bot/conversation/chat-store.ts';
+import { ChunkStore } from '../../rag/store/chunk-store.ts';
+import type { AnswerMode, Citation, SourceKind } from '../../rag/types.ts';
+import { makeAnswer } from './answer.ts';
+
+// A query log and its feedback for the knowledge-gap report, written through the stores that write them in
+// production (QueryLog, ChatStore, ChunkStore), each on a clock the test moves: the report's figures are then
+// checked against what was seeded, not against SQL the test wrote itself.
+
+export interface SeededQuestion {
+  id: string;
+  at: string;
+  question: string;
+  platform?: string;
+  channelId?: string;
+  mode?: AnswerMode;
+  costUsd?: number;
+  /** Cited documents (or, for an abstention, the closest sources). */
+  cites?: string[];
+  ratings?: Array<{ user: string; rating: Rating; reason?: string; retracted?: boolean }>;
+}
+
+export interface SeededDocument {
+  id: string;
+  title: string;
+  source?: SourceKind;
+  url?: string;
+  modifiedAt?: string;
+  indexedAt: string;
+}
+
+export class QueryLogSeeder {
+  private clock = new Date(0);
+  private readonly queryLog: QueryLog;
+  private readonly chat: ChatStore;
+  private readonly chunks: ChunkStore;
+  private readonly titles = new Map<string, string>();
+
+  constructor(db: Db) {
+    const now = () => this.clock;
+    this.queryLog = new QueryLog(db, 3_650, now);
+    this.chat = new ChatStore(db, now);
+    this.chunks = new ChunkStore(db);
+  }
+
+  document(document: SeededDocument): this {
+    this.titles.set(document.id, document.title);
+    this.chunks.saveDocument(
+      {
+        id: document.id,
+        source: document.source ?? 'files',
+        location: `/kb/${document.id}`,
+        title: document.title,
+        url: document.url ?? `https://docs.example/${document.id}`,
+        contentHash: `hash-${document.id}`,
+        fingerprint: `fp-${document.id}`,
+        chunkCount: 0,
+        sizeBytes: 1,
+        ...(document.modifiedAt ? { modifiedAt: document.modifiedAt } : {}),
+        indexedAt: document.indexedAt,
+      },
+      [],
+    );
+    return this;
+  }
+
+  /** One question answered (and logged) at `at`, posted in its channel, then rated. */
+  ask(seed: SeededQuestion): this {
+    const mode = seed.mode ?? 'extractive';
+    const citations: Citation[] = (seed.cites ?? []).map((docId, index) => ({
+      n: index + 1,
+      title: this.titles.get(docId) ?? docId,
+      url: `https://docs.example/${docId}`,
+      source: 'files',
+      docId,
+      chunkId: `${docId}#0`,
+    }));
+    const answer = makeAnswer({
+      id: seed.id,
+      question: seed.question,
+      answer: mode === 'abstained' ? "I couldn't find this in the knowledge base." : 'An answer [1].',
+      mode,
+      abstained: mode === 'abstained',
+      citations,
+      costUsd: seed.costUsd ?? 0,
+    });
+    const platform = seed.platform ?? 'slack';
+    const channelId = seed.channelId ?? (platform === 'http' ? undefined : 'C-general');
+    this.clock = new Date(seed.at);
+    this.queryLog.record({ answer, platform, userId: 'U-asker', ...(channelId ? { channelId } : {}) });
+    // As the answer service does for every surface: the answer is stored so that it can be rated.
+    this.chat.saveAnswer({
+      answer,
+      platform,
+      channelId: channelId ?? platform,
+      threadId: seed.id,
+      messageId: `m-${seed.id}`,
+      userId: 'U-asker',
+    });
+    for (const rating of seed.ratings ?? []) {
+      this.chat.recordFeedback({
+        answerId: seed.id,
+        platform,
+        userId: rating.user,
+        rating: rating.rating,
+        emoji: rating.rating === 'up' ? '👍' : '👎',
+        channelId: channelId ?? platform,
+      });
+      if (rating.reason) this.chat.setFeedbackReason(seed.id, rating.user, rating.reason);
+      if (rating.retracted) this.chat.retractFeedback(seed.id, rating.user, rating.rating);
+    }
+    return this;
+  }
+}
