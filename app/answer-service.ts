@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AnswerEvent, AnswerPipeline } from '../rag/answer-question.ts';
+import type { AnswerPipeline } from '../rag/answer-question.ts';
+import { finalAnswer, type AnswerEvent, type Answerer } from '../rag/contracts/answer-stream.ts';
 import type { Answer, Question } from '../rag/types.ts';
 import { answerCacheKey, type AnswerCache } from './answer-cache.ts';
 import type { Metrics } from './metrics.ts';
@@ -34,16 +35,15 @@ export function budgetNote(dailyUsd: number): string {
   return `Today's language-model budget ($${dailyUsd.toFixed(2)}) is spent: this answer is extractive, quoted from the sources.`;
 }
 
-export class AnswerService {
+export class AnswerService implements Answerer {
   private readonly log: Logger;
 
   constructor(private readonly options: AnswerServiceOptions) {
     this.log = options.log;
   }
 
-  async answer(question: Question): Promise<Answer> {
-    for await (const event of this.stream(question)) if (event.type === 'answer') return event.answer;
-    throw new Error('the answer service ended without an answer');
+  answer(question: Question): Promise<Answer> {
+    return finalAnswer(this.stream(question));
   }
 
   async *stream(question: Question): AsyncGenerator<AnswerEvent> {

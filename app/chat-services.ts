@@ -1,6 +1,6 @@
 import { UploadRefusedError, type BotServices, type UploadRequest, type UploadResult } from '../bot/conversation/bot-services.ts';
 import { fileLimits } from '../connectors/files/file-limits.ts';
-import type { AnswerPipeline } from '../rag/answer-question.ts';
+import type { Answerer } from '../rag/contracts/answer-stream.ts';
 import type { SourceStatus } from '../rag/contracts/sync.ts';
 import type { SourceKind } from '../rag/types.ts';
 import type { Runtime } from './runtime.ts';
@@ -11,7 +11,7 @@ import { indexUploads, stageUpload, tooLargeMessage, uploadDocId, uploadRefusal,
 // files go through the same loaders and limits as `lore ingest` (app/upload-ingest.ts), as the `upload` source,
 // scoped to their channel.
 
-export function createChatServices(runtime: Runtime, sync: SyncService, pipeline: Pick<AnswerPipeline, 'stream'>): BotServices {
+export function createChatServices(runtime: Runtime, sync: SyncService, answerer: Answerer): BotServices {
   const { config, chunks } = runtime;
   const limits = fileLimits(config.limits);
 
@@ -21,7 +21,7 @@ export function createChatServices(runtime: Runtime, sync: SyncService, pipeline
   };
 
   return {
-    answer: (question) => pipeline.stream(question),
+    answer: (question) => answerer.stream(question),
 
     sync: (target, onProgress, signal) => sync.sync(target, { onProgress, signal }),
 

@@ -11,6 +11,7 @@ import { redactSecrets } from './cite/redact-secrets.ts';
 import { StreamRedactor } from './cite/stream-redactor.ts';
 import { verifyClaims } from './cite/verify-claims.ts';
 import { assembleContext } from './context/assemble-context.ts';
+import { finalAnswer, type AnswerEvent, type Answerer } from './contracts/answer-stream.ts';
 import { costOf } from './cost/cost-of.ts';
 import { Deadline, withinDeadline } from './deadline.ts';
 import { addUsage } from './gemini/usage.ts';
@@ -22,6 +23,9 @@ import { chitchatReply } from './question/chitchat-reply.ts';
 import { detectIntent } from './question/detect-intent.ts';
 import type { QuestionRewriter } from './question/rewrite-question.ts';
 import type { Answer, AnswerMode, Citation, Generator, Passage, Question, Reranker, Retriever, TokenUsage } from './types.ts';
+
+/** Still imported from here by app/http/create-server.ts; the contract lives in rag/contracts/answer-stream.ts. */
+export type { AnswerEvent } from './contracts/answer-stream.ts';
 
 export interface AnswerPipelineOptions {
   retriever: Retriever;
@@ -45,13 +49,6 @@ export interface AnswerPipelineOptions {
   lowTrustSources?: readonly TrustClass[];
 }
 
-/** What a streaming consumer (a chat adapter updating its message) sees. */
-export type AnswerEvent =
-  | { type: 'delta'; text: string }
-  /** The text streamed so far is void (the generator failed and the fallback starts over). */
-  | { type: 'restart'; reason: string }
-  | { type: 'answer'; answer: Answer };
-
 const DEFAULT_K = 8;
 const DEFAULT_DEADLINE_MS = 20_000;
 /**
@@ -66,12 +63,11 @@ const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
  * The query path, Question → Answer: intent → rewrite → search query (filters, scope, expansion) → hybrid
  * retrieval → rerank → context → generate (streamed) → verify claims → cite → confidence/abstain → redact.
  */
-export class AnswerPipeline {
+export class AnswerPipeline implements Answerer {
   constructor(private readonly options: AnswerPipelineOptions) {}
 
-  async answer(question: Question): Promise<Answer> {
-    for await (const event of this.stream(question)) if (event.type === 'answer') return event.answer;
-    throw new Error('the answer pipeline ended without an answer');
+  answer(question: Question): Promise<Answer> {
+    return finalAnswer(this.stream(question));
   }
 
   async *stream(question: Question): AsyncGenerator<AnswerEvent> {

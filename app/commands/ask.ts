@@ -1,4 +1,4 @@
-import type { AnswerPipeline } from '../../rag/answer-question.ts';
+import { finalAnswer, type Answerer } from '../../rag/contracts/answer-stream.ts';
 import type { Answer, Question, SourceKind } from '../../rag/types.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 
@@ -9,18 +9,14 @@ export interface AskOptions {
 }
 
 /** One question, one answer: streamed to stderr for people, one JSON object on stdout with `--json`. */
-export async function ask(pipeline: Pick<AnswerPipeline, 'stream'>, text: string, options: AskOptions): Promise<number> {
+export async function ask(answerer: Answerer, text: string, options: AskOptions): Promise<number> {
   const question: Question = {
     text,
     k: options.k,
     filters: options.sources ? { sources: options.sources } : undefined,
     asker: { platform: 'cli' },
   };
-  let answer: Answer | undefined;
-  for await (const event of pipeline.stream(question)) {
-    if (event.type === 'answer') answer = event.answer;
-  }
-  if (!answer) throw new Error('no answer was produced');
+  const answer = await finalAnswer(answerer.stream(question));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(answer)}\n`);
   } else {

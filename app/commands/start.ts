@@ -3,7 +3,7 @@ import { ChatStore } from '../../bot/conversation/chat-store.ts';
 import { Conversation, type ChatMetrics, type ConversationOptions } from '../../bot/conversation/conversation.ts';
 import type { DiscordBot } from '../../bot/discord/discord-bot.ts';
 import { SLACK_EVENTS_PATH, type SlackBot } from '../../bot/slack/slack-bot.ts';
-import type { AnswerPipeline } from '../../rag/answer-question.ts';
+import type { Answerer } from '../../rag/contracts/answer-stream.ts';
 import { createAnswerService } from '../create-answer-service.ts';
 import { createChatServices } from '../chat-services.ts';
 import { ConfigError } from '../config.ts';
@@ -169,7 +169,7 @@ export interface ChatConnections {
 export interface ConnectChatOptions {
   sync: SyncService;
   /** The answer service (or a bare pipeline in tests). */
-  pipeline: Pick<AnswerPipeline, 'stream'>;
+  pipeline: Answerer;
   chatConfig?: ChatConfig;
   /** Counters of answers, feedback and refusals, and each platform's connection, served at GET /metrics. */
   metrics?: ChatMetrics & Partial<Pick<PlatformMetrics, 'set'>>;

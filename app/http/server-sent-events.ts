@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AnswerEvent } from '../../rag/answer-question.ts';
+import type { AnswerEvent } from '../../rag/contracts/answer-stream.ts';
 import type { Answer } from '../../rag/types.ts';
 
 // An answer as server-sent events: `delta` ({text}) as the text is written, `restart` ({reason}) when what was

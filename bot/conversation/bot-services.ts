@@ -1,9 +1,9 @@
 // What the chat adapters need from the rest of Lore, declared here so that `bot/` never imports `app/` or
 // `connectors/` (docs/architecture.md): `app/chat-services.ts` implements it from the runtime.
-import type { AnswerEvent } from '../../rag/answer-question.ts';
+import type { Answerer } from '../../rag/contracts/answer-stream.ts';
 import type { SyncTarget } from '../../rag/contracts/sources.ts';
 import type { SourceStatus, SourceSyncReport, SyncProgress } from '../../rag/contracts/sync.ts';
-import type { Question, SourceKind } from '../../rag/types.ts';
+import type { SourceKind } from '../../rag/types.ts';
 
 /** A file someone shared with Lore, already downloaded and size-checked. */
 export interface UploadRequest {
@@ -31,7 +31,7 @@ export class UploadRefusedError extends Error {
 
 export interface BotServices {
   /** The query path (`AnswerPipeline.stream`). */
-  answer(question: Question): AsyncIterable<AnswerEvent>;
+  answer: Answerer['stream'];
   /** Rejects with SyncBusyError when a named source is being synced already. */
   sync(target: SyncTarget, onProgress: (progress: SyncProgress) => void, signal: AbortSignal): Promise<SourceSyncReport[]>;
   status(): SourceStatus[];

@@ -7,7 +7,7 @@ import { loadConfig } from '../../app/config.ts';
 import { createLogger } from '../../app/logger.ts';
 import { openRuntime, type Runtime } from '../../app/runtime.ts';
 import type { AnswerPipeline } from '../../rag/answer-question.ts';
-import type { AnswerEvent } from '../../rag/answer-question.ts';
+import type { AnswerEvent } from '../../rag/contracts/answer-stream.ts';
 import type { Answer } from '../../rag/types.ts';
 import { fixtureResponses, startFakeGemini, serverError, type FakeGemini, recordedGemini as recorded } from '../fakes/fake-gemini.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import type { ChatStore } from '../../../bot/conversation/chat-store.ts';
-import type { AnswerEvent } from '../../../rag/answer-question.ts';
+import { finalAnswer, type Answerer } from '../../../rag/contracts/answer-stream.ts';
 import { SOURCE_KINDS } from '../../../rag/contracts/sources.ts';
 import type { Answer, Question, SourceKind, ThreadMessage } from '../../../rag/types.ts';
 import { HttpError } from '../http-error.ts';
@@ -74,7 +74,7 @@ export const QUERY_PATTERN_HINTS = {
 } as const;
 
 export interface QueryRouteOptions {
-  answers: { stream(question: Question): AsyncIterable<AnswerEvent> };
+  answers: Answerer;
   store: ChatStore;
   /** Key check and rate limit, in that order. */
   guards: onRequestAsyncHookHandler[];
@@ -86,9 +86,8 @@ export function registerQueryRoute(app: FastifyInstance, options: QueryRouteOpti
   app.post<{ Body: QueryBody }>('/query', { schema: querySchema, onRequest: guards }, async (request, reply) => {
     const question = toQuestion(request.body, request.keyId, request.keySources);
     const save = (answer: Answer) => saveServedAnswer(store, answer, request.keyId, request.log);
-    const events = answers.stream(question)[Symbol.asyncIterator]();
-
     if (wantsEventStream(request.headers.accept)) {
+      const events = answers.stream(question)[Symbol.asyncIterator]();
       // Taken before any byte is sent: a failure this early is still an ordinary JSON error with a status.
       const first = await events.next();
       return reply
@@ -98,11 +97,7 @@ export function registerQueryRoute(app: FastifyInstance, options: QueryRouteOpti
         .send(answerEventStream({ first, rest: events, onAnswer: save, log: request.log, requestId: request.id }));
     }
 
-    let answer: Answer | undefined;
-    for (let next = await events.next(); !next.done; next = await events.next()) {
-      if (next.value.type === 'answer') answer = next.value.answer;
-    }
-    if (!answer) throw new Error('the answer service ended without an answer');
+    const answer = await finalAnswer(answers.stream(question));
     save(answer);
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer));
   });

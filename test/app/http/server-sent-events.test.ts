@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../app/logger.ts';
 import { answerEventStream, sseFrame, wantsEventStream } from '../../../app/http/server-sent-events.ts';
-import type { AnswerEvent } from '../../../rag/answer-question.ts';
+import type { AnswerEvent } from '../../../rag/contracts/answer-stream.ts';
 
 const log = createLogger('silent');
 

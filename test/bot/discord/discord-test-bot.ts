@@ -4,7 +4,7 @@ import { ChatStore } from '../../../bot/conversation/chat-store.ts';
 import type { ChatConfig } from '../../../bot/conversation/chat-config.ts';
 import { Conversation } from '../../../bot/conversation/conversation.ts';
 import type { DiscordBot } from '../../../bot/discord/discord-bot.ts';
-import type { AnswerPipeline } from '../../../rag/answer-question.ts';
+import type { Answerer } from '../../../rag/contracts/answer-stream.ts';
 import { createChatServices } from '../../../app/chat-services.ts';
 import { connectDiscord } from '../../../app/connect-discord.ts';
 import { loadConfig } from '../../../app/config.ts';
@@ -22,7 +22,7 @@ export interface TestDiscordBot {
 
 export interface TestDiscordBotOptions {
   runtime: Runtime;
-  pipeline: Pick<AnswerPipeline, 'stream'>;
+  pipeline: Answerer;
   discord: FakeDiscord;
   chatConfig: ChatConfig;
   env?: Record<string, string>;
