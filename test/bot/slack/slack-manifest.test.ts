@@ -7,7 +7,11 @@ import { SLACK_EVENTS_PATH } from '../../../bot/slack/slack-bot.ts';
 // handles, and every event it subscribes to has a handler.
 
 interface Manifest {
-  features: { slash_commands: { command: string; url: string }[]; app_home: { messages_tab_enabled: boolean } };
+  features: {
+    slash_commands: { command: string; url: string }[];
+    app_home: { messages_tab_enabled: boolean };
+    assistant_view?: { assistant_description?: string };
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string } };
 }
@@ -19,6 +23,8 @@ const NEEDS: Record<string, string> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
+  'chat.startStream, chat.appendStream, chat.stopStream': 'chat:write',
+  'assistant.threads.setStatus, setSuggestedPrompts, setTitle': 'assistant:write',
   'reactions.add': 'reactions:write',
   'reactions.remove': 'reactions:write',
   'conversations.replies (public channels)': 'channels:history',
@@ -34,6 +40,9 @@ const NEEDS: Record<string, string> = {
   'message.groups': 'groups:history',
   reaction_added: 'reactions:read',
   reaction_removed: 'reactions:read',
+  // Slack lists no scope of their own for the assistant events: the assistant_view feature (with assistant:write) brings them.
+  assistant_thread_started: 'assistant:write',
+  assistant_thread_context_changed: 'assistant:write',
 };
 
 describe('the Slack app manifest', () => {
@@ -43,7 +52,16 @@ describe('the Slack app manifest', () => {
 
   it('subscribes to the events Lore handles, and sends everything to one endpoint', () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
-      ['app_mention', 'message.channels', 'message.groups', 'message.im', 'reaction_added', 'reaction_removed'].sort(),
+      [
+        'app_mention',
+        'message.channels',
+        'message.groups',
+        'message.im',
+        'reaction_added',
+        'reaction_removed',
+        'assistant_thread_started',
+        'assistant_thread_context_changed',
+      ].sort(),
     );
     const urls = [
       manifest.settings.event_subscriptions.request_url,
@@ -54,5 +72,10 @@ describe('the Slack app manifest', () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/lore']);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+  });
+
+  it('declares the assistant side panel, which Slack requires for the assistant:write scope', () => {
+    expect(manifest.features.assistant_view?.assistant_description).toMatch(/\S/);
+    expect(manifest.oauth_config.scopes.bot).toContain('assistant:write');
   });
 });
