@@ -75,5 +75,15 @@ describe('the chat configuration file', () => {
   it('accepts the documented example file', () => {
     const config = loadChatConfig('lore.config.example.yaml');
     expect(config.sourcesFor('slack', 'C0ANYTHING', false).length).toBeGreaterThan(0);
+    expect(config.suggestedPrompts).toBe(4);
+  });
+
+  it("takes how many prompts Slack's assistant panel suggests, from none to Slack's four", () => {
+    expect(parseChatConfig('', FILE).suggestedPrompts).toBe(4);
+    expect(parseChatConfig('suggested_prompts: 0', FILE).suggestedPrompts).toBe(0);
+    expect(parseChatConfig('suggested_prompts: 2', FILE).suggestedPrompts).toBe(2);
+    for (const bad of ['5', '-1', '1.5', 'many']) {
+      expect(() => parseChatConfig(`suggested_prompts: ${bad}`, FILE)).toThrow(/: suggested_prompts must be a whole number from 0 to 4$/);
+    }
   });
 });
