@@ -88,11 +88,9 @@ export class AnswerPipeline implements Answerer {
       timings: roundTimings(timings),
     });
 
-    const intent = detectIntent(question.text);
-    if (intent !== 'question') {
-      // Small talk and commands never cost a retrieval or a model call.
-      const reply = intent === 'chitchat' ? chitchatReply(question.text) : 'That looks like a command: try `/lore help`.';
-      yield { type: 'answer', answer: finish({ answer: reply, mode: 'chitchat', confidence: 1 }) };
+    if (detectIntent(question.text) === 'chitchat') {
+      // Small talk never costs a retrieval or a model call.
+      yield { type: 'answer', answer: finish({ answer: chitchatReply(question.text), mode: 'chitchat', confidence: 1 }) };
       return;
     }
 

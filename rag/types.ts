@@ -160,7 +160,7 @@ export interface Question {
   asker?: { platform: string; userId?: string; channelId?: string };
 }
 
-export type Intent = 'chitchat' | 'question' | 'command';
+export type Intent = 'chitchat' | 'question';
 
 /** What retrieval searches for, after rewriting, expansion and filter extraction. */
 export interface SearchQuery {

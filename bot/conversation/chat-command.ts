@@ -1,7 +1,7 @@
 // `/lore sync [source]`, `/lore status`, `/lore help` — and the same words addressed to Lore in a message
 // ("@Lore sync notion"). Every platform maps its slash command or message to one of these.
-import { parseCommand } from '../../rag/question/parse-command.ts';
 import { SYNC_TARGETS, type SyncTarget } from '../../rag/contracts/sources.ts';
+import { stripMentions } from '../../rag/question/strip-mentions.ts';
 
 export type ChatCommand =
   | { name: 'help' }
@@ -28,11 +28,42 @@ export function parseSlashCommand(text: string): ChatCommand {
   return { name: 'invalid', problem: `\`${truncate(text.trim(), 60)}\` is not a Lore command.` };
 }
 
-/** A command written to Lore in a message, or undefined when the message is a question. */
+/** The words a message may use for a sync target: each target's name, and a few ways of saying it. */
+const TARGET_WORDS: Readonly<Record<string, SyncTarget>> = {
+  ...Object.fromEntries(SYNC_TARGETS.map((target) => [target, target])),
+  'the files': 'files',
+  'the web': 'web',
+  'web pages': 'web',
+  'the web pages': 'web',
+  everything: 'all',
+  'all sources': 'all',
+};
+
+// Politeness around a command does not change it; anything more ("how do I sync notion?") is a question about it.
+const POLITE_PREFIX = /^(?:(?:can|could|would|will) you\s+)?(?:please\s+|pls\s+|plz\s+)?/;
+const POLITE_SUFFIX = /(?:\s+(?:now|please|pls|plz|thanks|thank you))*$/;
+
+/**
+ * A command written to Lore in a message ("sync notion", "help", "status"), or undefined when the message is not
+ * exactly a command: then it is a question, even one about a command ("how do I sync notion?").
+ */
 export function commandInMessage(text: string): ChatCommand | undefined {
-  const web = /^\s*(?:please\s+)?(?:re)?sync\s+(?:the\s+)?web(?:\s+pages)?[.!\s]*$/i.test(text);
-  if (web) return { name: 'sync', target: 'web' };
-  return parseCommand(text);
+  const words = stripMentions(text)
+    .toLowerCase()
+    .replace(/^\/?lore\s+/, '')
+    .replace(/^\//, '')
+    .replace(/[.!?\s]+$/, '')
+    .replace(POLITE_PREFIX, '')
+    .replace(POLITE_SUFFIX, '')
+    .trim();
+  if (words === 'help' || words === 'commands') return { name: 'help' };
+  if (words === 'status') return { name: 'status' };
+  const sync = /^(?:re)?sync(?:\s+(.+))?$/.exec(words);
+  if (sync) {
+    const target = sync[1] === undefined ? 'all' : TARGET_WORDS[sync[1]];
+    return target === undefined ? undefined : { name: 'sync', target };
+  }
+  return undefined;
 }
 
 function truncate(text: string, max: number): string {

@@ -359,9 +359,11 @@ export class Conversation {
   private async history(platform: ChatPlatform, thread: ThreadRef, before: string): Promise<ThreadMessage[]> {
     try {
       const messages = await platform.threadHistory(thread, before);
+      // Commands in the thread ("sync notion") are no part of the conversation a follow-up continues.
       return messages
         .filter((m) => m.text.trim() !== '')
         .slice(-(this.options.historyLimit ?? 10))
+        .filter((m) => m.fromLore || commandInMessage(m.text) === undefined)
         .map((m) => ({ role: m.fromLore ? 'assistant' : 'user', text: m.text }));
     } catch (error) {
       // Without history the question is still answered, only without the thread's context.

@@ -41,7 +41,7 @@ function previousQuestion(question: string, history: readonly ThreadMessage[]): 
   const asked = history
     .filter((message) => message.role === 'user')
     .map((message) => stripMentions(message.text))
-    // Small talk and commands in the thread ("thanks!", "sync notion") carry no topic.
+    // Small talk in the thread ("thanks!") carries no topic (the chat leaves commands out of the history).
     .filter((text) => text !== '' && detectIntent(text) === 'question');
   // Some adapters include the message being answered in the thread they fetch.
   if (asked.at(-1) === stripMentions(question)) asked.pop();

@@ -31,4 +31,28 @@ describe('commandInMessage', () => {
     expect(commandInMessage('status')).toEqual({ name: 'status' });
     expect(commandInMessage('how do I sync notion?')).toBeUndefined();
   });
+
+  it.each([
+    ['help', { name: 'help' }],
+    ['Help!', { name: 'help' }],
+    ['Status.', { name: 'status' }],
+    ['status?', { name: 'status' }],
+    ['sync', { name: 'sync', target: 'all' }],
+    ['sync github please', { name: 'sync', target: 'github' }],
+    ['please resync GitHub now', { name: 'sync', target: 'github' }],
+    ['could you sync everything?', { name: 'sync', target: 'all' }],
+    ['@lore can you sync the files', { name: 'sync', target: 'files' }],
+    ['/lore sync all', { name: 'sync', target: 'all' }],
+    ['<@U1> help', { name: 'help' }],
+    ['please sync the web pages!', { name: 'sync', target: 'web' }],
+    ['resync web', { name: 'sync', target: 'web' }],
+  ])('reads %j as a command', (text, command) => {
+    expect(commandInMessage(text)).toEqual(command);
+  });
+
+  it('rejects unknown sync targets and sentences that merely mention a command', () => {
+    expect(commandInMessage('sync jira')).toBeUndefined();
+    expect(commandInMessage('status of the API migration')).toBeUndefined();
+    expect(commandInMessage('help me with SSO')).toBeUndefined();
+  });
 });

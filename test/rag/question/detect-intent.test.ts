@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chitchatReply } from '../../../rag/question/chitchat-reply.ts';
 import { detectIntent } from '../../../rag/question/detect-intent.ts';
-import { parseCommand } from '../../../rag/question/parse-command.ts';
 import { stripMentions } from '../../../rag/question/strip-mentions.ts';
 
 describe('detectIntent', () => {
@@ -66,39 +65,6 @@ describe('detectIntent', () => {
     '<@U024BE7LH> where are the design docs?',
   ])('treats %j as a question', (text) => {
     expect(detectIntent(text)).toBe('question');
-  });
-
-  it.each([
-    'help',
-    'Help!',
-    'status',
-    'status?',
-    'sync notion',
-    'sync',
-    'sync github please',
-    '@lore can you sync the files',
-    '/lore sync all',
-    '<@U1> help',
-  ])('treats %j as a command', (text) => {
-    expect(detectIntent(text)).toBe('command');
-  });
-});
-
-describe('parseCommand', () => {
-  it('names the command and the sync target', () => {
-    expect(parseCommand('help')).toEqual({ name: 'help' });
-    expect(parseCommand('Status.')).toEqual({ name: 'status' });
-    expect(parseCommand('sync notion')).toEqual({ name: 'sync', target: 'notion' });
-    expect(parseCommand('please resync GitHub now')).toEqual({ name: 'sync', target: 'github' });
-    expect(parseCommand('could you sync everything?')).toEqual({ name: 'sync', target: 'all' });
-    expect(parseCommand('sync')).toEqual({ name: 'sync', target: 'all' });
-  });
-
-  it('rejects unknown sync targets and sentences that merely mention a command', () => {
-    expect(parseCommand('sync jira')).toBeUndefined();
-    expect(parseCommand('how do I sync notion?')).toBeUndefined();
-    expect(parseCommand('status of the API migration')).toBeUndefined();
-    expect(parseCommand('help me with SSO')).toBeUndefined();
   });
 });
 
