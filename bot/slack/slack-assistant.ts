@@ -50,7 +50,7 @@ const CONTEXT_TTL_MS = 24 * 60 * 60_000;
  * threads at once (the last one saved), which would give one person's channel scope to another's question. After
  * a restart a thread's context is unknown until Slack sends it again: its questions get the direct-message scope.
  */
-function threadContextStore(): NonNullable<AssistantConfig['threadContextStore']> {
+function threadContextStore(): NonNullable<AssistantConfig['threadContextStore']> & { knows(payload: unknown): boolean } {
   const contexts = new TtlCache<AssistantThreadContext>({ ttlMs: CONTEXT_TTL_MS, maxEntries: 10_000 });
   const keyOf = (payload: unknown): string | undefined => {
     const event = payload as { assistant_thread?: { channel_id?: string; thread_ts?: string }; channel?: string; thread_ts?: string };
@@ -59,6 +59,10 @@ function threadContextStore(): NonNullable<AssistantConfig['threadContextStore']
     return channel && thread ? `${channel}:${thread}` : undefined;
   };
   return {
+    knows: (payload) => {
+      const key = keyOf(payload);
+      return key !== undefined && contexts.get(key) !== undefined;
+    },
     get: async ({ payload }) => {
       const key = keyOf(payload);
       return (key && contexts.get(key)) || {};
@@ -80,6 +84,7 @@ function viewedChannel(context: AssistantThreadContext): string | undefined {
 export function createSlackAssistant(options: SlackAssistantOptions): Assistant {
   const { conversation, platform, identity, log } = options;
   const titled = new TtlCache<true>({ ttlMs: CONTEXT_TTL_MS, maxEntries: 10_000 });
+  const contexts = threadContextStore();
 
   /** Suggested prompts for what the person may see from the channel they are viewing; none when nothing qualifies. */
   const suggest = async (
@@ -101,7 +106,7 @@ export function createSlackAssistant(options: SlackAssistantOptions): Assistant 
   };
 
   return new Assistant({
-    threadContextStore: threadContextStore(),
+    threadContextStore: contexts,
     threadStarted: async ({ event, body, say, saveThreadContext, setSuggestedPrompts }) => {
       const workspace = options.workspaceOf(body as AssistantEnvelope);
       if (!workspace) return;
@@ -126,9 +131,12 @@ export function createSlackAssistant(options: SlackAssistantOptions): Assistant 
       if (!incoming?.eventId || incoming.fromBot) return;
       const channelId = viewedChannel(await getThreadContext());
       const thread = { channelId: incoming.channelId, threadId: incoming.threadId };
-      platform.trackAssistantThread(thread, (status) => setStatus(status));
+      // Bolt hands over every threaded DM; only a thread opened in the panel has a status line and a title (one
+      // opened before a restart is answered all the same, without them).
+      const inPanel = contexts.knows(message);
+      if (inPanel) platform.trackAssistantThread(thread, (status) => setStatus(status));
       const key = `${thread.channelId}:${thread.threadId}`;
-      if (!titled.get(key) && incoming.text.trim() !== '') {
+      if (inPanel && !titled.get(key) && incoming.text.trim() !== '') {
         titled.set(key, true);
         await setTitle(shorten(incoming.text, TITLE_CHARS)).catch((error: unknown) =>
           log.debug({ err: error }, 'could not title the assistant thread'),

@@ -282,6 +282,18 @@ describe('the assistant side panel', () => {
   });
 });
 
+describe('direct-message threads outside the panel', () => {
+  it('answers a reply in an ordinary DM thread as before, with no status line or title to set', async () => {
+    const thread = nextTs();
+    const ts = nextTs();
+    await bot.deliver({ type: 'message', channel: 'DPLAIN', channel_type: 'im', user: 'UPLAIN', text: QUESTION, ts, thread_ts: thread });
+    await slack.waitFor((call) => call.method === 'chat.stopStream' && call.args.channel === 'DPLAIN');
+    await bot.idle();
+    expect(answerId('DPLAIN', loreAnswer('DPLAIN', thread).ts)).toBeDefined();
+    expect(slack.assistantThread('DPLAIN', thread)).toEqual({ statuses: [], titles: [] });
+  });
+});
+
 describe('feedback buttons on answers', () => {
   /** A click on a feedback button, in the shape of a recorded block_actions payload. */
   const click = (channel: string, messageTs: string, value: 'up' | 'down') =>
