@@ -14,6 +14,7 @@ import { createRetrieval, type Retrieval } from '../rag/retrieve/create-retrieva
 import type { Generator, Vocabulary } from '../rag/types.ts';
 import { ConfigError } from './config.ts';
 import type { Runtime } from './runtime.ts';
+import { errorMessage } from '../rag/errors.ts';
 
 export interface PipelineOptions {
   /** No model calls at all (the daily budget is spent): heuristic rewriting, feature reranking, extractive answers. */
@@ -78,7 +79,7 @@ function assemble(runtime: PipelineRuntime, retrieval: Retrieval, apiKey: string
     prices: loadPrices(config.pricesFile),
     lowTrustSources: config.lowTrustSources,
     deadlineMs: config.answerDeadlineSeconds * 1000,
-    onWarning: (message, error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, message),
+    onWarning: (message, error) => log.warn({ err: errorMessage(error) }, message),
   });
 }
 

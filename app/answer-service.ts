@@ -9,6 +9,7 @@ import { outgoingAnswer } from './outgoing-answer.ts';
 import type { OnlineQuality } from './online-quality.ts';
 import type { QueryLog } from './query-log.ts';
 import { utcDay, type SpendLedger } from './spend-ledger.ts';
+import { errorMessage } from '../rag/errors.ts';
 
 // Every question, from every surface (Slack, Discord, HTTP, the playground), is answered here: the answer cache,
 // the daily budget, the query log, metrics and online quality wrap the one RAG pipeline, so each surface gets
@@ -169,7 +170,7 @@ export class AnswerService implements Answerer {
 
   private failed(kind: string, error: unknown, message: string): void {
     this.options.metrics?.increment('lore_errors_total', { kind });
-    this.log.warn({ err: error instanceof Error ? error.message : String(error), kind }, message);
+    this.log.warn({ err: errorMessage(error), kind }, message);
   }
 
   private now(): Date {

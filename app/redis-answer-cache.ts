@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { withTimeout } from '../rag/retry.ts';
 import type { Answer } from '../rag/types.ts';
 import type { AnswerCache } from './answer-cache.ts';
+import { errorMessage } from '../rag/errors.ts';
 
 // The answer cache every replica shares (REDIS_URL). A cache exists to make answers faster: when Redis is slow
 // a read gives up after a short deadline and the caller answers afresh (answer-service.ts treats a throw as a
@@ -53,7 +54,7 @@ export class RedisAnswerCache implements AnswerCache {
     try {
       return await withTimeout(() => run(), this.timeoutMs);
     } catch (error) {
-      throw new Error(`Redis ${name} for the answer cache failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(`Redis ${name} for the answer cache failed: ${errorMessage(error)}`, { cause: error });
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { withTimeout } from '../rag/retry.ts';
 import type { SpendLedger } from './spend-ledger.ts';
+import { errorMessage } from '../rag/errors.ts';
 
 // The daily spend every replica adds to (REDIS_URL): one counter per UTC day, incremented atomically, so the
 // budget holds for the whole deployment. A day's counter outlives the day by a little (late additions, clock
@@ -60,7 +61,7 @@ export class RedisSpendLedger implements SpendLedger {
     try {
       return await withTimeout(() => run(), this.timeoutMs);
     } catch (error) {
-      throw new Error(`Redis ${name} for the daily spend failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(`Redis ${name} for the daily spend failed: ${errorMessage(error)}`, { cause: error });
     }
   }
 }

@@ -8,6 +8,7 @@ import type { Logger } from './logger.ts';
 import { RedisAnswerCache } from './redis-answer-cache.ts';
 import { RedisSpendLedger } from './redis-spend-ledger.ts';
 import type { SpendLedger } from './spend-ledger.ts';
+import { errorMessage } from '../rag/errors.ts';
 
 // What several `lore start` replicas share through Redis (REDIS_URL): the answer cache, the daily spend and
 // every rate limiter (bottleneck's clustering). Without REDIS_URL nothing is opened and each process keeps
@@ -63,7 +64,7 @@ export async function openSharedState(config: Pick<Config, 'redisUrl'>, log: Log
     await data.ping();
   } catch (error) {
     data.disconnect();
-    throw new Error(`could not connect to Redis at REDIS_URL (${shown}): ${describe(lastError ?? error)}`, { cause: error });
+    throw new Error(`could not connect to Redis at REDIS_URL (${shown}): ${errorMessage(lastError ?? error)}`, { cause: error });
   }
 
   // The limiters get their own client (bottleneck adds a second one for its pub/sub): their Lua scripts must
@@ -76,7 +77,7 @@ export async function openSharedState(config: Pick<Config, 'redisUrl'>, log: Log
   } catch (error) {
     await connection.disconnect(false).catch(() => undefined);
     data.disconnect();
-    throw new Error(`could not connect to Redis at REDIS_URL (${shown}) for the rate limits: ${describe(lastError ?? error)}`, { cause: error });
+    throw new Error(`could not connect to Redis at REDIS_URL (${shown}) for the rate limits: ${errorMessage(lastError ?? error)}`, { cause: error });
   }
   connected = true;
   log.info({ redis: shown }, 'sharing rate limits, the answer cache and the daily budget through Redis');
@@ -108,15 +109,11 @@ function throttledWarning(log: Logger): (error: unknown) => void {
   let lastMessage = '';
   let lastAt = 0;
   return (error) => {
-    const message = describe(error);
+    const message = errorMessage(error);
     const now = Date.now();
     if (message === lastMessage && now - lastAt < 30_000) return;
     lastMessage = message;
     lastAt = now;
     log.warn({ err: message }, 'Redis error: shared rate limits, answer cache and budget are degraded until it answers again');
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -15,6 +15,7 @@ import type { Runtime } from './runtime.ts';
 import { SYNC_SOURCES, type SyncSource, type SyncTarget } from '../rag/contracts/sources.ts';
 import { SyncBusyError, type SourceStatus, type SourceSyncReport, type SyncProgress } from '../rag/contracts/sync.ts';
 import { missingConfiguration, requireConfigured } from './sync-sources.ts';
+import { errorMessage } from '../rag/errors.ts';
 
 // The one way anything syncs a source: `lore sync`, the interval in `lore start`, and `/lore sync` in chat
 // (which receives this service from app/, since bot/ cannot import connectors). Sources are built from the
@@ -100,7 +101,7 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
           if (!(error instanceof SyncBusyError) && !syncOptions.signal?.aborted) record.failed(source, Date.now() - started);
           // One source failing (busy, unreachable, bad token) does not keep `all` from syncing the others.
           if (target !== 'all' || syncOptions.signal?.aborted) throw error;
-          const message = (error as Error).message ?? String(error);
+          const message = errorMessage(error);
           log.error({ source, error: message }, 'sync failed');
           const report = failedSyncReport(source, message, Date.now() - started);
           reports.push(report);

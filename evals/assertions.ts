@@ -14,6 +14,7 @@ import { tokenF1 } from './graders/token-f1.ts';
 import { graderConfig } from './llm/grader-config.ts';
 import type { LlmScorers, RagExample } from './llm/llm-scorers.ts';
 import { METRICS, type GraderMode, type MetricName } from './metrics.ts';
+import { errorMessage } from '../rag/errors.ts';
 
 /** A grade, or `undefined` score when the metric does not apply to this case. */
 interface Outcome {
@@ -68,7 +69,7 @@ function assertion(metric: MetricName, grader: Grader) {
     try {
       outcome = await grader({ golden, record, answer: typeof output === 'string' ? output : String(output), mode });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return { pass: false, score: 0, reason: `${metric}: grader failed: ${message}`, metadata: { ...base, applicable: false, graderFailed: true } };
     }
     if (outcome.score === undefined) {

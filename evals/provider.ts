@@ -7,6 +7,7 @@ import type { AnswerRecord } from './answer-record.ts';
 import { goldenFrom, type GoldenCase } from './golden/golden-case.ts';
 import type { KnowledgeBases } from './knowledge-bases.ts';
 import { closeSharedKnowledgeBases, sharedKnowledgeBases } from './shared-knowledge-bases.ts';
+import { errorMessage } from '../rag/errors.ts';
 
 export default class LoreProvider implements ApiProvider {
   private readonly providerId: string;
@@ -49,7 +50,7 @@ export default class LoreProvider implements ApiProvider {
         metadata: record,
       };
     } catch (error) {
-      return { error: `lore provider (${golden.id}): ${error instanceof Error ? error.message : String(error)}` };
+      return { error: `lore provider (${golden.id}): ${errorMessage(error)}` };
     }
   }
 

@@ -1,6 +1,7 @@
 // Bounded retries for every external call (Gemini, Notion, GitHub, …): exponential backoff with jitter, a
 // server's Retry-After respected, a timeout per attempt, and one clear error when it gives up.
 import { currentDeadline, type Deadline } from './deadline.ts';
+import { errorMessage } from './errors.ts';
 
 export interface RetryOptions {
   /** Attempts in total, the first included. Default 4. */
@@ -137,10 +138,6 @@ export function retryAfterMs(error: unknown, now: number = Date.now()): number |
   );
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
 }
@@ -230,13 +227,13 @@ export async function withRetry<T>(fn: (context: AttemptContext) => Promise<T>, 
       if (signal?.aborted) throw abortReason(signal);
       if (!isRetryable(error)) throw error;
       if (attempt >= attempts) {
-        throw new RetryError(`${label} failed after ${plural(attempt)}: ${describe(error)}`, attempt, error);
+        throw new RetryError(`${label} failed after ${plural(attempt)}: ${errorMessage(error)}`, attempt, error);
       }
       const askedMs = retryAfterMs(error);
       if (askedMs !== undefined && askedMs > maxDelayMs) {
         throw new RetryError(
           `${label} failed after ${plural(attempt)}: the server asked to retry after ` +
-            `${Math.ceil(askedMs / 1000)} s, longer than the ${Math.ceil(maxDelayMs / 1000)} s limit: ${describe(error)}`,
+            `${Math.ceil(askedMs / 1000)} s, longer than the ${Math.ceil(maxDelayMs / 1000)} s limit: ${errorMessage(error)}`,
           attempt,
           error,
           'retry-after',
@@ -251,7 +248,7 @@ export async function withRetry<T>(fn: (context: AttemptContext) => Promise<T>, 
         // Waiting would spend the time the rest of the answer needs, for an attempt that could not finish anyway.
         throw new RetryError(
           `${label} failed after ${plural(attempt)}: a retry in ${(delayMs / 1000).toFixed(1)} s would not fit the ` +
-            `${(deadline.remainingMs() / 1000).toFixed(1)} s left before the deadline: ${describe(error)}`,
+            `${(deadline.remainingMs() / 1000).toFixed(1)} s left before the deadline: ${errorMessage(error)}`,
           attempt,
           error,
           'deadline',

@@ -4,6 +4,7 @@ import { progressBar } from '../progress.ts';
 import type { Runtime } from '../runtime.ts';
 import type { SourceKind } from '../../rag/types.ts';
 import { createSyncService, failedSyncReport, type SourceSyncReport, type SyncProgress, type SyncTarget } from '../sync-service.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 /**
  * `lore sync [source] [--full] [--json]`. With --json, stdout gets the summary in the ingest contract's shape
@@ -62,10 +63,6 @@ export async function syncCommand(runtime: Runtime, target: SyncTarget, options:
   }
   if (stopped !== undefined) throw stopped;
   return totals.failed.length > 0 ? EXIT_SOME_FAILED : EXIT_OK;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function totalOf(reports: SourceSyncReport[]): IndexSummary {

@@ -3,6 +3,7 @@ import type { Metrics } from '../metrics.ts';
 import type { KeyLimiter } from '../rate-limit/key-limiter.ts';
 import { PUBLIC_KEY_ID } from './api-keys.ts';
 import { HttpError } from './http-error.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 // Per-key request limits on the routes that cost something (/query, /feedback, /ingest), checked right after the
 // key and before the body is read. All of them draw from one bucket per key. Without configured keys every caller
@@ -25,7 +26,7 @@ export function limitRequests(options: RateLimitOptions): onRequestAsyncHookHand
       decision = await limiter.take(bucket);
     } catch (error) {
       // A limiter that cannot be reached (a shared store down) must not take the API down with it.
-      request.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'the rate limiter failed; request let through');
+      request.log.warn({ err: errorMessage(error) }, 'the rate limiter failed; request let through');
       metrics?.increment('lore_errors_total', { kind: 'rate_limiter' });
       return;
     }

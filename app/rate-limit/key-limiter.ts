@@ -1,5 +1,6 @@
 import Bottleneck from 'bottleneck';
 import { withTimeout } from '../../rag/retry.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 // Per-key request limits for the HTTP API (LORE_API_RATE_PER_MINUTE): a token bucket per key, a burst of the
 // per-minute figure, then one more every minute/figure. A request over the limit is refused at once (429 with
@@ -61,7 +62,7 @@ export class BottleneckKeyLimiter implements KeyLimiter {
     try {
       return await withTimeout(() => this.decide(key), this.timeoutMs);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       throw new KeyLimiterUnavailableError(`the request limiter did not answer: ${reason}`, { cause: error });
     }
   }

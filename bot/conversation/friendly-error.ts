@@ -5,6 +5,7 @@ import { SyncBusyError } from '../../rag/contracts/sync.ts';
 import { UploadRefusedError } from './bot-services.ts';
 import { describeUnavailable, PlatformUnavailableError } from './platform-unavailable.ts';
 import { QueueFullError } from './question-limiter.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 const MAX_REASON = 160;
 
@@ -30,7 +31,7 @@ export function friendlyError(error: unknown, doing = 'answering'): string {
 }
 
 function reasonOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const line = redactSecrets(message.split('\n')[0] ?? '').text.trim() || 'unknown error';
   return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line;
 }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { formatBytes, type FileLimits } from './file-limits.ts';
 import { InputError } from './input-error.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 export interface ZipInventory {
   /** Every entry name, in archive order. */
@@ -29,7 +30,7 @@ const DEFLATED = 8;
  */
 export async function checkZipArchive(bytes: Buffer, displayPath: string, limits: FileLimits, options: CheckOptions): Promise<ZipInventory> {
   const corrupt = (error: unknown): InputError =>
-    new InputError(displayPath, `truncated or corrupt ${options.kind} (${messageOf(error)})`, { cause: error });
+    new InputError(displayPath, `truncated or corrupt ${options.kind} (${errorMessage(error)})`, { cause: error });
 
   let zip: yauzl.ZipFile;
   try {
@@ -100,7 +101,7 @@ export async function checkZipArchive(bytes: Buffer, displayPath: string, limits
           if (keep.has(entry.fileName)) chunks.push(chunk as Buffer);
         }
       } catch (error) {
-        if (/too many bytes/.test(messageOf(error))) {
+        if (/too many bytes/.test(errorMessage(error))) {
           throw new InputError(
             displayPath,
             `zip entry ${entry.fileName} inflates to more than the ${formatBytes(entry.uncompressedSize)} its header declares; refusing a forged ${options.kind}`,
@@ -116,8 +117,4 @@ export async function checkZipArchive(bytes: Buffer, displayPath: string, limits
   } finally {
     zip.close();
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,6 +7,7 @@ import { cleanTitle, fileDocument, fileNameTitle, type FileInput } from './file-
 import { assertHtmlDepth } from './html-nesting-depth.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
 import { InputError } from './input-error.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 const MAIN_PART = 'word/document.xml';
 const CORE_PROPERTIES = 'docProps/core.xml';
@@ -38,7 +39,7 @@ export async function loadDocx(input: FileInput): Promise<SourceDocument> {
     );
     html = result.value;
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     throw new InputError(input.displayPath, `corrupt DOCX (${detail})`, { cause: error });
   }
 

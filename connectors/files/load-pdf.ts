@@ -6,6 +6,7 @@ import type { SourceDocument } from '../../rag/types.ts';
 import { assertContentMatches } from './detect-format.ts';
 import { cleanTitle, fileDocument, fileNameTitle, type FileInput } from './file-document.ts';
 import { InputError } from './input-error.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 // Every resource pdf.js may ask for (worker, fonts, CMaps, ICC profiles, WebAssembly decoders) comes
 // from the installed package: nothing is fetched, so extraction works offline and cannot be steered
@@ -104,7 +105,7 @@ async function readPage(pdf: PDFDocumentProxy, pageNumber: number, displayPath: 
       .replace(/\n{3,}/g, '\n\n')
       .trim();
   } catch (error) {
-    throw new InputError(displayPath, `corrupt PDF (page ${pageNumber}: ${messageOf(error)})`, { cause: error });
+    throw new InputError(displayPath, `corrupt PDF (page ${pageNumber}: ${errorMessage(error)})`, { cause: error });
   }
 }
 
@@ -127,9 +128,5 @@ function openError(displayPath: string, error: unknown): InputError {
       cause: error,
     });
   }
-  return new InputError(displayPath, `truncated or corrupt PDF (${messageOf(error)})`, { cause: error });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return new InputError(displayPath, `truncated or corrupt PDF (${errorMessage(error)})`, { cause: error });
 }

@@ -1,6 +1,7 @@
 // Octokit throws RequestError (status, response headers); it is read structurally here so the connector
 // does not depend on @octokit/request-error directly.
 import { DocumentGoneError } from '../../rag/index/indexer.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 interface ErrorWithResponse {
   status?: unknown;
@@ -45,7 +46,7 @@ export function rateLimitedUntil(error: unknown, now = Date.now()): { until?: Da
 /** What went wrong, in words that tell the user what to check; never contains the token. */
 export function describeGithubError(error: unknown, what: string): string {
   const status = httpStatus(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   const limited = rateLimitedUntil(error);
   if (limited) {
     const when = limited.until ? ` until ${limited.until.toISOString()}` : '';

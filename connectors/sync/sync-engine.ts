@@ -3,6 +3,7 @@ import { SyncBusyError, type SourceSyncReport, type SyncProgress } from '../../r
 import type { Connector } from '../connector.ts';
 import type { SyncLocks } from './sync-lock.ts';
 import type { SyncStateStore } from './sync-state-store.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 // One sync of one source, the same for every connector: lock → list → index (fingerprints skip what did not
 // change, `completeUnder` removes what vanished) → delete what the connector saw deleted → commit the cursor
@@ -90,8 +91,4 @@ function stopWhenAborted(input: IndexInput, signal: AbortSignal): IndexInput {
 function describe(summary: IndexSummary): string {
   const { added, updated, unchanged, deleted, failed } = summary;
   return `added ${added}, updated ${updated}, unchanged ${unchanged}, deleted ${deleted}, failed ${failed.length}`;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { formatBytes } from '../files/file-limits.ts';
 import { resolvePublicAddress, type HostResolver, type ResolvedAddress } from './address-guard.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 export interface GuardedFetchOptions {
   /** Host names (lower case) requests and redirects may go to. */
@@ -56,7 +57,7 @@ export async function guardedFetch(url: string, options: GuardedFetchOptions): P
   for (let hop = 0; ; hop++) {
     const target = checkedUrl(current, options.allowedHosts);
     const address = await resolvePublicAddress(target.hostname, options.allowPrivate, options.resolve).catch((error: unknown) => {
-      throw new WebFetchError(current, error instanceof Error ? error.message : String(error));
+      throw new WebFetchError(current, errorMessage(error));
     });
     const response = await send(target, address, options, signal);
     const location = response.headers.location;

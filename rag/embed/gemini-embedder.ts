@@ -8,6 +8,7 @@ import { redactKey } from '../gemini/gemini-http-error.ts';
 import { CircuitBreaker, runOptionalStep } from '../gemini/optional-step.ts';
 import { createRateLimiter } from '../gemini/rate-limiter.ts';
 import { normalized } from './normalize.ts';
+import { errorMessage } from '../errors.ts';
 
 export interface GeminiEmbedderOptions {
   apiKey: string;
@@ -149,7 +150,7 @@ export class GeminiEmbedder implements Embedder {
       return await withRetry(attempt, retry);
     } catch (error) {
       if (signal.aborted && error === signal.reason) throw error;
-      const message = redactKey(error instanceof Error ? error.message : String(error), this.apiKey);
+      const message = redactKey(errorMessage(error), this.apiKey);
       throw new Error(`GeminiEmbedder (${this.id}) failed to embed ${span}: ${message}`, { cause: error });
     }
   }

@@ -10,6 +10,7 @@ import type { Embedder, EmbeddingPurpose } from '../types.ts';
 import { USE_LITE_DIMENSION, UseLiteModel } from './use-lite-model.ts';
 import type { UseLiteWorkerData, UseLiteWorkerReply, UseLiteWorkerRequest } from './use-lite-worker.ts';
 import { normalized } from './normalize.ts';
+import { errorMessage } from '../errors.ts';
 
 export interface LocalEmbedderOptions {
   /**
@@ -347,7 +348,7 @@ export class LocalEmbedder implements Embedder {
       request.remaining--;
       if (request.remaining === 0 && !request.failed) request.resolve(request.results);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.failRequest(
         job.request,
         new Error(`LocalEmbedder (${EMBEDDER_ID}): ${runner.name} failed to embed a batch of ${job.texts.length} texts: ${message}`, {

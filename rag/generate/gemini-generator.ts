@@ -13,6 +13,7 @@ import { addUsage, usageFromMetadata } from '../gemini/usage.ts';
 import type { GenerationEvent, GenerationRequest, Generator, TokenUsage } from '../types.ts';
 import { GenerationError, type GenerationFailure } from './generation-error.ts';
 import { SYSTEM_INSTRUCTION, buildUserPrompt } from './prompt.ts';
+import { errorMessage } from '../errors.ts';
 
 export interface GeminiGeneratorOptions {
   apiKey: string;
@@ -110,10 +111,6 @@ function usageOf(chunks: readonly GenerateContentResponse[]): TokenUsage | undef
     if (usage) return usage;
   }
   return undefined;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export class GeminiGenerator implements Generator {
@@ -222,7 +219,7 @@ export class GeminiGenerator implements Generator {
             next = await withTimeout(() => stream.iterator.next(), this.idleTimeoutMs, signal);
           } catch (error) {
             if (signal?.aborted) throw signal.reason;
-            const why = error instanceof AttemptTimeoutError ? `no data for ${this.idleTimeoutMs} ms` : describe(error);
+            const why = error instanceof AttemptTimeoutError ? `no data for ${this.idleTimeoutMs} ms` : errorMessage(error);
             throw fail(`Gemini ${this.model} stream broke after ${text.length} characters: ${why}`, 'interrupted', error);
           }
           if (next.done) {
@@ -353,7 +350,7 @@ export class GeminiGenerator implements Generator {
     else if (status !== undefined && status >= 500) failure = 'server';
     else if (last instanceof EmptyStreamError) failure = 'empty';
     const within = deadline ? ` (${(deadline.totalMs / 1000).toFixed(0)} s answer deadline)` : '';
-    const message = redactKey(`GeminiGenerator (${this.model}) failed${within}: ${describe(error)}`, this.apiKey);
+    const message = redactKey(`GeminiGenerator (${this.model}) failed${within}: ${errorMessage(error)}`, this.apiKey);
     return new GenerationError(message, failure, {
       cause: error,
       model: this.model,

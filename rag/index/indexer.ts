@@ -5,6 +5,7 @@ import type { TopicTaxonomy } from '../enrich/topics.ts';
 import { sha256 } from '../hash.ts';
 import type { ChunkStore, StoredDocument } from '../store/chunk-store.ts';
 import type { Chunk, Embedder, SourceDocument, SourceKind, VectorStore } from '../types.ts';
+import { errorMessage } from '../errors.ts';
 
 /** A document a connector has found: cheap to list, loaded only when its fingerprint changed. */
 export interface DocumentCandidate {
@@ -319,8 +320,4 @@ export function embeddingInput(title: string, headingPath: string, text: string)
 
 function toRecord(chunk: Chunk, vector: number[]) {
   return { id: chunk.id, vector, text: chunk.text, metadata: chunk.metadata };
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

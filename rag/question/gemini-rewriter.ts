@@ -9,6 +9,7 @@ import { usageFromMetadata } from '../gemini/usage.ts';
 import type { ThreadMessage, TokenUsage } from '../types.ts';
 import { HeuristicRewriter, type QuestionRewriter, type RewriteResult } from './rewrite-question.ts';
 import { stripMentions } from './strip-mentions.ts';
+import { errorMessage } from '../errors.ts';
 
 export interface GeminiRewriterOptions {
   /** Used to build a client when `client` is not given. */
@@ -128,7 +129,7 @@ export class GeminiRewriter implements QuestionRewriter {
   }
 
   private describe(error: unknown): string {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return this.apiKey ? message.split(this.apiKey).join('[redacted]') : message;
   }
 }

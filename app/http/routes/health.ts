@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PlatformStatus } from '../../chat-platform-supervisor.ts';
 import type { Runtime } from '../../runtime.ts';
+import { errorMessage } from '../../../rag/errors.ts';
 
 // GET /health: liveness, the process answers (with what is indexed). GET /ready: readiness, the stores a question
 // needs answer too: Chroma's heartbeat within a short timeout, and SQLite a query. A load balancer sends traffic only
@@ -70,6 +71,6 @@ async function checkSqlite(runtime: Pick<Runtime, 'db'>): Promise<Check> {
 }
 
 function shortReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return message.replace(/\s+/g, ' ').slice(0, 200) || 'failed';
 }
