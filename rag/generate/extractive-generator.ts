@@ -238,7 +238,9 @@ export class ExtractiveGenerator implements Generator {
 
     // A question in several parts ("how many weeks, and after how many years?") gets a span for each part.
     if (analysis.parts.length > 1) {
-      for (const part of analysis.parts.slice(1)) {
+      for (const asked of analysis.parts.slice(1)) {
+        // "…and to who?" names no subject of its own: it asks about the whole question's.
+        const part = asked.focus.length > 0 ? asked : { ...asked, focus: analysis.focus };
         if (chosen.some((c) => this.servesPart(c, part, analysis.parts))) continue;
         const forPart = this.rank({ ...analysis, focus: part.focus, type: part.type, parts: [part] }, passages).find(
           (c) => this.answers(c) && this.servesPart(c, part, analysis.parts),

@@ -156,7 +156,7 @@ function classify(text: string): { type: AnswerType; unit?: string } {
     return { type: 'time' };
   }
   if (
-    /^ (who|whom|whose)\b|\bwho (do|should|can|to|is|are|will|handles|approves|owns|decides)\b|\b(which|what) (person|team|group|office|department|contact|people|role)\b|\b(contact|check with|talk to|reach out to|ask) (who|whom)\b/.test(
+    /^ (?:(?:to|from|with) )?(who|whom|whose)\b|\bwho (do|should|can|to|is|are|will|handles|approves|owns|decides)\b|\b(which|what) (person|team|group|office|department|contact|people|role)\b|\b(contact|check with|talk to|reach out to|ask) (who|whom)\b/.test(
       q,
     )
   ) {
@@ -194,9 +194,9 @@ const UNIT_STOP = new Set(
 
 /** Cuts "how many weeks off is it and how many yrs between them" into its sub-questions. */
 function splitParts(text: string): string[] {
-  const asks = /\b(?:how (?:many|much|long|often|do|can|soon)|what(?:'s|s)?|which|who|whom|where|when|why|is there|are there|do i|can i|does it)\b/gi;
+  const asks = /\b(?:how (?:many|much|long|often|do|can|soon)|what(?:'s|s)?|which|who|whom|where|when|why|is there|are there|do i|can i|does it)\b/i;
   const pieces = text.split(
-    /\?|;|\s+(?:and|also|plus|or)\s+(?=(?:how|what|whats|what's|which|who|where|when|why|is there|are there|do i|can i|does|is it)\b)|,\s*(?=(?:and\s+)?(?:how|what|whats|what's|which|who|where|when|why)\b)/i,
+    /\?|;|\s+(?:and|also|plus|or)\s+(?=(?:(?:to|from|with) (?:who|whom|where)|how|what|whats|what's|which|who|where|when|why|is there|are there|do i|can i|does|is it)\b)|,\s*(?=(?:and\s+)?(?:how|what|whats|what's|which|who|where|when|why)\b)/i,
   );
   const parts = pieces.map((piece) => piece.trim()).filter((piece) => contentTerms(piece).length > 0 || asks.test(piece));
   return parts.length > 0 ? parts : [text];

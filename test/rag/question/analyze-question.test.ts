@@ -64,6 +64,20 @@ describe('analyzeQuestion multi-part questions', () => {
     expect(analysis.parts.map((part) => part.unit)).toEqual(['week', 'year']);
   });
 
+  it('splits off "and to who" as a part asking for a person about the same subject', () => {
+    const analysis = analyzeQuestion('how fast do i have to report a security incident and to who');
+    expect(analysis.parts.map((part) => [part.text, part.type])).toEqual([
+      ['how fast do i have to report a security incident', 'quantity'],
+      ['to who', 'person'],
+    ]);
+  });
+
+  it('keeps every part that only asks ("who? where? when?"), however many came before it', () => {
+    const parts = analyzeQuestion('the offsite backups - who? where? when?').parts.map((part) => part.text);
+    expect(parts).toHaveLength(3);
+    expect(parts).toContain('when');
+  });
+
   it('keeps a simple question as one part', () => {
     expect(analyzeQuestion('When do deploys happen?').parts).toHaveLength(1);
   });
