@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from './logger.ts';
+import { LoreError } from '../rag/errors.ts';
 
 const CHILD_SCRIPT = fileURLToPath(new URL('./chroma-child.mjs', import.meta.url));
 
@@ -26,7 +27,8 @@ function childEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   return { ...kept, ANONYMIZED_TELEMETRY: 'False', NO_COLOR: '1' };
 }
 
-export class ChromaStartError extends Error {
+export class ChromaStartError extends LoreError {
+  override readonly code: string = 'chroma_start_failed';
   override name = 'ChromaStartError';
 }
 

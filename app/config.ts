@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { TRUST_CLASSES, type TrustClass } from '../rag/cite/answer-links.ts';
+import { LoreError } from '../rag/errors.ts';
 import { parseApiKeyEntries, type ApiKeySpec } from './api-key-entries.ts';
 
 // Configuration is read once, from the environment plus command-line flags, and validated here so
@@ -243,8 +244,9 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends LoreError {
   override name = 'ConfigError';
+  override readonly code: string = 'invalid_config';
 }
 
 /** Flags given on the command line win over the environment. */

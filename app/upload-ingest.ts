@@ -11,6 +11,7 @@ import { InputError } from '../connectors/files/input-error.ts';
 import { loadFile } from '../connectors/files/load-file.ts';
 import type { DocumentCandidate, IndexSummary } from '../rag/index/indexer.ts';
 import type { Runtime } from './runtime.ts';
+import { LoreError } from '../rag/errors.ts';
 
 // Files handed to Lore directly (shared in a chat, posted to POST /ingest) all take this one path: the limits and
 // loaders of `lore ingest` (size, type by extension, zip-bomb and corrupt-file guards), indexed as the `upload`
@@ -42,7 +43,8 @@ export interface StagedUpload extends UploadedFile {
 }
 
 /** A file over the size limit; nothing past the limit was kept. */
-export class UploadTooLargeError extends Error {
+export class UploadTooLargeError extends LoreError {
+  override readonly code: string = 'upload_too_large';
   override name = 'UploadTooLargeError';
 
   constructor(

@@ -2,6 +2,7 @@
 // its applicable per-case scores (a metric that does not apply to a case, e.g. faithfulness of an abstention, is left
 // out rather than counted as a 1 or a 0); cost and latency are Lore's own per-answer figures from the provider.
 import { isMetricName, METRICS, type GraderMode, type MetricName } from './metrics.ts';
+import { LoreError } from '../rag/errors.ts';
 
 export interface MetricSummary {
   /** Mean over the cases it applies to; null when none did. */
@@ -53,7 +54,8 @@ interface EvalResult {
   gradingResult?: { componentResults?: ComponentResult[]; reason?: string } | null;
 }
 
-export class ResultsFileError extends Error {
+export class ResultsFileError extends LoreError {
+  override readonly code: string = 'invalid_results_file';
   override name = 'ResultsFileError';
 }
 

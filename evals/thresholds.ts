@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { METRIC_NAMES, type MetricName } from './metrics.ts';
 import type { Scorecard } from './scorecard.ts';
+import { LoreError } from '../rag/errors.ts';
 
 export const LIMIT_NAMES = ['mean-cost-usd', 'max-cost-usd', 'p95-latency-ms'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
@@ -15,7 +16,8 @@ export interface Thresholds {
   below: Partial<Record<LimitName, number>>;
 }
 
-export class ThresholdsError extends Error {
+export class ThresholdsError extends LoreError {
+  override readonly code: string = 'invalid_thresholds';
   override name = 'ThresholdsError';
 }
 

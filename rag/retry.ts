@@ -1,7 +1,7 @@
 // Bounded retries for every external call (Gemini, Notion, GitHub, …): exponential backoff with jitter, a
 // server's Retry-After respected, a timeout per attempt, and one clear error when it gives up.
 import { currentDeadline, type Deadline } from './deadline.ts';
-import { errorMessage } from './errors.ts';
+import { errorMessage, LoreError } from './errors.ts';
 
 export interface RetryOptions {
   /** Attempts in total, the first included. Default 4. */
@@ -37,7 +37,8 @@ export interface AttemptContext {
 }
 
 /** An attempt ran past `timeoutMs`. */
-export class AttemptTimeoutError extends Error {
+export class AttemptTimeoutError extends LoreError {
+  override readonly code: string = 'timeout';
   constructor(readonly timeoutMs: number) {
     super(`timed out after ${timeoutMs} ms`);
     this.name = 'AttemptTimeoutError';
@@ -48,7 +49,8 @@ export class AttemptTimeoutError extends Error {
 export type RetryStop = 'attempts' | 'retry-after' | 'deadline';
 
 /** Retrying stopped; `cause` is the last failure. */
-export class RetryError extends Error {
+export class RetryError extends LoreError {
+  override readonly code: string = 'retries_exhausted';
   /** HTTP status of the last failure, when it had one. */
   readonly status: number | undefined;
 

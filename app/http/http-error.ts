@@ -1,6 +1,8 @@
 // Every error the API answers with has one shape, `{ error: '<code>', message: '<what is wrong, in words>' }`
 // (plus `field` for a request that failed validation), whatever raised it: a route, a hook, Fastify itself.
 
+import { LoreError } from '../../rag/errors.ts';
+
 export interface ErrorBody {
   /** Stable, machine-readable: `invalid_request`, `unauthorized`, `rate_limited`, `payload_too_large`, … */
   error: string;
@@ -10,12 +12,12 @@ export interface ErrorBody {
 }
 
 /** Thrown by routes and hooks for a refusal the client can act on; the error handler sends it as is. */
-export class HttpError extends Error {
+export class HttpError extends LoreError {
   override name = 'HttpError';
 
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    override readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
     readonly field?: string,

@@ -1,6 +1,6 @@
 import Bottleneck from 'bottleneck';
 import { withTimeout } from '../../rag/retry.ts';
-import { errorMessage } from '../../rag/errors.ts';
+import { errorMessage, LoreError } from '../../rag/errors.ts';
 
 // Per-key request limits for the HTTP API (LORE_API_RATE_PER_MINUTE): a token bucket per key, a burst of the
 // per-minute figure, then one more every minute/figure. A request over the limit is refused at once (429 with
@@ -30,7 +30,8 @@ export interface KeyLimiterOptions {
 }
 
 /** The shared limiter store did not answer: the caller decides whether to serve or refuse. */
-export class KeyLimiterUnavailableError extends Error {
+export class KeyLimiterUnavailableError extends LoreError {
+  override readonly code: string = 'rate_limiter_unavailable';
   override name = 'KeyLimiterUnavailableError';
 }
 

@@ -4,6 +4,7 @@ import type { Answerer } from '../../rag/contracts/answer-stream.ts';
 import type { SyncTarget } from '../../rag/contracts/sources.ts';
 import type { SourceStatus, SourceSyncReport, SyncProgress } from '../../rag/contracts/sync.ts';
 import type { SourceKind } from '../../rag/types.ts';
+import { LoreError } from '../../rag/errors.ts';
 
 /** A file someone shared with Lore, already downloaded and size-checked. */
 export interface UploadRequest {
@@ -25,7 +26,8 @@ export interface UploadResult {
 }
 
 /** A file that cannot be learned from; the message says why, naming the file. */
-export class UploadRefusedError extends Error {
+export class UploadRefusedError extends LoreError {
+  override readonly code: string = 'upload_refused';
   override name = 'UploadRefusedError';
 }
 

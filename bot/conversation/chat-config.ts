@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { SOURCE_KINDS, type SourceKind } from '../../rag/contracts/sources.ts';
+import { LoreError } from '../../rag/errors.ts';
 
 export const ALL_SOURCES: readonly SourceKind[] = SOURCE_KINDS;
 
@@ -47,7 +48,8 @@ const fileSchema = z.strictObject(
   { error: 'must be a mapping with `default`, `direct_messages`, `guests`, `external`, `suggested_prompts` and `channels`' },
 );
 
-export class ChatConfigError extends Error {
+export class ChatConfigError extends LoreError {
+  override readonly code: string = 'invalid_chat_config';
   override name = 'ChatConfigError';
 }
 

@@ -1,3 +1,4 @@
+import { LoreError } from '../../rag/errors.ts';
 // A chat platform that could not answer a question Lore asked it (who is this user, what is this file) is not the
 // same as a platform that said no: the first is worth retrying in a moment, the second is final. Adapters throw
 // this for the first so that replies say what really happened ("Slack is rate limiting Lore") instead of what a
@@ -5,7 +6,8 @@
 
 export type UnavailableReason = 'rate-limited' | 'unavailable';
 
-export class PlatformUnavailableError extends Error {
+export class PlatformUnavailableError extends LoreError {
+  override readonly code: string = 'platform_unavailable';
   override name = 'PlatformUnavailableError';
 
   constructor(

@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import { LoreError } from '../../rag/errors.ts';
 
 // Per-user and per-channel limits on questions (LORE_RATE_USER_PER_MINUTE, LORE_RATE_CHANNEL_PER_MINUTE). Each is
 // a token bucket: a burst of up to the per-minute figure, then one more every minute/figure. A question over the
@@ -25,12 +26,14 @@ export interface QueuedNotice {
 }
 
 /** Too many questions are already waiting for this user or channel. */
-export class QueueFullError extends Error {
+export class QueueFullError extends LoreError {
+  override readonly code: string = 'queue_full';
   override name = 'QueueFullError';
 }
 
 /** Lore is shutting down: waiting questions are dropped. */
-export class LimiterStoppedError extends Error {
+export class LimiterStoppedError extends LoreError {
+  override readonly code: string = 'limiter_stopped';
   override name = 'LimiterStoppedError';
 }
 

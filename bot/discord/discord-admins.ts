@@ -2,10 +2,12 @@
 // may also name a server role as `role:<role id>`, so admins are managed in Discord itself. Server administrators
 // (Administrator or Manage Server permission, or the owner) are admins too, as workspace admins are in Slack.
 import { PermissionFlagsBits, type GuildMember } from 'discord.js';
+import { LoreError } from '../../rag/errors.ts';
 
 export const ROLE_PREFIX = 'role:';
 
-export class DiscordAdminsError extends Error {
+export class DiscordAdminsError extends LoreError {
+  override readonly code: string = 'discord_admins_unknown';
   override name = 'DiscordAdminsError';
 }
 

@@ -66,6 +66,7 @@ export function describeGithubError(error: unknown, what: string): string {
 
 /** The upstream document no longer exists where it was listed (deleted, or transferred to another repository). */
 export class UpstreamGoneError extends DocumentGoneError {
+  override readonly code: string = 'upstream_gone';
   override readonly name = 'UpstreamGoneError';
 
   constructor(

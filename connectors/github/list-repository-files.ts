@@ -7,6 +7,7 @@ import { httpStatus, isNotModified } from './github-errors.ts';
 import { fileLocation, splitRepoName, type RepoName } from './github-locations.ts';
 import { loadRepositoryFile, repositoryFileFormat } from './load-repository-file.ts';
 import { readGitTree } from './read-git-tree.ts';
+import { LoreError } from '../../rag/errors.ts';
 
 export interface FileListingRequest {
   repo: RepoName;
@@ -33,7 +34,8 @@ export type FileListing =
       branchEtag?: string;
     };
 
-export class BranchNotFoundError extends Error {
+export class BranchNotFoundError extends LoreError {
+  override readonly code: string = 'branch_not_found';
   override readonly name = 'BranchNotFoundError';
 }
 

@@ -1,6 +1,7 @@
 import { isFullBlock, type BlockObjectResponse } from '@notionhq/client';
 import type { NotionApi } from './notion-api.ts';
 import { notionStatus } from './notion-api.ts';
+import { LoreError } from '../../rag/errors.ts';
 
 // A page's content as a tree of blocks: every level paginated, nested children followed, synced blocks
 // resolved to their original's content. Child pages and child databases are separate documents, so the
@@ -21,7 +22,8 @@ export interface BlockTreeLimits {
 export const DEFAULT_BLOCK_TREE_LIMITS: Readonly<BlockTreeLimits> = Object.freeze({ maxBlocks: 20_000, maxDepth: 24 });
 
 /** A page that cannot be rendered within the limits. */
-export class PageTooLargeError extends Error {
+export class PageTooLargeError extends LoreError {
+  override readonly code: string = 'page_too_large';
   override name = 'PageTooLargeError';
 }
 

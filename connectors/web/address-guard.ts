@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { LoreError } from '../../rag/errors.ts';
 
 // Server-side request forgery guard: a URL from configuration or from a sitemap must not make Lore
 // fetch from the machine itself, the private network or a cloud metadata service (169.254.169.254).
@@ -93,7 +94,8 @@ export const resolveWithDns: HostResolver = async (hostname) => {
   return found.map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 }));
 };
 
-export class BlockedAddressError extends Error {
+export class BlockedAddressError extends LoreError {
+  override readonly code: string = 'blocked_address';
   override readonly name = 'BlockedAddressError';
 }
 

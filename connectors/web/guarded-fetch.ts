@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { formatBytes } from '../files/file-limits.ts';
 import { resolvePublicAddress, type HostResolver, type ResolvedAddress } from './address-guard.ts';
-import { errorMessage } from '../../rag/errors.ts';
+import { errorMessage, LoreError } from '../../rag/errors.ts';
 
 export interface GuardedFetchOptions {
   /** Host names (lower case) requests and redirects may go to. */
@@ -31,15 +31,18 @@ export interface FetchedPage {
 }
 
 /** A request that failed; `status` and `retryAfterSeconds` when the server answered. */
-export class WebFetchError extends Error {
+export class WebFetchError extends LoreError {
   override readonly name = 'WebFetchError';
+
+  override readonly code: string;
 
   constructor(
     readonly url: string,
     reason: string,
-    readonly details: { status?: number; retryAfterSeconds?: number; retryable?: boolean } = {},
+    readonly details: { status?: number; retryAfterSeconds?: number; retryable?: boolean; timedOut?: boolean } = {},
   ) {
     super(`${url}: ${reason}`);
+    this.code = details.timedOut ? 'timeout' : 'web_fetch_failed';
   }
 }
 
@@ -160,7 +163,7 @@ function networkError(url: string, error: Error, signal: AbortSignal): Error {
   if (signal.aborted) {
     const reason: unknown = signal.reason;
     const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
-    return timedOut ? new WebFetchError(url, 'timed out', { retryable: true }) : (reason as Error);
+    return timedOut ? new WebFetchError(url, 'timed out', { retryable: true, timedOut: true }) : (reason as Error);
   }
   return new WebFetchError(url, error.message, { retryable: true });
 }

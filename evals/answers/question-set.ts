@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { goldKey } from './gold-match.ts';
+import { LoreError } from '../../rag/errors.ts';
 
 export const QUESTION_KINDS = ['single', 'multi', 'none'] as const;
 export type QuestionKind = (typeof QUESTION_KINDS)[number];
@@ -31,7 +32,9 @@ const BenchQuestionSchema = z
 
 export type BenchQuestion = z.infer<typeof BenchQuestionSchema>;
 
-export class QuestionSetError extends Error {}
+export class QuestionSetError extends LoreError {
+  override readonly code: string = 'invalid_question_set';
+}
 
 /** Parses a question set; every problem is reported as `file:line: field: message`. */
 export function parseQuestionSet(text: string, file = 'questions'): BenchQuestion[] {

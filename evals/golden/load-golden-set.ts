@@ -5,11 +5,13 @@ import { z } from 'zod';
 import { SOURCE_KINDS } from '../../rag/contracts/sources.ts';
 import type { CaseKind, GoldenCase, KnowledgeBaseName } from './golden-case.ts';
 import { docsQaCases } from './docs-qa-cases.ts';
+import { LoreError } from '../../rag/errors.ts';
 
 // Golden files are written by people and by `lore feedback export`: every field is checked, and an error names the
 // file, the case and the field, so a typo never turns into a silently skipped or silently wrong test.
 
-export class GoldenSetError extends Error {
+export class GoldenSetError extends LoreError {
+  override readonly code: string = 'invalid_golden_set';
   override name = 'GoldenSetError';
 }
 

@@ -1,6 +1,7 @@
 // Which model grades when a key is set: Gemini through its OpenAI-compatible endpoint, so autoevals' scorers (written
 // for the OpenAI API) run unchanged. Read from the environment and validated here, with errors naming the variable.
 import { z } from 'zod';
+import { LoreError } from '../../rag/errors.ts';
 
 export const GEMINI_OPENAI_URL = 'https://generativelanguage.googleapis.com/v1beta/openai/';
 
@@ -12,7 +13,8 @@ export interface GraderConfig {
   embedModel: string;
 }
 
-export class GraderConfigError extends Error {
+export class GraderConfigError extends LoreError {
+  override readonly code: string = 'invalid_grader_config';
   override name = 'GraderConfigError';
 }
 

@@ -3,6 +3,7 @@
 // and the refusal of a second sync of a source already syncing.
 import type { IndexSummary } from '../index/indexer.ts';
 import type { SourceKind } from './sources.ts';
+import { LoreError } from '../errors.ts';
 
 export interface SyncProgress {
   source: SourceKind;
@@ -38,7 +39,8 @@ export interface SyncHolder {
 }
 
 /** Another sync of the same source is running (in this process or another one sharing the data directory). */
-export class SyncBusyError extends Error {
+export class SyncBusyError extends LoreError {
+  override readonly code: string = 'sync_busy';
   override name = 'SyncBusyError';
 
   constructor(

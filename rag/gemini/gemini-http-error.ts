@@ -1,7 +1,9 @@
+import { LoreError } from '../errors.ts';
 // Gemini HTTP failures with what a retry needs to know (status, Retry-After), for every Gemini caller.
 
 /** An HTTP failure from the Gemini API. Its message never holds the API key. */
-export class GeminiHttpError extends Error {
+export class GeminiHttpError extends LoreError {
+  override readonly code: string = 'gemini_http_error';
   constructor(
     message: string,
     readonly status: number,

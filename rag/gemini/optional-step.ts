@@ -5,6 +5,7 @@
 // at once, with a one-line note on the answer.
 import { currentDeadline } from '../deadline.ts';
 import { RetryError, errorStatus, isTransientError, retryAfterMs, withRetry, type AttemptContext, type RetryOptions } from '../retry.ts';
+import { LoreError } from '../errors.ts';
 
 export interface CircuitBreakerOptions {
   /** Shortest time the breaker stays open after a quota error; default 5 s. */
@@ -41,7 +42,8 @@ export class CircuitBreaker {
 }
 
 /** An optional step was skipped; `cause` says why (the last failure), the message says it in one line. */
-export class StepSkippedError extends Error {
+export class StepSkippedError extends LoreError {
+  override readonly code: string = 'step_skipped';
   constructor(
     readonly step: string,
     readonly why: string,

@@ -13,7 +13,7 @@ import { addUsage, usageFromMetadata } from '../gemini/usage.ts';
 import type { GenerationEvent, GenerationRequest, Generator, TokenUsage } from '../types.ts';
 import { GenerationError, type GenerationFailure } from './generation-error.ts';
 import { SYSTEM_INSTRUCTION, buildUserPrompt } from './prompt.ts';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, LoreError } from '../errors.ts';
 
 export interface GeminiGeneratorOptions {
   apiKey: string;
@@ -82,7 +82,8 @@ interface OpenStream {
  * A 200 whose body ended before any text, block or finish reason: nothing was shown and nothing was said, so
  * another attempt is worth making (Google sends these now and then under load).
  */
-class EmptyStreamError extends Error {
+class EmptyStreamError extends LoreError {
+  override readonly code: string = 'empty_stream';
   constructor(readonly events: number) {
     super(`the stream ended after ${events} event(s) without text or a finish reason`);
     this.name = 'EmptyStreamError';

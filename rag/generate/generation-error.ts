@@ -1,6 +1,7 @@
 // Why a generator gave up, in a form the pipeline can turn into a visible note ("Gemini timed out, so this
 // answer is extractive") without parsing messages. The message is for the log; `userNote` is what people see.
 import type { TokenUsage } from '../types.ts';
+import { LoreError } from '../errors.ts';
 
 export type GenerationFailure =
   /** No answer within the time limit (after retries, when the first attempt timed out). */
@@ -32,7 +33,8 @@ export interface GenerationErrorOptions {
   status?: number;
 }
 
-export class GenerationError extends Error {
+export class GenerationError extends LoreError {
+  override readonly code: string = 'generation_failed';
   readonly usage: TokenUsage | undefined;
   readonly model: string | undefined;
   readonly status: number | undefined;

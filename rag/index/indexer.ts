@@ -5,7 +5,7 @@ import type { TopicTaxonomy } from '../enrich/topics.ts';
 import { sha256 } from '../hash.ts';
 import type { ChunkStore, StoredDocument } from '../store/chunk-store.ts';
 import type { Chunk, Embedder, SourceDocument, SourceKind, VectorStore } from '../types.ts';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, LoreError } from '../errors.ts';
 
 /** A document a connector has found: cheap to list, loaded only when its fingerprint changed. */
 export interface DocumentCandidate {
@@ -29,7 +29,8 @@ export type IndexInput = DocumentCandidate | ListingFailure;
  * Thrown by `DocumentCandidate.load()` when the document turned out to be deleted or moved upstream between
  * listing and loading (HTTP 404/410, a transferred issue): the indexer removes it, and it is no failure.
  */
-export class DocumentGoneError extends Error {
+export class DocumentGoneError extends LoreError {
+  override readonly code: string = 'document_gone';
   override name = 'DocumentGoneError';
   readonly gone = true;
 }

@@ -4,6 +4,7 @@ import { CircuitBreaker, runOptionalStep } from '../gemini/optional-step.ts';
 import { usageFromMetadata } from '../gemini/usage.ts';
 import { isTransientError } from '../retry.ts';
 import type { Reranker, RerankContext, RetrievedChunk, SearchQuery, TokenUsage } from '../types.ts';
+import { LoreError } from '../errors.ts';
 
 /** The one call of `@google/genai` this reranker makes (a `GoogleGenAI` instance fits). */
 export interface GenerateContentClient {
@@ -53,7 +54,8 @@ const RESPONSE_SCHEMA = {
 };
 
 /** Gemini's answer could not be used (not JSON, wrong shape, missing passages). Not retried. */
-export class RerankResponseError extends Error {
+export class RerankResponseError extends LoreError {
+  override readonly code: string = 'rerank_response_invalid';
   override name = 'RerankResponseError';
 }
 

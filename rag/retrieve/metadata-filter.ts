@@ -1,4 +1,5 @@
 import type { MetadataFilter, MetadataValue } from '../types.ts';
+import { LoreError } from '../errors.ts';
 
 // The lexical side evaluates `where` filters in-process; it must agree with Chroma on every chunk, or a
 // chunk hidden from the dense side could reach the context through the lexical one. Chroma's rules:
@@ -10,7 +11,8 @@ type Condition = { $eq?: MetadataValue; $ne?: MetadataValue; $in?: MetadataValue
 const OPERATORS = new Set(['$eq', '$ne', '$in', '$gte', '$lte']);
 
 /** A `where` filter that cannot be evaluated (unknown operator, wrong operand): rejected, never ignored. */
-export class InvalidFilterError extends Error {
+export class InvalidFilterError extends LoreError {
+  override readonly code: string = 'invalid_filter';
   override name = 'InvalidFilterError';
 }
 

@@ -1,5 +1,6 @@
 import { ChromaClient, type Collection, type Metadata, type Where } from 'chromadb';
 import type { MetadataFilter, MetadataValue, VectorHit, VectorRecord, VectorStore } from '../types.ts';
+import { LoreError } from '../errors.ts';
 
 // Chroma holds vectors only as a derived index: ids, vectors, chunk text and scalar metadata. We always
 // pass our own embeddings (embeddingFunction: null): Chroma's default embedder would try to download a model.
@@ -17,7 +18,8 @@ export interface ChromaTimeouts {
 
 export const DEFAULT_CHROMA_TIMEOUTS: ChromaTimeouts = { readMs: 10_000, writeMs: 120_000 };
 
-export class ChromaTimeoutError extends Error {
+export class ChromaTimeoutError extends LoreError {
+  override readonly code: string = 'timeout';
   override name = 'ChromaTimeoutError';
 }
 
