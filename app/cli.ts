@@ -1,5 +1,6 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SOURCE_KINDS, SYNC_TARGETS, type SourceKind, type SyncTarget } from '../rag/contracts/sources.ts';
+import { errorMessage } from '../rag/errors.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { EXIT_FATAL } from './exit-codes.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -224,7 +225,7 @@ export async function main(argv: string[]): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    const message = error instanceof ConfigError ? error.message : `lore: ${(error as Error).message ?? String(error)}`;
+    const message = error instanceof ConfigError ? error.message : `lore: ${errorMessage(error)}`;
     process.stderr.write(`${message}\n`);
     if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return EXIT_FATAL;

@@ -1,11 +1,12 @@
 // Nothing fails silently in chat: whatever went wrong, the thread gets a short message saying what happened and
-// what to try. The full error goes to the logs; the reader gets one line, with secrets redacted.
+// what to try. The full error goes to the logs; the reader gets one line, with secrets redacted. Errors are told
+// apart by class and code (rag/errors.ts), never by their wording.
 import { redactSecrets } from '../../rag/cite/redact-secrets.ts';
 import { SyncBusyError } from '../../rag/contracts/sync.ts';
 import { UploadRefusedError } from './bot-services.ts';
 import { describeUnavailable, PlatformUnavailableError } from './platform-unavailable.ts';
 import { QueueFullError } from './question-limiter.ts';
-import { errorMessage } from '../../rag/errors.ts';
+import { errorMessage, isTimeout } from '../../rag/errors.ts';
 
 const MAX_REASON = 160;
 
@@ -34,10 +35,6 @@ function reasonOf(error: unknown): string {
   const message = errorMessage(error);
   const line = redactSecrets(message.split('\n')[0] ?? '').text.trim() || 'unknown error';
   return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line;
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || /timed? ?out/i.test(error.message));
 }
 
 function isConnectionFailure(error: unknown): boolean {

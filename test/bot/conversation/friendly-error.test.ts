@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UploadRefusedError } from '../../../bot/conversation/bot-services.ts';
 import { SyncBusyError } from '../../../rag/contracts/sync.ts';
+import { AttemptTimeoutError, RetryError } from '../../../rag/retry.ts';
+import { ChromaTimeoutError } from '../../../rag/store/chroma-store.ts';
 import { friendlyError } from '../../../bot/conversation/friendly-error.ts';
 import { QueueFullError } from '../../../bot/conversation/question-limiter.ts';
 
@@ -13,6 +15,8 @@ describe('friendlyError', () => {
     expect(friendlyError(new UploadRefusedError('the file is empty.'))).toBe('the file is empty.');
     const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
     expect(friendlyError(timeout)).toMatch(/^Sorry, answering took too long/);
+    expect(friendlyError(new RetryError('gave up', 3, new AttemptTimeoutError(5_000)))).toMatch(/^Sorry, answering took too long/);
+    expect(friendlyError(new ChromaTimeoutError('Chroma did not answer query within 10000 ms'))).toMatch(/took too long/);
     const refused = new TypeError('fetch failed', {
       cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' }),
     });
