@@ -102,7 +102,7 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
           // One source failing (busy, unreachable, bad token) does not keep `all` from syncing the others.
           if (target !== 'all' || syncOptions.signal?.aborted) throw error;
           const message = errorMessage(error);
-          log.error({ source, error: message }, 'sync failed');
+          log.error({ source, err: message }, 'sync failed');
           const report = failedSyncReport(source, message, Date.now() - started);
           reports.push(report);
           syncOptions.onReport?.(report);
@@ -206,7 +206,7 @@ export function startSyncSchedule(service: SyncService, intervalMinutes: number,
       const reports = await service.sync('all', { signal: controller.signal });
       for (const report of reports) logSyncReport(log, report, 'scheduled sync finished');
     } catch (error) {
-      if (!controller.signal.aborted) log.error({ error: (error as Error).message }, 'scheduled sync failed');
+      if (!controller.signal.aborted) log.error({ err: errorMessage(error) }, 'scheduled sync failed');
     } finally {
       running = false;
     }

@@ -15,6 +15,7 @@ import {
 import Bottleneck from 'bottleneck';
 import type { Logger } from 'pino';
 import { errorStatus, withRetry, withTimeout } from '../../rag/retry.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 // Every Notion call goes through here: one client, a rate limiter at Notion's average of 3 requests per second,
 // a timeout per attempt that really aborts the HTTP request, and bounded retries that honour Retry-After.
@@ -124,7 +125,7 @@ export class NotionApi {
         label: `Notion ${label}`,
         onRetry: ({ attempt, delayMs, error }) =>
           this.options.log.warn(
-            { operation: label, attempt, delayMs: Math.round(delayMs), status: errorStatus(error), error: (error as Error).message },
+            { operation: label, attempt, delayMs: Math.round(delayMs), status: errorStatus(error), err: errorMessage(error) },
             'Notion request failed, retrying',
           ),
       },

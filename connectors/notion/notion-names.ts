@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { notionStatus, type NotionApi } from './notion-api.ts';
 import { dataSourceTitle } from './notion-listing.ts';
 import { describeProperties } from './page-properties.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 // Names for metadata: who created a page and what it sits under. Notion hands out ids; names cost one request
 // per distinct user or parent, so they are cached for the sync (and parents listed in this sync cost nothing).
@@ -34,9 +35,9 @@ export class NotionNames {
           signal.throwIfAborted();
           if (notionStatus(error) === 403) {
             this.usersRefused = true;
-            this.log.info({ error: (error as Error).message }, 'Notion user names are not available to this integration: pages have no author');
+            this.log.info({ err: errorMessage(error) }, 'Notion user names are not available to this integration: pages have no author');
           } else {
-            this.log.debug({ userId: user.id, error: (error as Error).message }, 'Notion user not readable');
+            this.log.debug({ userId: user.id, err: errorMessage(error) }, 'Notion user not readable');
           }
           return '';
         },
@@ -70,7 +71,7 @@ export class NotionNames {
       return isFullPage(page) ? describeProperties(page.properties).title : '';
     } catch (error) {
       signal.throwIfAborted();
-      this.log.debug({ pageId: id, error: (error as Error).message }, 'parent page not readable');
+      this.log.debug({ pageId: id, err: errorMessage(error) }, 'parent page not readable');
       return '';
     }
   }
@@ -83,7 +84,7 @@ export class NotionNames {
       return isFullDataSource(dataSource) ? dataSourceTitle(dataSource) : '';
     } catch (error) {
       signal.throwIfAborted();
-      this.log.debug({ dataSourceId: id, error: (error as Error).message }, 'parent data source not readable');
+      this.log.debug({ dataSourceId: id, err: errorMessage(error) }, 'parent data source not readable');
       return '';
     }
   }

@@ -4,6 +4,7 @@ import type { HostResolver } from './address-guard.ts';
 import { guardedFetch, WebFetchError, type FetchedPage } from './guarded-fetch.ts';
 import { robotsRulesFrom, type RobotsRules } from './robots-rules.ts';
 import { sleep } from '../../rag/retry.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 export const WEB_USER_AGENT = 'LoreBot';
 const USER_AGENT_HEADER = `${WEB_USER_AGENT}/1.0 (+https://github.com/lore-bot/lore)`;
@@ -82,7 +83,7 @@ export function createPoliteFetcher(options: PoliteFetcherOptions): PoliteFetche
       } catch (error) {
         const retryable = error instanceof WebFetchError && error.details.retryable === true;
         if (!retryable || attempt >= options.maxRetries || signal.aborted) throw error;
-        log.warn({ url, error: (error as Error).message, attempt: attempt + 1 }, 'web request failed, retrying');
+        log.warn({ url, err: errorMessage(error), attempt: attempt + 1 }, 'web request failed, retrying');
         await sleep(backoffMs(attempt), signal);
       }
     }
@@ -103,7 +104,7 @@ export function createPoliteFetcher(options: PoliteFetcherOptions): PoliteFetche
           return error instanceof Error ? error : new Error(String(error));
         })
         .then((found) => {
-          if (found instanceof Error) log.warn({ origin, error: found.message }, 'robots.txt could not be read');
+          if (found instanceof Error) log.warn({ origin, err: found.message }, 'robots.txt could not be read');
           else if (found.crawlDelayMs > 0) limiterFor(url).updateSettings({ minTime: Math.min(found.crawlDelayMs, options.maxCrawlDelayMs) });
           return found;
         });
