@@ -24,9 +24,6 @@ import { detectIntent } from './question/detect-intent.ts';
 import type { QuestionRewriter } from './question/rewrite-question.ts';
 import type { Answer, AnswerMode, Citation, Generator, Passage, Question, Reranker, Retriever, TokenUsage } from './types.ts';
 
-/** Still imported from here by app/http/create-server.ts; the contract lives in rag/contracts/answer-stream.ts. */
-export type { AnswerEvent } from './contracts/answer-stream.ts';
-
 export interface AnswerPipelineOptions {
   retriever: Retriever;
   reranker?: Reranker;

@@ -1,7 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ChatStore } from '../../bot/conversation/chat-store.ts';
-import type { AnswerEvent } from '../../rag/answer-question.ts';
-import type { Question } from '../../rag/types.ts';
+import type { Answerer } from '../../rag/contracts/answer-stream.ts';
 import type { PlatformStatus } from '../chat-platform-supervisor.ts';
 import type { Metrics } from '../metrics.ts';
 import type { KeyLimiter } from '../rate-limit/key-limiter.ts';
@@ -82,7 +81,7 @@ export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
 export interface HttpServerOptions {
   runtime: Pick<Runtime, 'config' | 'log' | 'db' | 'chunks' | 'vectors' | 'indexer'>;
   /** Answers questions (the answer service). */
-  answers: { stream(question: Question): AsyncIterable<AnswerEvent> };
+  answers: Answerer;
   /** Served at GET /metrics, and where the API counts its requests. */
   metrics?: Metrics;
   /** Raw `POST <path>` handlers that must see the untouched request (Slack's HTTP mode). */
