@@ -4,6 +4,7 @@ import { Conversation, type ChatMetrics, type ConversationOptions } from '../../
 import type { DiscordBot } from '../../bot/discord/discord-bot.ts';
 import { SLACK_EVENTS_PATH, type SlackBot } from '../../bot/slack/slack-bot.ts';
 import type { Answerer } from '../../rag/contracts/answer-stream.ts';
+import type { SyncSource } from '../../rag/contracts/sources.ts';
 import { createAnswerService } from '../create-answer-service.ts';
 import { createChatServices } from '../chat-services.ts';
 import { ConfigError } from '../config.ts';
@@ -134,7 +135,7 @@ function syncRemoteSourcesInBackground(runtime: Runtime, sync: SyncService): { s
     for (const source of remote) {
       if (controller.signal.aborted) return;
       try {
-        const [report] = await sync.sync(source as 'notion' | 'github' | 'web', { signal: controller.signal });
+        const [report] = await sync.sync(source as SyncSource, { signal: controller.signal });
         if (report) logSyncReport(log, report, 'source synced');
       } catch (error) {
         if (controller.signal.aborted) return;
