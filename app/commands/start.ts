@@ -5,6 +5,7 @@ import type { DiscordBot } from '../../bot/discord/discord-bot.ts';
 import { SLACK_EVENTS_PATH, type SlackBot } from '../../bot/slack/slack-bot.ts';
 import type { Answerer } from '../../rag/contracts/answer-stream.ts';
 import type { SyncSource } from '../../rag/contracts/sources.ts';
+import { errorMessage } from '../../rag/errors.ts';
 import { createAnswerService } from '../create-answer-service.ts';
 import { createChatServices } from '../chat-services.ts';
 import { ConfigError } from '../config.ts';
@@ -139,7 +140,7 @@ function syncRemoteSourcesInBackground(runtime: Runtime, sync: SyncService): { s
         if (report) logSyncReport(log, report, 'source synced');
       } catch (error) {
         if (controller.signal.aborted) return;
-        log.error({ source, err: (error as Error).message }, 'sync failed; the next scheduled sync retries it');
+        log.error({ source, err: errorMessage(error) }, 'sync failed; the next scheduled sync retries it');
       }
     }
   })();

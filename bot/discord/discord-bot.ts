@@ -26,6 +26,7 @@ import { discordTextToPlain, mentionsLore } from './discord-text.ts';
 import { answerIdOfButton, answerIdOfModal, feedbackReasonModal, REASON_FIELD } from './feedback-reason-modal.ts';
 import { guardInteractionToken, withoutInteractionToken } from './interaction-token.ts';
 import { commandFromSubcommand, COMMAND_NAME, loreCommand, MAX_QUESTION_CHARS } from './slash-commands.ts';
+import { errorMessage } from '../../rag/errors.ts';
 
 // Lore in Discord, with discord.js. This file only translates: gateway events and interactions become calls on the
 // conversation layer (the same one Slack uses); what is posted is rendered by DiscordPlatform.
@@ -405,13 +406,13 @@ function guardPacketHandling(client: Client, onFailure: (error: Error, event: st
 export function isPermanentLoginFailure(error: Error): boolean {
   const cause = error.cause ?? error;
   const code = (cause as { code?: unknown }).code;
-  const message = cause instanceof Error ? cause.message : String(cause);
+  const message = errorMessage(cause);
   return code === DiscordjsErrorCodes.TokenInvalid || code === DiscordjsErrorCodes.DisallowedIntents || /Authentication failed|intent/i.test(message);
 }
 
 function explainLoginError(error: unknown): string {
   const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (code === DiscordjsErrorCodes.TokenInvalid || /Authentication failed/i.test(message)) {
     return 'DISCORD_TOKEN was rejected: copy the bot token again from the Developer Portal (Bot → Reset Token).';
   }
