@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Conversation } from '../bot/conversation/conversation.ts';
-import { startSlackBot, type SlackBot, type SlackBotOptions } from '../bot/slack/slack-bot.ts';
+import { NotABotTokenError, startSlackBot, type SlackBot, type SlackBotOptions } from '../bot/slack/slack-bot.ts';
 import { PlatformSupervisor, type PlatformMetrics, type PlatformSupervisorOptions } from './chat-platform-supervisor.ts';
 import type { Config } from './config.ts';
 import type { RawRouteHandler } from './http/raw-routes.ts';
@@ -33,7 +33,7 @@ const PERMANENT_SLACK_ERRORS = new Set([
 
 export function isPermanentSlackFailure(error: Error): boolean {
   const code = (error as { data?: { error?: unknown } }).data?.error;
-  return (typeof code === 'string' && PERMANENT_SLACK_ERRORS.has(code)) || /returned no bot user id/.test(error.message);
+  return (typeof code === 'string' && PERMANENT_SLACK_ERRORS.has(code)) || error instanceof NotABotTokenError;
 }
 
 export function superviseSlack(options: SuperviseSlackOptions): PlatformSupervisor<SlackBot> {

@@ -1,6 +1,7 @@
 import type { IncomingMessage as HttpRequest, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, webApi, type BlockButtonAction, type BlockFeedbackButtonsAction } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { LoreError } from '../../rag/errors.ts';
 import { parseSlashCommand } from '../conversation/chat-command.ts';
 import type { Conversation, CommandResponder } from '../conversation/conversation.ts';
 import { boltLogger } from './bolt-logger.ts';
@@ -58,6 +59,16 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
+/** SLACK_BOT_TOKEN belongs to no bot user (a user or app token): no retry can mend it. */
+export class NotABotTokenError extends LoreError {
+  override readonly code: string = 'not_a_bot_token';
+  override name = 'NotABotTokenError';
+
+  constructor() {
+    super('Slack auth.test returned no bot user id: is SLACK_BOT_TOKEN a bot token (xoxb-…)?');
+  }
+}
+
 /** Connects Lore to Slack: checks the token (auth.test), registers the handlers, and in Socket Mode opens the socket. */
 export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot> {
   const { conversation } = options;
@@ -95,7 +106,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   });
   await app.init();
   const auth = await app.client.auth.test();
-  if (!auth.user_id) throw new Error('Slack auth.test returned no bot user id: is SLACK_BOT_TOKEN a bot token (xoxb-…)?');
+  if (!auth.user_id) throw new NotABotTokenError();
   const identity: SlackIdentity = { botUserId: auth.user_id, botId: auth.bot_id, ...(auth.team_id ? { teamId: auth.team_id } : {}) };
   const apiOrigin = options.apiUrl ? new URL(options.apiUrl).origin : undefined;
   // Lookups that have an honest answer without Slack (who is mentioned, may they sync) must not sit out a

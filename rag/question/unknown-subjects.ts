@@ -43,6 +43,8 @@ const WORD_SHAPE = /^[a-z][a-z-]{2,}$/;
  */
 export function unknownSubjects(question: string, vocabulary: Vocabulary, passages: readonly Passage[]): string[] {
   const focus = new Set(contentTerms(question));
+  // Tagging costs a parse of the question: only worth it when some word of it is one the knowledge base never uses.
+  if (!(question.toLowerCase().match(/[a-z][a-z-]{2,}/g) ?? []).some((word) => vocabulary.idf(word) === 0)) return [];
   const candidates = taggedTerms(question).filter(
     (term) =>
       WORD_SHAPE.test(term.normal) &&
