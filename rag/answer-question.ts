@@ -128,9 +128,18 @@ export class AnswerPipeline implements Answerer {
 
     const k = question.k ?? DEFAULT_K;
     t = performance.now();
-    const candidates = await withinDeadline(deadline.step(STEP_SHARE.retrieve, FALLBACK_RESERVE_MS), () =>
-      this.options.retriever.retrieve(search, Math.max(k, this.options.candidates ?? 40)),
+    const depth = Math.max(k, this.options.candidates ?? 40);
+    let candidates = await withinDeadline(deadline.step(STEP_SHARE.retrieve, FALLBACK_RESERVE_MS), () =>
+      this.options.retriever.retrieve(search, depth),
     );
+    const widened = search.widened;
+    let widenedNote: string | undefined;
+    if (candidates.length === 0 && widened) {
+      candidates = await withinDeadline(deadline.step(STEP_SHARE.retrieve, FALLBACK_RESERVE_MS), () =>
+        this.options.retriever.retrieve(widened, depth),
+      );
+      if (candidates.length > 0) widenedNote = 'No document matched the dates or repository read from the question; searched without them.';
+    }
     timings.retrieve = performance.now() - t;
     t = performance.now();
     // A failed reranker (e.g. Gemini unreachable) costs ranking quality, never the answer.
@@ -154,6 +163,7 @@ export class AnswerPipeline implements Answerer {
 
     t = performance.now();
     const notes: string[] = [];
+    if (widenedNote) notes.push(widenedNote);
     if (injected > 0) notes.push(`Ignored ${injected} instruction-like sentence(s) found inside the sources.`);
     // Optional steps skipped to keep to the deadline (or because Gemini's quota ran out) say so on the answer.
     notes.push(...deadline.notes);

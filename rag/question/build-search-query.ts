@@ -17,6 +17,11 @@ export interface BuiltSearchQuery extends SearchQuery {
   blockedSources: SourceKind[];
   /** No source is left to search: skip retrieval and say the requested source isn't available here. */
   emptyScope: boolean;
+  /**
+   * The same search without the dates and repository read from the question's words (scope and explicit filters
+   * kept), when there were any: what to search when those leave nothing.
+   */
+  widened?: SearchQuery;
 }
 
 /**
@@ -33,11 +38,52 @@ export function buildSearchQuery(question: Question, standaloneText: string, now
   // Explicit filters (flags, API fields) are deliberate; words in the question are an interpretation.
   const filters: QuestionFilters = { ...stated, ...definedOnly(question.filters ?? {}) };
 
-  const requested = filters.sources ?? (filters.repository !== undefined ? ['github' as const] : undefined);
   const allowed = question.allowedSources;
-  const searched = allowed === undefined ? requested : (requested ?? allowed).filter((source) => allowed.includes(source));
+  const requested = requestedSources(filters);
+  const searched = searchedSources(filters, allowed);
   const blockedSources = allowed === undefined || requested === undefined ? [] : requested.filter((source) => !allowed.includes(source));
+  const where = whereFor(filters, searched, question.uploadScope);
 
+  // Dates and repositories read from the question's words are an interpretation ("in March" may be when the baby
+  // is due): when they leave nothing to search, the search is worth running again without them.
+  const explicit = question.filters ?? {};
+  const read = (field: 'modifiedAfter' | 'modifiedBefore' | 'repository') => stated[field] !== undefined && explicit[field] === undefined;
+  const interpreted = read('modifiedAfter') || read('modifiedBefore') || read('repository');
+  let widened: SearchQuery | undefined;
+  if (interpreted) {
+    const { modifiedAfter, modifiedBefore, repository } = explicit;
+    const kept: QuestionFilters = definedOnly({ ...filters, modifiedAfter, modifiedBefore, repository });
+    const keptWhere = whereFor(kept, searchedSources(kept, allowed), question.uploadScope);
+    widened = { text: extracted.text, expansions: expandQuery(extracted.text), ...(keptWhere !== undefined ? { where: keptWhere } : {}) };
+  }
+
+  return {
+    text: extracted.text,
+    expansions: expandQuery(extracted.text),
+    ...(where !== undefined ? { where } : {}),
+    filters,
+    blockedSources,
+    emptyScope: searched !== undefined && searched.length === 0,
+    ...(widened !== undefined ? { widened } : {}),
+  };
+}
+
+/** The sources the filters name; a repository implies GitHub. */
+function requestedSources(filters: QuestionFilters): SourceKind[] | undefined {
+  return filters.sources ?? (filters.repository !== undefined ? ['github'] : undefined);
+}
+
+/** What is searched: the sources requested, or all, within what the channel may see. */
+function searchedSources(filters: QuestionFilters, allowed: readonly SourceKind[] | undefined): SourceKind[] | undefined {
+  const requested = requestedSources(filters);
+  return allowed === undefined ? requested : (requested ?? [...allowed]).filter((source) => allowed.includes(source));
+}
+
+function whereFor(
+  filters: QuestionFilters,
+  searched: readonly SourceKind[] | undefined,
+  uploadScope: string | undefined,
+): MetadataFilter | undefined {
   const conditions: MetadataFilter[] = [];
   if (searched !== undefined) conditions.push({ source: { $in: [...new Set(searched)] } });
   const after = filters.modifiedAfter === undefined ? undefined : epochMs(filters.modifiedAfter, 'modifiedAfter');
@@ -49,19 +95,10 @@ export function buildSearchQuery(question: Question, standaloneText: string, now
   if (filters.repository !== undefined) conditions.push({ repository: { $eq: filters.repository.toLowerCase() } });
   // A file shared in one channel is answered from in that channel only: other uploads never reach the context.
   const uploadsSearched = searched === undefined || searched.includes('upload');
-  if (question.uploadScope !== undefined && uploadsSearched) {
-    conditions.push({ $or: [{ source: { $ne: 'upload' } }, { uploadScope: { $eq: question.uploadScope } }] });
+  if (uploadScope !== undefined && uploadsSearched) {
+    conditions.push({ $or: [{ source: { $ne: 'upload' } }, { uploadScope: { $eq: uploadScope } }] });
   }
-
-  const where = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : { $and: conditions };
-  return {
-    text: extracted.text,
-    expansions: expandQuery(extracted.text),
-    ...(where !== undefined ? { where } : {}),
-    filters,
-    blockedSources,
-    emptyScope: searched !== undefined && searched.length === 0,
-  };
+  return conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : { $and: conditions };
 }
 
 function definedOnly(filters: QuestionFilters): QuestionFilters {

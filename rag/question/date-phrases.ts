@@ -69,6 +69,12 @@ const PREFIXED = new RegExp(
 );
 const BARE = new RegExp(String.raw`\b(${RELATIVE})${END}`, 'giu');
 
+/** A date expression anchored in time by itself: it names a year, a full date, or a span relative to now. */
+const YEAR_OR_RELATIVE = new RegExp(String.raw`\d{4}|^(?:${RELATIVE})$`, 'iu');
+/** Words that make a date in the question one of the documents': what changed, was written or happened then. */
+const DOCUMENT_TIME =
+  /\b(?:changed|changes|updated?|updates|modified|edited|written|wrote|added|created|published|posted|shipped|merged|released|opened|closed|filed|decided|announced|happened|discussed|deployed|new)\b/iu;
+
 const DAY_MS = 86_400_000;
 
 /** Every date-range phrase in `text`, in order, each resolved against `now`. */
@@ -86,7 +92,11 @@ export function findDatePhrases(text: string, now: Date): DatePhrase[] {
     add(match, from && to ? { after: from.start, before: to.end } : undefined);
   }
   for (const match of text.matchAll(PREFIXED)) {
-    const period = parsePeriod(match[2] ?? '', now);
+    const expression = match[2] ?? '';
+    // "having a baby in March", "claims from last year in feb": a month or quarter without a year is the time of
+    // what the question is about, not of the documents, unless the question asks what changed or was written then.
+    if (!YEAR_OR_RELATIVE.test(expression) && !DOCUMENT_TIME.test(text)) continue;
+    const period = parsePeriod(expression, now);
     add(match, period && rangeFor((match[1] ?? '').toLowerCase().replace(/\s+/g, ' '), period));
   }
   for (const match of text.matchAll(BARE)) {

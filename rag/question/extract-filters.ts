@@ -59,6 +59,9 @@ const NOT_REPOSITORIES = new Set(
     ' ',
   ),
 );
+// "in feb/march", "mon/tue": months or weekdays side by side, not an owner and a repository.
+const CALENDAR_WORD = String.raw`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?`;
+const CALENDAR_PAIR = new RegExp(String.raw`^${CALENDAR_WORD}/${CALENDAR_WORD}$`, 'i');
 // "in src/utils" is a folder, not an owner; "docs/guide.md" is a file.
 const FOLDER_OWNERS = new Set('src lib app apps test tests docs doc bin packages rag config scripts dist build public assets .github'.split(' '));
 const FILE_EXTENSION = /\.(?:md|mdx|ts|tsx|js|jsx|mjs|cjs|py|go|rs|java|rb|json|ya?ml|toml|txt|html?|css|sh|pdf|docx?)$/i;
@@ -101,7 +104,15 @@ function repositoryPhrases(question: string): Found[] {
     const groups = match.groups ?? {};
     const repository = (groups.repo ?? '').toLowerCase();
     const [owner = ''] = repository.split('/');
-    if (NOT_REPOSITORIES.has(repository) || FOLDER_OWNERS.has(owner) || FILE_EXTENSION.test(repository) || /^\d+\/\d+$/.test(repository)) continue;
+    if (
+      NOT_REPOSITORIES.has(repository) ||
+      FOLDER_OWNERS.has(owner) ||
+      FILE_EXTENSION.test(repository) ||
+      /^\d+\/\d+$/.test(repository) ||
+      CALENDAR_PAIR.test(repository)
+    ) {
+      continue;
+    }
     const start = match.index;
     const end = start + match[0].length;
     // A bare "owner/name" after a preposition could be a path or a fraction: only at the question's edge.

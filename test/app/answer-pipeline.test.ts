@@ -95,6 +95,20 @@ describe('answering from the sample knowledge base offline', () => {
     expect(blocked.answer).toMatch(/not available in this channel/);
   });
 
+  it('searches again without a date read from the question when it leaves nothing, and says so; an explicit date stays', async () => {
+    // Every document here was written today: "in 2019" matches none of them.
+    const answer = await offline.answer({ text: 'How long were backups of the data directory kept in 2019?' });
+    expect(answer.abstained).toBe(false);
+    expect(answer.answer).toMatch(/30 days/);
+    expect(answer.notes.join(' ')).toMatch(/No document matched the dates or repository read from the question/);
+    const explicit = await offline.answer({
+      text: 'How long are backups of the data directory kept?',
+      filters: { modifiedBefore: '2019-01-01T00:00:00Z' },
+    });
+    expect(explicit.abstained).toBe(true);
+    expect(explicit.contexts).toEqual([]);
+  });
+
   it('rewrites a follow-up from the thread before searching', async () => {
     const answer = await offline.answer({
       text: 'and how long is the query log kept?',

@@ -20,6 +20,26 @@ describe('buildSearchQuery', () => {
     expect(query.where).toEqual({ source: { $in: ['notion'] } });
   });
 
+  it('offers a wider search without the dates and repository read from the question, keeping scope and explicit filters', () => {
+    const query = buildSearchQuery(
+      ask('How is auth done in repo acme/api since 2023?', {
+        allowedSources: ['github', 'notion'],
+        filters: { modifiedBefore: '2024-06-01T00:00:00Z' },
+      }),
+      'How is auth done in repo acme/api since 2023?',
+      NOW,
+    );
+    expect(query.filters.repository).toBe('acme/api');
+    expect(query.widened).toEqual({
+      text: 'How is auth done?',
+      expansions: ['authentication'],
+      where: {
+        $and: [{ source: { $in: ['github', 'notion'] } }, { modifiedAtMs: { $gte: 1 } }, { modifiedAtMs: { $lte: ms('2024-06-01T00:00:00Z') - 1 } }],
+      },
+    });
+    expect(buildSearchQuery(ask('How is auth done?', { filters: { repository: 'acme/api' } }), 'How is auth done?', NOW).widened).toBeUndefined();
+  });
+
   it('always limits the search to the channel scope', () => {
     const query = buildSearchQuery(ask('What is the vacation policy?', { allowedSources: ['notion', 'files'] }), 'What is the vacation policy?', NOW);
     expect(query.where).toEqual({ source: { $in: ['notion', 'files'] } });

@@ -95,6 +95,25 @@ describe('extractFilters: dates', () => {
     }
   });
 
+  it('reads a month without a year as the time of what is asked about, unless the question asks what changed then', () => {
+    for (const question of [
+      'having a baby in march — how long do i have to change my health plan?',
+      'can i still submit claims in February?',
+      'is the office open on December 24?',
+      'do we get a holiday in Q4?',
+    ]) {
+      expect(extractFilters(question, NOW).filters).toEqual({});
+    }
+    expect(extractFilters('What was updated in March?', NOW).filters).toEqual({
+      modifiedAfter: iso('2024-03-01'),
+      modifiedBefore: iso('2024-04-01'),
+    });
+    expect(extractFilters('is the office open in December 2023?', NOW).filters).toEqual({
+      modifiedAfter: iso('2023-12-01'),
+      modifiedBefore: iso('2024-01-01'),
+    });
+  });
+
   it('rejects days that do not exist', () => {
     expect(findDatePhrases('since 2024-02-30', NOW)).toEqual([]);
   });
@@ -119,6 +138,8 @@ describe('extractFilters: repositories', () => {
       'What is in docs/guide.md?',
       'Can I use TCP/IP here?',
       'Is it 3/4 done?',
+      'can i still submit claims against last year’s money in feb/march?',
+      'is the rota mon/tue this week?',
     ]) {
       expect(extractFilters(question, NOW).filters.repository).toBeUndefined();
     }
