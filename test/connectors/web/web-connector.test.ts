@@ -43,6 +43,15 @@ const ARTICLE = `<!doctype html><html><head><title>Deploy guide</title><meta nam
 
 const page = (title: string, text: string) => `<html><head><title>${title}</title></head><body><main><p>${text}</p></main></body></html>`;
 
+/** Two pages behind a sitemap, one with an ETag and one with only a Last-Modified. */
+function validatedSite() {
+  site.set('/etag', { body: page('E', 'with etag') });
+  site.set('/dated', { body: page('D', 'with date'), etag: false, lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT' });
+  site.set('/sitemap.xml', { body: sitemapXml([`${site.url}/etag`, `${site.url}/dated`]), contentType: 'application/xml' });
+  return connector([`${site.url}/sitemap.xml`]);
+}
+const pageRequests = () => site.requests.filter((r) => r.path !== '/sitemap.xml' && r.path !== '/robots.txt');
+
 describe('listing web pages', () => {
   it('lists a configured page and loads its main content with title, author, date and site', async () => {
     site.set('/docs/deploy', { body: ARTICLE, lastModified: 'Tue, 02 Apr 2024 10:00:00 GMT' });
@@ -115,15 +124,12 @@ describe('listing web pages', () => {
   });
 
   it('asks again with the stored ETag or Last-Modified, so an unchanged site answers 304s and keeps its fingerprints', async () => {
-    site.set('/etag', { body: page('E', 'with etag') });
-    site.set('/dated', { body: page('D', 'with date'), etag: false, lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT' });
-    site.set('/sitemap.xml', { body: sitemapXml([`${site.url}/etag`, `${site.url}/dated`]), contentType: 'application/xml' });
-    const c = connector([`${site.url}/sitemap.xml`]);
+    const c = validatedSite();
     const first = await list(c);
     site.resetRequests();
 
     const second = await list(c, first.cursor);
-    const pages = site.requests.filter((r) => r.path !== '/sitemap.xml' && r.path !== '/robots.txt');
+    const pages = pageRequests();
     expect(pages.map((r) => [r.path, r.status]).sort()).toEqual([
       ['/dated', 304],
       ['/etag', 304],
@@ -133,6 +139,32 @@ describe('listing web pages', () => {
     expect(second.completeUnder).toEqual(['web:']);
     // Unchanged pages are never loaded by the engine; if one is (a lost document), it is fetched again.
     expect((await byId(second, `web:${site.url}/etag`).load()).text).toContain('with etag');
+  });
+
+  it('re-syncs an install whose cursor was stored under the old field names (f, e, m) with conditional GETs, not a re-crawl', async () => {
+    const c = validatedSite();
+    const first = await list(c);
+    const legacy = Object.fromEntries(
+      Object.entries(first.cursor).map(([key, value]) => {
+        const { fingerprint, etag, lastModified } = JSON.parse(value) as { fingerprint: string; etag?: string; lastModified?: string };
+        return [key, JSON.stringify({ f: fingerprint, ...(etag ? { e: etag } : {}), ...(lastModified ? { m: lastModified } : {}) })];
+      }),
+    );
+    expect(Object.keys(legacy).sort()).toEqual([`page:${site.url}/dated`, `page:${site.url}/etag`]);
+    site.resetRequests();
+
+    const second = await list(c, legacy);
+    expect(
+      pageRequests()
+        .map((r) => [r.path, r.status])
+        .sort(),
+    ).toEqual([
+      ['/dated', 304],
+      ['/etag', 304],
+    ]);
+    expect(candidates(second).map((c2) => [c2.id, c2.fingerprint])).toEqual(candidates(first).map((c1) => [c1.id, c1.fingerprint]));
+    // The cursor is written back under the named fields.
+    expect(second.cursor).toEqual(first.cursor);
   });
 
   it('gives an edited page a new fingerprint and leaves a removed one out of a complete listing', async () => {
