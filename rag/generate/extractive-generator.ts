@@ -227,10 +227,12 @@ export class ExtractiveGenerator implements Generator {
 
     const chosen: Candidate[] = [best];
     let length = best.span.text.length;
-    const add = (candidate: Candidate): boolean => {
+    // A span for a part no chosen span answers says something new however many words it shares with them ("…is
+    // imported from `hono/bun`" next to the Node.js import): only a close second must add words of its own.
+    const add = (candidate: Candidate, newPart = false): boolean => {
       if (chosen.length >= this.maxSpans || chosen.includes(candidate)) return false;
       if (length + candidate.span.text.length > this.maxChars) return false;
-      if (chosen.some((c) => overlap(c.terms, candidate.terms) >= DUPLICATE_OVERLAP)) return false;
+      if (!newPart && chosen.some((c) => overlap(c.terms, candidate.terms) >= DUPLICATE_OVERLAP)) return false;
       chosen.push(candidate);
       length += candidate.span.text.length;
       return true;
@@ -245,7 +247,7 @@ export class ExtractiveGenerator implements Generator {
         const forPart = this.rank({ ...analysis, focus: part.focus, type: part.type, parts: [part] }, passages).find(
           (c) => this.answers(c) && this.servesPart(c, part, analysis.parts),
         );
-        if (forPart) add(forPart);
+        if (forPart) add(forPart, true);
       }
     }
     // Then what adds to the answer: close seconds, from the documents already quoted before others.
@@ -288,7 +290,10 @@ export class ExtractiveGenerator implements Generator {
     // What sets this part apart from the others ("deno" in "the port for bun, deno and workers") must be there…
     const distinct = part.focus.filter((term) => !parts.every((other) => other.focus.includes(term)));
     if (distinct.length > 0 && parts.length > 1) {
-      const named = distinct.filter((term) => has(candidate.terms, term) || has(candidate.headingTerms, term)).length;
+      // A page's own title counts: the "Bun" page's "use `serveStatic` from `hono/bun`" is about Bun.
+      const named = distinct.filter(
+        (term) => has(candidate.terms, term) || has(candidate.headingTerms, term) || has(candidate.titleTerms, term),
+      ).length;
       return named > 0 && named >= distinct.length / 2;
     }
     // …and otherwise the span itself, not only the headings it shares with its neighbours, must speak to the part.

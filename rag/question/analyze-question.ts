@@ -149,7 +149,7 @@ function classify(text: string): { type: AnswerType; unit?: string } {
   }
   // "When is it due?" asks for a time; "When the response stops…" only sets the scene.
   if (
-    /^ (by when|until when)\b|^ when (is|are|was|were|do|does|did|can|could|should|will|would|must|has|have|am)\b|\b(what|which|whats) (date|day|time|year|month|deadline|week)\b|\bwhat time\b|\bdeadline\b|\bdue date\b/.test(
+    /^ (by when|until when)\b|^ when (is|are|was|were|do|does|did|can|could|should|will|would|must|has|have|am)\b|\b(what|which|whats) (date|day|time|year|month|deadline|week)\b|\bwhat time\b|\bdeadlines?\b|\bdue dates?\b/.test(
       q,
     )
   ) {
@@ -225,9 +225,15 @@ function comparedParts(text: string): string[] {
   const ITEM = String.raw`[\w@./'-]+(?:\s+(?!and\b|or\b|vs\b)[\w@./'-]+)?`;
   const versus = new RegExp(String.raw`(${ITEM})\s+(?:vs\.?|versus|compared (?:to|with))\s+(${ITEM})`, 'i').exec(text);
   const listed = new RegExp(String.raw`(${ITEM}(?:\s*,\s*${ITEM})+),?\s+(?:and|or)\s+(${ITEM})`, 'i').exec(text);
-  const match = versus ?? listed;
+  // "deadlines for health insurance and for FSA": the preposition said twice sets two things apart.
+  const repeated =
+    /\b((?:for|with|in|on|about|from) [\w@./'-]+(?:\s+(?!and\b|or\b)[\w@./'-]+)?)\s+(?:and|or)\s+((?:for|with|in|on|about|from) [\w@./'-]+(?:\s+[\w@./'-]+)?)/i.exec(
+      text,
+    );
+  const sameWord = repeated && repeated[1]?.split(' ')[0]?.toLowerCase() === repeated[2]?.split(' ')[0]?.toLowerCase();
+  const match = versus ?? listed ?? (sameWord ? repeated : null);
   if (!match) return [];
-  const items = versus ? [match[1] as string, match[2] as string] : [...(match[1] as string).split(/\s*,\s*/), match[2] as string];
+  const items = versus || !listed ? [match[1] as string, match[2] as string] : [...(match[1] as string).split(/\s*,\s*/), match[2] as string];
   if (items.length < 2 || items.length > 4) return [];
   const before = text.slice(0, match.index);
   const after = text.slice(match.index + match[0].length);

@@ -121,6 +121,24 @@ describe('ExtractiveGenerator answers a question in two parts', () => {
   });
 });
 
+describe('ExtractiveGenerator answers each thing compared', () => {
+  it('quotes the import for each runtime, though the two spans share most of their words', async () => {
+    const deno = passage(
+      1,
+      'Deno',
+      "## Serve static files\n\n```ts\nimport { serveFiles } from 'fernhttp/deno'\n\napp.use('/static/*', serveFiles({ root: './' }))\n```",
+      ['Deno', 'Serve static files'],
+    );
+    const edge = passage(2, 'Edge runtime', '## Serve static files\n\nTo serve static files, use `serveFiles`, imported from `fernhttp/edge`.', [
+      'Edge runtime',
+      'Serve static files',
+    ]);
+    const text = await answer('serveFiles import for deno vs edge?', [deno, edge]);
+    expect(text).toContain("from 'fernhttp/deno'");
+    expect(text).toContain('`fernhttp/edge`');
+  });
+});
+
 describe('ExtractiveGenerator reads a part that refers back to another', () => {
   it('measures "how often … keep it active" against the subject the other part names', async () => {
     const survey = passage(

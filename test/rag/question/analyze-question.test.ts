@@ -116,6 +116,12 @@ describe('analyzeQuestion on comparisons and attributes', () => {
     expect(versus.parts[1]?.focus).toContain('bun');
     const listed = analyzeQuestion('default dev server port for bun, deno and cloudflare workers?');
     expect(listed.parts.map((part) => part.focus.includes('deno'))).toEqual([false, true, false]);
+    const repeated = analyzeQuestion('new hire: deadlines to sign up for health insurance and for FSA?');
+    expect(repeated.parts.map((part) => [part.type, part.focus.includes('fsa'), part.focus.includes('insuranc')])).toEqual([
+      ['time', false, true],
+      ['time', true, false],
+    ]);
+    expect(analyzeQuestion('how do i sign up for health insurance and dental?').parts).toHaveLength(1);
   });
 
   it('notes the attribute asked of the subject: a default, a maximum or a minimum', () => {
