@@ -37,6 +37,11 @@ export interface SyncService {
     },
   ): Promise<SourceSyncReport[]>;
   status(): SourceStatus[];
+  /**
+   * Calls `listener` after each source's sync that finished (failures of some items or not), whoever started it: the
+   * schedule, `lore start`'s first syncs, a chat command. Returns the unsubscribe function.
+   */
+  onSourceSynced(listener: (report: SourceSyncReport) => void): () => void;
 }
 
 /** The report of a source whose sync stopped before it could say more than why. */
@@ -60,6 +65,7 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
   const state = new SyncStateStore(db);
   const locks = new SyncLocks(db, options.locks);
   const built = new Map<SyncSource, Connector>();
+  const syncedListeners = new Set<(report: SourceSyncReport) => void>();
 
   const connectorFor = (source: SyncSource): Connector => {
     const given = options.connectors?.[source];
@@ -96,6 +102,13 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
           record.finished(report);
           reports.push(report);
           syncOptions.onReport?.(report);
+          for (const listener of syncedListeners) {
+            try {
+              listener(report);
+            } catch (error) {
+              log.error({ source, err: errorMessage(error) }, 'a listener of finished syncs failed');
+            }
+          }
         } catch (error) {
           // Another process syncing this source, or a shutdown, is no failure of the source.
           if (!(error instanceof SyncBusyError) && !syncOptions.signal?.aborted) record.failed(source, Date.now() - started);
@@ -109,6 +122,13 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
         }
       }
       return reports;
+    },
+
+    onSourceSynced(listener) {
+      syncedListeners.add(listener);
+      return () => {
+        syncedListeners.delete(listener);
+      };
     },
 
     status() {

@@ -5,6 +5,7 @@ import type { SyncTarget } from '../../rag/contracts/sources.ts';
 import type { SourceStatus, SourceSyncReport, SyncProgress } from '../../rag/contracts/sync.ts';
 import type { SourceKind } from '../../rag/types.ts';
 import { LoreError } from '../../rag/errors.ts';
+import type { PostedChatAnswer } from './stale-notices.ts';
 
 /** A file someone shared with Lore, already downloaded and size-checked. */
 export interface UploadRequest {
@@ -45,4 +46,6 @@ export interface BotServices {
   ingestUpload(upload: UploadRequest): Promise<UploadResult>;
   /** When the content behind a citation was last brought up to date (ISO-8601), when known. */
   lastSynced(docId: string, source: SourceKind): string | undefined;
+  /** Told of every answer posted in a thread, to keep which documents it cited (stale-source notices). Never throws. */
+  answerPosted?(posted: PostedChatAnswer): void;
 }

@@ -195,6 +195,7 @@ describe('the sync schedule', () => {
     const service: SyncService = {
       configuredSources: () => ['files'],
       status: () => [],
+      onSourceSynced: () => () => {},
       sync: async (target) => {
         calls.push(target);
         await new Promise((resolve) => setTimeout(resolve, syncMs));
