@@ -19,34 +19,78 @@ function positiveInteger(value: string, flag: string): number {
   return parsed;
 }
 
+/** Runs a command's action with what it needs, and keeps the exit code it resolves to. */
+interface CommandRunner {
+  /** The configuration and the runtime opened on it (closed after the action). */
+  withRuntime(fn: (runtime: Runtime, opts: GlobalOptions) => Promise<number>): Promise<void>;
+  /** The configuration and a logger, for commands that open what they need themselves. */
+  withConfig(fn: (config: Config, log: Logger, opts: GlobalOptions) => Promise<number>): Promise<void>;
+  /** The configuration alone, for checks before anything is opened. */
+  config(): Config;
+}
+
 /** Parses argv, runs one command and resolves to the process exit code (a stable contract: docs/architecture.md). */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
-  const program = new Command('lore')
+  const program = createProgram();
+  const run = commandRunner(program, (code) => {
+    exitCode = code;
+  });
+  addServiceCommands(program, run);
+  addBenchCommands(program, run);
+  addGateAndAdminCommands(program, run);
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return reportFailure(error);
+  }
+}
+
+function createProgram(): Command {
+  return new Command('lore')
     .description('Lore: cited answers from your team knowledge, in Slack and Discord.')
     .option('--data-dir <dir>', 'where Lore keeps its index and state (env LORE_DATA_DIR, default ./.lore)')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stderr.write(s), writeErr: (s) => process.stderr.write(s) });
+}
 
-  const withRuntime = async (fn: (runtime: Runtime, opts: GlobalOptions) => Promise<number>) => {
-    const opts = program.opts<GlobalOptions>();
-    const config = loadConfig(process.env, { dataDir: opts.dataDir });
-    const log = createLogger(opts.json && config.logLevel === 'info' ? 'warn' : config.logLevel);
-    const { openRuntime } = await import('./runtime.ts');
-    const runtime = await openRuntime(config, log);
-    try {
-      exitCode = await fn(runtime, opts);
-    } finally {
-      await runtime.close();
-    }
+function commandRunner(program: Command, setExitCode: (code: number) => void): CommandRunner {
+  const config = () => loadConfig(process.env, { dataDir: program.opts<GlobalOptions>().dataDir });
+  const loggerFor = (config: Config, opts: GlobalOptions) => createLogger(opts.json && config.logLevel === 'info' ? 'warn' : config.logLevel);
+  return {
+    config,
+    async withRuntime(fn) {
+      const opts = program.opts<GlobalOptions>();
+      const loaded = config();
+      const { openRuntime } = await import('./runtime.ts');
+      const runtime = await openRuntime(loaded, loggerFor(loaded, opts));
+      try {
+        setExitCode(await fn(runtime, opts));
+      } finally {
+        await runtime.close();
+      }
+    },
+    async withConfig(fn) {
+      const opts = program.opts<GlobalOptions>();
+      const loaded = config();
+      setExitCode(await fn(loaded, loggerFor(loaded, opts), opts));
+    },
   };
-  const withConfig = async (fn: (config: Config, log: Logger, opts: GlobalOptions) => Promise<number>) => {
-    const opts = program.opts<GlobalOptions>();
-    const config = loadConfig(process.env, { dataDir: opts.dataDir });
-    exitCode = await fn(config, createLogger(opts.json && config.logLevel === 'info' ? 'warn' : config.logLevel), opts);
-  };
+}
 
+/** A command that failed: its message on stderr (a configuration error as it is), the stack with LOG_LEVEL=debug. */
+function reportFailure(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  const message = error instanceof ConfigError ? error.message : `lore: ${errorMessage(error)}`;
+  process.stderr.write(`${message}\n`);
+  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return EXIT_FATAL;
+}
+
+/** Running Lore and its index: start, ingest, sync, ask. */
+function addServiceCommands(program: Command, { withRuntime, config }: CommandRunner): void {
   program
     .command('start')
     .description('index the configured sources, serve the HTTP API and connect chat platforms; stops on SIGINT/SIGTERM')
@@ -71,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (source: SyncTarget, options: { full?: boolean }) => {
       // An unconfigured source is refused before the index and Chroma start.
       const { requireConfigured } = await import('./sync-sources.ts');
-      requireConfigured(source, loadConfig(process.env, { dataDir: program.opts<GlobalOptions>().dataDir }));
+      requireConfigured(source, config());
       await withRuntime(async (runtime, opts) => {
         const { syncCommand } = await import('./commands/sync.ts');
         return syncCommand(runtime, source, { full: Boolean(options.full), json: Boolean(opts.json) });
@@ -95,7 +139,10 @@ export async function main(argv: string[]): Promise<number> {
         return ask(createAnswerService(runtime), question, { json: Boolean(opts.json), k: options.k, sources: options.source });
       }),
     );
+}
 
+/** Benchmarks that print figures: bench ingest, retrieval, answers, fit-reranker. */
+function addBenchCommands(program: Command, { withConfig }: CommandRunner): void {
   const bench = program.command('bench').description('benchmarks that print figures');
   bench
     .command('ingest')
@@ -156,7 +203,10 @@ export async function main(argv: string[]): Promise<number> {
         }),
       ),
     );
+}
 
+/** The release gate and the commands of whoever runs Lore: eval, backup, report, feedback export. */
+function addGateAndAdminCommands(program: Command, { withConfig }: CommandRunner): void {
   program
     .command('eval')
     .description('the release gate: run the golden set through promptfoo, print the scorecard, fail below thresholds')
@@ -219,15 +269,4 @@ export async function main(argv: string[]): Promise<number> {
         (await import('./commands/feedback-export.ts')).feedbackExport(config, { ...options, json: Boolean(opts.json) }),
       ),
     );
-
-  try {
-    await program.parseAsync(argv);
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    const message = error instanceof ConfigError ? error.message : `lore: ${errorMessage(error)}`;
-    process.stderr.write(`${message}\n`);
-    if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    return EXIT_FATAL;
-  }
 }
