@@ -80,6 +80,21 @@ describe('OracleGenerator', () => {
     });
   });
 
+  it('leaves out a sentence stating a fact no passage holds, even when another of its facts is held', () => {
+    // "3 hours" is held, "lobby desk" is not: the one sentence stating both cannot be cited whole.
+    expect(oracle.decide(QUESTIONS[2]![0], [GARDEN, passage(2, 'rules', 'Bikes go back within 3 hours.')])).toEqual({
+      answered: false,
+      text: ABSTENTION_SENTENCE,
+      cited: [],
+    });
+    // Left with only a sentence that states no fact ("No."), it abstains.
+    const terse = new OracleGenerator([
+      ['is the deposit over 50', { answer: 'No. It is 20 euros, refunded within 3 hours.', facts: ['20 euros', '3 hours'] }],
+    ]);
+    expect(terse.decide('is the deposit over 50', [DEPOSIT, GARDEN]).answered).toBe(false);
+    expect(terse.decide('is the deposit over 50', [DEPOSIT, RENTAL]).text).toBe('No [1]. It is 20 euros, refunded within 3 hours [1][2].');
+  });
+
   it('abstains with exactly the abstention sentence when no passage holds any fact', async () => {
     const events = await collect(oracle, QUESTIONS[4]![0], [RENTAL, DEPOSIT, GARDEN]);
     expect(events.at(-1)).toMatchObject({ type: 'done', text: ABSTENTION_SENTENCE });
