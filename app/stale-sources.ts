@@ -279,6 +279,8 @@ export function startStaleSourceNotices(options: StaleSourceNoticesOptions): Sta
   });
   return {
     answerPosted(posted) {
+      // Only where notices may be posted: a channel that opts in later is told of answers given from then on.
+      if (!notifier.optedIn(posted)) return;
       try {
         stale.record(posted);
       } catch (error) {

@@ -72,14 +72,14 @@ export interface StaleNotifierOptions {
 
 /** What app/ hands its stale threads to. */
 export interface StaleNotifier {
-  optedIn(thread: StaleThread): boolean;
+  optedIn(where: Pick<StaleThread, 'platform' | 'scopeChannelId' | 'workspaceId'>): boolean;
   /** Posts the notice in the thread: false when its platform is not connected now; throws when posting fails. */
   post(thread: StaleThread): Promise<boolean>;
 }
 
 export function createStaleNotifier(options: StaleNotifierOptions): StaleNotifier {
   return {
-    optedIn: (thread) => options.optedIn(thread.platform, thread.scopeChannelId, thread.workspaceId),
+    optedIn: (where) => options.optedIn(where.platform, where.scopeChannelId, where.workspaceId),
     async post(thread) {
       const platform = options.platforms().find((candidate) => candidate.name === thread.platform);
       if (!platform) return false;

@@ -104,7 +104,7 @@ describe('posting a stale-source notice', () => {
       platforms: () => [],
       log: createLogger('silent'),
     });
-    expect(notifier.optedIn({ ...thread, channelId: 'THREAD9', scopeChannelId: 'PARENT1' })).toBe(false);
+    expect(notifier.optedIn({ platform: 'slack', workspaceId: 'T1', scopeChannelId: 'PARENT1' })).toBe(false);
     expect(asked).toEqual([['slack', 'PARENT1', 'T1']]);
   });
 });
