@@ -4,7 +4,7 @@ import { errorMessage } from '../rag/errors.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { EXIT_FATAL } from './exit-codes.ts';
 import { createLogger, type Logger } from './logger.ts';
-import type { Runtime } from './runtime.ts';
+import type { Lore } from './lore.ts';
 
 // Commands are imported when they run: parsers and models take seconds to load, `--help` should not.
 
@@ -21,8 +21,8 @@ function positiveInteger(value: string, flag: string): number {
 
 /** Runs a command's action with what it needs, and keeps the exit code it resolves to. */
 interface CommandRunner {
-  /** The configuration and the runtime opened on it (closed after the action). */
-  withRuntime(fn: (runtime: Runtime, opts: GlobalOptions) => Promise<number>): Promise<void>;
+  /** Lore composed on the configuration (app/lore.ts), closed after the action. */
+  withLore(fn: (lore: Lore, opts: GlobalOptions) => Promise<number>): Promise<void>;
   /** The configuration and a logger, for commands that open what they need themselves. */
   withConfig(fn: (config: Config, log: Logger, opts: GlobalOptions) => Promise<number>): Promise<void>;
   /** The configuration alone, for checks before anything is opened. */
@@ -61,15 +61,15 @@ function commandRunner(program: Command, setExitCode: (code: number) => void): C
   const loggerFor = (config: Config, opts: GlobalOptions) => createLogger(opts.json && config.logLevel === 'info' ? 'warn' : config.logLevel);
   return {
     config,
-    async withRuntime(fn) {
+    async withLore(fn) {
       const opts = program.opts<GlobalOptions>();
       const loaded = config();
-      const { openRuntime } = await import('./runtime.ts');
-      const runtime = await openRuntime(loaded, loggerFor(loaded, opts));
+      const { openLore } = await import('./lore.ts');
+      const lore = await openLore(loaded, loggerFor(loaded, opts));
       try {
-        setExitCode(await fn(runtime, opts));
+        setExitCode(await fn(lore, opts));
       } finally {
-        await runtime.close();
+        await lore.close();
       }
     },
     async withConfig(fn) {
@@ -90,20 +90,20 @@ function reportFailure(error: unknown): number {
 }
 
 /** Running Lore and its index: start, ingest, sync, ask. */
-function addServiceCommands(program: Command, { withRuntime, config }: CommandRunner): void {
+function addServiceCommands(program: Command, { withLore, config }: CommandRunner): void {
   program
     .command('start')
     .description('index the configured sources, serve the HTTP API and connect chat platforms; stops on SIGINT/SIGTERM')
-    .action(() => withRuntime(async (runtime) => (await import('./commands/start.ts')).start(runtime)));
+    .action(() => withLore(async (lore) => (await import('./commands/start.ts')).start(lore.runtime)));
 
   program
     .command('ingest')
     .description('load files and folders (PDF, DOCX, HTML, Markdown, text, code) into the index')
     .argument('<paths...>', 'files or folders')
     .action((paths: string[]) =>
-      withRuntime(async (runtime, opts) => {
+      withLore(async (lore, opts) => {
         const { ingestPaths, reportSummary } = await import('./commands/ingest.ts');
-        return reportSummary(await ingestPaths(runtime, paths, !opts.json), Boolean(opts.json));
+        return reportSummary(await ingestPaths(lore.runtime, paths, !opts.json), Boolean(opts.json));
       }),
     );
 
@@ -116,9 +116,9 @@ function addServiceCommands(program: Command, { withRuntime, config }: CommandRu
       // An unconfigured source is refused before the index and Chroma start.
       const { requireConfigured } = await import('./sync-sources.ts');
       requireConfigured(source, config());
-      await withRuntime(async (runtime, opts) => {
+      await withLore(async (lore, opts) => {
         const { syncCommand } = await import('./commands/sync.ts');
-        return syncCommand(runtime, source, { full: Boolean(options.full), json: Boolean(opts.json) });
+        return syncCommand(lore, source, { full: Boolean(options.full), json: Boolean(opts.json) });
       });
     });
 
@@ -129,14 +129,13 @@ function addServiceCommands(program: Command, { withRuntime, config }: CommandRu
     .option('--k <n>', 'passages in the context (default 8)', (v) => positiveInteger(v, '--k'))
     .addOption(new Option('--source <source...>', 'only these sources').choices(SOURCE_KINDS))
     .action((question: string, options: { k?: number; source?: SourceKind[] }) =>
-      withRuntime(async (runtime, opts) => {
-        const { createAnswerService } = await import('./create-answer-service.ts');
+      withLore(async (lore, opts) => {
         const { ask } = await import('./commands/ask.ts');
-        if (runtime.chunks.counts().documents === 0) {
-          runtime.log.warn('the index is empty: run `lore ingest <path>` or `lore start` first');
+        if (lore.runtime.chunks.counts().documents === 0) {
+          lore.log.warn('the index is empty: run `lore ingest <path>` or `lore start` first');
         }
         // Through the answer service: the daily budget and the query log apply to the command line too.
-        return ask(createAnswerService(runtime), question, { json: Boolean(opts.json), k: options.k, sources: options.source });
+        return ask(lore.answers(), question, { json: Boolean(opts.json), k: options.k, sources: options.source });
       }),
     );
 }

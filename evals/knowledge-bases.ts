@@ -2,15 +2,15 @@
 // `<LORE_DATA_DIR>/eval/`, never touching the real index. Built once per process and brought up to date on open:
 // the Indexer skips unchanged documents by fingerprint, so a second run embeds nothing.
 //
-// This is the composition root of the promptfoo process (like app/ is for `lore`), so it builds the real runtime
-// and answer pipeline from app/ exactly as `lore ask` does.
+// Lore is composed by app/lore.ts, the composition root `lore ask` uses too: each knowledge base answers with the
+// pipeline `lore ask`'s answer service wraps (without the service's cache, budget and query log).
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { createAnswerPipeline } from '../app/answer-pipeline.ts';
 import { corpusCandidates } from './retrieval/bench-corpus.ts';
 import type { Config } from '../app/config.ts';
 import type { Logger } from '../app/logger.ts';
-import { openRuntime, type Runtime } from '../app/runtime.ts';
+import { openLore } from '../app/lore.ts';
+import type { Runtime } from '../app/runtime.ts';
 import { listFiles } from '../connectors/files/file-connector.ts';
 import { fileLimits } from '../connectors/files/file-limits.ts';
 import type { AnswerPipeline } from '../rag/answer-question.ts';
@@ -60,11 +60,12 @@ export class KnowledgeBases {
   private async open(name: KnowledgeBaseName): Promise<EvalKnowledgeBase> {
     if (name === 'live') {
       // Exported feedback is replayed against the deployment's own index, read-only.
-      const runtime = await openRuntime(this.config, this.log);
-      return { name, runtime, pipeline: createAnswerPipeline(runtime), indexSeconds: 0 };
+      const lore = await openLore(this.config, this.log);
+      return { name, runtime: lore.runtime, pipeline: lore.answerPipelines().pipeline, indexSeconds: 0 };
     }
     const dataDir = path.join(this.config.dataDir, 'eval', name);
-    const runtime = await openRuntime({ ...this.config, dataDir }, this.log, { collection: `eval_${name.replace(/-/g, '_')}` });
+    const lore = await openLore({ ...this.config, dataDir }, this.log, { collection: `eval_${name.replace(/-/g, '_')}` });
+    const { runtime } = lore;
     try {
       const started = performance.now();
       const indexed = name === 'sample' ? await this.indexSample(runtime) : await this.indexDocsQa(runtime);
@@ -74,7 +75,7 @@ export class KnowledgeBases {
         'eval index ready',
       );
       await warmUp(runtime);
-      return { name, runtime, pipeline: createAnswerPipeline(runtime), indexed, indexSeconds };
+      return { name, runtime, pipeline: lore.answerPipelines().pipeline, indexed, indexSeconds };
     } catch (error) {
       await runtime.close();
       throw error;

@@ -15,12 +15,11 @@ import { loadQuestionSet, missingGoldFiles, type BenchQuestion } from '../../eva
 import { formatMetrics, scoreAnswer, summarise, type AnswerMetrics, type QuestionResult } from '../../evals/answers/score-answers.ts';
 import { sha256 } from '../../rag/hash.ts';
 import type { Answer, Question } from '../../rag/types.ts';
-import { createAnswerPipeline } from '../answer-pipeline.ts';
 import type { Config } from '../config.ts';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../exit-codes.ts';
 import type { Logger } from '../logger.ts';
 import { progressBar } from '../progress.ts';
-import { openRuntime } from '../runtime.ts';
+import { openLore } from '../lore.ts';
 
 // `lore bench answers`: indexes a folder of documents into a data directory of its own (the files connector;
 // an unchanged file is skipped by its fingerprint, so a second run indexes nothing), asks every question of a
@@ -103,7 +102,8 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
   };
 
   const { dataDir, collection } = benchAnswersDataDir(config, corpusDir);
-  const runtime = await openRuntime({ ...config, dataDir }, log, { collection });
+  const lore = await openLore({ ...config, dataDir }, log, { collection });
+  const { runtime } = lore;
   try {
     const started = performance.now();
     const { inputs, scope } = await listFiles([corpusDir], fileLimits(config.limits));
@@ -129,7 +129,7 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
         ? new OracleGenerator(questions.map((q) => [q.question, { answer: q.answer, facts: q.facts }] as const))
         : undefined;
     // Offline retrieval and reranking whatever the configuration, as the benchmark's figures are defined.
-    const pipeline = createAnswerPipeline(runtime, { offline: true, ...(oracle ? { generator: oracle } : {}) });
+    const pipeline = lore.answerPipeline({ offline: true, ...(oracle ? { generator: oracle } : {}) });
     const ask = (q: BenchQuestion): Promise<Answer> => pipeline.answer(asCommandLineQuestion(q.question));
 
     // One question first, untimed: loads the embedding model and warms the lexical index.

@@ -11,7 +11,7 @@ import type { Config } from '../config.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import type { Logger } from '../logger.ts';
 import { progressBar } from '../progress.ts';
-import { openRuntime } from '../runtime.ts';
+import { openLore } from '../lore.ts';
 import { corpusCandidates, toSourceDocument } from '../../evals/retrieval/bench-corpus.ts';
 
 export interface BenchIngestOptions {
@@ -37,7 +37,7 @@ export async function benchIngest(config: Config, log: Logger, options: BenchIng
 
   const dataDir = path.join(config.dataDir, 'bench-ingest');
   fs.rmSync(dataDir, { recursive: true, force: true });
-  const runtime = await openRuntime({ ...config, dataDir, embedder: 'local', chromaUrl: config.chromaUrl }, log, {
+  const { runtime } = await openLore({ ...config, dataDir, embedder: 'local', chromaUrl: config.chromaUrl }, log, {
     collection: 'bench_ingest',
   });
   try {

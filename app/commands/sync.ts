@@ -1,9 +1,9 @@
 import { indexReport, type IndexReport, type IndexSummary } from '../../rag/index/indexer.ts';
 import { EXIT_OK, EXIT_SOME_FAILED } from '../exit-codes.ts';
 import { progressBar } from '../progress.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Lore } from '../lore.ts';
 import type { SourceKind } from '../../rag/types.ts';
-import { createSyncService, failedSyncReport, type SourceSyncReport, type SyncProgress, type SyncTarget } from '../sync-service.ts';
+import { failedSyncReport, type SourceSyncReport, type SyncProgress, type SyncTarget } from '../sync-service.ts';
 import { errorMessage } from '../../rag/errors.ts';
 
 /**
@@ -11,8 +11,8 @@ import { errorMessage } from '../../rag/errors.ts';
  * (`{added, updated, unchanged, deleted, failed:[{path,error}]}`); for `all` those are totals over the
  * sources, with each source's own summary under `sources`. Progress and human output go to stderr.
  */
-export async function syncCommand(runtime: Runtime, target: SyncTarget, options: { full: boolean; json: boolean }): Promise<number> {
-  const service = createSyncService(runtime);
+export async function syncCommand(lore: Pick<Lore, 'sync'>, target: SyncTarget, options: { full: boolean; json: boolean }): Promise<number> {
+  const service = await lore.sync();
   const controller = new AbortController();
   // Ctrl-C stops cleanly: the cursor is not committed, so the next sync picks up where this one stopped.
   const interrupt = () => controller.abort(new Error('interrupted'));

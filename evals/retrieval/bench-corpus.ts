@@ -6,7 +6,8 @@ import type { SourceDocument } from '../../rag/types.ts';
 import type { Config } from '../../app/config.ts';
 import type { Logger } from '../../app/logger.ts';
 import { progressBar } from '../../app/progress.ts';
-import { openRuntime, type Runtime } from '../../app/runtime.ts';
+import { openLore } from '../../app/lore.ts';
+import type { Runtime } from '../../app/runtime.ts';
 
 // A BEIR corpus gets a data directory and collection of its own under the main data directory, named by
 // the corpus file: benchmarks never touch the real index, and a second run over an unchanged corpus
@@ -42,7 +43,7 @@ export function benchDataDir(config: Config, corpusFile: string): { dataDir: str
 export async function openBenchCorpus(config: Config, log: Logger, corpusFile: string, showProgress: boolean): Promise<BenchCorpus> {
   const docs = loadCorpus(corpusFile);
   const { dataDir, collection } = benchDataDir(config, corpusFile);
-  const runtime = await openRuntime({ ...config, dataDir }, log, { collection });
+  const { runtime } = await openLore({ ...config, dataDir }, log, { collection });
   try {
     const candidates = corpusCandidates(docs, corpusFile);
     const bar = progressBar('Indexing', showProgress);
