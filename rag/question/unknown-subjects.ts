@@ -1,9 +1,9 @@
-// "how long is the probationary period?", "how do I set up prisma with hono?": when the thing a question asks about
-// is a word the knowledge base never uses, no passage can answer it, however well the rest of the question matches
-// ("how long", "period", "set up" are everywhere). Capitalised names are checked elsewhere (`unmentionedNames`);
-// this catches the nouns people type in lower case in chat. It must not catch the everyday words a question uses
-// while the documents say it differently ("zoom kicks me out", "having a baby"), so only a noun outside everyday
-// English counts, and a typo of a word the passages use ("accomodation") does not.
+// "how long is the probationary period?", "what's the per diem in NYC?": when the thing a question asks about is a
+// word no passage at hand uses, no quoted sentence can answer it, however well the rest of the question matches
+// ("how long", "period", "rate" are everywhere). Capitalised names are checked elsewhere (`unmentionedNames`); this
+// catches the nouns people type in lower case in chat and acronyms. It must not catch the everyday words a question
+// uses while the documents say it differently ("zoom kicks me out", "having a baby"), so only a noun outside
+// everyday English counts, and a typo or another form of a word the passages use ("accomodation") does not.
 import { createRequire } from 'node:module';
 import nlp from 'compromise';
 import type { Passage, Vocabulary } from '../types.ts';
@@ -11,6 +11,7 @@ import { contentTerms, stemLite } from '../cite/content-terms.ts';
 import { isTypoOf } from './near-spelling.ts';
 
 interface TaggedTerm {
+  text: string;
   normal: string;
   tags: string[];
 }
@@ -36,34 +37,74 @@ function isEveryday(word: string): boolean {
 
 /** Words only: identifiers with digits ("k164", "v2") are matched exactly by retrieval and named by other checks. */
 const WORD_SHAPE = /^[a-z][a-z-]{2,}$/;
+/**
+ * Nouns that name the documents themselves ("according to the documentation", "the example snippet") or the shape
+ * of the answer asked for ("what two factors", "which approaches"): never the subject a passage must speak of.
+ */
+const NOT_SUBJECTS = new Set(
+  (
+    'documentation doc docs document documents handbook guide guides page pages wiki article articles manual readme section ' +
+    'tutorial reference snippet snippets example examples sample faq ' +
+    'factor factors aspect aspects consideration considerations approach approaches method methods technique techniques ' +
+    'strategy strategies tip tips advantage advantages disadvantage disadvantages benefit benefits drawback drawbacks ' +
+    'difference differences reason reasons requirement requirements option options feature features recommendation ' +
+    'recommendations practice practices purpose role type types kind kinds category categories'
+  ).split(' '),
+);
+/** A passage word sharing this many first letters (and most of the word) is the same word inflected ("scalability", "scalable"). */
+const SHARED_PREFIX = 6;
+
+/** "NYC", "SSO": typed in capitals, which documents often spell out ("New York City", "single sign-on"). */
+const ACRONYM_SHAPE = /^[A-Z]{2,6}$/;
 
 /**
- * The nouns of the question that the knowledge base never uses and that are not everyday English, a typo of a
- * passage word, or two knowledge-base words run together ("paycheck" where the documents say "pay check").
+ * The subjects of the question that no passage speaks of: its nouns that are not everyday English (everyday ones
+ * the documents may say differently) and its acronyms, when no passage uses the word, a typo of it, its two halves
+ * run together ("paycheck" where the documents say "pay check") or, for an acronym, words it abbreviates. Whether
+ * the knowledge base uses the word elsewhere does not matter: these passages are what an answer quotes.
  */
 export function unknownSubjects(question: string, vocabulary: Vocabulary, passages: readonly Passage[]): string[] {
   const focus = new Set(contentTerms(question));
-  // Tagging costs a parse of the question: only worth it when some word of it is one the knowledge base never uses.
-  if (!(question.toLowerCase().match(/[a-z][a-z-]{2,}/g) ?? []).some((word) => vocabulary.idf(word) === 0)) return [];
   const candidates = taggedTerms(question).filter(
     (term) =>
-      WORD_SHAPE.test(term.normal) &&
+      (ACRONYM_SHAPE.test(term.text) ||
+        (WORD_SHAPE.test(term.normal) &&
+          term.tags.includes('Noun') &&
+          !term.tags.some((tag) => tag === 'Acronym' || tag === 'ProperNoun') &&
+          !NOT_SUBJECTS.has(term.normal) &&
+          !isEveryday(term.normal))) &&
       focus.has(stemLite(term.normal)) &&
-      term.tags.includes('Noun') &&
-      !term.tags.some((tag) => tag === 'Date' || tag === 'Value' || tag === 'Acronym' || tag === 'ProperNoun') &&
-      !isEveryday(term.normal) &&
-      vocabulary.idf(term.normal) === 0,
+      !term.tags.some((tag) => tag === 'Date' || tag === 'Value' || tag === 'Pronoun'),
   );
   if (candidates.length === 0) return [];
-  const passageWords = new Set(passages.flatMap((p) => `${p.title} ${p.text}`.toLowerCase().match(/[a-z][a-z0-9-]+/g) ?? []));
+  const passageText = passages.map((p) => `${p.title}\n${(p.headings ?? []).join('\n')}\n${p.text}`).join('\n');
+  const passageWords = new Set(passageText.toLowerCase().match(/[a-z][a-z0-9-]+/g) ?? []);
+  const passageStems = new Set([...passageWords].map(stemLite));
+  const mentioned = (word: string): boolean =>
+    passageWords.has(word) || passageStems.has(stemLite(word)) || [...passageWords].some((other) => isTypoOf(word, other) || sameRoot(word, other));
   return candidates
-    .map((term) => term.normal)
-    .filter((word) => !passageWords.has(word) && ![...passageWords].some((other) => isTypoOf(word, other)) && !runTogether(word, vocabulary));
+    .filter((term) =>
+      ACRONYM_SHAPE.test(term.text)
+        ? !mentioned(term.normal) && !spelledOut(term.text, passageText)
+        : !mentioned(term.normal) && !runTogether(term.normal, vocabulary),
+    )
+    .map((term) => term.normal);
+}
+
+function sameRoot(word: string, other: string): boolean {
+  const prefix = Math.max(SHARED_PREFIX, Math.ceil(0.6 * Math.min(word.length, other.length)));
+  return word.length >= prefix && other.length >= prefix && word.slice(0, prefix) === other.slice(0, prefix);
+}
+
+/** True when the text has words whose initials spell the acronym: "New York City" for NYC, "single sign-on" for SSO. */
+function spelledOut(acronym: string, text: string): boolean {
+  const initials = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map((word) => word[0]?.toLowerCase() ?? '').join('');
+  return initials.includes(acronym.toLowerCase());
 }
 
 function taggedTerms(text: string): TaggedTerm[] {
   const sentences = nlp(text).json() as Array<{ terms: TaggedTerm[] }>;
-  return sentences.flatMap((sentence) => sentence.terms).map((term) => ({ normal: term.normal.toLowerCase(), tags: term.tags }));
+  return sentences.flatMap((sentence) => sentence.terms).map((term) => ({ text: term.text, normal: term.normal.toLowerCase(), tags: term.tags }));
 }
 
 function runTogether(word: string, vocabulary: Vocabulary): boolean {

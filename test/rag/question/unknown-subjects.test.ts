@@ -34,6 +34,24 @@ describe('unknownSubjects', () => {
     expect(unknownSubjects('when is the paycheque for new hires?', vocabularyOf('pay', 'cheque', 'new', 'hires'), [])).toEqual([]);
   });
 
+  it('names a subject the knowledge base knows but no passage at hand speaks of', () => {
+    const given = [passage('Hotel rates per city are listed in the travel policy. Lodging in Chicago is capped at 180 dollars.')];
+    expect(unknownSubjects('whats the hotel rate for the conference venue in the travel policy?', vocabularyOf('venue', 'hotel'), given)).toEqual([
+      'venue',
+    ]);
+  });
+
+  it('names an acronym no passage uses or spells out, and passes over one a passage spells out', () => {
+    const given = [passage('Per diem for hotels in Chicago is 180 dollars. Sign in with single sign-on.')];
+    expect(unknownSubjects('what is the hotel per diem in NYC?', handbook, given)).toEqual(['nyc']);
+    expect(unknownSubjects('how do i log in with SSO?', handbook, given)).toEqual([]);
+  });
+
+  it('passes over words naming the documents or the shape of the answer, and other forms of a passage word', () => {
+    const given = [passage('The pipeline scales out: it is scalable to many workers, at a cost in latency.')];
+    expect(unknownSubjects('according to the documentation, what two factors affect scalability?', handbook, given)).toEqual([]);
+  });
+
   it('passes over words with digits, verbs and names', () => {
     expect(unknownSubjects('does the k164 flag disappear when Prisma runs?', handbook, [])).toEqual([]);
   });
