@@ -177,4 +177,61 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       END;
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- The documents each answer posted in a chat thread cited, where it was posted, and the version of each
+      -- document's passages the answer saw (a hash of its chunk ids, which change exactly when a passage's text
+      -- does), so that a sync that really changes or removes one can say so in the thread (stale-source notices,
+      -- app/stale-sources.ts). Kept 30 days.
+      CREATE TABLE answer_sources (
+        answer_id         TEXT NOT NULL,
+        doc_id            TEXT NOT NULL,
+        citation          INTEGER NOT NULL,     -- the answer's [n] for the document (its first)
+        title             TEXT NOT NULL,
+        platform          TEXT NOT NULL,
+        workspace_id      TEXT,
+        channel_id        TEXT NOT NULL,
+        scope_channel_id  TEXT NOT NULL,        -- the channel whose configuration applies (a Discord thread's parent)
+        thread_id         TEXT NOT NULL,
+        message_id        TEXT NOT NULL,        -- Lore's message holding the answer (an edited question's answer replaces it)
+        chunks_version    TEXT NOT NULL,        -- '' when the document is not indexed
+        cited_at          TEXT NOT NULL,
+        PRIMARY KEY (answer_id, doc_id)
+      );
+      CREATE INDEX answer_sources_cited ON answer_sources (cited_at);
+      CREATE INDEX answer_sources_message ON answer_sources (platform, channel_id, message_id);
+
+      -- The last stale-source notice in each thread: at most one a day.
+      CREATE TABLE stale_notices (
+        platform      TEXT NOT NULL,
+        channel_id    TEXT NOT NULL,
+        thread_id     TEXT NOT NULL,
+        notified_at   TEXT NOT NULL,
+        PRIMARY KEY (platform, channel_id, thread_id)
+      );
+    `,
+  },
+  {
+    version: 6,
+    sql: `
+      -- "Ask a person" (issue 17, item 2): one hand-off per answer Lore could not give (an abstention, or after a
+      -- 👎), the responders it mentioned (configured ids), and its outcome once someone marked it resolved.
+      CREATE TABLE handoffs (
+        id            TEXT PRIMARY KEY,
+        answer_id     TEXT NOT NULL UNIQUE REFERENCES answers (id),
+        platform      TEXT NOT NULL,
+        channel_id    TEXT NOT NULL,
+        thread_id     TEXT NOT NULL,
+        message_id    TEXT,                   -- Lore's message mentioning the responders (set once posted)
+        requested_by  TEXT NOT NULL,
+        reason        TEXT NOT NULL CHECK (reason IN ('abstained', 'thumbs_down')),
+        responders    TEXT NOT NULL,          -- JSON: {group?, users}
+        created_at    TEXT NOT NULL,
+        resolved_at   TEXT,
+        resolved_by   TEXT
+      );
+      CREATE INDEX handoffs_created ON handoffs (created_at);
+    `,
+  },
 ];

@@ -1,6 +1,8 @@
 import { ChatConfigError, loadChatConfig, type ChatConfig } from '../../bot/conversation/chat-config.ts';
 import { ChatStore } from '../../bot/conversation/chat-store.ts';
+import { HandOffStore } from '../../bot/conversation/hand-off-store.ts';
 import { Conversation, type ChatMetrics, type ConversationOptions } from '../../bot/conversation/conversation.ts';
+import { createStaleNotifier } from '../../bot/conversation/stale-notices.ts';
 import type { DiscordBot } from '../../bot/discord/discord-bot.ts';
 import { SLACK_EVENTS_PATH, type SlackBot } from '../../bot/slack/slack-bot.ts';
 import type { Answerer } from '../../rag/contracts/answer-stream.ts';
@@ -22,6 +24,7 @@ import { openSharedState, type SharedBottleneck, type SharedState } from '../sha
 import type { Runtime } from '../runtime.ts';
 import { createSyncService, logSyncReport, startSyncSchedule, SyncBusyError, type SyncService } from '../sync-service.ts';
 import { progressBar } from '../progress.ts';
+import { startStaleSourceNotices, type StaleSourceNotices } from '../stale-sources.ts';
 
 /**
  * Runs Lore as a service: brings the configured sources up to date (on a first run that is the
@@ -162,6 +165,8 @@ export interface ChatConnections {
   slack?: PlatformSupervisor<SlackBot>;
   /** Keeps Discord connected in the background; its `current` client, when connected. */
   discord?: PlatformSupervisor<DiscordBot>;
+  /** Stale-source notices in the threads of answers whose sources a sync changed. */
+  staleSources?: StaleSourceNotices;
   /** Each supervised platform's state, for GET /ready. */
   platformStatus(): Record<string, PlatformStatus>;
   /** Disconnects every platform and waits for answers in progress. */
@@ -203,9 +208,22 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
 
   const chatConfig = options.chatConfig ?? readChatConfig(config.chatConfigFile);
   logChatScope(log, chatConfig, config.chatConfigFile);
+  // Answers' sources are recorded as they are posted and checked after every sync (issue 17, item 4).
+  const staleSources = startStaleSourceNotices({
+    db: runtime.db,
+    chunks: runtime.chunks,
+    log: log.child({ component: 'stale-sources' }),
+    sync: options.sync,
+    notifier: createStaleNotifier({
+      optedIn: chatConfig.staleNoticesFor,
+      platforms: () => [slackBot?.current?.platform, discordBot?.current?.platform].filter((platform) => platform !== undefined),
+      log,
+    }),
+  });
   const conversation = new Conversation({
-    services: createChatServices(runtime, options.sync, options.pipeline),
+    services: { ...createChatServices(runtime, options.sync, options.pipeline), answerPosted: staleSources.answerPosted },
     store: new ChatStore(runtime.db),
+    handOffs: new HandOffStore(runtime.db),
     chatConfig,
     admins: config.admins,
     followThreads: config.followThreads,
@@ -220,6 +238,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
   let discordBot: PlatformSupervisor<DiscordBot> | undefined;
   // Questions still queued are dropped first, then each platform finishes the answers it started and disconnects.
   const close = async () => {
+    await staleSources.stop();
     await conversation.close();
     await discordBot?.stop();
     await slackBot?.stop();
@@ -264,7 +283,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     ...(slackBot ? { slack: slackBot.status() } : {}),
     ...(discordBot ? { discord: discordBot.status() } : {}),
   });
-  return { routes, platforms, conversation, slack: slackBot, discord: discordBot, platformStatus, close };
+  return { routes, platforms, conversation, slack: slackBot, discord: discordBot, staleSources, platformStatus, close };
 }
 
 /** Says at start what chat answers may draw on where nothing more specific is configured. */

@@ -15,10 +15,9 @@ export interface Figure {
   rate: number;
 }
 
-/** A figure Lore cannot measure yet: always 0, and the report says why. */
-export interface UntrackedFigure extends Figure {
-  tracked: false;
-  note: string;
+/** Questions handed off to people, and how many of those hand-offs someone marked resolved. */
+export interface HandOffFigure extends Figure {
+  resolved: number;
 }
 
 export interface DayFigures {
@@ -106,7 +105,8 @@ export interface GapReport {
     smallTalk: number;
     answered: Figure;
     abstained: Figure;
-    handedOff: UntrackedFigure;
+    /** Questions handed off to a person ("Ask a person"), and how many of those were marked resolved. */
+    handedOff: HandOffFigure;
     /** Questions whose answer has at least one 👍 (or 👎) that was not taken back. */
     thumbsUp: Figure;
     thumbsDown: Figure;
@@ -146,7 +146,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Gap questions compared pairwise: past this many, the newest are kept (and the report says so). */
 const MAX_GAP_QUESTIONS = 5_000;
 
-export const HAND_OFF_NOTE = 'hand-off to a person does not exist yet (issue 17, item 2): always 0 until it does';
 export const VERIFIED_ANSWERS_NOTE = 'verified answers do not exist yet (issue 17, item 3): always 0 until they do';
 
 interface LogRow {
@@ -162,6 +161,8 @@ interface LogRow {
   up: number;
   down: number;
   reasons: string | null;
+  handed_off: number;
+  resolved: number;
 }
 
 interface DocumentRow {
@@ -187,6 +188,8 @@ interface LoggedQuestion {
   up: number;
   down: number;
   reasons: string[];
+  handedOff: boolean;
+  resolved: boolean;
 }
 
 /** `--since` and `?since=`: a date (`2026-11-01`, the start of that UTC day) or an ISO time with its zone. */
@@ -237,7 +240,9 @@ function readQuestions(db: Db, since: Date, until: Date): { asked: LoggedQuestio
          (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'up' AND f.retracted_at IS NULL) AS up,
          (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'down' AND f.retracted_at IS NULL) AS down,
          (SELECT group_concat(f.reason, char(10)) FROM feedback f
-           WHERE f.answer_id = q.answer_id AND f.rating = 'down' AND f.retracted_at IS NULL AND f.reason IS NOT NULL AND f.reason <> '') AS reasons
+           WHERE f.answer_id = q.answer_id AND f.rating = 'down' AND f.retracted_at IS NULL AND f.reason IS NOT NULL AND f.reason <> '') AS reasons,
+         EXISTS (SELECT 1 FROM handoffs h WHERE h.answer_id = q.answer_id) AS handed_off,
+         EXISTS (SELECT 1 FROM handoffs h WHERE h.answer_id = q.answer_id AND h.resolved_at IS NOT NULL) AS resolved
        FROM query_log q WHERE q.created_at >= ? AND q.created_at <= ? ORDER BY q.created_at, q.rowid`,
     )
     .all(since.toISOString(), until.toISOString()) as LogRow[];
@@ -262,6 +267,8 @@ function readQuestions(db: Db, since: Date, until: Date): { asked: LoggedQuestio
       up: row.up,
       down: row.down,
       reasons: row.reasons ? row.reasons.split('\n') : [],
+      handedOff: row.handed_off === 1,
+      resolved: row.resolved === 1,
     });
   }
   return { asked, smallTalk };
@@ -279,7 +286,10 @@ function totalsOf(asked: readonly LoggedQuestion[], smallTalk: number): GapRepor
     smallTalk,
     answered: share(total - abstained, total),
     abstained: share(abstained, total),
-    handedOff: { count: 0, rate: 0, tracked: false, note: HAND_OFF_NOTE },
+    handedOff: {
+      ...share(asked.filter((question) => question.handedOff).length, total),
+      resolved: asked.filter((question) => question.resolved).length,
+    },
     thumbsUp: share(asked.filter((question) => question.up > 0).length, total),
     thumbsDown: share(asked.filter((question) => question.down > 0).length, total),
     costUsd: sumCost(asked),

@@ -137,7 +137,7 @@ ${notes ? `<ul class="notes">${notes}</ul>` : ''}</header>
 <div class="figure" data-testid="total-questions"><dt>Questions</dt><dd>${totals.questions} <span class="note">plus ${totals.smallTalk} small talk, not counted</span></dd></div>
 ${figure('Answered', totals.answered, 'total-answered')}
 ${figure('Abstained', totals.abstained, 'total-abstained')}
-${figure('Handed off', totals.handedOff, 'total-handed-off', totals.handedOff.note)}
+${figure('Handed off', totals.handedOff, 'total-handed-off', `${totals.handedOff.resolved} resolved`)}
 ${figure('👍', totals.thumbsUp, 'total-thumbs-up')}
 ${figure('👎', totals.thumbsDown, 'total-thumbs-down')}
 <div class="figure" data-testid="total-cost"><dt>Cost</dt><dd>${dollars(totals.costUsd)}</dd></div>

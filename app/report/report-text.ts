@@ -25,7 +25,7 @@ export function reportText(report: GapReport): string {
       share('👍', totals.thumbsUp),
       share('👎', totals.thumbsDown),
     ].join(', ')}; cost $${totals.costUsd.toFixed(4)}`,
-    `handed off: ${totals.handedOff.note}`,
+    `handed off to a person: ${totals.handedOff.count}, of which ${totals.handedOff.resolved} marked resolved`,
     `verified answers added: ${report.verifiedAnswers.added} (${report.verifiedAnswers.note})`,
     '',
     'per day (days with questions):',

@@ -22,6 +22,8 @@ export interface AnswerInThreadOptions {
    * earlier answer to a question its asker edited. The stored answer for that message is replaced.
    */
   replacing?: string;
+  /** The channel has responders: an abstention offers "Ask a person". */
+  offerHandOff?: boolean;
 }
 
 export interface AnsweredInThread {
@@ -39,7 +41,7 @@ const RESTART_NOTICE = 'The language model failed; answering from the sources di
  * Never throws: a failure replaces the placeholder (or the stream) with a short explanation.
  */
 export async function answerInThread(options: AnswerInThreadOptions): Promise<AnsweredInThread | undefined> {
-  const { platform, services, store, log, message, thread, question } = options;
+  const { platform, services, log, message, thread, question } = options;
   await platform
     .markWorking(message.channelId, message.messageId, true)
     .catch((error: unknown) => log.debug({ err: error }, 'could not mark the question'));
@@ -85,33 +87,13 @@ export async function answerInThread(options: AnswerInThreadOptions): Promise<An
       }
     }
     if (!answer) throw new Error('the answer pipeline ended without an answer');
-    const sources = answer.citations.map((citation) => ({ ...citation, lastSyncedAt: services.lastSynced(citation.docId, citation.source) }));
-    const final: AnswerMessage = { kind: 'answer', answer, sources };
+    const final = finalMessage(options, answer);
     if (stream) await stream.finish(final);
     else await edits?.finish(final);
-    const posted = {
-      answer,
-      platform: platform.name,
-      workspaceId: message.workspaceId,
-      channelId: thread.channelId,
-      threadId: thread.threadId,
-      messageId,
-      userId: message.userId,
-    };
-    if (options.replacing === undefined || store.replaceAnswer(posted) === undefined) store.saveAnswer(posted);
-    log.info(
-      {
-        answerId: answer.id,
-        platform: platform.name,
-        channel: thread.channelId,
-        mode: answer.mode,
-        citations: answer.citations.length,
-        confidence: Number(answer.confidence.toFixed(3)),
-        latencyMs: answer.latencyMs,
-        streamed: stream ? 'native' : 'edits',
-      },
-      options.replacing === undefined ? 'answer posted' : 'answer to an edited question posted in place of the earlier one',
-    );
+    recordPosted(options, answer, messageId, {
+      streamed: stream ? 'native' : 'edits',
+      event: options.replacing === undefined ? 'answer posted' : 'answer to an edited question posted in place of the earlier one',
+    });
     return { answer, messageId };
   } catch (error) {
     log.error({ err: error, platform: platform.name, channel: thread.channelId }, 'answering failed');
@@ -123,6 +105,81 @@ export async function answerInThread(options: AnswerInThreadOptions): Promise<An
   } finally {
     await platform.markWorking(message.channelId, message.messageId, false).catch(() => undefined);
   }
+}
+
+/** What a support channel's unasked question led to: the answer, and Lore's message when it was posted. */
+export interface SupportedAnswer {
+  answer: Answer;
+  /** Undefined: the answer was not supported (an abstention, small talk), so nothing was posted. */
+  messageId?: string;
+}
+
+/**
+ * Answers a question nobody addressed to Lore (a support channel in `auto` mode): nothing shows while Lore works
+ * (no 👀, no placeholder, no stream), and the answer is posted only when it is supported, i.e. it is not an
+ * abstention or small talk and its sentences stood the claim check. Never throws; a failure is only logged, since
+ * nobody asked Lore.
+ */
+export async function answerIfSupported(options: Omit<AnswerInThreadOptions, 'replacing'>): Promise<SupportedAnswer | undefined> {
+  const { platform, services, log, thread, question } = options;
+  try {
+    let answer: Answer | undefined;
+    for await (const event of services.answer(question)) if (event.type === 'answer') answer = event.answer;
+    if (!answer) throw new Error('the answer pipeline ended without an answer');
+    if (answer.abstained || (answer.mode !== 'generative' && answer.mode !== 'extractive')) {
+      log.info(
+        { answerId: answer.id, platform: platform.name, channel: thread.channelId, mode: answer.mode },
+        'support channel: no supported answer, staying silent',
+      );
+      return { answer };
+    }
+    const messageId = await platform.post(thread, finalMessage(options, answer));
+    recordPosted(options, answer, messageId, { streamed: 'none', event: 'support channel: answer posted unasked' });
+    return { answer, messageId };
+  } catch (error) {
+    log.error({ err: error, platform: platform.name, channel: thread.channelId }, 'answering a support-channel question failed');
+    return undefined;
+  }
+}
+
+/** The final rendering of an answer: its sources with when each was synced, and the hand-off offer when it applies. */
+function finalMessage(options: Pick<AnswerInThreadOptions, 'services' | 'offerHandOff'>, answer: Answer): AnswerMessage {
+  const sources = answer.citations.map((citation) => ({ ...citation, lastSyncedAt: options.services.lastSynced(citation.docId, citation.source) }));
+  return { kind: 'answer', answer, sources, ...(options.offerHandOff && answer.abstained ? { handOff: true } : {}) };
+}
+
+/** Stores the posted answer (so reactions and buttons on it become feedback) and logs it. */
+function recordPosted(
+  options: Pick<AnswerInThreadOptions, 'platform' | 'services' | 'store' | 'log' | 'message' | 'thread' | 'replacing'>,
+  answer: Answer,
+  messageId: string,
+  how: { streamed: string; event: string },
+): void {
+  const { platform, services, store, log, message, thread } = options;
+  const posted = {
+    answer,
+    platform: platform.name,
+    workspaceId: message.workspaceId,
+    channelId: thread.channelId,
+    threadId: thread.threadId,
+    messageId,
+    userId: message.userId,
+  };
+  if (options.replacing === undefined || store.replaceAnswer(posted) === undefined) store.saveAnswer(posted);
+  services.answerPosted?.({ ...posted, scopeChannelId: message.scopeChannelId ?? message.channelId });
+  log.info(
+    {
+      answerId: answer.id,
+      platform: platform.name,
+      channel: thread.channelId,
+      mode: answer.mode,
+      citations: answer.citations.length,
+      confidence: Number(answer.confidence.toFixed(3)),
+      latencyMs: answer.latencyMs,
+      streamed: how.streamed,
+    },
+    how.event,
+  );
 }
 
 /** Replaces the placeholder with the error (or posts it when there is none or the edit fails). */

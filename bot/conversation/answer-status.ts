@@ -14,10 +14,13 @@ const SOURCE_NAMES: Readonly<Record<SourceKind, string>> = {
 
 /** "searching Notion and GitHub…": the sources a question may be answered from, by name. */
 export function searchingStatus(sources: readonly SourceKind[]): string {
+  return sources.length === 0 ? 'searching…' : `searching ${sourceNames(sources)}…`;
+}
+
+/** "Notion, GitHub and the files": sources by name, as a reader says them ('' for none). */
+export function sourceNames(sources: readonly SourceKind[]): string {
   const names = sources.map((source) => SOURCE_NAMES[source]);
-  if (names.length === 0) return 'searching…';
-  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-  return `searching ${listed}…`;
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 /** Once the answer is being written: every sentence is checked against the passage it cites before it is shown. */

@@ -1,7 +1,8 @@
 // The contract between the conversation layer and one chat platform. The conversation decides what to say and
 // when; the adapter (bot/slack, bot/discord) only translates events in and renders messages out.
 import type { Answer, Citation } from '../../rag/types.ts';
-import type { Audience } from './chat-config.ts';
+import type { Audience, Responders } from './chat-config.ts';
+import type { ChatEmoji } from './offer-help-emoji.ts';
 
 /** Where a conversation happens: a channel (or DM) and the thread's root message. */
 export interface ThreadRef {
@@ -65,6 +66,10 @@ export interface IncomingMessage {
   /** Sent by a bot or an app (including Lore itself): never answered. */
   fromBot: boolean;
   mentionsBot: boolean;
+  /** Addressed to everyone (Slack's <!channel>/<!here>, Discord's @everyone/@here, an announcement channel): never a question for Lore unasked. */
+  broadcast?: boolean;
+  /** Mentions a person or group other than Lore: meant for them, so Lore answers it only when mentioned too. */
+  mentionsOthers?: boolean;
   text: string;
   /**
    * The text as the platform sent it, when it mentions people or channels by id alone: ChatPlatform.nameMentions
@@ -92,14 +97,36 @@ export interface CitedSource extends Citation {
   lastSyncedAt?: string;
 }
 
+/**
+ * "Ask a person": the message that mentions a channel's responders. Its texts are already redacted; the platform
+ * neutralises them like every text, and builds the one deliberate mention from `responders` (configured ids only).
+ */
+export interface HandOffNotice {
+  /** The hand-off's id: the "Resolved" button carries it. */
+  id: string;
+  responders: Responders;
+  /** The question, as Lore understood it. */
+  question: string;
+  /** What Lore searched ("Notion, GitHub and the files"). */
+  searched: string;
+  /** The closest sources it found, by title. */
+  closest: string[];
+  /** Someone marked the thread resolved: shown without the mention and the button. */
+  resolved?: boolean;
+}
+
 /** What the conversation posts; each platform renders it its own way. Texts are Markdown. */
 export type OutgoingMessage =
   /** Shown at once while Lore works on the answer. */
   | { kind: 'working' }
   /** The answer streamed so far (`notice` e.g. when the model failed and an extractive answer follows). */
   | { kind: 'streaming'; text: string; notice?: string }
-  | { kind: 'answer'; answer: Answer; sources: CitedSource[] }
-  | { kind: 'notice'; text: string; tone: 'info' | 'error' };
+  /** `handOff`: the answer is an abstention in a channel with responders, so it offers "Ask a person". */
+  | { kind: 'answer'; answer: Answer; sources: CitedSource[]; handOff?: boolean }
+  | { kind: 'notice'; text: string; tone: 'info' | 'error' }
+  /** After a 👎 in a channel with responders: "Ask a person" for that answer. */
+  | { kind: 'handoff-offer'; answerId: string }
+  | { kind: 'handoff'; handOff: HandOffNotice };
 
 /** Messages only one person sees. */
 export type PrivateMessage =
@@ -136,6 +163,13 @@ export interface ChatPlatform {
   post(thread: ThreadRef, message: OutgoingMessage): Promise<string>;
   update(thread: ThreadRef, messageId: string, message: OutgoingMessage): Promise<void>;
   postPrivate(thread: ThreadRef, userId: string, message: PrivateMessage): Promise<void>;
+  /** Reacts to a message with an emoji (a support channel's offer of help). */
+  addReaction(channelId: string, messageId: string, emoji: ChatEmoji): Promise<void>;
+  /**
+   * The channel whose configuration applies to messages in `channelId`, and its workspace, when the platform knows
+   * more than the id (a Discord thread: its parent channel and server). Platforms where a channel is its own omit it.
+   */
+  configPlaceOf?(channelId: string): Promise<{ channelId: string; workspaceId?: string }>;
   /** Marks the asker's message as being worked on (👀), or clears the mark. Best effort. */
   markWorking(channelId: string, messageId: string, working: boolean): Promise<void>;
   /** Earlier messages of a thread, oldest first, without the message `before`. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Question, SourceKind, ThreadMessage } from '../../rag/types.ts';
-import { answerInThread, tellThread } from './answer-in-thread.ts';
+import { answerIfSupported, answerInThread, tellThread } from './answer-in-thread.ts';
 import type { SyncTarget } from '../../rag/contracts/sources.ts';
 import { SyncBusyError } from '../../rag/contracts/sync.ts';
 import type { BotServices } from './bot-services.ts';
@@ -11,6 +11,10 @@ import { cleanFeedbackReason, type ChatStore, type Rating } from './chat-store.t
 import { formatStatus, formatSyncProgress, formatSyncReport, formatSyncStarted, HELP_TEXT } from './command-replies.ts';
 import { ratingOf } from './feedback-emoji.ts';
 import { friendlyError } from './friendly-error.ts';
+import { HandOffs, type IncomingHandOffClick } from './hand-off.ts';
+import type { HandOffStore } from './hand-off-store.ts';
+import { isSameEmoji, type ChatEmoji } from './offer-help-emoji.ts';
+import { isSupportQuestion } from './support-question.ts';
 import { asksToLearn, learnFiles } from './learn-files.ts';
 import { describeUnavailable, PlatformUnavailableError } from './platform-unavailable.ts';
 import { TtlCache } from './ttl-cache.ts';
@@ -28,6 +32,8 @@ export interface ChatMetrics {
 export interface ConversationOptions {
   services: BotServices;
   store: ChatStore;
+  /** Hand-offs to people ("Ask a person") and their outcomes. */
+  handOffs: HandOffStore;
   chatConfig: ChatConfig;
   /** User ids (any platform) allowed to run admin commands (LORE_ADMINS). */
   admins: readonly string[];
@@ -60,7 +66,15 @@ interface AnsweredQuestion {
   answerMessageId: string;
 }
 
+/** A support-channel question Lore reacted to with its offer-help emoji, answered if its asker adds the same reaction. */
+interface OfferedHelp {
+  message: IncomingMessage;
+  emoji: ChatEmoji;
+}
+
 const DEFAULT_EDIT_WINDOW_MS = 10 * 60_000;
+/** How long an offer of help (a reaction on an unanswered support-channel question) can be taken up. */
+const HELP_OFFER_MS = 24 * 60 * 60_000;
 const MAX_REMEMBERED_QUESTIONS = 10_000;
 
 /** How a command's replies reach the person who ran it. */
@@ -115,11 +129,21 @@ export class Conversation {
   private readonly log: Logger;
   /** Questions answered within the edit window, by platform, channel and message. */
   private readonly answered: TtlCache<AnsweredQuestion>;
+  /** Support-channel questions Lore offered help on, by platform, channel and message. */
+  private readonly offeredHelp = new TtlCache<OfferedHelp>({ ttlMs: HELP_OFFER_MS, maxEntries: MAX_REMEMBERED_QUESTIONS });
+  private readonly handOffs: HandOffs;
 
   constructor(private readonly options: ConversationOptions) {
     this.limiter = new QuestionLimiter(options.limits);
     this.log = options.log;
     this.answered = new TtlCache({ ttlMs: this.editWindowMs, maxEntries: MAX_REMEMBERED_QUESTIONS });
+    this.handOffs = new HandOffs({
+      store: options.store,
+      handOffs: options.handOffs,
+      chatConfig: options.chatConfig,
+      log: options.log,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
   }
 
   /**
@@ -184,6 +208,29 @@ export class Conversation {
     }
   }
 
+  /**
+   * "Ask a person" clicked under an answer: the channel's responders are mentioned in the thread and the hand-off is
+   * recorded. Resolves with what to tell the person who clicked (only them). Never throws.
+   */
+  async handleHandOff(platform: ChatPlatform, answerId: string, click: IncomingHandOffClick): Promise<string> {
+    return this.track(
+      this.handOffs.askPerson(platform, answerId, click).catch((error: unknown) => {
+        this.log.error({ err: error, platform: platform.name, answerId }, 'hand-off failed');
+        return friendlyError(error, 'asking a person');
+      }),
+    );
+  }
+
+  /** "Resolved" clicked on a hand-off: the outcome is recorded. Resolves with what to tell the clicker. Never throws. */
+  async handleHandOffResolved(platform: ChatPlatform, handOffId: string, click: IncomingHandOffClick): Promise<string> {
+    return this.track(
+      this.handOffs.resolve(platform, handOffId, click).catch((error: unknown) => {
+        this.log.error({ err: error, platform: platform.name, handOffId }, 'resolving a hand-off failed');
+        return friendlyError(error, 'marking this resolved');
+      }),
+    );
+  }
+
   /** The one-line reason someone gave for their 👎. Returns false when they have no 👎 on that answer. */
   recordFeedbackReason(platform: ChatPlatform, answerId: string, userId: string, reason: string): boolean {
     const cleaned = cleanFeedbackReason(reason);
@@ -232,7 +279,10 @@ export class Conversation {
     const { store } = this.options;
     let message = incoming;
     if (message.fromBot) return;
-    if (!this.isAddressed(platform, message)) return;
+    const addressed = this.isAddressed(platform, message);
+    // A support channel's new question, asked of no one: answered only if the answer is supported.
+    const unasked = !addressed && edited === undefined && this.isUnaskedQuestion(platform, message);
+    if (!addressed && !unasked) return;
     if (!store.claimEvent(platform.name, message.eventId)) {
       this.log.info({ platform: platform.name, eventId: message.eventId }, 'event already handled (a re-delivery): ignored');
       return;
@@ -241,6 +291,11 @@ export class Conversation {
     try {
       if (message.rawText !== undefined && platform.nameMentions) message = { ...message, text: await platform.nameMentions(message) };
       const { audience, sources } = await this.scopeOf(platform, message);
+      const behaviour = this.options.chatConfig.behaviourOf(platform.name, message.scopeChannelId ?? message.channelId, message.workspaceId);
+      if (unasked) {
+        await this.answerUnasked(platform, message, thread, sources, behaviour.offerHelp, behaviour.responders !== undefined);
+        return;
+      }
       if (message.files.length > 0 && (message.isDirect || asksToLearn(message.text))) {
         await this.limited(platform, message, thread, () =>
           learnFiles({ platform, services: this.options.services, log: this.log, message, thread, uploadsAllowed: sources.includes('upload') }),
@@ -272,6 +327,7 @@ export class Conversation {
           thread,
           question,
           updateIntervalMs: this.options.updateIntervalMs ?? 1_000,
+          offerHandOff: behaviour.responders !== undefined,
           ...(edited ? { replacing: edited.answerMessageId } : {}),
         });
         this.options.metrics?.increment('lore_chat_answers_total', { platform: platform.name, mode: answered?.answer.mode ?? 'failed' });
@@ -292,6 +348,78 @@ export class Conversation {
       this.log.error({ err: error, platform: platform.name, channel: message.channelId }, 'handling a message failed');
       await tellThread(platform, thread, undefined, friendlyError(error), this.log);
     }
+  }
+
+  /**
+   * A support channel's question nobody addressed to Lore: answered under the same rate limits and scope as a
+   * mention, posted only when supported. Otherwise Lore stays silent, or reacts with the channel's offer-help emoji
+   * and remembers the question, to answer it after all if its asker adds the same reaction.
+   */
+  private async answerUnasked(
+    platform: ChatPlatform,
+    message: IncomingMessage,
+    thread: ThreadRef,
+    sources: SourceKind[],
+    offerHelp: ChatEmoji | undefined,
+    offerHandOff: boolean,
+  ): Promise<void> {
+    const question: Question = {
+      text: message.text,
+      allowedSources: sources,
+      uploadScope: `${platform.name}:${uploadScopeOf(message)}`,
+      asker: { platform: platform.name, userId: message.userId, channelId: message.channelId },
+    };
+    await this.limited(
+      platform,
+      message,
+      thread,
+      async () => {
+        const result = await answerIfSupported({
+          platform,
+          services: this.options.services,
+          store: this.options.store,
+          log: this.log,
+          message,
+          thread,
+          question,
+          updateIntervalMs: 0,
+          offerHandOff,
+        });
+        this.options.metrics?.increment('lore_chat_unasked_total', { platform: platform.name, answered: String(result?.messageId !== undefined) });
+        if (result?.messageId !== undefined) {
+          this.answered.set(answeredKey(platform, message), { userId: message.userId, text: message.text, answerMessageId: result.messageId });
+          return;
+        }
+        if (!offerHelp) return;
+        await platform
+          .addReaction(message.channelId, message.messageId, offerHelp)
+          .then(() => this.offeredHelp.set(answeredKey(platform, message), { message, emoji: offerHelp }))
+          .catch((error: unknown) => this.log.warn({ err: error, platform: platform.name }, 'could not react to offer help'));
+      },
+      { quiet: true },
+    );
+  }
+
+  /** A new top-level question in a channel whose mode is `auto`. */
+  private isUnaskedQuestion(platform: ChatPlatform, message: IncomingMessage): boolean {
+    if (message.isDirect || message.inThread || message.scopeUnknown) return false;
+    const behaviour = this.options.chatConfig.behaviourOf(platform.name, message.scopeChannelId ?? message.channelId, message.workspaceId);
+    return behaviour.mode === 'auto' && isSupportQuestion(message);
+  }
+
+  /**
+   * The asker took up Lore's offer of help (added the same emoji to their question): the question is answered as if
+   * they had mentioned Lore, abstention (and its "Ask a person") included. False when the reaction is no such thing.
+   */
+  private acceptHelpOffer(platform: ChatPlatform, reaction: IncomingReaction): boolean {
+    if (!reaction.added) return false;
+    const key = `${platform.name}:${reaction.channelId}:${reaction.messageId}`;
+    const offered = this.offeredHelp.get(key);
+    if (!offered || offered.message.userId !== reaction.userId || !isSameEmoji(reaction.emoji, offered.emoji)) return false;
+    this.offeredHelp.delete(key);
+    this.log.info({ platform: platform.name, channel: reaction.channelId }, 'offer of help taken up: answering the question');
+    void this.track(this.respond(platform, { ...offered.message, eventId: `${offered.message.eventId}:help`, mentionsBot: true }));
+    return true;
   }
 
   /**
@@ -339,8 +467,17 @@ export class Conversation {
     );
   }
 
-  /** Runs work under the asker's and the channel's rate limits, telling them their place when they must wait. */
-  private async limited(platform: ChatPlatform, message: IncomingMessage, thread: ThreadRef, work: () => Promise<void>): Promise<void> {
+  /**
+   * Runs work under the asker's and the channel's rate limits, telling them their place when they must wait (unless
+   * `quiet`: a question nobody asked Lore waits its turn without a word).
+   */
+  private async limited(
+    platform: ChatPlatform,
+    message: IncomingMessage,
+    thread: ThreadRef,
+    work: () => Promise<void>,
+    options: { quiet?: boolean } = {},
+  ): Promise<void> {
     const { userPerMinute, channelPerMinute } = this.options.limits;
     const onQueued = (notice: QueuedNotice) => {
       this.options.metrics?.increment('lore_chat_rate_limited_total', { platform: platform.name });
@@ -349,6 +486,7 @@ export class Conversation {
       const text =
         `Lots of questions right now (the limit is ${userPerMinute} a minute per person and ${channelPerMinute} per channel). ` +
         `Yours is **#${notice.position}** in the queue; I'll answer in about ${seconds} s.`;
+      if (options.quiet) return;
       platform
         .post(thread, { kind: 'notice', tone: 'info', text })
         .catch((error: unknown) => this.log.warn({ err: error }, 'could not post the queue notice'));
@@ -472,6 +610,7 @@ export class Conversation {
 
   private async recordReaction(platform: ChatPlatform, reaction: IncomingReaction): Promise<void> {
     const { store } = this.options;
+    if (this.acceptHelpOffer(platform, reaction)) return;
     const rating = reaction.rating ?? ratingOf(reaction.emoji);
     if (!rating) return;
     try {
@@ -509,6 +648,7 @@ export class Conversation {
         await platform
           .postPrivate({ channelId: answer.channelId, threadId: answer.threadId }, reaction.userId, { kind: 'feedback-invite', answerId: answer.id })
           .catch((error: unknown) => this.log.warn({ err: error }, 'could not invite a reason for the 👎'));
+        await this.handOffs.offerAfterThumbsDown(platform, answer);
       }
     } catch (error) {
       this.log.error({ err: error, platform: platform.name }, 'recording feedback failed');

@@ -32,6 +32,11 @@ export class TtlCache<V> {
     }
   }
 
+  /** Forgets an entry; true when there was one. */
+  delete(key: string): boolean {
+    return this.entries.delete(key);
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -15,15 +15,15 @@ import {
   type Message,
 } from 'discord.js';
 import type { Logger } from 'pino';
-import type { IncomingMessage } from '../conversation/chat-platform.ts';
+import type { ChatPlatform, IncomingMessage } from '../conversation/chat-platform.ts';
 import type { CommandResponder, Conversation } from '../conversation/conversation.ts';
-import { renderCommandReply } from './discord-render.ts';
+import { HAND_OFF_BUTTON, HAND_OFF_RESOLVED_BUTTON, renderCommandReply } from './discord-render.ts';
 import { channelScope } from './channel-scope.ts';
 import { isFromBot, isPersonMessage, repliesToLore, threadName, toIncomingMessage, withScope, type AnswerPlace } from './discord-messages.ts';
 import { DiscordServers } from './discord-servers.ts';
 import { DiscordPlatform } from './discord-platform.ts';
 import { discordTextToPlain, mentionsLore } from './discord-text.ts';
-import { answerIdOfButton, answerIdOfModal, feedbackReasonModal, REASON_FIELD } from './feedback-reason-modal.ts';
+import { answerIdOfButton, answerIdOfModal, feedbackReasonModal, idAfter, REASON_FIELD } from './feedback-reason-modal.ts';
 import { guardInteractionToken, withoutInteractionToken } from './interaction-token.ts';
 import { commandFromSubcommand, COMMAND_NAME, loreCommand, MAX_QUESTION_CHARS } from './slash-commands.ts';
 import { errorMessage } from '../../rag/errors.ts';
@@ -79,6 +79,8 @@ export interface DiscordBotOptions {
 export interface DiscordBot {
   readonly userId: string;
   readonly applicationId: string;
+  /** What the conversation layer posts through (also outside an event: stale-source notices). */
+  readonly platform: ChatPlatform;
   /** Stops taking events, lets answers in progress finish (bounded), then disconnects. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -190,8 +192,8 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     const loreId = client.user?.id;
     // Read defensively: this runs inside the gateway's message handler, where a throw would end the process.
     if (!loreId || data.user_id === loreId || !data.emoji?.name) return;
-    // On additions Discord says whose message it is: only Lore's messages carry feedback.
-    if ('message_author_id' in data && data.message_author_id !== undefined && data.message_author_id !== loreId) return;
+    // Reactions on Lore's answers can be feedback; on someone's question, the taking up of Lore's offer of help. The
+    // conversation tells which.
     if ('member' in data && data.member?.user.bot) return;
     if (data.guild_id !== undefined && !servers.allowed.includes(data.guild_id)) return;
     const reaction = { channelId: data.channel_id, messageId: data.message_id, userId: data.user_id, emoji: data.emoji.name, added };
@@ -265,7 +267,20 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     }
     if (interaction.isButton()) {
       const answerId = answerIdOfButton(interaction.customId);
-      if (answerId) await interaction.showModal(feedbackReasonModal(answerId));
+      if (answerId) {
+        await interaction.showModal(feedbackReasonModal(answerId));
+        return;
+      }
+      const handOff = idAfter(interaction.customId, HAND_OFF_BUTTON);
+      const resolved = idAfter(interaction.customId, HAND_OFF_RESOLVED_BUTTON);
+      if (!handOff && !resolved) return;
+      // Within Discord's 3 seconds: the word for the clicker follows once the hand-off is done.
+      await interaction.deferReply({ flags: EPHEMERAL });
+      const click = { userId: interaction.user.id, channelId: interaction.channelId };
+      const reply = handOff
+        ? await conversation.handleHandOff(platform, handOff, click)
+        : await conversation.handleHandOffResolved(platform, resolved!, click);
+      await interaction.editReply({ content: reply, allowedMentions: NO_MENTIONS });
       return;
     }
     if (interaction.isModalSubmit()) {
@@ -320,6 +335,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   return {
     userId,
     applicationId,
+    platform,
     stop: () => (stopped ??= stop()),
   };
 }

@@ -2,7 +2,7 @@
 // "started a thread" notices and other system messages are not, and neither is anything a bot or webhook posted.
 // A message is addressed to Lore when it mentions Lore (or Lore's role), replies to one of Lore's messages, or is
 // a direct message.
-import { MessageType, type Message } from 'discord.js';
+import { ChannelType, MessageType, type Message } from 'discord.js';
 import type { IncomingMessage } from '../conversation/chat-platform.ts';
 import type { ChannelScope } from './channel-scope.ts';
 import { discordTextToPlain, mentionsLore, type LoreMentions, type MentionNames } from './discord-text.ts';
@@ -48,6 +48,8 @@ export function toIncomingMessage(message: Message, place: AnswerPlace, lore: Lo
     userId: message.author.id,
     fromBot: isFromBot(message),
     mentionsBot: addressesLore(message, lore),
+    ...(isBroadcast(message) ? { broadcast: true } : {}),
+    ...(mentionsSomeoneElse(message.content, lore) ? { mentionsOthers: true } : {}),
     text: discordTextToPlain(message.content, lore, names),
     files: [...message.attachments.values()].map((attachment) => ({
       id: attachment.id,
@@ -57,6 +59,19 @@ export function toIncomingMessage(message: Message, place: AnswerPlace, lore: Lo
     })),
   };
   return withScope(incoming, place);
+}
+
+/** @everyone, @here, or anything posted in an announcement channel: written to everyone. */
+function isBroadcast(message: Message): boolean {
+  return message.mentions.everyone || /@(?:everyone|here)\b/.test(message.content) || message.channel?.type === ChannelType.GuildAnnouncement;
+}
+
+/** Whether the content mentions a person or role other than Lore (and Lore's own role). */
+function mentionsSomeoneElse(content: string, lore: LoreMentions): boolean {
+  for (const match of content.matchAll(/<@(!|&)?(\d+)>/g)) {
+    if (match[1] === '&' ? !lore.roleIds.has(match[2]!) : match[2] !== lore.userId) return true;
+  }
+  return false;
 }
 
 /** Sets the scope fields of a message that differ from its channel's own. */

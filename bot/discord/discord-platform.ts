@@ -25,7 +25,9 @@ import type {
 } from '../conversation/chat-platform.ts';
 import { downloadAttachment } from './attachment-download.ts';
 import { isDiscordAdmin } from './discord-admins.ts';
-import { renderDiscordMessage, renderPrivateMessage } from './discord-render.ts';
+import { allowedMentionsOf, componentsOf, renderDiscordMessage, renderPrivateMessage, type ButtonRow } from './discord-render.ts';
+import { channelScope } from './channel-scope.ts';
+import type { ChatEmoji } from '../conversation/offer-help-emoji.ts';
 import { discordTextToPlain, loreMessageToHistory, type LoreMentions, type MentionNames } from './discord-text.ts';
 import { guardInteractionToken } from './interaction-token.ts';
 import { TypingIndicator } from './typing-indicator.ts';
@@ -164,16 +166,19 @@ export class DiscordPlatform implements ChatPlatform {
 
   async post(thread: ThreadRef, message: OutgoingMessage): Promise<string> {
     const route = this.interactions.get(thread.threadId);
-    if (route) return this.postToInteraction(route, renderDiscordMessage(message, { question: route.question }));
+    const components = componentsOf(message);
+    if (route) return this.postToInteraction(route, renderDiscordMessage(message, { question: route.question }), components);
     const pieces = renderDiscordMessage(message);
     const channel = await this.textChannel(thread.channelId);
     const replyTo = thread.threadId === thread.channelId ? undefined : thread.threadId;
     const first = await this.paced(thread.channelId, () =>
       channel.send({
         content: pieces[0] ?? '',
+        components,
         ...(replyTo ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {}),
-        // The asker is notified of the reply; nothing in the text (a source saying @everyone) pings anyone.
-        allowedMentions: { parse: [], repliedUser: true },
+        // The asker is notified of the reply; nothing in the text (a source saying @everyone) pings anyone. The one
+        // exception is a hand-off's responders, by their configured ids.
+        allowedMentions: { parse: [], repliedUser: true, ...allowedMentionsOf(message) },
         flags: MessageFlags.SuppressEmbeds,
       }),
     );
@@ -185,13 +190,24 @@ export class DiscordPlatform implements ChatPlatform {
     const route = this.interactions.get(thread.threadId);
     if (route) {
       const pieces = renderDiscordMessage(message, { question: route.question });
-      await route.replies.editReply({ message: messageId, content: pieces[0] ?? '', allowedMentions: NO_MENTIONS });
+      await route.replies.editReply({
+        message: messageId,
+        content: pieces[0] ?? '',
+        components: componentsOf(message),
+        allowedMentions: NO_MENTIONS,
+      });
       for (const piece of pieces.slice(1)) await route.replies.followUp({ content: piece, allowedMentions: NO_MENTIONS });
       return;
     }
     const pieces = renderDiscordMessage(message);
     const channel = await this.textChannel(thread.channelId);
-    await channel.messages.edit(messageId, { content: pieces[0] ?? '', allowedMentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds });
+    // An edit never pings: a resolved hand-off loses its mentions without notifying anyone again.
+    await channel.messages.edit(messageId, {
+      content: pieces[0] ?? '',
+      components: componentsOf(message),
+      allowedMentions: NO_MENTIONS,
+      flags: MessageFlags.SuppressEmbeds,
+    });
     await this.postRest(thread.channelId, channel, pieces.slice(1));
   }
 
@@ -201,6 +217,20 @@ export class DiscordPlatform implements ChatPlatform {
     await this.paced(dm.id, () =>
       dm.send({ content: payload.content, components: payload.components, allowedMentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds }),
     );
+  }
+
+  async addReaction(channelId: string, messageId: string, emoji: ChatEmoji): Promise<void> {
+    const channel = await this.textChannel(channelId);
+    await channel.messages.react(messageId, emoji.unicode);
+  }
+
+  /** A thread's configuration is its channel's; a server-wide entry applies by the server's id. */
+  async configPlaceOf(channelId: string): Promise<{ channelId: string; workspaceId?: string }> {
+    const known = this.client.channels.cache.get(channelId) ?? null;
+    const scope = await channelScope(this.client, channelId, known);
+    const channel = this.client.channels.cache.get(scope.scopeChannelId);
+    const guildId = channel && 'guildId' in channel && typeof channel.guildId === 'string' ? channel.guildId : undefined;
+    return { channelId: scope.scopeChannelId, ...(guildId ? { workspaceId: guildId } : {}) };
   }
 
   async markWorking(channelId: string, messageId: string, working: boolean): Promise<void> {
@@ -261,10 +291,10 @@ export class DiscordPlatform implements ChatPlatform {
     await Promise.all(limiters.map((limiter) => limiter.stop({ dropWaitingJobs: false }).catch(() => undefined)));
   }
 
-  private async postToInteraction(route: InteractionRoute, pieces: string[]): Promise<string> {
+  private async postToInteraction(route: InteractionRoute, pieces: string[], components: ButtonRow[]): Promise<string> {
     let firstId: string | undefined;
     for (const piece of pieces) {
-      const options = { content: piece, allowedMentions: NO_MENTIONS };
+      const options = { content: piece, components: firstId === undefined ? components : [], allowedMentions: NO_MENTIONS };
       const sent = route.answered ? await route.replies.followUp(options) : await route.replies.editReply(options);
       route.answered = true;
       firstId ??= sent.id;

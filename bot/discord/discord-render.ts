@@ -4,7 +4,8 @@
 // characters per message: longer answers are split into several messages, and the footer stays on the first one,
 // the message whose 👍/👎 count as feedback.
 import type { Answer } from '../../rag/types.ts';
-import type { CitedSource, OutgoingMessage, PrivateMessage } from '../conversation/chat-platform.ts';
+import type { Responders } from '../conversation/chat-config.ts';
+import type { CitedSource, HandOffNotice, OutgoingMessage, PrivateMessage } from '../conversation/chat-platform.ts';
 import { splitText } from '../conversation/split-text.ts';
 import { discordLink, escapeDiscord, toDiscordMarkdown } from './discord-markdown.ts';
 
@@ -13,6 +14,10 @@ export const MESSAGE_LIMIT = 2_000;
 export const MAX_MESSAGES = 4;
 /** Prefix of the custom id of the "Tell Lore why" button; the answer id follows. */
 export const FEEDBACK_REASON_BUTTON = 'lore_feedback_reason:';
+/** Prefix of the custom id of "Ask a person"; the answer id follows. */
+export const HAND_OFF_BUTTON = 'lore_handoff:';
+/** Prefix of the custom id of "Resolved" on a hand-off; the hand-off id follows. */
+export const HAND_OFF_RESOLVED_BUTTON = 'lore_handoff_resolved:';
 const SHORTENED = '\n-# (answer shortened)';
 const STREAM_CURSOR = ' ▍';
 
@@ -32,7 +37,8 @@ export interface RenderOptions {
 /** A Discord button row (the API's shape). */
 export interface ButtonRow {
   type: 1;
-  components: { type: 2; style: 1; label: string; custom_id: string }[];
+  /** Style 1: primary; 2: secondary. */
+  components: { type: 2; style: 1 | 2; label: string; custom_id: string }[];
 }
 
 /** The contents of one or more messages, each within Discord's limit; the first replaces or starts the reply. */
@@ -55,7 +61,47 @@ export function renderDiscordMessage(message: OutgoingMessage, options: RenderOp
     }
     case 'answer':
       return renderAnswer(message.answer, message.sources, quote, options.now ?? new Date());
+    case 'handoff-offer':
+      return [`${quote}Not what you needed? A person can help.`];
+    case 'handoff':
+      return [renderHandOff(message.handOff)];
   }
+}
+
+/** The buttons a message carries, on its first piece: "Ask a person" and a hand-off's "Resolved". */
+export function componentsOf(message: OutgoingMessage): ButtonRow[] {
+  const button = (label: string, customId: string): ButtonRow[] => [{ type: 1, components: [{ type: 2, style: 2, label, custom_id: customId }] }];
+  if (message.kind === 'answer' && message.handOff) return button('Ask a person', `${HAND_OFF_BUTTON}${message.answer.id}`);
+  if (message.kind === 'handoff-offer') return button('Ask a person', `${HAND_OFF_BUTTON}${message.answerId}`);
+  if (message.kind === 'handoff' && !message.handOff.resolved) return button('Resolved', `${HAND_OFF_RESOLVED_BUTTON}${message.handOff.id}`);
+  return [];
+}
+
+/** Whom a message may ping besides the asker: only a hand-off's responders, by configured id, until it is resolved. */
+export function allowedMentionsOf(message: OutgoingMessage): { roles?: string[]; users?: string[] } {
+  if (message.kind !== 'handoff' || message.handOff.resolved) return {};
+  return discordResponders(message.handOff.responders);
+}
+
+/** A configured role and users, kept only when they look like Discord ids (snowflakes). */
+function discordResponders(responders: Responders): { roles: string[]; users: string[] } {
+  const snowflake = (id: string) => /^\d{17,20}$/.test(id);
+  return {
+    roles: responders.group !== undefined && snowflake(responders.group) ? [responders.group] : [],
+    users: responders.users.filter(snowflake),
+  };
+}
+
+/** The hand-off: the responders mentioned (built from configured ids only), the question and what Lore searched, escaped. */
+function renderHandOff(handOff: HandOffNotice): string {
+  const question = `> ${escapeDiscord(handOff.question.replace(/\s+/g, ' ').trim().slice(0, 1_000))}`;
+  if (handOff.resolved) return `✅ Resolved: a person took this question.\n${question}`;
+  const { roles, users } = discordResponders(handOff.responders);
+  const mentions = [...roles.map((id) => `<@&${id}>`), ...users.map((id) => `<@${id}>`)].join(' ');
+  const closest =
+    handOff.closest.length > 0 ? ` The closest it found: ${handOff.closest.map((title) => `**${escapeDiscord(title)}**`).join(', ')}.` : '';
+  const text = `${mentions} can you help with this question?\n${question}\nLore searched ${escapeDiscord(handOff.searched)} and could not answer this.${closest}`;
+  return text.length > MESSAGE_LIMIT ? `${text.slice(0, MESSAGE_LIMIT - 1)}…` : text;
 }
 
 function renderAnswer(answer: Answer, sources: CitedSource[], quote: string, now: Date): string[] {

@@ -41,7 +41,8 @@ export function feedbackReasonModal(answerId: string): APIModalInteractionRespon
   };
 }
 
-function idAfter(customId: string, prefix: string): string | undefined {
+/** The id a custom id carries after `prefix` (an answer's or a hand-off's), or undefined when it is not that button. */
+export function idAfter(customId: string, prefix: string): string | undefined {
   if (!customId.startsWith(prefix)) return undefined;
   const id = customId.slice(prefix.length);
   return /^[\w-]{1,80}$/.test(id) ? id : undefined;

@@ -4,7 +4,8 @@
 // fallback `text` (used in notifications) well under 40,000 characters.
 import type { types as SlackTypes } from '@slack/bolt';
 import { formatAge } from '../conversation/command-replies.ts';
-import type { AnswerMessage, CitedSource, OutgoingMessage, PrivateMessage } from '../conversation/chat-platform.ts';
+import type { Responders } from '../conversation/chat-config.ts';
+import type { AnswerMessage, CitedSource, HandOffNotice, OutgoingMessage, PrivateMessage } from '../conversation/chat-platform.ts';
 import { splitText } from '../conversation/split-text.ts';
 import { escapeSlack, markdownToMrkdwn, slackLink } from './markdown-to-mrkdwn.ts';
 
@@ -23,6 +24,10 @@ const CONTEXT_ELEMENTS = 10;
 export const FEEDBACK_REASON_ACTION = 'lore_feedback_reason';
 /** Slack's feedback buttons under every answer (https://docs.slack.dev/reference/block-kit/block-elements/feedback-buttons-element). */
 export const FEEDBACK_BUTTONS_ACTION = 'lore_feedback';
+/** "Ask a person" under an abstention or after a 👎; its value is the answer's id. */
+export const HAND_OFF_ACTION = 'lore_handoff';
+/** "Resolved" on a hand-off; its value is the hand-off's id. */
+export const HAND_OFF_RESOLVED_ACTION = 'lore_handoff_resolved';
 /** The values the feedback buttons send back: the same ratings as 👍 and 👎 reactions. */
 export const FEEDBACK_BUTTON_VALUES = { up: 'up', down: 'down' } as const;
 
@@ -53,13 +58,57 @@ export function renderSlackMessage(message: OutgoingMessage, now = new Date()): 
       return { text: truncate(text, FALLBACK_LIMIT), blocks: splitText(text, SECTION_LIMIT).slice(0, BLOCK_LIMIT).map(section) };
     }
     case 'answer':
-      return renderAnswer(message.answer, message.sources, now);
+      return renderAnswer(message, now);
+    case 'handoff-offer': {
+      const text = 'Not what you needed? A person can help.';
+      return { text, blocks: [section(text), actions([handOffButton(message.answerId)])] };
+    }
+    case 'handoff':
+      return renderHandOff(message.handOff);
   }
 }
 
-function renderAnswer(answer: AnswerOf, sources: CitedSource[], now: Date): SlackMessage {
+/**
+ * The hand-off: the responders mentioned (the one deliberate mention Lore writes, built from configured ids that
+ * must look like Slack's), the question and what Lore searched, escaped like every text, and a "Resolved" button.
+ */
+function renderHandOff(handOff: HandOffNotice): SlackMessage {
+  const question = `> ${escapeSlack(handOff.question.replace(/\s+/g, ' ').trim())}`;
+  if (handOff.resolved) {
+    const text = `:white_check_mark: Resolved: a person took this question.\n${question}`;
+    return { text: truncate(text, FALLBACK_LIMIT), blocks: [section(truncate(text, SECTION_LIMIT))] };
+  }
+  const closest = handOff.closest.length > 0 ? ` The closest it found: ${handOff.closest.map((title) => `*${escapeSlack(title)}*`).join(', ')}.` : '';
+  const body = `${question}\nLore searched ${escapeSlack(handOff.searched)} and could not answer this.${closest}`;
+  const text = truncate(`${slackMentions(handOff.responders)} can you help with this question?\n${body}`, SECTION_LIMIT);
+  return {
+    text: truncate(text, FALLBACK_LIMIT),
+    blocks: [
+      section(text),
+      actions([{ type: 'button', action_id: HAND_OFF_RESOLVED_ACTION, value: handOff.id, text: { type: 'plain_text', text: 'Resolved' } }]),
+    ],
+  };
+}
+
+/** `<!subteam^S…>` and `<@U…>` from configured ids; an id that is not Slack's shape is left out, never escaped into text. */
+export function slackMentions(responders: Responders): string {
+  const group = responders.group !== undefined && /^S[A-Z0-9]{2,}$/.test(responders.group) ? [`<!subteam^${responders.group}>`] : [];
+  const users = responders.users.filter((id) => /^[UW][A-Z0-9]{2,}$/.test(id)).map((id) => `<@${id}>`);
+  return [...group, ...users].join(' ');
+}
+
+function handOffButton(answerId: string): SlackTypes.Button {
+  return { type: 'button', action_id: HAND_OFF_ACTION, value: answerId, text: { type: 'plain_text', text: 'Ask a person' } };
+}
+
+function actions(elements: SlackTypes.Button[]): Block {
+  return { type: 'actions', elements };
+}
+
+function renderAnswer(message: AnswerMessage, now: Date): SlackMessage {
+  const { answer } = message;
   const body = markdownToMrkdwn(answer.answer);
-  const tail = renderAnswerTail({ kind: 'answer', answer, sources }, now);
+  const tail = renderAnswerTail(message, now);
   const room = BLOCK_LIMIT - tail.length;
   let pieces = splitText(body, SECTION_LIMIT);
   if (pieces.length > room) {
@@ -88,6 +137,7 @@ export function renderAnswerTail(message: AnswerMessage, now = new Date()): Bloc
   tail.push(context([footer(answer)]));
   // Small talk is not rated, by reaction or by button.
   if (answer.mode !== 'chitchat') tail.push(feedbackButtons());
+  if (message.handOff) tail.push(actions([handOffButton(answer.id)]));
   return tail;
 }
 

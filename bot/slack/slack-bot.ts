@@ -1,12 +1,28 @@
 import type { IncomingMessage as HttpRequest, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, webApi, type BlockButtonAction, type BlockFeedbackButtonsAction } from '@slack/bolt';
+import {
+  App,
+  HTTPReceiver,
+  webApi,
+  type BlockAction,
+  type BlockButtonAction,
+  type BlockFeedbackButtonsAction,
+  type ButtonAction,
+  type SlackActionMiddlewareArgs,
+} from '@slack/bolt';
 import type { Logger } from 'pino';
 import { LoreError } from '../../rag/errors.ts';
 import { parseSlashCommand } from '../conversation/chat-command.ts';
 import type { Conversation, CommandResponder } from '../conversation/conversation.ts';
+import type { ChatPlatform } from '../conversation/chat-platform.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { FEEDBACK_REASON_VIEW, feedbackReasonModal, readFeedbackReason } from './feedback-reason-modal.ts';
-import { FEEDBACK_BUTTON_VALUES, FEEDBACK_BUTTONS_ACTION, FEEDBACK_REASON_ACTION } from './slack-blocks.ts';
+import {
+  FEEDBACK_BUTTON_VALUES,
+  FEEDBACK_BUTTONS_ACTION,
+  FEEDBACK_REASON_ACTION,
+  HAND_OFF_ACTION,
+  HAND_OFF_RESOLVED_ACTION,
+} from './slack-blocks.ts';
 import { createSlackAssistant } from './slack-assistant.ts';
 import { SlackAudience } from './slack-audience.ts';
 import { SlackDirectory } from './slack-directory.ts';
@@ -54,6 +70,8 @@ interface EventEnvelope {
 export interface SlackBot {
   readonly mode: 'http' | 'socket';
   readonly identity: SlackIdentity;
+  /** What the conversation layer posts through (also outside an event: stale-source notices). */
+  readonly platform: ChatPlatform;
   /** HTTP mode: handles `POST /slack/events` (events, slash commands, interactivity). */
   readonly handleRequest?: (req: HttpRequest, res: ServerResponse) => void;
   stop(): Promise<void>;
@@ -166,8 +184,9 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     (added: boolean) =>
     async ({ event, body }: { event: ReactionEvent; body: EventEnvelope }) => {
       if (!workspaceOf(body)) return;
-      // Only reactions on Lore's own messages can be feedback; item_user says whose message it is.
-      if (event.item.type !== 'message' || (event.item_user !== undefined && event.item_user !== identity.botUserId)) return;
+      // Reactions on Lore's answers can be feedback; on someone's question, the taking up of Lore's offer of help.
+      // The conversation tells which; Lore's own reactions (👀, the offer itself) are nothing.
+      if (event.item.type !== 'message' || event.user === identity.botUserId) return;
       void conversation.handleReaction(platform, {
         eventId: body.event_id,
         channelId: event.item.channel,
@@ -216,19 +235,45 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     void conversation.handleFeedbackButton(platform, { channelId, messageId, userId: body.user.id, rating });
   });
 
+  // "Ask a person" and "Resolved": the conversation does the work; its word for the clicker is shown to them only.
+  const onHandOffButton =
+    (handle: (value: string, click: { userId: string; channelId: string }) => Promise<string>) =>
+    async ({ ack, body, action, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
+      await ack();
+      const channelId = body.channel?.id ?? body.container.channel_id;
+      if (!action.value || !channelId) return;
+      const reply = await handle(action.value, { userId: body.user.id, channelId });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: markdownToMrkdwn(reply) }).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not answer a hand-off click'),
+      );
+    };
+  app.action<BlockButtonAction>(
+    HAND_OFF_ACTION,
+    onHandOffButton((answerId, click) => conversation.handleHandOff(platform, answerId, click)),
+  );
+  app.action<BlockButtonAction>(
+    HAND_OFF_RESOLVED_ACTION,
+    onHandOffButton((handOffId, click) => conversation.handleHandOffResolved(platform, handOffId, click)),
+  );
+
   app.view(FEEDBACK_REASON_VIEW, async ({ ack, view, body }) => {
     await ack();
     const submitted = readFeedbackReason(view);
     if (submitted) conversation.recordFeedbackReason(platform, submitted.answerId, body.user.id, submitted.reason);
   });
 
-  acknowledgeUnrouted(app, { actions: [FEEDBACK_REASON_ACTION, FEEDBACK_BUTTONS_ACTION], views: [FEEDBACK_REASON_VIEW] }, log);
+  acknowledgeUnrouted(
+    app,
+    { actions: [FEEDBACK_REASON_ACTION, FEEDBACK_BUTTONS_ACTION, HAND_OFF_ACTION, HAND_OFF_RESOLVED_ACTION], views: [FEEDBACK_REASON_VIEW] },
+    log,
+  );
 
   if (socketMode) await app.start();
   log.info({ mode: socketMode ? 'socket' : 'http', botUserId: identity.botUserId, team: auth.team_id, answersIn: teamIds }, 'connected to Slack');
   return {
     mode: socketMode ? 'socket' : 'http',
     identity,
+    platform,
     ...(receiver ? { handleRequest: (req: HttpRequest, res: ServerResponse) => receiver.requestListener(req, res) } : {}),
     stop: async () => {
       if (socketMode) await app.stop().catch((error: unknown) => log.warn({ err: error }, 'closing the Slack socket failed'));

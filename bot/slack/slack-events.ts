@@ -94,6 +94,16 @@ export function editFromEvent(
   return { message, editedAfterMs: Number.isFinite(editedAt) ? Math.max(0, (editedAt - Number(ts)) * 1000) : Number.POSITIVE_INFINITY };
 }
 
+/** `<!channel>`, `<!here>`, `<!everyone>`: written to everyone. */
+const BROADCAST = /<!(?:channel|here|everyone)(?:\|[^>]*)?>/;
+
+/** Whether the text mentions a person (other than Lore) or a user group. */
+function mentionsSomeoneElse(text: string, botUserId: string): boolean {
+  if (/<!subteam\^/.test(text)) return true;
+  for (const match of text.matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)) if (match[1] !== botUserId) return true;
+  return false;
+}
+
 function readMessage(
   event: SlackMessageEvent,
   eventId: string,
@@ -117,6 +127,8 @@ function readMessage(
     ...(event.user_team ? { userWorkspaceId: event.user_team } : {}),
     fromBot,
     mentionsBot,
+    ...(BROADCAST.test(text) ? { broadcast: true } : {}),
+    ...(mentionsSomeoneElse(text, identity.botUserId) ? { mentionsOthers: true } : {}),
     text: slackTextToPlain(text, identity.botUserId),
     ...(hasUnnamedMentions(text, identity.botUserId) ? { rawText: text } : {}),
     files: (event.files ?? []).map((file) => ({ id: file.id, name: file.name, sizeBytes: file.size, mimeType: file.mimetype })),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { UploadRefusedError } from '../conversation/bot-services.ts';
 import { downloadUpload } from '../conversation/download-upload.ts';
 import type { Audience } from '../conversation/chat-config.ts';
+import type { ChatEmoji } from '../conversation/offer-help-emoji.ts';
 import type {
   ChatPlatform,
   FileDetails,
@@ -152,6 +153,20 @@ export class SlackPlatform implements ChatPlatform {
         blocks: rendered.blocks,
       }),
     );
+  }
+
+  async addReaction(channelId: string, messageId: string, emoji: ChatEmoji): Promise<void> {
+    try {
+      await this.options.client.reactions.add({ channel: channelId, timestamp: messageId, name: emoji.name });
+    } catch (error) {
+      if (slackErrorCode(error) !== 'already_reacted') throw error;
+    }
+  }
+
+  /** A Slack channel is its own; its workspace is the one the bot token belongs to (for workspace-wide entries). */
+  async configPlaceOf(channelId: string): Promise<{ channelId: string; workspaceId?: string }> {
+    const workspaceId = this.options.identity.teamId;
+    return { channelId, ...(workspaceId ? { workspaceId } : {}) };
   }
 
   async markWorking(channelId: string, messageId: string, working: boolean): Promise<void> {

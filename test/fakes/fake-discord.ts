@@ -668,6 +668,16 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
         return sendJson(res, 200, message);
       }
     }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/.exec(route)) && method === 'PUT') {
+      // Lore reacting to a message (a support channel's offer of help); the route's emoji is URL-encoded.
+      const message = findMessage(m[1]!, m[2]!);
+      if (!message) return notFound(res, 10008, 'Unknown Message');
+      const reactions = (message.reactions ?? []) as { emoji: { id: null; name: string }; count: number; me: boolean }[];
+      const emoji = m[3]!;
+      if (!reactions.some((reaction) => reaction.emoji.name === emoji)) reactions.push({ emoji: { id: null, name: emoji }, count: 1, me: true });
+      message.reactions = reactions;
+      return noContent(res);
+    }
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(route)) && method === 'POST') {
       const [, parentId, messageId] = m as unknown as [string, string, string];
       const parent = channels.get(parentId);

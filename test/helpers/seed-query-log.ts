@@ -1,6 +1,7 @@
 import type { Db } from '../../app/database.ts';
 import { QueryLog } from '../../app/query-log.ts';
 import { ChatStore, type Rating } from '../../bot/conversation/chat-store.ts';
+import { HandOffStore } from '../../bot/conversation/hand-off-store.ts';
 import { ChunkStore } from '../../rag/store/chunk-store.ts';
 import type { AnswerMode, Citation, SourceKind } from '../../rag/types.ts';
 import { makeAnswer } from './answer.ts';
@@ -20,6 +21,8 @@ export interface SeededQuestion {
   /** Cited documents (or, for an abstention, the closest sources). */
   cites?: string[];
   ratings?: Array<{ user: string; rating: Rating; reason?: string; retracted?: boolean }>;
+  /** Handed off to a person ("Ask a person"), and whether someone then marked it resolved. */
+  handOff?: { resolved?: boolean };
 }
 
 export interface SeededDocument {
@@ -35,6 +38,7 @@ export class QueryLogSeeder {
   private clock = new Date(0);
   private readonly queryLog: QueryLog;
   private readonly chat: ChatStore;
+  private readonly handOffs: HandOffStore;
   private readonly chunks: ChunkStore;
   private readonly titles = new Map<string, string>();
 
@@ -42,6 +46,7 @@ export class QueryLogSeeder {
     const now = () => this.clock;
     this.queryLog = new QueryLog(db, 3_650, now);
     this.chat = new ChatStore(db, now);
+    this.handOffs = new HandOffStore(db, now);
     this.chunks = new ChunkStore(db);
   }
 
@@ -110,6 +115,20 @@ export class QueryLogSeeder {
       });
       if (rating.reason) this.chat.setFeedbackReason(seed.id, rating.user, rating.reason);
       if (rating.retracted) this.chat.retractFeedback(seed.id, rating.user, rating.rating);
+    }
+    if (seed.handOff) {
+      const id = `handoff-${seed.id}`;
+      this.handOffs.record({
+        id,
+        answerId: seed.id,
+        platform,
+        channelId: channelId ?? platform,
+        threadId: seed.id,
+        requestedBy: 'U-asker',
+        reason: mode === 'abstained' ? 'abstained' : 'thumbs_down',
+        responders: { group: 'SHELP', users: [] },
+      });
+      if (seed.handOff.resolved) this.handOffs.resolve(id, 'U-helper');
     }
     return this;
   }

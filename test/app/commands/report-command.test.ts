@@ -57,7 +57,7 @@ describe('lore report', () => {
       questions: 2,
       answered: { count: 1, rate: 0.5 },
       abstained: { count: 1, rate: 0.5 },
-      handedOff: { count: 0, tracked: false },
+      handedOff: { count: 0, rate: 0, resolved: 0 },
       thumbsUp: { count: 1, rate: 0.5 },
       costUsd: 0.002,
     });

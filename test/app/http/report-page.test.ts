@@ -38,7 +38,7 @@ beforeAll(async () => {
   // Three days with questions and one without, in the default window: the charts have bars and a broken line.
   new QueryLogSeeder(fixture.runtime.db)
     .ask({ id: 'r1', at: `${day(3)}T09:00:00Z`, question: 'How long are backups kept?', costUsd: 0.001 })
-    .ask({ id: 'r2', at: `${day(3)}T10:00:00Z`, question: 'How do I rotate the VPN certificate?', mode: 'abstained' })
+    .ask({ id: 'r2', at: `${day(3)}T10:00:00Z`, question: 'How do I rotate the VPN certificate?', mode: 'abstained', handOff: { resolved: true } })
     .ask({ id: 'r3', at: `${day(1)}T09:00:00Z`, question: 'rotating the VPN certificate', mode: 'abstained', channelId: 'C-help' })
     .ask({ id: 'r4', at: `${day(0)}T00:00:01Z`, question: 'Where is the <b>office</b>?', ratings: [{ user: 'U1', rating: 'down' }] });
   api = await createHttpServer({ runtime: fixture.runtime, answers: createAnswerService(fixture.runtime) });
@@ -174,7 +174,8 @@ chromiumProgram.describe('the report page in Chromium', () => {
     // Markup typed into a question is shown as text.
     expect(await page.getByTestId('gap').filter({ hasText: 'Where is the <b>office</b>?' }).count()).toBe(1);
     expect(await page.locator('b').count()).toBe(0);
-    expect(await page.getByTestId('total-handed-off').innerText()).toMatch(/0 \(0%\)[\s\S]*does not exist yet/);
+    // r2 was handed off to a person, and marked resolved.
+    expect(await page.getByTestId('total-handed-off').innerText()).toMatch(/1 \(25%\)[\s\S]*1 resolved/);
     // The stylesheet, from the same origin and behind the same key, applied.
     expect(await page.evaluate<string>('getComputedStyle(document.body).maxWidth')).not.toBe('none');
     expect(problems).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../app/database.ts';
-import { buildGapReport, HAND_OFF_NOTE, parseSince, VERIFIED_ANSWERS_NOTE, type GapReport } from '../../../app/report/gap-report.ts';
+import { buildGapReport, parseSince, VERIFIED_ANSWERS_NOTE, type GapReport } from '../../../app/report/gap-report.ts';
 import { groupSimilar } from '../../../app/report/group-similar-questions.ts';
 import { QueryLogSeeder } from '../../helpers/seed-query-log.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
@@ -20,7 +20,7 @@ function seed(database: Db): void {
     .document({ id: 'backups', title: 'Backup policy', modifiedAt: '2030-03-01T00:00:00Z', indexedAt: '2030-03-01T00:00:00Z' })
     .document({ id: 'onboarding', title: 'Onboarding', indexedAt: '2030-02-01T00:00:00Z' })
     .document({ id: 'legacy', title: 'Legacy wiki', indexedAt: '2029-06-01T00:00:00Z' })
-    .ask({ id: 'q-old', at: '2030-03-01T09:00:00Z', question: 'How long are backups kept?', cites: ['backups'] })
+    .ask({ id: 'q-old', at: '2030-03-01T09:00:00Z', question: 'How long are backups kept?', cites: ['backups'], handOff: {} })
     .ask({
       id: 'q1',
       at: '2030-03-05T09:00:00Z',
@@ -38,8 +38,16 @@ function seed(database: Db): void {
       channelId: 'D-help',
       mode: 'abstained',
       cites: ['vpn-guide'],
+      handOff: { resolved: true },
     })
-    .ask({ id: 'q4', at: '2030-03-06T09:00:00Z', question: 'how do I rotate the VPN certificate', mode: 'abstained', cites: ['vpn-guide'] })
+    .ask({
+      id: 'q4',
+      at: '2030-03-06T09:00:00Z',
+      question: 'how do I rotate the VPN certificate',
+      mode: 'abstained',
+      cites: ['vpn-guide'],
+      handOff: {},
+    })
     .ask({
       id: 'q5',
       at: '2030-03-08T09:00:00Z',
@@ -83,7 +91,8 @@ describe('the knowledge-gap report', () => {
       smallTalk: 1,
       answered: { count: 3, rate: 3 / 7 },
       abstained: { count: 4, rate: 4 / 7 },
-      handedOff: { count: 0, rate: 0, tracked: false, note: HAND_OFF_NOTE },
+      // q3 and q4 were handed off to a person; q3's hand-off was marked resolved.
+      handedOff: { count: 2, rate: 2 / 7, resolved: 1 },
       // q6's 👍 was taken back: only q1 keeps one.
       thumbsUp: { count: 1, rate: 1 / 7 },
       thumbsDown: { count: 1, rate: 1 / 7 },

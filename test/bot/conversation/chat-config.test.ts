@@ -86,4 +86,52 @@ describe('the chat configuration file', () => {
       expect(() => parseChatConfig(`suggested_prompts: ${bad}`, FILE)).toThrow(/: suggested_prompts must be a whole number from 0 to 4$/);
     }
   });
+
+  it('answers only when mentioned and hands off to no one unless a channel says otherwise', () => {
+    const config = parseChatConfig(
+      [
+        'default:',
+        '  sources: [files]',
+        'channels:',
+        '  slack:CSUPPORT:',
+        '    sources: [files]',
+        '    mode: auto',
+        '    offer_help: ":raising_hand:"',
+        '    responders: { group: SHELP, users: [U1, U1, U2] }',
+        '  discord:998877665544332211:',
+        '    sources: [files]',
+        '    responders: { group: 1500000000000000001 }',
+        '  CPLAIN:',
+        '    sources: [files]',
+      ].join('\n'),
+      FILE,
+    );
+    expect(config.behaviourOf('slack', 'CSUPPORT')).toEqual({
+      mode: 'auto',
+      offerHelp: { name: 'raising_hand', unicode: '🙋' },
+      responders: { group: 'SHELP', users: ['U1', 'U2'] },
+    });
+    // A Discord id keeps every digit (it would lose precision as a plain number), and a server entry covers its channels.
+    expect(config.behaviourOf('discord', '1300000000000000001', '998877665544332211')).toEqual({
+      mode: 'mention',
+      responders: { group: '1500000000000000001', users: [] },
+    });
+    expect(config.behaviourOf('slack', 'CPLAIN')).toEqual({ mode: 'mention' });
+    expect(config.behaviourOf('slack', 'CUNLISTED')).toEqual({ mode: 'mention' });
+    expect(config.behaviourOf('discord', 'CSUPPORT')).toEqual({ mode: 'mention' });
+  });
+
+  it('refuses an unknown mode, an emoji it cannot offer on both platforms, and responders without anyone', () => {
+    const channel = (lines: string) => `channels:\n  C1:\n    sources: [files]\n${lines}`;
+    expect(() => parseChatConfig(channel('    mode: always'), FILE)).toThrow(/: channels\.C1\.mode must be `mention` or `auto`$/);
+    expect(() => parseChatConfig(channel('    offer_help: party_parrot'), FILE)).toThrow(
+      /: channels\.C1\.offer_help must be one emoji: raising_hand/,
+    );
+    expect(() => parseChatConfig(channel('    responders: {}'), FILE)).toThrow(
+      /: channels\.C1\.responders must name a `group` or at least one of `users`$/,
+    );
+    expect(() => parseChatConfig(channel('    responders: { users: ["<!channel>"] }'), FILE)).toThrow(
+      /: channels\.C1\.responders\.users\[0\] must be an id/,
+    );
+  });
 });

@@ -1,15 +1,22 @@
 // Lore's Discord bot as `lore start` wires it (the shared conversation layer + connectDiscord), connected to a fake
 // Discord, with helpers to act as Discord users and to wait for what Lore does in return.
+import fs from 'node:fs';
+import path from 'node:path';
 import { ChatStore } from '../../../bot/conversation/chat-store.ts';
+import { HandOffStore } from '../../../bot/conversation/hand-off-store.ts';
 import type { ChatConfig } from '../../../bot/conversation/chat-config.ts';
 import { Conversation } from '../../../bot/conversation/conversation.ts';
 import type { DiscordBot } from '../../../bot/discord/discord-bot.ts';
 import type { Answerer } from '../../../rag/contracts/answer-stream.ts';
 import { createChatServices } from '../../../app/chat-services.ts';
 import { connectDiscord } from '../../../app/connect-discord.ts';
+import { createAnswerPipeline } from '../../../app/answer-pipeline.ts';
+import { ingestPaths } from '../../../app/commands/ingest.ts';
 import { loadConfig } from '../../../app/config.ts';
 import { createLogger, type Logger } from '../../../app/logger.ts';
-import type { Runtime } from '../../../app/runtime.ts';
+import { openRuntime, type Runtime } from '../../../app/runtime.ts';
+import type { AnswerPipeline } from '../../../rag/answer-question.ts';
+import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
 import { createSyncService } from '../../../app/sync-service.ts';
 import { BOT_TOKEN, BOT_USER_ID, GUILD_ID, OTHER_GUILD_ID, type FakeDiscord, type FakeMessage } from '../../fakes/fake-discord.ts';
 
@@ -46,6 +53,7 @@ export async function startTestDiscordBot(options: TestDiscordBotOptions): Promi
   const conversation = new Conversation({
     services: createChatServices(runtime, createSyncService(runtime), options.pipeline),
     store,
+    handOffs: new HandOffStore(runtime.db),
     chatConfig: options.chatConfig,
     admins: config.admins,
     followThreads: config.followThreads,
@@ -85,4 +93,39 @@ export function replyTo(discord: FakeDiscord, channelId: string, messageId: stri
 /** True once a message shows a finished answer (its footer with the rating hint) or an error. */
 export function isFinal(message: FakeMessage | undefined): boolean {
   return message !== undefined && (/react 👍 or 👎 to rate|^-# Small talk/m.test(message.content) || message.content.startsWith('⚠️'));
+}
+
+/** A runtime over a copy of the sample knowledge base, indexed with the fake Gemini's embeddings, and its offline pipeline. */
+export interface DiscordTestWorld {
+  gemini: FakeGemini;
+  runtime: Runtime;
+  /** Extractive answers (no model): deterministic citations. */
+  offlinePipeline: AnswerPipeline;
+  close(): Promise<void>;
+}
+
+export async function openDiscordTestWorld(dir: string): Promise<DiscordTestWorld> {
+  const gemini = await startFakeGemini({ apiKey: 'test-key' });
+  const kb = path.join(dir, 'kb');
+  fs.cpSync('datasets/sample-kb', kb, { recursive: true });
+  const config = loadConfig({
+    LORE_DATA_DIR: path.join(dir, 'data'),
+    LORE_EMBEDDER: 'gemini',
+    GEMINI_API_KEY: 'test-key',
+    GEMINI_BASE_URL: gemini.url,
+    LORE_FILES_PATHS: kb,
+  });
+  const runtime = await openRuntime(config, createLogger('silent'));
+  await ingestPaths(runtime, [kb], false);
+  // Without the key the pipeline answers offline (extractive); embeddings still come from the fake.
+  const offlinePipeline = createAnswerPipeline({ ...runtime, config: { ...config, gemini: { ...config.gemini, apiKey: undefined } } });
+  return {
+    gemini,
+    runtime,
+    offlinePipeline,
+    async close() {
+      await runtime.close();
+      await gemini.close();
+    },
+  };
 }
