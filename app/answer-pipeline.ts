@@ -1,7 +1,5 @@
-import fs from 'node:fs';
 import type Bottleneck from 'bottleneck';
 import { AnswerPipeline } from '../rag/answer-question.ts';
-import { DEFAULT_PRICES, parsePriceTable, type PriceTable } from '../rag/cost/price-table.ts';
 import { createGeminiClient } from '../rag/gemini/gemini-client.ts';
 import { ExtractiveGenerator } from '../rag/generate/extractive-generator.ts';
 import { analyzeText } from '../rag/retrieve/analyze-text.ts';
@@ -12,7 +10,6 @@ import { GeminiRewriter } from '../rag/question/gemini-rewriter.ts';
 import { HeuristicRewriter } from '../rag/question/rewrite-question.ts';
 import { createRetrieval, type Retrieval } from '../rag/retrieve/create-retrieval.ts';
 import type { Generator, Vocabulary } from '../rag/types.ts';
-import { ConfigError } from './config.ts';
 import type { Runtime } from './runtime.ts';
 import { errorMessage } from '../rag/errors.ts';
 
@@ -76,7 +73,7 @@ function assemble(runtime: PipelineRuntime, retrieval: Retrieval, apiKey: string
     generator: options.generator ?? (apiKey ? geminiGenerator(apiKey, config.gemini, options) : extractive),
     fallback: extractive,
     rewriter: apiKey ? new GeminiRewriter({ apiKey, baseUrl, model }) : new HeuristicRewriter(),
-    prices: loadPrices(config.pricesFile),
+    prices: config.prices,
     lowTrustSources: config.lowTrustSources,
     deadlineMs: config.answerDeadlineSeconds * 1000,
     onWarning: (message, error) => log.warn({ err: errorMessage(error) }, message),
@@ -89,15 +86,6 @@ function geminiGenerator(apiKey: string, gemini: Runtime['config']['gemini'], op
   if (!gemini.simpleModel) return complex;
   const simple = new GeminiGenerator({ apiKey, baseUrl: gemini.baseUrl, model: gemini.simpleModel, ...limiter(gemini.simpleModel) });
   return new RoutingGenerator({ simple, complex, onRoute: options.onRoute });
-}
-
-function loadPrices(file: string | undefined): PriceTable {
-  if (!file) return DEFAULT_PRICES;
-  try {
-    return parsePriceTable(JSON.parse(fs.readFileSync(file, 'utf8')), DEFAULT_PRICES, file);
-  } catch (error) {
-    throw new ConfigError(`Invalid configuration: LORE_PRICES_FILE ${(error as Error).message}`);
-  }
 }
 
 /** The knowledge base's vocabulary for the offline answerer: a word's rarity as the lexical index knows it. */

@@ -27,6 +27,8 @@ interface CommandRunner {
   withConfig(fn: (config: Config, log: Logger, opts: GlobalOptions) => Promise<number>): Promise<void>;
   /** The configuration alone, for checks before anything is opened. */
   config(): Config;
+  /** The log level of the configuration last loaded (none when it could not be). */
+  logLevel(): Config['logLevel'] | undefined;
 }
 
 /** Parses argv, runs one command and resolves to the process exit code (a stable contract: docs/architecture.md). */
@@ -43,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    return reportFailure(error);
+    return reportFailure(error, run.logLevel() === 'debug');
   }
 }
 
@@ -57,10 +59,15 @@ function createProgram(): Command {
 }
 
 function commandRunner(program: Command, setExitCode: (code: number) => void): CommandRunner {
-  const config = () => loadConfig(process.env, { dataDir: program.opts<GlobalOptions>().dataDir });
+  let lastLoaded: Config | undefined;
+  const config = () => {
+    lastLoaded = loadConfig(process.env, { dataDir: program.opts<GlobalOptions>().dataDir });
+    return lastLoaded;
+  };
   const loggerFor = (config: Config, opts: GlobalOptions) => createLogger(opts.json && config.logLevel === 'info' ? 'warn' : config.logLevel);
   return {
     config,
+    logLevel: () => lastLoaded?.logLevel,
     async withLore(fn) {
       const opts = program.opts<GlobalOptions>();
       const loaded = config();
@@ -81,11 +88,11 @@ function commandRunner(program: Command, setExitCode: (code: number) => void): C
 }
 
 /** A command that failed: its message on stderr (a configuration error as it is), the stack with LOG_LEVEL=debug. */
-function reportFailure(error: unknown): number {
+function reportFailure(error: unknown, withStack: boolean): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   const message = error instanceof ConfigError ? error.message : `lore: ${errorMessage(error)}`;
   process.stderr.write(`${message}\n`);
-  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (withStack && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return EXIT_FATAL;
 }
 

@@ -3,11 +3,15 @@ import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { TRUST_CLASSES, type TrustClass } from '../rag/cite/answer-links.ts';
+import { DEFAULT_PRICES, parsePriceTable, type PriceTable } from '../rag/cost/price-table.ts';
+import { DEFAULT_TOPICS, parseTopicTaxonomy, type TopicTaxonomy } from '../rag/enrich/topics.ts';
 import { LoreError } from '../rag/errors.ts';
 import { parseApiKeyEntries, type ApiKeySpec } from './api-key-entries.ts';
 
 // Configuration is read once, from the environment plus command-line flags, and validated here so
-// that a bad value fails at start with one message naming the variable — never later, mid-request.
+// that a bad value fails at start with one message naming the variable — never later, mid-request. This is the one
+// module that validates the environment: Lore's (loadConfig, with the files it names) and the release gate's
+// grader (graderConfig, graderMode).
 
 const optionalString = z
   .string()
@@ -164,7 +168,12 @@ const envSchema = z.object({
   ),
   DISCORD_TOKEN: optionalString,
   DISCORD_API_URL: optionalUrl,
-  DISCORD_GUILD_ID: optionalString,
+  DISCORD_GUILD_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{15,21}$/, { message: 'must be a Discord server id, a number' })
+      .optional(),
+  ),
   DISCORD_GUILD_IDS: list.pipe(
     z.array(z.string().regex(/^\d{15,21}$/, { message: 'must be a comma-separated list of Discord server ids (numbers)' })),
   ),
@@ -187,7 +196,8 @@ export interface Config {
   filesPaths: string[];
   embedder: 'local' | 'gemini';
   embedWorkers: number;
-  topicsFile?: string;
+  /** The topic taxonomy chunks are tagged with (LORE_TOPICS_FILE, else the built-in one). */
+  topics: TopicTaxonomy;
   /** File limits; `parse*`: each file is parsed in a worker thread with this heap and time, so many at once. */
   limits: {
     maxFileBytes: number;
@@ -216,7 +226,8 @@ export interface Config {
   queryLogDays: number;
   /** Online quality: rolling window of scored answers and the mean below which an alert is logged. */
   quality: { window: number; alertBelow: number };
-  pricesFile?: string;
+  /** Model prices per million tokens (LORE_PRICES_FILE over the built-in table). */
+  prices: PriceTable;
   /** Chat users (Slack or Discord ids) allowed to run admin commands such as `/lore sync`. */
   admins: string[];
   /** The per-channel scope file (lore.config.yaml), when there is one. */
@@ -271,13 +282,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (embedder === 'gemini' && !e.GEMINI_API_KEY) {
     throw new ConfigError('Invalid configuration: LORE_EMBEDDER is "gemini" but GEMINI_API_KEY is not set');
   }
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError('Invalid configuration: SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
   return {
     dataDir: path.resolve(cwd, e.LORE_DATA_DIR),
     filesPaths: (e.LORE_FILES_PATHS.length > 0 ? e.LORE_FILES_PATHS : ['datasets/sample-kb']).map((p) => path.resolve(cwd, p)),
     embedder,
     embedWorkers: e.LORE_EMBED_WORKERS,
-    topicsFile: e.LORE_TOPICS_FILE && path.resolve(cwd, e.LORE_TOPICS_FILE),
-    pricesFile: e.LORE_PRICES_FILE && path.resolve(cwd, e.LORE_PRICES_FILE),
+    topics: e.LORE_TOPICS_FILE ? readJsonFile('LORE_TOPICS_FILE', path.resolve(cwd, e.LORE_TOPICS_FILE), parseTopicTaxonomy) : DEFAULT_TOPICS,
+    prices: e.LORE_PRICES_FILE
+      ? readJsonFile('LORE_PRICES_FILE', path.resolve(cwd, e.LORE_PRICES_FILE), (value, file) => parsePriceTable(value, DEFAULT_PRICES, file))
+      : DEFAULT_PRICES,
     limits: {
       maxFileBytes: Math.round(e.LORE_MAX_FILE_MB * MB),
       maxDecompressedBytes: Math.round(e.LORE_MAX_DECOMPRESSED_MB * MB),
@@ -355,4 +371,78 @@ function chatConfigFile(given: string | undefined, cwd: string): string | undefi
   }
   const fallback = path.resolve(cwd, 'lore.config.yaml');
   return fs.existsSync(fallback) ? fallback : undefined;
+}
+
+/** A JSON file a variable names, read and checked at start; any problem is a ConfigError naming the variable. */
+function readJsonFile<T>(variable: string, file: string, parse: (value: unknown, file: string) => T): T {
+  try {
+    return parse(JSON.parse(fs.readFileSync(file, 'utf8')), file);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${variable} ${(error as Error).message}`);
+  }
+}
+
+// The release gate's grader: which model grades when a key is set. Gemini through its OpenAI-compatible endpoint, so
+// autoevals' scorers (written for the OpenAI API) run unchanged.
+
+export const GEMINI_OPENAI_URL = 'https://generativelanguage.googleapis.com/v1beta/openai/';
+
+export interface GraderConfig {
+  apiKey: string;
+  /** OpenAI-compatible base URL (ends with a slash). */
+  baseUrl: string;
+  model: string;
+  embedModel: string;
+}
+
+export class GraderConfigError extends LoreError {
+  override readonly code: string = 'invalid_grader_config';
+  override name = 'GraderConfigError';
+}
+
+const graderSchema = z.object({
+  GEMINI_API_KEY: z.string().trim().optional(),
+  GEMINI_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  LORE_GRADER_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  LORE_GRADER_MODEL: z.string().trim().min(1).default('gemini-2.5-flash'),
+  LORE_GRADER_EMBED_MODEL: z.string().trim().min(1).default('gemini-embedding-001'),
+});
+
+/** The grader configuration, or undefined when no key is set (grading is then offline). */
+export function graderConfig(env: Record<string, string | undefined> = process.env): GraderConfig | undefined {
+  const blanksDropped = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = graderSchema.safeParse(blanksDropped);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new GraderConfigError(`Invalid configuration: ${issue?.path.join('.') ?? 'grader'} ${issue?.message ?? 'is invalid'}`);
+  }
+  const e = parsed.data;
+  if (!e.GEMINI_API_KEY) return undefined;
+  return {
+    apiKey: e.GEMINI_API_KEY,
+    baseUrl: withSlash(e.LORE_GRADER_BASE_URL ?? (e.GEMINI_BASE_URL ? `${e.GEMINI_BASE_URL.replace(/\/+$/, '')}/v1beta/openai/` : GEMINI_OPENAI_URL)),
+    model: e.LORE_GRADER_MODEL,
+    embedModel: e.LORE_GRADER_EMBED_MODEL,
+  };
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** How the gate grades: `offline` or `llm` as asked (`--grader`, LORE_EVAL_GRADER), `auto` is `llm` when a grader key is set. */
+export function graderMode(requested: string | undefined, env: Record<string, string | undefined> = process.env): 'offline' | 'llm' {
+  if (requested === 'offline' || requested === 'llm') return requested;
+  if (requested !== undefined && requested !== '' && requested !== 'auto') {
+    throw new Error(`Invalid configuration: LORE_EVAL_GRADER must be offline, llm or auto (got "${requested}")`);
+  }
+  return graderConfig(env) ? 'llm' : 'offline';
+}
+
+/** What `lore eval` hands the promptfoo process it starts: the golden folder and the grader mode (LORE_EVAL_*). */
+export function evalRunSettings(env: Record<string, string | undefined> = process.env): { goldenDir?: string; grader?: string } {
+  return {
+    ...(env.LORE_EVAL_GOLDEN_DIR ? { goldenDir: env.LORE_EVAL_GOLDEN_DIR } : {}),
+    ...(env.LORE_EVAL_GRADER !== undefined ? { grader: env.LORE_EVAL_GRADER } : {}),
+  };
 }

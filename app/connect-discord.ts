@@ -47,9 +47,6 @@ function discordBotOptions(options: ConnectDiscordOptions): DiscordBotOptions {
   const { config, log, conversation } = options;
   const { token, apiUrl, guildId, guildIds, replyMode } = config.discord;
   if (!token) throw new ConfigError('Invalid configuration: DISCORD_TOKEN is not set');
-  if (guildId !== undefined && !/^\d{15,21}$/.test(guildId)) {
-    throw new ConfigError(`Invalid configuration: DISCORD_GUILD_ID must be a Discord server id, a number (got "${guildId}")`);
-  }
   let roles: string[];
   try {
     roles = adminRoleIds(config.admins);

@@ -1,15 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { CachedEmbedder } from '../rag/embed/embedding-cache.ts';
 import { GeminiEmbedder } from '../rag/embed/gemini-embedder.ts';
 import { LocalEmbedder } from '../rag/embed/local-embedder.ts';
-import { DEFAULT_TOPICS, parseTopicTaxonomy, type TopicTaxonomy } from '../rag/enrich/topics.ts';
 import { Indexer } from '../rag/index/indexer.ts';
 import { ChromaStore } from '../rag/store/chroma-store.ts';
 import { ChunkStore } from '../rag/store/chunk-store.ts';
 import type { Embedder } from '../rag/types.ts';
 import { startChromaServer, type ChromaServer } from './chroma-server.ts';
-import { ConfigError, type Config } from './config.ts';
+import type { Config } from './config.ts';
 import { openDatabase, type Db } from './database.ts';
 import type { Logger } from './logger.ts';
 import { backupTakenAt, clearBackupMarker } from './restore-marker.ts';
@@ -55,7 +53,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     cleanups.push(() => embedder.close());
 
     const chunks = new ChunkStore(db);
-    const indexer = new Indexer({ chunks, vectors, embedder, topics: loadTopics(config.topicsFile) });
+    const indexer = new Indexer({ chunks, vectors, embedder, topics: config.topics });
     const restoredFrom = backupTakenAt(db);
     const alignment = await indexer.alignVectors(undefined, { refill: restoredFrom !== undefined });
     const stored = chunks.counts().chunks;
@@ -89,13 +87,4 @@ export function createEmbedder(config: Config, log: Logger): Embedder {
     });
   }
   return new LocalEmbedder({ workers: config.embedWorkers || undefined });
-}
-
-function loadTopics(file: string | undefined): TopicTaxonomy {
-  if (!file) return DEFAULT_TOPICS;
-  try {
-    return parseTopicTaxonomy(JSON.parse(fs.readFileSync(file, 'utf8')), file);
-  } catch (error) {
-    throw new ConfigError(`Invalid configuration: LORE_TOPICS_FILE ${(error as Error).message}`);
-  }
 }

@@ -11,7 +11,7 @@ import { citationPrecision as markerPrecision } from '../rag/quality/citation-pr
 import { claimSupport } from '../rag/quality/claim-support.ts';
 import { sourceRecall } from './graders/source-match.ts';
 import { tokenF1 } from './graders/token-f1.ts';
-import { graderConfig } from './llm/grader-config.ts';
+import { graderConfig } from '../app/config.ts';
 import type { LlmScorers, RagExample } from './llm/llm-scorers.ts';
 import { METRICS, type GraderMode, type MetricName } from './metrics.ts';
 import { errorMessage } from '../rag/errors.ts';

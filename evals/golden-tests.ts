@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TestCase } from 'promptfoo';
 import type { GoldenCase } from './golden/golden-case.ts';
 import { loadGoldenSet } from './golden/load-golden-set.ts';
-import { graderConfig } from './llm/grader-config.ts';
+import { evalRunSettings, graderMode } from '../app/config.ts';
 import type { GraderMode, MetricName } from './metrics.ts';
 import { REPO_ROOT } from './repo-root.ts';
 
@@ -32,17 +32,10 @@ const ASSERTION_EXPORTS: Record<MetricName, string> = {
 };
 
 export default async function goldenTests(config: GoldenTestsConfig = {}): Promise<TestCase[]> {
-  const dir = path.resolve(REPO_ROOT, process.env.LORE_EVAL_GOLDEN_DIR || config.goldenDir || 'datasets/golden');
-  const mode = graderMode(config.grader ?? process.env.LORE_EVAL_GRADER);
+  const handed = evalRunSettings();
+  const dir = path.resolve(REPO_ROOT, handed.goldenDir || config.goldenDir || 'datasets/golden');
+  const mode = graderMode(config.grader ?? handed.grader);
   return loadGoldenSet(dir).cases.map((c) => testFor(c, mode));
-}
-
-export function graderMode(requested: string | undefined, env: Record<string, string | undefined> = process.env): GraderMode {
-  if (requested === 'offline' || requested === 'llm') return requested;
-  if (requested !== undefined && requested !== '' && requested !== 'auto') {
-    throw new Error(`Invalid configuration: LORE_EVAL_GRADER must be offline, llm or auto (got "${requested}")`);
-  }
-  return graderConfig(env) ? 'llm' : 'offline';
 }
 
 /** The metrics that say something about this case. */

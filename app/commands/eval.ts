@@ -2,15 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gateJunit } from '../../evals/gate-junit.ts';
 import { loadGoldenSet } from '../../evals/golden/load-golden-set.ts';
-import { graderMode } from '../../evals/golden-tests.ts';
 import { formatScorecard } from '../../evals/format-scorecard.ts';
-import { graderConfig } from '../../evals/llm/grader-config.ts';
 import { promptfooEnv } from '../../evals/promptfoo-env.ts';
 import { REPO_ROOT } from '../../evals/repo-root.ts';
 import { runPromptfoo } from '../../evals/run-promptfoo.ts';
 import { buildScorecard, type Scorecard } from '../../evals/scorecard.ts';
 import { checkThresholds, loadThresholds, type ThresholdCheck } from '../../evals/thresholds.ts';
-import type { Config } from '../config.ts';
+import { graderConfig, graderMode, type Config } from '../config.ts';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../exit-codes.ts';
 import type { Logger } from '../logger.ts';
 

@@ -5,7 +5,7 @@ import type Bottleneck from 'bottleneck';
 import { AnswerRelevancy, ContextRecall, ContextRelevancy, Factuality, Faithfulness, init, type Score } from 'autoevals';
 import OpenAI from 'openai';
 import { createRateLimiter } from '../../rag/gemini/rate-limiter.ts';
-import type { GraderConfig } from './grader-config.ts';
+import type { GraderConfig } from '../../app/config.ts';
 
 type AutoevalsClient = NonNullable<NonNullable<Parameters<typeof init>[0]>['client']>;
 

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../app/config.ts';
+import { DEFAULT_PRICES } from '../../rag/cost/price-table.ts';
 
 describe('loadConfig', () => {
   it('runs on embedded defaults with an empty environment', () => {
@@ -39,9 +42,35 @@ describe('loadConfig', () => {
     [{ LORE_ANSWER_DEADLINE_SECONDS: 'soon' }, /LORE_ANSWER_DEADLINE_SECONDS must be a number/],
     [{ LORE_ANSWER_DEADLINE_SECONDS: '1' }, /LORE_ANSWER_DEADLINE_SECONDS must be at least 2/],
     [{ LORE_ANSWER_DEADLINE_SECONDS: '301' }, /LORE_ANSWER_DEADLINE_SECONDS must be at most 300/],
+    [{ DISCORD_GUILD_ID: 'general' }, /DISCORD_GUILD_ID must be a Discord server id, a number \(got "general"\)/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /SLACK_SIGNING_SECRET is required for Slack over HTTP \(or set SLACK_APP_TOKEN for Socket Mode\)/],
+    [{ LORE_TOPICS_FILE: '/nonexistent/topics.json' }, /^Invalid configuration: LORE_TOPICS_FILE ENOENT/],
+    [{ LORE_PRICES_FILE: '/nonexistent/prices.json' }, /^Invalid configuration: LORE_PRICES_FILE ENOENT/],
   ])('fails with one message naming the variable for %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads the topic taxonomy and the price table the variables name, and checks them at start', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lore-config-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'topics.json'), JSON.stringify({ billing: ['invoice', 'refund'] }));
+      fs.writeFileSync(path.join(dir, 'prices.json'), JSON.stringify({ 'my-model': { inputPerMillion: 1, outputPerMillion: 2 } }));
+      fs.writeFileSync(path.join(dir, 'bad.json'), '{"billing": "invoice"');
+      const config = loadConfig({ LORE_TOPICS_FILE: 'topics.json', LORE_PRICES_FILE: 'prices.json' }, {}, dir);
+      expect(Object.keys(config.topics)).toContain('billing');
+      expect(config.prices['my-model']).toMatchObject({ inputPerMillion: 1, outputPerMillion: 2 });
+      expect(loadConfig({}, {}, dir).prices).toEqual(DEFAULT_PRICES);
+      expect(() => loadConfig({ LORE_TOPICS_FILE: 'bad.json' }, {}, dir)).toThrow(/^Invalid configuration: LORE_TOPICS_FILE /);
+      expect(() => loadConfig({ LORE_PRICES_FILE: 'topics.json' }, {}, dir)).toThrow(/^Invalid configuration: LORE_PRICES_FILE /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts Slack over HTTP with a signing secret, and Socket Mode with an app token', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).slack.botToken).toBe('xoxb-1');
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack.appToken).toBe('xapp-1');
   });
 
   it('gives every answer a 20 s deadline unless LORE_ANSWER_DEADLINE_SECONDS says otherwise', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as assertions from '../../evals/assertions.ts';
 import type { GoldenCase } from '../../evals/golden/golden-case.ts';
-import goldenTests, { graderMode, metricsFor, testFor } from '../../evals/golden-tests.ts';
+import { graderMode } from '../../app/config.ts';
+import goldenTests, { metricsFor, testFor } from '../../evals/golden-tests.ts';
 import { loadGoldenSet } from '../../evals/golden/load-golden-set.ts';
 
 const base: GoldenCase = {

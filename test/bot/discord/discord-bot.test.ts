@@ -166,7 +166,8 @@ describe('connecting', () => {
         discord: { retries: 0 },
       });
     await expect(connect({ DISCORD_TOKEN: 'not-the-token' })).rejects.toThrow(/could not connect to Discord: DISCORD_TOKEN was rejected/);
-    await expect(connect({ DISCORD_TOKEN: 'x', DISCORD_GUILD_ID: 'general' })).rejects.toThrow(
+    // A server id that is not one is refused with the rest of the configuration, by loadConfig.
+    expect(() => loadConfig({ ...base, DISCORD_TOKEN: 'x', DISCORD_GUILD_ID: 'general' })).toThrow(
       /^Invalid configuration: DISCORD_GUILD_ID must be a Discord server id/,
     );
     await expect(connect({ DISCORD_TOKEN: 'x', LORE_ADMINS: 'U1,role:Moderators' })).rejects.toThrow(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GEMINI_OPENAI_URL, graderConfig, GraderConfigError } from '../../../evals/llm/grader-config.ts';
+import { GEMINI_OPENAI_URL, graderConfig, GraderConfigError } from '../../app/config.ts';
 
 describe('the LLM grader configuration', () => {
   it('is off without a Gemini key', () => {
