@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { isTimeout } from '../../rag/errors.ts';
 import { PlatformUnavailableError } from '../conversation/platform-unavailable.ts';
 
 // Web API failures sorted by what they mean for the person waiting: Slack could not answer now (rate limited,
@@ -14,7 +15,9 @@ export function slackUnavailable(error: unknown): PlatformUnavailableError | und
     const status = (error as { statusCode?: number }).statusCode ?? 0;
     return new PlatformUnavailableError('Slack', status === 429 ? 'rate-limited' : 'unavailable', { cause: error });
   }
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError' || /timed? ?out/i.test(error.message))) {
+  // A timeout is told by its class or code (ours, the platform's AbortSignal.timeout, a socket's ETIMEDOUT), never
+  // by the wording of its message.
+  if (isTimeout(error) || (error instanceof Error && error.name === 'AbortError')) {
     return new PlatformUnavailableError('Slack', 'unavailable', { cause: error });
   }
   const slackError = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
