@@ -101,7 +101,7 @@ function addServiceCommands(program: Command, { withLore, config }: CommandRunne
   program
     .command('start')
     .description('index the configured sources, serve the HTTP API and connect chat platforms; stops on SIGINT/SIGTERM')
-    .action(() => withLore(async (lore) => (await import('./commands/start.ts')).start(lore.runtime)));
+    .action(() => withLore(async (lore) => (await import('./commands/start.ts')).start(lore)));
 
   program
     .command('ingest')

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { ChatConfigError, loadChatConfig, type ChatConfig } from '../bot/conversation/chat-config.ts';
 import { TRUST_CLASSES, type TrustClass } from '../rag/cite/answer-links.ts';
 import { DEFAULT_PRICES, parsePriceTable, type PriceTable } from '../rag/cost/price-table.ts';
 import { DEFAULT_TOPICS, parseTopicTaxonomy, type TopicTaxonomy } from '../rag/enrich/topics.ts';
@@ -10,8 +11,8 @@ import { parseApiKeyEntries, type ApiKeySpec } from './api-key-entries.ts';
 
 // Configuration is read once, from the environment plus command-line flags, and validated here so
 // that a bad value fails at start with one message naming the variable — never later, mid-request. This is the one
-// module that validates the environment: Lore's (loadConfig, with the files it names) and the release gate's
-// grader (graderConfig, graderMode).
+// module that validates the environment: Lore's (loadConfig, with the files it names), the chat configuration file
+// (readChatConfig) and the release gate's grader (graderConfig, graderMode).
 
 const optionalString = z
   .string()
@@ -371,6 +372,19 @@ function chatConfigFile(given: string | undefined, cwd: string): string | undefi
   }
   const fallback = path.resolve(cwd, 'lore.config.yaml');
   return fs.existsSync(fallback) ? fallback : undefined;
+}
+
+/**
+ * The chat configuration (`Config['chatConfigFile']`: channels, scopes, support channels), read and checked; a mistake
+ * is a ConfigError naming the file and the field. `lore start` reads it before its slow first index.
+ */
+export function readChatConfig(file: string | undefined): ChatConfig {
+  try {
+    return loadChatConfig(file);
+  } catch (error) {
+    if (error instanceof ChatConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** A JSON file a variable names, read and checked at start; any problem is a ConfigError naming the variable. */
