@@ -105,6 +105,9 @@ export function expandShorthand(text: string): string {
   });
 }
 
+/** "…: when do…", "… - when is…": a question about time after a chat preamble. */
+const CLAUSE_WHEN = /(?:^|[-–—:;,.!?]\s+|[:;]\s*)when\s+(?:is|are|was|were|do|does|did|can|could|should|will|would|must|has|have|am)\b/i;
+
 /** The kind of answer the words of a (sub-)question ask for, and the unit a quantity counts. */
 function classify(text: string): { type: AnswerType; unit?: string } {
   // "When the response stops with tool_use, what should be done next?": the clause sets the scene, the rest asks.
@@ -147,8 +150,10 @@ function classify(text: string): { type: AnswerType; unit?: string } {
   ) {
     return { type: 'quantity' };
   }
-  // "When is it due?" asks for a time; "When the response stops…" only sets the scene.
+  // "When is it due?" asks for a time; "When the response stops…" only sets the scene. Chat puts a preamble first:
+  // "new hire here - when do i get my first paycheck?", "quick q: when is the deadline".
   if (
+    CLAUSE_WHEN.test(text) ||
     /^ (by when|until when)\b|^ when (is|are|was|were|do|does|did|can|could|should|will|would|must|has|have|am)\b|\b(what|which|whats) (date|day|time|year|month|deadline|week)\b|\bwhat time\b|\bdeadlines?\b|\bdue dates?\b/.test(
       q,
     )

@@ -7,6 +7,12 @@ describe('analyzeQuestion answer types', () => {
     expect(analyzeQuestion('When is the open enrollment deadline?').type).toBe('time');
   });
 
+  it('reads "when" after a chat preamble as asking for a time, and a scene-setting "when" as not', () => {
+    expect(analyzeQuestion('new hire here - when do i actually get my first paycheck?').type).toBe('time');
+    expect(analyzeQuestion('quick q: when is the expense report due').type).toBe('time');
+    expect(analyzeQuestion('how do i restart the worker when the queue stalls?').type).toBe('steps');
+  });
+
   it('reads "how many weeks" as a quantity counting weeks', () => {
     const analysis = analyzeQuestion('How many weeks of parental leave do we get?');
     expect(analysis.type).toBe('quantity');
