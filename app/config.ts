@@ -245,8 +245,11 @@ export interface Config {
   lowTrustSources: TrustClass[];
   /** `teamIds`: the workspaces Lore answers in (empty: the bot token's own). */
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string; teamIds: string[] };
-  /** `guildIds`: the servers Lore answers in (DISCORD_GUILD_IDS, else DISCORD_GUILD_ID; empty: none). */
-  discord: { token?: string; apiUrl?: string; guildId?: string; guildIds: string[]; replyMode: 'reply' | 'thread' };
+  /**
+   * `guildIds`: the servers Lore answers in (DISCORD_GUILD_IDS, else DISCORD_GUILD_ID; empty: none). `adminRoleIds`:
+   * the server roles whose members are admins, from LORE_ADMINS entries `role:<role id>` (checked with DISCORD_TOKEN).
+   */
+  discord: { token?: string; apiUrl?: string; guildId?: string; guildIds: string[]; replyMode: 'reply' | 'thread'; adminRoleIds: string[] };
   notion: { token?: string; baseUrl?: string };
   github: { token?: string; apiUrl?: string; repos: string[]; paths: string[]; issues: boolean };
   redisUrl?: string;
@@ -333,6 +336,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       guildId: e.DISCORD_GUILD_ID,
       guildIds: e.DISCORD_GUILD_IDS.length > 0 ? e.DISCORD_GUILD_IDS : e.DISCORD_GUILD_ID ? [e.DISCORD_GUILD_ID] : [],
       replyMode: e.DISCORD_REPLY_MODE,
+      adminRoleIds: e.DISCORD_TOKEN ? discordAdminRoleIds(e.LORE_ADMINS) : [],
     },
     notion: { token: e.NOTION_TOKEN, baseUrl: e.NOTION_BASE_URL },
     github: {
@@ -385,6 +389,25 @@ export function readChatConfig(file: string | undefined): ChatConfig {
     if (error instanceof ChatConfigError) throw new ConfigError(error.message);
     throw error;
   }
+}
+
+/**
+ * The Discord role ids among LORE_ADMINS entries (which list user ids of any platform; on Discord an entry may name a
+ * server role as `role:<role id>`, so admins are managed in Discord itself); a malformed `role:` entry is refused.
+ */
+function discordAdminRoleIds(entries: readonly string[]): string[] {
+  const roles: string[] = [];
+  for (const entry of entries) {
+    if (!entry.startsWith('role:')) continue;
+    const id = entry.slice('role:'.length);
+    if (!/^\d{15,21}$/.test(id)) {
+      throw new ConfigError(
+        `Invalid configuration: LORE_ADMINS "${entry}" is not a Discord role: write role:<role id> (a number, copied with Developer Mode on)`,
+      );
+    }
+    roles.push(id);
+  }
+  return roles;
 }
 
 /** A JSON file a variable names, read and checked at start; any problem is a ConfigError naming the variable. */

@@ -1,5 +1,4 @@
 import type { Conversation } from '../bot/conversation/conversation.ts';
-import { adminRoleIds, DiscordAdminsError } from '../bot/discord/discord-admins.ts';
 import { isPermanentLoginFailure, startDiscordBot, type DiscordBot, type DiscordBotOptions } from '../bot/discord/discord-bot.ts';
 import { PlatformSupervisor, type PlatformMetrics, type PlatformSupervisorOptions } from './chat-platform-supervisor.ts';
 import { ConfigError, type Config } from './config.ts';
@@ -45,14 +44,7 @@ export function superviseDiscord(options: ConnectDiscordOptions & { metrics?: Pl
 
 function discordBotOptions(options: ConnectDiscordOptions): DiscordBotOptions {
   const { config, log, conversation } = options;
-  const { token, apiUrl, guildId, guildIds, replyMode } = config.discord;
+  const { token, apiUrl, guildId, guildIds, replyMode, adminRoleIds } = config.discord;
   if (!token) throw new ConfigError('Invalid configuration: DISCORD_TOKEN is not set');
-  let roles: string[];
-  try {
-    roles = adminRoleIds(config.admins);
-  } catch (error) {
-    if (error instanceof DiscordAdminsError) throw new ConfigError(`Invalid configuration: LORE_ADMINS ${error.message}`);
-    throw error;
-  }
-  return { token, apiUrl, guildId, guildIds, replyMode, adminRoleIds: roles, conversation, log, ...options.discord };
+  return { token, apiUrl, guildId, guildIds, replyMode, adminRoleIds, conversation, log, ...options.discord };
 }

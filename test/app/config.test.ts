@@ -68,6 +68,19 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads Discord admin roles from LORE_ADMINS when Discord is configured, refusing an entry that is not a role id', () => {
+    const admins = 'U0123ABC, 1400000000000000001, role:1500000000000000002,role:1500000000000000003';
+    expect(loadConfig({ DISCORD_TOKEN: 't', LORE_ADMINS: admins }).discord.adminRoleIds).toEqual(['1500000000000000002', '1500000000000000003']);
+    expect(loadConfig({ DISCORD_TOKEN: 't' }).discord.adminRoleIds).toEqual([]);
+    expect(() => loadConfig({ DISCORD_TOKEN: 't', LORE_ADMINS: 'role:Moderators' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DISCORD_TOKEN: 't', LORE_ADMINS: 'role:Moderators' })).toThrow(
+      /^Invalid configuration: LORE_ADMINS "role:Moderators" is not a Discord role/,
+    );
+    expect(() => loadConfig({ DISCORD_TOKEN: 't', LORE_ADMINS: 'role:' })).toThrow(/"role:"/);
+    // Without Discord a role entry means nothing and is left alone, as before.
+    expect(loadConfig({ LORE_ADMINS: 'role:Moderators' }).discord.adminRoleIds).toEqual([]);
+  });
+
   it('accepts Slack over HTTP with a signing secret, and Socket Mode with an app token', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).slack.botToken).toBe('xoxb-1');
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack.appToken).toBe('xapp-1');

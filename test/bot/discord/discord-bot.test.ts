@@ -166,11 +166,11 @@ describe('connecting', () => {
         discord: { retries: 0 },
       });
     await expect(connect({ DISCORD_TOKEN: 'not-the-token' })).rejects.toThrow(/could not connect to Discord: DISCORD_TOKEN was rejected/);
-    // A server id that is not one is refused with the rest of the configuration, by loadConfig.
+    // A server id or an admin role that is not one is refused with the rest of the configuration, by loadConfig.
     expect(() => loadConfig({ ...base, DISCORD_TOKEN: 'x', DISCORD_GUILD_ID: 'general' })).toThrow(
       /^Invalid configuration: DISCORD_GUILD_ID must be a Discord server id/,
     );
-    await expect(connect({ DISCORD_TOKEN: 'x', LORE_ADMINS: 'U1,role:Moderators' })).rejects.toThrow(
+    expect(() => loadConfig({ ...base, DISCORD_TOKEN: 'x', LORE_ADMINS: 'U1,role:Moderators' })).toThrow(
       /^Invalid configuration: LORE_ADMINS "role:Moderators" is not a Discord role/,
     );
     expect(discord.identifies).toHaveLength(1);
