@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../app/logger.ts';
+import { parseChatConfig } from '../../../bot/conversation/chat-config.ts';
 import type { ChatPlatform, OutgoingMessage, ThreadRef } from '../../../bot/conversation/chat-platform.ts';
 import { createStaleNotifier, decideStaleNotice, staleNoticeText, type StaleThread } from '../../../bot/conversation/stale-notices.ts';
 
@@ -106,5 +107,44 @@ describe('posting a stale-source notice', () => {
     });
     expect(notifier.optedIn({ platform: 'slack', workspaceId: 'T1', scopeChannelId: 'PARENT1' })).toBe(false);
     expect(asked).toEqual([['slack', 'PARENT1', 'T1']]);
+  });
+});
+
+describe('opting a channel in to stale-source notices', () => {
+  const config = parseChatConfig(
+    [
+      'channels:',
+      '  slack:CON:',
+      '    sources: [notion]',
+      '    stale_notices: true',
+      '  COFF:',
+      '    sources: [notion]',
+      '    stale_notices: false',
+      '  discord:111222333444555666:',
+      '    sources: [notion]',
+      '    stale_notices: true',
+      '  discord:999888777666555444:',
+      '    sources: [files]',
+    ].join('\n'),
+    'lore.config.yaml',
+  );
+
+  it('is off unless a channel entry says `stale_notices: true`', () => {
+    expect(config.staleNoticesFor('slack', 'CON')).toBe(true);
+    expect(config.staleNoticesFor('slack', 'COFF')).toBe(false);
+    expect(config.staleNoticesFor('slack', 'CUNLISTED')).toBe(false);
+    expect(config.staleNoticesFor('discord', 'CON')).toBe(false);
+  });
+
+  it("follows the workspace's entry when the channel's own does not set it, and the channel's when it does", () => {
+    expect(config.staleNoticesFor('discord', '999888777666555444', '111222333444555666')).toBe(true);
+    expect(config.staleNoticesFor('discord', '123', '111222333444555666')).toBe(true);
+    expect(config.staleNoticesFor('slack', 'COFF', 'CON')).toBe(false);
+  });
+
+  it('refuses a value that is not true or false, naming the field', () => {
+    expect(() => parseChatConfig('channels:\n  C1:\n    sources: [notion]\n    stale_notices: yes please\n', 'f.yaml')).toThrow(
+      /channels\.C1\.stale_notices must be true or false/,
+    );
   });
 });
