@@ -256,7 +256,14 @@ export interface StaleSourceNoticesOptions {
   sync: Pick<SyncService, 'onSourceSynced'>;
   notifier: StaleNotifier;
   now?: () => Date;
+  /**
+   * A notice that could not be posted (its platform still connecting at start, a failed post) is tried again after
+   * these waits, the last repeated, until it is posted or the next sync checks anyway.
+   */
+  retryDelaysMs?: readonly number[];
 }
+
+const RETRY_DELAYS_MS = [10_000, 60_000, 300_000, 900_000];
 
 /** Stale-source notices as `lore start` runs them for its chat platforms. */
 export interface StaleSourceNotices {
@@ -273,10 +280,26 @@ export interface StaleSourceNotices {
 export function startStaleSourceNotices(options: StaleSourceNoticesOptions): StaleSourceNotices {
   const { log, notifier } = options;
   const stale = new StaleSources(options);
-  const check = () => stale.check(notifier);
-  const unsubscribe = options.sync.onSourceSynced(() => {
+  const delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+  let retry: NodeJS.Timeout | undefined;
+  let retries = 0;
+  let stopped = false;
+  const check = async (): Promise<StaleCheckResult> => {
+    clearTimeout(retry);
+    const result = await stale.check(notifier);
+    if (result.pending === 0 || stopped) retries = 0;
+    else {
+      // The first syncs of `lore start` often finish before Slack or Discord has connected.
+      clearTimeout(retry);
+      retry = setTimeout(checkInBackground, delays[Math.min(retries++, delays.length - 1)]);
+      retry.unref();
+    }
+    return result;
+  };
+  const checkInBackground = () => {
     check().catch((error: unknown) => log.error({ err: errorMessage(error) }, 'the stale-source check failed; the next sync runs it again'));
-  });
+  };
+  const unsubscribe = options.sync.onSourceSynced(checkInBackground);
   return {
     answerPosted(posted) {
       // Only where notices may be posted: a channel that opts in later is told of answers given from then on.
@@ -290,8 +313,11 @@ export function startStaleSourceNotices(options: StaleSourceNoticesOptions): Sta
     check,
     idle: () => stale.idle(),
     async stop() {
+      stopped = true;
       unsubscribe();
+      clearTimeout(retry);
       await stale.idle();
+      clearTimeout(retry);
     },
   };
 }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { migrate } from '../../app/database.ts';
 import { createLogger } from '../../app/logger.ts';
 import { startStaleSourceNotices, StaleSources } from '../../app/stale-sources.ts';
@@ -215,6 +215,17 @@ describe('stale-source checks after a sync', () => {
 });
 
 describe('stale-source notices wired to a sync service', () => {
+  const notionSynced = (): SourceSyncReport => ({
+    source: 'notion',
+    added: 0,
+    updated: 1,
+    unchanged: 0,
+    deleted: 0,
+    failed: [],
+    retryableFailures: 0,
+    durationMs: 1,
+  });
+
   it('record answers where notices may be posted, check after every finished sync, and no longer once stopped', async () => {
     const db = new Database(':memory:');
     migrate(db);
@@ -235,11 +246,35 @@ describe('stale-source notices wired to a sync service', () => {
     notices.answerPosted(postedAnswer(makeAnswer({ id: 'a2', citations: [cite(1, 'd1')] }), { channelId: 'CPLAIN', scopeChannelId: 'CPLAIN' }));
     expect(db.prepare('SELECT answer_id FROM answer_sources').pluck().all()).toEqual(['a1']);
     index.set('d1', ['d1-0-bbb']);
-    const report = { source: 'notion', added: 0, updated: 1, unchanged: 0, deleted: 0, failed: [], retryableFailures: 0, durationMs: 1 } as const;
-    listener!({ ...report, failed: [] });
+    listener!(notionSynced());
     await notices.idle();
     expect(notifier.posted).toHaveLength(1);
     await notices.stop();
     expect(listener).toBeUndefined();
+  });
+
+  it('post a notice that waited for its platform to connect without waiting for the next sync', async () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const index = new FakeIndex();
+    const notifier = new RecordingNotifier();
+    notifier.connected = false;
+    let listener: ((report: SourceSyncReport) => void) | undefined;
+    const sync: Pick<SyncService, 'onSourceSynced'> = {
+      onSourceSynced: (l) => {
+        listener = l;
+        return () => {};
+      },
+    };
+    const notices = startStaleSourceNotices({ db, chunks: index, log: createLogger('silent'), sync, notifier, retryDelaysMs: [20] });
+    index.set('d1', ['d1-0-aaa']);
+    notices.answerPosted(postedAnswer(makeAnswer({ id: 'a1', citations: [cite(1, 'd1')] })));
+    index.set('d1', ['d1-0-bbb']);
+    listener!(notionSynced());
+    await notices.idle();
+    expect(notifier.posted).toEqual([]);
+    notifier.connected = true;
+    await vi.waitFor(() => expect(notifier.posted).toHaveLength(1), { timeout: 2_000, interval: 10 });
+    await notices.stop();
   });
 });
