@@ -41,6 +41,16 @@ const HEADING_WEIGHT = 0.75;
 const TITLE_WEIGHT = 0.5;
 /** How many of the question's rarest focus words a span is measured against. */
 const FOCUS_CAP = 5;
+/** "can i…", "do i have to…", "is it ok to…": a question a ruling answers. */
+const YES_NO = /(?:^|[-–—:;,.!?]\s*)(?:can|could|may|must|should|do|does|is|are|am)\s+(?:i|we|you|it|they|one|there|that|this|the)\b/i;
+/**
+ * What rules on such a question: a permission, a prohibition, an obligation or a limit ("cannot be used with
+ * streams", "is forbidden", "only for flexible schedules", "is deprecated").
+ */
+const RULING =
+  /\b(?:cannot|can't|can not|may not|must|mustn't|should not|shouldn't|not (?:allowed|permitted|supported|possible|required|needed|necessary)|only|never|required|forbidden|prohibited|deprecated|unsupported|allowed|permitted|no longer|instead)\b/i;
+/** How much more a span that rules counts for a yes/no question than one that only describes. */
+const RULING_FACTOR = 1.25;
 /** A span without the kind of answer asked for still scores, but far below one with it. */
 const WRONG_TYPE_FACTOR = 0.35;
 
@@ -325,6 +335,7 @@ export class ExtractiveGenerator implements Generator {
       ? new Map(analysis.focus.map((term) => [term, vocabulary.idf(analysis.focusWords.get(term) ?? term) || (contextWeights.get(term) as number)]))
       : contextWeights;
     const part = analysis.parts[0] as QuestionPart;
+    const yesNo = part.type === 'statement' && YES_NO.test(part.text);
 
     // Which focus words name a section of each passage: a span under a sibling section ("### threshold" when the
     // question asks about "level") is about something else, however well the rest matches.
@@ -345,7 +356,9 @@ export class ExtractiveGenerator implements Generator {
       const typedText = prose(candidate.span.kind) ? candidate.span.text : [...candidate.span.headings.slice(-1), candidate.span.text].join(' ');
       candidate.typed = !elsewhere && holdsAnswerType(part.type, typedText, part.unit) && statesAttribute(part.attribute, typedText);
       const kindFactor = KIND_FACTOR[candidate.span.kind](part.type);
-      candidate.score = (candidate.relevance ** 2 * kindFactor * (candidate.typed ? 1 : WRONG_TYPE_FACTOR)) / (1 + RANK_DECAY * candidate.rank);
+      const verdict = yesNo && RULING.test(candidate.span.text) ? RULING_FACTOR : 1;
+      candidate.score =
+        (candidate.relevance ** 2 * kindFactor * verdict * (candidate.typed ? 1 : WRONG_TYPE_FACTOR)) / (1 + RANK_DECAY * candidate.rank);
     }
     return candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.rank - b.rank || a.span.position - b.span.position);
   }

@@ -121,6 +121,19 @@ describe('ExtractiveGenerator answers a question in two parts', () => {
   });
 });
 
+describe('ExtractiveGenerator answers a yes/no question with the sentence that rules on it', () => {
+  it('quotes "cannot be used with…" first, over a better-ranked description that shares as many words', async () => {
+    const behaviour = passage(
+      1,
+      'timeout-middleware',
+      '# Timeout middleware\n\nThe timeout middleware ends a streamed response that runs past its timeout with a 504.',
+    );
+    const caveats = passage(2, 'streaming', '# Streaming\n\nStreamed responses cannot be used with the timeout middleware.');
+    const text = await answer('can i use the timeout middleware on a streamed response?', [behaviour, caveats]);
+    expect(text).toMatch(/^Streamed responses cannot be used with the timeout middleware \[2\]\./);
+  });
+});
+
 describe('ExtractiveGenerator answers each thing compared', () => {
   it('quotes the import for each runtime, though the two spans share most of their words', async () => {
     const deno = passage(
