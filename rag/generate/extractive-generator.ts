@@ -49,8 +49,13 @@ const YES_NO = /(?:^|[-–—:;,.!?]\s*)(?:can|could|may|must|should|do|does|is|
  */
 const RULING =
   /\b(?:cannot|can't|can not|may not|must|mustn't|should not|shouldn't|not (?:allowed|permitted|supported|possible|required|needed|necessary)|only|never|required|forbidden|prohibited|deprecated|unsupported|allowed|permitted|no longer|instead)\b/i;
-/** How much more a span that rules counts for a yes/no question than one that only describes. */
-const RULING_FACTOR = 1.25;
+/** What answers "who do I ask" by itself: an e-mail address, a @handle or #channel, a chat mention. */
+const CONTACT = /[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)[@#][\w.-]+|<[@#!][^>]+>/;
+/**
+ * How much more a span that says the answer outright counts than one that only describes: a ruling for a yes/no
+ * question, a contact for a "who".
+ */
+const OUTRIGHT_FACTOR = 1.25;
 /** A span without the kind of answer asked for still scores, but far below one with it. */
 const WRONG_TYPE_FACTOR = 0.35;
 
@@ -356,7 +361,8 @@ export class ExtractiveGenerator implements Generator {
       const typedText = prose(candidate.span.kind) ? candidate.span.text : [...candidate.span.headings.slice(-1), candidate.span.text].join(' ');
       candidate.typed = !elsewhere && holdsAnswerType(part.type, typedText, part.unit) && statesAttribute(part.attribute, typedText);
       const kindFactor = KIND_FACTOR[candidate.span.kind](part.type);
-      const verdict = yesNo && RULING.test(candidate.span.text) ? RULING_FACTOR : 1;
+      const verdict =
+        (yesNo && RULING.test(candidate.span.text)) || (part.type === 'person' && CONTACT.test(candidate.span.text)) ? OUTRIGHT_FACTOR : 1;
       candidate.score =
         (candidate.relevance ** 2 * kindFactor * verdict * (candidate.typed ? 1 : WRONG_TYPE_FACTOR)) / (1 + RANK_DECAY * candidate.rank);
     }

@@ -134,6 +134,15 @@ describe('ExtractiveGenerator answers a yes/no question with the sentence that r
   });
 });
 
+describe('ExtractiveGenerator answers "who" with a contact', () => {
+  it('quotes the sentence giving an address first, over a better-ranked one naming only a team', async () => {
+    const process = passage(1, 'incidents', '# Security incidents\n\nThe security team reviews every reported incident within a day.');
+    const contact = passage(2, 'reporting', '# Reporting\n\nReport an incident to security@quillmark.example right away.');
+    const text = await answer('who do i report a security incident to?', [process, contact]);
+    expect(text).toMatch(/^Report an incident to security@quillmark\.example right away \[2\]\./);
+  });
+});
+
 describe('ExtractiveGenerator answers each thing compared', () => {
   it('quotes the import for each runtime, though the two spans share most of their words', async () => {
     const deno = passage(
