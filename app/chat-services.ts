@@ -1,4 +1,11 @@
-import { UploadRefusedError, type BotServices, type UploadRequest, type UploadResult } from '../bot/conversation/bot-services.ts';
+import { createHash } from 'node:crypto';
+import {
+  UploadRefusedError,
+  type BotServices,
+  type UploadRequest,
+  type UploadResult,
+  type VerifiedDocument,
+} from '../bot/conversation/bot-services.ts';
 import { fileLimits } from '../connectors/files/file-limits.ts';
 import type { Answerer } from '../rag/contracts/answer-stream.ts';
 import type { SourceStatus } from '../rag/contracts/sync.ts';
@@ -33,11 +40,54 @@ export function createChatServices(runtime: Runtime, sync: SyncService, answerer
 
     ingestUpload: (upload) => ingestUpload(runtime, upload),
 
+    indexVerified: (document) => indexVerified(runtime, document),
+
+    removeVerified: async (id) => {
+      await runtime.indexer.deleteDocuments([verifiedDocId(id)], 'verified');
+    },
+
     lastSynced(docId: string, source: SourceKind) {
       const synced = source === 'upload' ? undefined : sync.status().find((s) => s.source === source)?.lastSyncAt;
       return synced ?? chunks.getDocument(docId)?.indexedAt;
     },
   };
+}
+
+function verifiedDocId(id: string): string {
+  return `verified:${id}`;
+}
+
+/** A verified answer as a document of its own: the question as its heading, the person's reply as its text. */
+async function indexVerified(runtime: Runtime, document: VerifiedDocument): Promise<void> {
+  const id = verifiedDocId(document.id);
+  const text = `# ${document.question.replace(/\s+/g, ' ').trim()}\n\n${document.answer.trim()}\n`;
+  const fingerprint = createHash('sha256').update(`${document.title}\n${document.scope}\n${text}`).digest('hex');
+  const summary = await runtime.indexer.index(
+    [
+      {
+        id,
+        location: id,
+        fingerprint,
+        load: async () => ({
+          id,
+          source: 'verified',
+          title: document.title,
+          url: document.url,
+          format: 'markdown',
+          extension: 'md',
+          text,
+          sizeBytes: Buffer.byteLength(text),
+          modifiedAt: document.answeredAt,
+          // The same scoping as uploads: only questions asked in the channel it came from see it.
+          metadata: { uploadScope: document.scope },
+        }),
+      },
+    ],
+    { source: 'verified' },
+  );
+  const failure = summary.failed[0];
+  if (failure) throw new Error(`could not index the verified answer: ${failure.error}`);
+  runtime.log.info({ id, scope: document.scope, added: summary.added, updated: summary.updated }, 'verified answer indexed');
 }
 
 async function ingestUpload(runtime: Runtime, upload: UploadRequest): Promise<UploadResult> {

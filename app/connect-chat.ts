@@ -1,6 +1,7 @@
 import type { ChatConfig } from '../bot/conversation/chat-config.ts';
 import { ChatStore } from '../bot/conversation/chat-store.ts';
 import { HandOffStore } from '../bot/conversation/hand-off-store.ts';
+import { VerifiedStore } from '../bot/conversation/verified-store.ts';
 import { Conversation, type ChatMetrics, type ConversationOptions } from '../bot/conversation/conversation.ts';
 import { createStaleNotifier } from '../bot/conversation/stale-notices.ts';
 import type { DiscordBot } from '../bot/discord/discord-bot.ts';
@@ -86,6 +87,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     services: { ...createChatServices(runtime, options.sync, options.pipeline), answerPosted: staleSources.answerPosted },
     store: new ChatStore(runtime.db),
     handOffs: new HandOffStore(runtime.db),
+    verified: new VerifiedStore(runtime.db),
     chatConfig,
     admins: config.admins,
     followThreads: config.followThreads,

@@ -234,4 +234,36 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX handoffs_created ON handoffs (created_at);
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- Verified answers (issue 17, item 3): a person's reply in a thread Lore took part in, saved by the asker or an
+      -- admin as the answer to the question Lore was asked there. Indexed as the \`verified\` source (document id
+      -- \`verified:<id>\`), seen only in the channel it came from; revoking removes it from the index, keeps the row.
+      CREATE TABLE verified_answers (
+        id              TEXT PRIMARY KEY,
+        platform        TEXT NOT NULL,
+        workspace_id    TEXT,
+        channel_id      TEXT NOT NULL,          -- where the reply was written (a Discord thread: itself)
+        scope           TEXT NOT NULL,          -- who may find it: \`<platform>:<channel>\`, as uploads are scoped
+        channel_name    TEXT NOT NULL,
+        thread_id       TEXT NOT NULL,
+        message_id      TEXT NOT NULL,          -- the person's reply
+        answer_id       TEXT,                   -- Lore's answer in the thread, whose question this answers
+        question        TEXT NOT NULL,          -- as Lore understood it
+        answer          TEXT NOT NULL,          -- the reply (edited by an admin, maybe)
+        answered_by     TEXT NOT NULL,
+        answered_by_name TEXT NOT NULL,
+        answered_at     TEXT NOT NULL,
+        saved_by        TEXT NOT NULL,
+        saved_at        TEXT NOT NULL,
+        edited_by       TEXT,
+        edited_at       TEXT,
+        revoked_by      TEXT,
+        revoked_at      TEXT
+      );
+      CREATE UNIQUE INDEX verified_answers_message ON verified_answers (platform, channel_id, message_id);
+      CREATE INDEX verified_answers_saved ON verified_answers (saved_at);
+    `,
+  },
 ];

@@ -22,6 +22,7 @@ import { buildSearchQuery } from './question/build-search-query.ts';
 import { chitchatReply } from './question/chitchat-reply.ts';
 import { detectIntent } from './question/detect-intent.ts';
 import type { QuestionRewriter } from './question/rewrite-question.ts';
+import { preferVerified } from './rerank/prefer-verified.ts';
 import type { Answer, AnswerMode, Citation, Generator, Passage, Question, Reranker, Retriever, TokenUsage } from './types.ts';
 
 export interface AnswerPipelineOptions {
@@ -143,7 +144,7 @@ export class AnswerPipeline implements Answerer {
     timings.retrieve = performance.now() - t;
     t = performance.now();
     // A failed reranker (e.g. Gemini unreachable) costs ranking quality, never the answer.
-    const ranked = this.options.reranker
+    const reranked = this.options.reranker
       ? await withinDeadline(deadline.step(STEP_SHARE.rerank, FALLBACK_RESERVE_MS), () =>
           this.options.reranker!.rerank(search, candidates, { onUsage: spend }),
         ).catch((error: unknown) => {
@@ -151,6 +152,7 @@ export class AnswerPipeline implements Answerer {
           return candidates;
         })
       : candidates;
+    const ranked = preferVerified(reranked, k);
     timings.rerank = performance.now() - t;
 
     const assembled = assembleContext(ranked, { maxTokens: this.options.contextTokens ?? 1_800, maxPassages: k });

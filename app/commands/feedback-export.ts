@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { feedbackCases, feedbackYaml, type DislikedAnswer } from '../../evals/golden/feedback-cases.ts';
+import { feedbackCases, feedbackYaml, verifiedCases, type DislikedAnswer, type VerifiedCaseSource } from '../../evals/golden/feedback-cases.ts';
 import type { Config } from '../config.ts';
 import { openDatabase, type Db } from '../database.ts';
 import { EXIT_OK } from '../exit-codes.ts';
@@ -24,12 +24,17 @@ export async function feedbackExport(config: Config, options: FeedbackExportOpti
 
   const db = openDatabase(config.dataDir);
   let answers: DislikedAnswer[];
+  let verified: VerifiedCaseSource[];
   try {
     answers = dislikedAnswers(db, since);
+    verified = verifiedAnswers(db, since);
   } finally {
     db.close();
   }
-  const { cases, skipped } = feedbackCases(answers);
+  const disliked = feedbackCases(answers);
+  const { skipped } = disliked;
+  // People's replies saved as verified answers go with them, as cases with a reference answer.
+  const cases = [...disliked.cases, ...verifiedCases(verified)];
   for (const skip of skipped) process.stderr.write(`skipped answer ${skip.answerId}: ${skip.reason}\n`);
   const yaml = feedbackYaml(cases, new Date());
   if (out) {
@@ -43,7 +48,7 @@ export async function feedbackExport(config: Config, options: FeedbackExportOpti
   }
   if (!options.json || out) {
     process.stderr.write(
-      `exported ${cases.length} 👎 answer(s)${out ? ` to ${path.relative(process.cwd(), out)}` : ''}${since ? ` since ${since}` : ''}; ${skipped.length} skipped\n`,
+      `exported ${disliked.cases.length} 👎 answer(s) and ${cases.length - disliked.cases.length} verified answer(s)${out ? ` to ${path.relative(process.cwd(), out)}` : ''}${since ? ` since ${since}` : ''}; ${skipped.length} skipped\n`,
     );
   }
   return EXIT_OK;
@@ -91,6 +96,29 @@ export function dislikedAnswers(db: Db, since?: string): DislikedAnswer[] {
     answer.votes.push({ reason: row.reason, at: row.reported_at });
   }
   return [...byAnswer.values()];
+}
+
+/** Verified answers in force (not revoked), saved on or after `since`, oldest first. */
+export function verifiedAnswers(db: Db, since?: string): VerifiedCaseSource[] {
+  const rows = db
+    .prepare(
+      `SELECT id, question, answer, answered_by_name, channel_name, answered_at FROM verified_answers
+        WHERE revoked_at IS NULL AND (? IS NULL OR saved_at >= ?) ORDER BY saved_at, id`,
+    )
+    .all(since ?? null, since ?? null) as {
+    id: string;
+    question: string;
+    answer: string;
+    answered_by_name: string;
+    channel_name: string;
+    answered_at: string;
+  }[];
+  return rows.map((row) => ({
+    id: row.id,
+    question: row.question,
+    answer: row.answer,
+    answeredBy: `answered by ${row.answered_by_name} in #${row.channel_name} on ${row.answered_at.slice(0, 10)}`,
+  }));
 }
 
 function isoDate(value: string): string {

@@ -122,7 +122,8 @@ export interface GapReport {
     neverCited: { total: number; documents: DocumentRef[] };
     staleCited: { afterDays: number; total: number; documents: CitedDocument[] };
   };
-  verifiedAnswers: { added: number; tracked: false; note: string };
+  /** People's replies saved as verified answers in the window, and how many of those were revoked since. */
+  verifiedAnswers: { added: number; revoked: number };
   notes: string[];
 }
 
@@ -145,8 +146,6 @@ const SEARCHED_PER_GAP = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Gap questions compared pairwise: past this many, the newest are kept (and the report says so). */
 const MAX_GAP_QUESTIONS = 5_000;
-
-export const VERIFIED_ANSWERS_NOTE = 'verified answers do not exist yet (issue 17, item 3): always 0 until they do';
 
 interface LogRow {
   answer_id: string;
@@ -226,10 +225,17 @@ export function buildGapReport(db: Db, options: GapReportOptions): GapReport {
     channels: channelFigures(asked),
     gaps: gapsOf(gapQuestions.slice(-MAX_GAP_QUESTIONS), limit),
     documents: documentFigures(asked, documents, now, staleAfterDays, limit),
-    verifiedAnswers: { added: 0, tracked: false, note: VERIFIED_ANSWERS_NOTE },
+    verifiedAnswers: verifiedAdded(db, since, now),
     notes,
   };
   return redactStrings(report);
+}
+
+function verifiedAdded(db: Db, since: Date, until: Date): GapReport['verifiedAnswers'] {
+  const row = db
+    .prepare('SELECT count(*) AS added, count(revoked_at) AS revoked FROM verified_answers WHERE saved_at >= ? AND saved_at <= ?')
+    .get(since.toISOString(), until.toISOString()) as { added: number; revoked: number };
+  return { added: row.added, revoked: row.revoked };
 }
 
 function readQuestions(db: Db, since: Date, until: Date): { asked: LoggedQuestion[]; smallTalk: number } {

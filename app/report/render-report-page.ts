@@ -141,7 +141,7 @@ ${figure('Handed off', totals.handedOff, 'total-handed-off', `${totals.handedOff
 ${figure('👍', totals.thumbsUp, 'total-thumbs-up')}
 ${figure('👎', totals.thumbsDown, 'total-thumbs-down')}
 <div class="figure" data-testid="total-cost"><dt>Cost</dt><dd>${dollars(totals.costUsd)}</dd></div>
-<div class="figure" data-testid="verified-answers"><dt>Verified answers added</dt><dd>${report.verifiedAnswers.added}<span class="note">${escapeHtml(report.verifiedAnswers.note)}</span></dd></div>
+<div class="figure" data-testid="verified-answers"><dt>Verified answers added</dt><dd>${report.verifiedAnswers.added}<span class="note">${report.verifiedAnswers.revoked} revoked since</span></dd></div>
 </dl>
 <figure>${questionsChart}<figcaption>Questions per day: answered and abstained.</figcaption></figure>
 <figure>${rateChart}<figcaption>Share of the day's questions answered.</figcaption></figure>

@@ -26,7 +26,7 @@ export function reportText(report: GapReport): string {
       share('👎', totals.thumbsDown),
     ].join(', ')}; cost $${totals.costUsd.toFixed(4)}`,
     `handed off to a person: ${totals.handedOff.count}, of which ${totals.handedOff.resolved} marked resolved`,
-    `verified answers added: ${report.verifiedAnswers.added} (${report.verifiedAnswers.note})`,
+    `verified answers added: ${report.verifiedAnswers.added} (${report.verifiedAnswers.revoked} revoked since)`,
     '',
     'per day (days with questions):',
   ];

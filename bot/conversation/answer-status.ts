@@ -10,6 +10,7 @@ const SOURCE_NAMES: Readonly<Record<SourceKind, string>> = {
   notion: 'Notion',
   github: 'GitHub',
   web: 'web pages',
+  verified: 'verified answers',
 };
 
 /** "searching Notion and GitHub…": the sources a question may be answered from, by name. */

@@ -32,6 +32,21 @@ export class UploadRefusedError extends LoreError {
   override name = 'UploadRefusedError';
 }
 
+/** A person's reply saved as the answer to a question, to index as the `verified` source. */
+export interface VerifiedDocument {
+  /** The verified answer's id: its document is `verified:<id>`. */
+  id: string;
+  question: string;
+  answer: string;
+  /** "answered by Maria in #support on 2026-12-06": what citations of it show. */
+  title: string;
+  /** Where a citation links to ('' when the platform gives no link). */
+  url: string;
+  /** `<platform>:<channel>`: only questions asked there find it. */
+  scope: string;
+  answeredAt: string;
+}
+
 export interface BotServices {
   /** The query path (`AnswerPipeline.stream`). */
   answer: Answerer['stream'];
@@ -44,6 +59,10 @@ export interface BotServices {
   readonly maxUploadBytes: number;
   /** Indexes an uploaded file as the `upload` source, visible only in its channel. Throws UploadRefusedError for a bad file. */
   ingestUpload(upload: UploadRequest): Promise<UploadResult>;
+  /** Indexes (or re-indexes, after an edit) a verified answer as the `verified` source, seen only where it was saved. */
+  indexVerified(document: VerifiedDocument): Promise<void>;
+  /** Takes a verified answer out of the index (revoked). */
+  removeVerified(id: string): Promise<void>;
   /** When the content behind a citation was last brought up to date (ISO-8601), when known. */
   lastSynced(docId: string, source: SourceKind): string | undefined;
   /** Told of every answer posted in a thread, to keep which documents it cited (stale-source notices). Never throws. */

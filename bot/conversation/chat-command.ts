@@ -7,11 +7,34 @@ export type ChatCommand =
   | { name: 'help' }
   | { name: 'status' }
   | { name: 'sync'; target: SyncTarget }
+  /** Verified answers, for admins: list them, replace one's text, or withdraw one. */
+  | VerifiedCommand
   /** Not a command Lore knows; `problem` says what was wrong, for the reply. */
   | { name: 'invalid'; problem: string };
 
+export type VerifiedCommand =
+  | { name: 'verified'; action: 'list' }
+  | { name: 'verified'; action: 'revoke'; id: string }
+  | { name: 'verified'; action: 'edit'; id: string; text: string };
+
+const VERIFIED_USAGE = '`/lore verified`, `/lore verified revoke <id>` or `/lore verified edit <id> <new text>`';
+
+/** `verified [list | revoke <id> | edit <id> <text>]`: the new text keeps its case and spacing. */
+function parseVerified(rest: string): ChatCommand {
+  const match = /^(\S+)?(?:\s+(\S+))?(?:\s+([\s\S]+))?$/.exec(rest.trim());
+  const [, action = 'list', id, text] = match ?? [];
+  const verb = action.toLowerCase();
+  if (verb === 'list' && id === undefined) return { name: 'verified', action: 'list' };
+  if (verb === 'revoke' && id !== undefined && text === undefined) return { name: 'verified', action: 'revoke', id };
+  if (verb === 'edit' && id !== undefined && text !== undefined && text.trim() !== '')
+    return { name: 'verified', action: 'edit', id, text: text.trim() };
+  return { name: 'invalid', problem: `Use ${VERIFIED_USAGE}.` };
+}
+
 /** The text after the slash command (`/lore <text>`). An empty text asks for help. */
 export function parseSlashCommand(text: string): ChatCommand {
+  const verified = /^\s*verified\b([\s\S]*)$/i.exec(text);
+  if (verified) return parseVerified(verified[1] ?? '');
   const words = text.trim().toLowerCase().split(/\s+/).filter(Boolean);
   const [verb, ...rest] = words;
   if (verb === undefined || verb === 'help') return { name: 'help' };
@@ -58,6 +81,7 @@ export function commandInMessage(text: string): ChatCommand | undefined {
     .trim();
   if (words === 'help' || words === 'commands') return { name: 'help' };
   if (words === 'status') return { name: 'status' };
+  if (words === 'verified' || words === 'verified answers') return { name: 'verified', action: 'list' };
   const sync = /^(?:re)?sync(?:\s+(.+))?$/.exec(words);
   if (sync) {
     const target = sync[1] === undefined ? 'all' : TARGET_WORDS[sync[1]];

@@ -4,6 +4,21 @@ import type { Answer, Citation } from '../../rag/types.ts';
 import type { Audience, Responders } from './chat-config.ts';
 import type { ChatEmoji } from './offer-help-emoji.ts';
 
+/** A message read back from the platform (a reply someone wants saved as the answer). */
+export interface PlatformMessage {
+  messageId: string;
+  /** The thread it is in (a Discord thread: the thread's id; otherwise the root message's id). */
+  threadId: string;
+  /** The message it replies to, when the platform says (a Discord reply). */
+  repliesTo?: string;
+  userId: string;
+  /** Plain text, mentions named. */
+  text: string;
+  fromBot: boolean;
+  /** ISO-8601. */
+  postedAt: string;
+}
+
 /** Where a conversation happens: a channel (or DM) and the thread's root message. */
 export interface ThreadRef {
   channelId: string;
@@ -169,7 +184,11 @@ export interface ChatPlatform {
    * The channel whose configuration applies to messages in `channelId`, and its workspace, when the platform knows
    * more than the id (a Discord thread: its parent channel and server). Platforms where a channel is its own omit it.
    */
-  configPlaceOf?(channelId: string): Promise<{ channelId: string; workspaceId?: string }>;
+  configPlaceOf?(channelId: string): Promise<{ channelId: string; workspaceId?: string; uploadScopeId?: string }>;
+  /** A message of a channel, or undefined when it cannot be read. */
+  messageOf(channelId: string, messageId: string): Promise<PlatformMessage | undefined>;
+  /** How people see a user and a channel named (`maria`, `support`); the ids themselves when the platform cannot say. */
+  namesOf(userId: string, channelId: string): Promise<{ user: string; channel: string }>;
   /** Marks the asker's message as being worked on (👀), or clears the mark. Best effort. */
   markWorking(channelId: string, messageId: string, working: boolean): Promise<void>;
   /** Earlier messages of a thread, oldest first, without the message `before`. */

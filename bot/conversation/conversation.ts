@@ -15,6 +15,8 @@ import { HandOffs, type IncomingHandOffClick } from './hand-off.ts';
 import type { HandOffStore } from './hand-off-store.ts';
 import { isSameEmoji, type ChatEmoji } from './offer-help-emoji.ts';
 import { isSupportQuestion } from './support-question.ts';
+import { isSaveReaction, VerifiedAnswers, type SaveRequest } from './verified.ts';
+import type { VerifiedStore } from './verified-store.ts';
 import { asksToLearn, learnFiles } from './learn-files.ts';
 import { describeUnavailable, PlatformUnavailableError } from './platform-unavailable.ts';
 import { TtlCache } from './ttl-cache.ts';
@@ -34,6 +36,8 @@ export interface ConversationOptions {
   store: ChatStore;
   /** Hand-offs to people ("Ask a person") and their outcomes. */
   handOffs: HandOffStore;
+  /** People's replies saved as verified answers. */
+  verified: VerifiedStore;
   chatConfig: ChatConfig;
   /** User ids (any platform) allowed to run admin commands (LORE_ADMINS). */
   admins: readonly string[];
@@ -132,6 +136,7 @@ export class Conversation {
   /** Support-channel questions Lore offered help on, by platform, channel and message. */
   private readonly offeredHelp = new TtlCache<OfferedHelp>({ ttlMs: HELP_OFFER_MS, maxEntries: MAX_REMEMBERED_QUESTIONS });
   private readonly handOffs: HandOffs;
+  private readonly verified: VerifiedAnswers;
 
   constructor(private readonly options: ConversationOptions) {
     this.limiter = new QuestionLimiter(options.limits);
@@ -143,6 +148,12 @@ export class Conversation {
       chatConfig: options.chatConfig,
       log: options.log,
       ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
+    this.verified = new VerifiedAnswers({
+      services: options.services,
+      store: options.verified,
+      log: options.log,
+      isAdmin: (platform, userId, channelId) => this.isAdmin(platform, userId, channelId),
     });
   }
 
@@ -227,6 +238,19 @@ export class Conversation {
       this.handOffs.resolve(platform, handOffId, click).catch((error: unknown) => {
         this.log.error({ err: error, platform: platform.name, handOffId }, 'resolving a hand-off failed');
         return friendlyError(error, 'marking this resolved');
+      }),
+    );
+  }
+
+  /**
+   * Someone asks to save a message as the verified answer to its thread's question (a message shortcut or command).
+   * Resolves with what to tell them (only them). Never throws.
+   */
+  async handleSaveVerified(platform: ChatPlatform, request: SaveRequest): Promise<string> {
+    return this.track(
+      this.verified.save(platform, request).catch((error: unknown) => {
+        this.log.error({ err: error, platform: platform.name }, 'saving a verified answer failed');
+        return friendlyError(error, 'saving the answer');
       }),
     );
   }
@@ -522,23 +546,34 @@ export class Conversation {
         return responder.acknowledge(`${command.problem} Try \`/lore help\`.`);
       case 'sync':
         return this.startSync(platform, incoming, command.target, responder);
+      case 'verified': {
+        const refusal = await this.adminRefusal(platform, incoming, 'manage verified answers');
+        return responder.acknowledge(refusal ?? (await this.verified.command(platform, command, incoming.userId)));
+      }
     }
+  }
+
+  /**
+   * Why someone may not run an admin command (`what` they tried, in words), or undefined when they may: Lore admins
+   * (LORE_ADMINS) and the platform's administrators; a guest or someone of another workspace never.
+   */
+  private async adminRefusal(platform: ChatPlatform, incoming: IncomingCommand, what: string): Promise<string | undefined> {
+    const outsider = incoming.audience !== undefined && incoming.audience !== 'member' && !this.options.admins.includes(incoming.userId);
+    const admin = outsider ? false : await this.isAdmin(platform, incoming.userId, incoming.channelId);
+    if (admin === true) return undefined;
+    this.log.warn(
+      { platform: platform.name, user: incoming.userId, command: incoming.command.name, unknown: admin !== false },
+      'refused: not known to be an admin',
+    );
+    // Not knowing is not a no: a refusal here would tell an admin they are not one.
+    if (admin !== false) return `I couldn't check whether you may ${what}: ${admin}. Please try again in a minute.`;
+    return `Only Lore admins can ${what} (workspace admins, or the users listed in \`LORE_ADMINS\`). Ask one of them, or try \`/lore status\`.`;
   }
 
   private async startSync(platform: ChatPlatform, incoming: IncomingCommand, target: SyncTarget, responder: CommandResponder): Promise<void> {
     const { services } = this.options;
-    const outsider = incoming.audience !== undefined && incoming.audience !== 'member' && !this.options.admins.includes(incoming.userId);
-    const admin = outsider ? false : await this.isAdmin(platform, incoming.userId, incoming.channelId);
-    if (admin !== true) {
-      this.log.warn({ platform: platform.name, user: incoming.userId, target, unknown: admin !== false }, 'sync refused: not known to be an admin');
-      if (admin !== false) {
-        // Not knowing is not a no: a refusal here would tell an admin they are not one.
-        return responder.acknowledge(`I couldn't check whether you may start a sync: ${admin}. Please try again in a minute.`);
-      }
-      return responder.acknowledge(
-        'Only Lore admins can start a sync (workspace admins, or the users listed in `LORE_ADMINS`). Ask one of them, or try `/lore status`.',
-      );
-    }
+    const refusal = await this.adminRefusal(platform, incoming, 'start a sync');
+    if (refusal) return responder.acknowledge(refusal);
     const statuses = services.status();
     const targets = statuses.filter((s) => s.configured && (target === 'all' || s.source === target));
     if (target !== 'all' && targets.length === 0) {
@@ -611,6 +646,13 @@ export class Conversation {
   private async recordReaction(platform: ChatPlatform, reaction: IncomingReaction): Promise<void> {
     const { store } = this.options;
     if (this.acceptHelpOffer(platform, reaction)) return;
+    if (reaction.added && isSaveReaction(reaction.emoji)) {
+      // A ✅ by the asker on a reply in a thread Lore answered in; anyone else's ✅ is only a reaction.
+      if (reaction.eventId !== undefined && !store.claimEvent(platform.name, reaction.eventId)) return;
+      const said = await this.handleSaveVerified(platform, { ...reaction, via: 'reaction' });
+      this.log.debug({ platform: platform.name, said }, 'save reaction handled');
+      return;
+    }
     const rating = reaction.rating ?? ratingOf(reaction.emoji);
     if (!rating) return;
     try {

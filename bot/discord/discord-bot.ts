@@ -25,7 +25,14 @@ import { DiscordPlatform } from './discord-platform.ts';
 import { discordTextToPlain, mentionsLore } from './discord-text.ts';
 import { answerIdOfButton, answerIdOfModal, feedbackReasonModal, idAfter, REASON_FIELD } from './feedback-reason-modal.ts';
 import { guardInteractionToken, withoutInteractionToken } from './interaction-token.ts';
-import { commandFromSubcommand, COMMAND_NAME, loreCommand, MAX_QUESTION_CHARS } from './slash-commands.ts';
+import {
+  commandFromSubcommand,
+  COMMAND_NAME,
+  loreCommand,
+  MAX_QUESTION_CHARS,
+  SAVE_VERIFIED_COMMAND,
+  saveVerifiedCommand,
+} from './slash-commands.ts';
 import { errorMessage } from '../../rag/errors.ts';
 
 // Lore in Discord, with discord.js. This file only translates: gateway events and interactions become calls on the
@@ -214,7 +221,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     if (subcommand === 'ask') return ask(interaction);
     // Discord wants an answer within 3 seconds: defer at once, then edit the deferred reply.
     await interaction.deferReply({ flags: EPHEMERAL });
-    const command = commandFromSubcommand(subcommand, interaction.options.getString('source'));
+    const command = commandFromSubcommand(subcommand, (name) => interaction.options.getString(name));
     await conversation.handleCommand(
       platform,
       { userId: interaction.user.id, channelId: interaction.channelId, command },
@@ -261,6 +268,21 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   };
 
   const onInteraction = async (interaction: Interaction): Promise<void> => {
+    if (interaction.isMessageContextMenuCommand() && interaction.commandName === SAVE_VERIFIED_COMMAND) {
+      if (!(await servers.admits(interaction.guildId, interaction.user.id))) {
+        await interaction.reply({ content: NOT_HERE, flags: EPHEMERAL, allowedMentions: NO_MENTIONS });
+        return;
+      }
+      await interaction.deferReply({ flags: EPHEMERAL });
+      const reply = await conversation.handleSaveVerified(platform, {
+        channelId: interaction.channelId,
+        messageId: interaction.targetId,
+        userId: interaction.user.id,
+        via: 'shortcut',
+      });
+      await interaction.editReply({ content: reply, allowedMentions: NO_MENTIONS });
+      return;
+    }
     if (interaction.isChatInputCommand()) {
       if (interaction.commandName === COMMAND_NAME) await onSlashCommand(interaction);
       return;
@@ -442,7 +464,8 @@ function explainLoginError(error: unknown): string {
 async function registerCommands(client: Client, guildId: string | undefined, log: Logger): Promise<void> {
   try {
     const commands = client.application!.commands;
-    await (guildId ? commands.set([loreCommand()], guildId) : commands.set([loreCommand()]));
+    const all = [loreCommand(), saveVerifiedCommand()];
+    await (guildId ? commands.set(all, guildId) : commands.set(all));
     log.info({ scope: guildId ? `server ${guildId}` : 'global' }, 'registered the /lore command');
   } catch (error) {
     const hint = guildId ? ' (is Lore in the server DISCORD_GUILD_ID names, invited with the applications.commands scope?)' : '';

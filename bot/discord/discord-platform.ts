@@ -20,6 +20,7 @@ import type {
   HistoryMessage,
   IncomingFile,
   OutgoingMessage,
+  PlatformMessage,
   PrivateMessage,
   ThreadRef,
 } from '../conversation/chat-platform.ts';
@@ -225,12 +226,38 @@ export class DiscordPlatform implements ChatPlatform {
   }
 
   /** A thread's configuration is its channel's; a server-wide entry applies by the server's id. */
-  async configPlaceOf(channelId: string): Promise<{ channelId: string; workspaceId?: string }> {
+  async configPlaceOf(channelId: string): Promise<{ channelId: string; workspaceId?: string; uploadScopeId?: string }> {
     const known = this.client.channels.cache.get(channelId) ?? null;
     const scope = await channelScope(this.client, channelId, known);
     const channel = this.client.channels.cache.get(scope.scopeChannelId);
     const guildId = channel && 'guildId' in channel && typeof channel.guildId === 'string' ? channel.guildId : undefined;
-    return { channelId: scope.scopeChannelId, ...(guildId ? { workspaceId: guildId } : {}) };
+    // A private thread's things stay in the thread; a public thread's belong to its channel.
+    return { channelId: scope.scopeChannelId, uploadScopeId: scope.uploadScopeId, ...(guildId ? { workspaceId: guildId } : {}) };
+  }
+
+  async messageOf(channelId: string, messageId: string): Promise<PlatformMessage | undefined> {
+    const channel = await this.textChannel(channelId);
+    const message = await channel.messages.fetch(messageId).catch(() => null);
+    if (!message) return undefined;
+    return {
+      messageId: message.id,
+      // In a Discord thread the thread is the conversation; elsewhere a reply names what it answers.
+      threadId: channel.isThread() ? channel.id : message.id,
+      ...(message.reference?.messageId ? { repliesTo: message.reference.messageId } : {}),
+      userId: message.author.id,
+      text: discordTextToPlain(message.content, this.loreMentions(message.guild), this.namesIn(message.guild)),
+      fromBot: message.author.bot || message.webhookId !== null,
+      postedAt: message.createdAt.toISOString(),
+    };
+  }
+
+  async namesOf(userId: string, channelId: string): Promise<{ user: string; channel: string }> {
+    const channel = this.client.channels.cache.get(channelId) ?? (await this.client.channels.fetch(channelId).catch(() => null));
+    const guild = channel && 'guild' in channel ? channel.guild : null;
+    const member = guild ? await guild.members.fetch(userId).catch(() => null) : null;
+    const user = member?.displayName ?? (await this.client.users.fetch(userId).catch(() => null))?.displayName ?? userId;
+    const name = channel && 'name' in channel && typeof channel.name === 'string' ? channel.name : channelId;
+    return { user, channel: name };
   }
 
   async markWorking(channelId: string, messageId: string, working: boolean): Promise<void> {

@@ -2,7 +2,10 @@
 // registered before anyone can use it; Lore overwrites its registration at every start (guild-scoped when a server
 // id is configured, which takes effect at once; global otherwise, which Discord can take a while to roll out).
 import {
+  ApplicationCommandType,
   ApplicationIntegrationType,
+  ContextMenuCommandBuilder,
+  type RESTPostAPIContextMenuApplicationCommandsJSONBody,
   InteractionContextType,
   SlashCommandBuilder,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -43,11 +46,40 @@ export function loreCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
     )
     .addSubcommand((sub) => sub.setName('status').setDescription('How much is indexed and when each source was last synced'))
     .addSubcommand((sub) => sub.setName('help').setDescription('How to use Lore'))
+    .addSubcommand((sub) =>
+      sub
+        .setName('verified')
+        .setDescription('List, edit or revoke verified answers (Lore admins only)')
+        .addStringOption((option) =>
+          option
+            .setName('action')
+            .setDescription('What to do (default: list)')
+            .addChoices(...['list', 'edit', 'revoke'].map((action) => ({ name: action, value: action }))),
+        )
+        .addStringOption((option) => option.setName('id').setDescription('The verified answer (its id, from the list)'))
+        .addStringOption((option) => option.setName('text').setDescription('The new answer (edit)').setMaxLength(MAX_QUESTION_CHARS)),
+    )
     .toJSON();
 }
 
 /** The command a `/lore` subcommand (other than `ask`) stands for, with the same parsing as Slack's `/lore <text>`. */
-export function commandFromSubcommand(subcommand: string | null, source: string | null): ChatCommand {
-  if (subcommand === 'sync') return parseSlashCommand(`sync ${source ?? 'all'}`);
+export function commandFromSubcommand(subcommand: string | null, option: (name: string) => string | null): ChatCommand {
+  if (subcommand === 'sync') return parseSlashCommand(`sync ${option('source') ?? 'all'}`);
+  if (subcommand === 'verified') {
+    const words = [option('action') ?? 'list', option('id'), option('text')].filter((word) => word !== null && word !== '');
+    return parseSlashCommand(`verified ${words.join(' ')}`);
+  }
   return parseSlashCommand(subcommand ?? 'help');
+}
+
+/** The message command "Save as verified answer" (right-click a message → Apps). */
+export const SAVE_VERIFIED_COMMAND = 'Save as verified answer';
+
+export function saveVerifiedCommand(): RESTPostAPIContextMenuApplicationCommandsJSONBody {
+  return new ContextMenuCommandBuilder()
+    .setName(SAVE_VERIFIED_COMMAND)
+    .setType(ApplicationCommandType.Message)
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+    .setContexts(InteractionContextType.Guild)
+    .toJSON();
 }

@@ -7,6 +7,7 @@ import {
   type BlockButtonAction,
   type BlockFeedbackButtonsAction,
   type ButtonAction,
+  type MessageShortcut,
   type SlackActionMiddlewareArgs,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
@@ -36,6 +37,8 @@ import { markdownToMrkdwn } from './markdown-to-mrkdwn.ts';
 // given (no public URL needed); otherwise HTTP, where Bolt verifies each request's signature before anything runs.
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** The callback id of the "Save as verified answer" message shortcut (bot/slack-manifest.yml). */
+export const SAVE_VERIFIED_SHORTCUT = 'lore_save_verified';
 
 /** Slack must have an answer to a slash command within 3 s; a lookup made before it gets less. */
 const LOOKUP_TIMEOUT_MS = 2_000;
@@ -255,6 +258,22 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     HAND_OFF_RESOLVED_ACTION,
     onHandOffButton((handOffId, click) => conversation.handleHandOffResolved(platform, handOffId, click)),
   );
+
+  // "Save as verified answer" on a message (the manifest's message shortcut): the asker or an admin saves a person's
+  // reply in a thread Lore answered in. What Lore says goes to the person who used it only.
+  app.shortcut<MessageShortcut>({ callback_id: SAVE_VERIFIED_SHORTCUT, type: 'message_action' }, async ({ ack, shortcut, respond }) => {
+    await ack();
+    if (shortcut.team?.id && !teamIds.includes(shortcut.team.id)) return;
+    const reply = await conversation.handleSaveVerified(platform, {
+      channelId: shortcut.channel.id,
+      messageId: shortcut.message.ts,
+      userId: shortcut.user.id,
+      via: 'shortcut',
+    });
+    await respond({ response_type: 'ephemeral', replace_original: false, text: markdownToMrkdwn(reply) }).catch((error: unknown) =>
+      log.warn({ err: error }, 'could not answer the save shortcut'),
+    );
+  });
 
   app.view(FEEDBACK_REASON_VIEW, async ({ ack, view, body }) => {
     await ack();

@@ -10,6 +10,7 @@ import type {
   FileDetails,
   HistoryMessage,
   IncomingFile,
+  PlatformMessage,
   IncomingMessage,
   OutgoingMessage,
   PrivateMessage,
@@ -24,6 +25,7 @@ import { slackErrorCode, slackUnavailable } from './slack-errors.ts';
 import { renderPrivateMessage, renderSlackMessage } from './slack-blocks.ts';
 import { nameWithSlackType } from './slack-file-type.ts';
 import { slackTextToPlain } from './slack-text.ts';
+import { isFromBot } from './slack-events.ts';
 import { SlackStream } from './slack-stream.ts';
 
 // ChatPlatform over Slack's Web API. The client honours 429 Retry-After and times out each call; on top of that,
@@ -167,6 +169,28 @@ export class SlackPlatform implements ChatPlatform {
   async configPlaceOf(channelId: string): Promise<{ channelId: string; workspaceId?: string }> {
     const workspaceId = this.options.identity.teamId;
     return { channelId, ...(workspaceId ? { workspaceId } : {}) };
+  }
+
+  async messageOf(channelId: string, messageId: string): Promise<PlatformMessage | undefined> {
+    // conversations.replies takes any message of a thread (or a message without one) and returns its thread.
+    const result = await this.options.client.conversations.replies({ channel: channelId, ts: messageId, limit: 200 });
+    const message = (result.messages ?? []).find((m) => m.ts === messageId);
+    if (!message?.ts) return undefined;
+    const { botUserId } = this.options.identity;
+    const names = await this.options.directory.mentionNames(message.text ?? '');
+    return {
+      messageId: message.ts,
+      threadId: message.thread_ts ?? message.ts,
+      userId: message.user ?? '',
+      text: slackTextToPlain(message.text ?? '', botUserId, names),
+      fromBot: isFromBot(message, this.options.identity),
+      postedAt: new Date(Number(message.ts) * 1000).toISOString(),
+    };
+  }
+
+  async namesOf(userId: string, channelId: string): Promise<{ user: string; channel: string }> {
+    const names = await this.options.directory.mentionNames(`<@${userId}> <#${channelId}>`);
+    return { user: names.users.get(userId) ?? userId, channel: names.channels.get(channelId) ?? channelId };
   }
 
   async markWorking(channelId: string, messageId: string, working: boolean): Promise<void> {

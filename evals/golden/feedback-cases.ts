@@ -56,17 +56,7 @@ export function feedbackCases(answers: readonly DislikedAnswer[]): FeedbackExpor
       reportedAt: a.votes.map((v) => v.at).sort()[0] ?? a.askedAt,
     };
     cases.push({
-      id,
-      set: 'feedback',
-      knowledgeBase: 'live',
-      kind: 'answerable',
-      question,
-      sources: [],
-      abstain: false,
-      facts: [],
-      forbidden: [],
-      forbiddenSources: [],
-      status: 'needs-review',
+      ...caseToReview(id, question),
       notes: 'From 👎 feedback. Write `reference` and `sources` (or set kind: unanswerable), then set status: ready.',
       reported,
     });
@@ -75,6 +65,46 @@ export function feedbackCases(answers: readonly DislikedAnswer[]): FeedbackExpor
 }
 
 /** The cases as a golden YAML file (same format as datasets/golden). */
+/** A person's reply saved as the verified answer to a question asked of Lore in chat (issue 17, item 3). */
+export interface VerifiedCaseSource {
+  id: string;
+  question: string;
+  answer: string;
+  /** "answered by maria in #support on 2026-12-06". */
+  answeredBy: string;
+}
+
+/**
+ * Verified answers as golden cases: the question, with the person's reply as the reference. They too start as
+ * `needs-review` (a reviewer adds the expected sources, or leaves the case to the reference alone).
+ */
+export function verifiedCases(answers: readonly VerifiedCaseSource[]): GoldenCase[] {
+  return answers
+    .filter((a) => a.question.trim() !== '' && a.question.trim().length <= MAX_QUESTION_CHARS)
+    .map((a) => ({
+      ...caseToReview(`verified-${slug(a.id)}`, a.question.trim()),
+      reference: a.answer.length > MAX_ANSWER_CHARS ? `${a.answer.slice(0, MAX_ANSWER_CHARS)}…` : a.answer,
+      notes: `From a verified answer (${a.answeredBy}). Check the reference, add the expected sources, then set status: ready.`,
+    }));
+}
+
+/** A live-knowledge-base case awaiting a reviewer: nothing expected yet but what the exporter fills in. */
+function caseToReview(id: string, question: string): GoldenCase {
+  return {
+    id,
+    set: 'feedback',
+    knowledgeBase: 'live',
+    kind: 'answerable',
+    question,
+    sources: [],
+    abstain: false,
+    facts: [],
+    forbidden: [],
+    forbiddenSources: [],
+    status: 'needs-review',
+  };
+}
+
 export function feedbackYaml(cases: readonly GoldenCase[], exportedAt: Date): string {
   const header = [
     `# Golden cases exported from 👎 feedback by \`lore feedback export\` on ${exportedAt.toISOString()}.`,

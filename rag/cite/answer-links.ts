@@ -11,7 +11,7 @@ import { findCitationMarkers } from './parse-citations.ts';
 // Applied once, in the answer pipeline's final step, so every surface (Slack, Discord, HTTP, CLI) gets it.
 
 /** What can be marked lower-trust: a source, or GitHub's issues and pull requests, or its files, alone. */
-export const TRUST_CLASSES = ['files', 'upload', 'notion', 'github', 'github-issues', 'github-files', 'web'] as const;
+export const TRUST_CLASSES = ['files', 'upload', 'notion', 'github', 'github-issues', 'github-files', 'web', 'verified'] as const;
 export type TrustClass = (typeof TRUST_CLASSES)[number];
 
 export interface AnswerLinkOptions {
@@ -141,6 +141,7 @@ function describe(trust: TrustClass): string {
     'github-issues': 'GitHub issues',
     'github-files': 'GitHub files',
     web: 'web pages',
+    verified: 'verified answers',
   }[trust];
 }
 

@@ -2,9 +2,18 @@
 // chat commands, channel configuration, the golden sets) derives from these, so a new source is one new
 // connector file plus its name here.
 
-/** Every source a document can come from: the synced ones and `upload` (files shared in chat or over HTTP). */
-export const SOURCE_KINDS = ['files', 'upload', 'notion', 'github', 'web'] as const;
+/**
+ * Every source a document can come from: the synced ones, `upload` (files shared in chat or over HTTP) and `verified`
+ * (a person's reply in a chat thread, saved as the answer to its question).
+ */
+export const SOURCE_KINDS = ['files', 'upload', 'notion', 'github', 'web', 'verified'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/**
+ * Sources whose documents belong to one place (a chat channel, an API key), recorded as the chunk metadata
+ * `uploadScope`: a question sees them only when it carries the same scope.
+ */
+export const PLACE_SCOPED_SOURCES = ['upload', 'verified'] as const satisfies readonly SourceKind[];
 
 /** The sources a sync brings up to date (uploads are indexed as they arrive, never synced). */
 export const SYNC_SOURCES = ['files', 'notion', 'github', 'web'] as const satisfies readonly SourceKind[];

@@ -6,6 +6,7 @@
 // is set: the caller must not search at all (Chroma rejects an empty `$in`) and should answer that the requested
 // source isn't available in this channel, naming `blockedSources`. Uploaded files are scoped further, to the
 // channel they were shared in (`uploadScope`).
+import { PLACE_SCOPED_SOURCES } from '../contracts/sources.ts';
 import type { MetadataFilter, Question, QuestionFilters, SearchQuery, SourceKind } from '../types.ts';
 import { expandQuery } from './expand-query.ts';
 import { extractFilters } from './extract-filters.ts';
@@ -93,10 +94,12 @@ function whereFor(
   // One operator per condition: Chroma rejects `{$gte, $lte}` together. `modifiedBefore` is exclusive.
   if (before !== undefined) conditions.push({ modifiedAtMs: { $lte: before - 1 } });
   if (filters.repository !== undefined) conditions.push({ repository: { $eq: filters.repository.toLowerCase() } });
-  // A file shared in one channel is answered from in that channel only: other uploads never reach the context.
-  const uploadsSearched = searched === undefined || searched.includes('upload');
-  if (uploadScope !== undefined && uploadsSearched) {
-    conditions.push({ $or: [{ source: { $ne: 'upload' } }, { uploadScope: { $eq: uploadScope } }] });
+  // A file shared in one channel, or a reply saved there as a verified answer, is answered from in that channel only:
+  // other channels' never reach the context.
+  const scoped = PLACE_SCOPED_SOURCES.filter((source) => searched === undefined || searched.includes(source));
+  if (uploadScope !== undefined && scoped.length > 0) {
+    const elsewhere: MetadataFilter[] = scoped.map((source) => ({ source: { $ne: source } }));
+    conditions.push({ $or: [elsewhere.length === 1 ? elsewhere[0]! : { $and: elsewhere }, { uploadScope: { $eq: uploadScope } }] });
   }
   return conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : { $and: conditions };
 }

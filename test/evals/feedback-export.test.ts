@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dislikedAnswers, feedbackExport } from '../../app/commands/feedback-export.ts';
 import { loadConfig } from '../../app/config.ts';
 import { openDatabase } from '../../app/database.ts';
+import { VerifiedStore } from '../../bot/conversation/verified-store.ts';
 import { loadGoldenFile } from '../../evals/golden/load-golden-set.ts';
 import { runLore } from '../helpers/run-lore.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -35,6 +36,26 @@ beforeAll(() => {
   vote.run('a2', 'U1', 'down', 'thumbsdown', null, '2025-03-01T09:15:00.000Z', '2025-03-01T09:16:00.000Z');
   vote.run('a3', 'U1', 'up', 'thumbsup', null, '2025-03-01T09:25:00.000Z', null);
   vote.run('a4', 'U3', 'down', 'thumbsdown', 'no such command', '2024-12-01T09:05:00.000Z', null);
+  const verified = new VerifiedStore(db, () => new Date('2025-03-02T10:00:00.000Z'));
+  const reply = (id: string, answer: string) => ({
+    id,
+    platform: 'slack',
+    channelId: 'C1',
+    scope: 'slack:C1',
+    channelName: 'ops',
+    threadId: 'm2',
+    messageId: `reply-${id}`,
+    answerId: 'a2',
+    question: 'Who owns the gate?',
+    answer,
+    answeredBy: 'U9',
+    answeredByName: 'maria',
+    answeredAt: '2025-03-02T09:00:00.000Z',
+    savedBy: 'U1',
+  });
+  verified.save(reply('v1', 'The platform team owns the release gate.'));
+  verified.save(reply('v2', 'Nobody, it was retired.'));
+  verified.revoke('v2', 'UADMIN');
   db.close();
 });
 afterAll(() => tmp.cleanup());
@@ -58,7 +79,14 @@ describe('lore feedback export', () => {
     const out = path.join(tmp.dir, 'review', 'feedback.yaml');
     expect(await feedbackExport(config, { since: '2025-01-01', out, json: false })).toBe(0);
     const cases = loadGoldenFile(out);
-    expect(cases).toHaveLength(1);
+    // The 👎 answer, then the verified answer in force (the revoked one is not exported).
+    expect(cases.map((c) => c.id)).toEqual(['feedback-a1', 'verified-v1']);
+    expect(cases[1]).toMatchObject({
+      status: 'needs-review',
+      question: 'Who owns the gate?',
+      reference: 'The platform team owns the release gate.',
+      notes: expect.stringContaining('answered by maria in #ops on 2025-03-02'),
+    });
     expect(cases[0]).toMatchObject({
       id: 'feedback-a1',
       status: 'needs-review',
@@ -90,7 +118,7 @@ describe('lore feedback export', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^# Golden cases exported from 👎 feedback/);
     expect(run.stdout).toMatch(/id: feedback-a4[\s\S]*id: feedback-a1/);
-    expect(run.stderr).toMatch(/exported 2 👎 answer\(s\); 0 skipped/);
+    expect(run.stderr).toMatch(/exported 2 👎 answer\(s\) and 1 verified answer\(s\); 0 skipped/);
   });
 
   it('says there is nothing to export without a Lore database', async () => {

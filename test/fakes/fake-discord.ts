@@ -131,6 +131,8 @@ export interface FakeDiscord {
   react(options: { channelId: string; messageId: string; userId: string; emoji: string; added?: boolean }): void;
   /** A user runs `/lore <subcommand>`: INTERACTION_CREATE. */
   slashCommand(options: SlashCommandOptions): InteractionRecord;
+  /** A user runs a message command (right-click a message → Apps → `name`): INTERACTION_CREATE. */
+  messageCommand(options: { userId: string; channelId: string; messageId: string; name: string }): InteractionRecord;
   /** A user clicks a button on a message. */
   clickButton(options: { userId: string; channelId: string; message: FakeMessage; customId: string }): InteractionRecord;
   /** A user submits a modal. */
@@ -956,6 +958,22 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
         type: 1,
         ...(guildOf(channelId) ? { guild_id: guildOf(channelId)!.id } : {}),
         options: [{ name: subcommand, type: 1, options: Object.entries(values).map(([name, value]) => ({ name, type: 3, value })) }],
+      };
+      interactionPayloadFor(record, payload);
+      return record;
+    },
+    messageCommand({ userId, channelId, messageId, name }) {
+      const { record, payload } = interactionBase(2, userId, channelId);
+      const registered = commands.get(guildOf(channelId)?.id ?? '') ?? commands.get('global') ?? [];
+      const command = registered.find((c) => c.name === name && c.type === 3);
+      const target = findMessage(channelId, messageId);
+      payload.data = {
+        id: String(command?.id ?? snowflake()),
+        name,
+        type: 3,
+        target_id: messageId,
+        ...(guildOf(channelId) ? { guild_id: guildOf(channelId)!.id } : {}),
+        resolved: { messages: target ? { [messageId]: withMember(target) } : {} },
       };
       interactionPayloadFor(record, payload);
       return record;

@@ -2,6 +2,7 @@ import type { Db } from '../../app/database.ts';
 import { QueryLog } from '../../app/query-log.ts';
 import { ChatStore, type Rating } from '../../bot/conversation/chat-store.ts';
 import { HandOffStore } from '../../bot/conversation/hand-off-store.ts';
+import { VerifiedStore } from '../../bot/conversation/verified-store.ts';
 import { ChunkStore } from '../../rag/store/chunk-store.ts';
 import type { AnswerMode, Citation, SourceKind } from '../../rag/types.ts';
 import { makeAnswer } from './answer.ts';
@@ -39,6 +40,7 @@ export class QueryLogSeeder {
   private readonly queryLog: QueryLog;
   private readonly chat: ChatStore;
   private readonly handOffs: HandOffStore;
+  private readonly verifiedStore: VerifiedStore;
   private readonly chunks: ChunkStore;
   private readonly titles = new Map<string, string>();
 
@@ -47,7 +49,34 @@ export class QueryLogSeeder {
     this.queryLog = new QueryLog(db, 3_650, now);
     this.chat = new ChatStore(db, now);
     this.handOffs = new HandOffStore(db, now);
+    this.verifiedStore = new VerifiedStore(db, now);
     this.chunks = new ChunkStore(db);
+  }
+
+  /** A reply saved at `at` as the verified answer to an answer seeded before (and revoked at `revokedAt`). */
+  verified(seed: { id: string; at: string; answerId: string; revokedAt?: string }): this {
+    this.clock = new Date(seed.at);
+    this.verifiedStore.save({
+      id: seed.id,
+      platform: 'slack',
+      channelId: 'C-general',
+      scope: 'slack:C-general',
+      channelName: 'general',
+      threadId: seed.answerId,
+      messageId: `reply-${seed.id}`,
+      answerId: seed.answerId,
+      question: 'a question',
+      answer: 'a person answered it',
+      answeredBy: 'U-helper',
+      answeredByName: 'helper',
+      answeredAt: seed.at,
+      savedBy: 'U-asker',
+    });
+    if (seed.revokedAt) {
+      this.clock = new Date(seed.revokedAt);
+      this.verifiedStore.revoke(seed.id, 'U-admin');
+    }
+    return this;
   }
 
   document(document: SeededDocument): this {

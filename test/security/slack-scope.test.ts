@@ -143,7 +143,7 @@ describe('guests', () => {
 describe('start-up', () => {
   it('logs the effective scope of unlisted channels, direct messages, guests and other workspaces', () => {
     expect(fixture.logs.join('')).toMatch(
-      /chat scope: unlisted channels see files, upload, notion, github, web; direct messages files, upload, notion, github, web; guests nothing; other workspaces' users nothing/,
+      /chat scope: unlisted channels see files, upload, notion, github, web, verified; direct messages files, upload, notion, github, web, verified; guests nothing; other workspaces' users nothing/,
     );
   });
 });

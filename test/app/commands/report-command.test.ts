@@ -92,7 +92,7 @@ describe('lore report', () => {
       neverCited: { total: 0 },
       staleCited: { afterDays: 180 },
     });
-    expect(report.verifiedAnswers).toMatchObject({ added: 0, tracked: false });
+    expect(report.verifiedAnswers).toEqual({ added: 0, revoked: 0 });
     expect(run.stderr).toBe('');
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../app/database.ts';
-import { buildGapReport, parseSince, VERIFIED_ANSWERS_NOTE, type GapReport } from '../../../app/report/gap-report.ts';
+import { buildGapReport, parseSince, type GapReport } from '../../../app/report/gap-report.ts';
 import { groupSimilar } from '../../../app/report/group-similar-questions.ts';
 import { QueryLogSeeder } from '../../helpers/seed-query-log.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
@@ -68,6 +68,9 @@ function seed(database: Db): void {
       ],
     })
     .ask({ id: 'q7', at: '2030-03-08T11:00:00Z', question: 'hello', mode: 'chitchat' })
+    .verified({ id: 'v-old', at: '2030-03-01T10:00:00Z', answerId: 'q-old' })
+    .verified({ id: 'v1', at: '2030-03-06T10:00:00Z', answerId: 'q3', revokedAt: '2030-03-07T10:00:00Z' })
+    .verified({ id: 'v2', at: '2030-03-08T12:00:00Z', answerId: 'q6' })
     .ask({ id: 'q8', at: '2030-03-10T09:00:00Z', question: 'My token xoxb-1234567890-abcdefghij leaked, what now?', mode: 'abstained' });
 }
 
@@ -98,7 +101,8 @@ describe('the knowledge-gap report', () => {
       thumbsDown: { count: 1, rate: 1 / 7 },
       costUsd: 0.0035,
     });
-    expect(report.verifiedAnswers).toEqual({ added: 0, tracked: false, note: VERIFIED_ANSWERS_NOTE });
+    // One saved in the window and then revoked, one saved in the window, one before it.
+    expect(report.verifiedAnswers).toEqual({ added: 2, revoked: 1 });
   });
 
   it('has every day of the window, empty days with no answer rate, and the questions of each day per channel', () => {

@@ -243,12 +243,13 @@ describe('connecting', () => {
     await supervisor.stop();
   });
 
-  it('registers /lore with ask, sync, status and help in the configured server', () => {
-    const [command] = discord.commands.get(GUILD_ID) ?? [];
+  it('registers /lore with ask, sync, status, help and verified, and the message command, in the configured server', () => {
+    const [command, saveVerified] = discord.commands.get(GUILD_ID) ?? [];
     expect(discord.commands.has('global')).toBe(false);
     expect(command?.name).toBe('lore');
+    expect(saveVerified).toMatchObject({ name: 'Save as verified answer', type: 3 });
     const subcommands = command?.options as { name: string; options?: { name: string; required?: boolean }[] }[];
-    expect(subcommands.map((s) => s.name)).toEqual(['ask', 'sync', 'status', 'help']);
+    expect(subcommands.map((s) => s.name)).toEqual(['ask', 'sync', 'status', 'help', 'verified']);
     expect(subcommands[0]!.options).toEqual([expect.objectContaining({ name: 'question', required: true })]);
   });
 });
@@ -633,7 +634,7 @@ describe('thread mode', () => {
     );
 
   it('registers /lore globally when no server is configured', () => {
-    expect(threaded.commands.get('global')?.map((c) => c.name)).toEqual(['lore']);
+    expect(threaded.commands.get('global')?.map((c) => c.name)).toEqual(['lore', 'Save as verified answer']);
   });
 
   it('starts a thread on the question, answers in it, and uses the thread for follow-ups', async () => {

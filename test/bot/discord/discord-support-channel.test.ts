@@ -13,7 +13,7 @@ import {
 } from '../../fakes/fake-discord.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import {
-  isFinal,
+  finalReplyTo,
   loreMessages,
   openDiscordTestWorld,
   replyTo,
@@ -54,14 +54,7 @@ async function settle(): Promise<void> {
 }
 
 function finalReply(channelId: string, questionId: string): Promise<FakeMessage> {
-  return discord.until(
-    () => {
-      const reply = replyTo(discord, channelId, questionId);
-      return isFinal(reply) ? reply : undefined;
-    },
-    20_000,
-    `Lore's answer to ${questionId}`,
-  );
+  return finalReplyTo(discord, channelId, questionId);
 }
 
 const customIds = (message: FakeMessage | undefined): string[] =>

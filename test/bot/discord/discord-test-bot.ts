@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ChatStore } from '../../../bot/conversation/chat-store.ts';
 import { HandOffStore } from '../../../bot/conversation/hand-off-store.ts';
+import { VerifiedStore } from '../../../bot/conversation/verified-store.ts';
 import type { ChatConfig } from '../../../bot/conversation/chat-config.ts';
 import { Conversation } from '../../../bot/conversation/conversation.ts';
 import type { DiscordBot } from '../../../bot/discord/discord-bot.ts';
@@ -54,6 +55,7 @@ export async function startTestDiscordBot(options: TestDiscordBotOptions): Promi
     services: createChatServices(runtime, createSyncService(runtime), options.pipeline),
     store,
     handOffs: new HandOffStore(runtime.db),
+    verified: new VerifiedStore(runtime.db),
     chatConfig: options.chatConfig,
     admins: config.admins,
     followThreads: config.followThreads,
@@ -88,6 +90,18 @@ export function loreMessages(discord: FakeDiscord, channelId: string): FakeMessa
 /** The message Lore posted in reply to `messageId`. */
 export function replyTo(discord: FakeDiscord, channelId: string, messageId: string): FakeMessage | undefined {
   return loreMessages(discord, channelId).find((m) => (m.message_reference as { message_id?: string } | undefined)?.message_id === messageId);
+}
+
+/** Waits for Lore's finished reply to a message (an answer or an error). */
+export function finalReplyTo(discord: FakeDiscord, channelId: string, questionId: string): Promise<FakeMessage> {
+  return discord.until(
+    () => {
+      const reply = replyTo(discord, channelId, questionId);
+      return isFinal(reply) ? reply : undefined;
+    },
+    20_000,
+    `Lore's answer to ${questionId}`,
+  );
 }
 
 /** True once a message shows a finished answer (its footer with the rating hint) or an error. */

@@ -15,10 +15,27 @@ describe('the /lore slash command', () => {
   });
 
   it('maps subcommands to the commands Slack and mentions use', () => {
-    expect(commandFromSubcommand('sync', null)).toEqual({ name: 'sync', target: 'all' });
-    expect(commandFromSubcommand('sync', 'notion')).toEqual({ name: 'sync', target: 'notion' });
-    expect(commandFromSubcommand('status', null)).toEqual({ name: 'status' });
-    expect(commandFromSubcommand(null, null)).toEqual({ name: 'help' });
-    expect(commandFromSubcommand('sync', 'dropbox')).toMatchObject({ name: 'invalid' });
+    const options =
+      (values: Record<string, string> = {}) =>
+      (name: string) =>
+        values[name] ?? null;
+    expect(commandFromSubcommand('sync', options())).toEqual({ name: 'sync', target: 'all' });
+    expect(commandFromSubcommand('sync', options({ source: 'notion' }))).toEqual({ name: 'sync', target: 'notion' });
+    expect(commandFromSubcommand('status', options())).toEqual({ name: 'status' });
+    expect(commandFromSubcommand(null, options())).toEqual({ name: 'help' });
+    expect(commandFromSubcommand('sync', options({ source: 'dropbox' }))).toMatchObject({ name: 'invalid' });
+    expect(commandFromSubcommand('verified', options())).toEqual({ name: 'verified', action: 'list' });
+    expect(commandFromSubcommand('verified', options({ action: 'revoke', id: 'a1b2c3' }))).toEqual({
+      name: 'verified',
+      action: 'revoke',
+      id: 'a1b2c3',
+    });
+    expect(commandFromSubcommand('verified', options({ action: 'edit', id: 'a1b2c3', text: 'Use the VPN Portal' }))).toEqual({
+      name: 'verified',
+      action: 'edit',
+      id: 'a1b2c3',
+      text: 'Use the VPN Portal',
+    });
+    expect(commandFromSubcommand('verified', options({ action: 'edit', id: 'a1b2c3' }))).toMatchObject({ name: 'invalid' });
   });
 });
