@@ -71,6 +71,15 @@ function countsUnit(words: readonly string[], unit: string): boolean {
   return false;
 }
 
+/** What answers "who do I ask" by itself: an e-mail address, a @handle or #channel, a chat mention. */
+const CONTACT = /[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)[@#][\w.-]+|<[@#!][^>]+>/;
+/** A number with what it counts or measures: "30 calendar days", "128MiB", "$75", "16 characters". */
+const MEASURE = /(?:[$€£]\s?\d|\b\d[\d.,]*\s?(?:%|[kmg]i?b\b|(?!of\b|the\b|and\b|or\b|in\b|on\b|to\b|for\b)[a-z]{2,}))/i;
+/** A date or a time given outright: "March 15", "2024-10-01", "within 3 days", "every three years". */
+const DATE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[:/]\d{2}\b/i;
+/** A place given outright: a link, an address on the web, a path. */
+const LOCATION = /https?:\/\/|\]\(|(?:^|\s)\/[\w.-]+\/|`[^`]*\/[^`]*`/;
+
 /**
  * True when `text` (a span, with its headings when they are part of it) holds an answer of `type`. Types with no
  * telling form (steps, definitions, reasons, statements) always pass: their coverage of the question decides.
@@ -92,7 +101,7 @@ export function holdsAnswerType(type: AnswerType, text: string, unit?: string): 
       );
     case 'person':
       return (
-        /[\w.+-]+@[\w-]+\.[\w.]+|(^|\s)[@#][\w.-]+|<[@#!][^>]+>/.test(text) ||
+        CONTACT.test(text) ||
         words.some((w) => PERSON_WORDS.has(w)) ||
         /\b\p{Lu}\p{Ll}+\s+\p{Lu}\p{Ll}+/u.test(text.replace(/^\W*\p{Lu}\p{Ll}+\s/u, ''))
       );
@@ -121,4 +130,23 @@ const ATTRIBUTE_WORDS: Record<Attribute, RegExp> = {
 /** True when `text` says the attribute asked for: a default, a maximum or a minimum (any common wording of it). */
 export function statesAttribute(attribute: Attribute | undefined, text: string): boolean {
   return attribute === undefined || ATTRIBUTE_WORDS[attribute].test(text);
+}
+
+/**
+ * True when `text` gives the kind of answer asked for outright, not only a word of its kind: a contact for "who", a
+ * date or a span of time for "when", a number with its measure for "how many", a link or path for "where".
+ */
+export function statesOutright(type: AnswerType, text: string): boolean {
+  switch (type) {
+    case 'person':
+      return CONTACT.test(text);
+    case 'time':
+      return DATE.test(statements(text)) || RELATIVE_TIME.test(statements(text));
+    case 'quantity':
+      return MEASURE.test(statements(text));
+    case 'place':
+      return LOCATION.test(text);
+    default:
+      return false;
+  }
 }

@@ -11,7 +11,7 @@ import { isTypoOf } from '../question/near-spelling.ts';
 import { unknownSubjects } from '../question/unknown-subjects.ts';
 import type { GenerationEvent, GenerationRequest, Generator, Passage, Vocabulary } from '../types.ts';
 import { answerSpans, type AnswerSpan } from './answer-spans.ts';
-import { holdsAnswerType, statesAttribute } from './answer-type.ts';
+import { holdsAnswerType, statesAttribute, statesOutright } from './answer-type.ts';
 
 export const EXTRACTIVE_ID = 'extractive';
 
@@ -49,8 +49,8 @@ const YES_NO = /(?:^|[-–—:;,.!?]\s*)(?:can|could|may|must|should|do|does|is|
  */
 const RULING =
   /\b(?:cannot|can't|can not|may not|must|mustn't|should not|shouldn't|not (?:allowed|permitted|supported|possible|required|needed|necessary)|only|never|required|forbidden|prohibited|deprecated|unsupported|allowed|permitted|no longer|instead)\b/i;
-/** What answers "who do I ask" by itself: an e-mail address, a @handle or #channel, a chat mention. */
-const CONTACT = /[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)[@#][\w.-]+|<[@#!][^>]+>/;
+/** The kinds of answer a span can give outright (see `statesOutright`). */
+const OUTRIGHT_TYPES = new Set<AnswerType>(['person', 'time', 'quantity', 'place']);
 /**
  * How much more a span that says the answer outright counts than one that only describes: a ruling for a yes/no
  * question, a contact for a "who".
@@ -362,7 +362,9 @@ export class ExtractiveGenerator implements Generator {
       candidate.typed = !elsewhere && holdsAnswerType(part.type, typedText, part.unit) && statesAttribute(part.attribute, typedText);
       const kindFactor = KIND_FACTOR[candidate.span.kind](part.type);
       const verdict =
-        (yesNo && RULING.test(candidate.span.text)) || (part.type === 'person' && CONTACT.test(candidate.span.text)) ? OUTRIGHT_FACTOR : 1;
+        (yesNo && RULING.test(candidate.span.text)) || (OUTRIGHT_TYPES.has(part.type) && statesOutright(part.type, candidate.span.text))
+          ? OUTRIGHT_FACTOR
+          : 1;
       candidate.score =
         (candidate.relevance ** 2 * kindFactor * verdict * (candidate.typed ? 1 : WRONG_TYPE_FACTOR)) / (1 + RANK_DECAY * candidate.rank);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdsAnswerType, statesAttribute } from '../../../rag/generate/answer-type.ts';
+import { holdsAnswerType, statesAttribute, statesOutright } from '../../../rag/generate/answer-type.ts';
 
 describe('holdsAnswerType quantity', () => {
   it('finds a number of the unit asked for ("6-week paid sabbatical" holds weeks)', () => {
@@ -94,5 +94,35 @@ describe('holdsAnswerType on what only looks like a fact', () => {
     expect(holdsAnswerType('time', 'End of Year Performance Awards are offered.')).toBe(false);
     expect(holdsAnswerType('time', 'Notify the IR team within 1 hour.')).toBe(true);
     expect(holdsAnswerType('time', 'The password changes monthly.')).toBe(true);
+  });
+});
+
+describe('statesOutright', () => {
+  it('tells a contact from a word naming a team', () => {
+    expect(statesOutright('person', 'Send an email to security@quillmark.example.')).toBe(true);
+    expect(statesOutright('person', 'Ask in #help-desk.')).toBe(true);
+    expect(statesOutright('person', 'The security team reviews every incident.')).toBe(false);
+  });
+
+  it('tells a date or a span of time from a vague time word', () => {
+    expect(statesOutright('time', 'Claims are due by March 15.')).toBe(true);
+    expect(statesOutright('time', 'You will hear back within 30 calendar days.')).toBe(true);
+    expect(statesOutright('time', 'Decisions are made in a timely manner every morning.')).toBe(false);
+  });
+
+  it('tells a number with its measure from a bare number', () => {
+    expect(statesOutright('quantity', 'The body limit is 128MiB by default.')).toBe(true);
+    expect(statesOutright('quantity', 'Receipts are needed for expenses over $75.')).toBe(true);
+    expect(statesOutright('quantity', 'See section 3 of the guide.')).toBe(false);
+  });
+
+  it('tells a link or path from a word naming a place', () => {
+    expect(statesOutright('place', 'Reset it at [reset.example](https://reset.example).')).toBe(true);
+    expect(statesOutright('place', 'Files are written to `./static/` by default.')).toBe(true);
+    expect(statesOutright('place', 'Ask at the front desk on the fifth floor.')).toBe(false);
+  });
+
+  it('never applies to kinds of answer with no telling form', () => {
+    expect(statesOutright('steps', 'Run `npm start` at https://example.com.')).toBe(false);
   });
 });
