@@ -153,7 +153,7 @@ describe('lore start with Slack', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n').at(-1)).toBe(
-      `Invalid chat configuration in ${file}: channels.C1.sources[1] must be one of files, upload, notion, github, web`,
+      `Invalid chat configuration in ${file}: channels.C1.sources[1] must be one of files, upload, notion, github, web, verified`,
     );
   }, 200_000);
 });
