@@ -17,6 +17,11 @@ describe('preferring verified answers', () => {
     expect(preferred[0]!.score).toBe(0.9);
   });
 
+  it('leaves a verified answer the ranking put below the best three where it is, however large k', () => {
+    const ranked = [chunk('a', 'files', 0.9), chunk('b', 'notion', 0.8), chunk('c', 'web', 0.7), chunk('v', 'verified', 0.6)];
+    expect(preferVerified(ranked, 8).map((c) => c.id)).toEqual(['a', 'b', 'c', 'v']);
+  });
+
   it('leaves a verified answer ranked below the top k, and a ranking without one, as they are', () => {
     const ranked = [chunk('a', 'files', 0.9), chunk('b', 'notion', 0.8), chunk('v', 'verified', 0.1)];
     expect(preferVerified(ranked, 2).map((c) => c.id)).toEqual(['a', 'b', 'v']);
