@@ -1,5 +1,6 @@
 import type { Conversation } from '../bot/conversation/conversation.ts';
-import { isPermanentLoginFailure, startDiscordBot, type DiscordBot, type DiscordBotOptions } from '../bot/discord/discord-bot.ts';
+import { startDiscordBot, type DiscordBot, type DiscordBotOptions } from '../bot/discord/discord-bot.ts';
+import { isPermanentLoginFailure } from '../bot/discord/discord-login.ts';
 import { PlatformSupervisor, type PlatformMetrics, type PlatformSupervisorOptions } from './chat-platform-supervisor.ts';
 import { ConfigError, type Config } from './config.ts';
 import type { Logger } from './logger.ts';

@@ -30,6 +30,7 @@ import { allowedMentionsOf, componentsOf, renderDiscordMessage, renderPrivateMes
 import { channelScope } from './channel-scope.ts';
 import type { ChatEmoji } from '../conversation/offer-help-emoji.ts';
 import { discordTextToPlain, loreMessageToHistory, type LoreMentions, type MentionNames } from './discord-text.ts';
+import { NO_MENTIONS } from './discord-reply-options.ts';
 import { guardInteractionToken } from './interaction-token.ts';
 import { TypingIndicator } from './typing-indicator.ts';
 
@@ -78,7 +79,6 @@ interface KnownAttachment {
 const MAX_KNOWN_ATTACHMENTS = 500;
 const MAX_REPLY_CHAIN = 10;
 const HISTORY_FETCH = 50;
-const NO_MENTIONS = { parse: [] as [] };
 
 export class DiscordPlatform implements ChatPlatform {
   readonly name = 'discord';

@@ -144,6 +144,12 @@ export interface FakeDiscord {
    * gateway that is down does (discord.js sees a network error and retries); `false` lets connections in again.
    */
   refuseGateway(refuse: boolean): void;
+  /**
+   * While set, the gateway answers every identify by closing the session with this code, as Discord does when it
+   * refuses what the identify carries (4004 a token, 4013 invalid intents, 4014 privileged intents not turned on);
+   * `undefined` lets identifies in again.
+   */
+  closeIdentifies(code: 4004 | 4013 | 4014 | undefined): void;
   /** Connections refused so far. */
   readonly gatewayRefusals: number;
   /** Gateway sessions open now. */
@@ -193,6 +199,7 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
   const waiters = new Set<() => void>();
   const sockets = new Set<WebSocket>();
   let refusingGateway = false;
+  let identifyCloseCode: 4004 | 4013 | 4014 | undefined;
   let gatewayRefusals = 0;
   let baseUrl = '';
   let sequence = 0;
@@ -398,6 +405,13 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
         identifies.push(d);
         if (d.token !== token) {
           socket.close(4004, 'Authentication failed.');
+          return;
+        }
+        if (identifyCloseCode !== undefined) {
+          socket.close(
+            identifyCloseCode,
+            { 4004: 'Authentication failed.', 4013: 'Invalid intent(s).', 4014: 'Disallowed intent(s).' }[identifyCloseCode],
+          );
           return;
         }
         sequence += 1;
@@ -998,6 +1012,9 @@ export async function startFakeDiscord(options: { token?: string } = {}): Promis
     refuseGateway(refuse) {
       refusingGateway = refuse;
       if (refuse) for (const socket of sockets) socket.terminate();
+    },
+    closeIdentifies(code) {
+      identifyCloseCode = code;
     },
     get gatewayRefusals() {
       return gatewayRefusals;

@@ -243,6 +243,34 @@ describe('connecting', () => {
     await supervisor.stop();
   });
 
+  it.each([
+    [4004, /could not connect to Discord: DISCORD_TOKEN was rejected/],
+    [4013, /could not connect to Discord: Discord refused the gateway intents Lore needs/],
+    [4014, /could not connect to Discord: Discord refused the gateway intents Lore needs: turn on "Message Content Intent"/],
+  ] as const)('does not retry a gateway that closes the session with %i, and says what to do', async (code, explanation) => {
+    const refusing = await startFakeDiscord();
+    refusing.closeIdentifies(code);
+    const options = {
+      config: loadConfig({ LORE_DATA_DIR: runtime.config.dataDir, DISCORD_TOKEN: BOT_TOKEN, DISCORD_API_URL: refusing.apiUrl }),
+      log: createLogger('silent'),
+      conversation: lore.conversation,
+      discord: { retries: 0 },
+    };
+    const supervisor = superviseDiscord({ ...options, supervisor: { initialDelayMs: 50 } });
+    try {
+      await expect(connectDiscord(options)).rejects.toThrow(explanation);
+      expect(refusing.identifies).toHaveLength(1);
+      supervisor.start();
+      await refusing.until(() => supervisor.status().state === 'failed' || undefined, 30_000, 'the refusal');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(supervisor.status()).toMatchObject({ state: 'failed', failures: 1 });
+      expect(refusing.identifies).toHaveLength(2);
+    } finally {
+      await supervisor.stop();
+      await refusing.close();
+    }
+  });
+
   it('registers /lore with ask, sync, status, help and verified, and the message command, in the configured server', () => {
     const [command, saveVerified] = discord.commands.get(GUILD_ID) ?? [];
     expect(discord.commands.has('global')).toBe(false);
