@@ -218,8 +218,15 @@ function attributeOf(text: string): Attribute | undefined {
 /** "how fast", "how long before": the words after "how" that ask for a measure, not name the subject. */
 const MEASURE_ASKED = /\bhow\s+(?:fast|quick(?:ly)?|frequently|large|early|late|long\s+(?:before|until|till))\b/gi;
 
+/**
+ * "According to the documentation", "in the Anthropic docs", "mentioned in the handbook": where the asker expects the
+ * answer, not what it is about. A passage about documentation is no better an answer for saying "documentation".
+ */
+const SOURCE_REFERENCE =
+  /\b(?:according to|as per|based on|mentioned in|described in|in|from|per)\s+(?:the\s+|our\s+|your\s+|their\s+)?(?:[\w.-]+\s+)?(?:documentation|docs|handbook|wiki|guide|manual)\b/gi;
+
 function focusOf(text: string): string[] {
-  return [...new Set(contentTerms(text.replace(MEASURE_ASKED, 'how')).filter((term) => !FRAME.has(term)))];
+  return [...new Set(contentTerms(text.replace(MEASURE_ASKED, 'how').replace(SOURCE_REFERENCE, ' ')).filter((term) => !FRAME.has(term)))];
 }
 
 /**

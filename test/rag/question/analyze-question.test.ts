@@ -104,6 +104,14 @@ describe('analyzeQuestion focus', () => {
     expect(analyzeQuestion('what is the limit for large uploads').focus).toContain(stemLite('large'));
   });
 
+  it('leaves where the asker expects the answer ("according to the documentation") out of the focus', () => {
+    expect(analyzeQuestion('According to the Anthropic documentation, where can you view your rate limits?').focus).toEqual(
+      analyzeQuestion('where can you view your rate limits?').focus,
+    );
+    expect(analyzeQuestion('what size numbers do they give in the docs').focus).not.toContain('doc');
+    expect(analyzeQuestion('where is the API documentation?').focus).toContain(stemLite('documentation'));
+  });
+
   it('lists each focus stem once, in order', () => {
     const { focus } = analyzeQuestion('shuttle schedule: does the shuttle run on weekends?');
     const shuttle = stemLite('shuttle');
