@@ -47,6 +47,7 @@ export function buildSearchQuery(question: Question, standaloneText: string, now
 
   // Dates and repositories read from the question's words are an interpretation ("in March" may be when the baby
   // is due): when they leave nothing to search, the search is worth running again without them.
+  const expansions = expandQuery(extracted.text);
   const explicit = question.filters ?? {};
   const read = (field: 'modifiedAfter' | 'modifiedBefore' | 'repository') => stated[field] !== undefined && explicit[field] === undefined;
   const interpreted = read('modifiedAfter') || read('modifiedBefore') || read('repository');
@@ -55,12 +56,12 @@ export function buildSearchQuery(question: Question, standaloneText: string, now
     const { modifiedAfter, modifiedBefore, repository } = explicit;
     const kept: QuestionFilters = definedOnly({ ...filters, modifiedAfter, modifiedBefore, repository });
     const keptWhere = whereFor(kept, searchedSources(kept, allowed), question.uploadScope);
-    widened = { text: extracted.text, expansions: expandQuery(extracted.text), ...(keptWhere !== undefined ? { where: keptWhere } : {}) };
+    widened = { text: extracted.text, expansions, ...(keptWhere !== undefined ? { where: keptWhere } : {}) };
   }
 
   return {
     text: extracted.text,
-    expansions: expandQuery(extracted.text),
+    expansions,
     ...(where !== undefined ? { where } : {}),
     filters,
     blockedSources,
