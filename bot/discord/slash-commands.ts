@@ -8,6 +8,7 @@ import {
   type RESTPostAPIContextMenuApplicationCommandsJSONBody,
   InteractionContextType,
   SlashCommandBuilder,
+  type SlashCommandStringOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { SYNC_SOURCES, type SyncTarget } from '../../rag/contracts/sources.ts';
@@ -37,12 +38,7 @@ export function loreCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
       sub
         .setName('sync')
         .setDescription('Bring sources up to date (Lore admins only)')
-        .addStringOption((option) =>
-          option
-            .setName('source')
-            .setDescription('Which source (default: all)')
-            .addChoices(...SYNC_CHOICES.map((target) => ({ name: target, value: target }))),
-        ),
+        .addStringOption(choiceOption('source', 'Which source (default: all)', SYNC_CHOICES)),
     )
     .addSubcommand((sub) => sub.setName('status').setDescription('How much is indexed and when each source was last synced'))
     .addSubcommand((sub) => sub.setName('help').setDescription('How to use Lore'))
@@ -50,16 +46,23 @@ export function loreCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
       sub
         .setName('verified')
         .setDescription('List, edit or revoke verified answers (Lore admins only)')
-        .addStringOption((option) =>
-          option
-            .setName('action')
-            .setDescription('What to do (default: list)')
-            .addChoices(...['list', 'edit', 'revoke'].map((action) => ({ name: action, value: action }))),
-        )
+        .addStringOption(choiceOption('action', 'What to do (default: list)', ['list', 'edit', 'revoke']))
         .addStringOption((option) => option.setName('id').setDescription('The verified answer (its id, from the list)'))
         .addStringOption((option) => option.setName('text').setDescription('The new answer (edit)').setMaxLength(MAX_QUESTION_CHARS)),
     )
     .toJSON();
+}
+
+/**
+ * A string option offering a fixed list of values, each shown as itself: the values are the words Slack's
+ * `/lore <text>` takes, so a choice parses the same on both platforms.
+ */
+function choiceOption(name: string, description: string, values: readonly string[]) {
+  return (option: SlashCommandStringOption): SlashCommandStringOption =>
+    option
+      .setName(name)
+      .setDescription(description)
+      .addChoices(...values.map((value) => ({ name: value, value })));
 }
 
 /** The command a `/lore` subcommand (other than `ask`) stands for, with the same parsing as Slack's `/lore <text>`. */
