@@ -111,27 +111,20 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
   const platformMetrics: PlatformMetrics | undefined = metrics?.set
     ? { increment: metrics.increment.bind(metrics), set: metrics.set.bind(metrics) }
     : undefined;
-  // What every platform's supervisor is given.
+  // What every platform's supervisor is given. Its test overrides are handed on as they are: the supervisors spread
+  // them over their defaults, so one not given (undefined) leaves the default alone.
   const shared = { config, log, conversation, ...(platformMetrics ? { metrics: platformMetrics } : {}) };
   try {
     if (slack.botToken) {
       // Not awaited either: Slack down at start must not keep HTTP or Discord from serving.
-      slackBot = superviseSlack({
-        ...shared,
-        ...(options.slack ? { slack: options.slack } : {}),
-        ...(options.slackSupervisor ? { supervisor: options.slackSupervisor } : {}),
-      });
+      slackBot = superviseSlack({ ...shared, slack: options.slack, supervisor: options.slackSupervisor });
       slackBot.start();
       if (!slack.appToken) routes.set(SLACK_EVENTS_PATH, slackEventsRoute(slackBot));
       platforms.push('slack');
     }
     if (discord.token) {
       // Not awaited: Discord being down (or failing later) must not keep HTTP or Slack from serving.
-      discordBot = superviseDiscord({
-        ...shared,
-        ...(options.discord ? { discord: options.discord } : {}),
-        ...(options.discordSupervisor ? { supervisor: options.discordSupervisor } : {}),
-      });
+      discordBot = superviseDiscord({ ...shared, discord: options.discord, supervisor: options.discordSupervisor });
       discordBot.start();
       platforms.push('discord');
     }
