@@ -36,15 +36,7 @@ export function repliesToLore(message: Message, loreUserId: string): boolean {
 }
 
 export function toIncomingMessage(message: Message, place: AnswerPlace, lore: LoreMentions, names: MentionNames): IncomingMessage {
-  const incoming: IncomingMessage = {
-    // Discord does not re-deliver events with ids of their own; a replayed message has the same message id.
-    eventId: message.id,
-    workspaceId: message.guildId ?? undefined,
-    channelId: place.channelId,
-    isDirect: message.guildId === null,
-    messageId: message.id,
-    threadId: place.threadId,
-    inThread: place.inThread,
+  return incomingMessage(message, place, {
     userId: message.author.id,
     fromBot: isFromBot(message),
     mentionsBot: addressesLore(message, lore),
@@ -57,6 +49,27 @@ export function toIncomingMessage(message: Message, place: AnswerPlace, lore: Lo
       sizeBytes: attachment.size,
       mimeType: attachment.contentType ?? undefined,
     })),
+  });
+}
+
+/** Who wrote a message to Lore and what: the part a written message and `/lore ask` fill each their own way. */
+export type Written = Pick<IncomingMessage, 'userId' | 'fromBot' | 'mentionsBot' | 'broadcast' | 'mentionsOthers' | 'text' | 'files'>;
+
+/**
+ * A message to Lore as the conversation sees it: `sent` is the message, or the interaction of `/lore ask`, and
+ * `place` where Lore answers it. Discord does not re-deliver events with ids of their own (a replayed message has the
+ * same message id), so the event's id is the message's; one sent outside a server is a direct message.
+ */
+export function incomingMessage(sent: { id: string; guildId: string | null }, place: AnswerPlace, written: Written): IncomingMessage {
+  const incoming: IncomingMessage = {
+    eventId: sent.id,
+    workspaceId: sent.guildId ?? undefined,
+    channelId: place.channelId,
+    isDirect: sent.guildId === null,
+    messageId: sent.id,
+    threadId: place.threadId,
+    inThread: place.inThread,
+    ...written,
   };
   return withScope(incoming, place);
 }
@@ -75,7 +88,7 @@ function mentionsSomeoneElse(content: string, lore: LoreMentions): boolean {
 }
 
 /** Sets the scope fields of a message that differ from its channel's own. */
-export function withScope(incoming: IncomingMessage, scope: ChannelScope): IncomingMessage {
+function withScope(incoming: IncomingMessage, scope: ChannelScope): IncomingMessage {
   if (scope.scopeChannelId !== incoming.channelId) incoming.scopeChannelId = scope.scopeChannelId;
   if (scope.uploadScopeId !== (incoming.scopeChannelId ?? incoming.channelId)) incoming.uploadScopeId = scope.uploadScopeId;
   if (scope.scopeUnknown) incoming.scopeUnknown = true;

@@ -6,11 +6,10 @@ import {
   type MessageContextMenuCommandInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import type { IncomingMessage } from '../conversation/chat-platform.ts';
 import { channelScope } from './channel-scope.ts';
 import { commandResponder } from './command-responder.ts';
 import type { DiscordEventContext } from './discord-event-context.ts';
-import { withScope } from './discord-messages.ts';
+import { incomingMessage, type AnswerPlace } from './discord-messages.ts';
 import { HAND_OFF_BUTTON, HAND_OFF_RESOLVED_BUTTON } from './discord-render.ts';
 import { EPHEMERAL, NO_MENTIONS } from './discord-reply-options.ts';
 import { answerIdOfButton, answerIdOfModal, feedbackReasonModal, idAfter, REASON_FIELD } from './feedback-reason-modal.ts';
@@ -92,22 +91,20 @@ async function ask({ client, platform, conversation }: DiscordEventContext, inte
     await interaction.editReply({ content: problem, allowedMentions: NO_MENTIONS });
     return;
   }
-  const scope = await channelScope(client, interaction.channelId, interaction.channel);
-  const incoming: IncomingMessage = {
-    eventId: interaction.id,
-    workspaceId: interaction.guildId ?? undefined,
+  // The command is a message of its own, always to Lore: Lore answers it where it was sent, as a new conversation.
+  const place: AnswerPlace = {
+    ...(await channelScope(client, interaction.channelId, interaction.channel)),
     channelId: interaction.channelId,
-    isDirect: interaction.guildId === null,
-    messageId: interaction.id,
     threadId: interaction.id,
     inThread: false,
+  };
+  const incoming = incomingMessage(interaction, place, {
     userId: interaction.user.id,
     fromBot: interaction.user.bot,
     mentionsBot: true,
     text: question,
     files: [],
-  };
-  withScope(incoming, scope);
+  });
   const release = platform.registerInteraction(interaction.id, interaction, question);
   try {
     await conversation.handleMessage(platform, incoming);
