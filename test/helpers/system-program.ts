@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 
-// Some suites drive a system program (redis-server, Chromium, promtool) that `npm ci` does not install. On a
+// Some suites drive a system program (redis-server, PostgreSQL, Chromium, promtool) that `npm ci` does not install. On a
 // developer's machine without it those suites are skipped, and their names say why and the one command that
 // installs it; in CI (`CI=true`) a missing program is an installation fault, so they run and fail loudly.
 // Each program's path can be overridden by an environment variable, which is also how to check the skipping
@@ -95,5 +95,19 @@ export const redisServer = systemProgram({
   defaultPath: '/usr/bin/redis-server',
   install: 'redis-server',
 });
+/**
+ * Debian installs PostgreSQL's server programs off PATH, in /usr/lib/postgresql/<major>/bin: the newest major there,
+ * else where Debian 12's PostgreSQL 15 puts it.
+ */
+function debianPostgres(): string {
+  const root = '/usr/lib/postgresql';
+  const majors = fs.existsSync(root) ? fs.readdirSync(root).filter((name) => /^\d+$/.test(name)) : [];
+  majors.sort((a, b) => Number(b) - Number(a));
+  const found = majors.map((major) => path.join(root, major, 'bin', 'postgres')).find(executable);
+  return found ?? path.join(root, '15', 'bin', 'postgres');
+}
+
+/** The PostgreSQL server; its initdb is beside it. */
+export const postgresServer = systemProgram({ name: 'postgres', env: 'POSTGRES_BIN', defaultPath: debianPostgres(), install: 'postgresql' });
 export const chromiumProgram = systemProgram({ name: 'chromium', env: 'CHROMIUM_PATH', defaultPath: '/usr/bin/chromium', install: 'chromium' });
 export const promtoolProgram = systemProgram({ name: 'promtool', env: 'PROMTOOL_BIN', install: 'prometheus' });
