@@ -1,26 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseChatConfig } from '../../../bot/conversation/chat-config.ts';
-import type { Runtime } from '../../../app/runtime.ts';
-import {
-  BOT_USER_ID,
-  GENERAL_CHANNEL,
-  GUILD_ID,
-  MODERATORS_ROLE,
-  RESTRICTED_CHANNEL,
-  startFakeDiscord,
-  type FakeDiscord,
-  type FakeMessage,
-} from '../../fakes/fake-discord.ts';
-import { tempDir } from '../../helpers/temp-dir.ts';
-import {
-  finalReplyTo,
-  loreMessages,
-  openDiscordTestWorld,
-  replyTo,
-  startTestDiscordBot,
-  type DiscordTestWorld,
-  type TestDiscordBot,
-} from './discord-test-bot.ts';
+import { BOT_USER_ID, GENERAL_CHANNEL, MODERATORS_ROLE, RESTRICTED_CHANNEL, type FakeMessage } from '../../fakes/fake-discord.ts';
+import { setUpDiscordScene } from './discord-scene.ts';
+import { loreMessages, replyTo } from './discord-test-bot.ts';
 
 // Support channels and hand-off to people (issue 17, items 1 and 2) in Discord: the real discord.js client logged
 // in to the fake Discord, the same conversation layer as Slack, answers from the real pipeline over the sample
@@ -34,38 +16,9 @@ const MENTION_ONLY = RESTRICTED_CHANNEL;
 const ANSWERABLE = 'How long are backups of the data directory kept?';
 const UNANSWERABLE = 'How do I book a parking space at the Lisbon office for a visiting contractor?';
 
-let world: DiscordTestWorld;
-let runtime: Runtime;
-let discord: FakeDiscord;
-let lore: TestDiscordBot;
-const tmp = tempDir('lore-discord-support-');
-let userCounter = 0;
-
-function newUser(): string {
-  const id = `17000000000000000${String(++userCounter).padStart(2, '0')}`;
-  discord.addUser(id, `asker${userCounter}`);
-  return id;
-}
-
-/** Waits for everything Lore started to finish (a message is handled in the background after it arrives). */
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await lore.conversation.idle();
-}
-
-function finalReply(channelId: string, questionId: string): Promise<FakeMessage> {
-  return finalReplyTo(discord, channelId, questionId);
-}
-
-const customIds = (message: FakeMessage | undefined): string[] =>
-  ((message?.components ?? []) as { components: { custom_id: string }[] }[]).flatMap((row) => row.components.map((c) => c.custom_id));
-
-beforeAll(async () => {
-  world = await openDiscordTestWorld(tmp.dir);
-  ({ runtime } = world);
-  discord = await startFakeDiscord();
-  discord.addUser(RESPONDER_ID, 'on-call');
-  const chatConfig = parseChatConfig(
+const scene = setUpDiscordScene({
+  name: 'support',
+  chatConfig: parseChatConfig(
     [
       'channels:',
       `  discord:${SUPPORT}:`,
@@ -77,93 +30,89 @@ beforeAll(async () => {
       `      users: [${RESPONDER_ID}]`,
     ].join('\n'),
     'lore.config.yaml',
-  );
-  lore = await startTestDiscordBot({
-    runtime,
-    pipeline: world.offlinePipeline,
-    discord,
-    chatConfig,
-    env: { DISCORD_GUILD_ID: GUILD_ID },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await lore?.close();
-  await discord?.close();
-  await world?.close();
-  tmp.cleanup();
+  ),
+  people: { [RESPONDER_ID]: 'on-call' },
 });
+
+/** Waits for everything Lore started to finish (a message is handled in the background after it arrives). */
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await scene.lore.conversation.idle();
+}
+
+const customIds = (message: FakeMessage | undefined): string[] =>
+  ((message?.components ?? []) as { components: { custom_id: string }[] }[]).flatMap((row) => row.components.map((c) => c.custom_id));
 
 describe('a Discord support channel (mode: auto)', () => {
   it('answers a new question nobody addressed to Lore, and ignores chatter and messages to others', async () => {
-    const question = discord.userMessage({ channelId: SUPPORT, authorId: newUser(), content: ANSWERABLE });
-    const reply = await finalReply(SUPPORT, question.id);
+    const question = scene.discord.userMessage({ channelId: SUPPORT, authorId: scene.newUser(), content: ANSWERABLE });
+    const reply = await scene.finalReply(SUPPORT, question.id);
     expect(reply.content).toMatch(/\*\*Sources\*\*/);
 
-    const before = loreMessages(discord, SUPPORT).length;
+    const before = loreMessages(scene.discord, SUPPORT).length;
     for (const content of [
       'thanks all!',
       'nice',
       '@everyone heads up: the office is closed on Friday, any questions?',
       `<@${RESPONDER_ID}> ${ANSWERABLE}`,
     ]) {
-      discord.userMessage({ channelId: SUPPORT, authorId: newUser(), content });
+      scene.discord.userMessage({ channelId: SUPPORT, authorId: scene.newUser(), content });
     }
-    discord.userMessage({ channelId: SUPPORT, authorId: '1400000000000000066', content: ANSWERABLE, bot: true });
+    scene.discord.userMessage({ channelId: SUPPORT, authorId: '1400000000000000066', content: ANSWERABLE, bot: true });
     await settle();
-    expect(loreMessages(discord, SUPPORT)).toHaveLength(before);
-    expect(discord.callsTo('PUT', /\/reactions\//)).toEqual([]);
+    expect(loreMessages(scene.discord, SUPPORT)).toHaveLength(before);
+    expect(scene.discord.callsTo('PUT', /\/reactions\//)).toEqual([]);
   });
 
   it('leaves a thread between people alone, and a channel without `mode: auto`', async () => {
-    const thread = discord.addThread({ parentId: SUPPORT, name: 'deploy talk' });
-    discord.userMessage({ channelId: thread, authorId: newUser(), content: ANSWERABLE });
-    const elsewhere = discord.userMessage({ channelId: MENTION_ONLY, authorId: newUser(), content: ANSWERABLE });
-    const reply = discord.userMessage({ channelId: SUPPORT, authorId: newUser(), content: 'me too?' });
-    discord.userMessage({ channelId: SUPPORT, authorId: newUser(), content: ANSWERABLE, replyTo: reply.id });
+    const thread = scene.discord.addThread({ parentId: SUPPORT, name: 'deploy talk' });
+    scene.discord.userMessage({ channelId: thread, authorId: scene.newUser(), content: ANSWERABLE });
+    const elsewhere = scene.discord.userMessage({ channelId: MENTION_ONLY, authorId: scene.newUser(), content: ANSWERABLE });
+    const reply = scene.discord.userMessage({ channelId: SUPPORT, authorId: scene.newUser(), content: 'me too?' });
+    scene.discord.userMessage({ channelId: SUPPORT, authorId: scene.newUser(), content: ANSWERABLE, replyTo: reply.id });
     await settle();
-    expect(loreMessages(discord, thread)).toEqual([]);
-    expect(replyTo(discord, MENTION_ONLY, elsewhere.id)).toBeUndefined();
+    expect(loreMessages(scene.discord, thread)).toEqual([]);
+    expect(replyTo(scene.discord, MENTION_ONLY, elsewhere.id)).toBeUndefined();
   });
 });
 
 describe('hand-off to people in Discord', () => {
   it('offers help with the configured emoji, answers when the asker takes it up, and hands off mentioning the role and user', async () => {
-    const asker = newUser();
-    const question = discord.userMessage({ channelId: SUPPORT, authorId: asker, content: UNANSWERABLE });
-    await discord.until(() => discord.message(SUPPORT, question.id)?.reactions, 20_000, 'the offer of help');
+    const asker = scene.newUser();
+    const question = scene.discord.userMessage({ channelId: SUPPORT, authorId: asker, content: UNANSWERABLE });
+    await scene.discord.until(() => scene.discord.message(SUPPORT, question.id)?.reactions, 20_000, 'the offer of help');
     await settle();
-    expect(replyTo(discord, SUPPORT, question.id)).toBeUndefined();
-    expect((discord.message(SUPPORT, question.id)!.reactions as { emoji: { name: string } }[]).map((r) => r.emoji.name)).toEqual(['🙋']);
+    expect(replyTo(scene.discord, SUPPORT, question.id)).toBeUndefined();
+    expect((scene.discord.message(SUPPORT, question.id)!.reactions as { emoji: { name: string } }[]).map((r) => r.emoji.name)).toEqual(['🙋']);
 
-    discord.react({ channelId: SUPPORT, messageId: question.id, userId: asker, emoji: '🙋' });
-    const abstention = await finalReply(SUPPORT, question.id);
+    scene.discord.react({ channelId: SUPPORT, messageId: question.id, userId: asker, emoji: '🙋' });
+    const abstention = await scene.finalReply(SUPPORT, question.id);
     expect(abstention.content).toMatch(/Closest sources|couldn/i);
     const askPerson = customIds(abstention).find((id) => id.startsWith('lore_handoff:'));
     expect(askPerson).toBeDefined();
 
-    const clickRecord = discord.clickButton({ userId: asker, channelId: SUPPORT, message: abstention, customId: askPerson! });
-    const handOff = await discord.until(
-      () => loreMessages(discord, SUPPORT).find((message) => message.content.includes('can you help')),
+    const clickRecord = scene.discord.clickButton({ userId: asker, channelId: SUPPORT, message: abstention, customId: askPerson! });
+    const handOff = await scene.discord.until(
+      () => loreMessages(scene.discord, SUPPORT).find((message) => message.content.includes('can you help')),
       20_000,
       'the hand-off',
     );
     expect(handOff.content).toMatch(new RegExp(`^<@&${MODERATORS_ROLE}> <@${RESPONDER_ID}> can you help with this question\\?`));
     expect(handOff.content).toContain('Lore searched the files and could not answer this');
     // The one deliberate mention: only the configured role and user may be pinged.
-    const sent = discord
+    const sent = scene.discord
       .callsTo('POST', new RegExp(`/channels/${SUPPORT}/messages$`))
       .find((call) => String(call.body?.content).includes('can you help'));
     expect(sent?.body?.allowed_mentions).toMatchObject({ parse: [], roles: [MODERATORS_ROLE], users: [RESPONDER_ID] });
-    await discord.until(() => /asked the people who can help/.test(String(clickRecord.original?.content)), 10_000, 'the reply to the click');
+    await scene.discord.until(() => /asked the people who can help/.test(String(clickRecord.original?.content)), 10_000, 'the reply to the click');
 
     const resolve = customIds(handOff).find((id) => id.startsWith('lore_handoff_resolved:'));
-    discord.clickButton({ userId: RESPONDER_ID, channelId: SUPPORT, message: handOff, customId: resolve! });
-    await discord.until(() => /Resolved/.test(discord.message(SUPPORT, handOff.id)!.content), 10_000, 'the hand-off marked resolved');
-    const resolved = discord.message(SUPPORT, handOff.id)!;
+    scene.discord.clickButton({ userId: RESPONDER_ID, channelId: SUPPORT, message: handOff, customId: resolve! });
+    await scene.discord.until(() => /Resolved/.test(scene.discord.message(SUPPORT, handOff.id)!.content), 10_000, 'the hand-off marked resolved');
+    const resolved = scene.discord.message(SUPPORT, handOff.id)!;
     expect(resolved.content).not.toMatch(/<@/);
     expect(customIds(resolved)).toEqual([]);
-    expect(runtime.db.prepare('SELECT reason, requested_by, resolved_by FROM handoffs WHERE message_id = ?').get(handOff.id)).toEqual({
+    expect(scene.runtime.db.prepare('SELECT reason, requested_by, resolved_by FROM handoffs WHERE message_id = ?').get(handOff.id)).toEqual({
       reason: 'abstained',
       requested_by: asker,
       resolved_by: RESPONDER_ID,
@@ -171,13 +120,13 @@ describe('hand-off to people in Discord', () => {
   });
 
   it('offers "Ask a person" after a 👎 on an answer in the support channel', async () => {
-    const asker = newUser();
-    const question = discord.userMessage({ channelId: SUPPORT, authorId: asker, content: ANSWERABLE, mentions: [BOT_USER_ID] });
-    const answer = await finalReply(SUPPORT, question.id);
+    const asker = scene.newUser();
+    const question = scene.discord.userMessage({ channelId: SUPPORT, authorId: asker, content: ANSWERABLE, mentions: [BOT_USER_ID] });
+    const answer = await scene.finalReply(SUPPORT, question.id);
     expect(customIds(answer)).toEqual([]);
-    discord.react({ channelId: SUPPORT, messageId: answer.id, userId: asker, emoji: '👎' });
-    const offer = await discord.until(
-      () => loreMessages(discord, SUPPORT).find((message) => message.content.startsWith('Not what you needed')),
+    scene.discord.react({ channelId: SUPPORT, messageId: answer.id, userId: asker, emoji: '👎' });
+    const offer = await scene.discord.until(
+      () => loreMessages(scene.discord, SUPPORT).find((message) => message.content.startsWith('Not what you needed')),
       10_000,
       'the offer after a 👎',
     );
