@@ -5,6 +5,7 @@ import { withTimeout } from '../rag/retry.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { redactUrl } from './redact-url.ts';
 import { RedisAnswerCache } from './redis-answer-cache.ts';
 import { RedisSpendLedger } from './redis-spend-ledger.ts';
 import type { SpendLedger } from './spend-ledger.ts';
@@ -95,13 +96,7 @@ export async function openSharedState(config: Pick<Config, 'redisUrl'>, log: Log
 
 /** The URL with its password (if any) masked, for logs and error messages. */
 export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis://(unparsable URL)';
-  }
+  return redactUrl(url, 'redis://(unparsable URL)');
 }
 
 /** One warning per distinct error every 30 s: a Redis that is down reports on every reconnection attempt. */

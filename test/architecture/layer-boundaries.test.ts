@@ -20,11 +20,14 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
   cli: ['rag', 'connectors', 'bot', 'app', 'evals'],
 };
 
-/** Packages that belong to one side of the house: the core knows no platform, no source API and no server. */
+/**
+ * Packages that belong to one side of the house: the core knows no platform, no source API and no server. The
+ * PostgreSQL driver is app/storage/'s: the stores below reach it only through the SQL seam (rag/contracts/sql-database.ts).
+ */
 const FORBIDDEN_PACKAGES: Partial<Record<Layer, RegExp>> = {
-  rag: /^(?:@slack\/|discord\.js$|fastify$|@fastify\/|commander$|@notionhq\/|@octokit\/|ioredis$)/,
-  connectors: /^(?:@slack\/|discord\.js$|fastify$|@fastify\/|commander$)/,
-  bot: /^(?:@notionhq\/|@octokit\/|fastify$|@fastify\/|commander$)/,
+  rag: /^(?:@slack\/|discord\.js$|fastify$|@fastify\/|commander$|@notionhq\/|@octokit\/|ioredis$|pg$)/,
+  connectors: /^(?:@slack\/|discord\.js$|fastify$|@fastify\/|commander$|pg$)/,
+  bot: /^(?:@notionhq\/|@octokit\/|fastify$|@fastify\/|commander$|pg$)/,
 };
 
 function layerOf(file: string): Layer | undefined {
