@@ -1,25 +1,14 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAnswerService } from '../../../app/create-answer-service.ts';
 import { buildGapReport } from '../../../app/report/gap-report.ts';
-import type { Runtime } from '../../../app/runtime.ts';
-import { createSyncService } from '../../../app/sync-service.ts';
-import { BOT_ID, BOT_USER_ID, TEAM_ID, type FakeSlack, type SlackCall } from '../../fakes/fake-slack.ts';
-import { tempDir } from '../../helpers/temp-dir.ts';
-import { mention, nextTs, startTestBot, type TestBot } from './slack-test-bot.ts';
-import { openSlackTestWorld, type SlackTestWorld } from './slack-test-world.ts';
+import { BOT_ID, BOT_USER_ID, TEAM_ID, type SlackCall } from '../../fakes/fake-slack.ts';
+import { mention, nextTs } from './slack-test-bot.ts';
+import { setUpSlackScene } from './slack-scene.ts';
 
 // Support channels and hand-off to people (issue 17, items 1 and 2), through the real Bolt app as `lore start`
 // connects it, against the fake Slack: signed events in, Web API calls out, answers from the real pipeline over
 // the sample knowledge base (offline, extractive) through the answer service, so the query log and the
 // knowledge-gap report see them.
-
-const tmp = tempDir('lore-slack-support-');
-let world: SlackTestWorld;
-let slack: FakeSlack;
-let runtime: Runtime;
-let bot: TestBot;
 
 /** `mode: auto`, an offer-help emoji, and responders: a user group and a user. */
 const SUPPORT = 'CSUPPORT';
@@ -30,38 +19,23 @@ const GENERAL = 'CGENERAL';
 const ANSWERABLE = 'How long are backups of the data directory kept?';
 const UNANSWERABLE = 'How do I book a parking space at the Lisbon office for a visiting contractor?';
 
-beforeAll(async () => {
-  const chatConfig = path.join(tmp.dir, 'lore.config.yaml');
-  fs.writeFileSync(
-    chatConfig,
-    [
-      'channels:',
-      `  ${SUPPORT}:`,
-      '    sources: [files]',
-      '    mode: auto',
-      '    offer_help: raising_hand',
-      '    responders:',
-      '      group: SHELPERS',
-      '      users: [UONCALL]',
-      `  ${QUIET_SUPPORT}:`,
-      '    sources: [files]',
-      '    mode: auto',
-    ].join('\n'),
-  );
-  world = await openSlackTestWorld(tmp.dir, { LORE_CHAT_CONFIG: chatConfig });
-  ({ slack, runtime } = world);
-  const offline = { ...runtime, config: world.offline };
-  bot = await startTestBot(offline, slack, {
-    sync: createSyncService(runtime),
-    pipeline: createAnswerService(offline),
-    conversation: { updateIntervalMs: 100, limits: { userPerMinute: 100, channelPerMinute: 1_000, windowMs: 3_000 } },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await bot?.close();
-  await world?.close();
-  tmp.cleanup();
+const scene = setUpSlackScene({
+  name: 'support',
+  chatConfig: [
+    'channels:',
+    `  ${SUPPORT}:`,
+    '    sources: [files]',
+    '    mode: auto',
+    '    offer_help: raising_hand',
+    '    responders:',
+    '      group: SHELPERS',
+    '      users: [UONCALL]',
+    `  ${QUIET_SUPPORT}:`,
+    '    sources: [files]',
+    '    mode: auto',
+  ],
+  // The answer service, so that the query log and the knowledge-gap report see the answers.
+  answerer: (offline) => createAnswerService(offline),
 });
 
 let userCounter = 0;
@@ -74,8 +48,8 @@ function say(channel: string, user: string, text: string, extra: Record<string, 
 
 /** What Lore posted (or edited) in a thread. */
 const loreInThread = (channel: string, thread: string) =>
-  slack.messages(channel).filter((message) => message.user === BOT_USER_ID && message.thread_ts === thread);
-const callsIn = (channel: string, method: string): SlackCall[] => slack.callsOf(method).filter((call) => call.args.channel === channel);
+  scene.slack.messages(channel).filter((message) => message.user === BOT_USER_ID && message.thread_ts === thread);
+const callsIn = (channel: string, method: string): SlackCall[] => scene.slack.callsOf(method).filter((call) => call.args.channel === channel);
 const buttons = (blocks: unknown): { action_id: string; value: string; text: { text: string } }[] =>
   ((blocks as { type: string; elements?: { type: string }[] }[] | undefined) ?? [])
     .filter((block) => block.type === 'actions')
@@ -83,7 +57,7 @@ const buttons = (blocks: unknown): { action_id: string; value: string; text: { t
 
 /** A click on a button of one of Lore's messages, in the shape of a block_actions payload. */
 function click(channel: string, messageTs: string, user: string, action: { action_id: string; value: string }) {
-  return bot.interact({
+  return scene.bot.interact({
     type: 'block_actions',
     user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM_ID },
     api_app_id: 'A0001',
@@ -93,7 +67,7 @@ function click(channel: string, messageTs: string, user: string, action: { actio
     team: { id: TEAM_ID, domain: 'example' },
     channel: { id: channel, name: 'support' },
     message: { type: 'message', user: BOT_USER_ID, bot_id: BOT_ID, ts: messageTs, text: 'a message of Lore' },
-    response_url: slack.responseUrl(`click-${messageTs}-${action.action_id}`),
+    response_url: scene.slack.responseUrl(`click-${messageTs}-${action.action_id}`),
     actions: [{ type: 'button', block_id: 'b', text: { type: 'plain_text', text: 'a button' }, action_ts: nextTs(), ...action }],
   });
 }
@@ -109,10 +83,10 @@ async function eventually(probe: () => boolean): Promise<void> {
 
 /** Delivers a message and waits until Lore has done everything it started for it. */
 async function deliverAndSettle(event: Record<string, unknown>): Promise<void> {
-  expect((await bot.deliver(event)).status).toBe(200);
+  expect((await scene.bot.deliver(event)).status).toBe(200);
   // Bolt acknowledges before the handler runs: give the handler a moment to start, then wait for it.
   await new Promise((resolve) => setTimeout(resolve, 200));
-  await bot.idle();
+  await scene.bot.idle();
 }
 
 describe('a support channel (mode: auto)', () => {
@@ -197,14 +171,16 @@ describe('hand-off to people', () => {
     expect(askPerson?.text.text).toBe('Ask a person');
 
     expect((await click(SUPPORT, abstention.ts, asker, askPerson!)).status).toBe(200);
-    await slack.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === SUPPORT && String(call.args.text).includes('subteam'));
+    await scene.slack.waitFor(
+      (call) => call.method === 'chat.postMessage' && call.args.channel === SUPPORT && String(call.args.text).includes('subteam'),
+    );
     const handOff = loreInThread(SUPPORT, thread).at(-1)!;
     expect(handOff.text).toMatch(/^<!subteam\^SHELPERS> <@UONCALL> can you help/);
     expect(handOff.text).toContain('Lore searched the files and could not answer this');
     expect(handOff.text).toContain('Lisbon office');
     // The person who clicked is told, privately.
-    await eventually(() => slack.responses.some((response) => /asked the people who can help/.test(String(response.body.text))));
-    const row = runtime.db.prepare('SELECT * FROM handoffs WHERE thread_id = ?').get(thread) as Record<string, unknown>;
+    await eventually(() => scene.slack.responses.some((response) => /asked the people who can help/.test(String(response.body.text))));
+    const row = scene.runtime.db.prepare('SELECT * FROM handoffs WHERE thread_id = ?').get(thread) as Record<string, unknown>;
     expect(row).toMatchObject({
       platform: 'slack',
       channel_id: SUPPORT,
@@ -216,22 +192,22 @@ describe('hand-off to people', () => {
 
     // A second click mentions no one again.
     await click(SUPPORT, abstention.ts, asker, askPerson!);
-    await bot.idle();
+    await scene.bot.idle();
     expect(loreInThread(SUPPORT, thread).filter((message) => message.text.includes('subteam'))).toHaveLength(1);
 
     const resolve = buttons(handOff.blocks).find((button) => button.action_id === 'lore_handoff_resolved');
     expect(resolve?.value).toBe(row.id);
     await click(SUPPORT, handOff.ts, 'UONCALL', resolve!);
-    await slack.waitFor((call) => call.method === 'chat.update' && call.args.ts === handOff.ts);
-    await bot.idle();
-    expect(runtime.db.prepare('SELECT resolved_by FROM handoffs WHERE id = ?').get(row.id)).toEqual({ resolved_by: 'UONCALL' });
-    const resolved = slack.messages(SUPPORT).find((message) => message.ts === handOff.ts)!;
+    await scene.slack.waitFor((call) => call.method === 'chat.update' && call.args.ts === handOff.ts);
+    await scene.bot.idle();
+    expect(scene.runtime.db.prepare('SELECT resolved_by FROM handoffs WHERE id = ?').get(row.id)).toEqual({ resolved_by: 'UONCALL' });
+    const resolved = scene.slack.messages(SUPPORT).find((message) => message.ts === handOff.ts)!;
     expect(resolved.text).toMatch(/Resolved/);
     expect(resolved.text).not.toMatch(/subteam|<@/);
     expect(buttons(resolved.blocks)).toEqual([]);
 
     // The knowledge-gap report counts it, from the query log and the hand-offs.
-    const report = buildGapReport(runtime.db, { queryLogDays: 30 });
+    const report = buildGapReport(scene.runtime.db, { queryLogDays: 30 });
     expect(report.totals.handedOff).toMatchObject({ count: 1, resolved: 1 });
   });
 

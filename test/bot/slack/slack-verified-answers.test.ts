@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnswerPipeline } from '../../../app/answer-pipeline.ts';
-import type { Runtime } from '../../../app/runtime.ts';
-import { createSyncService } from '../../../app/sync-service.ts';
-import { BOT_USER_ID, TEAM_ID, type FakeSlack } from '../../fakes/fake-slack.ts';
-import { tempDir } from '../../helpers/temp-dir.ts';
-import { mention, nextTs, startTestBot, type TestBot } from './slack-test-bot.ts';
-import { openSlackTestWorld, type SlackTestWorld } from './slack-test-world.ts';
+import { describe, expect, it } from 'vitest';
+import { BOT_USER_ID, TEAM_ID } from '../../fakes/fake-slack.ts';
+import { mention, nextTs } from './slack-test-bot.ts';
+import { setUpSlackScene } from './slack-scene.ts';
 
 // Verified answers (issue 17, item 3) through the real Bolt app against the fake Slack: a person's reply in a thread
 // Lore answered in, saved by the asker's ✅ (or an admin's message shortcut), is cited for a later paraphrased
 // question in the same channel, as "answered by <name> in #channel on <date>", and never in another channel.
-
-const tmp = tempDir('lore-slack-verified-');
-let world: SlackTestWorld;
-let slack: FakeSlack;
-let runtime: Runtime;
-let bot: TestBot;
 
 const TEAM_CHANNEL = 'CFACILITIES';
 const OTHER_CHANNEL = 'CENGINEERING';
@@ -24,36 +14,26 @@ const QUESTION = 'How do I book a parking space at the Lisbon office for a visit
 const REPLY = 'Visiting contractors get Lisbon office parking through the FacilityDesk portal, under Visitors, at least two days ahead.';
 const PARAPHRASE = 'Where can a visiting contractor reserve parking at the Lisbon office?';
 
-beforeAll(async () => {
-  world = await openSlackTestWorld(tmp.dir);
-  ({ slack, runtime } = world);
-  slack.addChannel(TEAM_CHANNEL, 'facilities');
-  slack.addChannel(OTHER_CHANNEL, 'engineering');
-  slack.addUser(HELPER, { display_name: 'maria' });
-  bot = await startTestBot({ ...runtime, config: world.offline }, slack, {
-    sync: createSyncService(runtime),
-    pipeline: createAnswerPipeline({ ...runtime, config: world.offline }),
-    conversation: { updateIntervalMs: 100, limits: { userPerMinute: 100, channelPerMinute: 1_000, windowMs: 3_000 } },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await bot?.close();
-  await world?.close();
-  tmp.cleanup();
+const scene = setUpSlackScene({
+  name: 'verified',
+  prepare: (slack) => {
+    slack.addChannel(TEAM_CHANNEL, 'facilities');
+    slack.addChannel(OTHER_CHANNEL, 'engineering');
+    slack.addUser(HELPER, { display_name: 'maria' });
+  },
 });
 
 async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 200));
-  await bot.idle();
+  await scene.bot.idle();
 }
 
 /** Asks Lore in a channel and returns its final answer's text (blocks included). */
 async function ask(channel: string, user: string, text: string): Promise<{ thread: string; answer: string }> {
   const question = mention(channel, user, text);
-  expect((await bot.deliver(question)).status).toBe(200);
+  expect((await scene.bot.deliver(question)).status).toBe(200);
   await settle();
-  const posted = slack.messages(channel).filter((message) => message.user === BOT_USER_ID && message.thread_ts === question.ts);
+  const posted = scene.slack.messages(channel).filter((message) => message.user === BOT_USER_ID && message.thread_ts === question.ts);
   expect(posted.length).toBeGreaterThan(0);
   const last = posted.at(-1)!;
   return { thread: String(question.ts), answer: `${last.text}\n${JSON.stringify(last.blocks ?? [])}` };
@@ -62,23 +42,23 @@ async function ask(channel: string, user: string, text: string): Promise<{ threa
 /** A person's reply in a thread: in the channel's history (for Lore's lookups), and delivered as Slack would. */
 async function replyInThread(channel: string, thread: string, user: string, text: string): Promise<string> {
   const ts = nextTs();
-  slack.seedMessage(channel, { ts, thread_ts: thread, user, text });
-  await bot.deliver({ type: 'message', channel, channel_type: 'channel', user, text, ts, thread_ts: thread });
+  scene.slack.seedMessage(channel, { ts, thread_ts: thread, user, text });
+  await scene.bot.deliver({ type: 'message', channel, channel_type: 'channel', user, text, ts, thread_ts: thread });
   await settle();
   return ts;
 }
 
 function react(channel: string, ts: string, user: string, reaction = 'white_check_mark') {
-  return bot.deliver({ type: 'reaction_added', user, reaction, item_user: HELPER, item: { type: 'message', channel, ts } });
+  return scene.bot.deliver({ type: 'reaction_added', user, reaction, item_user: HELPER, item: { type: 'message', channel, ts } });
 }
 
 function shortcut(channel: string, ts: string, user: string, responseId: string) {
-  return bot.interact({
+  return scene.bot.interact({
     type: 'message_action',
     callback_id: 'lore_save_verified',
     trigger_id: `trigger-${responseId}`,
     message_ts: ts,
-    response_url: slack.responseUrl(responseId),
+    response_url: scene.slack.responseUrl(responseId),
     message: { type: 'message', user: HELPER, ts, text: 'a reply' },
     user: { id: user, name: user.toLowerCase(), team_id: TEAM_ID },
     channel: { id: channel, name: 'facilities' },
@@ -89,7 +69,7 @@ function shortcut(channel: string, ts: string, user: string, responseId: string)
 }
 
 const verifiedRows = () =>
-  runtime.db
+  scene.runtime.db
     .prepare('SELECT id, question, answer, answered_by_name, channel_name, saved_by, revoked_at FROM verified_answers ORDER BY saved_at')
     .all() as {
     id: string;
@@ -129,7 +109,7 @@ describe('verified answers in Slack', () => {
       revoked_at: null,
     });
     savedId = row!.id;
-    const notice = slack.messages(TEAM_CHANNEL).find((message) => message.thread_ts === thread && message.text.includes('verified answer'));
+    const notice = scene.slack.messages(TEAM_CHANNEL).find((message) => message.thread_ts === thread && message.text.includes('verified answer'));
     expect(notice?.text).toMatch(/Saved maria's reply as the verified answer/);
   });
 
@@ -152,7 +132,7 @@ describe('verified answers in Slack', () => {
     expect((await shortcut(TEAM_CHANNEL, reply, 'UADMIN', 'sc-2')).status).toBe(200);
     await settle();
     expect(verifiedRows()).toHaveLength(2);
-    const said = () => slack.responses.map((response) => `${response.id}: ${String(response.body.text)}`);
+    const said = () => scene.slack.responses.map((response) => `${response.id}: ${String(response.body.text)}`);
     await expect
       .poll(said)
       .toEqual(
@@ -164,13 +144,13 @@ describe('verified answers in Slack', () => {
   });
 
   it('lets admins list, edit and revoke them with /lore verified', async () => {
-    const list = await bot.command('verified', 'UADMIN', TEAM_CHANNEL, 'v-list');
+    const list = await scene.bot.command('verified', 'UADMIN', TEAM_CHANNEL, 'v-list');
     expect(list.body.text).toContain(savedId);
     expect(list.body.text).toContain('answered by maria in #facilities');
-    const refused = await bot.command(`verified revoke ${savedId}`, 'UNOTADMIN', TEAM_CHANNEL, 'v-refused');
+    const refused = await scene.bot.command(`verified revoke ${savedId}`, 'UNOTADMIN', TEAM_CHANNEL, 'v-refused');
     expect(refused.body.text).toMatch(/Only Lore admins can manage verified answers/);
 
-    await bot.command(
+    await scene.bot.command(
       `verified edit ${savedId} Contractors book Lisbon parking in the FacilityDesk portal, Visitors tab, two days ahead.`,
       'UADMIN',
       TEAM_CHANNEL,
@@ -179,7 +159,7 @@ describe('verified answers in Slack', () => {
     await settle();
     expect(verifiedRows().find((row) => row.id === savedId)?.answer).toMatch(/Visitors tab/);
 
-    const revoked = await bot.command(`verified revoke ${savedId}`, 'UADMIN', TEAM_CHANNEL, 'v-revoke');
+    const revoked = await scene.bot.command(`verified revoke ${savedId}`, 'UADMIN', TEAM_CHANNEL, 'v-revoke');
     expect(revoked.body.text).toMatch(/Revoked/);
     await settle();
     const after = await ask(TEAM_CHANNEL, 'ULATER2', PARAPHRASE);
