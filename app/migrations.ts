@@ -266,4 +266,21 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX verified_answers_saved ON verified_answers (saved_at);
     `,
   },
+  {
+    version: 8,
+    sql: `
+      -- Named leases (issue 19): one holder at a time of a duty that processes or replicas share (the Discord gateway
+      -- connection), taken over automatically when its holder dies. A row is the lease, as in sync_locks: the holder
+      -- pushes expires_at forward while it lives; a row that expired, or whose pid is gone on this host, is taken
+      -- by the next one to ask (rag/store/leases.ts).
+      CREATE TABLE leases (
+        name          TEXT PRIMARY KEY,
+        owner         TEXT NOT NULL,               -- random token of the holder
+        pid           INTEGER NOT NULL,
+        host          TEXT NOT NULL,
+        acquired_at   TEXT NOT NULL,
+        expires_at    INTEGER NOT NULL             -- epoch ms
+      );
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe } from 'vitest';
 import { openDatabase } from '../../app/database.ts';
+import { applyMigrations } from '../../app/storage/migrate.ts';
 import { openPostgres } from '../../app/storage/postgres-database.ts';
 import { sqliteDatabase } from '../../app/storage/sqlite-database.ts';
 import type { SqlDatabase, SqlDialect } from '../../rag/contracts/sql-database.ts';
@@ -24,7 +25,10 @@ export interface TestStore {
 
 export interface TestStores {
   dialect: SqlDialect;
-  /** A new, empty store: with Lore's schema (SQLite's migrations, as openDatabase applies them) unless `schema` is false. */
+  /**
+   * A new store with Lore's schema (on SQLite as openDatabase applies it, on PostgreSQL by applyMigrations), or
+   * empty when `schema` is false.
+   */
   create(options?: { schema?: boolean }): Promise<TestStore>;
 }
 
@@ -71,8 +75,12 @@ function postgresStores(): TestStores {
   const track = closeAfterAll();
   return {
     dialect: 'postgres',
-    async create() {
+    async create(options = {}) {
       const url = await cluster.createDatabase();
+      if (options.schema !== false) {
+        const db = await openPostgres(url);
+        await applyMigrations(db).finally(() => db.close());
+      }
       return {
         dialect: 'postgres',
         location: url,
