@@ -3,21 +3,21 @@
 // no test reaches, opened before the suite's tests and closed after them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
 import { createAnswerPipeline } from '../../../app/answer-pipeline.ts';
 import type { Runtime } from '../../../app/runtime.ts';
 import { createSyncService } from '../../../app/sync-service.ts';
 import type { Answerer } from '../../../rag/contracts/answer-stream.ts';
 import type { FakeSlack } from '../../fakes/fake-slack.ts';
+import { setUpSuiteFixture } from '../../helpers/suite-fixture.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { startTestBot, type TestBot } from './slack-test-bot.ts';
 import { openSlackTestWorld, type SlackTestWorld } from './slack-test-world.ts';
 
 export interface SlackScene {
-  readonly world: SlackTestWorld;
-  readonly slack: FakeSlack;
-  readonly runtime: Runtime;
-  readonly bot: TestBot;
+  world: SlackTestWorld;
+  slack: FakeSlack;
+  runtime: Runtime;
+  bot: TestBot;
 }
 
 export interface SlackSceneOptions {
@@ -34,61 +34,32 @@ export interface SlackSceneOptions {
   prepare?: (slack: FakeSlack) => void;
 }
 
-interface Parts {
-  world: SlackTestWorld;
-  bot: TestBot;
-}
-
-/**
- * The scene of a suite, opened in its beforeAll and closed in its afterAll (both registered here): its parts are
- * there once the tests run, and reading one before then fails, naming it.
- */
+/** The scene of a suite, opened in its beforeAll and closed in its afterAll (see setUpSuiteFixture). */
 export function setUpSlackScene(options: SlackSceneOptions): SlackScene {
   const tmp = tempDir(`lore-slack-${options.name}-`);
-  const parts: Partial<Parts> = {};
-  const part = <K extends keyof Parts>(name: K): Parts[K] => {
-    const value = parts[name];
-    if (value === undefined) throw new Error(`the Slack scene's ${name} is read before the suite's beforeAll opened it`);
-    return value;
-  };
-
-  beforeAll(async () => {
-    const env: Record<string, string> = {};
-    if (options.chatConfig) {
-      env.LORE_CHAT_CONFIG = path.join(tmp.dir, 'lore.config.yaml');
-      fs.writeFileSync(env.LORE_CHAT_CONFIG, options.chatConfig.join('\n'));
-    }
-    const world = await openSlackTestWorld(tmp.dir, env);
-    parts.world = world;
-    options.prepare?.(world.slack);
-    const offline = { ...world.runtime, config: world.offline };
-    parts.bot = await startTestBot(offline, world.slack, {
-      sync: createSyncService(world.runtime),
-      pipeline: options.answerer ? options.answerer(offline) : createAnswerPipeline(offline),
-      // Limits no test reaches, in a short window.
-      conversation: { updateIntervalMs: 100, limits: { userPerMinute: 100, channelPerMinute: 1_000, windowMs: 3_000 } },
-    });
-  }, 120_000);
-
-  // Whatever was opened is closed, also when opening stopped half-way.
-  afterAll(async () => {
-    await parts.bot?.close();
-    await parts.world?.close();
-    tmp.cleanup();
-  });
-
-  return {
-    get world() {
-      return part('world');
+  return setUpSuiteFixture<SlackScene>(
+    'the Slack scene',
+    async (scene) => {
+      const env: Record<string, string> = {};
+      if (options.chatConfig) {
+        env.LORE_CHAT_CONFIG = path.join(tmp.dir, 'lore.config.yaml');
+        fs.writeFileSync(env.LORE_CHAT_CONFIG, options.chatConfig.join('\n'));
+      }
+      const world = await openSlackTestWorld(tmp.dir, env);
+      Object.assign(scene, { world, slack: world.slack, runtime: world.runtime });
+      options.prepare?.(world.slack);
+      const offline = { ...world.runtime, config: world.offline };
+      scene.bot = await startTestBot(offline, world.slack, {
+        sync: createSyncService(world.runtime),
+        pipeline: options.answerer ? options.answerer(offline) : createAnswerPipeline(offline),
+        // Limits no test reaches, in a short window.
+        conversation: { updateIntervalMs: 100, limits: { userPerMinute: 100, channelPerMinute: 1_000, windowMs: 3_000 } },
+      });
     },
-    get slack() {
-      return part('world').slack;
+    async (scene) => {
+      await scene.bot?.close();
+      await scene.world?.close();
+      tmp.cleanup();
     },
-    get runtime() {
-      return part('world').runtime;
-    },
-    get bot() {
-      return part('bot');
-    },
-  };
+  );
 }
