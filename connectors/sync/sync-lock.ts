@@ -1,45 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../../rag/contracts/sql-database.ts';
+import { type LeaseHolder, type LeaseOptions, type LeaseRow, Leases, leaseIsLive, toLeaseHolder } from '../../rag/store/leases.ts';
 import type { SourceKind } from '../../rag/types.ts';
 
 // One sync per source at a time, in this process and across processes sharing the data directory: a row in
 // `sync_locks` (app/migrations.ts version 3) is the lock. It is taken in an IMMEDIATE transaction, so two
 // processes can never both see it free. The holder keeps pushing its expiry forward; a holder that died
 // leaves a row that is taken over — at once when its pid is gone on this host, after expiry otherwise.
+//
+// The same lock on the storage seam, for SQLite and for the PostgreSQL replicas share (issue 19), is
+// `syncLockLeases`: a lease per source in the same table, by the same rules. The engine moves to it with the sync's
+// other stores; until then its status reads, which chat answers synchronously, keep SyncLocks.
 
-export interface SyncLockOptions {
-  /** How long a lock lives without a heartbeat. Default 2 minutes. */
-  ttlMs?: number;
-  /** How often the holder renews it. Default a quarter of the TTL. */
-  heartbeatMs?: number;
-  /** This process (tests pretend to be others). */
-  pid?: number;
-  host?: string;
-  now?: () => number;
-}
+/** How long a sync lock lives without a heartbeat, by default. */
+const SYNC_LOCK_TTL_MS = 120_000;
 
-export interface SyncLockHolder {
-  owner: string;
-  pid: number;
-  host: string;
-  acquiredAt: string;
-  expiresAt: number;
-}
+/** A lease's options; a sync lock lives 2 minutes without a heartbeat unless `ttlMs` says otherwise. */
+export type SyncLockOptions = Omit<LeaseOptions, 'table'>;
+
+export type SyncLockHolder = LeaseHolder;
 
 export interface HeldSyncLock {
   readonly source: SourceKind;
   readonly owner: string;
   /** Gives the lock back (only if this holder still has it). Safe to call twice. */
   release(): void;
-}
-
-interface LockRow {
-  owner: string;
-  pid: number;
-  host: string;
-  acquired_at: string;
-  expires_at: number;
 }
 
 export class SyncLocks {
@@ -53,7 +40,7 @@ export class SyncLocks {
     private readonly db: Database,
     options: SyncLockOptions = {},
   ) {
-    this.ttlMs = options.ttlMs ?? 120_000;
+    this.ttlMs = options.ttlMs ?? SYNC_LOCK_TTL_MS;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(1_000, Math.floor(this.ttlMs / 4));
     this.pid = options.pid ?? process.pid;
     this.host = options.host ?? os.hostname();
@@ -66,9 +53,9 @@ export class SyncLocks {
     const taken = this.db
       .transaction((): SyncLockHolder | undefined => {
         const row = this.db.prepare('SELECT owner, pid, host, acquired_at, expires_at FROM sync_locks WHERE source = ?').get(source) as
-          | LockRow
+          | LeaseRow
           | undefined;
-        if (row && this.isLive(row)) return toHolder(row);
+        if (row && this.isLive(row)) return toLeaseHolder(row);
         const now = this.now();
         this.db
           .prepare(
@@ -109,28 +96,17 @@ export class SyncLocks {
   /** The live holder of `source`'s lock, if a sync of it is running somewhere. */
   holder(source: SourceKind): SyncLockHolder | undefined {
     const row = this.db.prepare('SELECT owner, pid, host, acquired_at, expires_at FROM sync_locks WHERE source = ?').get(source) as
-      | LockRow
+      | LeaseRow
       | undefined;
-    return row && this.isLive(row) ? toHolder(row) : undefined;
+    return row && this.isLive(row) ? toLeaseHolder(row) : undefined;
   }
 
-  private isLive(row: LockRow): boolean {
-    if (row.expires_at <= this.now()) return false;
-    // On this host a dead pid is certain; elsewhere only the expiry tells.
-    return row.host !== this.host || processExists(row.pid);
+  private isLive(row: LeaseRow): boolean {
+    return leaseIsLive(row, { host: this.host, now: this.now() });
   }
 }
 
-function toHolder(row: LockRow): SyncLockHolder {
-  return { owner: row.owner, pid: row.pid, host: row.host, acquiredAt: row.acquired_at, expiresAt: row.expires_at };
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** The sync lock on the storage seam (SQLite or PostgreSQL): leases named by source, in sync_locks. */
+export function syncLockLeases(db: SqlDatabase, options: SyncLockOptions = {}): Leases {
+  return new Leases(db, { ttlMs: SYNC_LOCK_TTL_MS, ...options, table: 'sync_locks' });
 }
