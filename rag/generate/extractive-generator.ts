@@ -56,6 +56,9 @@ const OUTRIGHT_TYPES = new Set<AnswerType>(['person', 'time', 'quantity', 'place
  * question, a contact for a "who".
  */
 const OUTRIGHT_FACTOR = 1.25;
+/** A sentence that opens by pointing back at the one before it ("This is because…", "It also…", "However, …"). */
+const REFERS_BACK =
+  /^(?:this|that|these|those|it|its|they|such|however|therefore|thus|hence|so|otherwise|then|also|instead|in (?:that|this|such a) case|if so|as a result|because of this)\b/i;
 /** A span without the kind of answer asked for still scores, but far below one with it. */
 const WRONG_TYPE_FACTOR = 0.35;
 
@@ -290,6 +293,18 @@ export class ExtractiveGenerator implements Generator {
       length += next.span.text.length;
     }
 
+    // "This is because `Bun.serve()` answers 413 first" says nothing without the sentence it refers back to: the
+    // sentence before it in the same paragraph goes along, whatever words it uses.
+    for (const candidate of [...chosen]) {
+      if (candidate.span.kind !== 'sentence' || !REFERS_BACK.test(candidate.span.text)) continue;
+      const previous = ranked.find(
+        (c) => c.passage === candidate.passage && c.span.position === candidate.span.position - 1 && c.span.block === candidate.span.block,
+      );
+      if (!previous || chosen.includes(previous) || length + previous.span.text.length > this.maxChars) continue;
+      chosen.push(previous);
+      length += previous.span.text.length;
+    }
+
     // Spans of one passage stay in the passage's order; the passage holding the best span comes first.
     const groupScore = (candidate: Candidate): number => Math.max(...chosen.filter((c) => c.passage === candidate.passage).map((c) => c.score));
     return chosen.sort((a, b) => groupScore(b) - groupScore(a) || a.rank - b.rank || a.span.position - b.span.position);
@@ -368,7 +383,8 @@ export class ExtractiveGenerator implements Generator {
       candidate.score =
         (candidate.relevance ** 2 * kindFactor * verdict * (candidate.typed ? 1 : WRONG_TYPE_FACTOR)) / (1 + RANK_DECAY * candidate.rank);
     }
-    return candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.rank - b.rank || a.span.position - b.span.position);
+    // Spans that score nothing stay at the end: a sentence another one refers back to is quoted with it.
+    return candidates.sort((a, b) => b.score - a.score || a.rank - b.rank || a.span.position - b.span.position);
   }
 }
 

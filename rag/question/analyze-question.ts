@@ -98,9 +98,10 @@ const FRAME = new Set(
 
 /** Replaces chat shorthand word by word, keeping everything else as typed. */
 export function expandShorthand(text: string): string {
-  return text.replace(/[A-Za-z0-9_]+/g, (word) => {
+  return text.replace(/[A-Za-z0-9_]+/g, (word, offset: number) => {
     const lower = word.toLowerCase();
-    if (lower === 'min') return 'minimum';
+    // "kicks me out at 40 min" counts minutes; "min password length" asks for a minimum.
+    if (lower === 'min') return /\d\s*$/.test(text.slice(0, offset)) ? 'minutes' : 'minimum';
     return Object.hasOwn(SHORTHAND, lower) ? (SHORTHAND[lower] as string) : word;
   });
 }

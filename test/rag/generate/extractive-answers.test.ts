@@ -193,6 +193,21 @@ Uploads above 64MiB need the runtime's maxBodySize raised as well.`,
     expect(text).toContain('64MiB');
   });
 
+  it('quotes the sentence that an answer opening with "This is because…" refers back to', async () => {
+    const edge = passage(
+      1,
+      'edge-runtime',
+      `## Large uploads
+
+Raising fernhttp's limit past 64MiB does not help on the edge runtime. This is because the runtime answers 413 itself before the request reaches the app.
+
+Other runtimes have no such limit.`,
+    );
+    const text = await answer('why do big uploads get a 413 from the edge runtime before my app sees them?', [edge]);
+    expect(text).toContain('past 64MiB does not help');
+    expect(text.indexOf('past 64MiB')).toBeLessThan(text.indexOf('This is because'));
+  });
+
   it('does not run on into the next section', async () => {
     const sections = passage(
       1,

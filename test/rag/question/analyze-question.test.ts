@@ -55,6 +55,11 @@ describe('analyzeQuestion chat shorthand', () => {
     expect(expandShorthand('how many yrs until my pw expires')).toBe('how many years until my password expires');
   });
 
+  it('reads min after a number as minutes and elsewhere as minimum', () => {
+    expect(expandShorthand('zoom kicks me out at 40 min')).toBe('zoom kicks me out at 40 minutes');
+    expect(expandShorthand("what's the min password length")).toBe("what's the minimum password length");
+  });
+
   it('counts the expanded word as the unit and the focus', () => {
     const analysis = analyzeQuestion('how many yrs before a sabbatical');
     expect(analysis.parts[0]?.unit).toBe('year');
