@@ -187,6 +187,12 @@ const envSchema = z.object({
   GITHUB_PATHS: list,
   GITHUB_ISSUES: flag(true),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, message: 'must be a redis:// URL' }).optional()),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^postgres(?:ql)?$/, message: 'must be a postgres:// or postgresql:// URL' })
+      .regex(/^postgres(?:ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+      .optional(),
+  ),
   LORE_HOST: listenHost,
   PORT: integer(1, 65_535, 8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -253,6 +259,11 @@ export interface Config {
   notion: { token?: string; baseUrl?: string };
   github: { token?: string; apiUrl?: string; repos: string[]; paths: string[]; issues: boolean };
   redisUrl?: string;
+  /**
+   * PostgreSQL, the store replicas will share (DATABASE_URL; issue 19). Read and checked only: the stores do not use
+   * it yet. It may carry a password: never log it (app/redact-url.ts masks it).
+   */
+  databaseUrl?: string;
   /** The address the HTTP server listens on (LORE_HOST): loopback unless the admin exposes it. */
   host: string;
   port: number;
@@ -277,8 +288,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0];
     const variable = issue?.path.join('.') ?? 'configuration';
     const given = env[variable];
-    // A Redis or Chroma URL may carry its password.
-    const shown = given === undefined || /TOKEN|KEY|SECRET|REDIS_URL|CHROMA_URL/.test(variable) ? '' : ` (got "${given}")`;
+    // A Redis, Chroma or PostgreSQL URL may carry its password.
+    const shown = given === undefined || /TOKEN|KEY|SECRET|REDIS_URL|CHROMA_URL|DATABASE_URL/.test(variable) ? '' : ` (got "${given}")`;
     throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}${shown}`);
   }
   const e = parsed.data;
@@ -361,6 +372,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queryLogDays: e.LORE_QUERY_LOG_DAYS,
     quality: { window: e.LORE_QUALITY_WINDOW, alertBelow: e.LORE_QUALITY_ALERT_BELOW },
     redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
     host: e.LORE_HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,

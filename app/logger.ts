@@ -22,6 +22,9 @@ const SECRET_KEYS = [
   'DISCORD_TOKEN',
   'NOTION_TOKEN',
   'GITHUB_TOKEN',
+  // PostgreSQL's URL carries its password.
+  'databaseUrl',
+  'DATABASE_URL',
 ];
 
 const redactPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `headers.${key}`]);
