@@ -90,7 +90,8 @@ const FRAME = new Set(
     'rule way thing stuff question anything something someone anyone happen happens supposed okay ok allow allowed actually exactly currently usually typically basically long many much often soon far old big ' +
     'cant cannot dont doesnt didnt isnt arent wont wouldnt shouldnt couldnt havent hasnt im ive id youre theyre thats theres whats ' +
     'still even though although going gonna wanna want wants right away keep keeps kept say says said saying like really sure maybe ' +
-    'never always ever some any out up q question questions help hi hey hello thanks thank ok okay yes yeah wrong correct same different against instead'
+    'never always ever some any out up q question questions help hi hey hello thanks thank ok okay yes yeah wrong correct same different against instead ' +
+    'having being had been am getting gets'
   )
     .split(' ')
     .map(stemLite),
@@ -133,7 +134,8 @@ function classify(text: string): { type: AnswerType; unit?: string } {
         phrase.push(word);
       }
       const counted = phrase.at(-1);
-      return counted ? { type: 'quantity', unit: stemLite(counted) } : { type: 'quantity' };
+      // "How much paid leave" is measured in weeks, "how much storage" in gigabytes: only "how many" names the unit.
+      return counted && how === 'many' ? { type: 'quantity', unit: stemLite(counted) } : { type: 'quantity' };
     }
     return { type: 'quantity' };
   }

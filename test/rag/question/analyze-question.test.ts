@@ -25,6 +25,16 @@ describe('analyzeQuestion answer types', () => {
     expect(analysis.parts[0]?.unit).toBe('holiday');
   });
 
+  it('reads "how much paid leave" as a quantity in any unit: leave is measured in weeks, not counted in leaves', () => {
+    const analysis = analyzeQuestion('how much paid leave will i get?');
+    expect(analysis.type).toBe('quantity');
+    expect(analysis.parts[0]?.unit).toBeUndefined();
+  });
+
+  it('leaves "having", "being" and "getting" out of the focus: they frame the question, not its subject', () => {
+    expect(analyzeQuestion('having a baby soon, getting paid leave?').focus).toEqual(['baby', 'paid', 'leav']);
+  });
+
   it('reads "how often" as asking for a time (a frequency)', () => {
     expect(analyzeQuestion('How often are performance reviews held?').type).toBe('time');
   });
