@@ -56,9 +56,8 @@ const OUTRIGHT_TYPES = new Set<AnswerType>(['person', 'time', 'quantity', 'place
  * question, a contact for a "who".
  */
 const OUTRIGHT_FACTOR = 1.25;
-/** A sentence that opens by pointing back at the one before it ("This is because…", "It also…", "However, …"). */
-const REFERS_BACK =
-  /^(?:this|that|these|those|it|its|they|such|however|therefore|thus|hence|so|otherwise|then|also|instead|in (?:that|this|such a) case|if so|as a result|because of this)\b/i;
+/** A sentence that opens by pointing back at the one before it ("This is because…", "It also…", "These…"). */
+const REFERS_BACK = /^(?:this|that|these|those|it|they|such)\b/i;
 /** A span without the kind of answer asked for still scores, but far below one with it. */
 const WRONG_TYPE_FACTOR = 0.35;
 
@@ -181,6 +180,23 @@ function focusCoverage(candidate: Candidate, weights: ReadonlyMap<string, number
   return total > 0 ? Math.min(1, covered / total) : 0;
 }
 
+/** The words of a span, spaced alike, to tell when one quotes what another already does. */
+function bareText(span: AnswerSpan): string {
+  return span.text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** A span whose words another chosen span already holds (docs repeat a snippet per language tab) adds nothing. */
+function repeats(candidate: Candidate, chosen: readonly Candidate[]): boolean {
+  const text = bareText(candidate.span);
+  return chosen.some((c) => {
+    const other = bareText(c.span);
+    return other.includes(text) || text.includes(other);
+  });
+}
+
 /** A sentence reads on its own; a line, item, row or block often needs its heading to say what it is about. */
 function prose(kind: AnswerSpan['kind']): boolean {
   return kind === 'sentence';
@@ -238,7 +254,8 @@ export class ExtractiveGenerator implements Generator {
     // well a span matches the rest ("every team that runs Lore…"). A model would notice; quoting must be told.
     if (unmentionedNames(question, passages).length > 0) return [];
     if (this.vocabulary && unknownSubjects(question, this.vocabulary, passages).length > 0) return [];
-    const ranked = this.rank(primary(analysis), passages);
+    const spans = this.rank(primary(analysis), passages);
+    const ranked = spans.filter((c) => c.score > 0);
     const best = ranked[0];
     // Lore answers when some span holds the focus and the kind of answer asked for; it quotes the most relevant.
     if (!best?.typed || !ranked.some((c) => this.answers(c))) return [];
@@ -248,7 +265,7 @@ export class ExtractiveGenerator implements Generator {
     // A span for a part no chosen span answers says something new however many words it shares with them ("…is
     // imported from `hono/bun`" next to the Node.js import): only a close second must add words of its own.
     const add = (candidate: Candidate, newPart = false): boolean => {
-      if (chosen.length >= this.maxSpans || chosen.includes(candidate)) return false;
+      if (chosen.length >= this.maxSpans || chosen.includes(candidate) || repeats(candidate, chosen)) return false;
       if (length + candidate.span.text.length > this.maxChars) return false;
       if (!newPart && chosen.some((c) => overlap(c.terms, candidate.terms) >= DUPLICATE_OVERLAP)) return false;
       chosen.push(candidate);
@@ -287,7 +304,7 @@ export class ExtractiveGenerator implements Generator {
           sameSection(c.span, candidate.span) &&
           (c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type)),
       );
-      if (!next || chosen.includes(next) || length + next.span.text.length > this.maxChars) continue;
+      if (!next || chosen.includes(next) || repeats(next, chosen) || length + next.span.text.length > this.maxChars) continue;
       if (!analysis.focus.some((term) => has(next.terms, term))) continue;
       chosen.push(next);
       length += next.span.text.length;
@@ -297,10 +314,10 @@ export class ExtractiveGenerator implements Generator {
     // sentence before it in the same paragraph goes along, whatever words it uses.
     for (const candidate of [...chosen]) {
       if (candidate.span.kind !== 'sentence' || !REFERS_BACK.test(candidate.span.text)) continue;
-      const previous = ranked.find(
+      const previous = spans.find(
         (c) => c.passage === candidate.passage && c.span.position === candidate.span.position - 1 && c.span.block === candidate.span.block,
       );
-      if (!previous || chosen.includes(previous) || length + previous.span.text.length > this.maxChars) continue;
+      if (!previous || chosen.includes(previous) || repeats(previous, chosen) || length + previous.span.text.length > this.maxChars) continue;
       chosen.push(previous);
       length += previous.span.text.length;
     }
@@ -383,7 +400,7 @@ export class ExtractiveGenerator implements Generator {
       candidate.score =
         (candidate.relevance ** 2 * kindFactor * verdict * (candidate.typed ? 1 : WRONG_TYPE_FACTOR)) / (1 + RANK_DECAY * candidate.rank);
     }
-    // Spans that score nothing stay at the end: a sentence another one refers back to is quoted with it.
+    // Spans that score nothing stay, last: a sentence another one refers back to is quoted with it.
     return candidates.sort((a, b) => b.score - a.score || a.rank - b.rank || a.span.position - b.span.position);
   }
 }

@@ -208,6 +208,20 @@ Other runtimes have no such limit.`,
     expect(text.indexOf('past 64MiB')).toBeLessThan(text.indexOf('This is because'));
   });
 
+  it('quotes a snippet once when the page repeats it (one copy per language tab)', async () => {
+    const tabs = passage(
+      1,
+      'client',
+      `## Creating a client
+
+Pass the key as \`apiKey\` when you create the client: \`new Fern({ apiKey })\`.
+
+Pass the key as \`apiKey\` when you create the client: \`new Fern({ apiKey })\`.`,
+    );
+    const text = await answer('how do i pass the apiKey when i create the fern client?', [tabs]);
+    expect(text.match(/Pass the key as/g)).toHaveLength(1);
+  });
+
   it('does not run on into the next section', async () => {
     const sections = passage(
       1,
