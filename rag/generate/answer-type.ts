@@ -91,7 +91,9 @@ export function holdsAnswerType(type: AnswerType, text: string, unit?: string): 
       // A count of what the question counts: "8 hours for the paid holiday" is no count of holidays.
       if (unit !== undefined && !TIME_UNITS.has(unit)) return countsUnit(words, unit);
       if (unit !== undefined && TIME_UNITS.has(unit)) return countsUnit(words, unit) || (hasNumber(words) && words.some((w) => TIME_UNITS.has(w)));
-      return hasNumber(words) || /\b(?:unlimited|no limit|no maximum|no minimum)\b/i.test(text);
+      // With no unit named ("how much does GSA match?"), a number must measure something ("5%", "$75", "16
+      // characters", "three years"): a bare number is as likely a name ("401k", "Section 508").
+      return MEASURE.test(statements(text)) || RELATIVE_TIME.test(statements(text)) || /\b(?:unlimited|no limit|no maximum|no minimum)\b/i.test(text);
     case 'time':
       return (
         words.some((w) => TIME_WORDS.has(w)) ||

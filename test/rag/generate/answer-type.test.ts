@@ -23,6 +23,12 @@ describe('holdsAnswerType quantity', () => {
     expect(holdsAnswerType('quantity', 'The upload limit is 25 MB.')).toBe(true);
     expect(holdsAnswerType('quantity', 'Uploads are limited.')).toBe(false);
   });
+
+  it('needs a number that measures something when no unit is named, not a number that is part of a name', () => {
+    expect(holdsAnswerType('quantity', 'The agency matches up to 5% of your pay.')).toBe(true);
+    expect(holdsAnswerType('quantity', 'You get twelve weeks of paid leave.')).toBe(true);
+    expect(holdsAnswerType('quantity', 'Plans like a 401k or 403b count toward the annual limit.')).toBe(false);
+  });
 });
 
 describe('holdsAnswerType time', () => {
