@@ -81,7 +81,9 @@ export function unknownSubjects(question: string, vocabulary: Vocabulary, passag
   const passageWords = new Set(passageText.toLowerCase().match(/[a-z][a-z0-9-]+/g) ?? []);
   const passageStems = new Set([...passageWords].map(stemLite));
   const mentioned = (word: string): boolean =>
-    passageWords.has(word) || passageStems.has(stemLite(word)) || [...passageWords].some((other) => isTypoOf(word, other) || sameRoot(word, other));
+    passageWords.has(word) ||
+    passageStems.has(stemLite(word)) ||
+    [...passageWords].some((other) => isTypoOf(word, other) || sameRoot(word, other) || abbreviates(word, other));
   return candidates
     .filter((term) =>
       ACRONYM_SHAPE.test(term.text)
@@ -89,6 +91,14 @@ export function unknownSubjects(question: string, vocabulary: Vocabulary, passag
         : !mentioned(term.normal) && !runTogether(term.normal, vocabulary),
     )
     .map((term) => term.normal);
+}
+
+/** Chat shortens a word to its first letters: "args" for arguments, "creds" for credentials, "perms" for permissions. */
+const MAX_ABBREVIATION = 6;
+
+function abbreviates(word: string, other: string): boolean {
+  const stem = word.replace(/s$/, '');
+  return word.length <= MAX_ABBREVIATION && stem.length >= 3 && other.length > word.length + 2 && other.startsWith(stem);
 }
 
 function sameRoot(word: string, other: string): boolean {

@@ -30,6 +30,12 @@ describe('unknownSubjects', () => {
     expect(unknownSubjects('how long for a decision on an accomodation request?', vocabularyOf('decision', 'request'), given)).toEqual([]);
   });
 
+  it('passes over chat shorthand for a word the passages use ("args" for arguments)', () => {
+    const given = [passage('Called with no arguments, header() returns every request header, keys in lowercase.')];
+    expect(unknownSubjects('what does header() return with no args?', vocabularyOf('header'), given)).toEqual([]);
+    expect(unknownSubjects('what does header() return for prisma?', vocabularyOf('header'), given)).toEqual(['prisma']);
+  });
+
   it('passes over two knowledge-base words run together', () => {
     expect(unknownSubjects('when is the paycheque for new hires?', vocabularyOf('pay', 'cheque', 'new', 'hires'), [])).toEqual([]);
   });
