@@ -22,6 +22,8 @@ export interface PipelineOptions {
   generationLimiter?: (model: string) => Bottleneck;
   /** Answers with this generator instead of the configured one; everything else stays (`lore bench answers --generator oracle`). */
   generator?: Generator;
+  /** The offline answerer's least focus coverage (`lore bench answers --cross-validate` tries several). */
+  minCoverage?: number;
 }
 
 /**
@@ -66,7 +68,10 @@ function retrievalFor(runtime: PipelineRuntime, apiKey: string | undefined): Ret
 function assemble(runtime: PipelineRuntime, retrieval: Retrieval, apiKey: string | undefined, options: PipelineOptions): AnswerPipeline {
   const { config, log } = runtime;
   const { baseUrl, model } = config.gemini;
-  const extractive = new ExtractiveGenerator({ vocabulary: lexicalVocabulary(retrieval.lexical) });
+  const extractive = new ExtractiveGenerator({
+    vocabulary: lexicalVocabulary(retrieval.lexical),
+    ...(options.minCoverage !== undefined ? { minCoverage: options.minCoverage } : {}),
+  });
   return new AnswerPipeline({
     retriever: retrieval.retriever,
     reranker: retrieval.reranker,

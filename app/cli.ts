@@ -189,10 +189,20 @@ function addBenchCommands(program: Command, { withConfig }: CommandRunner): void
     .option('--out <dir>', 'write one <id>.json per question, as `lore ask --json` prints it')
     .option('--limit <n>', 'only the first n questions', (v) => positiveInteger(v, '--limit'))
     .option('--thresholds <file>', 'fail (exit 4) when a figure misses this file (evals/answer-thresholds.json)')
-    .action((options: { corpus: string; questions: string; generator: 'extractive' | 'oracle'; out?: string; limit?: number; thresholds?: string }) =>
-      withConfig(async (config, log, opts) =>
-        (await import('./commands/bench-answers.ts')).benchAnswers(config, log, { ...options, json: Boolean(opts.json) }),
-      ),
+    .option('--cross-validate', "also report the extractive answerer's coverage threshold by 5-fold cross-validation over the questions")
+    .action(
+      (options: {
+        corpus: string;
+        questions: string;
+        generator: 'extractive' | 'oracle';
+        out?: string;
+        limit?: number;
+        thresholds?: string;
+        crossValidate?: boolean;
+      }) =>
+        withConfig(async (config, log, opts) =>
+          (await import('./commands/bench-answers.ts')).benchAnswers(config, log, { ...options, json: Boolean(opts.json) }),
+        ),
     );
 
   bench

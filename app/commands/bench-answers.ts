@@ -10,9 +10,11 @@ import {
   unmeasurable,
   type AnswerCheck,
 } from '../../evals/answers/answer-thresholds.ts';
+import { COVERAGE_GRID, crossValidateCoverage, FOLDS, type CoverageCrossValidation } from '../../evals/answers/cross-validate-coverage.ts';
 import { OracleGenerator } from '../../evals/answers/oracle-generator.ts';
 import { loadQuestionSet, missingGoldFiles, type BenchQuestion } from '../../evals/answers/question-set.ts';
 import { formatMetrics, scoreAnswer, summarise, type AnswerMetrics, type QuestionResult } from '../../evals/answers/score-answers.ts';
+import { MIN_FOCUS_COVERAGE } from '../../rag/generate/extractive-generator.ts';
 import { sha256 } from '../../rag/hash.ts';
 import type { Answer, Question } from '../../rag/types.ts';
 import type { Config } from '../config.ts';
@@ -40,6 +42,8 @@ export interface BenchAnswersOptions {
   limit?: number;
   /** A thresholds file (evals/answer-thresholds.json): exit 4 when a figure misses it. */
   thresholds?: string;
+  /** Also answers at each threshold of COVERAGE_GRID and reports MIN_FOCUS_COVERAGE by k-fold cross-validation. */
+  crossValidate?: boolean;
   json: boolean;
 }
 
@@ -63,6 +67,8 @@ export interface BenchAnswersResult {
   oracle?: OracleReport;
   /** With `--thresholds`: every check, and the names of the figures that missed theirs. */
   gate?: { thresholdsFile: string; passed: boolean; failedThresholds: string[]; checks: AnswerCheck[] };
+  /** With `--cross-validate`: the coverage threshold's sweep and held-out figures. */
+  crossValidation?: CoverageCrossValidation;
   results: Array<QuestionResult & { mode: Answer['mode']; confidence: number; oracleAnswered?: boolean }>;
 }
 
@@ -96,6 +102,8 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
       `${options.thresholds}: ${cannot.join(', ')} cannot be measured by a --generator ${options.generator} run (needs --generator oracle)`,
     );
   }
+  if (options.crossValidate && options.generator !== 'extractive')
+    throw new Error('--cross-validate tunes the extractive answerer: drop --generator');
   const questions = options.limit !== undefined && options.limit > 0 ? all.slice(0, options.limit) : all;
   const say = (text: string) => {
     if (!options.json) process.stderr.write(`${text}\n`);
@@ -152,6 +160,18 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
       });
     }
 
+    const crossValidation = options.crossValidate
+      ? crossValidateCoverage(
+          await mapSequential(COVERAGE_GRID, async (threshold) => {
+            const tried = lore.answerPipeline({ offline: true, minCoverage: threshold });
+            const scored = await mapSequential(questions, async (q) =>
+              scoreAnswer(q, await tried.answer(asCommandLineQuestion(q.question)), corpusDir),
+            );
+            return { threshold, results: scored };
+          }),
+        )
+      : undefined;
+
     const metrics = summarise(results);
     const report = oracle ? oracleReport(results) : undefined;
     const checks = thresholds ? checkAnswerThresholds({ metrics, ...(report ? { oraclePosted: report.postedShare } : {}) }, thresholds) : undefined;
@@ -162,6 +182,7 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
       index,
       metrics,
       ...(report ? { oracle: report } : {}),
+      ...(crossValidation ? { crossValidation } : {}),
       ...(checks && options.thresholds !== undefined
         ? {
             gate: {
@@ -180,6 +201,7 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
       say(`${questions.length} questions, generator ${options.generator}${options.out ? `; answers written to ${options.out}` : ''}`);
       for (const line of formatMetrics(result.metrics)) say(line);
       if (result.oracle) say(formatOracle(result.oracle));
+      if (crossValidation) for (const line of formatCrossValidation(crossValidation)) say(line);
       if (checks && options.thresholds !== undefined) {
         say('');
         for (const line of formatAnswerChecks(checks)) say(line);
@@ -193,6 +215,27 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
   } finally {
     await runtime.close();
   }
+}
+
+/** One question at a time, as the benchmark asks them: answers in parallel would compete for the two cores. */
+async function mapSequential<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
+}
+
+function formatCrossValidation(cv: CoverageCrossValidation): string[] {
+  const rate = (value: number | null) => (value === null ? '-' : value.toFixed(3));
+  const row = (label: string, m: AnswerMetrics) =>
+    `${label.padEnd(22)}answered ${rate(m.answerable.answered)}  abstention ${rate(m.none.abstention)}  facts ${rate(m.answerable.facts)}`;
+  return [
+    '',
+    `MIN_FOCUS_COVERAGE (shipped ${MIN_FOCUS_COVERAGE}), each threshold on all questions:`,
+    ...cv.sweep.map((s) => `${row(`  ${s.threshold.toFixed(2)}`, s.metrics)}  objective ${s.objective.toFixed(3)}`),
+    `${FOLDS}-fold cross-validation (threshold chosen on the other folds: ${cv.chosen.map((t) => t.toFixed(2)).join(', ')}):`,
+    row('  held out', cv.heldOut),
+    `CV answered=${rate(cv.heldOut.answerable.answered)} abstention=${rate(cv.heldOut.none.abstention)} facts=${rate(cv.heldOut.answerable.facts)}`,
+  ];
 }
 
 /** The question as `lore ask` builds it. */

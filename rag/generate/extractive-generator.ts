@@ -18,9 +18,9 @@ export const EXTRACTIVE_ID = 'extractive';
 /**
  * The least share of the question's focus (its five rarest words, rarity among the passages at hand, a heading
  * counting for most of its words) that some span with the kind of answer asked for must cover for Lore to answer.
- * Chosen by 5-fold cross-validation (repeated 10 times) over real-docs-dev and the docs-QA development questions,
- * on the training folds, keeping docs-QA answered at ≥ 0.9; held-out folds: real-docs-dev answered 0.80, abstained
- * on 0.51 of the unanswerable, facts 0.38; docs-QA answered 0.93. Raising it trades answers for abstentions.
+ * Reported by 5-fold cross-validation over real-docs-dev (`lore bench answers --cross-validate`, figures in the
+ * README): the best of 0.25–0.55 on all questions, and what most folds choose on the others. Raising it trades
+ * answers for abstentions.
  */
 export const MIN_FOCUS_COVERAGE = 0.4;
 

@@ -130,6 +130,25 @@ describe('lore bench answers', () => {
     expect(result.metrics.answerable).toMatchObject({ answered: 1, facts: 1 });
   });
 
+  it('with --cross-validate, answers at every coverage threshold and reports the held-out figures of 5-fold cross-validation', async () => {
+    const run = await runLore(bench('--json', '--cross-validate'), env());
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { crossValidation } = JSON.parse(run.stdout);
+    expect(crossValidation.sweep.map((s: { threshold: number }) => s.threshold)).toEqual([0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]);
+    // One choice per fold that holds a question (four questions leave some of the five folds empty).
+    expect(crossValidation.chosen.length).toBeGreaterThan(0);
+    expect(crossValidation.chosen.length).toBeLessThanOrEqual(5);
+    expect(crossValidation.heldOut.overall.n).toBe(4);
+    // Raising the threshold never makes Lore answer more.
+    const answered = crossValidation.sweep.map((s: { metrics: { answerable: { answered: number } } }) => s.metrics.answerable.answered);
+    expect([...answered].sort((a, b) => b - a)).toEqual(answered);
+
+    const refused = await runLore(bench('--cross-validate', '--generator', 'oracle'), env());
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/--cross-validate tunes the extractive answerer/);
+  });
+
   it('with --thresholds, prints a line per threshold and exits 4 naming every missed figure', async () => {
     // --limit 2: two answerable questions, so abstention is not measured; no answer takes under a microsecond.
     const thresholds = writeJson('missed.json', { atLeast: { hit5: 0.5, abstention: 0.5 }, below: { 'p95-latency-ms': 0.001 } });
