@@ -256,8 +256,10 @@ export class ExtractiveGenerator implements Generator {
     if (this.vocabulary && unknownSubjects(question, this.vocabulary, passages).length > 0) return [];
     const spans = this.rank(primary(analysis), passages);
     const ranked = spans.filter((c) => c.score > 0);
-    const best = ranked[0];
     // Lore answers when some span holds the focus and the kind of answer asked for; it quotes the most relevant.
+    // The best-scoring span may only describe ("The JWT middleware verifies the token") while one further down
+    // holds the kind of answer asked for (the options with their values): that one goes first.
+    const best = ranked[0]?.typed ? ranked[0] : ranked.find((c) => this.answers(c));
     if (!best?.typed || !ranked.some((c) => this.answers(c))) return [];
 
     const chosen: Candidate[] = [best];

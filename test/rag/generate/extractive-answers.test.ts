@@ -134,6 +134,28 @@ describe('ExtractiveGenerator answers a yes/no question with the sentence that r
   });
 });
 
+describe('ExtractiveGenerator answers with the span that holds the kind of answer asked for', () => {
+  it('quotes the options list when the best-matching sentence only describes what the options are for', async () => {
+    const helper = passage(
+      1,
+      'fern-token-helper',
+      '# Fern token helper\n\nThe Fern auth middleware verifies the tokens that the Fern token helper signs with its defaults.',
+    );
+    const options = passage(
+      2,
+      'fern-auth-middleware',
+      '## Options\n\n- `secret`: the key the tokens were signed with.\n- `alg`: the algorithm, `HS256` unless set.',
+      ['Fern auth middleware'],
+    );
+    const text = await answer(
+      'i sign tokens with the fern token helper using the defaults — what options does the fern auth middleware need to verify them?',
+      [helper, options],
+    );
+    expect(text).toContain('`secret`');
+    expect(text).toContain('HS256');
+  });
+});
+
 describe('ExtractiveGenerator answers "who" with a contact', () => {
   it('quotes the sentence giving an address first, over a better-ranked one naming only a team', async () => {
     const process = passage(1, 'incidents', '# Security incidents\n\nThe security team reviews every reported incident within a day.');
