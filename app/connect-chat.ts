@@ -85,7 +85,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
   });
   const conversation = new Conversation({
     services: { ...createChatServices(runtime, options.sync, options.pipeline), answerPosted: staleSources.answerPosted },
-    store: new ChatStore(runtime.db),
+    store: new ChatStore(runtime.sql),
     handOffs: new HandOffStore(runtime.db),
     verified: new VerifiedStore(runtime.db),
     chatConfig,

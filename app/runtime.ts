@@ -5,18 +5,25 @@ import { LocalEmbedder } from '../rag/embed/local-embedder.ts';
 import { Indexer } from '../rag/index/indexer.ts';
 import { ChromaStore } from '../rag/store/chroma-store.ts';
 import { ChunkStore } from '../rag/store/chunk-store.ts';
+import type { SqlDatabase } from '../rag/contracts/sql-database.ts';
 import type { Embedder } from '../rag/types.ts';
 import { startChromaServer, type ChromaServer } from './chroma-server.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Db } from './database.ts';
 import type { Logger } from './logger.ts';
 import { backupTakenAt, clearBackupMarker } from './restore-marker.ts';
+import { sqliteDatabase } from './storage/sqlite-database.ts';
 
 /** Everything a command needs, built once from the configuration; `close()` releases it all. */
 export interface Runtime {
   config: Config;
   log: Logger;
   db: Db;
+  /**
+   * The storage seam over the same connection, for the stores moved onto it (issue 19): one per connection, so that
+   * its transactions take turns. Closed with `db`.
+   */
+  sql: SqlDatabase;
   chunks: ChunkStore;
   vectors: ChromaStore;
   embedder: CachedEmbedder;
@@ -39,6 +46,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     cleanups.push(() => {
       db.close();
     });
+    const sql = sqliteDatabase(db, { owned: false });
 
     let chromaUrl = config.chromaUrl;
     if (!chromaUrl) {
@@ -68,7 +76,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
         'vector index was missing vectors: refilled it from the stored chunks and the embedding cache',
       );
     }
-    return { config, log, db, chunks, vectors, embedder, indexer, close };
+    return { config, log, db, sql, chunks, vectors, embedder, indexer, close };
   } catch (error) {
     await close();
     throw error;

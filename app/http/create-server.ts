@@ -79,7 +79,7 @@ import { registerReportRoutes } from './routes/report.ts';
 export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface HttpServerOptions {
-  runtime: Pick<Runtime, 'config' | 'log' | 'db' | 'chunks' | 'vectors' | 'indexer'>;
+  runtime: Pick<Runtime, 'config' | 'log' | 'db' | 'sql' | 'chunks' | 'vectors' | 'indexer'>;
   /** Answers questions (the answer service). */
   answers: Answerer;
   /** Served at GET /metrics, and where the API counts its requests. */
@@ -150,7 +150,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     requireApiKey(keys),
     limitRequests({ limiter, perMinute: config.api.ratePerMinute, ...(metrics ? { metrics } : {}) }),
   ];
-  const store = new ChatStore(runtime.db);
+  const store = new ChatStore(runtime.sql);
   registerHealthRoutes(app, {
     runtime,
     ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),

@@ -8,9 +8,10 @@ import type { Answer } from '../../rag/types.ts';
 export const HTTP_PLATFORM = 'http';
 export const HTTP_CHANNEL = 'http';
 
-export function saveServedAnswer(store: ChatStore, answer: Answer, keyId: string, log: FastifyBaseLogger): void {
+/** Saves an answer served to a key; resolves once it is stored (before the reader has it), and never rejects. */
+export async function saveServedAnswer(store: ChatStore, answer: Answer, keyId: string, log: FastifyBaseLogger): Promise<void> {
   try {
-    store.saveAnswer({ answer, platform: HTTP_PLATFORM, channelId: HTTP_CHANNEL, threadId: answer.id, messageId: answer.id, userId: keyId });
+    await store.saveAnswer({ answer, platform: HTTP_PLATFORM, channelId: HTTP_CHANNEL, threadId: answer.id, messageId: answer.id, userId: keyId });
   } catch (error) {
     // The reader still gets the answer; only feedback on it will not be possible.
     log.error({ err: error, answerId: answer.id }, 'saving the served answer failed');
@@ -18,7 +19,7 @@ export function saveServedAnswer(store: ChatStore, answer: Answer, keyId: string
 }
 
 /** The stored answer a caller may rate: one served over HTTP to the same key. */
-export function findServedAnswer(store: ChatStore, answerId: string, keyId: string): { id: string } | undefined {
-  const stored = store.findAnswer(answerId);
+export async function findServedAnswer(store: ChatStore, answerId: string, keyId: string): Promise<{ id: string } | undefined> {
+  const stored = await store.findAnswer(answerId);
   return stored && stored.platform === HTTP_PLATFORM && stored.userId === keyId ? stored : undefined;
 }

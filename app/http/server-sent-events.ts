@@ -21,7 +21,8 @@ export interface AnswerStreamOptions {
   /** The first event, already taken (so that a failure before it was still a plain HTTP error). */
   first: IteratorResult<AnswerEvent>;
   rest: AsyncIterator<AnswerEvent>;
-  onAnswer: (answer: Answer) => void;
+  /** Awaited before the answer is sent, so that the reader can rate it as soon as they have it. */
+  onAnswer: (answer: Answer) => Promise<void> | void;
   log: FastifyBaseLogger;
   requestId: string;
 }
@@ -46,7 +47,7 @@ async function* frames({ first, rest, onAnswer, log, requestId }: AnswerStreamOp
           yield sseFrame('restart', { reason: event.reason });
           break;
         case 'answer':
-          onAnswer(event.answer);
+          await onAnswer(event.answer);
           yield sseFrame('answer', event.answer);
           break;
       }

@@ -90,7 +90,7 @@ export async function answerInThread(options: AnswerInThreadOptions): Promise<An
     const final = finalMessage(options, answer);
     if (stream) await stream.finish(final);
     else await edits?.finish(final);
-    recordPosted(options, answer, messageId, {
+    await recordPosted(options, answer, messageId, {
       streamed: stream ? 'native' : 'edits',
       event: options.replacing === undefined ? 'answer posted' : 'answer to an edited question posted in place of the earlier one',
     });
@@ -134,7 +134,7 @@ export async function answerIfSupported(options: Omit<AnswerInThreadOptions, 're
       return { answer };
     }
     const messageId = await platform.post(thread, finalMessage(options, answer));
-    recordPosted(options, answer, messageId, { streamed: 'none', event: 'support channel: answer posted unasked' });
+    await recordPosted(options, answer, messageId, { streamed: 'none', event: 'support channel: answer posted unasked' });
     return { answer, messageId };
   } catch (error) {
     log.error({ err: error, platform: platform.name, channel: thread.channelId }, 'answering a support-channel question failed');
@@ -149,12 +149,12 @@ function finalMessage(options: Pick<AnswerInThreadOptions, 'services' | 'offerHa
 }
 
 /** Stores the posted answer (so reactions and buttons on it become feedback) and logs it. */
-function recordPosted(
+async function recordPosted(
   options: Pick<AnswerInThreadOptions, 'platform' | 'services' | 'store' | 'log' | 'message' | 'thread' | 'replacing'>,
   answer: Answer,
   messageId: string,
   how: { streamed: string; event: string },
-): void {
+): Promise<void> {
   const { platform, services, store, log, message, thread } = options;
   const posted = {
     answer,
@@ -165,7 +165,7 @@ function recordPosted(
     messageId,
     userId: message.userId,
   };
-  if (options.replacing === undefined || store.replaceAnswer(posted) === undefined) store.saveAnswer(posted);
+  if (options.replacing === undefined || (await store.replaceAnswer(posted)) === undefined) await store.saveAnswer(posted);
   services.answerPosted?.({ ...posted, scopeChannelId: message.scopeChannelId ?? message.channelId });
   log.info(
     {

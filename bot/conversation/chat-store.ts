@@ -1,10 +1,10 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase, SqlValue } from '../../rag/contracts/sql-database.ts';
 import type { Answer, Citation } from '../../rag/types.ts';
-import { prepared } from '../../rag/store/prepared.ts';
 
 // The chat tables (app/migrations.ts, version 2), shared by every platform: the answers Lore posted (so a
 // reaction on a message leads back to the question and its citations), feedback on them, and the platform
-// event ids already handled (so a re-delivered event never produces a second answer, even after a restart).
+// event ids already handled (so a re-delivered event never produces a second answer, even after a restart). On the
+// storage seam (issue 19): SQLite for one process, or the PostgreSQL replicas share.
 
 export type Rating = 'up' | 'down';
 
@@ -58,42 +58,45 @@ export class ChatStore {
   private claimsSincePrune = 0;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlDatabase,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** True the first time an event id is seen on a platform; false for every re-delivery of it. */
-  claimEvent(platform: string, eventId: string): boolean {
-    const inserted = prepared(this.db, 'INSERT OR IGNORE INTO chat_events (platform, event_id, received_at) VALUES (?, ?, ?)').run(
-      platform,
-      eventId,
-      this.now().toISOString(),
+  /**
+   * True the first time an event id is seen on a platform; false for every re-delivery of it. Decided by the
+   * primary key in the store, so that an event and its retry reaching two replicas sharing it are handled once.
+   */
+  async claimEvent(platform: string, eventId: string): Promise<boolean> {
+    const now = this.now();
+    const inserted = await this.db.run(
+      'INSERT INTO chat_events (platform, event_id, received_at) VALUES (?, ?, ?) ON CONFLICT (platform, event_id) DO NOTHING',
+      [platform, eventId, now.toISOString()],
     );
     if (++this.claimsSincePrune >= PRUNE_EVERY) {
       this.claimsSincePrune = 0;
-      const cutoff = new Date(this.now().getTime() - EVENT_RETENTION_MS).toISOString();
-      prepared(this.db, 'DELETE FROM chat_events WHERE received_at < ?').run(cutoff);
+      const cutoff = new Date(now.getTime() - EVENT_RETENTION_MS).toISOString();
+      await this.db.run('DELETE FROM chat_events WHERE received_at < ?', [cutoff]);
     }
     return inserted.changes === 1;
   }
 
-  saveAnswer(posted: PostedAnswer): void {
+  async saveAnswer(posted: PostedAnswer): Promise<void> {
     const { answer } = posted;
-    prepared(
-      this.db,
+    await this.db.run(
       `INSERT INTO answers (id, platform, workspace_id, channel_id, thread_id, message_id, user_id, question, answer, mode,
                             citations, confidence, latency_ms, cost_usd, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      answer.id,
-      posted.platform,
-      posted.workspaceId ?? null,
-      posted.channelId,
-      posted.threadId,
-      posted.messageId,
-      posted.userId,
-      ...answerColumns(answer),
-      this.now().toISOString(),
+      [
+        answer.id,
+        posted.platform,
+        posted.workspaceId ?? null,
+        posted.channelId,
+        posted.threadId,
+        posted.messageId,
+        posted.userId,
+        ...answerColumns(answer),
+        this.now().toISOString(),
+      ],
     );
   }
 
@@ -102,80 +105,70 @@ export class ChatStore {
    * answered it again in place). The answer keeps its id; ratings given to the earlier answer are withdrawn: they
    * were about words no longer shown. Returns the kept id, or undefined when no answer was posted in that message.
    */
-  replaceAnswer(posted: PostedAnswer): string | undefined {
-    const existing = this.findAnswerByMessage(posted.platform, posted.channelId, posted.messageId);
-    if (!existing) return undefined;
+  async replaceAnswer(posted: PostedAnswer): Promise<string | undefined> {
     const { answer } = posted;
     const now = this.now().toISOString();
-    this.db.transaction(() => {
-      prepared(
-        this.db,
+    return this.db.transaction(async (tx) => {
+      const [existing] = await tx.query<{ id: string }>('SELECT id FROM answers WHERE platform = ? AND channel_id = ? AND message_id = ?', [
+        posted.platform,
+        posted.channelId,
+        posted.messageId,
+      ]);
+      if (!existing) return undefined;
+      await tx.run(
         `UPDATE answers SET question = ?, answer = ?, mode = ?, citations = ?, confidence = ?, latency_ms = ?, cost_usd = ?, created_at = ?
          WHERE id = ?`,
-      ).run(...answerColumns(answer), now, existing.id);
-      prepared(this.db, 'UPDATE feedback SET retracted_at = ? WHERE answer_id = ? AND retracted_at IS NULL').run(now, existing.id);
-    })();
-    return existing.id;
+        [...answerColumns(answer), now, existing.id],
+      );
+      await tx.run('UPDATE feedback SET retracted_at = ? WHERE answer_id = ? AND retracted_at IS NULL', [now, existing.id]);
+      return existing.id;
+    });
   }
 
-  findAnswerByMessage(platform: string, channelId: string, messageId: string): StoredAnswer | undefined {
-    const row = prepared(
-      this.db,
-      `SELECT id, platform, channel_id, thread_id, message_id, user_id, question, citations
-       FROM answers WHERE platform = ? AND channel_id = ? AND message_id = ?`,
-    ).get(platform, channelId, messageId) as AnswerRow | undefined;
+  async findAnswerByMessage(platform: string, channelId: string, messageId: string): Promise<StoredAnswer | undefined> {
+    const [row] = await this.db.query<AnswerRow>(`${SELECT_ANSWER} WHERE platform = ? AND channel_id = ? AND message_id = ?`, [
+      platform,
+      channelId,
+      messageId,
+    ]);
     return row && toStoredAnswer(row);
   }
 
-  findAnswer(answerId: string): StoredAnswer | undefined {
-    const row = prepared(
-      this.db,
-      'SELECT id, platform, channel_id, thread_id, message_id, user_id, question, citations FROM answers WHERE id = ?',
-    ).get(answerId) as AnswerRow | undefined;
+  async findAnswer(answerId: string): Promise<StoredAnswer | undefined> {
+    const [row] = await this.db.query<AnswerRow>(`${SELECT_ANSWER} WHERE id = ?`, [answerId]);
     return row && toStoredAnswer(row);
   }
 
-  hasAnsweredInThread(platform: string, channelId: string, threadId: string): boolean {
-    return (
-      prepared(this.db, 'SELECT 1 FROM answers WHERE platform = ? AND channel_id = ? AND thread_id = ? LIMIT 1').get(
-        platform,
-        channelId,
-        threadId,
-      ) !== undefined
-    );
+  async hasAnsweredInThread(platform: string, channelId: string, threadId: string): Promise<boolean> {
+    return this.exists('SELECT 1 FROM answers WHERE platform = ? AND channel_id = ? AND thread_id = ? LIMIT 1', [platform, channelId, threadId]);
   }
 
   /** Records (or re-activates) one user's rating of an answer. */
-  recordFeedback(event: FeedbackEvent): void {
-    prepared(
-      this.db,
+  async recordFeedback(event: FeedbackEvent): Promise<void> {
+    await this.db.run(
       `INSERT INTO feedback (answer_id, platform, user_id, rating, emoji, channel_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (answer_id, user_id, rating) DO UPDATE SET emoji = excluded.emoji, created_at = excluded.created_at, retracted_at = NULL`,
-    ).run(event.answerId, event.platform, event.userId, event.rating, event.emoji, event.channelId, this.now().toISOString());
+      [event.answerId, event.platform, event.userId, event.rating, event.emoji, event.channelId, this.now().toISOString()],
+    );
   }
 
   /** Marks a rating as withdrawn (the row is kept); false when there was no active rating to withdraw. */
-  retractFeedback(answerId: string, userId: string, rating: Rating): boolean {
-    return (
-      prepared(this.db, 'UPDATE feedback SET retracted_at = ? WHERE answer_id = ? AND user_id = ? AND rating = ? AND retracted_at IS NULL').run(
-        this.now().toISOString(),
-        answerId,
-        userId,
-        rating,
-      ).changes === 1
+  async retractFeedback(answerId: string, userId: string, rating: Rating): Promise<boolean> {
+    const retracted = await this.db.run(
+      'UPDATE feedback SET retracted_at = ? WHERE answer_id = ? AND user_id = ? AND rating = ? AND retracted_at IS NULL',
+      [this.now().toISOString(), answerId, userId, rating],
     );
+    return retracted.changes === 1;
   }
 
   /** Whether the user's rating of the answer stands (given and not withdrawn). */
-  hasActiveFeedback(answerId: string, userId: string, rating: Rating): boolean {
-    return (
-      prepared(this.db, 'SELECT 1 FROM feedback WHERE answer_id = ? AND user_id = ? AND rating = ? AND retracted_at IS NULL').get(
-        answerId,
-        userId,
-        rating,
-      ) !== undefined
-    );
+  async hasActiveFeedback(answerId: string, userId: string, rating: Rating): Promise<boolean> {
+    return this.exists('SELECT 1 FROM feedback WHERE answer_id = ? AND user_id = ? AND rating = ? AND retracted_at IS NULL', [
+      answerId,
+      userId,
+      rating,
+    ]);
   }
 
   /**
@@ -185,14 +178,14 @@ export class ChatStore {
    * scope: every source cited is among `sources`, and none is an upload (kept for the one channel it was shared
    * in). Asked by at least `minAskers` people, so that one person's question is never shown to others.
    */
-  popularQuestions(options: { sources: readonly string[]; limit: number; minAskers?: number }): string[] {
-    const rows = prepared(
-      this.db,
+  async popularQuestions(options: { sources: readonly string[]; limit: number; minAskers?: number }): Promise<string[]> {
+    const rows = await this.db.query<{ question: string; citations: string; asker: string }>(
       `SELECT question, citations, COALESCE(user_id, answer_id) AS asker FROM query_log q
        WHERE abstained = 0 AND mode IN ('generative', 'extractive') AND confidence >= ? AND (faithfulness IS NULL OR faithfulness >= ?)
          AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'down' AND f.retracted_at IS NULL)
        ORDER BY created_at DESC LIMIT ?`,
-    ).all(WELL_ANSWERED.confidence, WELL_ANSWERED.faithfulness, POPULAR_WINDOW) as { question: string; citations: string; asker: string }[];
+      [WELL_ANSWERED.confidence, WELL_ANSWERED.faithfulness, POPULAR_WINDOW],
+    );
     const allowed = new Set(options.sources);
     const asked = new Map<string, { question: string; askers: Set<string> }>();
     for (const row of rows) {
@@ -212,24 +205,27 @@ export class ChatStore {
   }
 
   /** Attaches the one-line reason a user gave for their 👎; false when they have no active 👎 on the answer. */
-  setFeedbackReason(answerId: string, userId: string, reason: string): boolean {
-    return (
-      prepared(this.db, "UPDATE feedback SET reason = ? WHERE answer_id = ? AND user_id = ? AND rating = 'down' AND retracted_at IS NULL").run(
-        reason,
-        answerId,
-        userId,
-      ).changes === 1
+  async setFeedbackReason(answerId: string, userId: string, reason: string): Promise<boolean> {
+    const saved = await this.db.run(
+      "UPDATE feedback SET reason = ? WHERE answer_id = ? AND user_id = ? AND rating = 'down' AND retracted_at IS NULL",
+      [reason, answerId, userId],
     );
+    return saved.changes === 1;
+  }
+
+  private async exists(sql: string, params: readonly SqlValue[]): Promise<boolean> {
+    return (await this.db.query(sql, params)).length > 0;
   }
 
   /** Active (not retracted) ratings by platform and rating: the feedback metric. */
-  feedbackCounts(): { platform: string; rating: Rating; count: number }[] {
-    return prepared(
-      this.db,
+  async feedbackCounts(): Promise<{ platform: string; rating: Rating; count: number }[]> {
+    return this.db.query<{ platform: string; rating: Rating; count: number }>(
       'SELECT platform, rating, count(*) AS count FROM feedback WHERE retracted_at IS NULL GROUP BY platform, rating ORDER BY platform, rating',
-    ).all() as { platform: string; rating: Rating; count: number }[];
+    );
   }
 }
+
+const SELECT_ANSWER = 'SELECT id, platform, channel_id, thread_id, message_id, user_id, question, citations FROM answers';
 
 interface AnswerRow {
   id: string;
@@ -257,5 +253,14 @@ function toStoredAnswer(row: AnswerRow): StoredAnswer {
 
 /** The columns an answer fills, in the order of `question, answer, mode, citations, confidence, latency_ms, cost_usd`. */
 function answerColumns(answer: PostedAnswer['answer']): [string, string, string, string, number, number, number] {
-  return [answer.question, answer.answer, answer.mode, JSON.stringify(answer.citations), answer.confidence, answer.latencyMs, answer.costUsd];
+  // latency_ms is an INTEGER column, which PostgreSQL (unlike SQLite) refuses a fraction for.
+  return [
+    answer.question,
+    answer.answer,
+    answer.mode,
+    JSON.stringify(answer.citations),
+    answer.confidence,
+    Math.round(answer.latencyMs),
+    answer.costUsd,
+  ];
 }

@@ -193,10 +193,14 @@ export class Conversation {
    * or taken back when the person already gave that rating, as Slack's buttons toggle.
    */
   async handleFeedbackButton(platform: ChatPlatform, click: IncomingFeedbackButton): Promise<void> {
-    const answer = this.options.store.findAnswerByMessage(platform.name, click.channelId, click.messageId);
-    if (!answer) return;
-    const added = !this.options.store.hasActiveFeedback(answer.id, click.userId, click.rating);
-    return this.track(this.recordReaction(platform, { ...click, emoji: FEEDBACK_BUTTON_EMOJI, added }));
+    const { store } = this.options;
+    const recordClick = async () => {
+      const answer = await store.findAnswerByMessage(platform.name, click.channelId, click.messageId);
+      if (!answer) return;
+      const added = !(await store.hasActiveFeedback(answer.id, click.userId, click.rating));
+      await this.recordReaction(platform, { ...click, emoji: FEEDBACK_BUTTON_EMOJI, added });
+    };
+    return this.track(recordClick().catch((error: unknown) => this.log.error({ err: error, platform: platform.name }, 'recording feedback failed')));
   }
 
   /**
@@ -212,7 +216,7 @@ export class Conversation {
         channelId: viewer.channelId ?? '',
         isDirect: viewer.channelId === undefined,
       });
-      return this.options.store.popularQuestions({ sources, limit });
+      return await this.options.store.popularQuestions({ sources, limit });
     } catch (error) {
       this.log.warn({ err: error, platform: platform.name }, 'could not choose suggested questions');
       return [];
@@ -256,10 +260,10 @@ export class Conversation {
   }
 
   /** The one-line reason someone gave for their 👎. Returns false when they have no 👎 on that answer. */
-  recordFeedbackReason(platform: ChatPlatform, answerId: string, userId: string, reason: string): boolean {
+  async recordFeedbackReason(platform: ChatPlatform, answerId: string, userId: string, reason: string): Promise<boolean> {
     const cleaned = cleanFeedbackReason(reason);
     if (cleaned === '') return false;
-    const saved = this.options.store.setFeedbackReason(answerId, userId, cleaned);
+    const saved = await this.options.store.setFeedbackReason(answerId, userId, cleaned);
     this.log.info(
       { platform: platform.name, answerId, user: userId, saved },
       saved ? 'feedback reason recorded' : 'feedback reason without a 👎 ignored',
@@ -303,11 +307,11 @@ export class Conversation {
     const { store } = this.options;
     let message = incoming;
     if (message.fromBot) return;
-    const addressed = this.isAddressed(platform, message);
+    const addressed = await this.isAddressed(platform, message);
     // A support channel's new question, asked of no one: answered only if the answer is supported.
     const unasked = !addressed && edited === undefined && this.isUnaskedQuestion(platform, message);
     if (!addressed && !unasked) return;
-    if (!store.claimEvent(platform.name, message.eventId)) {
+    if (!(await store.claimEvent(platform.name, message.eventId))) {
       this.log.info({ platform: platform.name, eventId: message.eventId }, 'event already handled (a re-delivery): ignored');
       return;
     }
@@ -484,10 +488,12 @@ export class Conversation {
     return { audience, sources: message.scopeUnknown ? configured.filter((source) => source === 'upload') : configured };
   }
 
-  private isAddressed(platform: ChatPlatform, message: IncomingMessage): boolean {
+  private async isAddressed(platform: ChatPlatform, message: IncomingMessage): Promise<boolean> {
     if (message.isDirect || message.mentionsBot) return true;
     return (
-      this.options.followThreads && message.inThread && this.options.store.hasAnsweredInThread(platform.name, message.channelId, message.threadId)
+      this.options.followThreads &&
+      message.inThread &&
+      (await this.options.store.hasAnsweredInThread(platform.name, message.channelId, message.threadId))
     );
   }
 
@@ -648,7 +654,7 @@ export class Conversation {
     if (this.acceptHelpOffer(platform, reaction)) return;
     if (reaction.added && isSaveReaction(reaction.emoji)) {
       // A ✅ by the asker on a reply in a thread Lore answered in; anyone else's ✅ is only a reaction.
-      if (reaction.eventId !== undefined && !store.claimEvent(platform.name, reaction.eventId)) return;
+      if (reaction.eventId !== undefined && !(await store.claimEvent(platform.name, reaction.eventId))) return;
       const said = await this.handleSaveVerified(platform, { ...reaction, via: 'reaction' });
       this.log.debug({ platform: platform.name, said }, 'save reaction handled');
       return;
@@ -656,9 +662,9 @@ export class Conversation {
     const rating = reaction.rating ?? ratingOf(reaction.emoji);
     if (!rating) return;
     try {
-      const answer = store.findAnswerByMessage(platform.name, reaction.channelId, reaction.messageId);
+      const answer = await store.findAnswerByMessage(platform.name, reaction.channelId, reaction.messageId);
       if (!answer) return;
-      if (reaction.eventId !== undefined && !store.claimEvent(platform.name, reaction.eventId)) return;
+      if (reaction.eventId !== undefined && !(await store.claimEvent(platform.name, reaction.eventId))) return;
       const fields = {
         platform: platform.name,
         answerId: answer.id,
@@ -668,14 +674,14 @@ export class Conversation {
         emoji: reaction.emoji,
       };
       if (!reaction.added) {
-        const retracted = store.retractFeedback(answer.id, reaction.userId, rating);
+        const retracted = await store.retractFeedback(answer.id, reaction.userId, rating);
         if (retracted) {
           this.log.info(fields, 'feedback retracted');
           this.options.metrics?.increment('lore_feedback_retracted_total', { platform: platform.name, rating });
         }
         return;
       }
-      store.recordFeedback({
+      await store.recordFeedback({
         answerId: answer.id,
         platform: platform.name,
         userId: reaction.userId,

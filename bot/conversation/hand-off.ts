@@ -63,7 +63,7 @@ export class HandOffs {
    */
   async askPerson(platform: ChatPlatform, answerId: string, click: IncomingHandOffClick): Promise<string> {
     const { store, handOffs, chatConfig, log } = this.options;
-    const answer = store.findAnswer(answerId);
+    const answer = await store.findAnswer(answerId);
     if (!answer || answer.platform !== platform.name) return 'I no longer have that answer, so I cannot hand it off. Please ask again.';
     const earlier = handOffs.findByAnswer(answer.id);
     if (earlier) return 'The people who can help were already asked in this thread.';
@@ -115,7 +115,7 @@ export class HandOffs {
     if (!handOffs.resolve(handOff.id, click.userId)) return 'This was already marked resolved.';
     log.info({ platform: platform.name, handOff: handOff.id, user: click.userId }, 'hand-off resolved');
     this.options.metrics?.increment('lore_handoffs_resolved_total', { platform: platform.name });
-    const answer = store.findAnswer(handOff.answerId);
+    const answer = await store.findAnswer(handOff.answerId);
     if (handOff.messageId && answer) {
       const notice: HandOffNotice = {
         id: handOff.id,

@@ -136,7 +136,7 @@ async function onButton({ platform, conversation }: DiscordEventContext, interac
 async function onFeedbackReason({ platform, conversation }: DiscordEventContext, interaction: ModalSubmitInteraction): Promise<void> {
   const answerId = answerIdOfModal(interaction.customId);
   if (!answerId) return;
-  const saved = conversation.recordFeedbackReason(platform, answerId, interaction.user.id, interaction.fields.getTextInputValue(REASON_FIELD));
+  const saved = await conversation.recordFeedbackReason(platform, answerId, interaction.user.id, interaction.fields.getTextInputValue(REASON_FIELD));
   const content = saved ? 'Thanks, noted.' : "I couldn't find your 👎 on that answer any more, so I didn't keep the reason.";
   await interaction.reply({ content, flags: EPHEMERAL, allowedMentions: NO_MENTIONS });
 }

@@ -278,7 +278,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   app.view(FEEDBACK_REASON_VIEW, async ({ ack, view, body }) => {
     await ack();
     const submitted = readFeedbackReason(view);
-    if (submitted) conversation.recordFeedbackReason(platform, submitted.answerId, body.user.id, submitted.reason);
+    if (submitted) await conversation.recordFeedbackReason(platform, submitted.answerId, body.user.id, submitted.reason);
   });
 
   acknowledgeUnrouted(

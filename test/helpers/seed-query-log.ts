@@ -1,5 +1,6 @@
 import type { Db } from '../../app/database.ts';
 import { QueryLog } from '../../app/query-log.ts';
+import { sqliteDatabase } from '../../app/storage/sqlite-database.ts';
 import { ChatStore, type Rating } from '../../bot/conversation/chat-store.ts';
 import { HandOffStore } from '../../bot/conversation/hand-off-store.ts';
 import { VerifiedStore } from '../../bot/conversation/verified-store.ts';
@@ -9,7 +10,9 @@ import { makeAnswer } from './answer.ts';
 
 // A query log and its feedback for the knowledge-gap report, written through the stores that write them in
 // production (QueryLog, ChatStore, ChunkStore), each on a clock the test moves: the report's figures are then
-// checked against what was seeded, not against SQL the test wrote itself.
+// checked against what was seeded, not against SQL the test wrote itself. Some of those stores are on the storage
+// seam, and asynchronous: the seeder runs each step after the one before, the clock set to the step's time, and
+// `await seeder.written()` waits for them all before what was seeded is read.
 
 export interface SeededQuestion {
   id: string;
@@ -43,59 +46,74 @@ export class QueryLogSeeder {
   private readonly verifiedStore: VerifiedStore;
   private readonly chunks: ChunkStore;
   private readonly titles = new Map<string, string>();
+  private steps: Promise<void> = Promise.resolve();
 
-  constructor(db: Db) {
+  /** `sql`: the runtime's seam over `db`, when there is one (one per connection); made here otherwise. */
+  constructor(db: Db, sql = sqliteDatabase(db, { owned: false })) {
     const now = () => this.clock;
     this.queryLog = new QueryLog(db, 3_650, now);
-    this.chat = new ChatStore(db, now);
+    this.chat = new ChatStore(sql, now);
     this.handOffs = new HandOffStore(db, now);
     this.verifiedStore = new VerifiedStore(db, now);
     this.chunks = new ChunkStore(db);
   }
 
+  /** Resolves once every step seeded so far is written; rejects with the first that failed (those after it are not run). */
+  written(): Promise<void> {
+    return this.steps;
+  }
+
+  /** Runs `work` after the steps before it, at `at` (when given) by the stores' clock. */
+  private step(at: string | undefined, work: () => unknown): void {
+    this.steps = this.steps.then(async () => {
+      if (at !== undefined) this.clock = new Date(at);
+      await work();
+    });
+  }
+
   /** A reply saved at `at` as the verified answer to an answer seeded before (and revoked at `revokedAt`). */
   verified(seed: { id: string; at: string; answerId: string; revokedAt?: string }): this {
-    this.clock = new Date(seed.at);
-    this.verifiedStore.save({
-      id: seed.id,
-      platform: 'slack',
-      channelId: 'C-general',
-      scope: 'slack:C-general',
-      channelName: 'general',
-      threadId: seed.answerId,
-      messageId: `reply-${seed.id}`,
-      answerId: seed.answerId,
-      question: 'a question',
-      answer: 'a person answered it',
-      answeredBy: 'U-helper',
-      answeredByName: 'helper',
-      answeredAt: seed.at,
-      savedBy: 'U-asker',
-    });
-    if (seed.revokedAt) {
-      this.clock = new Date(seed.revokedAt);
-      this.verifiedStore.revoke(seed.id, 'U-admin');
-    }
+    this.step(seed.at, () =>
+      this.verifiedStore.save({
+        id: seed.id,
+        platform: 'slack',
+        channelId: 'C-general',
+        scope: 'slack:C-general',
+        channelName: 'general',
+        threadId: seed.answerId,
+        messageId: `reply-${seed.id}`,
+        answerId: seed.answerId,
+        question: 'a question',
+        answer: 'a person answered it',
+        answeredBy: 'U-helper',
+        answeredByName: 'helper',
+        answeredAt: seed.at,
+        savedBy: 'U-asker',
+      }),
+    );
+    if (seed.revokedAt) this.step(seed.revokedAt, () => this.verifiedStore.revoke(seed.id, 'U-admin'));
     return this;
   }
 
   document(document: SeededDocument): this {
     this.titles.set(document.id, document.title);
-    this.chunks.saveDocument(
-      {
-        id: document.id,
-        source: document.source ?? 'files',
-        location: `/kb/${document.id}`,
-        title: document.title,
-        url: document.url ?? `https://docs.example/${document.id}`,
-        contentHash: `hash-${document.id}`,
-        fingerprint: `fp-${document.id}`,
-        chunkCount: 0,
-        sizeBytes: 1,
-        ...(document.modifiedAt ? { modifiedAt: document.modifiedAt } : {}),
-        indexedAt: document.indexedAt,
-      },
-      [],
+    this.step(undefined, () =>
+      this.chunks.saveDocument(
+        {
+          id: document.id,
+          source: document.source ?? 'files',
+          location: `/kb/${document.id}`,
+          title: document.title,
+          url: document.url ?? `https://docs.example/${document.id}`,
+          contentHash: `hash-${document.id}`,
+          fingerprint: `fp-${document.id}`,
+          chunkCount: 0,
+          sizeBytes: 1,
+          ...(document.modifiedAt ? { modifiedAt: document.modifiedAt } : {}),
+          indexedAt: document.indexedAt,
+        },
+        [],
+      ),
     );
     return this;
   }
@@ -122,43 +140,44 @@ export class QueryLogSeeder {
     });
     const platform = seed.platform ?? 'slack';
     const channelId = seed.channelId ?? (platform === 'http' ? undefined : 'C-general');
-    this.clock = new Date(seed.at);
-    this.queryLog.record({ answer, platform, userId: 'U-asker', ...(channelId ? { channelId } : {}) });
-    // As the answer service does for every surface: the answer is stored so that it can be rated.
-    this.chat.saveAnswer({
-      answer,
-      platform,
-      channelId: channelId ?? platform,
-      threadId: seed.id,
-      messageId: `m-${seed.id}`,
-      userId: 'U-asker',
-    });
-    for (const rating of seed.ratings ?? []) {
-      this.chat.recordFeedback({
-        answerId: seed.id,
-        platform,
-        userId: rating.user,
-        rating: rating.rating,
-        emoji: rating.rating === 'up' ? '👍' : '👎',
-        channelId: channelId ?? platform,
-      });
-      if (rating.reason) this.chat.setFeedbackReason(seed.id, rating.user, rating.reason);
-      if (rating.retracted) this.chat.retractFeedback(seed.id, rating.user, rating.rating);
-    }
-    if (seed.handOff) {
-      const id = `handoff-${seed.id}`;
-      this.handOffs.record({
-        id,
-        answerId: seed.id,
+    this.step(seed.at, async () => {
+      this.queryLog.record({ answer, platform, userId: 'U-asker', ...(channelId ? { channelId } : {}) });
+      // As the answer service does for every surface: the answer is stored so that it can be rated.
+      await this.chat.saveAnswer({
+        answer,
         platform,
         channelId: channelId ?? platform,
         threadId: seed.id,
-        requestedBy: 'U-asker',
-        reason: mode === 'abstained' ? 'abstained' : 'thumbs_down',
-        responders: { group: 'SHELP', users: [] },
+        messageId: `m-${seed.id}`,
+        userId: 'U-asker',
       });
-      if (seed.handOff.resolved) this.handOffs.resolve(id, 'U-helper');
-    }
+      for (const rating of seed.ratings ?? []) {
+        await this.chat.recordFeedback({
+          answerId: seed.id,
+          platform,
+          userId: rating.user,
+          rating: rating.rating,
+          emoji: rating.rating === 'up' ? '👍' : '👎',
+          channelId: channelId ?? platform,
+        });
+        if (rating.reason) await this.chat.setFeedbackReason(seed.id, rating.user, rating.reason);
+        if (rating.retracted) await this.chat.retractFeedback(seed.id, rating.user, rating.rating);
+      }
+      if (seed.handOff) {
+        const id = `handoff-${seed.id}`;
+        this.handOffs.record({
+          id,
+          answerId: seed.id,
+          platform,
+          channelId: channelId ?? platform,
+          threadId: seed.id,
+          requestedBy: 'U-asker',
+          reason: mode === 'abstained' ? 'abstained' : 'thumbs_down',
+          responders: { group: 'SHELP', users: [] },
+        });
+        if (seed.handOff.resolved) this.handOffs.resolve(id, 'U-helper');
+      }
+    });
     return this;
   }
 }

@@ -44,14 +44,14 @@ export function registerFeedbackRoute(app: FastifyInstance, options: FeedbackRou
     const { answerId, rating, retract = false } = request.body;
     const reason = cleanFeedbackReason(request.body.reason ?? '');
     const { keyId } = request;
-    if (!findServedAnswer(store, answerId, keyId)) {
+    if (!(await findServedAnswer(store, answerId, keyId))) {
       throw new HttpError(404, 'not_found', `no answer with id ${JSON.stringify(answerId)} was served to this API key`, {}, 'answerId');
     }
     const fields = { answerId, rating, caller: keyId };
 
     if (retract) {
       if (reason) throw new HttpError(400, 'invalid_request', 'reason cannot be given when retracting a rating', {}, 'reason');
-      const retracted = store.retractFeedback(answerId, keyId, rating);
+      const retracted = await store.retractFeedback(answerId, keyId, rating);
       if (retracted) {
         metrics?.increment('lore_feedback_retracted_total', { platform: HTTP_PLATFORM, rating });
         request.log.info(fields, 'feedback retracted');
@@ -61,10 +61,10 @@ export function registerFeedbackRoute(app: FastifyInstance, options: FeedbackRou
 
     if (reason && rating !== 'down') throw new HttpError(400, 'invalid_request', "reason is recorded only with rating 'down'", {}, 'reason');
     const other: Rating = rating === 'up' ? 'down' : 'up';
-    if (store.retractFeedback(answerId, keyId, other))
+    if (await store.retractFeedback(answerId, keyId, other))
       metrics?.increment('lore_feedback_retracted_total', { platform: HTTP_PLATFORM, rating: other });
-    store.recordFeedback({ answerId, platform: HTTP_PLATFORM, userId: keyId, rating, emoji: EMOJI[rating], channelId: HTTP_CHANNEL });
-    if (reason) store.setFeedbackReason(answerId, keyId, reason);
+    await store.recordFeedback({ answerId, platform: HTTP_PLATFORM, userId: keyId, rating, emoji: EMOJI[rating], channelId: HTTP_CHANNEL });
+    if (reason) await store.setFeedbackReason(answerId, keyId, reason);
     metrics?.increment('lore_feedback_total', { platform: HTTP_PLATFORM, rating });
     request.log.info({ ...fields, withReason: reason !== '' }, 'feedback recorded');
     return { answerId, rating, recorded: true };

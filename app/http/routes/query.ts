@@ -98,7 +98,7 @@ export function registerQueryRoute(app: FastifyInstance, options: QueryRouteOpti
     }
 
     const answer = await finalAnswer(answers.stream(question));
-    save(answer);
+    await save(answer);
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer));
   });
 }

@@ -16,10 +16,10 @@ const dataDir = path.join(tmp.dir, 'data');
 const today = new Date().toISOString().slice(0, 10);
 const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 
-beforeAll(() => {
+beforeAll(async () => {
   const db = openDatabase(dataDir);
   try {
-    new QueryLogSeeder(db)
+    await new QueryLogSeeder(db)
       .document({ id: 'backups', title: 'Backup policy', indexedAt: `${yesterday}T00:00:00Z` })
       .ask({
         id: 'a1',
@@ -29,7 +29,8 @@ beforeAll(() => {
         costUsd: 0.002,
         ratings: [{ user: 'U1', rating: 'up' }],
       })
-      .ask({ id: 'a2', at: `${today}T00:00:01Z`, question: 'How do I rotate the VPN certificate?', mode: 'abstained', channelId: 'C-help' });
+      .ask({ id: 'a2', at: `${today}T00:00:01Z`, question: 'How do I rotate the VPN certificate?', mode: 'abstained', channelId: 'C-help' })
+      .written();
   } finally {
     db.close();
   }

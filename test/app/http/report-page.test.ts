@@ -36,11 +36,12 @@ beforeAll(async () => {
     env: { LORE_ADMIN_API_KEYS: `ops:${ADMIN_KEY}`, LORE_API_KEYS: QUERY_KEY },
   });
   // Three days with questions and one without, in the default window: the charts have bars and a broken line.
-  new QueryLogSeeder(fixture.runtime.db)
+  await new QueryLogSeeder(fixture.runtime.db, fixture.runtime.sql)
     .ask({ id: 'r1', at: `${day(3)}T09:00:00Z`, question: 'How long are backups kept?', costUsd: 0.001 })
     .ask({ id: 'r2', at: `${day(3)}T10:00:00Z`, question: 'How do I rotate the VPN certificate?', mode: 'abstained', handOff: { resolved: true } })
     .ask({ id: 'r3', at: `${day(1)}T09:00:00Z`, question: 'rotating the VPN certificate', mode: 'abstained', channelId: 'C-help' })
-    .ask({ id: 'r4', at: `${day(0)}T00:00:01Z`, question: 'Where is the <b>office</b>?', ratings: [{ user: 'U1', rating: 'down' }] });
+    .ask({ id: 'r4', at: `${day(0)}T00:00:01Z`, question: 'Where is the <b>office</b>?', ratings: [{ user: 'U1', rating: 'down' }] })
+    .written();
   api = await createHttpServer({ runtime: fixture.runtime, answers: createAnswerService(fixture.runtime) });
   await listenOnConfiguredHost(api, fixture.config.host, 0);
   loreUrl = `http://localhost:${(api.addresses()[0] as AddressInfo).port}`;

@@ -14,8 +14,8 @@ let db: Db;
 const NOW = new Date('2030-03-10T12:00:00Z');
 const SINCE = new Date('2030-03-05T00:00:00Z');
 
-function seed(database: Db): void {
-  new QueryLogSeeder(database)
+async function seed(database: Db): Promise<void> {
+  await new QueryLogSeeder(database)
     .document({ id: 'vpn-guide', title: 'VPN guide', modifiedAt: '2029-01-01T00:00:00Z', indexedAt: '2030-03-01T00:00:00Z' })
     .document({ id: 'backups', title: 'Backup policy', modifiedAt: '2030-03-01T00:00:00Z', indexedAt: '2030-03-01T00:00:00Z' })
     .document({ id: 'onboarding', title: 'Onboarding', indexedAt: '2030-02-01T00:00:00Z' })
@@ -71,14 +71,15 @@ function seed(database: Db): void {
     .verified({ id: 'v-old', at: '2030-03-01T10:00:00Z', answerId: 'q-old' })
     .verified({ id: 'v1', at: '2030-03-06T10:00:00Z', answerId: 'q3', revokedAt: '2030-03-07T10:00:00Z' })
     .verified({ id: 'v2', at: '2030-03-08T12:00:00Z', answerId: 'q6' })
-    .ask({ id: 'q8', at: '2030-03-10T09:00:00Z', question: 'My token xoxb-1234567890-abcdefghij leaked, what now?', mode: 'abstained' });
+    .ask({ id: 'q8', at: '2030-03-10T09:00:00Z', question: 'My token xoxb-1234567890-abcdefghij leaked, what now?', mode: 'abstained' })
+    .written();
 }
 
 let report: GapReport;
 
-beforeAll(() => {
+beforeAll(async () => {
   db = openDatabase(tmp.dir);
-  seed(db);
+  await seed(db);
   report = buildGapReport(db, { since: SINCE, now: NOW, queryLogDays: 30 });
 });
 afterAll(() => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GatewayIntentBits } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseChatConfig } from '../../../bot/conversation/chat-config.ts';
 import { connectDiscord, superviseDiscord } from '../../../app/connect-discord.ts';
 import { Metrics } from '../../../app/metrics.ts';
@@ -91,11 +91,14 @@ function feedbackRows(
 }
 
 /** The answer recorded for a message (recorded just after its final edit). */
-async function answerIdOf(channelId: string, messageId: string, bot = lore, fake = discord): Promise<string> {
-  const answer = await fake.until(
-    () => bot.store.findAnswerByMessage('discord', channelId, messageId),
-    10_000,
-    `the answer recorded for ${messageId}`,
+async function answerIdOf(channelId: string, messageId: string, bot = lore): Promise<string> {
+  const answer = await vi.waitFor(
+    async () => {
+      const stored = await bot.store.findAnswerByMessage('discord', channelId, messageId);
+      if (!stored) throw new Error(`no answer recorded for ${messageId} yet`);
+      return stored;
+    },
+    { timeout: 10_000, interval: 20 },
   );
   return answer.id;
 }
@@ -305,7 +308,7 @@ describe('answering a mention', () => {
     expect(edits.every((edit) => (edit.body?.allowed_mentions as { parse: unknown[] } | undefined)?.parse.length === 0)).toBe(true);
 
     await answerIdOf(GENERAL_CHANNEL, answer.id);
-    const stored = lore.store.findAnswerByMessage('discord', GENERAL_CHANNEL, answer.id);
+    const stored = await lore.store.findAnswerByMessage('discord', GENERAL_CHANNEL, answer.id);
     expect(stored).toMatchObject({
       platform: 'discord',
       question: 'How long are backups of the data directory kept?',
@@ -440,12 +443,14 @@ describe('feedback', () => {
   it('records ratings on answers discord.js has never seen: posted before a restart, in a server or a DM', async () => {
     const user = newUser();
     const dm = discord.dmChannel(user);
-    const olds = [GENERAL_CHANNEL, dm].map((channelId) => {
-      const message = discord.seedBotMessage(channelId, 'An answer from before the restart [1].');
-      const answer = pastAnswer(`restart-${channelId}`);
-      lore.store.saveAnswer({ answer, platform: 'discord', channelId, threadId: message.id, messageId: message.id, userId: user });
-      return { channelId, message, answer };
-    });
+    const olds = await Promise.all(
+      [GENERAL_CHANNEL, dm].map(async (channelId) => {
+        const message = discord.seedBotMessage(channelId, 'An answer from before the restart [1].');
+        const answer = pastAnswer(`restart-${channelId}`);
+        await lore.store.saveAnswer({ answer, platform: 'discord', channelId, threadId: message.id, messageId: message.id, userId: user });
+        return { channelId, message, answer };
+      }),
+    );
     for (const old of olds) discord.react({ channelId: old.channelId, messageId: old.message.id, userId: user, emoji: '👍' });
     for (const old of olds)
       await discord.until(() => feedbackRows(old.answer.id).find((row) => row.user_id === user), 10_000, `the 👍 in ${old.channelId}`);
@@ -689,7 +694,7 @@ describe('thread mode', () => {
     expect(second.content).toMatch(/data-handling-policy\.txt/);
 
     threaded.react({ channelId: question.id, messageId: first.id, userId: user, emoji: '👍' });
-    const answerId = await answerIdOf(question.id, first.id, threadBot, threaded);
+    const answerId = await answerIdOf(question.id, first.id, threadBot);
     await threaded.until(() => feedbackRows(answerId).find((row) => row.user_id === user), 10_000, 'the 👍 in the thread');
   });
 
@@ -788,7 +793,7 @@ describe('when answering fails', () => {
       'the error reply',
     );
     expect(reply.content).toMatch(/^⚠️ Sorry, something went wrong while answering \(.+\)\. Please try again in a moment/);
-    expect(failingBot.store.findAnswerByMessage('discord', GENERAL_CHANNEL, reply.id)).toBeUndefined();
+    expect(await failingBot.store.findAnswerByMessage('discord', GENERAL_CHANNEL, reply.id)).toBeUndefined();
   });
 
   it('says so in the reply to /lore ask too', async () => {

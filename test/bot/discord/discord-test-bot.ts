@@ -50,7 +50,7 @@ export async function startTestDiscordBot(options: TestDiscordBotOptions): Promi
     DISCORD_GUILD_IDS: `${GUILD_ID},${OTHER_GUILD_ID}`,
     ...options.env,
   });
-  const store = new ChatStore(runtime.db);
+  const store = new ChatStore(runtime.sql);
   const conversation = new Conversation({
     services: createChatServices(runtime, createSyncService(runtime), options.pipeline),
     store,
