@@ -86,7 +86,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
   const conversation = new Conversation({
     services: { ...createChatServices(runtime, options.sync, options.pipeline), answerPosted: staleSources.answerPosted },
     store: new ChatStore(runtime.sql),
-    handOffs: new HandOffStore(runtime.db),
+    handOffs: new HandOffStore(runtime.sql),
     verified: new VerifiedStore(runtime.db),
     chatConfig,
     admins: config.admins,

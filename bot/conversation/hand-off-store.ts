@@ -1,10 +1,10 @@
-import type { Database } from 'better-sqlite3';
-import { prepared } from '../../rag/store/prepared.ts';
+import type { SqlDatabase } from '../../rag/contracts/sql-database.ts';
 import type { Responders } from './chat-config.ts';
 
 // The `handoffs` table (app/migrations.ts, version 5): "Ask a person" under an answer Lore could not give. One row
 // per answer, so a second click (or a second platform delivery) never mentions the responders twice; its outcome
-// is set when someone marks the thread resolved. Read by the knowledge-gap report (app/report/gap-report.ts).
+// is set when someone marks the thread resolved. Read by the knowledge-gap report (app/report/gap-report.ts). On the
+// storage seam (issue 19): the one row per answer is decided by the store, whichever replica the click reached.
 
 export type HandOffReason = 'abstained' | 'thumbs_down';
 
@@ -43,18 +43,17 @@ interface HandOffRow {
 
 export class HandOffStore {
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlDatabase,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Records a hand-off; false when the answer was handed off already (the earlier one stands). */
-  record(handOff: NewHandOff): boolean {
-    return (
-      prepared(
-        this.db,
-        `INSERT OR IGNORE INTO handoffs (id, answer_id, platform, channel_id, thread_id, requested_by, reason, responders, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
+  async record(handOff: NewHandOff): Promise<boolean> {
+    const inserted = await this.db.run(
+      `INSERT INTO handoffs (id, answer_id, platform, channel_id, thread_id, requested_by, reason, responders, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+      [
         handOff.id,
         handOff.answerId,
         handOff.platform,
@@ -64,44 +63,45 @@ export class HandOffStore {
         handOff.reason,
         JSON.stringify(handOff.responders),
         this.now().toISOString(),
-      ).changes === 1
+      ],
     );
+    return inserted.changes === 1;
   }
 
   /** The message that mentioned the responders, once posted. */
-  setMessage(id: string, messageId: string): void {
-    prepared(this.db, 'UPDATE handoffs SET message_id = ? WHERE id = ?').run(messageId, id);
+  async setMessage(id: string, messageId: string): Promise<void> {
+    await this.db.run('UPDATE handoffs SET message_id = ? WHERE id = ?', [messageId, id]);
   }
 
   /** Forgets a hand-off whose message could not be posted, so that asking again can work. */
-  forget(id: string): void {
-    prepared(this.db, 'DELETE FROM handoffs WHERE id = ? AND message_id IS NULL').run(id);
+  async forget(id: string): Promise<void> {
+    await this.db.run('DELETE FROM handoffs WHERE id = ? AND message_id IS NULL', [id]);
   }
 
-  find(id: string): StoredHandOff | undefined {
-    const row = prepared(this.db, 'SELECT * FROM handoffs WHERE id = ?').get(id) as HandOffRow | undefined;
+  async find(id: string): Promise<StoredHandOff | undefined> {
+    const [row] = await this.db.query<HandOffRow>('SELECT * FROM handoffs WHERE id = ?', [id]);
     return row && toHandOff(row);
   }
 
-  findByAnswer(answerId: string): StoredHandOff | undefined {
-    const row = prepared(this.db, 'SELECT * FROM handoffs WHERE answer_id = ?').get(answerId) as HandOffRow | undefined;
+  async findByAnswer(answerId: string): Promise<StoredHandOff | undefined> {
+    const [row] = await this.db.query<HandOffRow>('SELECT * FROM handoffs WHERE answer_id = ?', [answerId]);
     return row && toHandOff(row);
   }
 
   /** The mode an answer was posted with (`abstained`, `extractive`, …), from the chat's own `answers` table. */
-  answerMode(answerId: string): string | undefined {
-    return (prepared(this.db, 'SELECT mode FROM answers WHERE id = ?').get(answerId) as { mode: string } | undefined)?.mode;
+  async answerMode(answerId: string): Promise<string | undefined> {
+    const [row] = await this.db.query<{ mode: string }>('SELECT mode FROM answers WHERE id = ?', [answerId]);
+    return row?.mode;
   }
 
   /** Records the outcome; false when it was resolved already. */
-  resolve(id: string, userId: string): boolean {
-    return (
-      prepared(this.db, 'UPDATE handoffs SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL').run(
-        this.now().toISOString(),
-        userId,
-        id,
-      ).changes === 1
-    );
+  async resolve(id: string, userId: string): Promise<boolean> {
+    const resolved = await this.db.run('UPDATE handoffs SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL', [
+      this.now().toISOString(),
+      userId,
+      id,
+    ]);
+    return resolved.changes === 1;
   }
 }
 

@@ -47,7 +47,7 @@ export class HandOffs {
   /** After a 👎 on an answer: offers "Ask a person" in its thread, once, where the channel has responders. Never throws. */
   async offerAfterThumbsDown(platform: ChatPlatform, answer: StoredAnswer): Promise<void> {
     try {
-      if (this.offered.get(answer.id) || this.options.handOffs.findByAnswer(answer.id)) return;
+      if (this.offered.get(answer.id) || (await this.options.handOffs.findByAnswer(answer.id))) return;
       if (!(await this.respondersOf(platform, answer.channelId))) return;
       this.offered.set(answer.id, true);
       await platform.post(threadOf(answer), { kind: 'handoff-offer', answerId: answer.id });
@@ -65,14 +65,14 @@ export class HandOffs {
     const { store, handOffs, chatConfig, log } = this.options;
     const answer = await store.findAnswer(answerId);
     if (!answer || answer.platform !== platform.name) return 'I no longer have that answer, so I cannot hand it off. Please ask again.';
-    const earlier = handOffs.findByAnswer(answer.id);
+    const earlier = await handOffs.findByAnswer(answer.id);
     if (earlier) return 'The people who can help were already asked in this thread.';
     const place = await this.placeOf(platform, answer.channelId);
     const responders = chatConfig.behaviourOf(platform.name, place.channelId, place.workspaceId).responders;
     if (!responders) return 'No one is set up to take questions from Lore in this channel.';
     const id = randomUUID();
-    const reason = handOffs.answerMode(answer.id) === 'abstained' ? 'abstained' : 'thumbs_down';
-    const recorded = handOffs.record({
+    const reason = (await handOffs.answerMode(answer.id)) === 'abstained' ? 'abstained' : 'thumbs_down';
+    const recorded = await handOffs.record({
       id,
       answerId: answer.id,
       platform: platform.name,
@@ -93,9 +93,9 @@ export class HandOffs {
     };
     try {
       const messageId = await platform.post(threadOf(answer), { kind: 'handoff', handOff: notice });
-      handOffs.setMessage(id, messageId);
+      await handOffs.setMessage(id, messageId);
     } catch (error) {
-      handOffs.forget(id);
+      await handOffs.forget(id);
       log.error({ err: error, platform: platform.name, answerId: answer.id }, 'could not post the hand-off');
       return 'I could not reach the people who can help just now. Please try again in a minute.';
     }
@@ -110,9 +110,9 @@ export class HandOffs {
   /** "Resolved" clicked on a hand-off: records the outcome and takes the mention and button off the message. */
   async resolve(platform: ChatPlatform, handOffId: string, click: IncomingHandOffClick): Promise<string> {
     const { handOffs, store, log } = this.options;
-    const handOff = handOffs.find(handOffId);
+    const handOff = await handOffs.find(handOffId);
     if (!handOff || handOff.platform !== platform.name) return 'I no longer have that hand-off.';
-    if (!handOffs.resolve(handOff.id, click.userId)) return 'This was already marked resolved.';
+    if (!(await handOffs.resolve(handOff.id, click.userId))) return 'This was already marked resolved.';
     log.info({ platform: platform.name, handOff: handOff.id, user: click.userId }, 'hand-off resolved');
     this.options.metrics?.increment('lore_handoffs_resolved_total', { platform: platform.name });
     const answer = await store.findAnswer(handOff.answerId);

@@ -53,7 +53,7 @@ export class QueryLogSeeder {
     const now = () => this.clock;
     this.queryLog = new QueryLog(db, 3_650, now);
     this.chat = new ChatStore(sql, now);
-    this.handOffs = new HandOffStore(db, now);
+    this.handOffs = new HandOffStore(sql, now);
     this.verifiedStore = new VerifiedStore(db, now);
     this.chunks = new ChunkStore(db);
   }
@@ -165,7 +165,7 @@ export class QueryLogSeeder {
       }
       if (seed.handOff) {
         const id = `handoff-${seed.id}`;
-        this.handOffs.record({
+        await this.handOffs.record({
           id,
           answerId: seed.id,
           platform,
@@ -175,7 +175,7 @@ export class QueryLogSeeder {
           reason: mode === 'abstained' ? 'abstained' : 'thumbs_down',
           responders: { group: 'SHELP', users: [] },
         });
-        if (seed.handOff.resolved) this.handOffs.resolve(id, 'U-helper');
+        if (seed.handOff.resolved) await this.handOffs.resolve(id, 'U-helper');
       }
     });
     return this;

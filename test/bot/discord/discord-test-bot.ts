@@ -54,7 +54,7 @@ export async function startTestDiscordBot(options: TestDiscordBotOptions): Promi
   const conversation = new Conversation({
     services: createChatServices(runtime, createSyncService(runtime), options.pipeline),
     store,
-    handOffs: new HandOffStore(runtime.db),
+    handOffs: new HandOffStore(runtime.sql),
     verified: new VerifiedStore(runtime.db),
     chatConfig: options.chatConfig,
     admins: config.admins,
