@@ -28,8 +28,7 @@ const ids = Array.from({ length: 40 }, (_, i) => `q${i}`);
 describe('crossValidateCoverage', () => {
   it('chooses on the training folds the threshold that answers the answerable and abstains on the rest', () => {
     // At 0.4 every question is handled right; at 0.2 the unanswerable ones are answered; at 0.6 nothing is.
-    const at = (threshold: number, id: string, i: number) =>
-      i % 2 === 0 ? answerable(id, threshold <= 0.4) : unanswerable(id, threshold >= 0.4);
+    const at = (threshold: number, id: string, i: number) => (i % 2 === 0 ? answerable(id, threshold <= 0.4) : unanswerable(id, threshold >= 0.4));
     const runs = [0.2, 0.4, 0.6].map((threshold) => ({ threshold, results: ids.map((id, i) => at(threshold, id, i)) }));
     const cv = crossValidateCoverage(runs);
     expect(cv.chosen).toEqual([0.4, 0.4, 0.4, 0.4, 0.4]);
