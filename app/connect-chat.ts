@@ -87,7 +87,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     services: { ...createChatServices(runtime, options.sync, options.pipeline), answerPosted: staleSources.answerPosted },
     store: new ChatStore(runtime.sql),
     handOffs: new HandOffStore(runtime.sql),
-    verified: new VerifiedStore(runtime.db),
+    verified: new VerifiedStore(runtime.sql),
     chatConfig,
     admins: config.admins,
     followThreads: config.followThreads,

@@ -1,9 +1,9 @@
-import type { Database } from 'better-sqlite3';
-import { prepared } from '../../rag/store/prepared.ts';
+import type { SqlDatabase } from '../../rag/contracts/sql-database.ts';
 
 // The `verified_answers` table (app/migrations.ts, version 7): people's replies saved as the answer to a question Lore
 // was asked in their thread. One row per reply; revoking keeps the row (who saved, edited and revoked what stays
-// known) while the answer leaves the index. Read by the knowledge-gap report and `lore feedback export`.
+// known) while the answer leaves the index. Read by the knowledge-gap report and `lore feedback export`. On the
+// storage seam (issue 19): a reply is saved once, whichever replica the shortcut or the ✅ reached.
 
 export interface NewVerifiedAnswer {
   id: string;
@@ -55,57 +55,60 @@ interface Row {
 
 export class VerifiedStore {
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlDatabase,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Saves a reply; false when that reply was saved already (and not revoked). A revoked one is saved again. */
-  save(entry: NewVerifiedAnswer): boolean {
-    const existing = this.findByMessage(entry.platform, entry.channelId, entry.messageId);
-    if (existing && existing.revokedAt === undefined) return false;
+  /**
+   * Saves a reply; false when that reply was saved already (and not revoked). A revoked one is saved again. The
+   * message's unique index decides between two savers at once, on any replica.
+   */
+  async save(entry: NewVerifiedAnswer): Promise<boolean> {
     const now = this.now().toISOString();
-    prepared(this.db, 'DELETE FROM verified_answers WHERE platform = ? AND channel_id = ? AND message_id = ? AND revoked_at IS NOT NULL').run(
+    // No transaction needed: the revoked row would go with the new one anyway, and the insert alone decides.
+    await this.db.run('DELETE FROM verified_answers WHERE platform = ? AND channel_id = ? AND message_id = ? AND revoked_at IS NOT NULL', [
       entry.platform,
       entry.channelId,
       entry.messageId,
-    );
-    prepared(
-      this.db,
+    ]);
+    const inserted = await this.db.run(
       `INSERT INTO verified_answers (id, platform, workspace_id, channel_id, scope, channel_name, thread_id, message_id, answer_id,
                                      question, answer, answered_by, answered_by_name, answered_at, saved_by, saved_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      entry.id,
-      entry.platform,
-      entry.workspaceId ?? null,
-      entry.channelId,
-      entry.scope,
-      entry.channelName,
-      entry.threadId,
-      entry.messageId,
-      entry.answerId ?? null,
-      entry.question,
-      entry.answer,
-      entry.answeredBy,
-      entry.answeredByName,
-      entry.answeredAt,
-      entry.savedBy,
-      now,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (platform, channel_id, message_id) DO NOTHING`,
+      [
+        entry.id,
+        entry.platform,
+        entry.workspaceId ?? null,
+        entry.channelId,
+        entry.scope,
+        entry.channelName,
+        entry.threadId,
+        entry.messageId,
+        entry.answerId ?? null,
+        entry.question,
+        entry.answer,
+        entry.answeredBy,
+        entry.answeredByName,
+        entry.answeredAt,
+        entry.savedBy,
+        now,
+      ],
     );
-    return true;
+    return inserted.changes === 1;
   }
 
-  find(id: string): VerifiedAnswer | undefined {
-    const row = prepared(this.db, 'SELECT * FROM verified_answers WHERE id = ?').get(id) as Row | undefined;
+  async find(id: string): Promise<VerifiedAnswer | undefined> {
+    const [row] = await this.db.query<Row>('SELECT * FROM verified_answers WHERE id = ?', [id]);
     return row && toVerified(row);
   }
 
-  findByMessage(platform: string, channelId: string, messageId: string): VerifiedAnswer | undefined {
-    const row = prepared(this.db, 'SELECT * FROM verified_answers WHERE platform = ? AND channel_id = ? AND message_id = ?').get(
+  async findByMessage(platform: string, channelId: string, messageId: string): Promise<VerifiedAnswer | undefined> {
+    const [row] = await this.db.query<Row>('SELECT * FROM verified_answers WHERE platform = ? AND channel_id = ? AND message_id = ?', [
       platform,
       channelId,
       messageId,
-    ) as Row | undefined;
+    ]);
     return row && toVerified(row);
   }
 
@@ -113,54 +116,51 @@ export class VerifiedStore {
    * Lore's latest answer in a thread (from the chat's own `answers` table): the question a reply there answers. A
    * Discord reply names the message it replies to, which may be Lore's answer itself.
    */
-  answerInThread(
+  async answerInThread(
     platform: string,
     channelId: string,
     threadId: string,
     repliesTo?: string,
     replyId?: string,
-  ): { id: string; question: string; userId: string; threadId: string } | undefined {
+  ): Promise<{ id: string; question: string; userId: string; threadId: string } | undefined> {
     // Never Lore's answer to the reply itself (a Discord reply to Lore is also a follow-up question to it).
-    return prepared(
-      this.db,
-      `SELECT id, question, user_id AS userId, thread_id AS threadId FROM answers
-       WHERE platform = ? AND channel_id = ? AND (thread_id = ? OR message_id = ? OR thread_id = ?) AND thread_id IS NOT ?
+    const [row] = await this.db.query<{ id: string; question: string; userId: string; threadId: string }>(
+      `SELECT id, question, user_id AS "userId", thread_id AS "threadId" FROM answers
+       WHERE platform = ? AND channel_id = ? AND (thread_id = ? OR message_id = ? OR thread_id = ?) AND thread_id IS DISTINCT FROM ?
        ORDER BY created_at DESC LIMIT 1`,
-    ).get(platform, channelId, threadId, repliesTo ?? null, repliesTo ?? null, replyId ?? null) as
-      | { id: string; question: string; userId: string; threadId: string }
-      | undefined;
+      [platform, channelId, threadId, repliesTo ?? null, repliesTo ?? null, replyId ?? null],
+    );
+    return row;
   }
 
   /** The answers in force (not revoked), newest first; on one platform when given. */
-  list(platform?: string, limit = 50): VerifiedAnswer[] {
-    const rows = prepared(
-      this.db,
-      'SELECT * FROM verified_answers WHERE revoked_at IS NULL AND (? IS NULL OR platform = ?) ORDER BY saved_at DESC, id LIMIT ?',
-    ).all(platform ?? null, platform ?? null, limit) as Row[];
+  async list(platform?: string, limit = 50): Promise<VerifiedAnswer[]> {
+    const rows = await this.db.query<Row>(
+      'SELECT * FROM verified_answers WHERE revoked_at IS NULL AND (CAST(? AS TEXT) IS NULL OR platform = ?) ORDER BY saved_at DESC, id LIMIT ?',
+      [platform ?? null, platform ?? null, limit],
+    );
     return rows.map(toVerified);
   }
 
   /** Replaces the answer's text; false when there is no such answer in force. */
-  edit(id: string, answer: string, userId: string): boolean {
-    return (
-      prepared(this.db, 'UPDATE verified_answers SET answer = ?, edited_by = ?, edited_at = ? WHERE id = ? AND revoked_at IS NULL').run(
-        answer,
-        userId,
-        this.now().toISOString(),
-        id,
-      ).changes === 1
-    );
+  async edit(id: string, answer: string, userId: string): Promise<boolean> {
+    const edited = await this.db.run('UPDATE verified_answers SET answer = ?, edited_by = ?, edited_at = ? WHERE id = ? AND revoked_at IS NULL', [
+      answer,
+      userId,
+      this.now().toISOString(),
+      id,
+    ]);
+    return edited.changes === 1;
   }
 
   /** Withdraws the answer; false when there is no such answer in force. */
-  revoke(id: string, userId: string): boolean {
-    return (
-      prepared(this.db, 'UPDATE verified_answers SET revoked_by = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(
-        userId,
-        this.now().toISOString(),
-        id,
-      ).changes === 1
-    );
+  async revoke(id: string, userId: string): Promise<boolean> {
+    const revoked = await this.db.run('UPDATE verified_answers SET revoked_by = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [
+      userId,
+      this.now().toISOString(),
+      id,
+    ]);
+    return revoked.changes === 1;
   }
 }
 

@@ -53,7 +53,7 @@ export class VerifiedAnswers {
     const reply = request.message ?? (await platform.messageOf(request.channelId, request.messageId));
     if (!reply) return 'I could not read that message.';
     if (reply.fromBot) return "Only a person's reply can be saved as the answer.";
-    const answer = store.answerInThread(platform.name, request.channelId, reply.threadId, reply.repliesTo, reply.messageId);
+    const answer = await store.answerInThread(platform.name, request.channelId, reply.threadId, reply.repliesTo, reply.messageId);
     if (!answer) return 'I took no part in that thread, so there is no question of mine to save this reply for.';
     if (reply.messageId === answer.threadId || reply.text.trim() === '') return 'Save a reply that answers the question, not the question itself.';
     const asker = answer.userId === request.userId;
@@ -62,7 +62,7 @@ export class VerifiedAnswers {
       const admin = await this.options.isAdmin(platform, request.userId, request.channelId);
       if (admin !== true) return 'Only the person who asked, or a Lore admin, can save a reply as the answer.';
     }
-    const existing = store.findByMessage(platform.name, request.channelId, reply.messageId);
+    const existing = await store.findByMessage(platform.name, request.channelId, reply.messageId);
     if (existing && existing.revokedAt === undefined) return 'That reply is already saved as the answer.';
     const place = platform.configPlaceOf ? await platform.configPlaceOf(request.channelId) : { channelId: request.channelId };
     const names = await platform.namesOf(reply.userId, place.channelId);
@@ -83,11 +83,11 @@ export class VerifiedAnswers {
       answeredAt: reply.postedAt,
       savedBy: request.userId,
     };
-    if (!store.save(entry)) return 'That reply is already saved as the answer.';
+    if (!(await store.save(entry))) return 'That reply is already saved as the answer.';
     try {
       await services.indexVerified(documentOf({ ...entry, savedAt: new Date().toISOString() }));
     } catch (error) {
-      store.revoke(entry.id, 'lore');
+      await store.revoke(entry.id, 'lore');
       log.error({ err: error, platform: platform.name, verified: entry.id }, 'could not index a verified answer');
       return 'I could not save that reply just now. Please try again in a minute.';
     }
@@ -112,7 +112,7 @@ export class VerifiedAnswers {
   async command(platform: ChatPlatform, command: VerifiedCommand, userId: string): Promise<string> {
     const { store, services, log } = this.options;
     if (command.action === 'list') {
-      const answers = store.list();
+      const answers = await store.list();
       if (answers.length === 0) return 'No verified answers yet. Save a reply in a thread I answered in with ✅ (the asker) or the message shortcut.';
       return [
         `**Verified answers** (${answers.length}${answers.length === 50 ? ', the newest' : ''}):`,
@@ -120,16 +120,16 @@ export class VerifiedAnswers {
         '`/lore verified edit <id> <new text>` replaces an answer; `/lore verified revoke <id>` withdraws it.',
       ].join('\n');
     }
-    const entry = store.find(command.id);
+    const entry = await store.find(command.id);
     if (!entry || entry.revokedAt !== undefined) return `There is no verified answer \`${command.id}\` in force.`;
     if (command.action === 'revoke') {
-      store.revoke(entry.id, userId);
+      await store.revoke(entry.id, userId);
       await services.removeVerified(entry.id);
       log.info({ platform: platform.name, verified: entry.id, user: userId }, 'verified answer revoked');
       return `Revoked \`${entry.id}\`: I no longer cite it.`;
     }
     const text = redactSecrets(command.text).text;
-    store.edit(entry.id, text, userId);
+    await store.edit(entry.id, text, userId);
     await services.indexVerified(documentOf({ ...entry, answer: text }));
     log.info({ platform: platform.name, verified: entry.id, user: userId }, 'verified answer edited');
     return `Updated \`${entry.id}\`.`;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dislikedAnswers, feedbackExport } from '../../app/commands/feedback-export.ts';
 import { loadConfig } from '../../app/config.ts';
 import { openDatabase } from '../../app/database.ts';
+import { sqliteDatabase } from '../../app/storage/sqlite-database.ts';
 import { VerifiedStore } from '../../bot/conversation/verified-store.ts';
 import { loadGoldenFile } from '../../evals/golden/load-golden-set.ts';
 import { runLore } from '../helpers/run-lore.ts';
@@ -16,7 +17,7 @@ const tmp = tempDir('lore-feedback-export-');
 const dataDir = path.join(tmp.dir, 'data');
 const config = loadConfig({ LORE_DATA_DIR: dataDir });
 
-beforeAll(() => {
+beforeAll(async () => {
   const db = openDatabase(dataDir);
   const answer = db.prepare(
     `INSERT INTO answers (id, platform, channel_id, message_id, question, answer, mode, citations, confidence, latency_ms, cost_usd, created_at)
@@ -36,7 +37,7 @@ beforeAll(() => {
   vote.run('a2', 'U1', 'down', 'thumbsdown', null, '2025-03-01T09:15:00.000Z', '2025-03-01T09:16:00.000Z');
   vote.run('a3', 'U1', 'up', 'thumbsup', null, '2025-03-01T09:25:00.000Z', null);
   vote.run('a4', 'U3', 'down', 'thumbsdown', 'no such command', '2024-12-01T09:05:00.000Z', null);
-  const verified = new VerifiedStore(db, () => new Date('2025-03-02T10:00:00.000Z'));
+  const verified = new VerifiedStore(sqliteDatabase(db, { owned: false }), () => new Date('2025-03-02T10:00:00.000Z'));
   const reply = (id: string, answer: string) => ({
     id,
     platform: 'slack',
@@ -53,9 +54,9 @@ beforeAll(() => {
     answeredAt: '2025-03-02T09:00:00.000Z',
     savedBy: 'U1',
   });
-  verified.save(reply('v1', 'The platform team owns the release gate.'));
-  verified.save(reply('v2', 'Nobody, it was retired.'));
-  verified.revoke('v2', 'UADMIN');
+  await verified.save(reply('v1', 'The platform team owns the release gate.'));
+  await verified.save(reply('v2', 'Nobody, it was retired.'));
+  await verified.revoke('v2', 'UADMIN');
   db.close();
 });
 afterAll(() => tmp.cleanup());

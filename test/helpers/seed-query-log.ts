@@ -54,7 +54,7 @@ export class QueryLogSeeder {
     this.queryLog = new QueryLog(db, 3_650, now);
     this.chat = new ChatStore(sql, now);
     this.handOffs = new HandOffStore(sql, now);
-    this.verifiedStore = new VerifiedStore(db, now);
+    this.verifiedStore = new VerifiedStore(sql, now);
     this.chunks = new ChunkStore(db);
   }
 

@@ -55,7 +55,7 @@ export async function startTestDiscordBot(options: TestDiscordBotOptions): Promi
     services: createChatServices(runtime, createSyncService(runtime), options.pipeline),
     store,
     handOffs: new HandOffStore(runtime.sql),
-    verified: new VerifiedStore(runtime.db),
+    verified: new VerifiedStore(runtime.sql),
     chatConfig: options.chatConfig,
     admins: config.admins,
     followThreads: config.followThreads,
