@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import type { Database } from 'better-sqlite3';
 import type { SqlDatabase } from '../../rag/contracts/sql-database.ts';
-import { type LeaseHolder, type LeaseOptions, type LeaseRow, Leases, leaseIsLive, toLeaseHolder } from '../../rag/store/leases.ts';
+import { type LeaseHolder, type LeaseOptions, type LeaseRow, Leases, leaseIsLive, leaseSettings, toLeaseHolder } from '../../rag/store/leases.ts';
 import type { SourceKind } from '../../rag/types.ts';
 
 // One sync per source at a time, in this process and across processes sharing the data directory: a row in
@@ -40,11 +39,7 @@ export class SyncLocks {
     private readonly db: Database,
     options: SyncLockOptions = {},
   ) {
-    this.ttlMs = options.ttlMs ?? SYNC_LOCK_TTL_MS;
-    this.heartbeatMs = options.heartbeatMs ?? Math.max(1_000, Math.floor(this.ttlMs / 4));
-    this.pid = options.pid ?? process.pid;
-    this.host = options.host ?? os.hostname();
-    this.now = options.now ?? Date.now;
+    ({ ttlMs: this.ttlMs, heartbeatMs: this.heartbeatMs, pid: this.pid, host: this.host, now: this.now } = leaseSettings(options, SYNC_LOCK_TTL_MS));
   }
 
   /** Takes the lock of `source`, or returns the live holder that has it. */

@@ -88,6 +88,21 @@ function processExists(pid: number): boolean {
 /** How many times acquire() tries to take a dead holder's row before it reports whoever won it. */
 const ATTEMPTS = 3;
 
+/** A holder's timing and identity: the options given, else a heartbeat every quarter of the TTL, this process. */
+export function leaseSettings(
+  options: Omit<LeaseOptions, 'table'>,
+  defaultTtlMs: number,
+): { ttlMs: number; heartbeatMs: number; pid: number; host: string; now: () => number } {
+  const ttlMs = options.ttlMs ?? defaultTtlMs;
+  return {
+    ttlMs,
+    heartbeatMs: options.heartbeatMs ?? Math.max(1_000, Math.floor(ttlMs / 4)),
+    pid: options.pid ?? process.pid,
+    host: options.host ?? os.hostname(),
+    now: options.now ?? Date.now,
+  };
+}
+
 export class Leases {
   readonly ttlMs: number;
   readonly heartbeatMs: number;
@@ -103,11 +118,7 @@ export class Leases {
   ) {
     this.table = options.table ?? 'leases';
     this.key = KEY_COLUMN[this.table];
-    this.ttlMs = options.ttlMs ?? 60_000;
-    this.heartbeatMs = options.heartbeatMs ?? Math.max(1_000, Math.floor(this.ttlMs / 4));
-    this.pid = options.pid ?? process.pid;
-    this.host = options.host ?? os.hostname();
-    this.now = options.now ?? Date.now;
+    ({ ttlMs: this.ttlMs, heartbeatMs: this.heartbeatMs, pid: this.pid, host: this.host, now: this.now } = leaseSettings(options, 60_000));
   }
 
   /** Takes the lease `name`, or returns the live holder that has it. */
