@@ -163,6 +163,8 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
     const crossValidation = options.crossValidate
       ? crossValidateCoverage(
           await mapSequential(COVERAGE_GRID, async (threshold) => {
+            // The run above answered at the shipped threshold already.
+            if (threshold === MIN_FOCUS_COVERAGE) return { threshold, results };
             const tried = lore.answerPipeline({ offline: true, minCoverage: threshold });
             const scored = await mapSequential(questions, async (q) =>
               scoreAnswer(q, await tried.answer(asCommandLineQuestion(q.question)), corpusDir),
