@@ -264,15 +264,19 @@ export class ExtractiveGenerator implements Generator {
 
     const chosen: Candidate[] = [best];
     let length = best.span.text.length;
-    // A span for a part no chosen span answers says something new however many words it shares with them ("…is
-    // imported from `hono/bun`" next to the Node.js import): only a close second must add words of its own.
-    const add = (candidate: Candidate, newPart = false): boolean => {
-      if (chosen.length >= this.maxSpans || chosen.includes(candidate) || repeats(candidate, chosen)) return false;
-      if (length + candidate.span.text.length > this.maxChars) return false;
-      if (!newPart && chosen.some((c) => overlap(c.terms, candidate.terms) >= DUPLICATE_OVERLAP)) return false;
+    // Quotes a further span unless it repeats one already quoted or runs past the length budget.
+    const quote = (candidate: Candidate): boolean => {
+      if (repeats(candidate, chosen) || length + candidate.span.text.length > this.maxChars) return false;
       chosen.push(candidate);
       length += candidate.span.text.length;
       return true;
+    };
+    // A span for a part no chosen span answers says something new however many words it shares with them ("…is
+    // imported from `hono/bun`" next to the Node.js import): only a close second must add words of its own.
+    const add = (candidate: Candidate, newPart = false): boolean => {
+      if (chosen.length >= this.maxSpans) return false;
+      if (!newPart && chosen.some((c) => overlap(c.terms, candidate.terms) >= DUPLICATE_OVERLAP)) return false;
+      return quote(candidate);
     };
 
     // A question in several parts ("how many weeks, and after how many years?") gets a span for each part.
@@ -306,10 +310,7 @@ export class ExtractiveGenerator implements Generator {
           sameSection(c.span, candidate.span) &&
           (c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type)),
       );
-      if (!next || chosen.includes(next) || repeats(next, chosen) || length + next.span.text.length > this.maxChars) continue;
-      if (!analysis.focus.some((term) => has(next.terms, term))) continue;
-      chosen.push(next);
-      length += next.span.text.length;
+      if (next && analysis.focus.some((term) => has(next.terms, term))) quote(next);
     }
 
     // "This is because `Bun.serve()` answers 413 first" says nothing without the sentence it refers back to: the
@@ -319,9 +320,7 @@ export class ExtractiveGenerator implements Generator {
       const previous = spans.find(
         (c) => c.passage === candidate.passage && c.span.position === candidate.span.position - 1 && c.span.block === candidate.span.block,
       );
-      if (!previous || chosen.includes(previous) || repeats(previous, chosen) || length + previous.span.text.length > this.maxChars) continue;
-      chosen.push(previous);
-      length += previous.span.text.length;
+      if (previous) quote(previous);
     }
 
     // Spans of one passage stay in the passage's order; the passage holding the best span comes first.
