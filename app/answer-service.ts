@@ -70,7 +70,7 @@ export class AnswerService implements Answerer {
           timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 },
           latencyMs: Math.round(performance.now() - started),
         };
-        this.record(answer, question);
+        await this.record(answer, question);
         yield { type: 'delta', text: answer.answer };
         yield { type: 'answer', answer };
         return;
@@ -106,7 +106,7 @@ export class AnswerService implements Answerer {
     if (cache && key && !degraded && answer.mode !== 'chitchat') {
       await cache.store.set(key, answer, cache.ttlMs).catch((error: unknown) => this.failed('cache', error, 'writing the answer cache failed'));
     }
-    this.record(answer, question);
+    await this.record(answer, question);
     yield { type: 'answer', answer };
   }
 
@@ -131,12 +131,13 @@ export class AnswerService implements Answerer {
   }
 
   /** Query log, metrics and online quality: bookkeeping never fails an answer. */
-  private record(answer: Answer, question: Question): void {
+  private async record(answer: Answer, question: Question): Promise<void> {
     const { metrics, queryLog, quality } = this.options;
     const platform = question.asker?.platform ?? 'unknown';
     const cached = answer.cached ? 'true' : 'false';
     try {
-      queryLog?.record({ answer, platform, userId: question.asker?.userId, channelId: question.asker?.channelId });
+      // Logged before the answer is handed on, as when the log was synchronous: a reader of the log finds it.
+      await queryLog?.record({ answer, platform, userId: question.asker?.userId, channelId: question.asker?.channelId });
     } catch (error) {
       this.failed('query_log', error, 'writing the query log failed');
     }
@@ -160,7 +161,9 @@ export class AnswerService implements Answerer {
       setImmediate(() => {
         try {
           const scores = quality.score(answer);
-          if (scores.faithfulness !== undefined || scores.citationPrecision !== undefined) queryLog?.setScores(answer.id, scores);
+          if (scores.faithfulness !== undefined || scores.citationPrecision !== undefined) {
+            queryLog?.setScores(answer.id, scores).catch((error: unknown) => this.failed('query_log', error, 'writing the answer scores failed'));
+          }
         } catch (error) {
           this.failed('online_quality', error, 'scoring the answer failed');
         }

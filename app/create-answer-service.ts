@@ -1,3 +1,4 @@
+import { errorMessage } from '../rag/errors.ts';
 import { createRateLimiter } from '../rag/gemini/rate-limiter.ts';
 import { createAnswerPipelines } from './answer-pipeline.ts';
 import { MemoryAnswerCache, type AnswerCache } from './answer-cache.ts';
@@ -7,11 +8,11 @@ import { OnlineQuality } from './online-quality.ts';
 import { QueryLog } from './query-log.ts';
 import type { Runtime } from './runtime.ts';
 import type { SharedBottleneck } from './shared-state.ts';
-import { SqliteSpendLedger, type SpendLedger } from './spend-ledger.ts';
+import { SqlSpendLedger, type SpendLedger } from './spend-ledger.ts';
 
 export interface AnswerServiceParts {
   metrics?: Metrics;
-  /** Shared stores for many replicas (Redis); otherwise memory (cache) and SQLite (spend). */
+  /** Shared stores for many replicas (Redis); otherwise memory (cache) and the store (spend). */
   cache?: AnswerCache;
   ledger?: SpendLedger;
   /** Shares the Gemini generation quota (requests per minute, per model) with the other replicas. */
@@ -23,12 +24,12 @@ const GENERATION_QUOTA = { requestsPerMinute: 60, maxConcurrent: 4 };
 
 /** The answer service for this configuration: cache, budget, query log, online quality and metrics. */
 export function createAnswerService(runtime: Runtime, parts: AnswerServiceParts = {}): AnswerService {
-  const { config, log, db, chunks } = runtime;
+  const { config, log, sql, chunks } = runtime;
   const { metrics, bottleneck } = parts;
   const onRoute = (route: 'simple' | 'complex', model: string) => metrics?.increment('lore_model_routes_total', { route, model });
-  const queryLog = new QueryLog(db, config.queryLogDays);
-  // Rows past the retention go at start too, not only as new questions arrive.
-  queryLog.prune();
+  const queryLog = new QueryLog(sql, config.queryLogDays);
+  // Rows past the retention go at start too, not only as new questions arrive; in the background, as bookkeeping.
+  queryLog.prune().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'pruning the query log failed'));
   const { pipeline, offline } = createAnswerPipelines(runtime, {
     onRoute,
     ...(bottleneck
@@ -45,7 +46,7 @@ export function createAnswerService(runtime: Runtime, parts: AnswerServiceParts 
     ...(config.cache.ttlSeconds > 0
       ? { cache: { store: parts.cache ?? new MemoryAnswerCache(config.cache.maxEntries), ttlMs: config.cache.ttlSeconds * 1000 } }
       : {}),
-    ...(config.dailyBudgetUsd > 0 ? { budget: { dailyUsd: config.dailyBudgetUsd, ledger: parts.ledger ?? new SqliteSpendLedger(db) } } : {}),
+    ...(config.dailyBudgetUsd > 0 ? { budget: { dailyUsd: config.dailyBudgetUsd, ledger: parts.ledger ?? new SqlSpendLedger(sql) } } : {}),
     queryLog,
     quality: new OnlineQuality({
       metrics,

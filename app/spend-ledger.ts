@@ -1,8 +1,8 @@
-import type { Db } from './database.ts';
+import type { SqlDatabase } from '../rag/contracts/sql-database.ts';
 
-// What the language model has cost today, for the daily budget (LORE_DAILY_BUDGET_USD). One process keeps it in
-// SQLite, so a restart does not reset the day; with REDIS_URL every replica adds to one Redis counter
-// (redis-spend-ledger.ts), so the budget holds for the whole deployment.
+// What the language model has cost today, for the daily budget (LORE_DAILY_BUDGET_USD). Without Redis it is kept in
+// the store (table daily_spend), so a restart does not reset the day; with REDIS_URL every replica adds to one Redis
+// counter (redis-spend-ledger.ts), so the budget holds for the whole deployment.
 
 export interface SpendLedger {
   /** Adds to a day's spend. */
@@ -16,17 +16,24 @@ export function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-export class SqliteSpendLedger implements SpendLedger {
-  constructor(private readonly db: Db) {}
+/** The ledger in the store, on the storage seam (issue 19): SQLite, or the PostgreSQL replicas share. */
+export class SqlSpendLedger implements SpendLedger {
+  constructor(private readonly db: SqlDatabase) {}
 
   async add(day: string, usd: number): Promise<void> {
     if (!(usd > 0)) return;
-    this.db.prepare('INSERT INTO daily_spend (day, usd) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET usd = usd + excluded.usd').run(day, usd);
+    // One statement: two processes adding at once both count.
+    await this.db.run('INSERT INTO daily_spend (day, usd) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET usd = daily_spend.usd + excluded.usd', [
+      day,
+      usd,
+    ]);
   }
 
   async total(day: string): Promise<number> {
-    return (this.db.prepare('SELECT usd FROM daily_spend WHERE day = ?').pluck().get(day) as number | undefined) ?? 0;
+    const [row] = await this.db.query<{ usd: number }>('SELECT usd FROM daily_spend WHERE day = ?', [day]);
+    return row?.usd ?? 0;
   }
 
+  /** The store belongs to the runtime, which closes it. */
   async close(): Promise<void> {}
 }

@@ -11,7 +11,7 @@ import { createLogger } from '../../app/logger.ts';
 import { Metrics } from '../../app/metrics.ts';
 import { QueryLog } from '../../app/query-log.ts';
 import { openRuntime, type Runtime } from '../../app/runtime.ts';
-import { SqliteSpendLedger, utcDay } from '../../app/spend-ledger.ts';
+import { SqlSpendLedger, utcDay } from '../../app/spend-ledger.ts';
 import type { Answer } from '../../rag/types.ts';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -123,7 +123,7 @@ describe('the answer cache', () => {
 
 describe('the daily budget', () => {
   it('answers extractively, saying so, once the day’s spend reaches the budget, and records what was spent', async () => {
-    const ledger = new SqliteSpendLedger(runtime.db);
+    const ledger = new SqlSpendLedger(runtime.sql);
     const dailyUsd = 0.0001;
     const day = new Date('2030-01-02T10:00:00Z');
     const answers = service({ budget: { dailyUsd, ledger }, now: () => day });
@@ -176,7 +176,7 @@ describe('model routing', () => {
 describe('the query log, metrics and online quality', () => {
   it('logs every answer with its cost, citations and grader scores, and exports answer metrics', async () => {
     const metrics = new Metrics({ processMetrics: false });
-    const queryLog = new QueryLog(runtime.db, 30);
+    const queryLog = new QueryLog(runtime.sql, 30);
     const { OnlineQuality } = await import('../../app/online-quality.ts');
     const answers = service({
       metrics,
@@ -187,7 +187,7 @@ describe('the query log, metrics and online quality', () => {
     const answer: Answer = await answers.answer({ text: QUESTION, asker: { platform: 'http', userId: 'key-1' } });
     await answers.answer({ text: QUESTION, asker: { platform: 'http', userId: 'key-1' } });
     await new Promise((resolve) => setImmediate(resolve));
-    const [cachedRow, row] = queryLog.recent(2);
+    const [cachedRow, row] = await queryLog.recent(2);
     expect(row).toMatchObject({
       answerId: answer.id,
       platform: 'http',

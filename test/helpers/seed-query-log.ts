@@ -51,7 +51,7 @@ export class QueryLogSeeder {
   /** `sql`: the runtime's seam over `db`, when there is one (one per connection); made here otherwise. */
   constructor(db: Db, sql = sqliteDatabase(db, { owned: false })) {
     const now = () => this.clock;
-    this.queryLog = new QueryLog(db, 3_650, now);
+    this.queryLog = new QueryLog(sql, 3_650, now);
     this.chat = new ChatStore(sql, now);
     this.handOffs = new HandOffStore(sql, now);
     this.verifiedStore = new VerifiedStore(sql, now);
@@ -141,7 +141,7 @@ export class QueryLogSeeder {
     const platform = seed.platform ?? 'slack';
     const channelId = seed.channelId ?? (platform === 'http' ? undefined : 'C-general');
     this.step(seed.at, async () => {
-      this.queryLog.record({ answer, platform, userId: 'U-asker', ...(channelId ? { channelId } : {}) });
+      await this.queryLog.record({ answer, platform, userId: 'U-asker', ...(channelId ? { channelId } : {}) });
       // As the answer service does for every surface: the answer is stored so that it can be rated.
       await this.chat.saveAnswer({
         answer,

@@ -223,17 +223,17 @@ const promptsCall = (channel: string, thread: string, nth: number) =>
   );
 
 describe('the assistant side panel', () => {
-  beforeAll(() => {
-    const log = new QueryLog(runtime.db, 30);
-    const ask = (question: string, users: string[], fields: Parameters<typeof loggedAnswer>[1]) => {
-      for (const userId of users) log.record({ answer: loggedAnswer(question, fields), platform: 'slack', userId, channelId: 'CELSEWHERE' });
+  beforeAll(async () => {
+    const log = new QueryLog(runtime.sql, 30);
+    const ask = async (question: string, users: string[], fields: Parameters<typeof loggedAnswer>[1]) => {
+      for (const userId of users) await log.record({ answer: loggedAnswer(question, fields), platform: 'slack', userId, channelId: 'CELSEWHERE' });
     };
-    ask('How long are backups kept?', ['U1', 'U2', 'U3'], { sources: ['files'] });
-    ask('Where is the roadmap?', ['U1', 'U2'], { sources: ['notion'] });
-    ask('What is our VPN setup?', ['U1', 'U2', 'U3', 'U4'], { sources: ['notion'], abstained: true });
-    ask('How do I rotate keys?', ['U1', 'U2', 'U3', 'U4'], { sources: ['notion'], confidence: 0.2 });
-    ask('Who owns billing?', ['U1'], { sources: ['notion'] });
-    ask('What did the shared file say?', ['U1', 'U2', 'U3'], { sources: ['upload'] });
+    await ask('How long are backups kept?', ['U1', 'U2', 'U3'], { sources: ['files'] });
+    await ask('Where is the roadmap?', ['U1', 'U2'], { sources: ['notion'] });
+    await ask('What is our VPN setup?', ['U1', 'U2', 'U3', 'U4'], { sources: ['notion'], abstained: true });
+    await ask('How do I rotate keys?', ['U1', 'U2', 'U3', 'U4'], { sources: ['notion'], confidence: 0.2 });
+    await ask('Who owns billing?', ['U1'], { sources: ['notion'] });
+    await ask('What did the shared file say?', ['U1', 'U2', 'U3'], { sources: ['upload'] });
   });
 
   it('greets, and suggests the most asked well-answered questions the viewed channel may see, again when the view changes', async () => {
