@@ -365,12 +365,14 @@ export class ExtractiveGenerator implements Generator {
 
     // A focus word found in few spans tells them apart; one found in none is a part of the question nothing answers.
     const documentFrequency = (term: string) => candidates.filter((c) => has(c.terms, term) || has(c.headingTerms, term)).length;
-    const contextWeights = new Map(analysis.focus.map((term) => [term, Math.log(1 + candidates.length / (documentFrequency(term) + 0.5))]));
+    // The asker's circumstances ("having a baby in march") are no part of what a passage must say.
+    const focus = analysis.focus.filter((term) => !analysis.situation.includes(term) || documentFrequency(term) > 0);
+    const contextWeights = new Map(focus.map((term) => [term, Math.log(1 + candidates.length / (documentFrequency(term) + 0.5))]));
     const vocabulary = this.vocabulary;
     // Which span answers best is judged by the knowledge base's own rarity of each word, stable whatever else was
     // retrieved; whether any answers at all, by rarity among the passages at hand (see MIN_FOCUS_COVERAGE).
     const corpusWeights = vocabulary
-      ? new Map(analysis.focus.map((term) => [term, vocabulary.idf(analysis.focusWords.get(term) ?? term) || (contextWeights.get(term) as number)]))
+      ? new Map(focus.map((term) => [term, vocabulary.idf(analysis.focusWords.get(term) ?? term) || (contextWeights.get(term) as number)]))
       : contextWeights;
     const part = analysis.parts[0] as QuestionPart;
     const yesNo = part.type === 'statement' && YES_NO.test(part.text);

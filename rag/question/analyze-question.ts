@@ -45,6 +45,11 @@ export interface QuestionAnalysis {
   type: AnswerType;
   /** One per sub-question ("how many weeks … and how many years …"); one part for a simple question. */
   parts: QuestionPart[];
+  /**
+   * Focus stems only the asker's situation holds ("*having a baby in march* — how long do i have to change my
+   * health plan"): documents state rules, not the asker's circumstances, so a passage need not repeat them.
+   */
+  situation: string[];
 }
 
 /** Chat shorthand for the words documents spell out. Only general English abbreviations, never a team's jargon. */
@@ -255,6 +260,21 @@ function comparedParts(text: string): string[] {
   return items.map((item) => `${before}${item}${after}`.trim());
 }
 
+/**
+ * "having a baby in march — how long…", "i'm fully remote: does…", "new hire here - when…": a preamble that tells
+ * the asker's circumstances (it speaks of the asker, or of something they are doing) before the question proper. A
+ * preamble that names a topic ("jwt middleware — how do i…") is not one: its words are the subject.
+ */
+const PREAMBLE = /^(.{3,80}?)\s*(?:[—–]|\s-\s|:\s)\s*(.+)$/s;
+const SPEAKS_OF_ASKER = /\b(?:i|i'm|im|i've|ive|my|me|we|we're|our|us|here)\b|\b[a-z]{3,}ing\b/i;
+
+function situationOf(text: string): string[] {
+  const preamble = PREAMBLE.exec(text);
+  if (!preamble || !SPEAKS_OF_ASKER.test(preamble[1] as string)) return [];
+  const asked = new Set(focusOf(preamble[2] as string));
+  return focusOf(preamble[1] as string).filter((term) => !asked.has(term));
+}
+
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const text = expandShorthand(question.replace(/<[@#!][^>]*>/g, ' '));
   const compared = comparedParts(text);
@@ -272,5 +292,5 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   }
   // "What are the rules for the passcode? How long must it be?": the typed part says what the answer must hold.
   const typed = parts.find((part) => part.type !== 'statement') ?? (parts[0] as QuestionPart);
-  return { focus, focusWords, type: typed.type, parts: [typed, ...parts.filter((part) => part !== typed)] };
+  return { focus, focusWords, type: typed.type, parts: [typed, ...parts.filter((part) => part !== typed)], situation: situationOf(text) };
 }

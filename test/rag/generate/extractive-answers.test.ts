@@ -260,6 +260,27 @@ Uploads and downloads share the runtime's 64MiB buffer.`,
   });
 });
 
+describe("ExtractiveGenerator reads past the asker's circumstances", () => {
+  const benefits = passage(
+    1,
+    'benefits',
+    `# Health plans
+
+Quillmark offers three health plans through Fairway Health.
+New staff and staff with a qualifying life event have 45 days to enroll in or change their health plan.
+Otherwise plans change during the autumn enrollment window.`,
+  );
+  const expenses = passage(2, 'expenses', '# Expenses\n\nQuillmark pays your mobile phone bill up to $40 a month.');
+
+  it('answers a question told after the circumstances no document mentions ("getting married in june")', async () => {
+    expect(await answer('getting married in june — how long do i have to change my health plan?', [benefits, expenses])).toContain('45 days');
+  });
+
+  it('still abstains when the question proper asks about something no document covers', async () => {
+    expect(await answer("i'm fully remote — does quillmark reimburse home internet?", [expenses, benefits])).toBe(ABSTENTION_SENTENCE);
+  });
+});
+
 describe('ExtractiveGenerator abstains on near misses', () => {
   it('abstains when the documents talk about holiday pay but the question asks how many holidays there are', async () => {
     expect(await answer('how many paid holidays do hourly staff get', [holidayPay, sabbatical])).toBe(ABSTENTION_SENTENCE);

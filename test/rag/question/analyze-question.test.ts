@@ -127,6 +127,16 @@ describe('analyzeQuestion focus', () => {
     expect(analyzeQuestion('where is the API documentation?').focus).toContain(stemLite('documentation'));
   });
 
+  it("sets apart the asker's circumstances told before the question, but not a topic named before it", () => {
+    const { situation, focus } = analyzeQuestion('adopting a kitten in june — how long can i work from home, and who approves it?');
+    expect(situation).toEqual(expect.arrayContaining([stemLite('adopting'), stemLite('kitten'), stemLite('june')]));
+    expect(situation).not.toContain(stemLite('home'));
+    expect(focus).toContain(stemLite('kitten'));
+    expect(analyzeQuestion("i'm on call this week: who covers the pager?").situation).toContain(stemLite('call'));
+    expect(analyzeQuestion('router presets — which one is the smallest?').situation).toEqual([]);
+    expect(analyzeQuestion('how long can i work from home?').situation).toEqual([]);
+  });
+
   it('lists each focus stem once, in order', () => {
     const { focus } = analyzeQuestion('shuttle schedule: does the shuttle run on weekends?');
     const shuttle = stemLite('shuttle');
