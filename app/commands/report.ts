@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { openDatabase } from '../database.ts';
 import { EXIT_OK } from '../exit-codes.ts';
+import { sqliteDatabase } from '../storage/sqlite-database.ts';
 import { buildGapReport, parseSince, type GapReport } from '../report/gap-report.ts';
 import { reportText } from '../report/report-text.ts';
 
@@ -23,16 +24,16 @@ export async function reportCommand(config: Config, options: ReportOptions): Pro
   // Before anything is created: a report on a data directory that never held Lore is a mistake, not an empty report.
   if (!fs.existsSync(path.join(config.dataDir, 'lore.db'))) throw new Error(`no Lore database in ${config.dataDir}: nothing to report on`);
   const since = options.since === undefined ? undefined : parseSince(options.since);
-  const db = openDatabase(config.dataDir);
+  const db = sqliteDatabase(openDatabase(config.dataDir));
   let report: GapReport;
   try {
-    report = buildGapReport(db, {
+    report = await buildGapReport(db, {
       queryLogDays: config.queryLogDays,
       ...(since ? { since } : {}),
       ...(options.staleDays !== undefined ? { staleAfterDays: options.staleDays } : {}),
     });
   } finally {
-    db.close();
+    await db.close();
   }
   if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stderr.write(reportText(report));

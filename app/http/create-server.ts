@@ -163,7 +163,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   await registerIngestRoute(app, { runtime, guards });
   registerPlaygroundRoutes(app, options.playgroundDir);
   registerReportRoutes(app, {
-    db: runtime.db,
+    sql: runtime.sql,
     queryLogDays: config.queryLogDays,
     guards: [
       refuseCrossSiteReads(),

@@ -1,13 +1,15 @@
 import { redactSecrets } from '../../rag/cite/redact-secrets.ts';
+import type { SqlDatabase } from '../../rag/contracts/sql-database.ts';
 import type { Citation } from '../../rag/types.ts';
-import type { Db } from '../database.ts';
 import { groupSimilar } from './group-similar-questions.ts';
 
 // The knowledge-gap report (`lore report`, GET /admin/report): what people asked, per day and channel, how much
 // of it Lore answered, where it abstained or was rated 👎 (grouped, the gaps), which documents carry the answers
 // and which never do or have gone stale, and what it cost. It only reads: the query log (app/query-log.ts) and
 // the feedback and documents tables their owners write. Every text in it went through the redaction every answer
-// leaving Lore goes through: a secret pasted into a question must not reappear on an admin page.
+// leaving Lore goes through: a secret pasted into a question must not reappear on an admin page. On the storage
+// seam (issue 19), in SQL both dialects read alike: the 👎 reasons are gathered here rather than by SQLite's
+// group_concat, and the hand-off flags come back as 0/1 from a CASE rather than as PostgreSQL's booleans.
 
 /** A count and its share of the questions asked in the window (0 when nothing was asked). */
 export interface Figure {
@@ -159,7 +161,6 @@ interface LogRow {
   citations: string;
   up: number;
   down: number;
-  reasons: string | null;
   handed_off: number;
   resolved: number;
 }
@@ -199,15 +200,15 @@ export function parseSince(value: string): Date {
 }
 
 /** The report over the window, every text redacted. */
-export function buildGapReport(db: Db, options: GapReportOptions): GapReport {
+export async function buildGapReport(db: SqlDatabase, options: GapReportOptions): Promise<GapReport> {
   const now = options.now ?? new Date();
   const since = options.since ?? startOfDay(new Date(now.getTime() - options.queryLogDays * DAY_MS));
   if (since.getTime() > now.getTime()) throw new Error(`the report cannot start after now (since ${since.toISOString()})`);
   const staleAfterDays = options.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS;
   const limit = options.limit ?? DEFAULT_LIMIT;
 
-  const { asked, smallTalk } = readQuestions(db, since, now);
-  const documents = db.prepare('SELECT id, source, title, url, modified_at, indexed_at FROM documents ORDER BY title, id').all() as DocumentRow[];
+  const { asked, smallTalk } = await readQuestions(db, since, now);
+  const documents = await db.query<DocumentRow>('SELECT id, source, title, url, modified_at, indexed_at FROM documents ORDER BY title, id');
   const notes: string[] = [];
   if (now.getTime() - since.getTime() > options.queryLogDays * DAY_MS + DAY_MS) {
     notes.push(`the query log keeps ${options.queryLogDays} days (LORE_QUERY_LOG_DAYS): questions asked before that are no longer there to count`);
@@ -225,33 +226,33 @@ export function buildGapReport(db: Db, options: GapReportOptions): GapReport {
     channels: channelFigures(asked),
     gaps: gapsOf(gapQuestions.slice(-MAX_GAP_QUESTIONS), limit),
     documents: documentFigures(asked, documents, now, staleAfterDays, limit),
-    verifiedAnswers: verifiedAdded(db, since, now),
+    verifiedAnswers: await verifiedAdded(db, since, now),
     notes,
   };
   return redactStrings(report);
 }
 
-function verifiedAdded(db: Db, since: Date, until: Date): GapReport['verifiedAnswers'] {
-  const row = db
-    .prepare('SELECT count(*) AS added, count(revoked_at) AS revoked FROM verified_answers WHERE saved_at >= ? AND saved_at <= ?')
-    .get(since.toISOString(), until.toISOString()) as { added: number; revoked: number };
-  return { added: row.added, revoked: row.revoked };
+async function verifiedAdded(db: SqlDatabase, since: Date, until: Date): Promise<GapReport['verifiedAnswers']> {
+  const [row] = await db.query<{ added: number; revoked: number }>(
+    'SELECT count(*) AS added, count(revoked_at) AS revoked FROM verified_answers WHERE saved_at >= ? AND saved_at <= ?',
+    [since.toISOString(), until.toISOString()],
+  );
+  return { added: row?.added ?? 0, revoked: row?.revoked ?? 0 };
 }
 
-function readQuestions(db: Db, since: Date, until: Date): { asked: LoggedQuestion[]; smallTalk: number } {
+async function readQuestions(db: SqlDatabase, since: Date, until: Date): Promise<{ asked: LoggedQuestion[]; smallTalk: number }> {
+  const window = [since.toISOString(), until.toISOString()];
   // Ratings that were taken back (a reaction removed, an answer replaced after an edit) do not count.
-  const rows = db
-    .prepare(
-      `SELECT q.answer_id, q.created_at, q.platform, q.channel_id, q.question, q.mode, q.abstained, q.cost_usd, q.citations,
-         (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'up' AND f.retracted_at IS NULL) AS up,
-         (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'down' AND f.retracted_at IS NULL) AS down,
-         (SELECT group_concat(f.reason, char(10)) FROM feedback f
-           WHERE f.answer_id = q.answer_id AND f.rating = 'down' AND f.retracted_at IS NULL AND f.reason IS NOT NULL AND f.reason <> '') AS reasons,
-         EXISTS (SELECT 1 FROM handoffs h WHERE h.answer_id = q.answer_id) AS handed_off,
-         EXISTS (SELECT 1 FROM handoffs h WHERE h.answer_id = q.answer_id AND h.resolved_at IS NOT NULL) AS resolved
-       FROM query_log q WHERE q.created_at >= ? AND q.created_at <= ? ORDER BY q.created_at, q.rowid`,
-    )
-    .all(since.toISOString(), until.toISOString()) as LogRow[];
+  const rows = await db.query<LogRow>(
+    `SELECT q.answer_id, q.created_at, q.platform, q.channel_id, q.question, q.mode, q.abstained, q.cost_usd, q.citations,
+       (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'up' AND f.retracted_at IS NULL) AS up,
+       (SELECT count(*) FROM feedback f WHERE f.answer_id = q.answer_id AND f.rating = 'down' AND f.retracted_at IS NULL) AS down,
+       CASE WHEN EXISTS (SELECT 1 FROM handoffs h WHERE h.answer_id = q.answer_id) THEN 1 ELSE 0 END AS handed_off,
+       CASE WHEN EXISTS (SELECT 1 FROM handoffs h WHERE h.answer_id = q.answer_id AND h.resolved_at IS NOT NULL) THEN 1 ELSE 0 END AS resolved
+     FROM query_log q WHERE q.created_at >= ? AND q.created_at <= ? ORDER BY q.created_at, q.rowid`,
+    window,
+  );
+  const reasons = await downReasons(db, window);
   const asked: LoggedQuestion[] = [];
   let smallTalk = 0;
   for (const row of rows) {
@@ -272,12 +273,29 @@ function readQuestions(db: Db, since: Date, until: Date): { asked: LoggedQuestio
       citations: JSON.parse(row.citations) as Citation[],
       up: row.up,
       down: row.down,
-      reasons: row.reasons ? row.reasons.split('\n') : [],
+      reasons: reasons.get(row.answer_id) ?? [],
       handedOff: row.handed_off === 1,
       resolved: row.resolved === 1,
     });
   }
   return { asked, smallTalk };
+}
+
+/** What the 👎s still standing on the window's answers said, per answer, in the order they were given. */
+async function downReasons(db: SqlDatabase, window: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = await db.query<{ answer_id: string; reason: string }>(
+    `SELECT f.answer_id, f.reason FROM feedback f JOIN query_log q ON q.answer_id = f.answer_id
+     WHERE q.created_at >= ? AND q.created_at <= ? AND f.rating = 'down' AND f.retracted_at IS NULL AND f.reason IS NOT NULL AND f.reason <> ''
+     ORDER BY f.answer_id, f.created_at, f.user_id`,
+    window,
+  );
+  const reasons = new Map<string, string[]>();
+  for (const row of rows) {
+    const said = reasons.get(row.answer_id);
+    if (said) said.push(row.reason);
+    else reasons.set(row.answer_id, [row.reason]);
+  }
+  return reasons;
 }
 
 function share(count: number, of: number): Figure {

@@ -1,18 +1,18 @@
-import type { Db } from '../../app/database.ts';
 import { QueryLog } from '../../app/query-log.ts';
-import { sqliteDatabase } from '../../app/storage/sqlite-database.ts';
 import { ChatStore, type Rating } from '../../bot/conversation/chat-store.ts';
 import { HandOffStore } from '../../bot/conversation/hand-off-store.ts';
 import { VerifiedStore } from '../../bot/conversation/verified-store.ts';
-import { ChunkStore } from '../../rag/store/chunk-store.ts';
+import type { SqlDatabase } from '../../rag/contracts/sql-database.ts';
 import type { AnswerMode, Citation, SourceKind } from '../../rag/types.ts';
 import { makeAnswer } from './answer.ts';
 
 // A query log and its feedback for the knowledge-gap report, written through the stores that write them in
-// production (QueryLog, ChatStore, ChunkStore), each on a clock the test moves: the report's figures are then
-// checked against what was seeded, not against SQL the test wrote itself. Some of those stores are on the storage
-// seam, and asynchronous: the seeder runs each step after the one before, the clock set to the step's time, and
-// `await seeder.written()` waits for them all before what was seeded is read.
+// production (QueryLog, ChatStore, HandOffStore, VerifiedStore), each on a clock the test moves: the report's figures
+// are then checked against what was seeded, not against SQL the test wrote itself. A document is the one exception:
+// the report reads only its row, written here as ChunkStore.saveDocument writes it for a document without chunks.
+// The stores are on the storage seam, SQLite or PostgreSQL, and asynchronous: the seeder runs each step after the one
+// before, the clock set to the step's time, and `await seeder.written()` waits for them all before what was seeded is
+// read.
 
 export interface SeededQuestion {
   id: string;
@@ -44,18 +44,18 @@ export class QueryLogSeeder {
   private readonly chat: ChatStore;
   private readonly handOffs: HandOffStore;
   private readonly verifiedStore: VerifiedStore;
-  private readonly chunks: ChunkStore;
+  private readonly sql: SqlDatabase;
   private readonly titles = new Map<string, string>();
   private steps: Promise<void> = Promise.resolve();
 
-  /** `sql`: the runtime's seam over `db`, when there is one (one per connection); made here otherwise. */
-  constructor(db: Db, sql = sqliteDatabase(db, { owned: false })) {
+  /** `sql`: the store, through the runtime's seam when there is one (one per connection). */
+  constructor(sql: SqlDatabase) {
     const now = () => this.clock;
+    this.sql = sql;
     this.queryLog = new QueryLog(sql, 3_650, now);
     this.chat = new ChatStore(sql, now);
     this.handOffs = new HandOffStore(sql, now);
     this.verifiedStore = new VerifiedStore(sql, now);
-    this.chunks = new ChunkStore(db);
   }
 
   /** Resolves once every step seeded so far is written; rejects with the first that failed (those after it are not run). */
@@ -98,21 +98,20 @@ export class QueryLogSeeder {
   document(document: SeededDocument): this {
     this.titles.set(document.id, document.title);
     this.step(undefined, () =>
-      this.chunks.saveDocument(
-        {
-          id: document.id,
-          source: document.source ?? 'files',
-          location: `/kb/${document.id}`,
-          title: document.title,
-          url: document.url ?? `https://docs.example/${document.id}`,
-          contentHash: `hash-${document.id}`,
-          fingerprint: `fp-${document.id}`,
-          chunkCount: 0,
-          sizeBytes: 1,
-          ...(document.modifiedAt ? { modifiedAt: document.modifiedAt } : {}),
-          indexedAt: document.indexedAt,
-        },
-        [],
+      this.sql.run(
+        `INSERT INTO documents (id, source, location, title, url, content_hash, fingerprint, chunk_count, size_bytes, modified_at, indexed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?)`,
+        [
+          document.id,
+          document.source ?? 'files',
+          `/kb/${document.id}`,
+          document.title,
+          document.url ?? `https://docs.example/${document.id}`,
+          `hash-${document.id}`,
+          `fp-${document.id}`,
+          document.modifiedAt ?? null,
+          document.indexedAt,
+        ],
       ),
     );
     return this;

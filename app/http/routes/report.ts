@@ -1,5 +1,5 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
-import type { Db } from '../../database.ts';
+import type { SqlDatabase } from '../../../rag/contracts/sql-database.ts';
 import { buildGapReport, parseSince, type GapReport } from '../../report/gap-report.ts';
 import { REPORT_STYLESHEET, REPORT_STYLESHEET_PATH, renderReportPage } from '../../report/render-report-page.ts';
 import { HttpError } from '../http-error.ts';
@@ -11,7 +11,8 @@ import { PLAYGROUND_CSP } from './playground.ts';
 // page loads nothing but its own stylesheet, under the playground's Content-Security-Policy.
 
 export interface ReportRouteOptions {
-  db: Db;
+  /** The store the query log and the chat's tables are in (the runtime's seam). */
+  sql: SqlDatabase;
   /** LORE_QUERY_LOG_DAYS: the default window. */
   queryLogDays: number;
   /** The admin key check, the cross-site refusal and the rate limit, in order. */
@@ -36,14 +37,14 @@ const querySchema = {
 const PRIVATE_HEADERS = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' } as const;
 
 export function registerReportRoutes(app: FastifyInstance, options: ReportRouteOptions): void {
-  const report = (query: ReportQuery): GapReport => {
+  const report = (query: ReportQuery): Promise<GapReport> => {
     let since: Date | undefined;
     try {
       since = query.since === undefined ? undefined : parseSince(query.since);
     } catch (error) {
       throw new HttpError(400, 'invalid_request', (error as Error).message, {}, 'since');
     }
-    return buildGapReport(options.db, {
+    return buildGapReport(options.sql, {
       queryLogDays: options.queryLogDays,
       ...(since ? { since } : {}),
       ...(query.staleDays !== undefined ? { staleAfterDays: Number(query.staleDays) } : {}),
@@ -54,7 +55,7 @@ export function registerReportRoutes(app: FastifyInstance, options: ReportRouteO
     '/admin/report',
     { onRequest: options.guards, schema: { querystring: querySchema } },
     async (request, reply) => {
-      const body = renderReportPage(report(request.query));
+      const body = renderReportPage(await report(request.query));
       // Who looked at every channel's questions, by key id only.
       request.log.info({ keyId: request.keyId, route: '/admin/report' }, 'admin report served');
       return reply.type('text/html; charset=utf-8').headers(PRIVATE_HEADERS).header('content-security-policy', PLAYGROUND_CSP).send(body);
@@ -65,7 +66,7 @@ export function registerReportRoutes(app: FastifyInstance, options: ReportRouteO
     '/admin/report.json',
     { onRequest: options.guards, schema: { querystring: querySchema } },
     async (request, reply) => {
-      const body = report(request.query);
+      const body = await report(request.query);
       request.log.info({ keyId: request.keyId, route: '/admin/report.json' }, 'admin report served');
       return reply.headers(PRIVATE_HEADERS).send(body);
     },

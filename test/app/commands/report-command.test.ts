@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../app/database.ts';
 import type { GapReport } from '../../../app/report/gap-report.ts';
+import { sqliteDatabase } from '../../../app/storage/sqlite-database.ts';
 import { runLore } from '../../helpers/run-lore.ts';
 import { QueryLogSeeder } from '../../helpers/seed-query-log.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
@@ -17,7 +18,7 @@ const today = new Date().toISOString().slice(0, 10);
 const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  const db = openDatabase(dataDir);
+  const db = sqliteDatabase(openDatabase(dataDir));
   try {
     await new QueryLogSeeder(db)
       .document({ id: 'backups', title: 'Backup policy', indexedAt: `${yesterday}T00:00:00Z` })
@@ -32,7 +33,7 @@ beforeAll(async () => {
       .ask({ id: 'a2', at: `${today}T00:00:01Z`, question: 'How do I rotate the VPN certificate?', mode: 'abstained', channelId: 'C-help' })
       .written();
   } finally {
-    db.close();
+    await db.close();
   }
 });
 afterAll(() => tmp.cleanup());

@@ -36,7 +36,7 @@ beforeAll(async () => {
     env: { LORE_ADMIN_API_KEYS: `ops:${ADMIN_KEY}`, LORE_API_KEYS: QUERY_KEY },
   });
   // Three days with questions and one without, in the default window: the charts have bars and a broken line.
-  await new QueryLogSeeder(fixture.runtime.db, fixture.runtime.sql)
+  await new QueryLogSeeder(fixture.runtime.sql)
     .ask({ id: 'r1', at: `${day(3)}T09:00:00Z`, question: 'How long are backups kept?', costUsd: 0.001 })
     .ask({ id: 'r2', at: `${day(3)}T10:00:00Z`, question: 'How do I rotate the VPN certificate?', mode: 'abstained', handOff: { resolved: true } })
     .ask({ id: 'r3', at: `${day(1)}T09:00:00Z`, question: 'rotating the VPN certificate', mode: 'abstained', channelId: 'C-help' })

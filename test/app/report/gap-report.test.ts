@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../app/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGapReport, parseSince, type GapReport } from '../../../app/report/gap-report.ts';
 import { groupSimilar } from '../../../app/report/group-similar-questions.ts';
+import type { SqlDatabase } from '../../../rag/contracts/sql-database.ts';
 import { QueryLogSeeder } from '../../helpers/seed-query-log.ts';
-import { tempDir } from '../../helpers/temp-dir.ts';
+import { forEachDialect } from '../../helpers/sql-stores.ts';
 
-// The knowledge-gap report's figures against a query log and feedback seeded through the real stores: what counts
-// as a question, the rates, the days and channels, the gaps and what was searched for them, the documents, and the
-// redaction of what it shows.
+// The knowledge-gap report's figures against a query log and feedback seeded through the real stores, on SQLite and
+// PostgreSQL alike: what counts as a question, the rates, the days and channels, the gaps and what was searched for
+// them (with the reasons of the 👎s still standing), the documents, and the redaction of what it shows.
 
-const tmp = tempDir('lore-gap-report-');
-let db: Db;
 const NOW = new Date('2030-03-10T12:00:00Z');
 const SINCE = new Date('2030-03-05T00:00:00Z');
 
-async function seed(database: Db): Promise<void> {
+async function seed(database: SqlDatabase): Promise<void> {
   await new QueryLogSeeder(database)
     .document({ id: 'vpn-guide', title: 'VPN guide', modifiedAt: '2029-01-01T00:00:00Z', indexedAt: '2030-03-01T00:00:00Z' })
     .document({ id: 'backups', title: 'Backup policy', modifiedAt: '2030-03-01T00:00:00Z', indexedAt: '2030-03-01T00:00:00Z' })
@@ -63,7 +61,10 @@ async function seed(database: Db): Promise<void> {
       cites: ['vpn-guide'],
       costUsd: 0.0005,
       ratings: [
+        { user: 'U4', rating: 'down', reason: 'nothing on leave' },
         { user: 'U2', rating: 'down', reason: 'talks about the VPN' },
+        { user: 'U5', rating: 'down', reason: 'taken back', retracted: true },
+        { user: 'U6', rating: 'down' },
         { user: 'U3', rating: 'up', retracted: true },
       ],
     })
@@ -75,19 +76,16 @@ async function seed(database: Db): Promise<void> {
     .written();
 }
 
-let report: GapReport;
+forEachDialect('the knowledge-gap report', (stores) => {
+  let db: SqlDatabase;
+  let report: GapReport;
 
-beforeAll(async () => {
-  db = openDatabase(tmp.dir);
-  await seed(db);
-  report = buildGapReport(db, { since: SINCE, now: NOW, queryLogDays: 30 });
-});
-afterAll(() => {
-  db.close();
-  tmp.cleanup();
-});
+  beforeAll(async () => {
+    db = await (await stores.create()).connect();
+    await seed(db);
+    report = await buildGapReport(db, { since: SINCE, now: NOW, queryLogDays: 30 });
+  });
 
-describe('the knowledge-gap report', () => {
   it('counts the questions of the window, without small talk, with answered, abstained and rated shares', () => {
     expect(report.window).toEqual({ since: SINCE.toISOString(), until: NOW.toISOString(), days: 6, queryLogDays: 30 });
     expect(report.totals).toEqual({
@@ -158,12 +156,13 @@ describe('the knowledge-gap report', () => {
         askedAt: '2030-03-08T10:00:00.000Z',
         channel: 'slack:C-general',
         outcome: 'thumbs-down',
-        reasons: ['talks about the VPN'],
+        // In the order they were given (one moment here, so by who gave them); not the one taken back.
+        reasons: ['talks about the VPN', 'nothing on leave'],
       },
     ]);
   });
 
-  it('ranks cited documents, lists the never cited and the stale ones, and does not count an abstention’s closest sources', () => {
+  it('ranks cited documents, lists the never cited and the stale ones, and does not count an abstention’s closest sources', async () => {
     const { documents } = report;
     expect(documents.indexed).toBe(4);
     // Two answers each; the VPN guide was cited last.
@@ -180,7 +179,7 @@ describe('the knowledge-gap report', () => {
         { docId: 'onboarding', title: 'Onboarding', source: 'files', url: 'https://docs.example/onboarding', updatedAt: '2030-02-01T00:00:00Z' },
       ],
     });
-    expect(buildGapReport(db, { since: SINCE, now: NOW, queryLogDays: 30, staleAfterDays: 500 }).documents.staleCited.total).toBe(0);
+    expect((await buildGapReport(db, { since: SINCE, now: NOW, queryLogDays: 30, staleAfterDays: 500 })).documents.staleCited.total).toBe(0);
   });
 
   it('redacts a secret a question carried, everywhere in the report', () => {
@@ -188,11 +187,11 @@ describe('the knowledge-gap report', () => {
     expect(report.gaps[2]!.examples[0]!.question).toBe('My token [redacted] leaked, what now?');
   });
 
-  it('starts by default where the query log’s retention starts, and refuses a window starting after now', () => {
-    const defaults = buildGapReport(db, { now: NOW, queryLogDays: 30 });
+  it('starts by default where the query log’s retention starts, and refuses a window starting after now', async () => {
+    const defaults = await buildGapReport(db, { now: NOW, queryLogDays: 30 });
     expect(defaults.window.since).toBe('2030-02-08T00:00:00.000Z');
     expect(defaults.totals.questions).toBe(8);
-    expect(() => buildGapReport(db, { since: new Date('2030-04-01T00:00:00Z'), now: NOW, queryLogDays: 30 })).toThrow(/after now/);
+    await expect(buildGapReport(db, { since: new Date('2030-04-01T00:00:00Z'), now: NOW, queryLogDays: 30 })).rejects.toThrow(/after now/);
   });
 });
 

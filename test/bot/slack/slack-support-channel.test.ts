@@ -207,7 +207,7 @@ describe('hand-off to people', () => {
     expect(buttons(resolved.blocks)).toEqual([]);
 
     // The knowledge-gap report counts it, from the query log and the hand-offs.
-    const report = buildGapReport(scene.runtime.db, { queryLogDays: 30 });
+    const report = await buildGapReport(scene.runtime.sql, { queryLogDays: 30 });
     expect(report.totals.handedOff).toMatchObject({ count: 1, resolved: 1 });
   });
 
