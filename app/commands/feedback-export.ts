@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { feedbackCases, feedbackYaml, verifiedCases, type DislikedAnswer, type VerifiedCaseSource } from '../../evals/golden/feedback-cases.ts';
+import type { SqlDatabase } from '../../rag/contracts/sql-database.ts';
 import type { Config } from '../config.ts';
-import { openDatabase, type Db } from '../database.ts';
+import { openDatabase } from '../database.ts';
 import { EXIT_OK } from '../exit-codes.ts';
+import { sqliteDatabase } from '../storage/sqlite-database.ts';
 
 export interface FeedbackExportOptions {
   /** ISO date: only feedback given on or after it. */
@@ -22,14 +24,14 @@ export async function feedbackExport(config: Config, options: FeedbackExportOpti
   if (out && fs.existsSync(out)) throw new Error(`--out ${options.out} already exists: choose another file (a reviewer may have edited it)`);
   if (!fs.existsSync(path.join(config.dataDir, 'lore.db'))) throw new Error(`no Lore database in ${config.dataDir}: nothing to export`);
 
-  const db = openDatabase(config.dataDir);
+  const db = sqliteDatabase(openDatabase(config.dataDir));
   let answers: DislikedAnswer[];
   let verified: VerifiedCaseSource[];
   try {
-    answers = dislikedAnswers(db, since);
-    verified = verifiedAnswers(db, since);
+    answers = await dislikedAnswers(db, since);
+    verified = await verifiedAnswers(db, since);
   } finally {
-    db.close();
+    await db.close();
   }
   const disliked = feedbackCases(answers);
   const { skipped } = disliked;
@@ -66,17 +68,20 @@ interface Row {
   reported_at: string;
 }
 
-/** 👎 votes not retracted, grouped by answer, oldest complaint first. */
-export function dislikedAnswers(db: Db, since?: string): DislikedAnswer[] {
-  const rows = db
-    .prepare(
-      `SELECT a.id AS answer_id, a.platform, a.question, a.answer, a.mode, a.citations, a.created_at AS asked_at,
-              f.reason, f.created_at AS reported_at
-         FROM feedback f JOIN answers a ON a.id = f.answer_id
-        WHERE f.rating = 'down' AND f.retracted_at IS NULL AND (? IS NULL OR f.created_at >= ?)
-        ORDER BY f.created_at, a.id`,
-    )
-    .all(since ?? null, since ?? null) as Row[];
+/**
+ * 👎 votes not retracted, grouped by answer, oldest complaint first. On the storage seam (issue 19): SQLite, or the
+ * store the replicas share.
+ */
+export async function dislikedAnswers(db: SqlDatabase, since?: string): Promise<DislikedAnswer[]> {
+  // CAST: PostgreSQL cannot tell the type of a parameter only tested for NULL. user_id orders two votes of one moment.
+  const rows = await db.query<Row>(
+    `SELECT a.id AS answer_id, a.platform, a.question, a.answer, a.mode, a.citations, a.created_at AS asked_at,
+            f.reason, f.created_at AS reported_at
+       FROM feedback f JOIN answers a ON a.id = f.answer_id
+      WHERE f.rating = 'down' AND f.retracted_at IS NULL AND (CAST(? AS TEXT) IS NULL OR f.created_at >= ?)
+      ORDER BY f.created_at, a.id, f.user_id`,
+    [since ?? null, since ?? null],
+  );
   const byAnswer = new Map<string, DislikedAnswer>();
   for (const row of rows) {
     let answer = byAnswer.get(row.answer_id);
@@ -99,20 +104,19 @@ export function dislikedAnswers(db: Db, since?: string): DislikedAnswer[] {
 }
 
 /** Verified answers in force (not revoked), saved on or after `since`, oldest first. */
-export function verifiedAnswers(db: Db, since?: string): VerifiedCaseSource[] {
-  const rows = db
-    .prepare(
-      `SELECT id, question, answer, answered_by_name, channel_name, answered_at FROM verified_answers
-        WHERE revoked_at IS NULL AND (? IS NULL OR saved_at >= ?) ORDER BY saved_at, id`,
-    )
-    .all(since ?? null, since ?? null) as {
+export async function verifiedAnswers(db: SqlDatabase, since?: string): Promise<VerifiedCaseSource[]> {
+  const rows = await db.query<{
     id: string;
     question: string;
     answer: string;
     answered_by_name: string;
     channel_name: string;
     answered_at: string;
-  }[];
+  }>(
+    `SELECT id, question, answer, answered_by_name, channel_name, answered_at FROM verified_answers
+      WHERE revoked_at IS NULL AND (CAST(? AS TEXT) IS NULL OR saved_at >= ?) ORDER BY saved_at, id`,
+    [since ?? null, since ?? null],
+  );
   return rows.map((row) => ({
     id: row.id,
     question: row.question,
