@@ -4,6 +4,10 @@ import type { Db } from './database.ts';
 // was put back from a backup: the vector index may hold vectors newer than its chunks (as many of them, or more),
 // so the count cannot tell what is missing, and every stored chunk is upserted again once (from the embedding
 // cache in the same file, so no model calls).
+//
+// Only SQLite's: `lore backup` copies the SQLite file (app/commands/backup.ts), so only a SQLite database can carry the
+// marker, and it stays on the better-sqlite3 connection rather than the storage seam (issue 19). A PostgreSQL store is
+// backed up and restored with PostgreSQL's own tools, which write no marker; the runtime asks only a SQLite store.
 
 const KEY = 'restored_backup_taken_at';
 
