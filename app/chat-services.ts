@@ -22,8 +22,8 @@ export function createChatServices(runtime: Runtime, sync: SyncService, answerer
   const { config, chunks } = runtime;
   const limits = fileLimits(config.limits);
 
-  const uploadStatus = (): SourceStatus => {
-    const { documents, chunks: count, lastIndexedAt } = chunks.sourceCounts('upload');
+  const uploadStatus = async (): Promise<SourceStatus> => {
+    const { documents, chunks: count, lastIndexedAt } = await chunks.sourceCounts('upload');
     return { source: 'upload', configured: true, documents, chunks: count, running: false, ...(lastIndexedAt ? { lastSyncAt: lastIndexedAt } : {}) };
   };
 
@@ -32,7 +32,7 @@ export function createChatServices(runtime: Runtime, sync: SyncService, answerer
 
     sync: (target, onProgress, signal) => sync.sync(target, { onProgress, signal }),
 
-    status: () => [...sync.status(), uploadStatus()],
+    status: async () => [...(await sync.status()), await uploadStatus()],
 
     maxUploadBytes: limits.maxFileBytes,
 
@@ -46,9 +46,9 @@ export function createChatServices(runtime: Runtime, sync: SyncService, answerer
       await runtime.indexer.deleteDocuments([verifiedDocId(id)], 'verified');
     },
 
-    lastSynced(docId: string, source: SourceKind) {
-      const synced = source === 'upload' ? undefined : sync.status().find((s) => s.source === source)?.lastSyncAt;
-      return synced ?? chunks.getDocument(docId)?.indexedAt;
+    async lastSynced(docId: string, source: SourceKind) {
+      const synced = source === 'upload' ? undefined : await sync.lastSyncAt(source);
+      return synced ?? (await chunks.getDocument(docId))?.indexedAt;
     },
   };
 }

@@ -36,7 +36,10 @@ export interface SyncService {
       signal?: AbortSignal;
     },
   ): Promise<SourceSyncReport[]>;
-  status(): SourceStatus[];
+  /** Every sync source's status, read from the store replicas share: what is indexed, when it last synced, whether a sync of it runs anywhere. */
+  status(): Promise<SourceStatus[]>;
+  /** When `source` last finished a sync without failures (ISO-8601), if it ever did. */
+  lastSyncAt(source: SourceKind): Promise<string | undefined>;
   /**
    * Calls `listener` after each source's sync that finished (failures of some items or not), whoever started it: the
    * schedule, `lore start`'s first syncs, a chat command. Returns the unsubscribe function.
@@ -61,8 +64,8 @@ export interface SyncServiceOptions {
 }
 
 export function createSyncService(runtime: Runtime, options: SyncServiceOptions = {}): SyncService {
-  const { config, log, indexer, db, chunks } = runtime;
-  const state = new SyncStateStore(db);
+  const { config, log, indexer, db, sql, chunks } = runtime;
+  const state = new SyncStateStore(sql);
   const locks = new SyncLocks(db, options.locks);
   const built = new Map<SyncSource, Connector>();
   const syncedListeners = new Set<(report: SourceSyncReport) => void>();
@@ -85,7 +88,15 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
   if (options.metrics) {
     // The staleness alert compares the last success with the interval (0: syncs only at start).
     options.metrics.set('lore_sync_interval_seconds', {}, config.syncIntervalMinutes * 60);
-    for (const source of configuredSources()) record.known(source, state.get(source).lastSyncAt);
+    for (const source of configuredSources()) record.known(source);
+    // The last successes are read in the background (building the service stays synchronous); a sync's own finish waits for them,
+    // so that the stored time never overwrites a newer one.
+    record.seeded(
+      Promise.all(configuredSources().map(async (source) => record.lastSynced(source, (await state.get(source)).lastSyncAt))).catch(
+        (error: unknown) =>
+          log.warn({ err: errorMessage(error) }, 'could not read when each source last synced; the staleness metrics start at the next sync'),
+      ),
+    );
   }
 
   return {
@@ -99,7 +110,7 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
         const started = Date.now();
         try {
           const report = await runSync(connectorFor(source), { indexer, state, locks }, syncOptions);
-          record.finished(report);
+          await record.finished(report);
           reports.push(report);
           syncOptions.onReport?.(report);
           for (const listener of syncedListeners) {
@@ -133,19 +144,25 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
 
     status() {
       const configured = new Set(configuredSources());
-      return SYNC_SOURCES.map((source) => {
-        const last = state.get(source);
-        const { documents, chunks: count } = chunks.sourceCounts(source);
-        return {
-          source,
-          configured: configured.has(source),
-          documents,
-          chunks: count,
-          lastSyncAt: last.lastSyncAt,
-          lastSummary: last.lastSummary,
-          running: locks.holder(source) !== undefined,
-        };
-      });
+      return Promise.all(
+        SYNC_SOURCES.map(async (source): Promise<SourceStatus> => {
+          const last = await state.get(source);
+          const { documents, chunks: count } = await chunks.sourceCounts(source);
+          return {
+            source,
+            configured: configured.has(source),
+            documents,
+            chunks: count,
+            lastSyncAt: last.lastSyncAt,
+            lastSummary: last.lastSummary,
+            running: locks.holder(source) !== undefined,
+          };
+        }),
+      );
+    },
+
+    async lastSyncAt(source) {
+      return (await state.get(source)).lastSyncAt;
     },
   };
 }
@@ -160,18 +177,24 @@ const SYNC_DURATION_BUCKETS = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 
  */
 function syncRecorder(metrics: SyncServiceOptions['metrics']) {
   const lastSuccess = (source: SourceKind, ms: number) => metrics?.set('lore_sync_last_success_timestamp_seconds', { source }, Math.floor(ms / 1000));
+  let seeding: Promise<unknown> = Promise.resolve();
   return {
-    /**
-     * Series exist from the start (so the first failure counts in increase()), and a restarted process knows
-     * when each source last synced: the staleness alert must not wait for the next run.
-     */
-    known(source: SourceKind, lastSyncAt: string | undefined): void {
+    /** Series exist from the start, so the first failure counts in increase(). */
+    known(source: SourceKind): void {
       for (const outcome of ['ok', 'partial', 'failed']) metrics?.increment('lore_sync_runs_total', { source, outcome }, 0);
+    },
+    /** A restarted process knows when each source last synced: the staleness alert must not wait for the next run. */
+    lastSynced(source: SourceKind, lastSyncAt: string | undefined): void {
       const at = lastSyncAt ? Date.parse(lastSyncAt) : Number.NaN;
       if (Number.isFinite(at)) lastSuccess(source, at);
     },
-    finished(report: SourceSyncReport): void {
+    /** The reading of the stored last successes, which a finished sync waits for. */
+    seeded(reading: Promise<unknown>): void {
+      seeding = reading;
+    },
+    async finished(report: SourceSyncReport): Promise<void> {
       if (!metrics) return;
+      await seeding;
       const { source } = report;
       metrics.increment('lore_sync_runs_total', { source, outcome: report.failed.length === 0 ? 'ok' : 'partial' });
       const changes = { added: report.added, updated: report.updated, deleted: report.deleted, failed: report.failed.length };

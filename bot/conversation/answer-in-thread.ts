@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Answer, Question } from '../../rag/types.ts';
+import type { Answer, Question, SourceKind } from '../../rag/types.ts';
 import type { BotServices } from './bot-services.ts';
 import { CHECKING_STATUS, searchingStatus } from './answer-status.ts';
 import type { AnswerMessage, ChatPlatform, IncomingMessage, OutgoingMessage, StreamedMessage, ThreadRef } from './chat-platform.ts';
@@ -87,7 +87,7 @@ export async function answerInThread(options: AnswerInThreadOptions): Promise<An
       }
     }
     if (!answer) throw new Error('the answer pipeline ended without an answer');
-    const final = finalMessage(options, answer);
+    const final = await finalMessage(options, answer);
     if (stream) await stream.finish(final);
     else await edits?.finish(final);
     await recordPosted(options, answer, messageId, {
@@ -133,7 +133,7 @@ export async function answerIfSupported(options: Omit<AnswerInThreadOptions, 're
       );
       return { answer };
     }
-    const messageId = await platform.post(thread, finalMessage(options, answer));
+    const messageId = await platform.post(thread, await finalMessage(options, answer));
     await recordPosted(options, answer, messageId, { streamed: 'none', event: 'support channel: answer posted unasked' });
     return { answer, messageId };
   } catch (error) {
@@ -143,9 +143,21 @@ export async function answerIfSupported(options: Omit<AnswerInThreadOptions, 're
 }
 
 /** The final rendering of an answer: its sources with when each was synced, and the hand-off offer when it applies. */
-function finalMessage(options: Pick<AnswerInThreadOptions, 'services' | 'offerHandOff'>, answer: Answer): AnswerMessage {
-  const sources = answer.citations.map((citation) => ({ ...citation, lastSyncedAt: options.services.lastSynced(citation.docId, citation.source) }));
+async function finalMessage(options: Pick<AnswerInThreadOptions, 'services' | 'offerHandOff' | 'log'>, answer: Answer): Promise<AnswerMessage> {
+  const sources = await Promise.all(
+    answer.citations.map(async (citation) => ({ ...citation, lastSyncedAt: await syncedAt(options, citation.docId, citation.source) })),
+  );
   return { kind: 'answer', answer, sources, ...(options.offerHandOff && answer.abstained ? { handOff: true } : {}) };
+}
+
+/** When a cited source was last synced; a store that cannot tell leaves the date out rather than the answer unposted. */
+async function syncedAt(options: Pick<AnswerInThreadOptions, 'services' | 'log'>, docId: string, source: SourceKind): Promise<string | undefined> {
+  try {
+    return await options.services.lastSynced(docId, source);
+  } catch (error) {
+    options.log.warn({ err: error, docId }, 'could not read when a cited source was last synced');
+    return undefined;
+  }
 }
 
 /** Stores the posted answer (so reactions and buttons on it become feedback) and logs it. */

@@ -52,7 +52,8 @@ export interface BotServices {
   answer: Answerer['stream'];
   /** Rejects with SyncBusyError when a named source is being synced already. */
   sync(target: SyncTarget, onProgress: (progress: SyncProgress) => void, signal: AbortSignal): Promise<SourceSyncReport[]>;
-  status(): SourceStatus[];
+  /** Read from the store replicas share (issue 19), so it is asynchronous. */
+  status(): Promise<SourceStatus[]>;
   /** Why a file cannot be learned from, judged by its name and size before it is downloaded; undefined if it may be. */
   checkUpload(file: { name: string; sizeBytes: number }): string | undefined;
   /** The largest file an upload may be. */
@@ -64,7 +65,7 @@ export interface BotServices {
   /** Takes a verified answer out of the index (revoked). */
   removeVerified(id: string): Promise<void>;
   /** When the content behind a citation was last brought up to date (ISO-8601), when known. */
-  lastSynced(docId: string, source: SourceKind): string | undefined;
+  lastSynced(docId: string, source: SourceKind): Promise<string | undefined>;
   /** Told of every answer posted in a thread, to keep which documents it cited (stale-source notices). Never throws. */
   answerPosted?(posted: PostedChatAnswer): void;
 }

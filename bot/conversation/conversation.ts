@@ -547,7 +547,7 @@ export class Conversation {
       case 'help':
         return responder.acknowledge(HELP_TEXT);
       case 'status':
-        return responder.acknowledge(formatStatus(this.options.services.status()));
+        return responder.acknowledge(formatStatus(await this.options.services.status()));
       case 'invalid':
         return responder.acknowledge(`${command.problem} Try \`/lore help\`.`);
       case 'sync':
@@ -580,7 +580,7 @@ export class Conversation {
     const { services } = this.options;
     const refusal = await this.adminRefusal(platform, incoming, 'start a sync');
     if (refusal) return responder.acknowledge(refusal);
-    const statuses = services.status();
+    const statuses = await services.status();
     const targets = statuses.filter((s) => s.configured && (target === 'all' || s.source === target));
     if (target !== 'all' && targets.length === 0) {
       return responder.acknowledge(

@@ -35,7 +35,7 @@ export async function runSync(connector: Connector, deps: SyncEngineDeps, option
   if ('holder' in taken) throw new SyncBusyError(source, taken.holder);
   try {
     signal.throwIfAborted();
-    const previous = deps.state.get(source);
+    const previous = await deps.state.get(source);
     emit({ source, phase: 'listing', done: 0, total: 0, message: full ? 'listing everything' : 'listing changes' });
     const listing = await connector.list({
       cursor: full ? {} : previous.cursor,
@@ -62,11 +62,12 @@ export async function runSync(connector: Connector, deps: SyncEngineDeps, option
 
     const finishedAt = new Date().toISOString();
     // Permanent failures (unusable content) do not hold the cursor back: they are retried once they change upstream.
-    deps.state.recordFinished(source, summary, finishedAt, summary.retryableFailures === 0 ? listing.cursor : undefined);
+    await deps.state.recordFinished(source, summary, finishedAt, summary.retryableFailures === 0 ? listing.cursor : undefined);
     emit({ source, phase: 'done', done: inputs.length, total: inputs.length, message: describe(summary) });
     return { source, ...summary, durationMs: Date.now() - started };
   } catch (error) {
-    deps.state.recordError(source, signal.aborted ? 'interrupted' : errorMessage(error));
+    // The sync's own error is what the caller needs: a store that cannot record it (closed at shutdown) must not hide it.
+    await deps.state.recordError(source, signal.aborted ? 'interrupted' : errorMessage(error)).catch(() => undefined);
     throw error;
   } finally {
     taken.lock.release();

@@ -1,9 +1,10 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../../rag/contracts/sql-database.ts';
 import type { IndexSummary } from '../../rag/index/indexer.ts';
 import type { SourceKind } from '../../rag/types.ts';
 import type { SyncCursor } from '../connector.ts';
 
-// Per-source sync state in SQLite (table `sync_state`, app/migrations.ts version 3).
+// Per-source sync state (table `sync_state`, app/migrations.ts version 3), on the storage seam (issue 19): the replica
+// that holds a source's sync lock writes it, and every replica reads it (status, staleness, citations' "synced" dates).
 
 export interface SyncState {
   /** The cursor committed by the last sync that finished without failures (`{}` before the first). */
@@ -26,12 +27,13 @@ interface SyncStateRow {
 }
 
 export class SyncStateStore {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: SqlDatabase) {}
 
-  get(source: SourceKind): SyncState {
-    const row = this.db.prepare('SELECT cursor, last_sync_at, last_run_at, last_summary, last_error FROM sync_state WHERE source = ?').get(source) as
-      | SyncStateRow
-      | undefined;
+  async get(source: SourceKind): Promise<SyncState> {
+    const [row] = await this.db.query<SyncStateRow>(
+      'SELECT cursor, last_sync_at, last_run_at, last_summary, last_error FROM sync_state WHERE source = ?',
+      [source],
+    );
     if (!row) return { cursor: {} };
     return {
       cursor: parseCursor(row.cursor),
@@ -46,34 +48,27 @@ export class SyncStateStore {
    * Records a finished sync. `cursor` is given only when nothing failed that may succeed on a retry: such an
    * item must be listed again next time, so the previous cursor stays.
    */
-  recordFinished(source: SourceKind, summary: IndexSummary, at: string, cursor?: SyncCursor): void {
-    this.db
-      .prepare(
-        `INSERT INTO sync_state (source, cursor, last_sync_at, last_run_at, last_summary, last_error)
-         VALUES (@source, @cursor, @syncAt, @at, @summary, NULL)
-         ON CONFLICT (source) DO UPDATE SET
-           cursor = coalesce(@newCursor, cursor),
-           last_sync_at = coalesce(@syncAt, last_sync_at),
-           last_run_at = @at, last_summary = @summary, last_error = NULL`,
-      )
-      .run({
-        source,
-        cursor: JSON.stringify(cursor ?? {}),
-        newCursor: cursor ? JSON.stringify(cursor) : null,
-        syncAt: cursor ? at : null,
-        at,
-        summary: JSON.stringify(summary),
-      });
+  async recordFinished(source: SourceKind, summary: IndexSummary, at: string, cursor?: SyncCursor): Promise<void> {
+    // The new last_sync_at is set exactly when a cursor is committed, so the update reads that one column to decide
+    // whether the cursor moves: each value is passed once, in the order the statement uses it, in both dialects.
+    await this.db.run(
+      `INSERT INTO sync_state (source, cursor, last_sync_at, last_run_at, last_summary, last_error)
+       VALUES (?, ?, ?, ?, ?, NULL)
+       ON CONFLICT (source) DO UPDATE SET
+         cursor = CASE WHEN excluded.last_sync_at IS NULL THEN sync_state.cursor ELSE excluded.cursor END,
+         last_sync_at = coalesce(excluded.last_sync_at, sync_state.last_sync_at),
+         last_run_at = excluded.last_run_at, last_summary = excluded.last_summary, last_error = NULL`,
+      [source, JSON.stringify(cursor ?? {}), cursor ? at : null, at, JSON.stringify(summary)],
+    );
   }
 
   /** Records why a sync stopped before finishing; the cursor and the last summary are kept. */
-  recordError(source: SourceKind, message: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO sync_state (source, last_error) VALUES (?, ?)
-         ON CONFLICT (source) DO UPDATE SET last_error = excluded.last_error`,
-      )
-      .run(source, message);
+  async recordError(source: SourceKind, message: string): Promise<void> {
+    await this.db.run(
+      `INSERT INTO sync_state (source, last_error) VALUES (?, ?)
+       ON CONFLICT (source) DO UPDATE SET last_error = excluded.last_error`,
+      [source, message],
+    );
   }
 }
 

@@ -167,14 +167,14 @@ describe('syncing GitHub through the engine', () => {
   });
 
   it('reports a file that cannot be read, keeps the rest, and reads it again only once it changes', async () => {
-    const store = new SyncStateStore(runtime.db);
-    const cursorBefore = store.get('github').cursor;
+    const store = new SyncStateStore(runtime.sql);
+    const cursorBefore = (await store.get('github')).cursor;
     github.commit(REPO, { write: { 'docs/broken.txt': Buffer.from([0x61, 0x00, 0x62]), 'docs/new.md': '# New\n\nA new page about badges.\n' } });
     const [failed] = await service.sync('github');
     expect(failed!.added).toBe(1);
     expect(failed!.failed).toEqual([{ path: file('docs/broken.txt'), error: `${REPO}/docs/broken.txt: binary data (contains NUL bytes), not text` }]);
     // Unusable content fails the same way every time: it does not hold the cursor back…
-    const cursorAfter = store.get('github').cursor;
+    const cursorAfter = (await store.get('github')).cursor;
     expect(cursorAfter).not.toEqual(cursorBefore);
     // …so the unchanged repository costs two conditional requests again, instead of a re-listing and a re-read.
     github.resetRequests();
@@ -185,7 +185,7 @@ describe('syncing GitHub through the engine', () => {
     github.commit(REPO, { write: { 'docs/broken.txt': 'Readable now.\n' } });
     const [recovered] = await service.sync('github');
     expect(recovered).toMatchObject({ added: 1, failed: [] });
-    expect(store.get('github').cursor).not.toEqual(cursorAfter);
+    expect((await store.get('github')).cursor).not.toEqual(cursorAfter);
   });
 
   it('resumes an interrupted sync and converges to exactly the chunks of a clean sync', async () => {

@@ -98,7 +98,7 @@ describe('syncing Notion through the engine', () => {
     const [chunk] = runtime.chunks.getChunks([state.chunkIds[0]!]);
     expect(chunk!.metadata).toMatchObject({ source: 'notion', workspace: 'Acme', url: expect.stringMatching(/^https:\/\/www\.notion\.so\//) });
 
-    const status = service.status().find((s) => s.source === 'notion')!;
+    const status = (await service.status()).find((s) => s.source === 'notion')!;
     expect(status).toMatchObject({ configured: true, documents: 9, running: false, lastSummary: { added: 9 } });
     expect(status.chunks).toBe(state.chunkIds.length);
     expect(status.lastSyncAt).toBeDefined();
@@ -155,8 +155,8 @@ describe('syncing Notion through the engine', () => {
   });
 
   it('reports a page that fails to render, keeps the others, and converges once it renders again', async () => {
-    const store = new SyncStateStore(runtime.db);
-    const cursorBefore = store.get('notion').cursor;
+    const store = new SyncStateStore(runtime.sql);
+    const cursorBefore = (await store.get('notion')).cursor;
     notion.editPage(pages[4]!, { editedAt: minute(50), blocks: [block.paragraph('Runbook four, revised: drain the queue first.')] });
     notion.editPage(pages[5]!, { editedAt: minute(51), blocks: [block.paragraph('Runbook five, revised: rotate the keys.')] });
     notion.fail((r) => r.path === `/v1/blocks/${pages[4]}/children`, notionError(500, 'internal_server_error', 'Unexpected error.'), Infinity);
@@ -167,13 +167,13 @@ describe('syncing Notion through the engine', () => {
       { path: `notion:pages/${pages[4]}`, error: expect.stringMatching(/Notion block children failed after 2 attempts: Unexpected error/) },
     ]);
     // Nothing is committed past a failure: the next sync lists the failed page again.
-    expect(store.get('notion').cursor).toEqual(cursorBefore);
-    expect(store.get('notion').lastSummary!.failed).toHaveLength(1);
+    expect((await store.get('notion')).cursor).toEqual(cursorBefore);
+    expect((await store.get('notion')).lastSummary!.failed).toHaveLength(1);
 
     notion.clearFailures();
     const [recovered] = await service.sync('notion');
     expect(recovered).toMatchObject({ updated: 1, failed: [] });
-    expect(store.get('notion').cursor.watermark).toBe(minute(51));
+    expect((await store.get('notion')).cursor.watermark).toBe(minute(51));
     expect(await indexState(runtime)).toEqual(await cleanSyncState());
   });
 
@@ -189,8 +189,8 @@ describe('syncing Notion through the engine', () => {
       },
     });
     await expect(interrupted).rejects.toThrow(/killed mid-sync/);
-    expect(service.status().find((s) => s.source === 'notion')!.running).toBe(false);
-    expect(new SyncStateStore(runtime.db).get('notion').lastError).toBe('interrupted');
+    expect((await service.status()).find((s) => s.source === 'notion')!.running).toBe(false);
+    expect((await new SyncStateStore(runtime.sql).get('notion')).lastError).toBe('interrupted');
 
     const [resumed] = await service.sync('notion');
     expect(resumed!.failed).toEqual([]);
@@ -204,7 +204,7 @@ describe('syncing Notion through the engine', () => {
     const first = service.sync('notion');
     await new Promise((resolve) => setTimeout(resolve, 50));
     await expect(service.sync('notion')).rejects.toBeInstanceOf(SyncBusyError);
-    expect(service.status().find((s) => s.source === 'notion')!.running).toBe(true);
+    expect((await service.status()).find((s) => s.source === 'notion')!.running).toBe(true);
     // Other sources are not held up by it.
     await expect(service.sync('files')).resolves.toHaveLength(1);
     await first;
