@@ -73,7 +73,7 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
   logChatScope(log, chatConfig, config.chatConfigFile);
   // Answers' sources are recorded as they are posted and checked after every sync (issue 17, item 4).
   const staleSources = startStaleSourceNotices({
-    db: runtime.db,
+    db: runtime.sql,
     chunks: runtime.chunks,
     log: log.child({ component: 'stale-sources' }),
     sync: options.sync,

@@ -4,14 +4,15 @@
 // document, ordinal and content hash). After every sync the recorded versions of the last 30 days are compared with
 // the index: a document whose chunks changed, or that is gone, makes its thread due a notice. A sync that changed
 // nothing, or only what never reaches a passage (a page touched upstream, a new title), changes no chunk id and
-// costs no notice. Owner of the tables `answer_sources` and `stale_notices` (app/migrations.ts, version 5).
+// costs no notice. Owner of the tables `answer_sources` and `stale_notices` (app/migrations.ts, version 5), on the
+// storage seam (issue 19): SQLite for one process, or the PostgreSQL replicas share, where claiming a thread's notice
+// in the store keeps two replicas checking at once to one notice between them.
 import type { PostedChatAnswer, StaleCitation, StaleNotifier, StaleThread } from '../bot/conversation/stale-notices.ts';
 import { decideStaleNotice, STALE_NOTICE_INTERVAL_MS } from '../bot/conversation/stale-notices.ts';
 import { sha256 } from '../rag/hash.ts';
+import type { SqlDatabase } from '../rag/contracts/sql-database.ts';
 import { errorMessage } from '../rag/errors.ts';
-import type { ChunkStore } from '../rag/store/chunk-store.ts';
-import { prepared } from '../rag/store/prepared.ts';
-import type { Db } from './database.ts';
+import type { StoredDocument } from '../rag/store/chunk-store.ts';
 import type { Logger } from './logger.ts';
 import type { SyncService } from './sync-service.ts';
 
@@ -19,9 +20,18 @@ import type { SyncService } from './sync-service.ts';
 export const STALE_WINDOW_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * What the check asks of the index (the chunk store), awaited whether it answers at once or not: ChunkStore's reads
+ * are moving onto the storage seam too, and become asynchronous with it.
+ */
+export interface IndexedDocuments {
+  chunkIdsOf(docId: string): readonly string[] | Promise<readonly string[]>;
+  getDocument(docId: string): StoredDocument | undefined | Promise<StoredDocument | undefined>;
+}
+
 export interface StaleSourcesOptions {
-  db: Db;
-  chunks: Pick<ChunkStore, 'chunkIdsOf' | 'getDocument'>;
+  db: SqlDatabase;
+  chunks: IndexedDocuments;
   log: Logger;
   now?: () => Date;
 }
@@ -64,6 +74,8 @@ export class StaleSources {
   private readonly now: () => Date;
   private running: Promise<StaleCheckResult> | undefined;
   private again = false;
+  /** Records in progress: a check waits for them, so that an answer posted before it is compared too. */
+  private readonly recording = new Set<Promise<void>>();
 
   constructor(private readonly options: StaleSourcesOptions) {
     this.now = options.now ?? (() => new Date());
@@ -74,7 +86,14 @@ export class StaleSources {
    * message, to an edited question, replaces what was recorded for it). Abstentions and small talk cite nothing an
    * answer rests on: not recorded.
    */
-  record(posted: PostedChatAnswer): void {
+  record(posted: PostedChatAnswer): Promise<void> {
+    const recorded = this.recordNow(posted);
+    const tracked = recorded.catch(() => undefined).finally(() => this.recording.delete(tracked));
+    this.recording.add(tracked);
+    return recorded;
+  }
+
+  private async recordNow(posted: PostedChatAnswer): Promise<void> {
     const { db } = this.options;
     const { answer } = posted;
     const firstCitation = new Map<string, { n: number; title: string }>();
@@ -84,35 +103,42 @@ export class StaleSources {
       }
     }
     const citedAt = this.now().toISOString();
-    db.transaction(() => {
-      prepared(db, 'DELETE FROM answer_sources WHERE platform = ? AND channel_id = ? AND message_id = ?').run(
+    // Read before the transaction: the chunk store is another store, and the transaction holds this one's connection.
+    const versions = new Map<string, string>();
+    for (const docId of firstCitation.keys()) versions.set(docId, await this.versionOf(docId));
+    await db.transaction(async (tx) => {
+      await tx.run('DELETE FROM answer_sources WHERE platform = ? AND channel_id = ? AND message_id = ?', [
         posted.platform,
         posted.channelId,
         posted.messageId,
-      );
-      const insert = prepared(
-        db,
-        `INSERT OR REPLACE INTO answer_sources (answer_id, doc_id, citation, title, platform, workspace_id, channel_id, scope_channel_id,
-                                               thread_id, message_id, chunks_version, cited_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
+      ]);
       for (const [docId, { n, title }] of firstCitation) {
-        insert.run(
-          answer.id,
-          docId,
-          n,
-          title,
-          posted.platform,
-          posted.workspaceId ?? null,
-          posted.channelId,
-          posted.scopeChannelId,
-          posted.threadId,
-          posted.messageId,
-          this.versionOf(docId),
-          citedAt,
+        // The same answer recorded again (from another message) replaces its rows, as INSERT OR REPLACE did.
+        await tx.run(
+          `INSERT INTO answer_sources (answer_id, doc_id, citation, title, platform, workspace_id, channel_id, scope_channel_id,
+                                       thread_id, message_id, chunks_version, cited_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (answer_id, doc_id) DO UPDATE SET citation = excluded.citation, title = excluded.title, platform = excluded.platform,
+             workspace_id = excluded.workspace_id, channel_id = excluded.channel_id, scope_channel_id = excluded.scope_channel_id,
+             thread_id = excluded.thread_id, message_id = excluded.message_id, chunks_version = excluded.chunks_version,
+             cited_at = excluded.cited_at`,
+          [
+            answer.id,
+            docId,
+            n,
+            title,
+            posted.platform,
+            posted.workspaceId ?? null,
+            posted.channelId,
+            posted.scopeChannelId,
+            posted.threadId,
+            posted.messageId,
+            versions.get(docId)!,
+            citedAt,
+          ],
         );
       }
-    })();
+    });
   }
 
   /**
@@ -142,22 +168,26 @@ export class StaleSources {
 
   /** Resolves once no check is running. */
   async idle(): Promise<void> {
-    while (this.running) await this.running.catch(() => undefined);
+    while (this.running || this.recording.size > 0) {
+      await Promise.all([this.running?.catch(() => undefined), ...this.recording]);
+    }
   }
 
   private async checkOnce(notifier: StaleNotifier): Promise<StaleCheckResult> {
     const { db, log } = this.options;
+    await Promise.all(this.recording);
     const now = this.now();
-    prepared(db, 'DELETE FROM answer_sources WHERE cited_at < ?').run(new Date(now.getTime() - STALE_WINDOW_DAYS * DAY_MS).toISOString());
-    prepared(db, 'DELETE FROM stale_notices WHERE notified_at < ?').run(new Date(now.getTime() - 2 * STALE_NOTICE_INTERVAL_MS).toISOString());
+    await db.run('DELETE FROM answer_sources WHERE cited_at < ?', [new Date(now.getTime() - STALE_WINDOW_DAYS * DAY_MS).toISOString()]);
+    await db.run('DELETE FROM stale_notices WHERE notified_at < ?', [new Date(now.getTime() - 2 * STALE_NOTICE_INTERVAL_MS).toISOString()]);
 
     const versions = new Map<string, string>();
-    const rows = prepared(db, 'SELECT * FROM answer_sources ORDER BY cited_at').all() as SourceRow[];
+    // Oldest first, an answer's documents in the order of its citations: the last row of a thread is its latest answer.
+    const rows = await db.query<SourceRow>('SELECT * FROM answer_sources ORDER BY cited_at, answer_id, citation');
     const byThread = new Map<string, StaleRow[]>();
     for (const row of rows) {
       let current = versions.get(row.doc_id);
       if (current === undefined) {
-        current = this.versionOf(row.doc_id);
+        current = await this.versionOf(row.doc_id);
         versions.set(row.doc_id, current);
       }
       if (current === row.chunks_version) continue;
@@ -167,17 +197,18 @@ export class StaleSources {
 
     const result: StaleCheckResult = { notified: 0, skipped: 0, pending: 0 };
     for (const stale of byThread.values()) {
-      const thread = this.staleThread(stale, now);
+      const thread = await this.staleThread(stale, now);
       const outcome = await this.tell(notifier, thread, now);
       if (outcome === 'pending') {
         result.pending += 1;
         continue;
       }
       // Told or not, this change is settled: the next notice in this thread is for a change after this one.
-      const settle = prepared(db, 'UPDATE answer_sources SET chunks_version = ? WHERE answer_id = ? AND doc_id = ?');
-      db.transaction(() => {
-        for (const row of stale) settle.run(row.current, row.answer_id, row.doc_id);
-      })();
+      await db.transaction(async (tx) => {
+        for (const row of stale) {
+          await tx.run('UPDATE answer_sources SET chunks_version = ? WHERE answer_id = ? AND doc_id = ?', [row.current, row.answer_id, row.doc_id]);
+        }
+      });
       result[outcome === 'notified' ? 'notified' : 'skipped'] += 1;
     }
     if (byThread.size > 0) log.info({ ...result }, 'stale-source check');
@@ -185,16 +216,20 @@ export class StaleSources {
   }
 
   /** One notice a thread, about the latest answer in it whose sources changed. */
-  private staleThread(stale: StaleRow[], now: Date): StaleThread {
+  private async staleThread(stale: StaleRow[], now: Date): Promise<StaleThread> {
     const latest = stale.at(-1)!;
-    const citations: StaleCitation[] = stale
-      .filter((row) => row.answer_id === latest.answer_id)
-      .map((row) => ({
-        n: row.citation,
-        title: row.title,
-        change: row.current === '' ? 'removed' : 'changed',
-        at: row.current === '' ? now.toISOString() : this.changedAt(row.doc_id, now),
-      }));
+    const citations: StaleCitation[] = await Promise.all(
+      stale
+        .filter((row) => row.answer_id === latest.answer_id)
+        .map(
+          async (row): Promise<StaleCitation> => ({
+            n: row.citation,
+            title: row.title,
+            change: row.current === '' ? 'removed' : 'changed',
+            at: row.current === '' ? now.toISOString() : await this.changedAt(row.doc_id, now),
+          }),
+        ),
+    );
     return {
       platform: latest.platform,
       ...(latest.workspace_id === null ? {} : { workspaceId: latest.workspace_id }),
@@ -208,21 +243,24 @@ export class StaleSources {
   private async tell(notifier: StaleNotifier, thread: StaleThread, now: Date): Promise<'notified' | 'skipped' | 'pending'> {
     const { db, log } = this.options;
     const key = [thread.platform, thread.channelId, thread.threadId] as const;
-    const last = prepared(db, 'SELECT notified_at FROM stale_notices WHERE platform = ? AND channel_id = ? AND thread_id = ?')
-      .pluck()
-      .get(...key) as string | undefined;
+    const [row] = await db.query<{ notified_at: string }>(
+      'SELECT notified_at FROM stale_notices WHERE platform = ? AND channel_id = ? AND thread_id = ?',
+      key,
+    );
+    const last = row?.notified_at;
     const decision = decideStaleNotice({ optedIn: notifier.optedIn(thread), now, ...(last === undefined ? {} : { lastNoticeAt: last }) });
     if (decision !== 'notify') return 'skipped';
-    // Claimed before posting, so that two processes checking at once post one notice between them.
-    const claimed = prepared(
-      db,
+    // Claimed before posting, so that two processes checking at once post one notice between them: only the one that
+    // still finds the notice it read (or none) takes it. The table's name tells PostgreSQL which notified_at is meant.
+    const claimed = await db.run(
       `INSERT INTO stale_notices (platform, channel_id, thread_id, notified_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (platform, channel_id, thread_id) DO UPDATE SET notified_at = excluded.notified_at WHERE notified_at = ?`,
-    ).run(...key, now.toISOString(), last ?? null);
+       ON CONFLICT (platform, channel_id, thread_id) DO UPDATE SET notified_at = excluded.notified_at WHERE stale_notices.notified_at = ?`,
+      [...key, now.toISOString(), last ?? null],
+    );
     if (claimed.changes !== 1) return 'skipped';
-    const release = () => {
-      if (last === undefined) prepared(db, 'DELETE FROM stale_notices WHERE platform = ? AND channel_id = ? AND thread_id = ?').run(...key);
-      else prepared(db, 'UPDATE stale_notices SET notified_at = ? WHERE platform = ? AND channel_id = ? AND thread_id = ?').run(last, ...key);
+    const release = async () => {
+      if (last === undefined) await db.run('DELETE FROM stale_notices WHERE platform = ? AND channel_id = ? AND thread_id = ?', key);
+      else await db.run('UPDATE stale_notices SET notified_at = ? WHERE platform = ? AND channel_id = ? AND thread_id = ?', [last, ...key]);
     };
     try {
       if (await notifier.post(thread)) return 'notified';
@@ -233,23 +271,23 @@ export class StaleSources {
         'stale-source notice failed; tried again after the next sync',
       );
     }
-    release();
+    await release();
     return 'pending';
   }
 
-  private versionOf(docId: string): string {
-    return chunksVersion(this.options.chunks.chunkIdsOf(docId));
+  private async versionOf(docId: string): Promise<string> {
+    return chunksVersion(await this.options.chunks.chunkIdsOf(docId));
   }
 
   /** When the document changed: upstream's edit time when known, else when it was indexed. */
-  private changedAt(docId: string, now: Date): string {
-    const doc = this.options.chunks.getDocument(docId);
+  private async changedAt(docId: string, now: Date): Promise<string> {
+    const doc = await this.options.chunks.getDocument(docId);
     return doc?.modifiedAt ?? doc?.indexedAt ?? now.toISOString();
   }
 }
 
 export interface StaleSourceNoticesOptions {
-  db: Db;
+  db: SqlDatabase;
   chunks: StaleSourcesOptions['chunks'];
   log: Logger;
   /** Every sync of it, whoever starts it, is followed by a check. */
@@ -304,11 +342,9 @@ export function startStaleSourceNotices(options: StaleSourceNoticesOptions): Sta
     answerPosted(posted) {
       // Only where notices may be posted: a channel that opts in later is told of answers given from then on.
       if (!notifier.optedIn(posted)) return;
-      try {
-        stale.record(posted);
-      } catch (error) {
+      stale.record(posted).catch((error: unknown) => {
         log.error({ err: errorMessage(error), answerId: posted.answer.id }, 'could not record the sources of an answer for stale-source notices');
-      }
+      });
     },
     check,
     idle: () => stale.idle(),
