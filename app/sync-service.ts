@@ -4,7 +4,7 @@ import { createFilesConnector } from '../connectors/files/files-connector.ts';
 import { createGithubConnector, type GithubConnectorOptions } from '../connectors/github/github-connector.ts';
 import { createNotionConnector, type NotionConnectorOptions } from '../connectors/notion/notion-connector.ts';
 import { runSync } from '../connectors/sync/sync-engine.ts';
-import { SyncLocks, type SyncLockOptions } from '../connectors/sync/sync-lock.ts';
+import { type SyncLockOptions, syncLockLeases } from '../connectors/sync/sync-lock.ts';
 import { SyncStateStore } from '../connectors/sync/sync-state-store.ts';
 import { createWebConnector, type WebConnectorOptions } from '../connectors/web/web-connector.ts';
 import type { SourceKind } from '../rag/types.ts';
@@ -19,7 +19,8 @@ import { errorMessage } from '../rag/errors.ts';
 
 // The one way anything syncs a source: `lore sync`, the interval in `lore start`, and `/lore sync` in chat
 // (which receives this service from app/, since bot/ cannot import connectors). Sources are built from the
-// configuration; each sync runs through the engine (per-source lock, cursor, summary).
+// configuration; each sync runs through the engine (per-source lock, cursor, summary), whose lock and state are in the
+// runtime's storage seam: what processes sharing it, and replicas sharing a PostgreSQL, see alike.
 
 export { SyncBusyError };
 export type { SourceStatus, SourceSyncReport, SyncProgress, SyncTarget };
@@ -64,9 +65,9 @@ export interface SyncServiceOptions {
 }
 
 export function createSyncService(runtime: Runtime, options: SyncServiceOptions = {}): SyncService {
-  const { config, log, indexer, db, sql, chunks } = runtime;
+  const { config, log, indexer, sql, chunks } = runtime;
   const state = new SyncStateStore(sql);
-  const locks = new SyncLocks(db, options.locks);
+  const locks = syncLockLeases(sql, options.locks);
   const built = new Map<SyncSource, Connector>();
   const syncedListeners = new Set<(report: SourceSyncReport) => void>();
 
@@ -146,7 +147,7 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
       const configured = new Set(configuredSources());
       return Promise.all(
         SYNC_SOURCES.map(async (source): Promise<SourceStatus> => {
-          const last = await state.get(source);
+          const [last, holder] = await Promise.all([state.get(source), locks.holder(source)]);
           const { documents, chunks: count } = await chunks.sourceCounts(source);
           return {
             source,
@@ -155,7 +156,7 @@ export function createSyncService(runtime: Runtime, options: SyncServiceOptions 
             chunks: count,
             lastSyncAt: last.lastSyncAt,
             lastSummary: last.lastSummary,
-            running: locks.holder(source) !== undefined,
+            running: holder !== undefined,
           };
         }),
       );

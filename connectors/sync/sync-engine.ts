@@ -1,7 +1,7 @@
 import type { DocumentCandidate, IndexInput, Indexer, IndexSummary } from '../../rag/index/indexer.ts';
 import { SyncBusyError, type SourceSyncReport, type SyncProgress } from '../../rag/contracts/sync.ts';
 import type { Connector } from '../connector.ts';
-import type { SyncLocks } from './sync-lock.ts';
+import type { Leases } from '../../rag/store/leases.ts';
 import type { SyncStateStore } from './sync-state-store.ts';
 import { errorMessage } from '../../rag/errors.ts';
 
@@ -10,11 +10,16 @@ import { errorMessage } from '../../rag/errors.ts';
 // only if nothing failed → unlock. Every step is safe to interrupt: the indexer writes a document's row after
 // its vectors, deletions remove vectors before rows, and an uncommitted cursor makes the next run list the
 // same changes again, which then cost nothing for the documents already done.
+//
+// The lock is a lease in the store processes and replicas share (`syncLockLeases`, connectors/sync/sync-lock.ts): a sync
+// whose holder stalled past the lease's expiry may find it taken over by another, and then stops, so that two syncs of
+// one source never write at once, and leaves the source's state to the new holder.
 
 export interface SyncEngineDeps {
-  indexer: Indexer;
+  indexer: Pick<Indexer, 'index' | 'deleteDocuments'>;
   state: SyncStateStore;
-  locks: SyncLocks;
+  /** The sync locks: leases named by source. */
+  locks: Leases;
 }
 
 export interface SyncRunOptions {
@@ -27,12 +32,14 @@ export interface SyncRunOptions {
 export async function runSync(connector: Connector, deps: SyncEngineDeps, options: SyncRunOptions = {}): Promise<SourceSyncReport> {
   const { source } = connector;
   const full = options.full ?? false;
-  const signal = options.signal ?? new AbortController().signal;
   const emit = options.onProgress ?? (() => {});
   const started = Date.now();
 
-  const taken = deps.locks.acquire(source);
+  const taken = await deps.locks.acquire(source);
   if ('holder' in taken) throw new SyncBusyError(source, taken.holder);
+  const { lease } = taken;
+  // Stops when the caller cancels, and when the lock is lost: its reason is then a LeaseLostError.
+  const signal = options.signal ? AbortSignal.any([options.signal, lease.signal]) : lease.signal;
   try {
     signal.throwIfAborted();
     const previous = await deps.state.get(source);
@@ -60,17 +67,22 @@ export async function runSync(connector: Connector, deps: SyncEngineDeps, option
       source,
     );
 
+    // Deleting took time too: a lock lost meanwhile leaves the cursor to the new holder.
+    signal.throwIfAborted();
     const finishedAt = new Date().toISOString();
     // Permanent failures (unusable content) do not hold the cursor back: they are retried once they change upstream.
     await deps.state.recordFinished(source, summary, finishedAt, summary.retryableFailures === 0 ? listing.cursor : undefined);
     emit({ source, phase: 'done', done: inputs.length, total: inputs.length, message: describe(summary) });
     return { source, ...summary, durationMs: Date.now() - started };
   } catch (error) {
-    // The sync's own error is what the caller needs: a store that cannot record it (closed at shutdown) must not hide it.
-    await deps.state.recordError(source, signal.aborted ? 'interrupted' : errorMessage(error)).catch(() => undefined);
+    // A lost lock is another holder's sync now: its state is theirs to record. The sync's own error is what the caller
+    // needs: a store that cannot record it (closed at shutdown) must not hide it.
+    if (!lease.signal.aborted) {
+      await deps.state.recordError(source, options.signal?.aborted ? 'interrupted' : errorMessage(error)).catch(() => undefined);
+    }
     throw error;
   } finally {
-    taken.lock.release();
+    await lease.release();
   }
 }
 

@@ -57,7 +57,7 @@ export class LeaseLostError extends LoreError {
 }
 
 /** A lease row as both tables keep it. */
-export interface LeaseRow {
+interface LeaseRow {
   owner: string;
   pid: number;
   host: string;
@@ -66,12 +66,12 @@ export interface LeaseRow {
 }
 
 /** Whether a lease row's holder is alive, as seen from `host` at `now`: on this host a dead pid is certain, elsewhere only the expiry tells. */
-export function leaseIsLive(row: LeaseRow, here: { host: string; now: number }): boolean {
+function leaseIsLive(row: LeaseRow, here: { host: string; now: number }): boolean {
   if (row.expires_at <= here.now) return false;
   return row.host !== here.host || processExists(row.pid);
 }
 
-export function toLeaseHolder(row: LeaseRow): LeaseHolder {
+function toLeaseHolder(row: LeaseRow): LeaseHolder {
   return { owner: row.owner, pid: row.pid, host: row.host, acquiredAt: row.acquired_at, expiresAt: Number(row.expires_at) };
 }
 
@@ -89,7 +89,7 @@ function processExists(pid: number): boolean {
 const ATTEMPTS = 3;
 
 /** A holder's timing and identity: the options given, else a heartbeat every quarter of the TTL, this process. */
-export function leaseSettings(
+function leaseSettings(
   options: Omit<LeaseOptions, 'table'>,
   defaultTtlMs: number,
 ): { ttlMs: number; heartbeatMs: number; pid: number; host: string; now: () => number } {

@@ -7,7 +7,7 @@ import { Metrics } from '../../app/metrics.ts';
 import { openRuntime, type Runtime } from '../../app/runtime.ts';
 import { createSyncService, startSyncSchedule, SyncBusyError, type SyncService, type SyncTarget } from '../../app/sync-service.ts';
 import type { Connector } from '../../connectors/connector.ts';
-import { SyncLocks } from '../../connectors/sync/sync-lock.ts';
+import { syncLockLeases } from '../../connectors/sync/sync-lock.ts';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
 import { metricValue } from '../helpers/metric-series.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -170,12 +170,12 @@ describe('the sync metrics', () => {
     expect(await runs('files', 'ok')(metrics)).toBe(1);
     expect(await runs('notion', 'failed')(metrics)).toBe(1);
 
-    const held = new SyncLocks(runtime.db).acquire('files');
-    if (!('lock' in held)) throw new Error('the files lock is taken');
+    const held = await syncLockLeases(runtime.sql).acquire('files');
+    if (!('lease' in held)) throw new Error('the files lock is taken');
     try {
       await expect(service.sync('files')).rejects.toBeInstanceOf(SyncBusyError);
     } finally {
-      held.lock.release();
+      await held.lease.release();
     }
     expect(await runs('files', 'ok')(metrics)).toBe(1);
     expect(await runs('files', 'failed')(metrics)).toBe(0);

@@ -5,7 +5,11 @@ import type { LeaseTable } from '../../rag/store/leases.ts';
 import type { TestStore } from './sql-stores.ts';
 
 /** A child process holding the lease `name` of `table` in `store` (test/helpers/hold-lease.mts), until killed. */
-export async function holdLeaseInChild(table: LeaseTable, name: string, store: TestStore): Promise<{ pid: number; kill(): Promise<void> }> {
+export async function holdLeaseInChild(
+  table: LeaseTable,
+  name: string,
+  store: Pick<TestStore, 'location'>,
+): Promise<{ pid: number; kill(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/helpers/hold-lease.mts'), table, name, store.location], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerPipeline } from '../../../app/answer-pipeline.ts';
 import type { Runtime } from '../../../app/runtime.ts';
 import { createSyncService } from '../../../app/sync-service.ts';
-import { SyncLocks } from '../../../connectors/sync/sync-lock.ts';
+import { syncLockLeases } from '../../../connectors/sync/sync-lock.ts';
 import { ChunkStore } from '../../../rag/store/chunk-store.ts';
 import type { FakeGemini } from '../../fakes/fake-gemini.ts';
 import { script } from './gemini-script.ts';
@@ -473,13 +473,13 @@ describe('/lore commands', () => {
   });
 
   it('never runs two syncs of the same source at once', async () => {
-    const held = new SyncLocks(runtime.db).acquire('files');
-    if (!('lock' in held)) throw new Error('the files lock should be free');
+    const held = await syncLockLeases(runtime.sql).acquire('files');
+    if (!('lease' in held)) throw new Error('the files lock should be free');
     try {
       const response = await bot.command('sync files', 'UADMIN', 'CCMD', 'sync-busy');
       expect(response.body.text).toMatch(/^A sync of files is already running/);
     } finally {
-      held.lock.release();
+      await held.lease.release();
     }
     await bot.idle();
     expect(slack.responses.filter((r) => r.id === 'sync-busy')).toEqual([]);

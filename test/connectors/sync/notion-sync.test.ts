@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +8,7 @@ import { createSyncService, SyncBusyError, type SyncProgress, type SyncService }
 import { SyncStateStore } from '../../../connectors/sync/sync-state-store.ts';
 import { startFakeGemini, type FakeGemini } from '../../fakes/fake-gemini.ts';
 import { block, notionError, property, startFakeNotion, type FakeNotion } from '../../fakes/fake-notion.ts';
+import { holdLeaseInChild } from '../../helpers/lease-contention.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { cleanSyncState as cleanSyncStateOf, indexState as indexStateOf } from '../../helpers/sync-index-state.ts';
 
@@ -210,18 +209,13 @@ describe('syncing Notion through the engine', () => {
     await first;
     notion.setLatency(0);
 
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/connectors/sync/hold-sync-lock.mts'), runtime.config.dataDir], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = await holdLeaseInChild('sync_locks', 'notion', { location: runtime.config.dataDir });
     try {
-      const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-      expect(line.toString().trim()).toBe('locked');
       const busy = await service.sync('notion').catch((error: unknown) => error);
       expect(busy).toBeInstanceOf(SyncBusyError);
       expect((busy as Error).message).toMatch(new RegExp(`a sync of notion is already running \\(process ${child.pid} on `));
     } finally {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
+      await child.kill();
     }
     await expect(service.sync('notion')).resolves.toHaveLength(1);
   }, 30_000);
