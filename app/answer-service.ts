@@ -21,7 +21,7 @@ export interface AnswerServiceOptions {
   /** Answers once the daily budget is spent: the same retrieval, the extractive answerer, no model calls. */
   extractive: AnswerPipeline;
   /** Names the index; part of every cache key. */
-  indexVersion: () => string;
+  indexVersion: () => Promise<string>;
   cache?: { store: AnswerCache; ttlMs: number };
   budget?: { dailyUsd: number; ledger: SpendLedger };
   queryLog?: QueryLog;
@@ -52,7 +52,7 @@ export class AnswerService implements Answerer {
     const platform = question.asker?.platform ?? 'unknown';
     const { cache, metrics } = this.options;
 
-    const key = cache ? answerCacheKey(question, this.options.indexVersion()) : undefined;
+    const key = cache ? answerCacheKey(question, await this.options.indexVersion()) : undefined;
     if (cache && key) {
       const hit = await cache.store.get(key).catch((error: unknown) => {
         this.failed('cache', error, 'reading the answer cache failed; answering afresh');

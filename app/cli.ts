@@ -138,7 +138,7 @@ function addServiceCommands(program: Command, { withLore, config }: CommandRunne
     .action((question: string, options: { k?: number; source?: SourceKind[] }) =>
       withLore(async (lore, opts) => {
         const { ask } = await import('./commands/ask.ts');
-        if (lore.runtime.chunks.counts().documents === 0) {
+        if ((await lore.runtime.chunks.counts()).documents === 0) {
           lore.log.warn('the index is empty: run `lore ingest <path>` or `lore start` first');
         }
         // Through the answer service: the daily budget and the query log apply to the command line too.

@@ -57,14 +57,14 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     const vectors = ChromaStore.fromUrl(chromaUrl, options.collection);
     await vectors.heartbeat();
 
-    const embedder = new CachedEmbedder(createEmbedder(config, log), db);
+    const embedder = new CachedEmbedder(createEmbedder(config, log), sql);
     cleanups.push(() => embedder.close());
 
-    const chunks = new ChunkStore(db);
+    const chunks = new ChunkStore(sql);
     const indexer = new Indexer({ chunks, vectors, embedder, topics: config.topics });
     const restoredFrom = backupTakenAt(db);
     const alignment = await indexer.alignVectors(undefined, { refill: restoredFrom !== undefined });
-    const stored = chunks.counts().chunks;
+    const { chunks: stored } = await chunks.counts();
     if (restoredFrom !== undefined) {
       clearBackupMarker(db);
       log.info({ backupTakenAt: restoredFrom, chunks: stored }, 'database restored from a backup: upserted every chunk into the vector index again');

@@ -36,7 +36,7 @@ export default class LoreProvider implements ApiProvider {
         mode: answer.mode,
         abstained: answer.abstained,
         confidence: answer.confidence,
-        contexts: answer.contexts.map((c) => ({ ...c, source: kb.runtime.chunks.getDocument(c.docId)?.source })),
+        contexts: await Promise.all(answer.contexts.map(async (c) => ({ ...c, source: (await kb.runtime.chunks.getDocument(c.docId))?.source }))),
         citations: answer.citations,
         timings: answer.timings,
         notes: answer.notes,

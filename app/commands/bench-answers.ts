@@ -118,7 +118,7 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
     const bar = progressBar('Indexing', !options.json);
     const summary = await runtime.indexer.index(inputs, scope, (p) => bar.update(p)).finally(() => bar.stop());
     const index = {
-      documents: runtime.chunks.counts().documents,
+      documents: (await runtime.chunks.counts()).documents,
       added: summary.added,
       updated: summary.updated,
       unchanged: summary.unchanged,

@@ -50,7 +50,7 @@ export async function benchIngest(config: Config, log: Logger, options: BenchIng
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     bar.stop();
-    const { chunks } = runtime.chunks.counts();
+    const { chunks } = await runtime.chunks.counts();
     const embedded = runtime.embedder.misses;
 
     const rerunStarted = performance.now();

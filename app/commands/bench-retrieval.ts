@@ -61,6 +61,7 @@ export async function benchRetrieval(config: Config, log: Logger, options: Bench
     const { runtime } = corpus;
     const started = performance.now();
     const lexical = new LexicalIndex(runtime.chunks);
+    await lexical.refresh();
     const size = lexical.size();
     const indexSeconds = corpus.indexSeconds + (performance.now() - started) / 1000;
     say(`${corpus.documents} documents (${corpus.failed} failed), ${size.passages} passages, indexed in ${indexSeconds.toFixed(1)} s`);

@@ -70,7 +70,7 @@ async function serve(lore: Lore, shared: SharedState): Promise<number> {
       throw error;
     }
     log.info(
-      { host: config.host, port: config.port, chat: chat.platforms, ...chunks.counts() },
+      { host: config.host, port: config.port, chat: chat.platforms, ...(await chunks.counts()) },
       `Lore is running: http://${browsableHost(config.host)}:${config.port}/ (the playground; the API at /query)`,
     );
 
@@ -96,7 +96,7 @@ async function serve(lore: Lore, shared: SharedState): Promise<number> {
  */
 async function syncFilesFirst(runtime: Runtime, sync: SyncService): Promise<void> {
   const { config, log, chunks } = runtime;
-  const firstRun = chunks.counts().documents === 0;
+  const firstRun = (await chunks.counts()).documents === 0;
   log.info({ paths: config.filesPaths, firstRun }, firstRun ? 'indexing the configured files for the first time' : 'syncing the configured files');
   const bar = progressBar('Indexing', true);
   try {

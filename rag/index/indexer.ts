@@ -169,10 +169,10 @@ export class Indexer {
     await Promise.all(inFlight);
 
     for (const prefix of scope.deleteMissingUnder ?? []) {
-      for (const stale of store.listDocuments(scope.source, prefix)) {
+      for (const stale of await store.listDocuments(scope.source, prefix)) {
         if (seen.has(stale.id)) continue;
-        await this.options.vectors.delete(store.chunkIdsOf(stale.id));
-        store.deleteDocument(stale.id);
+        await this.options.vectors.delete(await store.chunkIdsOf(stale.id));
+        await store.deleteDocument(stale.id);
         summary.deleted += 1;
       }
     }
@@ -196,13 +196,13 @@ export class Indexer {
     const { vectors, embedder, chunks } = this.options;
     const builtBy = await vectors.builtBy();
     if (builtBy === embedder.id) {
-      if (!options.refill && (await vectors.count()) >= chunks.counts().chunks) return 'ok';
+      if (!options.refill && (await vectors.count()) >= (await chunks.counts()).chunks) return 'ok';
     } else {
       await vectors.reset(embedder.id, embedder.dimension);
     }
-    const total = chunks.counts().chunks;
+    const { chunks: total } = await chunks.counts();
     let done = 0;
-    for (const page of chunks.allChunks()) {
+    for await (const page of chunks.allChunks()) {
       const embedded = await embedder.embed(page.map(embeddingText), 'document');
       await vectors.upsert(page.map((chunk, i) => toRecord(chunk, embedded[i]!)));
       done += page.length;
@@ -221,10 +221,10 @@ export class Indexer {
     const { chunks: store, vectors } = this.options;
     let deleted = 0;
     for (const id of new Set(ids)) {
-      const stored = store.getDocument(id);
+      const stored = await store.getDocument(id);
       if (!stored || (source !== undefined && stored.source !== source)) continue;
-      await vectors.delete(store.chunkIdsOf(id));
-      store.deleteDocument(id);
+      await vectors.delete(await store.chunkIdsOf(id));
+      await store.deleteDocument(id);
       deleted += 1;
     }
     return deleted;
@@ -232,7 +232,7 @@ export class Indexer {
 
   private async prepare(candidate: DocumentCandidate, summary: IndexSummary, reload: boolean): Promise<PreparedDocument | undefined> {
     const { chunks: store, topics } = this.options;
-    const previous = store.getDocument(candidate.id);
+    const previous = await store.getDocument(candidate.id);
     const fingerprint = this.fingerprintOf(candidate);
     if (!reload && previous?.fingerprint === fingerprint) {
       summary.unchanged += 1;
@@ -242,7 +242,7 @@ export class Indexer {
     const text = cleanText(doc.text, doc.format);
     const contentHash = sha256(`${this.pipelineKey}\n${doc.title}\n${doc.url}\n${text}`);
     if (previous?.contentHash === contentHash) {
-      store.touchDocument(candidate.id, fingerprint);
+      await store.touchDocument(candidate.id, fingerprint);
       summary.unchanged += 1;
       return undefined;
     }
@@ -281,9 +281,9 @@ export class Indexer {
       const keep = new Set(p.chunks.map((c) => c.id));
       // Stale vectors go before the row is rewritten: if we stop in between, the old row survives
       // and the next run repeats this document, so no orphaned vector is ever left behind.
-      const stale = store.chunkIdsOf(p.doc.id).filter((id) => !keep.has(id));
+      const stale = (await store.chunkIdsOf(p.doc.id)).filter((id) => !keep.has(id));
       await vectors.delete(stale);
-      store.saveDocument(
+      await store.saveDocument(
         {
           id: p.doc.id,
           source: p.doc.source,

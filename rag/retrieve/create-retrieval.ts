@@ -27,8 +27,8 @@ export interface Retrieval {
 
 /**
  * The query-side stack with its shipped defaults: hybrid retrieval (learned fusion) and the feature
- * reranker, or Gemini over it when keyed. Call `lexical.sync()` at start-up to build the index before
- * the first question rather than during it.
+ * reranker, or Gemini over it when keyed. The retriever refreshes the lexical index before each search; call
+ * `lexical.refresh()` at start-up to build it before the first question rather than during it.
  */
 export function createRetrieval(options: RetrievalOptions): Retrieval {
   const lexical = new LexicalIndex(options.chunks);

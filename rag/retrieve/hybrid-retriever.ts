@@ -12,7 +12,7 @@ export const DEFAULT_FUSION_WEIGHTS: FusionWeights = Object.freeze({ lexical: le
 export interface HybridRetrieverOptions {
   lexical: LexicalIndex;
   /** Text and metadata of the hits. */
-  chunks: ChunkStore;
+  chunks: Pick<ChunkStore, 'getChunks'>;
   /** Without it, retrieval is lexical only. */
   dense?: DenseSearch;
   weights?: FusionWeights;
@@ -44,12 +44,15 @@ export class HybridRetriever implements Retriever {
     if (k <= 0) return [];
     const perSide = this.options.candidatesPerSide ?? Math.max(k, 100);
     const terms = weightedQueryTerms(query.text, query.expansions, this.options.expansionWeight ?? 0.3);
+    const { lexical: index } = this.options;
+    // The lexical index catches up with the store first (what another replica or process indexed since), while the
+    // question is embedded.
     const [lexical, dense] = await Promise.all([
-      Promise.resolve().then(() => this.options.lexical.search(terms, perSide, query.where)),
+      index.refresh().then(() => index.search(terms, perSide, query.where)),
       this.searchDense(query, perSide),
     ]);
     const fused = fuse(lexical, dense, this.weights).slice(0, k);
-    const byId = new Map(this.options.chunks.getChunks(fused.map((c) => c.id)).map((chunk) => [chunk.id, chunk]));
+    const byId = new Map((await this.options.chunks.getChunks(fused.map((c) => c.id))).map((chunk) => [chunk.id, chunk]));
     return fused.flatMap((candidate): RetrievedChunk[] => {
       const chunk = byId.get(candidate.id);
       // Gone since it was found (deleted by a concurrent sync), or outside the filter: never returned.

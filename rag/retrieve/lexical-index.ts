@@ -4,11 +4,13 @@ import { analyzeText } from './analyze-text.ts';
 import { FIELDS, idf, lengthNorm, termScore, type Bm25Params, type FieldName } from './bm25.ts';
 import { matchesFilter } from './metadata-filter.ts';
 
-// An in-memory BM25F index over the chunk store. FTS5's bm25() fixes k1 and b and has no stopwords, and
-// those are the main quality levers, so the index is kept here and mirrored from SQLite: chunk rows are
-// immutable and their rowids never reused, so "what changed" is always "rows above the highest rowid
-// seen, and rowids that disappeared". Another process (`lore ingest` while `lore start` serves) may write
-// at any time; every search first catches up, which costs one count query when nothing changed.
+// An in-memory BM25F index over the chunk store. FTS5's bm25() fixes k1 and b and has no stopwords (and PostgreSQL
+// has no FTS5 at all), and those are the main quality levers, so the index is kept here, on every replica, and
+// mirrored from the store: chunk rows are immutable, their rowids never reused and visible in ascending order
+// (rag/store/chunk-store.ts), so "what changed" is always "rows above the highest rowid seen, and rowids that
+// disappeared". Another process or replica (`lore ingest` while `lore start` serves, the replica holding a sync lock)
+// may write at any time: `refresh()` catches up, and costs one indexed lookup of the store's chunk generation when
+// nothing changed; `search` stays synchronous over the last refresh.
 
 /**
  * Robertson's textbook defaults, deliberately not tuned on the development qrels: how much title and
@@ -78,14 +80,19 @@ export function weightedQueryTerms(text: string, expansions: readonly string[] =
   return [...weights].map(([term, weight]) => ({ term, weight }));
 }
 
+/** What the index reads of the chunk store. */
+export type LexicalSource = Pick<ChunkStore, 'chunksGeneration' | 'chunkRowsAfter' | 'chunkCountUpTo' | 'chunkRowidsUpTo'>;
+
 export class LexicalIndex {
   private params: Bm25Params;
   private readonly entries = new Map<number, Entry>();
   private readonly vocabulary = new Map<string, number>();
   private readonly titleTerms = new Map<string, Uint32Array>();
-  private seenCount = 0;
+  private seenGeneration = '';
   private seenMaxRowid = 0;
   private built = false;
+  /** The refresh in progress, which the next one waits for: two never interleave their reads. */
+  private refreshing: Promise<void> = Promise.resolve();
 
   // Derived by `rebuild()` from `entries`.
   private slots: Entry[] = [];
@@ -94,7 +101,7 @@ export class LexicalIndex {
   private documents: Level = emptyLevel();
 
   constructor(
-    private readonly store: ChunkStore,
+    private readonly store: LexicalSource,
     params: Bm25Params = DEFAULT_BM25_PARAMS,
   ) {
     this.params = params;
@@ -113,29 +120,25 @@ export class LexicalIndex {
     }
   }
 
-  /** Number of passages and documents currently indexed (after catching up with the store). */
+  /** Number of passages and documents indexed, as of the last refresh. */
   size(): { passages: number; documents: number } {
-    this.sync();
     return { passages: this.passages.size, documents: this.documents.size };
   }
 
-  /** Passage-level IDF of an analysed term (0 for a term no passage contains), as of the last search or sync. */
+  /** Passage-level IDF of an analysed term (0 for a term no passage contains), as of the last refresh. */
   idf(term: string): number {
-    if (!this.built) this.sync();
     const id = this.vocabulary.get(term);
     const df = id === undefined ? 0 : documentFrequency(this.passages, id);
     return df > 0 ? idf(this.passages.size, df) : 0;
   }
 
-  /** Mean length of a passage field, in analysed terms, as of the last search or sync. */
+  /** Mean length of a passage field, in analysed terms, as of the last refresh. */
   averageLength(field: FieldName): number {
-    if (!this.built) this.sync();
     return this.passages.averages[field];
   }
 
-  /** The best `k` passages for the terms, among those whose metadata passes `where`. */
+  /** The best `k` passages for the terms, among those whose metadata passes `where`, as of the last refresh. */
   search(terms: readonly WeightedTerm[], k: number, where?: MetadataFilter): LexicalIndexHit[] {
-    this.sync();
     if (k <= 0 || terms.length === 0 || this.passages.size === 0) return [];
     const { k1, documentWeight } = this.params;
     const resolved = this.resolve(terms);
@@ -168,24 +171,35 @@ export class LexicalIndex {
     return hits;
   }
 
-  /** Catches up with the chunk store: new rows are analysed, vanished ones dropped. Cheap when nothing changed. */
-  sync(): void {
-    const state = this.store.chunkTableState();
-    if (this.built && state.count === this.seenCount && state.maxRowid === this.seenMaxRowid) return;
-    this.store.snapshot(() => {
-      const now = this.store.chunkTableState();
-      for (let rows = this.store.chunkRowsAfter(this.seenMaxRowid, PAGE); rows.length > 0; ) {
-        for (const { rowid, chunk } of rows) this.add(rowid, chunk);
-        this.seenMaxRowid = rows[rows.length - 1]!.rowid;
-        rows = rows.length < PAGE ? [] : this.store.chunkRowsAfter(this.seenMaxRowid, PAGE);
-      }
-      if (this.entries.size !== now.count) {
-        const alive = new Set(this.store.chunkRowids());
-        for (const rowid of this.entries.keys()) if (!alive.has(rowid)) this.entries.delete(rowid);
-      }
-      this.seenCount = now.count;
-      this.seenMaxRowid = Math.max(this.seenMaxRowid, now.maxRowid);
-    });
+  /**
+   * Catches up with the chunk store: new rows are analysed, vanished ones dropped. Costs one indexed lookup when
+   * nothing changed. Every change committed before the call is in the index when it resolves.
+   */
+  refresh(): Promise<void> {
+    const next = this.refreshing.then(() => this.catchUp());
+    this.refreshing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async catchUp(): Promise<void> {
+    // Read first: whatever commits after this is read below or changes the generation again, for the next refresh.
+    const generation = await this.store.chunksGeneration();
+    if (this.built && generation === this.seenGeneration) return;
+    // Each read is its own snapshot (PostgreSQL reads at READ COMMITTED, and a SQLite transaction here would take the
+    // write lock), which is enough because rows become visible in rowid order: once a row is seen, every lower
+    // rowid that will ever exist is visible too, so reading on from the highest rowid seen misses nothing.
+    for (;;) {
+      const rows = await this.store.chunkRowsAfter(this.seenMaxRowid, PAGE);
+      for (const { rowid, chunk } of rows) this.add(rowid, chunk);
+      if (rows.length > 0) this.seenMaxRowid = rows[rows.length - 1]!.rowid;
+      if (rows.length < PAGE) break;
+    }
+    // Every live row up to the highest seen is in `entries` (by the same ordering), so equal counts mean no deletions.
+    if ((await this.store.chunkCountUpTo(this.seenMaxRowid)) !== this.entries.size) {
+      const alive = new Set(await this.store.chunkRowidsUpTo(this.seenMaxRowid));
+      for (const rowid of this.entries.keys()) if (!alive.has(rowid)) this.entries.delete(rowid);
+    }
+    this.seenGeneration = generation;
     this.rebuild();
   }
 

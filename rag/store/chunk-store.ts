@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase, SqlExecutor, SqlValue } from '../contracts/sql-database.ts';
 import { matchesFilter } from '../retrieve/metadata-filter.ts';
-import { prepared } from './prepared.ts';
 import type { Chunk, ChunkMetadata, MetadataFilter, SourceKind } from '../types.ts';
 
-// The durable record of what is indexed: documents (sync state), chunks (text + metadata) and the
-// FTS5 lexical index over them. Chroma holds only derived vectors and can be rebuilt from here.
-// Tables are created by the application's migrations (app/migrations.ts).
+// The durable record of what is indexed: documents (sync state) and chunks (text + metadata), on the storage seam
+// (issue 19): SQLite for one process, or the PostgreSQL replicas share, where the replica that holds a source's sync
+// lock writes and every replica reads. Chroma holds only derived vectors and can be rebuilt from here. Tables are
+// created by the application's migrations (app/migrations.ts, app/storage/postgres-migrations.ts).
+//
+// Chunk rows are never updated in place, and their rowids are handed out in ascending order and never reused, by a
+// counter in settings that a writing transaction bumps under its row lock: a transaction that takes ids waits for the
+// one before it to commit, so rows become visible in rowid order on both dialects. That is what lets every replica's
+// in-memory lexical index (rag/retrieve/lexical-index.ts) catch up by reading the rows above the highest rowid it has
+// seen. On SQLite the chunks are also kept in the FTS5 table chunks_fts, which only `searchLexical` reads.
 
 export interface StoredDocument {
   id: string;
@@ -54,121 +60,170 @@ export interface StoredChunkRow {
 
 export interface LexicalHit {
   id: string;
-  /** FTS5 bm25(): lower is better; negated here so that higher is better like every other score. */
+  /** Higher is better: FTS5's bm25() negated on SQLite, ts_rank on PostgreSQL. */
   score: number;
 }
 
-// Rowids are handed out from this counter rather than by SQLite, which reuses the highest rowid after it
-// is deleted: a never-reused rowid lets in-memory indexes sync by rowid alone.
+// The rowid counter: SQLite would reuse the highest rowid after it is deleted, and PostgreSQL's sequences hand out
+// ids in the order transactions ask, not the order they commit; a counter bumped under a row lock does neither.
 const LAST_ROWID_KEY = 'chunks_last_rowid';
+// Bumped by every transaction that changes the chunk table, so that a reader can tell in one indexed lookup whether
+// anything changed since it last looked.
+const CHUNKS_GENERATION_KEY = 'chunks_generation';
+
+const CHUNK_COLUMNS = 'rowid, id, doc_id, ordinal, content_hash, text, metadata';
+/** Rows per multi-row INSERT: 7 parameters each stays far below either dialect's limit. */
+const INSERT_BATCH = 64;
 
 export class ChunkStore {
   private version: string | undefined;
   private versionGeneration: string | undefined;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: SqlDatabase) {}
 
-  getDocument(id: string): StoredDocument | undefined {
-    const row = this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
+  async getDocument(id: string): Promise<StoredDocument | undefined> {
+    const [row] = await this.db.query<DocumentRow>('SELECT * FROM documents WHERE id = ?', [id]);
     return row && toStoredDocument(row);
   }
 
   /** Documents of a source whose location is under `locationPrefix` (all of the source when omitted). */
-  listDocuments(source: SourceKind, locationPrefix?: string): StoredDocument[] {
-    const rows = (
+  async listDocuments(source: SourceKind, locationPrefix?: string): Promise<StoredDocument[]> {
+    const rows =
       locationPrefix === undefined
-        ? this.db.prepare('SELECT * FROM documents WHERE source = ? ORDER BY id').all(source)
-        : this.db
-            .prepare('SELECT * FROM documents WHERE source = ? AND substr(location, 1, length(?)) = ? ORDER BY id')
-            .all(source, locationPrefix, locationPrefix)
-    ) as DocumentRow[];
+        ? await this.db.query<DocumentRow>('SELECT * FROM documents WHERE source = ? ORDER BY id', [source])
+        : await this.db.query<DocumentRow>(
+            'SELECT * FROM documents WHERE source = ? AND substr(location, 1, length(CAST(? AS TEXT))) = ? ORDER BY id',
+            [source, locationPrefix, locationPrefix],
+          );
     return rows.map(toStoredDocument);
   }
 
-  chunkIdsOf(docId: string): string[] {
-    return this.db.prepare('SELECT id FROM chunks WHERE doc_id = ? ORDER BY ordinal').pluck().all(docId) as string[];
+  async chunkIdsOf(docId: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>('SELECT id FROM chunks WHERE doc_id = ? ORDER BY ordinal', [docId]);
+    return rows.map((row) => row.id);
   }
 
-  getChunks(ids: string[]): Chunk[] {
-    const select = this.db.prepare('SELECT id, doc_id, ordinal, content_hash, text, metadata FROM chunks WHERE id = ?');
+  /** The chunks of `ids` that exist, in the order asked. */
+  async getChunks(ids: readonly string[]): Promise<Chunk[]> {
+    const byId = new Map<string, Chunk>();
+    for (let start = 0; start < ids.length; start += MAX_IN_LIST) {
+      const batch = ids.slice(start, start + MAX_IN_LIST);
+      const { placeholders, params } = inList(batch);
+      const rows = await this.db.query<ChunkRow>(`SELECT ${CHUNK_COLUMNS} FROM chunks WHERE id IN (${placeholders})`, params);
+      for (const row of rows) byId.set(row.id, toChunk(row));
+    }
     return ids.flatMap((id) => {
-      const row = select.get(id) as ChunkRow | undefined;
-      return row ? [toChunk(row)] : [];
+      const chunk = byId.get(id);
+      return chunk ? [chunk] : [];
     });
   }
 
   /** Every chunk, in pages: used to rebuild the vector index after the embedder changes. */
-  *allChunks(pageSize = 256): Generator<Chunk[]> {
-    const page = this.db.prepare(
-      'SELECT rowid, id, doc_id, ordinal, content_hash, text, metadata FROM chunks WHERE rowid > ? ORDER BY rowid LIMIT ?',
-    );
-    let after = 0;
-    for (;;) {
-      const rows = page.all(after, pageSize) as (ChunkRow & { rowid: number })[];
+  async *allChunks(pageSize = 256): AsyncGenerator<Chunk[]> {
+    for (let after = 0; ; ) {
+      const rows = await this.chunkRowsAfter(after, pageSize);
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.rowid;
-      yield rows.map(toChunk);
+      yield rows.map((row) => row.chunk);
     }
   }
 
   /** Replaces a document's chunks and records it, in one transaction: readers see the old or the new version. */
-  saveDocument(doc: StoredDocument, chunks: Chunk[]): void {
-    this.db.transaction(() => {
-      this.removeChunks(doc.id);
-      const insertChunk = this.db.prepare(
-        'INSERT INTO chunks (rowid, id, doc_id, ordinal, content_hash, text, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
-      const insertFts = this.db.prepare('INSERT INTO chunks_fts (rowid, title, headings, text) VALUES (?, ?, ?, ?)');
-      let rowid = this.lastRowid();
-      for (const chunk of chunks) {
-        rowid += 1;
-        insertChunk.run(rowid, chunk.id, chunk.docId, chunk.ordinal, chunk.contentHash, chunk.text, JSON.stringify(chunk.metadata));
-        insertFts.run(rowid, chunk.metadata.title, chunk.metadata.headingPath, chunk.text);
+  async saveDocument(doc: StoredDocument, chunks: readonly Chunk[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.removeChunks(tx, doc.id);
+      let rowid = (await reserveRowids(tx, chunks.length)) - chunks.length;
+      for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
+        const batch = chunks.slice(start, start + INSERT_BATCH);
+        const rows = batch.map((chunk) => ({ rowid: ++rowid, chunk }));
+        await tx.run(
+          `INSERT INTO chunks (${CHUNK_COLUMNS}) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          rows.flatMap(({ rowid, chunk }) => [
+            rowid,
+            chunk.id,
+            chunk.docId,
+            chunk.ordinal,
+            chunk.contentHash,
+            chunk.text,
+            JSON.stringify(chunk.metadata),
+          ]),
+        );
+        if (tx.dialect === 'sqlite') {
+          await tx.run(
+            `INSERT INTO chunks_fts (rowid, title, headings, text) VALUES ${rows.map(() => '(?, ?, ?, ?)').join(', ')}`,
+            rows.flatMap(({ rowid, chunk }) => [rowid, chunk.metadata.title, chunk.metadata.headingPath ?? null, chunk.text]),
+          );
+        }
       }
-      this.db
-        .prepare(`INSERT INTO settings (key, value) VALUES ('${LAST_ROWID_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
-        .run(String(rowid));
-      this.db
-        .prepare(
-          `INSERT INTO documents (id, source, location, title, url, content_hash, fingerprint, chunk_count, size_bytes, modified_at, indexed_at)
-           VALUES (@id, @source, @location, @title, @url, @contentHash, @fingerprint, @chunkCount, @sizeBytes, @modifiedAt, @indexedAt)
-           ON CONFLICT (id) DO UPDATE SET source = excluded.source, location = excluded.location, title = excluded.title,
-             url = excluded.url, content_hash = excluded.content_hash, fingerprint = excluded.fingerprint,
-             chunk_count = excluded.chunk_count, size_bytes = excluded.size_bytes, modified_at = excluded.modified_at,
-             indexed_at = excluded.indexed_at`,
-        )
-        .run({ ...doc, modifiedAt: doc.modifiedAt ?? null });
-    })();
+      await tx.run(
+        `INSERT INTO documents (id, source, location, title, url, content_hash, fingerprint, chunk_count, size_bytes, modified_at, indexed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET source = excluded.source, location = excluded.location, title = excluded.title,
+           url = excluded.url, content_hash = excluded.content_hash, fingerprint = excluded.fingerprint,
+           chunk_count = excluded.chunk_count, size_bytes = excluded.size_bytes, modified_at = excluded.modified_at,
+           indexed_at = excluded.indexed_at`,
+        [
+          doc.id,
+          doc.source,
+          doc.location,
+          doc.title,
+          doc.url,
+          doc.contentHash,
+          doc.fingerprint,
+          doc.chunkCount,
+          doc.sizeBytes,
+          doc.modifiedAt ?? null,
+          doc.indexedAt,
+        ],
+      );
+    });
   }
 
   /** Marks a document as seen without touching its chunks (its fingerprint changed, its content did not). */
-  touchDocument(id: string, fingerprint: string): void {
-    this.db.prepare('UPDATE documents SET fingerprint = ? WHERE id = ?').run(fingerprint, id);
+  async touchDocument(id: string, fingerprint: string): Promise<void> {
+    await this.db.run('UPDATE documents SET fingerprint = ? WHERE id = ?', [fingerprint, id]);
   }
 
-  deleteDocument(id: string): void {
-    this.db.transaction(() => {
-      this.removeChunks(id);
-      this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
-    })();
+  async deleteDocument(id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.removeChunks(tx, id);
+      await tx.run('DELETE FROM documents WHERE id = ?', [id]);
+    });
   }
 
   /**
-   * FTS5 BM25 over title, headings and text; the query is reduced to plain terms (never FTS syntax).
-   * A quick lookup for tools and tests: answers use rag/retrieve's LexicalIndex (tunable BM25F, stopwords).
+   * A quick full-text lookup for tools and tests, over title, headings and text; the query is reduced to plain terms
+   * (never search syntax), OR-ed. Answers use rag/retrieve's LexicalIndex (tunable BM25F, stopwords), which works
+   * alike on both dialects. On SQLite this is FTS5's BM25; PostgreSQL has no FTS5 table, so there it is PostgreSQL's
+   * own text search (English stemming, ts_rank with the same field weights), computed over the rows as it reads them.
    * With `where`, only chunks whose metadata matches are returned, exactly as the vector store filters.
    */
-  searchLexical(query: string, k: number, where?: MetadataFilter): LexicalHit[] {
-    const match = toFtsQuery(query);
-    if (!match || k <= 0) return [];
-    const ranked = this.db.prepare(
-      `SELECT c.id AS id, c.metadata AS metadata, -bm25(chunks_fts, 2.0, 1.5, 1.0) AS score
-       FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
-       WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 2.0, 1.5, 1.0)`,
-    );
+  async searchLexical(query: string, k: number, where?: MetadataFilter): Promise<LexicalHit[]> {
+    const terms = plainTerms(query);
+    if (terms.length === 0 || k <= 0) return [];
+    const ranked =
+      this.db.dialect === 'sqlite'
+        ? await this.db.query<{ id: string; metadata: string; score: number }>(
+            `SELECT c.id AS id, c.metadata AS metadata, -bm25(chunks_fts, 2.0, 1.5, 1.0) AS score
+             FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
+             WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 2.0, 1.5, 1.0)`,
+            [toFtsQuery(query)],
+          )
+        : await this.db.query<{ id: string; metadata: string; score: number }>(
+            // ts_rank's weights are {D, C, B, A} and at most 1: text (D), headings (B) and title (A) as 1 : 1.5 : 2.
+            `SELECT c.id AS id, c.metadata AS metadata, ts_rank('{0.5, 0, 0.75, 1}', c.document, q.query) AS score
+             FROM (SELECT rowid, id, metadata,
+                     setweight(to_tsvector('english', coalesce(CAST(metadata AS json) ->> 'title', '')), 'A') ||
+                     setweight(to_tsvector('english', coalesce(CAST(metadata AS json) ->> 'headingPath', '')), 'B') ||
+                     setweight(to_tsvector('english', text), 'D') AS document
+                   FROM chunks) c,
+                  (SELECT to_tsquery('english', ?) AS query) q
+             WHERE c.document @@ q.query ORDER BY score DESC, c.rowid`,
+            [terms.join(' | ')],
+          );
     const hits: LexicalHit[] = [];
-    // Filtering after ranking keeps FTS5 on its fast path; iteration stops as soon as k chunks pass.
-    for (const row of ranked.iterate(match) as IterableIterator<{ id: string; metadata: string; score: number }>) {
+    // Filtering after ranking keeps the full-text search on its fast path; it stops as soon as k chunks pass.
+    for (const row of ranked) {
       if (where && !matchesFilter(JSON.parse(row.metadata) as ChunkMetadata, where)) continue;
       hits.push({ id: row.id, score: row.score });
       if (hits.length >= k) break;
@@ -177,41 +232,42 @@ export class ChunkStore {
   }
 
   /**
-   * How many chunk rows there are and the highest rowid: together they tell an in-memory index whether
-   * it is current, because chunk rows are never updated in place and rowids are never reused.
+   * Names the state of the chunk table in one indexed lookup: it changes with every transaction that adds or removes
+   * chunks, by any process or replica. Empty before the first such change.
    */
-  chunkTableState(): { count: number; maxRowid: number } {
-    const row = this.db.prepare('SELECT count(*) AS count, coalesce(max(rowid), 0) AS maxRowid FROM chunks').get() as {
-      count: number;
-      maxRowid: number;
-    };
-    return row;
-  }
-
-  /** Every chunk rowid, ascending: lets an in-memory index find rows deleted since it last looked. */
-  chunkRowids(): number[] {
-    return this.db.prepare('SELECT rowid FROM chunks ORDER BY rowid').pluck().all() as number[];
+  async chunksGeneration(): Promise<string> {
+    const [row] = await this.db.query<{ value: string }>('SELECT value FROM settings WHERE key = ?', [CHUNKS_GENERATION_KEY]);
+    return row?.value ?? '';
   }
 
   /** Chunks with a rowid above `after`, ascending, at most `limit` of them. */
-  chunkRowsAfter(after: number, limit: number): StoredChunkRow[] {
-    const rows = this.db
-      .prepare('SELECT rowid, id, doc_id, ordinal, content_hash, text, metadata FROM chunks WHERE rowid > ? ORDER BY rowid LIMIT ?')
-      .all(after, limit) as (ChunkRow & { rowid: number })[];
+  async chunkRowsAfter(after: number, limit: number): Promise<StoredChunkRow[]> {
+    const rows = await this.db.query<ChunkRow & { rowid: number }>(`SELECT ${CHUNK_COLUMNS} FROM chunks WHERE rowid > ? ORDER BY rowid LIMIT ?`, [
+      after,
+      limit,
+    ]);
     return rows.map((row) => ({ rowid: row.rowid, chunk: toChunk(row) }));
   }
 
-  /** Runs `read` on one consistent snapshot, even while another process writes. */
-  snapshot<T>(read: () => T): T {
-    return this.db.transaction(read)();
+  /** How many chunks there are with a rowid up to `upTo`. */
+  async chunkCountUpTo(upTo: number): Promise<number> {
+    const [row] = await this.db.query<{ count: number }>('SELECT count(*) AS count FROM chunks WHERE rowid <= ?', [upTo]);
+    return row?.count ?? 0;
+  }
+
+  /** Every chunk rowid up to `upTo`, ascending: lets an in-memory index find rows deleted since it last looked. */
+  async chunkRowidsUpTo(upTo: number): Promise<number[]> {
+    const rows = await this.db.query<{ rowid: number }>('SELECT rowid FROM chunks WHERE rowid <= ? ORDER BY rowid', [upTo]);
+    return rows.map((row) => row.rowid);
   }
 
   /** Documents and chunks of one source, and when its newest document was indexed. */
-  sourceCounts(source: SourceKind): { documents: number; chunks: number; lastIndexedAt?: string } {
-    const row = this.db
-      .prepare('SELECT count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks, max(indexed_at) AS last FROM documents WHERE source = ?')
-      .get(source) as { documents: number; chunks: number; last: string | null };
-    return { documents: row.documents, chunks: row.chunks, ...(row.last ? { lastIndexedAt: row.last } : {}) };
+  async sourceCounts(source: SourceKind): Promise<{ documents: number; chunks: number; lastIndexedAt?: string }> {
+    const [row] = await this.db.query<{ documents: number; chunks: number; last: string | null }>(
+      'SELECT count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks, max(indexed_at) AS last FROM documents WHERE source = ?',
+      [source],
+    );
+    return { documents: row?.documents ?? 0, chunks: row?.chunks ?? 0, ...(row?.last ? { lastIndexedAt: row.last } : {}) };
   }
 
   /**
@@ -219,43 +275,77 @@ export class ChunkStore {
    * agree on it (a shared answer cache keys on it). Recomputed only when the index generation moves (database
    * triggers bump it on any document change, by any process).
    */
-  indexVersion(): string {
-    const generation = prepared(this.db, "SELECT value FROM settings WHERE key = 'index_generation'").pluck().get() as string | undefined;
-    if (generation !== undefined && generation === this.versionGeneration && this.version) return this.version;
+  async indexVersion(): Promise<string> {
+    const [generation] = await this.db.query<{ value: string }>("SELECT value FROM settings WHERE key = 'index_generation'");
+    if (generation !== undefined && generation.value === this.versionGeneration && this.version) return this.version;
     const hash = createHash('sha256');
-    for (const row of this.db.prepare('SELECT id, content_hash FROM documents ORDER BY id').raw().iterate() as Iterable<[string, string]>) {
-      hash.update(`${row[0]}\u0000${row[1]}\n`);
+    for (const row of await this.db.query<{ id: string; content_hash: string }>('SELECT id, content_hash FROM documents ORDER BY id')) {
+      hash.update(`${row.id}\u0000${row.content_hash}\n`);
     }
     this.version = hash.digest('hex').slice(0, 16);
-    this.versionGeneration = generation;
+    this.versionGeneration = generation?.value;
     return this.version;
   }
 
-  counts(): { documents: number; chunks: number } {
-    const documents = this.db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
-    const chunks = this.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
-    return { documents, chunks };
+  async counts(): Promise<{ documents: number; chunks: number }> {
+    const [row] = await this.db.query<{ documents: number; chunks: number }>(
+      'SELECT (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM chunks) AS chunks',
+    );
+    return { documents: row?.documents ?? 0, chunks: row?.chunks ?? 0 };
   }
 
-  private lastRowid(): number {
-    const recorded = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(LAST_ROWID_KEY) as string | undefined;
-    const highest = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM chunks').pluck().get() as number;
-    return Math.max(Number(recorded ?? 0), highest);
+  private async removeChunks(tx: SqlExecutor, docId: string): Promise<void> {
+    if (tx.dialect === 'sqlite') await tx.run('DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE doc_id = ?)', [docId]);
+    await tx.run('DELETE FROM chunks WHERE doc_id = ?', [docId]);
+    await tx.run(
+      `INSERT INTO settings (key, value) VALUES ('${CHUNKS_GENERATION_KEY}', '1')
+       ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)`,
+    );
   }
+}
 
-  private removeChunks(docId: string): void {
-    const rowids = this.db.prepare('SELECT rowid FROM chunks WHERE doc_id = ?').pluck().all(docId) as number[];
-    const deleteFts = this.db.prepare('DELETE FROM chunks_fts WHERE rowid = ?');
-    for (const rowid of rowids) deleteFts.run(rowid);
-    this.db.prepare('DELETE FROM chunks WHERE doc_id = ?').run(docId);
-  }
+/**
+ * Takes `count` rowids and returns the last of them. The counter starts above the highest rowid stored (a database
+ * from before it), and the update holds its row lock until the transaction ends, so the next writer's ids are higher
+ * and become visible after these.
+ */
+async function reserveRowids(tx: SqlExecutor, count: number): Promise<number> {
+  // SQLite reads `INSERT … SELECT … ON CONFLICT` ambiguously without a WHERE clause: hence WHERE true.
+  const [row] = await tx.query<{ value: string }>(
+    `INSERT INTO settings (key, value) SELECT '${LAST_ROWID_KEY}', CAST(coalesce(max(rowid), 0) + ? AS TEXT) FROM chunks WHERE true
+     ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + ? AS TEXT)
+     RETURNING value`,
+    [count, count],
+  );
+  return Number(row!.value);
+}
+
+/** At most this many ids in one `IN (…)`. */
+const MAX_IN_LIST = 512;
+
+/**
+ * Placeholders for `values`, padded to the next power of two with the last value (which matches nothing new): the
+ * statement texts stay few, so SQLite's compiled statements (rag/store/prepared.ts) stay few.
+ */
+function inList(values: readonly string[]): { placeholders: string; params: SqlValue[] } {
+  let size = 8;
+  while (size < values.length) size *= 2;
+  const params: SqlValue[] = [...values];
+  while (params.length < size) params.push(values[values.length - 1] ?? '');
+  return { placeholders: params.map(() => '?').join(', '), params };
+}
+
+/** The words of a query, lowercased and deduplicated: letters and digits only, so never search syntax. */
+function plainTerms(text: string): string[] {
+  const terms = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(terms)].slice(0, 64);
 }
 
 /** Quotes every word so user text can never be read as FTS5 operators; terms are OR-ed for recall. */
 export function toFtsQuery(text: string): string {
-  const terms = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const unique = [...new Set(terms)].slice(0, 64);
-  return unique.map((term) => `"${term}"`).join(' OR ');
+  return plainTerms(text)
+    .map((term) => `"${term}"`)
+    .join(' OR ');
 }
 
 function toStoredDocument(row: DocumentRow): StoredDocument {

@@ -96,15 +96,15 @@ describe('the answer cache', () => {
     const answers = service({ cache: { store: new MemoryAnswerCache(), ttlMs: 60_000 } });
     await answers.answer({ text: QUESTION });
     expect((await answers.answer({ text: QUESTION })).cached).toBe(true);
-    const before = runtime.chunks.indexVersion();
+    const before = await runtime.chunks.indexVersion();
     fs.writeFileSync(path.join(kb, 'backup-update.md'), '# Backup update\n\nBackups of the data directory are now kept for 45 days.\n');
     await ingestPaths(runtime, [kb], false);
-    expect(runtime.chunks.indexVersion()).not.toBe(before);
+    expect(await runtime.chunks.indexVersion()).not.toBe(before);
     expect((await answers.answer({ text: QUESTION })).cached).toBeUndefined();
     fs.rmSync(path.join(kb, 'backup-update.md'));
     await ingestPaths(runtime, [kb], false);
     // The same content again is the same version: replicas with the same documents share cache entries.
-    expect(runtime.chunks.indexVersion()).toBe(before);
+    expect(await runtime.chunks.indexVersion()).toBe(before);
   }, 60_000);
 
   it('does not keep an answer the model failed on', async () => {

@@ -101,7 +101,7 @@ describe('lore ingest', () => {
 
     const runtime = await openRuntime(loadConfig(env), createLogger('silent'));
     try {
-      const { documents, chunks } = runtime.chunks.counts();
+      const { documents, chunks } = await runtime.chunks.counts();
       expect(documents).toBe(60);
       expect(await runtime.vectors.count()).toBe(chunks);
       const ids = runtime.db.prepare('SELECT id FROM chunks').pluck().all() as string[];

@@ -51,7 +51,7 @@ function embeddedTexts(): number {
 }
 
 async function expectStoresAgree(rt: Runtime): Promise<number> {
-  const { chunks } = rt.chunks.counts();
+  const { chunks } = await rt.chunks.counts();
   expect(await rt.vectors.count()).toBe(chunks);
   return chunks;
 }
@@ -63,8 +63,8 @@ describe('ingesting files', () => {
     const files = fs.readdirSync(kb, { recursive: true }).filter((f) => fs.statSync(path.join(kb, String(f))).isFile());
     expect(summary).toMatchObject({ added: files.length, updated: 0, unchanged: 0, deleted: 0, failed: [] });
     expect(await expectStoresAgree(rt)).toBeGreaterThan(files.length);
-    const hits = rt.chunks.searchLexical('zip bombs decompressed DOCX', 3);
-    const top = rt.chunks.getChunks([hits[0]!.id])[0]!;
+    const hits = await rt.chunks.searchLexical('zip bombs decompressed DOCX', 3);
+    const top = (await rt.chunks.getChunks([hits[0]!.id]))[0]!;
     expect(top.metadata).toMatchObject({ source: 'files', title: 'Configuration reference', extension: 'md' });
     expect(top.text).toContain('LORE_MAX_DECOMPRESSED_MB');
     expect(top.metadata.headingPath).toMatch(/^Configuration reference/);
@@ -88,16 +88,16 @@ describe('ingesting files', () => {
     await ingestPaths(rt, [kb], false);
     const faq = path.join(kb, 'faq.md');
     const docId = `files:${faq}`;
-    const oldIds = rt.chunks.chunkIdsOf(docId);
+    const oldIds = await rt.chunks.chunkIdsOf(docId);
     fs.appendFileSync(faq, '\n## Can Lore read spreadsheets?\n\nNot yet: export them to CSV and ingest the CSV file.\n');
     const before = embeddedTexts();
     const summary = await ingestPaths(rt, [kb], false);
     expect(summary).toMatchObject({ updated: 1, added: 0, deleted: 0 });
-    const newIds = rt.chunks.chunkIdsOf(docId);
+    const newIds = await rt.chunks.chunkIdsOf(docId);
     expect(newIds).not.toEqual(oldIds);
     expect(embeddedTexts() - before).toBeLessThanOrEqual(newIds.filter((id) => !oldIds.includes(id)).length);
     await expectStoresAgree(rt);
-    expect(rt.chunks.searchLexical('spreadsheets', 5).map((h) => h.id)).toEqual(expect.arrayContaining([newIds.at(-1)]));
+    expect((await rt.chunks.searchLexical('spreadsheets', 5)).map((h) => h.id)).toEqual(expect.arrayContaining([newIds.at(-1)]));
   });
 
   it('removes a deleted file from both stores', async () => {
@@ -106,15 +106,15 @@ describe('ingesting files', () => {
     fs.rmSync(path.join(kb, 'data-handling-policy.txt'));
     const summary = await ingestPaths(rt, [kb], false);
     expect(summary.deleted).toBe(1);
-    expect(rt.chunks.getDocument(`files:${path.join(kb, 'data-handling-policy.txt')}`)).toBeUndefined();
-    expect(rt.chunks.searchLexical('encrypted volume backups', 5)).toEqual([]);
+    expect(await rt.chunks.getDocument(`files:${path.join(kb, 'data-handling-policy.txt')}`)).toBeUndefined();
+    expect(await rt.chunks.searchLexical('encrypted volume backups', 5)).toEqual([]);
     await expectStoresAgree(rt);
   });
 
   it('reports bad inputs by name, indexes the rest and keeps what was indexed before', async () => {
     const rt = await open();
     await ingestPaths(rt, [kb], false);
-    const counts = rt.chunks.counts();
+    const counts = await rt.chunks.counts();
     fs.writeFileSync(path.join(kb, 'lore-overview.pdf'), '%PDF-1.7\n1 0 obj broken');
     fs.writeFileSync(path.join(kb, 'notes.md'), Buffer.from([0, 1, 2, 3, 255, 254, 0, 0]));
     fs.writeFileSync(path.join(kb, 'empty.txt'), '');
@@ -125,15 +125,15 @@ describe('ingesting files', () => {
     for (const [name, error] of Object.entries(failed)) expect(error).toContain(name);
     expect(summary.added).toBe(1);
     // The PDF that turned corrupt keeps its previously indexed chunks.
-    expect(rt.chunks.counts().documents).toBe(counts.documents + 1);
-    expect(rt.chunks.searchLexical('promptfoo autoevals gate', 5).length).toBeGreaterThan(0);
+    expect((await rt.chunks.counts()).documents).toBe(counts.documents + 1);
+    expect((await rt.chunks.searchLexical('promptfoo autoevals gate', 5)).length).toBeGreaterThan(0);
   });
 
   it('rebuilds the vectors when the embedder changes instead of mixing them', async () => {
     const rt = await open();
     await ingestPaths(rt, [kb], false);
     expect(await rt.vectors.builtBy()).toBe('gemini-embedding-001-768');
-    const chunks = rt.chunks.counts().chunks;
+    const chunks = (await rt.chunks.counts()).chunks;
     const rebuilt = await open({ GEMINI_EMBED_DIMENSIONS: '256' });
     expect(await rebuilt.vectors.builtBy()).toBe('gemini-embedding-001-256');
     expect(await rebuilt.vectors.count()).toBe(chunks);

@@ -94,7 +94,7 @@ describe('the promptfoo provider', () => {
     const kb = await knowledgeBases.get('sample');
     expect(kb.indexed).toMatchObject({ added: 16, failed: [] });
     expect(await knowledgeBases.get('sample')).toBe(kb);
-    expect(kb.runtime.chunks.getDocument(`files:${path.resolve('datasets/golden/injection-kb/vendor-install-note.md')}`)).toBeDefined();
+    expect(await kb.runtime.chunks.getDocument(`files:${path.resolve('datasets/golden/injection-kb/vendor-install-note.md')}`)).toBeDefined();
   });
 
   it('reports a test case without a golden case as an error instead of answering', async () => {

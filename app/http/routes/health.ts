@@ -26,7 +26,7 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutes
   const { runtime } = options;
   const timeoutMs = options.readyTimeoutMs ?? 2_000;
 
-  app.get('/health', async () => ({ status: 'ok', ...runtime.chunks.counts() }));
+  app.get('/health', async () => ({ status: 'ok', ...(await runtime.chunks.counts()) }));
 
   app.get('/ready', async (request, reply) => {
     const [chroma, sqlite] = await Promise.all([withTimeout(() => runtime.vectors.heartbeat(), timeoutMs), checkSqlite(runtime)]);

@@ -81,7 +81,7 @@ describe('lore backup', () => {
     try {
       for (let i = 0; i < 3; i++) {
         const result = await backupDatabase(liveDir, path.join(backups, `during-writes-${i}.db`));
-        expect(result).toMatchObject({ documents: live.chunks.counts().documents, chunks: live.chunks.counts().chunks });
+        expect(result).toMatchObject(await live.chunks.counts());
         expect(result.bytes).toBe(fs.statSync(result.file).size);
         copies.push(inspect(result.file));
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -111,7 +111,7 @@ describe('lore backup', () => {
     expect(run.code).toBe(0);
     const printed = JSON.parse(run.stdout);
     expect(Object.keys(printed)).toEqual(['file', 'bytes', 'documents', 'chunks']);
-    expect(printed).toEqual({ file, bytes: fs.statSync(file).size, documents: live.chunks.counts().documents, chunks: live.chunks.counts().chunks });
+    expect(printed).toEqual({ file, bytes: fs.statSync(file).size, ...(await live.chunks.counts()) });
 
     const again = await runLore(['backup', file, '--data-dir', liveDir], {});
     expect(again.code).toBe(1);
@@ -138,8 +138,8 @@ describe('lore backup', () => {
     const before = embedCalls();
     const restored = await openRuntime(configFor(freshDir), createLogger('silent'));
     try {
-      const { chunks } = restored.chunks.counts();
-      expect(chunks).toBe(live.chunks.counts().chunks);
+      const { chunks } = await restored.chunks.counts();
+      expect(chunks).toBe((await live.chunks.counts()).chunks);
       expect(await restored.vectors.count()).toBe(chunks);
       // Every vector came from the cache in the restored file: no embedding call was made.
       expect(embedCalls()).toBe(before);
@@ -170,7 +170,7 @@ describe('lore backup', () => {
         chunk_count: number;
       }[];
       const smallest = documents[0]!;
-      const [chunk] = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(smallest.id));
+      const [chunk] = await runtime.chunks.getChunks(await runtime.chunks.chunkIdsOf(smallest.id));
       deletedChunk = { id: chunk!.id };
       await runtime.indexer.deleteDocuments([smallest.id]);
       const extra = path.join(tmp.dir, 'extra');
@@ -190,7 +190,7 @@ describe('lore backup', () => {
     fs.copyFileSync(backupFile, path.join(dataDir, 'lore.db'));
     const restored = await openRuntime(configFor(dataDir), createLogger('silent'));
     try {
-      const [stored] = restored.chunks.getChunks([deletedChunk.id]);
+      const [stored] = await restored.chunks.getChunks([deletedChunk.id]);
       const [vector] = await restored.embedder.embed([embeddingText(stored!)], 'document');
       const [hit] = await restored.vectors.query(vector!, 1);
       expect(hit?.id).toBe(deletedChunk.id);

@@ -264,7 +264,7 @@ describe('POST /ingest', () => {
       { name: 'team-rituals.md', content: '# Team rituals\n\nThe retro happens every second Thursday at 15:00.\n' },
     ]);
     expect(again.json()).toEqual({ added: 0, updated: 0, unchanged: 1, deleted: 0, failed: [] });
-    const doc = runtime.chunks.getDocument(`upload:http:${keyIdOf(KEY_A)}:team-rituals.md`);
+    const doc = await runtime.chunks.getDocument(`upload:http:${keyIdOf(KEY_A)}:team-rituals.md`);
     expect(doc).toMatchObject({ source: 'upload', title: 'team-rituals.md' });
   });
 
@@ -305,7 +305,7 @@ describe('POST /ingest', () => {
     ]);
     expect(response.statusCode).toBe(413);
     expect(response.json()).toEqual({ error: 'payload_too_large', message: 'huge.md: the file is too large: over the 4 KB limit.' });
-    expect(runtime.chunks.getDocument(`upload:http:${keyIdOf(KEY_A)}:fine.md`)).toBeUndefined();
+    expect(await runtime.chunks.getDocument(`upload:http:${keyIdOf(KEY_A)}:fine.md`)).toBeUndefined();
   });
 
   it('refuses more files in one upload than it takes', async () => {
@@ -313,7 +313,7 @@ describe('POST /ingest', () => {
     const response = await upload(api, KEY_A, files);
     expect(response.statusCode).toBe(413);
     expect(response.json()).toEqual({ error: 'payload_too_large', message: 'too many files in one upload: at most 20' });
-    expect(runtime.chunks.getDocument(`upload:http:${keyIdOf(KEY_A)}:note-0.md`)).toBeUndefined();
+    expect(await runtime.chunks.getDocument(`upload:http:${keyIdOf(KEY_A)}:note-0.md`)).toBeUndefined();
   });
 
   it('refuses a body that is not multipart with 415', async () => {
@@ -393,7 +393,7 @@ describe('POST /feedback', () => {
 describe('GET /health, /ready, /metrics and unknown routes', () => {
   it('reports liveness with the index size, and readiness of Chroma and SQLite', async () => {
     const health = await api.inject({ method: 'GET', url: '/health' });
-    expect(health.json()).toEqual({ status: 'ok', ...runtime.chunks.counts() });
+    expect(health.json()).toEqual({ status: 'ok', ...(await runtime.chunks.counts()) });
     const ready = await api.inject({ method: 'GET', url: '/ready' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({ status: 'ready', checks: { chroma: 'ok', sqlite: 'ok' } });

@@ -13,6 +13,7 @@ import { createLogger } from '../../../app/logger.ts';
 import { openRuntime, type Runtime } from '../../../app/runtime.ts';
 import type { AnswerPipeline } from '../../../rag/answer-question.ts';
 import { ChunkStore } from '../../../rag/store/chunk-store.ts';
+import { sqliteDatabase } from '../../../app/storage/sqlite-database.ts';
 import type { Answer } from '../../../rag/types.ts';
 import {
   BOT_TOKEN,
@@ -761,7 +762,7 @@ describe('when answering fails', () => {
     broken.close();
     const brokenPipeline = createAnswerPipeline({
       ...runtime,
-      chunks: new ChunkStore(broken),
+      chunks: new ChunkStore(sqliteDatabase(broken)),
       config: { ...runtime.config, gemini: { ...runtime.config.gemini, apiKey: undefined } },
     });
     failing = await startFakeDiscord();

@@ -7,6 +7,7 @@ import type { Runtime } from '../../../app/runtime.ts';
 import { createSyncService } from '../../../app/sync-service.ts';
 import { syncLockLeases } from '../../../connectors/sync/sync-lock.ts';
 import { ChunkStore } from '../../../rag/store/chunk-store.ts';
+import { sqliteDatabase } from '../../../app/storage/sqlite-database.ts';
 import type { FakeGemini } from '../../fakes/fake-gemini.ts';
 import { script } from './gemini-script.ts';
 import { BOT_USER_ID, TEAM_ID, type FakeSlack, type SlackCall } from '../../fakes/fake-slack.ts';
@@ -64,7 +65,7 @@ beforeAll(async () => {
   });
   fs.copyFileSync(path.join(config.dataDir, 'lore.db'), path.join(tmp.dir, 'broken.db'));
   brokenDb = new Database(path.join(tmp.dir, 'broken.db'));
-  const brokenChunks = new ChunkStore(brokenDb);
+  const brokenChunks = new ChunkStore(sqliteDatabase(brokenDb));
   brokenDb.close();
   brokenBot = await startTestBot(runtime, slack, {
     sync,
@@ -535,9 +536,9 @@ describe('learning uploaded files', () => {
     const download = slack.callsOf('file.download').find((c) => String(c.args.path).includes('FONB'))!;
     expect(download.token).toBe(BOT_TOKEN);
     expect(lorePost('CUP', String(event.ts)).text).toMatch(/^• Learned \*Onboarding buddies\*\.\n\nAsk me about it here/);
-    const doc = runtime.chunks.getDocument('upload:slack:CUP:FONB')!;
+    const doc = (await runtime.chunks.getDocument('upload:slack:CUP:FONB'))!;
     expect(doc).toMatchObject({ source: 'upload', title: 'Onboarding buddies' });
-    const metadata = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(doc.id))[0]!.metadata;
+    const metadata = (await runtime.chunks.getChunks(await runtime.chunks.chunkIdsOf(doc.id)))[0]!.metadata;
     expect(metadata).toMatchObject({ uploadScope: 'slack:CUP', uploadedBy: 'slack:UUP' });
 
     const here = mention('CUP', 'UUP2', 'Who is every new engineer at Acme paired with?');
@@ -587,9 +588,9 @@ describe('learning uploaded files', () => {
     await bot.deliver(scoped);
     await bot.idle();
     expect(lorePost('DUP', dm.ts).text).toMatch(/^• Learned \*parking\.txt\*\./);
-    expect(runtime.chunks.getDocument('upload:slack:DUP:FDM')).toBeDefined();
+    expect(await runtime.chunks.getDocument('upload:slack:DUP:FDM')).toBeDefined();
     expect(lorePost('CNOUPLOAD', String(scoped.ts)).text).toMatch(/^Uploads aren't enabled in this channel/);
-    expect(runtime.chunks.getDocument('upload:slack:CNOUPLOAD:FDM')).toBeUndefined();
+    expect(await runtime.chunks.getDocument('upload:slack:CNOUPLOAD:FDM')).toBeUndefined();
   });
 });
 

@@ -121,7 +121,7 @@ describe('files Slack types but their names do not', () => {
     await bot.idle();
     const [reply] = inChannel('DSNIPPET', 'chat.postMessage');
     expect(reply!.args.text).toMatch(/^• Learned \*無題\*\./);
-    expect(runtime.chunks.getDocument(`upload:slack:DSNIPPET:${file!.id}`)).toMatchObject({ title: '無題' });
+    expect(await runtime.chunks.getDocument(`upload:slack:DSNIPPET:${file!.id}`)).toMatchObject({ title: '無題' });
   });
 });
 

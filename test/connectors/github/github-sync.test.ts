@@ -92,7 +92,7 @@ describe('syncing GitHub through the engine', () => {
     );
     expect(state.vectors).toBe(state.chunkIds.length);
 
-    const [oncall] = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(file('docs/oncall.md')));
+    const [oncall] = await runtime.chunks.getChunks(await runtime.chunks.chunkIdsOf(file('docs/oncall.md')));
     expect(oncall!.metadata).toMatchObject({
       source: 'github',
       repository: REPO,
@@ -100,7 +100,7 @@ describe('syncing GitHub through the engine', () => {
       kind: 'file',
       url: `${github.webUrl}/${REPO}/blob/main/docs/oncall.md`,
     });
-    const [rota] = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(issue(1)));
+    const [rota] = await runtime.chunks.getChunks(await runtime.chunks.chunkIdsOf(issue(1)));
     expect(rota!.metadata).toMatchObject({
       repository: REPO,
       kind: 'issue',
@@ -111,8 +111,8 @@ describe('syncing GitHub through the engine', () => {
       url: `${github.webUrl}/${REPO}/issues/1`,
     });
     expect(rota!.metadata.modifiedAtMs).toBe(Date.parse(OLD));
-    const hits = runtime.chunks.searchLexical('weekend cover rotates', 3);
-    expect(runtime.chunks.getChunks([hits[0]!.id])[0]!.docId).toBe(issue(1));
+    const hits = await runtime.chunks.searchLexical('weekend cover rotates', 3);
+    expect((await runtime.chunks.getChunks([hits[0]!.id]))[0]!.docId).toBe(issue(1));
   });
 
   it('re-syncs an unchanged repository with two conditional requests and no change to the index', async () => {
@@ -135,10 +135,7 @@ describe('syncing GitHub through the engine', () => {
     const [report] = await service.sync('github');
     expect(report).toMatchObject({ added: 0, updated: 2, deleted: 0, failed: [] });
     expect(github.requests.filter((r) => r.path.includes('/git/blobs/'))).toHaveLength(1);
-    const text = runtime.chunks
-      .getChunks(runtime.chunks.chunkIdsOf(file('docs/oncall.md')))
-      .map((c) => c.text)
-      .join('\n');
+    const text = (await runtime.chunks.getChunks(await runtime.chunks.chunkIdsOf(file('docs/oncall.md')))).map((c) => c.text).join('\n');
     expect(text).toContain('9:00 and 17:00');
     expect(text).not.toContain('every morning');
   });

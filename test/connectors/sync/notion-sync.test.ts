@@ -94,7 +94,7 @@ describe('syncing Notion through the engine', () => {
     const state = await indexState(runtime);
     expect(state.docIds).toEqual([...pages, ...entries].map((id) => `notion:${id}`).sort());
     expect(state.vectors).toBe(state.chunkIds.length);
-    const [chunk] = runtime.chunks.getChunks([state.chunkIds[0]!]);
+    const [chunk] = await runtime.chunks.getChunks([state.chunkIds[0]!]);
     expect(chunk!.metadata).toMatchObject({ source: 'notion', workspace: 'Acme', url: expect.stringMatching(/^https:\/\/www\.notion\.so\//) });
 
     const status = (await service.status()).find((s) => s.source === 'notion')!;
@@ -119,19 +119,16 @@ describe('syncing Notion through the engine', () => {
     );
     const [report] = await service.sync('notion');
     expect(report).toMatchObject({ added: 1, updated: 1, deleted: 0, failed: [] });
-    const hits = runtime.chunks.searchLexical('restart ingest worker', 3);
-    expect(runtime.chunks.getChunks([hits[0]!.id])[0]!.docId).toBe(`notion:${pages[1]}`);
-    const edited = runtime.chunks
-      .getChunks(runtime.chunks.chunkIdsOf(`notion:${pages[1]}`))
-      .map((c) => c.text)
-      .join('\n');
+    const hits = await runtime.chunks.searchLexical('restart ingest worker', 3);
+    expect((await runtime.chunks.getChunks([hits[0]!.id]))[0]!.docId).toBe(`notion:${pages[1]}`);
+    const edited = (await runtime.chunks.getChunks(await runtime.chunks.chunkIdsOf(`notion:${pages[1]}`))).map((c) => c.text).join('\n');
     expect(edited).toContain('restart the ingest worker');
     expect(edited).not.toContain('check the dashboard');
   });
 
   it('removes a page moved to the trash, chunks and vectors both', async () => {
     const before = await indexState(runtime);
-    const trashedChunks = runtime.chunks.chunkIdsOf(`notion:${pages[2]}`);
+    const trashedChunks = await runtime.chunks.chunkIdsOf(`notion:${pages[2]}`);
     notion.trashPage(pages[2]!, minute(40));
     const [report] = await service.sync('notion');
     expect(report).toMatchObject({ deleted: 1, failed: [] });

@@ -60,7 +60,7 @@ describe('syncing web pages through the engine', () => {
     const [report] = await service.sync('web');
     expect(report).toMatchObject({ source: 'web', added: 3, updated: 0, deleted: 0, failed: [] });
     expect(docIds()).toEqual(['/faq', '/pricing', '/status'].map((p) => `web:${site.url}${p}`));
-    const [chunk] = runtime.chunks.getChunks(runtime.chunks.chunkIdsOf(`web:${site.url}/pricing`));
+    const [chunk] = await runtime.chunks.getChunks(await runtime.chunks.chunkIdsOf(`web:${site.url}/pricing`));
     expect(chunk!.metadata).toMatchObject({
       source: 'web',
       title: 'Pricing',
@@ -87,10 +87,7 @@ describe('syncing web pages through the engine', () => {
     const [report] = await service.sync('web');
     expect(report).toMatchObject({ added: 0, updated: 1, unchanged: 1, deleted: 1, failed: [] });
     expect(docIds()).toEqual(['/pricing', '/status'].map((p) => `web:${site.url}${p}`));
-    const text = runtime.chunks
-      .getChunks(runtime.chunks.chunkIdsOf(`web:${site.url}/pricing`))
-      .map((c) => c.text)
-      .join('\n');
+    const text = (await runtime.chunks.getChunks(await runtime.chunks.chunkIdsOf(`web:${site.url}/pricing`))).map((c) => c.text).join('\n');
     expect(text).toContain('10 dollars');
   });
 });

@@ -7,6 +7,7 @@ import { DEFAULT_TOPICS } from '../../../rag/enrich/topics.ts';
 import { DocumentGoneError, Indexer, type DocumentCandidate } from '../../../rag/index/indexer.ts';
 import { ChromaStore } from '../../../rag/store/chroma-store.ts';
 import { ChunkStore } from '../../../rag/store/chunk-store.ts';
+import { sqliteDatabase } from '../../../app/storage/sqlite-database.ts';
 import type { SourceDocument } from '../../../rag/types.ts';
 import { HashingEmbedder } from '../../helpers/hashing-embedder.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
@@ -32,7 +33,7 @@ const candidate = (d: SourceDocument, fingerprint: string, load = async () => d)
 beforeAll(async () => {
   server = await startChromaServer(path.join(tmp.dir, 'chroma'), createLogger('silent'));
   db = openDatabase(tmp.dir);
-  chunks = new ChunkStore(db);
+  chunks = new ChunkStore(sqliteDatabase(db));
   vectors = ChromaStore.fromUrl(server.url, 'indexer');
   indexer = new Indexer({ chunks, vectors, embedder: new HashingEmbedder(), topics: DEFAULT_TOPICS });
   await indexer.alignVectors();
@@ -49,7 +50,7 @@ describe('Indexer', () => {
     const gone = doc('github:acme/repo/issues/2', '# Issue two\n\nSearch returns stale results.');
     const first = await indexer.index([candidate(kept, 'v1'), candidate(gone, 'v1')], { source: 'github' });
     expect(first).toMatchObject({ added: 2, failed: [] });
-    const goneChunks = chunks.chunkIdsOf(gone.id);
+    const goneChunks = await chunks.chunkIdsOf(gone.id);
     expect(goneChunks.length).toBeGreaterThan(0);
 
     // Issue 2 changed (so it is loaded again) and was deleted before the load: HTTP 410.
@@ -63,9 +64,9 @@ describe('Indexer', () => {
       { source: 'github' },
     );
     expect(second).toMatchObject({ unchanged: 1, deleted: 1, failed: [] });
-    expect(chunks.getDocument(gone.id)).toBeUndefined();
-    expect(chunks.getDocument(kept.id)).toBeDefined();
-    expect(await vectors.count()).toBe(chunks.counts().chunks);
+    expect(await chunks.getDocument(gone.id)).toBeUndefined();
+    expect(await chunks.getDocument(kept.id)).toBeDefined();
+    expect(await vectors.count()).toBe((await chunks.counts()).chunks);
   });
 
   it('records any other load error as a failure and keeps what was indexed', async () => {
@@ -80,7 +81,7 @@ describe('Indexer', () => {
       { source: 'github' },
     );
     expect(summary.failed).toEqual([{ path: page.id, error: 'HTTP 502 from upstream' }]);
-    expect(chunks.getDocument(page.id)?.fingerprint).toMatch(/v1/);
+    expect((await chunks.getDocument(page.id))?.fingerprint).toMatch(/v1/);
   });
 
   it('refills a collection that lost vectors from the stored chunks, and leaves a complete one alone', async () => {
@@ -89,19 +90,19 @@ describe('Indexer', () => {
       '# Issue four\n\nThe nightly export skips archived projects.\n\n## Workaround\n\nUnarchive, export, archive again.',
     );
     await indexer.index([candidate(page, 'v1')], { source: 'github' });
-    const stored = chunks.counts().chunks;
+    const stored = (await chunks.counts()).chunks;
     expect(await vectors.count()).toBe(stored);
     expect(await indexer.alignVectors()).toBe('ok');
 
     // A restored database or a wiped Chroma: the collection still names the embedder but misses vectors.
-    await vectors.delete(chunks.chunkIdsOf(page.id));
+    await vectors.delete(await chunks.chunkIdsOf(page.id));
     expect(await vectors.count()).toBeLessThan(stored);
     const progress: number[] = [];
     expect(await indexer.alignVectors(({ done }) => progress.push(done))).toBe('refilled');
     expect(await vectors.count()).toBe(stored);
     expect(progress.at(-1)).toBe(stored);
     const [hit] = await vectors.query((await new HashingEmbedder().embed(['nightly export archived projects']))[0]!, 1);
-    expect(chunks.chunkIdsOf(page.id)).toContain(hit?.id);
+    expect(await chunks.chunkIdsOf(page.id)).toContain(hit?.id);
     expect(await indexer.alignVectors()).toBe('ok');
   });
 });

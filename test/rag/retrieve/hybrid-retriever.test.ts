@@ -5,6 +5,7 @@ import type { ScoredId } from '../../../rag/retrieve/fusion.ts';
 import { HybridRetriever } from '../../../rag/retrieve/hybrid-retriever.ts';
 import { LexicalIndex } from '../../../rag/retrieve/lexical-index.ts';
 import { ChunkStore } from '../../../rag/store/chunk-store.ts';
+import { sqliteDatabase } from '../../../app/storage/sqlite-database.ts';
 import type { Embedder, MetadataFilter } from '../../../rag/types.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { fixtureDocument } from './chunk-fixtures.ts';
@@ -13,16 +14,16 @@ let tmp: ReturnType<typeof tempDir>;
 let db: Db;
 let store: ChunkStore;
 
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir('lore-hybrid-');
   db = openDatabase(tmp.dir);
-  store = new ChunkStore(db);
+  store = new ChunkStore(sqliteDatabase(db));
   for (const doc of [
     fixtureDocument({ id: 'vpn', source: 'files', chunks: ['Connect to the VPN with the company client.'] }),
     fixtureDocument({ id: 'remote', source: 'files', chunks: ['Working from home: laptops need the secure tunnel first.'] }),
     fixtureDocument({ id: 'private', source: 'notion', chunks: ['Board minutes: remote access budget.'] }),
   ]) {
-    store.saveDocument(doc.stored, doc.chunks);
+    await store.saveDocument(doc.stored, doc.chunks);
   }
 });
 afterEach(() => {
@@ -117,7 +118,7 @@ describe('HybridRetriever', () => {
   it('skips a chunk deleted between search and loading', async () => {
     const lexical = new LexicalIndex(store);
     const retriever = new HybridRetriever({ lexical, chunks: store });
-    const vanishing = { ...store, getChunks: (ids: string[]) => store.getChunks(ids).filter((c) => c.docId !== 'vpn') } as ChunkStore;
+    const vanishing = { getChunks: async (ids: readonly string[]) => (await store.getChunks(ids)).filter((c) => c.docId !== 'vpn') };
     const racing = new HybridRetriever({ lexical, chunks: vanishing });
     expect((await retriever.retrieve({ text: 'vpn company', expansions: [] }, 3)).map((r) => r.docId)).toEqual(['vpn']);
     expect(await racing.retrieve({ text: 'vpn company', expansions: [] }, 3)).toEqual([]);

@@ -11,6 +11,7 @@ import { LexicalIndex, weightedQueryTerms } from '../../../rag/retrieve/lexical-
 import { matchesFilter } from '../../../rag/retrieve/metadata-filter.ts';
 import { ChromaStore } from '../../../rag/store/chroma-store.ts';
 import { ChunkStore } from '../../../rag/store/chunk-store.ts';
+import { sqliteDatabase } from '../../../app/storage/sqlite-database.ts';
 import type { MetadataFilter, SourceDocument, SourceKind } from '../../../rag/types.ts';
 import { HashingEmbedder } from '../../helpers/hashing-embedder.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
@@ -52,7 +53,7 @@ const DOCS: SourceDocument[] = [
 beforeAll(async () => {
   server = await startChromaServer(path.join(tmp.dir, 'chroma'), createLogger('silent'));
   db = openDatabase(tmp.dir);
-  chunks = new ChunkStore(db);
+  chunks = new ChunkStore(sqliteDatabase(db));
   vectors = ChromaStore.fromUrl(server.url, 'scope');
   const indexer = new Indexer({ chunks, vectors, embedder, topics: DEFAULT_TOPICS });
   await indexer.alignVectors();
@@ -60,6 +61,7 @@ beforeAll(async () => {
   const summary = await indexer.index(candidates, { source: 'files' });
   expect(summary.failed).toEqual([]);
   lexical = new LexicalIndex(chunks);
+  await lexical.refresh();
   retriever = new HybridRetriever({ lexical, chunks, dense: new DenseSearch(embedder, vectors), weights: { lexical: 0.5, dense: 0.5 } });
 });
 afterAll(async () => {
@@ -89,11 +91,11 @@ describe('scope filters on both sides', () => {
     const [vector] = await embedder.embed([QUESTION]);
     const denseHits = await new DenseSearch(embedder, vectors).search(vector!, 10, where);
     expect(denseHits.length).toBeGreaterThan(0);
-    expect(denseHits.map((h) => h.id)).not.toContain(chunks.chunkIdsOf('notion:secrets')[0]);
+    expect(denseHits.map((h) => h.id)).not.toContain((await chunks.chunkIdsOf('notion:secrets'))[0]);
   });
 
   it('evaluates every filter exactly as Chroma does, missing fields and types included', async () => {
-    const stored = chunks.getChunks(DOCS.flatMap((d) => chunks.chunkIdsOf(d.id)));
+    const stored = await chunks.getChunks((await Promise.all(DOCS.map((d) => chunks.chunkIdsOf(d.id)))).flat());
     const [anyVector] = await embedder.embed(['database']);
     const filters: MetadataFilter[] = [
       { source: 'files' },
