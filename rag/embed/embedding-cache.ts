@@ -1,10 +1,14 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../contracts/sql-database.ts';
 import { sha256 } from '../hash.ts';
 import type { Embedder, EmbeddingPurpose } from '../types.ts';
 
+/** Keys looked up or vectors stored per statement: 3 parameters a row stays far below either dialect's limit. */
+const BATCH = 200;
+
 /**
- * Wraps an embedder with a SQLite cache keyed by (embedder id, purpose, content hash): text that was
- * embedded once is never embedded again, across documents, re-syncs and rebuilds of the vector index.
+ * Wraps an embedder with a cache in the `embeddings` table keyed by (embedder id, purpose, content hash): text that was
+ * embedded once is never embedded again, across documents, re-syncs and rebuilds of the vector index. On the storage
+ * seam (issue 19), so that replicas sharing a PostgreSQL share what any of them embedded.
  */
 export class CachedEmbedder implements Embedder {
   readonly id: string;
@@ -14,7 +18,7 @@ export class CachedEmbedder implements Embedder {
 
   constructor(
     private readonly inner: Embedder,
-    private readonly db: Database,
+    private readonly db: SqlDatabase,
   ) {
     this.id = inner.id;
     this.dimension = inner.dimension;
@@ -23,7 +27,7 @@ export class CachedEmbedder implements Embedder {
   async embed(texts: string[], purpose: EmbeddingPurpose): Promise<number[][]> {
     const keyOf = (text: string) => `${purpose}:${sha256(text)}`;
     const keys = texts.map(keyOf);
-    const found = this.lookup(keys);
+    const found = await this.lookup([...new Set(keys)]);
     const missing = [...new Set(keys.filter((key) => !found.has(key)))];
     this.hits += keys.filter((key) => found.has(key)).length;
     if (missing.length > 0) {
@@ -31,7 +35,7 @@ export class CachedEmbedder implements Embedder {
       // Stored as float32: round fresh vectors the same way so a text's vector never depends on the cache.
       const vectors = (await this.inner.embed(missingTexts, purpose)).map((v) => Array.from(new Float32Array(v)));
       this.misses += missing.length;
-      this.store(missing, vectors);
+      await this.store(missing, vectors);
       missing.forEach((key, i) => found.set(key, vectors[i]!));
     }
     return keys.map((key) => found.get(key)!);
@@ -41,20 +45,39 @@ export class CachedEmbedder implements Embedder {
     return this.inner.close();
   }
 
-  private lookup(keys: string[]): Map<string, number[]> {
-    const select = this.db.prepare('SELECT vector FROM embeddings WHERE embedder = ? AND content_hash = ?').pluck();
+  private async lookup(keys: string[]): Promise<Map<string, number[]>> {
     const found = new Map<string, number[]>();
-    for (const key of new Set(keys)) {
-      const blob = select.get(this.id, key) as Buffer | undefined;
-      if (blob) found.set(key, Array.from(new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4)));
+    for (let start = 0; start < keys.length; start += BATCH) {
+      const batch = keys.slice(start, start + BATCH);
+      const rows = await this.db.query<{ content_hash: string; vector: Uint8Array }>(
+        `SELECT content_hash, vector FROM embeddings WHERE embedder = ? AND content_hash IN (${batch.map(() => '?').join(', ')})`,
+        [this.id, ...batch],
+      );
+      for (const row of rows) found.set(row.content_hash, fromBytes(row.vector));
     }
     return found;
   }
 
-  private store(keys: string[], vectors: number[][]): void {
-    const insert = this.db.prepare('INSERT OR REPLACE INTO embeddings (embedder, content_hash, vector) VALUES (?, ?, ?)');
-    this.db.transaction(() => {
-      keys.forEach((key, i) => insert.run(this.id, key, Buffer.from(new Float32Array(vectors[i]!).buffer)));
-    })();
+  private async store(keys: string[], vectors: number[][]): Promise<void> {
+    // In key order, so that two replicas storing overlapping batches at once take the rows' locks in the same order
+    // (PostgreSQL) instead of waiting on each other. The same text embeds to the same vector, so the later one wins.
+    const rows = keys.map((key, i) => ({ key, vector: vectors[i]! })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (let start = 0; start < rows.length; start += BATCH) {
+      const batch = rows.slice(start, start + BATCH);
+      await this.db.run(
+        `INSERT INTO embeddings (embedder, content_hash, vector) VALUES ${batch.map(() => '(?, ?, ?)').join(', ')}
+         ON CONFLICT (embedder, content_hash) DO UPDATE SET vector = excluded.vector`,
+        batch.flatMap(({ key, vector }) => [this.id, key, toBytes(vector)]),
+      );
+    }
   }
+}
+
+function toBytes(vector: number[]): Uint8Array {
+  return Buffer.from(new Float32Array(vector).buffer);
+}
+
+/** Copied out first: a driver's buffer may sit at an offset a Float32Array view cannot start at. */
+function fromBytes(bytes: Uint8Array): number[] {
+  return Array.from(new Float32Array(new Uint8Array(bytes).buffer));
 }
