@@ -310,9 +310,18 @@ function sentencesOf(paragraph: string): string[] {
     kept.push(match);
     return `\u0003${kept.length - 1}\u0004`;
   });
-  return splitSentences(masked)
-    .map((sentence) => sentence.replace(/\u0003(\d+)\u0004/g, (_, i: string) => kept[Number(i)] as string).trim())
-    .filter((sentence) => sentence !== '');
+  const sentences: string[] = [];
+  for (const segment of splitSentences(masked)) {
+    const sentence = segment.replace(/\u0003(\d+)\u0004/g, (_, i: string) => kept[Number(i)] as string).trim();
+    // "**You must reply within three days.**": the segmenter ends the sentence at the full stop and leaves the
+    // closing emphasis to open the next one; it belongs to the sentence it closes.
+    const closing = /^([*_~]+)(?:\s+|$)/.exec(sentence);
+    const previous = sentences.length - 1;
+    const rest = closing && previous >= 0 ? sentence.slice(closing[0].length) : sentence;
+    if (closing && previous >= 0) sentences[previous] += closing[1];
+    if (rest !== '') sentences.push(rest);
+  }
+  return sentences;
 }
 
 const ENTITIES: Record<string, string> = {

@@ -120,7 +120,7 @@ interface Candidate {
 
 /** Puts the marker before the closing punctuation, as a writer would: "…on Tuesdays [1]." */
 function cited(sentence: string, n: number): string {
-  const match = /^(.*?)([.!?…]+["'”’)]*)$/s.exec(sentence);
+  const match = /^(.*?)([.!?…]+["'”’)*_~]*)$/s.exec(sentence);
   return match ? `${match[1]} [${n}]${match[2]}` : `${sentence} [${n}]`;
 }
 

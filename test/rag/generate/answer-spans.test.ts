@@ -66,6 +66,15 @@ describe('answerSpans sentences', () => {
     ]);
   });
 
+  it('keeps the emphasis that closes a sentence with the sentence, so no quoted span opens or ends half-bold', () => {
+    expect(texts('No form is needed. **You must reply within three days.** Then meet the _requester._ Then it is done.')).toEqual([
+      'No form is needed.',
+      '**You must reply within three days.**',
+      'Then meet the _requester._',
+      'Then it is done.',
+    ]);
+  });
+
   it('keeps the words of a relative or template link but drops its target, and keeps http(s) links whole', () => {
     expect(texts('See the [setup page](../setup.md) for details.')).toEqual(['See the setup page for details.']);
     expect(texts('See the [style guide]({{ site.baseurl }}/style) first.')).toEqual(['See the style guide first.']);

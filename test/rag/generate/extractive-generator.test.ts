@@ -52,6 +52,12 @@ describe('ExtractiveGenerator', () => {
     expect(text).toBe('Production deploys happen every Tuesday after the 10:00 stand-up [1].');
   });
 
+  it('puts the marker inside the emphasis a quoted sentence ends with, before its full stop', async () => {
+    const policy = passage(1, 'policy', 'Requests come by email. **Managers must reply to a request within three days.** Replies go to the team.');
+    const { text } = await answer('how fast must managers reply to a request?', [policy]);
+    expect(text).toMatch(/^\*\*Managers must reply to a request within three days \[1\]\.\*\*/);
+  });
+
   it('cites the passage the sentence came from, not the first passage', async () => {
     const { text } = await answer('How many paid vacation days do employees get?');
     expect(text).toMatch(/^Employees get 25 days of paid vacation per year \[2\]\./);
