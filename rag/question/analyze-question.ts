@@ -96,7 +96,9 @@ const FRAME = new Set(
     'cant cannot dont doesnt didnt isnt arent wont wouldnt shouldnt couldnt havent hasnt im ive id youre theyre thats theres whats ' +
     'still even though although going gonna wanna want wants right away keep keeps kept say says said saying like really sure maybe ' +
     'never always ever some any out up q question questions help hi hey hello thanks thank ok okay yes yeah wrong correct same different against instead ' +
-    'having being had been am getting gets'
+    'having being had been am getting gets vs versus particular ' +
+    // What is left of "isn't", "don't" once the apostrophe splits the word.
+    'isn aren wasn weren don doesn didn haven hasn wouldn shouldn couldn'
   )
     .split(' ')
     .map(stemLite),
@@ -106,6 +108,8 @@ const FRAME = new Set(
 export function expandShorthand(text: string): string {
   return text.replace(/[A-Za-z0-9_]+/g, (word, offset: number) => {
     const lower = word.toLowerCase();
+    // `c.req.header()`, `req.body`: a name in code is spelled as the code spells it.
+    if (/[.$]$/.test(text.slice(0, offset)) || /^(?:\(|\.\w)/.test(text.slice(offset + word.length))) return word;
     // "kicks me out at 40 min" counts minutes; "min password length" asks for a minimum.
     if (lower === 'min') return /\d\s*$/.test(text.slice(0, offset)) ? 'minutes' : 'minimum';
     return Object.hasOwn(SHORTHAND, lower) ? (SHORTHAND[lower] as string) : word;

@@ -70,6 +70,13 @@ describe('analyzeQuestion chat shorthand', () => {
     expect(expandShorthand("what's the min password length")).toBe("what's the minimum password length");
   });
 
+  it('leaves a name in code as the code spells it', () => {
+    expect(expandShorthand('why is c.req.header() empty, and what does max(1, 2) return')).toBe(
+      'why is c.req.header() empty, and what does max(1, 2) return',
+    );
+    expect(expandShorthand('zoom kicks me out at 40 min.')).toBe('zoom kicks me out at 40 minutes.');
+  });
+
   it('counts the expanded word as the unit and the focus', () => {
     const analysis = analyzeQuestion('how many yrs before a sabbatical');
     expect(analysis.parts[0]?.unit).toBe('year');
@@ -135,6 +142,12 @@ describe('analyzeQuestion focus', () => {
     expect(analyzeQuestion("i'm on call this week: who covers the pager?").situation).toContain(stemLite('call'));
     expect(analyzeQuestion('router presets — which one is the smallest?').situation).toEqual([]);
     expect(analyzeQuestion('how long can i work from home?').situation).toEqual([]);
+  });
+
+  it('leaves "vs" and what is left of "isn\'t" or "don\'t" out of the focus', () => {
+    const { focus } = analyzeQuestion("testClient isn't giving me autocomplete, don't know why: rpc vs fetch?");
+    for (const word of ['isn', 'don', 'vs']) expect(focus).not.toContain(word);
+    expect(focus).toContain(stemLite('autocomplete'));
   });
 
   it('lists each focus stem once, in order', () => {
