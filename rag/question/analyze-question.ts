@@ -270,7 +270,8 @@ function comparedParts(text: string): string[] {
  * preamble that names a topic ("jwt middleware — how do i…") is not one: its words are the subject.
  */
 const PREAMBLE = /^(.{3,80}?)\s*(?:[—–]|\s-\s|:\s)\s*(.+)$/s;
-const SPEAKS_OF_ASKER = /\b(?:i|i'm|im|i've|ive|my|me|we|we're|our|us|here)\b|\b[a-z]{3,}ing\b/i;
+const SPEAKS_OF_ASKER =
+  /\b(?:i|i'm|im|i've|ive|my|me|we|we're|our|us|here)\b|^\s*[a-z]{2,}ing\s+(?:a|an|the|on|in|to|for|some|\d+|off|out|up|back|away|married)\b/i;
 
 function situationOf(text: string): string[] {
   const preamble = PREAMBLE.exec(text);

@@ -276,6 +276,16 @@ Otherwise plans change during the autumn enrollment window.`,
     expect(await answer('getting married in june — how long do i have to change my health plan?', [benefits, expenses])).toContain('45 days');
   });
 
+  it('ranks first the span that speaks to the question proper over one that only repeats the circumstances', async () => {
+    const leave = passage(
+      1,
+      'leave',
+      '# Parental leave\n\nParents on parental leave keep their health plan and their parental leave balance for 20 weeks.',
+    );
+    const timesheets = passage(2, 'timesheets', '# Timesheets\n\nLog a long absence on your timesheet under code 4410.');
+    expect(await answer('going on 20 weeks parental leave — how do i log it on my timesheet?', [leave, timesheets])).toMatch(/^Log a long absence/);
+  });
+
   it('still abstains when the question proper asks about something no document covers', async () => {
     expect(await answer("i'm fully remote — does quillmark reimburse home internet?", [expenses, benefits])).toBe(ABSTENTION_SENTENCE);
   });

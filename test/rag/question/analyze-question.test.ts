@@ -141,6 +141,7 @@ describe('analyzeQuestion focus', () => {
     expect(focus).toContain(stemLite('kitten'));
     expect(analyzeQuestion("i'm on call this week: who covers the pager?").situation).toContain(stemLite('call'));
     expect(analyzeQuestion('router presets — which one is the smallest?').situation).toEqual([]);
+    expect(analyzeQuestion('streaming responses — how do i flush early?').situation).toEqual([]);
     expect(analyzeQuestion('how long can i work from home?').situation).toEqual([]);
   });
 
