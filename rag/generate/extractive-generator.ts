@@ -320,12 +320,14 @@ export class ExtractiveGenerator implements Generator {
 
     // "This is because `Bun.serve()` answers 413 first" says nothing without the sentence it refers back to: the
     // sentence before it in the same paragraph goes along, whatever words it uses.
-    for (const candidate of [...chosen]) {
-      if (candidate.span.kind !== 'sentence' || !REFERS_BACK.test(candidate.span.text)) continue;
+    for (let i = 0; i < chosen.length; i++) {
+      const candidate = chosen[i] as Candidate;
+      if (candidate.span.kind !== 'sentence') continue;
+      // The sentence brought along may itself open with "It…": the loop reaches it too.
       const previous = spans.find(
         (c) => c.passage === candidate.passage && c.span.position === candidate.span.position - 1 && c.span.block === candidate.span.block,
       );
-      if (previous) quote(previous);
+      if (previous && REFERS_BACK.test(candidate.span.text)) quote(previous);
     }
 
     // Spans of one passage stay in the passage's order; the passage holding the best span comes first.

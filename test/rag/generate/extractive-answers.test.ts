@@ -230,6 +230,19 @@ Other runtimes have no such limit.`,
     expect(text.indexOf('past 64MiB')).toBeLessThan(text.indexOf('This is because'));
   });
 
+  it('follows a chain of sentences that each refer back to the one before', async () => {
+    const cache = passage(
+      1,
+      'cache',
+      `## Config cache
+
+fernhttp reads its config file once, when the process starts. It keeps the parsed file in memory. This is why edits need a restart to apply.`,
+    );
+    const text = await answer('why do my config edits need a restart to apply?', [cache]);
+    expect(text).toContain('reads its config file once');
+    expect(text).toContain('keeps the parsed file in memory');
+  });
+
   it('quotes a snippet once when the page repeats it (one copy per language tab)', async () => {
     const tabs = passage(
       1,
