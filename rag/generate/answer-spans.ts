@@ -316,10 +316,13 @@ function sentencesOf(paragraph: string): string[] {
     // "**You must reply within three days.**": the segmenter ends the sentence at the full stop and leaves the
     // closing emphasis to open the next one; it belongs to the sentence it closes.
     const closing = /^([*_~]+)(?:\s+|$)/.exec(sentence);
-    const previous = sentences.length - 1;
-    const rest = closing && previous >= 0 ? sentence.slice(closing[0].length) : sentence;
-    if (closing && previous >= 0) sentences[previous] += closing[1];
-    if (rest !== '') sentences.push(rest);
+    if (closing && sentences.length > 0) {
+      sentences.push(`${sentences.pop()}${closing[1]}`);
+      const rest = sentence.slice(closing[0].length);
+      if (rest !== '') sentences.push(rest);
+    } else if (sentence !== '') {
+      sentences.push(sentence);
+    }
   }
   return sentences;
 }

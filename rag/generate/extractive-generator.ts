@@ -49,6 +49,12 @@ const YES_NO = /(?:^|[-–—:;,.!?]\s*)(?:can|could|may|must|should|do|does|is|
  */
 const RULING =
   /\b(?:cannot|can't|can not|may not|must|mustn't|should not|shouldn't|not (?:allowed|permitted|supported|possible|required|needed|necessary)|only|never|required|forbidden|prohibited|deprecated|unsupported|allowed|permitted|no longer|instead)\b/i;
+/** Words with which a sentence says what may, must or will happen, or within what limits. */
+const MODAL = /\b(?:can|could|may|might|should|need|needs|have to|has to|will|won't|not|no|until|within|up to|at most|at least)\b/i;
+/** Whether a span can answer a yes/no question: it rules (`RULING`) or says what may, must or will happen. */
+function rulesOn(text: string): boolean {
+  return RULING.test(text) || MODAL.test(text);
+}
 /** The kinds of answer a span can give outright (see `statesOutright`). */
 const OUTRIGHT_TYPES = new Set<AnswerType>(['person', 'time', 'quantity', 'place']);
 /**
@@ -266,6 +272,10 @@ export class ExtractiveGenerator implements Generator {
     // holds the kind of answer asked for (the options with their values): that one goes first.
     const best = ranked[0]?.typed ? ranked[0] : ranked.find((c) => this.answers(c));
     if (!best?.typed || !ranked.some((c) => this.answers(c))) return [];
+    // "can I bring my dog to the office?" is answered by a span that says what may, must or will happen, or until
+    // when; spans that only mention the office and, elsewhere, a dog do not answer it.
+    const part = analysis.parts[0] as QuestionPart;
+    if (part.type === 'statement' && YES_NO.test(part.text) && !ranked.some((c) => this.answers(c) && rulesOn(c.span.text))) return [];
 
     const chosen: Candidate[] = [best];
     let length = best.span.text.length;

@@ -309,6 +309,20 @@ describe('ExtractiveGenerator abstains on near misses', () => {
     expect(await answer('how many paid holidays do hourly staff get', [holidayPay, sabbatical])).toBe(ABSTENTION_SENTENCE);
   });
 
+  it('abstains on a yes/no question when no span says what may, must or will happen, only mentions its words', async () => {
+    const offices = passage(
+      1,
+      'offices',
+      '# Offices\n\nThe Harbor office is on the 4th floor of Pier 9.\nParrot Lane is our name for the Harbor office kitchen.',
+    );
+    expect(await answer('can i bring my parrot to the harbor office?', [offices])).toBe(ABSTENTION_SENTENCE);
+  });
+
+  it('answers a yes/no question with a span that sets a limit ("until April 30")', async () => {
+    const claims = passage(1, 'claims', '# Expense claims\n\nClaims for last year are accepted until April 30.\nClaims are filed in Ledgerly.');
+    expect(await answer("can i still file claims for last year's expenses in march?", [claims])).toContain('until April 30');
+  });
+
   it('abstains when the documents describe an option without saying its default', async () => {
     expect(await answer("what's the default level of the compress middleware?", [fernCompress])).toBe(ABSTENTION_SENTENCE);
   });
