@@ -151,7 +151,7 @@ export class ChunkStore {
         if (tx.dialect === 'sqlite') {
           await tx.run(
             `INSERT INTO chunks_fts (rowid, title, headings, text) VALUES ${rows.map(() => '(?, ?, ?, ?)').join(', ')}`,
-            rows.flatMap(({ rowid, chunk }) => [rowid, chunk.metadata.title, chunk.metadata.headingPath ?? null, chunk.text]),
+            rows.flatMap(({ rowid, chunk }) => [rowid, chunk.metadata.title, chunk.metadata.headingPath, chunk.text]),
           );
         }
       }
