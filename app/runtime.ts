@@ -9,21 +9,19 @@ import type { SqlDatabase } from '../rag/contracts/sql-database.ts';
 import type { Embedder } from '../rag/types.ts';
 import { startChromaServer, type ChromaServer } from './chroma-server.ts';
 import type { Config } from './config.ts';
-import { openDatabase, type Db } from './database.ts';
+import type { Db } from './database.ts';
 import type { Logger } from './logger.ts';
 import { backupTakenAt, clearBackupMarker } from './restore-marker.ts';
-import { sqliteDatabase } from './storage/sqlite-database.ts';
+import { openStore } from './storage/open-store.ts';
 
 /** Everything a command needs, built once from the configuration; `close()` releases it all. */
 export interface Runtime {
   config: Config;
   log: Logger;
-  db: Db;
-  /**
-   * The storage seam over the same connection, for the stores moved onto it (issue 19): one per connection, so that
-   * its transactions take turns. Closed with `db`.
-   */
+  /** The store every record is kept in: PostgreSQL with DATABASE_URL (shared by replicas), else SQLite. */
   sql: SqlDatabase;
+  /** The SQLite connection under `sql` when the store is the embedded one (what `lore backup` copies). */
+  db?: Db;
   chunks: ChunkStore;
   vectors: ChromaStore;
   embedder: CachedEmbedder;
@@ -42,11 +40,9 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    const db = openDatabase(config.dataDir);
-    cleanups.push(() => {
-      db.close();
-    });
-    const sql = sqliteDatabase(db, { owned: false });
+    const store = await openStore(config, log);
+    cleanups.push(() => store.close());
+    const { sql, sqlite: db } = store;
 
     let chromaUrl = config.chromaUrl;
     if (!chromaUrl) {
@@ -62,10 +58,11 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
 
     const chunks = new ChunkStore(sql);
     const indexer = new Indexer({ chunks, vectors, embedder, topics: config.topics });
-    const restoredFrom = backupTakenAt(db);
+    // Only a SQLite file carries the marker `lore backup` leaves: PostgreSQL is restored with its own tools.
+    const restoredFrom = db ? backupTakenAt(db) : undefined;
     const alignment = await indexer.alignVectors(undefined, { refill: restoredFrom !== undefined });
     const { chunks: stored } = await chunks.counts();
-    if (restoredFrom !== undefined) {
+    if (restoredFrom !== undefined && db) {
       clearBackupMarker(db);
       log.info({ backupTakenAt: restoredFrom, chunks: stored }, 'database restored from a backup: upserted every chunk into the vector index again');
     } else if (alignment === 'rebuilt' && stored > 0) {
@@ -76,7 +73,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
         'vector index was missing vectors: refilled it from the stored chunks and the embedding cache',
       );
     }
-    return { config, log, db, sql, chunks, vectors, embedder, indexer, close };
+    return { config, log, sql, ...(db ? { db } : {}), chunks, vectors, embedder, indexer, close };
   } catch (error) {
     await close();
     throw error;

@@ -93,6 +93,11 @@ function isDatabaseFile(file: string, source: string): boolean {
 
 /** The command: the result as JSON on stdout with --json, one line on stderr otherwise. */
 export async function backupCommand(config: Config, destination: string, options: BackupOptions & { json: boolean }): Promise<number> {
+  if (config.databaseUrl) {
+    throw new Error(
+      'lore backup copies the SQLite database; with DATABASE_URL the store is PostgreSQL: back it up with pg_dump (docs/operations.md, "Back up and restore")',
+    );
+  }
   const started = Date.now();
   const result = await backupDatabase(config.dataDir, destination, options);
   if (options.json) {

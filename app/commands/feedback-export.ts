@@ -3,9 +3,8 @@ import path from 'node:path';
 import { feedbackCases, feedbackYaml, verifiedCases, type DislikedAnswer, type VerifiedCaseSource } from '../../evals/golden/feedback-cases.ts';
 import type { SqlDatabase } from '../../rag/contracts/sql-database.ts';
 import type { Config } from '../config.ts';
-import { openDatabase } from '../database.ts';
 import { EXIT_OK } from '../exit-codes.ts';
-import { sqliteDatabase } from '../storage/sqlite-database.ts';
+import { openExistingStore } from '../storage/open-store.ts';
 
 export interface FeedbackExportOptions {
   /** ISO date: only feedback given on or after it. */
@@ -22,16 +21,15 @@ export async function feedbackExport(config: Config, options: FeedbackExportOpti
   const since = options.since === undefined ? undefined : isoDate(options.since);
   const out = options.out === undefined ? undefined : path.resolve(options.out);
   if (out && fs.existsSync(out)) throw new Error(`--out ${options.out} already exists: choose another file (a reviewer may have edited it)`);
-  if (!fs.existsSync(path.join(config.dataDir, 'lore.db'))) throw new Error(`no Lore database in ${config.dataDir}: nothing to export`);
 
-  const db = sqliteDatabase(openDatabase(config.dataDir));
+  const store = await openExistingStore(config, 'export');
   let answers: DislikedAnswer[];
   let verified: VerifiedCaseSource[];
   try {
-    answers = await dislikedAnswers(db, since);
-    verified = await verifiedAnswers(db, since);
+    answers = await dislikedAnswers(store.sql, since);
+    verified = await verifiedAnswers(store.sql, since);
   } finally {
-    await db.close();
+    await store.close();
   }
   const disliked = feedbackCases(answers);
   const { skipped } = disliked;

@@ -104,7 +104,7 @@ describe('lore ingest', () => {
       const { documents, chunks } = await runtime.chunks.counts();
       expect(documents).toBe(60);
       expect(await runtime.vectors.count()).toBe(chunks);
-      const ids = runtime.db.prepare('SELECT id FROM chunks').pluck().all() as string[];
+      const ids = runtime.db!.prepare('SELECT id FROM chunks').pluck().all() as string[];
       expect(new Set(ids).size).toBe(ids.length);
     } finally {
       await runtime.close();

@@ -39,7 +39,7 @@ afterAll(async () => {
 
 describe('the composition root', () => {
   it('answers `lore ask` (the answer service) and the gate (its pipeline) alike, and only the service logs the question', async () => {
-    const logged = () => (lore.runtime.db.prepare('SELECT COUNT(*) AS n FROM query_log').get() as { n: number }).n;
+    const logged = () => (lore.runtime.db!.prepare('SELECT COUNT(*) AS n FROM query_log').get() as { n: number }).n;
     const before = logged();
     const gate = await lore.answerPipelines().pipeline.answer({ text: QUESTION, asker: { platform: 'eval' } });
     expect(logged()).toBe(before);

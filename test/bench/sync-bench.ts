@@ -147,7 +147,7 @@ async function measure(runtime: Runtime, bench: BenchSource, options: SyncServic
   const [report] = await service.sync(bench.source);
   const seconds = (performance.now() - started) / 1000;
   const { source: _source, durationMs: _durationMs, ...summary } = report!;
-  const documents = runtime.db.prepare('SELECT count(*) FROM documents WHERE source = ?').pluck().get(bench.source) as number;
+  const documents = runtime.db!.prepare('SELECT count(*) FROM documents WHERE source = ?').pluck().get(bench.source) as number;
   return { documents, seconds: round(seconds, 2), documentsPerSecond: round(documents / seconds, 1), apiCalls: requests() - before, summary };
 }
 

@@ -8,8 +8,8 @@ type RemoteSource = 'notion' | 'github';
 
 /** What the index holds for a source: document and chunk ids in SQLite, and the number of vectors in Chroma. */
 export async function indexState(runtime: Runtime, source: RemoteSource) {
-  const chunkIds = runtime.db.prepare('SELECT id FROM chunks WHERE doc_id LIKE ? ORDER BY id').pluck().all(`${source}:%`) as string[];
-  const docIds = runtime.db.prepare('SELECT id FROM documents WHERE source = ? ORDER BY id').pluck().all(source) as string[];
+  const chunkIds = runtime.db!.prepare('SELECT id FROM chunks WHERE doc_id LIKE ? ORDER BY id').pluck().all(`${source}:%`) as string[];
+  const docIds = runtime.db!.prepare('SELECT id FROM documents WHERE source = ? ORDER BY id').pluck().all(source) as string[];
   return { chunkIds, docIds, vectors: await runtime.vectors.count() };
 }
 

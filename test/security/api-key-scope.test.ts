@@ -114,6 +114,6 @@ describe('an API key limited to sources', () => {
     });
     expect(response.statusCode).toBe(403);
     expect(response.json()).toMatchObject({ error: 'forbidden', message: expect.stringMatching(/limited to web/) });
-    expect(fixture.runtime.db.prepare("SELECT COUNT(*) FROM documents WHERE source = 'upload'").pluck().get()).toBe(0);
+    expect(fixture.runtime.db!.prepare("SELECT COUNT(*) FROM documents WHERE source = 'upload'").pluck().get()).toBe(0);
   });
 });

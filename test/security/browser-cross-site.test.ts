@@ -21,7 +21,7 @@ let attackerUrl = '';
 let browser: Browser;
 
 function count(sql: string): number {
-  return fixture.runtime.db.prepare(sql).pluck().get() as number;
+  return fixture.runtime.db!.prepare(sql).pluck().get() as number;
 }
 
 chromiumProgram.describe('a page on another origin in Chromium', () => {

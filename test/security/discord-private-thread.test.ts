@@ -56,7 +56,7 @@ function ask(channelId: string, authorId = OUTSIDER): FakeMessage {
 }
 
 function uploadScopes(): string[] {
-  const rows = fixture.runtime.db.prepare(`SELECT id FROM documents WHERE source = 'upload'`).all() as { id: string }[];
+  const rows = fixture.runtime.db!.prepare(`SELECT id FROM documents WHERE source = 'upload'`).all() as { id: string }[];
   return rows.map((row) => row.id);
 }
 

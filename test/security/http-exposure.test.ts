@@ -29,11 +29,11 @@ async function server(config: Partial<Config>): Promise<FastifyInstance> {
 }
 
 function servedAnswers(): number {
-  return fixture.runtime.db.prepare('SELECT COUNT(*) FROM answers').pluck().get() as number;
+  return fixture.runtime.db!.prepare('SELECT COUNT(*) FROM answers').pluck().get() as number;
 }
 
 function uploadedChunks(): number {
-  return fixture.runtime.db.prepare("SELECT COUNT(*) FROM documents WHERE source = 'upload'").pluck().get() as number;
+  return fixture.runtime.db!.prepare("SELECT COUNT(*) FROM documents WHERE source = 'upload'").pluck().get() as number;
 }
 
 /** A multipart body as an HTML form on any web page posts it. */

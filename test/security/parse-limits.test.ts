@@ -76,7 +76,7 @@ describe('a DOCX that inflates past the parser memory limit', () => {
     expect(summary.failed[0]!.path).toMatch(/quarterly-report\.docx$/);
     expect(summary.failed[0]!.error).toMatch(/parsing needed more than the 96 MB memory limit; refusing the file/);
     expect(summary.added).toBeGreaterThanOrEqual(1);
-    const indexed = fixture.runtime.db.prepare('SELECT id FROM documents').pluck().all() as string[];
+    const indexed = fixture.runtime.db!.prepare('SELECT id FROM documents').pluck().all() as string[];
     expect(indexed.some((id) => id.endsWith('rotation.md'))).toBe(true);
     // The tree was built in the worker, not here.
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(100 * MB);

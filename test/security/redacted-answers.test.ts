@@ -104,7 +104,7 @@ describe('secrets in the knowledge base', () => {
     }
     expect((JSON.parse(written.join('')) as Answer).contexts.length).toBeGreaterThan(0);
     expectNoSecret(written.join(''));
-    expectNoSecret(JSON.stringify(fixture.runtime.db.prepare('SELECT * FROM query_log').all()));
+    expectNoSecret(JSON.stringify(fixture.runtime.db!.prepare('SELECT * FROM query_log').all()));
   });
 
   it('are redacted by the pipeline itself, for every caller of it', async () => {

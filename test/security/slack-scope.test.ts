@@ -75,7 +75,7 @@ describe('Slack Connect', () => {
     const posted = reply('CSHARED', event.ts);
     expect(posted).toMatch(/couldn't find this/);
     expect(posted).not.toMatch(/30 days/);
-    const stored = fixture.runtime.db.prepare("SELECT workspace_id FROM answers WHERE channel_id = 'CSHARED'").pluck().all();
+    const stored = fixture.runtime.db!.prepare("SELECT workspace_id FROM answers WHERE channel_id = 'CSHARED'").pluck().all();
     expect(stored).toEqual([TEAM_ID]);
   });
 

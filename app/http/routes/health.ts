@@ -4,12 +4,13 @@ import type { Runtime } from '../../runtime.ts';
 import { errorMessage } from '../../../rag/errors.ts';
 
 // GET /health: liveness, the process answers (with what is indexed). GET /ready: readiness, the stores a question
-// needs answer too: Chroma's heartbeat within a short timeout, and SQLite a query. A load balancer sends traffic only
+// needs answer too: Chroma's heartbeat, and the store (SQLite, or PostgreSQL with DATABASE_URL) a query, each within a
+// short timeout. A load balancer sends traffic only
 // to a ready replica, and restarts only one that is not alive. Anyone can call them, so a failure's own text (a host,
 // a path, a credential in a URL) stays in the log: the response says which store failed, and that the log says why.
 
 export interface HealthRoutesOptions {
-  runtime: Pick<Runtime, 'chunks' | 'db' | 'vectors'>;
+  runtime: Pick<Runtime, 'chunks' | 'sql' | 'vectors'>;
   /** How long Chroma's heartbeat may take (default 2 s). */
   readyTimeoutMs?: number;
   /** Each chat platform's connection. Shown, never a reason to refuse traffic: HTTP answers without any platform. */
@@ -29,12 +30,17 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutes
   app.get('/health', async () => ({ status: 'ok', ...(await runtime.chunks.counts()) }));
 
   app.get('/ready', async (request, reply) => {
-    const [chroma, sqlite] = await Promise.all([withTimeout(() => runtime.vectors.heartbeat(), timeoutMs), checkSqlite(runtime)]);
-    const checks = { chroma: chroma.ok ? 'ok' : 'failed', sqlite: sqlite.ok ? 'ok' : 'failed' };
+    const [chroma, store] = await Promise.all([
+      withTimeout(() => runtime.vectors.heartbeat(), timeoutMs),
+      withTimeout(() => selectOne(runtime), timeoutMs),
+    ]);
+    const dialect = runtime.sql.dialect;
+    const storeName = dialect === 'postgres' ? 'PostgreSQL' : 'SQLite';
+    const checks = { chroma: chroma.ok ? 'ok' : 'failed', [dialect]: store.ok ? 'ok' : 'failed' };
     const platforms = options.platforms?.();
-    if (chroma.ok && sqlite.ok) return { status: 'ready', checks, ...(platforms ? { platforms } : {}) };
-    const failures = [chroma.ok ? undefined : `Chroma: ${chroma.reason}`, sqlite.ok ? undefined : `SQLite: ${sqlite.reason}`].filter(Boolean);
-    const shown = [chroma.ok ? undefined : `Chroma: ${chroma.shown}`, sqlite.ok ? undefined : `SQLite: ${sqlite.shown}`].filter(Boolean);
+    if (chroma.ok && store.ok) return { status: 'ready', checks, ...(platforms ? { platforms } : {}) };
+    const failures = [chroma.ok ? undefined : `Chroma: ${chroma.reason}`, store.ok ? undefined : `${storeName}: ${store.reason}`].filter(Boolean);
+    const shown = [chroma.ok ? undefined : `Chroma: ${chroma.shown}`, store.ok ? undefined : `${storeName}: ${store.shown}`].filter(Boolean);
     request.log.warn({ checks, failures }, 'not ready');
     return reply
       .code(503)
@@ -61,13 +67,9 @@ async function withTimeout(check: () => Promise<void>, timeoutMs: number): Promi
   }
 }
 
-async function checkSqlite(runtime: Pick<Runtime, 'db'>): Promise<Check> {
-  try {
-    if (runtime.db.prepare('SELECT 1').pluck().get() === 1) return { ok: true };
-    return { ok: false, reason: 'unexpected answer to SELECT 1', shown: 'unexpected answer to SELECT 1' };
-  } catch (error) {
-    return { ok: false, reason: shortReason(error), shown: FAILED };
-  }
+async function selectOne(runtime: Pick<Runtime, 'sql'>): Promise<void> {
+  const [row] = await runtime.sql.query<{ one: number }>('SELECT 1 AS one');
+  if (Number(row?.one) !== 1) throw new Error('unexpected answer to SELECT 1');
 }
 
 function shortReason(error: unknown): string {

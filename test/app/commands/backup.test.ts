@@ -101,7 +101,7 @@ describe('lore backup', () => {
     expect(copies[2]!.probeLast).toBeGreaterThan(copies[0]!.probeLast);
     expect(fs.readdirSync(backups).filter((name) => name.includes('.partial-'))).toEqual([]);
     // The live database is never marked.
-    expect(backupTakenAt(live.db)).toBeUndefined();
+    expect(backupTakenAt(live.db!)).toBeUndefined();
   }, 60_000);
 
   it('prints {file, bytes, documents, chunks} with --json, and refuses to overwrite a backup or the live database', async () => {
@@ -143,7 +143,7 @@ describe('lore backup', () => {
       expect(await restored.vectors.count()).toBe(chunks);
       // Every vector came from the cache in the restored file: no embedding call was made.
       expect(embedCalls()).toBe(before);
-      expect(backupTakenAt(restored.db)).toBeUndefined();
+      expect(backupTakenAt(restored.db!)).toBeUndefined();
 
       const offline = createAnswerPipeline({ ...restored, config: { ...restored.config, gemini: { ...restored.config.gemini, apiKey: undefined } } });
       const answer = await offline.answer({ text: QUESTION });
@@ -165,7 +165,7 @@ describe('lore backup', () => {
       backupFile = (await backupDatabase(dataDir, path.join(backups, 'before-changes.db'))).file;
       // After the backup: the smallest document is deleted and a larger one added, so Chroma holds at least as
       // many vectors as the backup has chunks, but not the deleted document's.
-      const documents = runtime.db.prepare('SELECT id, chunk_count FROM documents ORDER BY chunk_count, id').all() as {
+      const documents = runtime.db!.prepare('SELECT id, chunk_count FROM documents ORDER BY chunk_count, id').all() as {
         id: string;
         chunk_count: number;
       }[];
@@ -194,7 +194,7 @@ describe('lore backup', () => {
       const [vector] = await restored.embedder.embed([embeddingText(stored!)], 'document');
       const [hit] = await restored.vectors.query(vector!, 1);
       expect(hit?.id).toBe(deletedChunk.id);
-      expect(backupTakenAt(restored.db)).toBeUndefined();
+      expect(backupTakenAt(restored.db!)).toBeUndefined();
     } finally {
       await restored.close();
     }

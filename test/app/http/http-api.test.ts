@@ -124,7 +124,7 @@ describe('POST /query', () => {
 
   it('stores every answer it serves under the caller key id, so it can be rated', async () => {
     const answer = (await ask(api, KEY_B, { question: 'How long is the query log kept?', k: 5, sources: ['files'] })).json<Answer>();
-    const row = runtime.db.prepare('SELECT platform, channel_id, message_id, user_id, question FROM answers WHERE id = ?').get(answer.id);
+    const row = runtime.db!.prepare('SELECT platform, channel_id, message_id, user_id, question FROM answers WHERE id = ?').get(answer.id);
     expect(row).toEqual({
       platform: 'http',
       channel_id: 'http',
@@ -347,7 +347,7 @@ describe('POST /feedback', () => {
     expect(down.statusCode).toBe(200);
     expect(down.json()).toEqual({ answerId: answer.id, rating: 'down', recorded: true });
     const rows = () =>
-      runtime.db.prepare('SELECT platform, user_id, rating, reason, retracted_at FROM feedback WHERE answer_id = ? ORDER BY rating').all(answer.id);
+      runtime.db!.prepare('SELECT platform, user_id, rating, reason, retracted_at FROM feedback WHERE answer_id = ? ORDER BY rating').all(answer.id);
     expect(rows()).toEqual([{ platform: 'http', user_id: keyIdOf(KEY_A), rating: 'down', reason: 'too vague', retracted_at: null }]);
 
     await api.inject({ method: 'POST', url: '/feedback', headers: auth(KEY_A), payload: { answerId: answer.id, rating: 'up' } });
@@ -528,8 +528,8 @@ describe('streaming over a real socket', () => {
           .join(''),
       ).toBe(answer.answer);
       expect(answer).toMatchObject({ mode: 'generative', answer: 'Backups of the data directory are kept for at most 30 days [1].' });
-      expect(runtime.db.prepare('SELECT platform FROM answers WHERE id = ?').pluck().get(answer.id)).toBe('http');
-      expect(runtime.db.prepare('SELECT platform FROM query_log WHERE answer_id = ?').pluck().get(answer.id)).toBe('http');
+      expect(runtime.db!.prepare('SELECT platform FROM answers WHERE id = ?').pluck().get(answer.id)).toBe('http');
+      expect(runtime.db!.prepare('SELECT platform FROM query_log WHERE answer_id = ?').pluck().get(answer.id)).toBe('http');
     } finally {
       gemini.setGenerator(undefined);
     }
@@ -611,8 +611,8 @@ describe('streaming over a real socket', () => {
       expect(unhandled).toEqual([]);
       // The answer was stopped with the stream: it never finished, so it was never logged or stored.
       const question = 'How long are backups kept, in days?';
-      expect(runtime.db.prepare('SELECT count(*) FROM query_log WHERE question = ?').pluck().get(question)).toBe(0);
-      expect(runtime.db.prepare('SELECT count(*) FROM answers WHERE question = ?').pluck().get(question)).toBe(0);
+      expect(runtime.db!.prepare('SELECT count(*) FROM query_log WHERE question = ?').pluck().get(question)).toBe(0);
+      expect(runtime.db!.prepare('SELECT count(*) FROM answers WHERE question = ?').pluck().get(question)).toBe(0);
       const health = await fetch(`${url}/health`);
       expect(health.status).toBe(200);
     } finally {

@@ -86,8 +86,8 @@ function ask(channelId: string, content: string, authorId = newUser()): FakeMess
 function feedbackRows(
   answerId: string,
 ): { user_id: string; rating: string; emoji: string; retracted_at: string | null; reason: string | null; platform: string }[] {
-  return runtime.db
-    .prepare('SELECT user_id, rating, emoji, retracted_at, reason, platform FROM feedback WHERE answer_id = ? ORDER BY user_id')
+  return runtime
+    .db!.prepare('SELECT user_id, rating, emoji, retracted_at, reason, platform FROM feedback WHERE answer_id = ? ORDER BY user_id')
     .all(answerId) as never;
 }
 
@@ -438,7 +438,7 @@ describe('feedback', () => {
     await discord.until(() => feedbackRows(answerId).find((row) => row.user_id === marker), 10_000, 'the marker 👍');
     await lore.conversation.idle();
     expect(feedbackRows(answerId).find((row) => row.user_id === user)).toBeUndefined();
-    expect(runtime.db.prepare('SELECT count(*) FROM feedback WHERE answer_id NOT IN (SELECT id FROM answers)').pluck().get()).toBe(0);
+    expect(runtime.db!.prepare('SELECT count(*) FROM feedback WHERE answer_id NOT IN (SELECT id FROM answers)').pluck().get()).toBe(0);
   });
 
   it('records ratings on answers discord.js has never seen: posted before a restart, in a server or a DM', async () => {

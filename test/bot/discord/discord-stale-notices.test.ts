@@ -85,7 +85,7 @@ describe('stale-source notices in Discord', () => {
     });
     await discord.until(() => (isFinal(replyTo(discord, GENERAL_CHANNEL, question.id)) ? true : undefined), 20_000, "Lore's answer");
     await chat.conversation!.idle();
-    const row = runtime.db.prepare("SELECT citations FROM answers WHERE platform = 'discord' AND thread_id = ?").get(question.id) as {
+    const row = runtime.db!.prepare("SELECT citations FROM answers WHERE platform = 'discord' AND thread_id = ?").get(question.id) as {
       citations: string;
     };
     const cited = (JSON.parse(row.citations) as Citation[]).find((c) => c.source === 'notion');

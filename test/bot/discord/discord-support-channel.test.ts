@@ -112,7 +112,7 @@ describe('hand-off to people in Discord', () => {
     const resolved = scene.discord.message(SUPPORT, handOff.id)!;
     expect(resolved.content).not.toMatch(/<@/);
     expect(customIds(resolved)).toEqual([]);
-    expect(scene.runtime.db.prepare('SELECT reason, requested_by, resolved_by FROM handoffs WHERE message_id = ?').get(handOff.id)).toEqual({
+    expect(scene.runtime.db!.prepare('SELECT reason, requested_by, resolved_by FROM handoffs WHERE message_id = ?').get(handOff.id)).toEqual({
       reason: 'abstained',
       requested_by: asker,
       resolved_by: RESPONDER_ID,

@@ -51,7 +51,7 @@ describe('verified answers in Discord', () => {
 
     const saved = scene.discord.messageCommand({ userId: asker, channelId: GENERAL_CHANNEL, messageId: reply.id, name: 'Save as verified answer' });
     await scene.discord.until(() => /Saved as the verified answer/.test(String(saved.original?.content)), 20_000, 'the confirmation');
-    expect(scene.runtime.db.prepare('SELECT answer, answered_by_name, channel_name, saved_by FROM verified_answers').all()).toEqual([
+    expect(scene.runtime.db!.prepare('SELECT answer, answered_by_name, channel_name, saved_by FROM verified_answers').all()).toEqual([
       { answer: REPLY, answered_by_name: 'maria', channel_name: expect.any(String), saved_by: asker },
     ]);
 
@@ -73,7 +73,7 @@ describe('verified answers in Discord', () => {
       content: 'Visitor badges for Lisbon are signed off by the office manager, Joana.',
       replyTo: question.id,
     });
-    const count = () => (scene.runtime.db.prepare('SELECT count(*) AS n FROM verified_answers').get() as { n: number }).n;
+    const count = () => (scene.runtime.db!.prepare('SELECT count(*) AS n FROM verified_answers').get() as { n: number }).n;
     scene.discord.react({ channelId: GENERAL_CHANNEL, messageId: reply.id, userId: scene.newUser(), emoji: '✅' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await scene.lore.conversation.idle();

@@ -80,7 +80,7 @@ function loreAnswer(channel: string, thread: string): { ts: string; text: string
 }
 
 function answerId(channel: string, messageId: string): string | undefined {
-  const row = runtime.db.prepare("SELECT id FROM answers WHERE platform = 'slack' AND channel_id = ? AND message_id = ?").get(channel, messageId) as
+  const row = runtime.db!.prepare("SELECT id FROM answers WHERE platform = 'slack' AND channel_id = ? AND message_id = ?").get(channel, messageId) as
     | { id: string }
     | undefined;
   return row?.id;
@@ -138,7 +138,7 @@ describe('native streaming of answers in Slack', () => {
     expect(JSON.stringify(answer.blocks)).toContain('*Sources*');
     expect(blockTypes(answer.blocks).at(-1)).toBe('context_actions');
     // Recorded under the streamed message, so reactions and feedback buttons on it find the answer.
-    const stored = runtime.db.prepare("SELECT answer FROM answers WHERE platform = 'slack' AND message_id = ?").get(answer.ts) as { answer: string };
+    const stored = runtime.db!.prepare("SELECT answer FROM answers WHERE platform = 'slack' AND message_id = ?").get(answer.ts) as { answer: string };
     // The claim check drops the uncited sentence after it was streamed: the message ends as the checked answer.
     expect(stored.answer).not.toContain('deploy token');
     expect(answer.text).toBe(markdownToMrkdwn(stored.answer));
@@ -320,7 +320,7 @@ describe('feedback buttons on answers', () => {
       ],
     });
   const ratings = (id: string) =>
-    runtime.db.prepare("SELECT rating, emoji, retracted_at FROM feedback WHERE answer_id = ? AND user_id = 'URATER' ORDER BY rating").all(id) as {
+    runtime.db!.prepare("SELECT rating, emoji, retracted_at FROM feedback WHERE answer_id = ? AND user_id = 'URATER' ORDER BY rating").all(id) as {
       rating: string;
       emoji: string;
       retracted_at: string | null;

@@ -100,7 +100,7 @@ function lorePost(channel: string, thread: string): { ts: string; text: string; 
 function answerRow(
   messageId: string,
 ): { id: string; question: string; thread_id: string; user_id: string; citations: string; mode: string } | undefined {
-  return runtime.db.prepare("SELECT * FROM answers WHERE platform = 'slack' AND message_id = ?").get(messageId) as never;
+  return runtime.db!.prepare("SELECT * FROM answers WHERE platform = 'slack' AND message_id = ?").get(messageId) as never;
 }
 
 describe('answering a mention in Slack', () => {
@@ -342,7 +342,7 @@ describe('feedback by reactions', () => {
   const react = (reaction: string, added: boolean, user = 'URATER', item = { channel: 'CFEED', ts: answerTs }, itemUser = BOT_USER_ID) =>
     bot.deliver({ type: added ? 'reaction_added' : 'reaction_removed', user, reaction, item_user: itemUser, item: { type: 'message', ...item } });
   const feedback = () =>
-    runtime.db.prepare('SELECT * FROM feedback WHERE answer_id = ? ORDER BY rating DESC').all(answerId) as {
+    runtime.db!.prepare('SELECT * FROM feedback WHERE answer_id = ? ORDER BY rating DESC').all(answerId) as {
       user_id: string;
       rating: string;
       emoji: string;

@@ -128,7 +128,7 @@ describe('files Slack types but their names do not', () => {
 describe('people and channels mentioned in a question', () => {
   const questionOf = (channel: string, thread: string): string => {
     const posted = slack.messages(channel).find((m) => m.user === BOT_USER_ID && m.thread_ts === thread)!;
-    return (runtime.db.prepare("SELECT question FROM answers WHERE platform = 'slack' AND message_id = ?").get(posted.ts) as { question: string })
+    return (runtime.db!.prepare("SELECT question FROM answers WHERE platform = 'slack' AND message_id = ?").get(posted.ts) as { question: string })
       .question;
   };
   const lookupsOf = (user: string): SlackCall[] => slack.callsOf('users.info').filter((call) => call.args.user === user);
@@ -228,7 +228,7 @@ describe('a question edited after its answer', () => {
   }
 
   const questionIn = (answerTs: string): string =>
-    (runtime.db.prepare("SELECT question FROM answers WHERE platform = 'slack' AND message_id = ?").get(answerTs) as { question: string }).question;
+    (runtime.db!.prepare("SELECT question FROM answers WHERE platform = 'slack' AND message_id = ?").get(answerTs) as { question: string }).question;
 
   it("answers the asker's edited question again, updating its answer in place", async () => {
     const recorded = recordedEdit('ossans__message_changed.json');

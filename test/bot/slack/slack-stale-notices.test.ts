@@ -73,8 +73,8 @@ async function ask(channel: string, question: string, pageId: string): Promise<{
   const event = mention(channel, 'UASKER', question);
   expect((await bot.deliver(event)).status).toBe(200);
   await bot.idle();
-  const row = world.runtime.db
-    .prepare("SELECT citations, mode FROM answers WHERE platform = 'slack' AND channel_id = ? AND thread_id = ?")
+  const row = world.runtime
+    .db!.prepare("SELECT citations, mode FROM answers WHERE platform = 'slack' AND channel_id = ? AND thread_id = ?")
     .get(channel, event.ts) as { citations: string; mode: string };
   expect(row.mode).toBe('extractive');
   const citation = (JSON.parse(row.citations) as Citation[]).find((c) => c.source === 'notion' && c.url.includes(pageId.replaceAll('-', '')));

@@ -180,7 +180,7 @@ describe('hand-off to people', () => {
     expect(handOff.text).toContain('Lisbon office');
     // The person who clicked is told, privately.
     await eventually(() => scene.slack.responses.some((response) => /asked the people who can help/.test(String(response.body.text))));
-    const row = scene.runtime.db.prepare('SELECT * FROM handoffs WHERE thread_id = ?').get(thread) as Record<string, unknown>;
+    const row = scene.runtime.db!.prepare('SELECT * FROM handoffs WHERE thread_id = ?').get(thread) as Record<string, unknown>;
     expect(row).toMatchObject({
       platform: 'slack',
       channel_id: SUPPORT,
@@ -200,7 +200,7 @@ describe('hand-off to people', () => {
     await click(SUPPORT, handOff.ts, 'UONCALL', resolve!);
     await scene.slack.waitFor((call) => call.method === 'chat.update' && call.args.ts === handOff.ts);
     await scene.bot.idle();
-    expect(scene.runtime.db.prepare('SELECT resolved_by FROM handoffs WHERE id = ?').get(row.id)).toEqual({ resolved_by: 'UONCALL' });
+    expect(scene.runtime.db!.prepare('SELECT resolved_by FROM handoffs WHERE id = ?').get(row.id)).toEqual({ resolved_by: 'UONCALL' });
     const resolved = scene.slack.messages(SUPPORT).find((message) => message.ts === handOff.ts)!;
     expect(resolved.text).toMatch(/Resolved/);
     expect(resolved.text).not.toMatch(/subteam|<@/);

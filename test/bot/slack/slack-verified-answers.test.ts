@@ -69,8 +69,8 @@ function shortcut(channel: string, ts: string, user: string, responseId: string)
 }
 
 const verifiedRows = () =>
-  scene.runtime.db
-    .prepare('SELECT id, question, answer, answered_by_name, channel_name, saved_by, revoked_at FROM verified_answers ORDER BY saved_at')
+  scene.runtime
+    .db!.prepare('SELECT id, question, answer, answered_by_name, channel_name, saved_by, revoked_at FROM verified_answers ORDER BY saved_at')
     .all() as {
     id: string;
     question: string;

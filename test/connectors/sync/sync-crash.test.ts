@@ -59,7 +59,7 @@ function env(dataDir: string): Record<string, string> {
 const configFor = (dataDir: string): Config => loadConfig(env(dataDir));
 
 async function indexState(runtime: Runtime) {
-  const chunkIds = runtime.db.prepare('SELECT id FROM chunks ORDER BY id').pluck().all() as string[];
+  const chunkIds = runtime.db!.prepare('SELECT id FROM chunks ORDER BY id').pluck().all() as string[];
   return { chunkIds, vectors: await runtime.vectors.count() };
 }
 

@@ -53,7 +53,7 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-const docIds = () => runtime.db.prepare("SELECT id FROM documents WHERE source = 'web' ORDER BY id").pluck().all() as string[];
+const docIds = () => runtime.db!.prepare("SELECT id FROM documents WHERE source = 'web' ORDER BY id").pluck().all() as string[];
 
 describe('syncing web pages through the engine', () => {
   it('indexes the pages of a sitemap with their site, dates and links', async () => {
