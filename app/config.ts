@@ -260,8 +260,8 @@ export interface Config {
   github: { token?: string; apiUrl?: string; repos: string[]; paths: string[]; issues: boolean };
   redisUrl?: string;
   /**
-   * PostgreSQL, the store replicas will share (DATABASE_URL; issue 19). Read and checked only: the stores do not use
-   * it yet. It may carry a password: never log it (app/redact-url.ts masks it).
+   * PostgreSQL, the store replicas share (DATABASE_URL); unset, the store is SQLite in the data directory
+   * (app/storage/open-store.ts). It may carry a password: never log it (app/redact-url.ts masks it).
    */
   databaseUrl?: string;
   /** The address the HTTP server listens on (LORE_HOST): loopback unless the admin exposes it. */
