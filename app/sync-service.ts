@@ -230,35 +230,3 @@ export function logSyncReport(log: Logger, report: SourceSyncReport, message: st
   log.info({ source, added, updated, unchanged, deleted, failed: failed.length, durationMs }, message);
   for (const failure of failed) log.warn({ source, ...failure }, 'not synced');
 }
-
-/**
- * Syncs every configured source every `intervalMinutes` (for `lore start`; 0 or less schedules nothing).
- * A run still going when the next is due is not doubled up. Returns a stop function that clears the
- * interval and cancels a run in progress.
- */
-export function startSyncSchedule(service: SyncService, intervalMinutes: number, log: Logger): () => void {
-  if (!(intervalMinutes > 0)) return () => {};
-  const controller = new AbortController();
-  let running = false;
-  const tick = async (): Promise<void> => {
-    if (running) {
-      log.info('the previous scheduled sync is still running: skipping this one');
-      return;
-    }
-    running = true;
-    try {
-      const reports = await service.sync('all', { signal: controller.signal });
-      for (const report of reports) logSyncReport(log, report, 'scheduled sync finished');
-    } catch (error) {
-      if (!controller.signal.aborted) log.error({ err: errorMessage(error) }, 'scheduled sync failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), intervalMinutes * 60_000);
-  timer.unref();
-  return () => {
-    clearInterval(timer);
-    controller.abort(new Error('the sync schedule was stopped'));
-  };
-}

@@ -9,7 +9,9 @@ import { Metrics } from '../metrics.ts';
 import { BottleneckKeyLimiter } from '../rate-limit/key-limiter.ts';
 import { openSharedState, type SharedState } from '../shared-state.ts';
 import type { Runtime } from '../runtime.ts';
-import { logSyncReport, startSyncSchedule, SyncBusyError, type SyncService } from '../sync-service.ts';
+import { Leases } from '../../rag/store/leases.ts';
+import { logSyncReport, SyncBusyError, type SyncService } from '../sync-service.ts';
+import { startSyncSchedule } from '../sync-schedule.ts';
 import { progressBar } from '../progress.ts';
 
 // Chat is connected by app/connect-chat.ts; tests that connect chat alone import it from here too.
@@ -42,13 +44,18 @@ async function serve(lore: Lore, shared: SharedState): Promise<number> {
   // One sync service for the whole process: one rate limiter per source, one lock holder.
   const sync = await lore.sync({ metrics });
   await syncFilesFirst(runtime, sync);
-  const background = syncRemoteSourcesInBackground(runtime, sync);
-  const stopSchedule = startSyncSchedule(sync, config.syncIntervalMinutes, log);
+  // Notion, GitHub and web are synced by one replica, the holder of the schedule: at once when it takes the schedule
+  // (at start, or on taking over from a replica that died), then every interval. On SQLite this process holds it.
+  const schedule = startSyncSchedule(sync, {
+    intervalMinutes: config.syncIntervalMinutes,
+    log,
+    leases: new Leases(runtime.sql),
+    first: (signal) => syncRemoteSources(runtime, sync, signal),
+  });
 
   const answers = lore.answers({ metrics, cache: shared.cache, ledger: shared.ledger, bottleneck: shared.bottleneck });
   const chat = await lore.chat({ sync, pipeline: answers, chatConfig, metrics, sharedLimits: shared.bottleneck }).catch(async (error: unknown) => {
-    stopSchedule();
-    await background.stop();
+    await schedule.stop();
     throw error;
   });
   // Shared by every replica; otherwise the server keeps its own in-process limiter.
@@ -82,8 +89,7 @@ async function serve(lore: Lore, shared: SharedState): Promise<number> {
     // No new requests; answers in flight finish first.
     await server.close();
   } finally {
-    stopSchedule();
-    await background.stop();
+    await schedule.stop();
     await chat.close();
     await limiter?.close();
   }
@@ -116,30 +122,22 @@ async function syncFilesFirst(runtime: Runtime, sync: SyncService): Promise<void
 
 /**
  * Notion, GitHub and web sync in the background: a first Notion sync at its 3 requests/s can take many
- * minutes, and Lore answers from what is indexed meanwhile. `stop()` cancels and waits.
+ * minutes, and Lore answers from what is indexed meanwhile. Stops when `signal` aborts (shutdown, or the schedule
+ * handed to another replica).
  */
-function syncRemoteSourcesInBackground(runtime: Runtime, sync: SyncService): { stop(): Promise<void> } {
+async function syncRemoteSources(runtime: Runtime, sync: SyncService, signal: AbortSignal): Promise<void> {
   const { log } = runtime;
-  const controller = new AbortController();
   const remote = sync.configuredSources().filter((source) => source !== 'files');
-  const done = (async () => {
-    for (const source of remote) {
-      if (controller.signal.aborted) return;
-      try {
-        const [report] = await sync.sync(source as SyncSource, { signal: controller.signal });
-        if (report) logSyncReport(log, report, 'source synced');
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        log.error({ source, err: errorMessage(error) }, 'sync failed; the next scheduled sync retries it');
-      }
+  for (const source of remote) {
+    if (signal.aborted) return;
+    try {
+      const [report] = await sync.sync(source as SyncSource, { signal });
+      if (report) logSyncReport(log, report, 'source synced');
+    } catch (error) {
+      if (signal.aborted) return;
+      log.error({ source, err: errorMessage(error) }, 'sync failed; the next scheduled sync retries it');
     }
-  })();
-  return {
-    async stop() {
-      controller.abort(new Error('Lore is shutting down'));
-      await done;
-    },
-  };
+  }
 }
 
 /** The host to print in the playground's address: a wildcard or loopback address is reached as localhost. */

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../../app/config.ts';
 import { createLogger } from '../../app/logger.ts';
 import { Metrics } from '../../app/metrics.ts';
 import { openRuntime, type Runtime } from '../../app/runtime.ts';
-import { createSyncService, startSyncSchedule, SyncBusyError, type SyncService, type SyncTarget } from '../../app/sync-service.ts';
+import { createSyncService, SyncBusyError, type SyncTarget } from '../../app/sync-service.ts';
 import type { Connector } from '../../connectors/connector.ts';
 import { syncLockLeases } from '../../connectors/sync/sync-lock.ts';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
@@ -13,7 +13,7 @@ import { metricValue } from '../helpers/metric-series.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 // The sync service as `lore sync`, `lore start` and chat commands use it: which sources are configured,
-// clear errors for the others, `all` going on past a failing source, status, and the interval schedule.
+// clear errors for the others, `all` going on past a failing source, and status (the schedule: sync-schedule.test.ts).
 
 let gemini: FakeGemini;
 let runtime: Runtime;
@@ -187,45 +187,5 @@ describe('the sync metrics', () => {
     createSyncService(runtime, { metrics });
     // Read from the store in the background as the service is built.
     await expect.poll(async () => Math.abs(((await lastSuccess(metrics, 'files')) ?? 0) - Date.now() / 1000)).toBeLessThan(60);
-  });
-});
-
-describe('the sync schedule', () => {
-  function countingService(syncMs: number) {
-    const calls: SyncTarget[] = [];
-    const service: SyncService = {
-      configuredSources: () => ['files'],
-      status: async () => [],
-      lastSyncAt: async () => undefined,
-      onSourceSynced: () => () => {},
-      sync: async (target) => {
-        calls.push(target);
-        await new Promise((resolve) => setTimeout(resolve, syncMs));
-        return [];
-      },
-    };
-    return { service, calls };
-  }
-
-  it('syncs every source at the interval, never two at once, until stopped', async () => {
-    const { service, calls } = countingService(250);
-    const stop = startSyncSchedule(service, 100 / 60_000, createLogger('silent'));
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    stop();
-    const made = calls.length;
-    // Ticks every 100 ms, but each sync takes 250 ms: the ones due meanwhile are skipped.
-    expect(made).toBeGreaterThanOrEqual(2);
-    expect(made).toBeLessThanOrEqual(3);
-    expect(calls.every((target) => target === 'all')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(calls.length).toBe(made);
-  });
-
-  it('schedules nothing for an interval of 0', async () => {
-    const { service, calls } = countingService(0);
-    const stop = startSyncSchedule(service, 0, createLogger('silent'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    stop();
-    expect(calls).toEqual([]);
   });
 });
