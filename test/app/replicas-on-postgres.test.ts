@@ -1,0 +1,272 @@
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startChromaServer, type ChromaServer } from '../../app/chroma-server.ts';
+import { keyIdOf } from '../../app/http/api-keys.ts';
+import { createLogger } from '../../app/logger.ts';
+import type { Answer } from '../../rag/types.ts';
+import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
+import { BOT_USER_ID, deliverToLore, eventEnvelope, startFakeSlack, type FakeSlack } from '../fakes/fake-slack.ts';
+import { freePort } from '../helpers/free-port.ts';
+import { postgresServer, usePostgres } from '../helpers/postgres-server.ts';
+import { spawnLore } from '../helpers/run-lore.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+// Two `lore start` replicas on one PostgreSQL (DATABASE_URL) and one Chroma server (CHROMA_URL), each with its own
+// data directory, as a deployment behind a load balancer runs them: what one learns the other answers from, a Slack
+// event and its retry reaching different replicas are answered once, and a rating given on one replica lands on
+// the answer the other gave. Every assertion rests on the store being shared: with a data directory's SQLite each,
+// B would find no chunks for the vectors in Chroma, would answer the retry again, and would know no such answer.
+
+const API_KEY = 'replicas-key';
+const SECRET = 'replicas-signing-secret';
+const TOKEN = 'xoxb-replicas-token';
+const FACT = 'The Zephyr staging cluster is rebuilt every Thursday at 04:00 UTC by the platform team.';
+const QUESTION = 'When is the Zephyr staging cluster rebuilt?';
+const tmp = tempDir('lore-replicas-pg-');
+const postgres = usePostgres();
+let databaseUrl: string;
+let chroma: ChromaServer;
+let gemini: FakeGemini;
+let slack: FakeSlack;
+let a: Replica | undefined;
+let b: Replica | undefined;
+
+interface Replica {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  logs: () => string;
+}
+
+beforeAll(async () => {
+  if (!postgresServer.run) return;
+  [databaseUrl, chroma, gemini, slack] = await Promise.all([
+    postgres.createDatabase('lore_replicas'),
+    startChromaServer(path.join(tmp.dir, 'chroma'), createLogger('silent')),
+    startFakeGemini({ apiKey: 'test-key' }),
+    startFakeSlack({ botToken: TOKEN }),
+  ]);
+  // Reranking asks for scores; the answer itself streams.
+  gemini.setGenerator((request) =>
+    request.method === 'generateContent'
+      ? { chunks: [JSON.stringify({ scores: [] })] }
+      : { chunks: ['The Zephyr staging cluster ', 'is rebuilt every Thursday [1].'] },
+  );
+  // One after the other: the first applies the migrations, the second finds them applied.
+  a = await startReplica('replica-a');
+  b = await startReplica('replica-b');
+  await Promise.all([waitForReady(a), waitForReady(b)]);
+}, 300_000);
+
+afterAll(async () => {
+  const codes = await Promise.all([a, b].map((replica) => (replica ? stop(replica) : 0)));
+  await slack?.close();
+  await gemini?.close();
+  await chroma?.stop();
+  tmp.cleanup();
+  // A replica that does not shut down cleanly is a failure of its own.
+  expect(codes).toEqual(codes.map(() => 0));
+});
+
+function replicaEnv(name: string, port: number): Record<string, string> {
+  return {
+    GEMINI_API_KEY: 'test-key',
+    GEMINI_BASE_URL: gemini.url,
+    DATABASE_URL: databaseUrl,
+    CHROMA_URL: chroma.url,
+    LORE_DATA_DIR: path.join(tmp.dir, name),
+    LORE_SYNC_INTERVAL_MINUTES: '0',
+    LORE_API_KEYS: API_KEY,
+    SLACK_BOT_TOKEN: TOKEN,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+  };
+}
+
+async function startReplica(name: string): Promise<Replica> {
+  const port = await freePort();
+  const child = spawnLore(['start'], replicaEnv(name, port));
+  let logs = '';
+  child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
+  // Generous: on a busy shared machine startup can take a while. Slack connects in the background: wait for that too.
+  await until(
+    () => {
+      if (child.exitCode !== null) throw new Error(`lore start (${name}) exited: ${logs}`);
+      return logs.includes('Lore is running') && logs.includes('connected to Slack');
+    },
+    120_000,
+    () => {
+      child.kill('SIGKILL');
+      return `lore start (${name}) did not come up: ${logs}`;
+    },
+  );
+  return { name, child, url: `http://127.0.0.1:${port}`, logs: () => logs };
+}
+
+async function waitForReady(replica: Replica): Promise<void> {
+  let last = '';
+  await until(
+    async () => {
+      const response = await fetch(`${replica.url}/ready`);
+      last = await response.text();
+      return response.status === 200;
+    },
+    30_000,
+    () => `${replica.name} never became ready: ${last}`,
+  );
+  expect(JSON.parse(last)).toMatchObject({ checks: { chroma: 'ok', postgres: 'ok' } });
+}
+
+async function stop(replica: Replica): Promise<number | null> {
+  if (replica.child.exitCode !== null) return replica.child.exitCode;
+  replica.child.kill('SIGTERM');
+  return new Promise((resolve) => replica.child.once('close', resolve));
+}
+
+/** Polls `done` every 100 ms until it holds, failing with `why()` after `timeoutMs`. */
+async function until(done: () => boolean | Promise<boolean>, timeoutMs: number, why: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(why());
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const auth = { authorization: `Bearer ${API_KEY}` };
+
+async function ask(replica: Replica, question: string): Promise<Answer> {
+  const response = await fetch(`${replica.url}/query`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ question }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Answer;
+}
+
+async function upload(replica: Replica, name: string, text: string): Promise<Response> {
+  const form = new FormData();
+  form.append('file', new Blob([text], { type: 'text/markdown' }), name);
+  return fetch(`${replica.url}/ingest`, { method: 'POST', headers: auth, body: form });
+}
+
+/** Rows of the shared store, read as an operator would: straight from PostgreSQL. */
+async function select<Row>(sql: string, params: unknown[]): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as Row[];
+  } finally {
+    await client.end();
+  }
+}
+
+postgresServer.describe('two lore start replicas on one PostgreSQL and one Chroma', () => {
+  it('answers on replica B from a file uploaded through replica A, without B syncing anything', async () => {
+    // Before the upload B knows nothing of it: the question retrieves no passage of it.
+    const before = await ask(b!, QUESTION);
+    expect(before.contexts.map((context) => context.text).join('\n')).not.toContain('Zephyr');
+
+    const uploaded = await upload(a!, 'zephyr-runbook.md', `# Zephyr staging\n\n${FACT}\n`);
+    expect(uploaded.status).toBe(200);
+    expect(await uploaded.json()).toMatchObject({ added: 1, failed: [] });
+
+    // B's lexical index refreshes from the store's chunks before the search; the vectors are in the one Chroma.
+    const after = await ask(b!, QUESTION);
+    expect(after.contexts.map((context) => context.text).join('\n')).toContain(FACT);
+    expect(after.citations).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'upload', title: 'zephyr-runbook.md' })]));
+    expect(after.answer).toContain('Thursday');
+    // The cached answer B gave before the upload was not served again: the index version is the shared store's.
+    expect(after.cached).not.toBe(true);
+  }, 60_000);
+
+  it('answers a Slack event once when its retry reaches the other replica', async () => {
+    const threadTs = '1900000100.000100';
+    const envelope = eventEnvelope({
+      type: 'app_mention',
+      channel: 'CREPLICAS',
+      user: 'UASKER',
+      text: `<@${BOT_USER_ID}> ${QUESTION}`,
+      ts: threadTs,
+    });
+    const eventId = String(envelope.event_id);
+    const answersInThread = () => slack.callsOf('chat.postMessage').filter((call) => call.args.thread_ts === threadTs);
+
+    expect((await deliverToLore(`${a!.url}/slack/events`, { json: envelope }, { signingSecret: SECRET })).status).toBe(200);
+    // A acknowledges before it handles the event; the retry comes once A has claimed it (Slack waits 3 s for
+    // an acknowledgement, and the claim is A's first step), so that A is the one that answers.
+    await until(
+      async () => (await select('SELECT 1 FROM chat_events WHERE platform = $1 AND event_id = $2', ['slack', eventId])).length === 1,
+      15_000,
+      () => `replica A never claimed ${eventId}: ${a!.logs()}`,
+    );
+    // Slack re-delivers the same event (same event_id) when its first delivery seemed lost; a load balancer sends
+    // it to the other replica.
+    expect((await deliverToLore(`${b!.url}/slack/events`, { json: envelope }, { signingSecret: SECRET, retryNum: 1 })).status).toBe(200);
+
+    await slack.waitFor((call) => call.method === 'chat.update' && JSON.stringify(call.args.blocks).includes('react :+1:'), 30_000);
+    // B acknowledged the retry and saw in the shared store that the event was already claimed.
+    const ignoredOnB = () =>
+      b!
+        .logs()
+        .split('\n')
+        .some((line) => line.includes('event already handled') && line.includes(eventId));
+    await until(ignoredOnB, 15_000, () => `replica B never ignored the retry of ${eventId}: ${b!.logs()}`);
+    expect(answersInThread()).toHaveLength(1);
+    expect(await select('SELECT event_id FROM chat_events WHERE platform = $1 AND event_id = $2', ['slack', eventId])).toHaveLength(1);
+    expect(await select('SELECT id FROM answers WHERE platform = $1 AND thread_id = $2', ['slack', threadTs])).toHaveLength(1);
+  }, 60_000);
+
+  it('records a 👍 reaction delivered to replica B against the answer replica A posted in Slack', async () => {
+    const threadTs = '1900000200.000100';
+    const mention = eventEnvelope({ type: 'app_mention', channel: 'CREPLICAS', user: 'UASKER', text: `<@${BOT_USER_ID}> ${QUESTION}`, ts: threadTs });
+    expect((await deliverToLore(`${a!.url}/slack/events`, { json: mention }, { signingSecret: SECRET })).status).toBe(200);
+    let posted: { id: string; message_id: string | null }[] = [];
+    await until(
+      async () => {
+        posted = await select('SELECT id, message_id FROM answers WHERE platform = $1 AND thread_id = $2', ['slack', threadTs]);
+        return posted[0]?.message_id != null;
+      },
+      30_000,
+      () => `replica A never recorded its answer in ${threadTs}: ${a!.logs()}`,
+    );
+    const [{ id: answerId, message_id: answerTs }] = posted as [{ id: string; message_id: string }];
+
+    const reaction = eventEnvelope({
+      type: 'reaction_added',
+      user: 'URATER',
+      reaction: '+1',
+      item_user: BOT_USER_ID,
+      item: { type: 'message', channel: 'CREPLICAS', ts: answerTs },
+    });
+    expect((await deliverToLore(`${b!.url}/slack/events`, { json: reaction }, { signingSecret: SECRET })).status).toBe(200);
+    let rows: unknown[] = [];
+    await until(
+      async () => (rows = await select('SELECT user_id, rating, emoji FROM feedback WHERE answer_id = $1', [answerId])).length > 0,
+      15_000,
+      () => `replica B recorded no feedback on ${answerId}: ${b!.logs()}`,
+    );
+    expect(rows).toEqual([{ user_id: 'URATER', rating: 'up', emoji: '+1' }]);
+    expect(b!.logs()).toMatch(new RegExp(`"answerId":"${answerId}"[^\\n]*feedback recorded`));
+  }, 60_000);
+
+  it('records a 👍 given on replica B over HTTP against the answer replica A served', async () => {
+    const answer = await ask(a!, QUESTION);
+    expect(answer.id).toBeTruthy();
+
+    const response = await fetch(`${b!.url}/feedback`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ answerId: answer.id, rating: 'up' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ answerId: answer.id, rating: 'up', recorded: true });
+    expect(await select('SELECT platform, user_id, rating, retracted_at FROM feedback WHERE answer_id = $1', [answer.id])).toEqual([
+      { platform: 'http', user_id: keyIdOf(API_KEY), rating: 'up', retracted_at: null },
+    ]);
+  }, 60_000);
+});
