@@ -12,14 +12,10 @@
 // Targets (issue 8, this 2-core machine): cached ≥ 1,000 requests/s with p95 < 50 ms; uncached p95 < 300 ms at 20
 // concurrent clients. Flags: --json (one JSON object on stdout), --seconds N (length of runs 1 and 2, default 15),
 // --overload-seconds N (run 3, default 30).
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
-import { parse } from 'yaml';
-import { spawnLore } from '../helpers/run-lore.ts';
+import { DEFAULT_CONNECTIONS, drive, goldenQuestions, post, residentMemoryMb, type RunFigures, say, startLore } from './load-driver.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -29,127 +25,10 @@ const flag = (name: string, fallback: number) => {
 };
 const SECONDS = flag('--seconds', 15);
 const OVERLOAD_SECONDS = flag('--overload-seconds', 30);
-const CONNECTIONS = 20;
+const CONNECTIONS = DEFAULT_CONNECTIONS;
 const OVERLOAD_CONNECTIONS = 200;
 const KEY = 'bench-key';
 const CACHED_QUESTION = 'How long are backups of the data directory kept?';
-
-interface RunFigures {
-  requests: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  statuses: Record<string, number>;
-  /** Connection errors and requests that got no answer within autocannon's 10 s. */
-  errors: number;
-  timeouts: number;
-}
-
-const say = (line: string) => process.stderr.write(`${line}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Lore {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startLore(dataDir: string, env: Record<string, string>): Promise<Lore> {
-  const port = await freePort();
-  const child = spawnLore(['start'], { LORE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', LORE_SYNC_INTERVAL_MINUTES: '0', ...env });
-  let logs = '';
-  child.stderr!.on('data', (d: Buffer) => (logs = (logs + d.toString()).slice(-20_000)));
-  child.stdout!.resume();
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`lore start exited (${child.exitCode}):\n${logs}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`lore start did not come up in 5 minutes:\n${logs}`);
-    }
-    const ready = await fetch(`${url}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return {
-    url,
-    child,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('close', resolve));
-    },
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-/** One autocannon run; latencies are collected per response, so p95 is exact (autocannon itself reports p97.5). */
-async function drive(options: autocannon.Options): Promise<RunFigures> {
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ ...options, connections: options.connections ?? CONNECTIONS }, (error, done) =>
-      error ? reject(error) : resolve(done),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      latencies.push(responseTime);
-      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-    });
-  });
-  latencies.sort((a, b) => a - b);
-  const elapsedSeconds = result.duration;
-  return {
-    requests: latencies.length,
-    requestsPerSecond: Math.round(latencies.length / elapsedSeconds),
-    p50Ms: round(percentile(latencies, 50)),
-    p95Ms: round(percentile(latencies, 95)),
-    p99Ms: round(percentile(latencies, 99)),
-    statuses,
-    errors: result.errors,
-    timeouts: result.timeouts,
-  };
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
-}
-
-async function residentMemoryMb(url: string): Promise<number> {
-  const body = await (await fetch(`${url}/metrics`)).text();
-  const match = /^lore_process_resident_memory_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(body);
-  return match ? Math.round(Number(match[1]) / 1024 / 1024) : Number.NaN;
-}
-
-function goldenQuestions(): string[] {
-  const golden = parse(fs.readFileSync('datasets/golden/sample-kb.yaml', 'utf8')) as { cases: { question: string; history?: unknown }[] };
-  return golden.cases.filter((c) => !c.history).map((c) => c.question);
-}
-
-const post = (question: string, headers: Record<string, string> = {}) => ({
-  method: 'POST' as const,
-  path: '/query',
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify({ question }),
-});
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lore-load-'));

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'vitest';
+import { findProgram, POSTGRES, type ProgramOptions } from './find-program.ts';
 
 // Some suites drive a system program (redis-server, PostgreSQL, Chromium, promtool) that `npm ci` does not install. On a
 // developer's machine without it those suites are skipped, and their names say why and the one command that
@@ -28,34 +27,14 @@ export interface SystemProgram {
   it(name: string, body: () => unknown, timeout?: number): void;
 }
 
-function executable(candidate: string): boolean {
-  try {
-    fs.accessSync(candidate, fs.constants.X_OK);
-    return fs.statSync(candidate).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function onPath(program: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir && executable(path.join(dir, program))) return path.join(dir, program);
-  }
-  return undefined;
-}
-
 /**
  * Looks for a system program: at `env`'s value when that variable is set, else at `defaultPath`, else on PATH.
  * `install` is the Debian package that provides it.
  */
-export function systemProgram(options: { name: string; env: string; defaultPath?: string; install: string }): SystemProgram {
-  const override = process.env[options.env];
-  const where = override || options.defaultPath || onPath(options.name) || options.name;
-  const present = path.isAbsolute(where) && executable(where);
+export function systemProgram(options: ProgramOptions): SystemProgram {
+  const { path: where, present, install, lookedAt, require } = findProgram(options);
   const required = process.env.CI === 'true';
   const run = present || required;
-  const install = `apt-get install ${options.install}`;
-  const lookedAt = path.isAbsolute(where) ? `at ${where}` : 'on PATH';
   const skipReason = run ? '' : ` (skipped: no ${options.name} ${lookedAt}; ${install})`;
   let warned = false;
   const warnSkipped = () => {
@@ -70,14 +49,7 @@ export function systemProgram(options: { name: string; env: string; defaultPath?
     run,
     skipReason,
     install,
-    require() {
-      if (!present) {
-        throw new Error(
-          `${options.name} is missing: no ${options.name} ${lookedAt}. Install it before the tests (${install}; .ci/run does), or set ${options.env} to where it is`,
-        );
-      }
-      return where;
-    },
+    require,
     describe(name, body) {
       warnSkipped();
       describe.runIf(run)(`${name}${skipReason}`, body);
@@ -95,19 +67,7 @@ export const redisServer = systemProgram({
   defaultPath: '/usr/bin/redis-server',
   install: 'redis-server',
 });
-/**
- * Debian installs PostgreSQL's server programs off PATH, in /usr/lib/postgresql/<major>/bin: the newest major there,
- * else where Debian 12's PostgreSQL 15 puts it.
- */
-function debianPostgres(): string {
-  const root = '/usr/lib/postgresql';
-  const majors = fs.existsSync(root) ? fs.readdirSync(root).filter((name) => /^\d+$/.test(name)) : [];
-  majors.sort((a, b) => Number(b) - Number(a));
-  const found = majors.map((major) => path.join(root, major, 'bin', 'postgres')).find(executable);
-  return found ?? path.join(root, '15', 'bin', 'postgres');
-}
-
 /** The PostgreSQL server; its initdb is beside it. */
-export const postgresServer = systemProgram({ name: 'postgres', env: 'POSTGRES_BIN', defaultPath: debianPostgres(), install: 'postgresql' });
+export const postgresServer = systemProgram(POSTGRES);
 export const chromiumProgram = systemProgram({ name: 'chromium', env: 'CHROMIUM_PATH', defaultPath: '/usr/bin/chromium', install: 'chromium' });
 export const promtoolProgram = systemProgram({ name: 'promtool', env: 'PROMTOOL_BIN', install: 'prometheus' });
