@@ -332,7 +332,9 @@ export class ExtractiveGenerator implements Generator {
     // sentence before it in the same paragraph goes along, whatever words it uses.
     for (let i = 0; i < chosen.length; i++) {
       const candidate = chosen[i] as Candidate;
-      if (candidate.span.kind !== 'sentence') continue;
+      // A code block or step list opens with the line that introduces it ("This is useful for mocking…:"), which
+      // refers back the same way.
+      if (candidate.span.kind !== 'sentence' && candidate.span.kind !== 'code' && candidate.span.kind !== 'steps') continue;
       // The sentence brought along may itself open with "It…": the loop reaches it too.
       const previous = spans.find(
         (c) => c.passage === candidate.passage && c.span.position === candidate.span.position - 1 && c.span.block === candidate.span.block,

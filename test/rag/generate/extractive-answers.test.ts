@@ -243,6 +243,23 @@ fernhttp reads its config file once, when the process starts. It keeps the parse
     expect(text).toContain('keeps the parsed file in memory');
   });
 
+  it('quotes the sentence that the line introducing a code block refers back to', async () => {
+    const testing = passage(
+      1,
+      'testing',
+      `## Env
+
+\`client.fetch\` takes an optional third argument. This is useful for faking database bindings in tests:
+
+\`\`\`ts
+const res = await client.fetch('/posts', {}, { DB: fakeDb })
+\`\`\``,
+    );
+    const text = await answer('how do i fake the database bindings in tests?', [testing]);
+    expect(text).toContain('third argument');
+    expect(text.indexOf('third argument')).toBeLessThan(text.indexOf('fakeDb'));
+  });
+
   it('quotes a snippet once when the page repeats it (one copy per language tab)', async () => {
     const tabs = passage(
       1,
