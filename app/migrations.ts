@@ -283,4 +283,23 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- Support-channel questions Lore offered help on (reacted with the channel's offer-help emoji), answered if the
+      -- asker adds the same reaction: in the store rather than in a process's memory, so that the reaction is taken
+      -- up whichever replica Slack or Discord delivers it to, and only once (issue 19).
+      CREATE TABLE help_offers (
+        platform      TEXT NOT NULL,
+        channel_id    TEXT NOT NULL,
+        message_id    TEXT NOT NULL,
+        user_id       TEXT NOT NULL,               -- the asker: only their reaction takes the offer up
+        emoji         TEXT NOT NULL,               -- JSON: the ChatEmoji Lore reacted with
+        message       TEXT NOT NULL,               -- JSON: the IncomingMessage to answer
+        offered_at    TEXT NOT NULL,
+        PRIMARY KEY (platform, channel_id, message_id)
+      );
+      CREATE INDEX help_offers_offered ON help_offers (offered_at);
+    `,
+  },
 ];

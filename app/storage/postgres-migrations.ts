@@ -267,4 +267,20 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    sql: `
+      CREATE TABLE help_offers (
+        platform      ${text} NOT NULL,
+        channel_id    ${text} NOT NULL,
+        message_id    ${text} NOT NULL,
+        user_id       ${text} NOT NULL,
+        emoji         ${text} NOT NULL,
+        message       ${text} NOT NULL,
+        offered_at    ${text} NOT NULL,
+        PRIMARY KEY (platform, channel_id, message_id)
+      );
+      CREATE INDEX help_offers_offered ON help_offers (offered_at);
+    `,
+  },
 ];

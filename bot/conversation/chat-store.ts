@@ -1,5 +1,7 @@
 import type { SqlDatabase, SqlValue } from '../../rag/contracts/sql-database.ts';
 import type { Answer, Citation } from '../../rag/types.ts';
+import type { IncomingMessage } from './chat-platform.ts';
+import type { ChatEmoji } from './offer-help-emoji.ts';
 
 // The chat tables (app/migrations.ts, version 2), shared by every platform: the answers Lore posted (so a
 // reaction on a message leads back to the question and its citations), feedback on them, and the platform
@@ -46,6 +48,15 @@ export function cleanFeedbackReason(reason: string): string {
   return reason.replace(/\s+/g, ' ').trim().slice(0, MAX_FEEDBACK_REASON_CHARS);
 }
 
+/** A support-channel question Lore offered help on, with the emoji it reacted with. */
+export interface HelpOffer {
+  message: IncomingMessage;
+  emoji: ChatEmoji;
+}
+
+/** How long an offer of help (a reaction on an unanswered support-channel question) can be taken up. */
+export const HELP_OFFER_MS = 24 * 60 * 60_000;
+
 /** Handled event ids are kept this long: Slack stops retrying after about an hour. */
 const EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 const PRUNE_EVERY = 500;
@@ -78,6 +89,47 @@ export class ChatStore {
       await this.db.run('DELETE FROM chat_events WHERE received_at < ?', [cutoff]);
     }
     return inserted.changes === 1;
+  }
+
+  /**
+   * Remembers that Lore offered help on a support-channel question, for HELP_OFFER_MS: in the store, so that the
+   * asker's reaction taking it up is recognised whichever replica it reaches. Offers run out rather than pile up.
+   */
+  async offerHelp(platform: string, offer: HelpOffer): Promise<void> {
+    const now = this.now();
+    const { message } = offer;
+    await this.db.run(
+      `INSERT INTO help_offers (platform, channel_id, message_id, user_id, emoji, message, offered_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (platform, channel_id, message_id) DO UPDATE SET user_id = excluded.user_id, emoji = excluded.emoji,
+         message = excluded.message, offered_at = excluded.offered_at`,
+      [platform, message.channelId, message.messageId, message.userId, JSON.stringify(offer.emoji), JSON.stringify(message), now.toISOString()],
+    );
+    await this.db.run('DELETE FROM help_offers WHERE offered_at < ?', [new Date(now.getTime() - HELP_OFFER_MS).toISOString()]);
+  }
+
+  /**
+   * The offer of help on a message, taken up by `userId` if the offer was made to them and `accepts` its emoji:
+   * removed as it is returned, by one delete whose row count decides, so that the same reaction delivered to two
+   * replicas (or twice) answers the question once. Undefined when there is no such offer (or it ran out).
+   */
+  async takeHelpOffer(
+    platform: string,
+    channelId: string,
+    messageId: string,
+    userId: string,
+    accepts: (emoji: ChatEmoji) => boolean,
+  ): Promise<HelpOffer | undefined> {
+    const since = new Date(this.now().getTime() - HELP_OFFER_MS).toISOString();
+    const key = [platform, channelId, messageId];
+    const [row] = await this.db.query<{ user_id: string; emoji: string; message: string }>(
+      'SELECT user_id, emoji, message FROM help_offers WHERE platform = ? AND channel_id = ? AND message_id = ? AND offered_at >= ?',
+      [...key, since],
+    );
+    if (!row || row.user_id !== userId) return undefined;
+    const emoji = JSON.parse(row.emoji) as ChatEmoji;
+    if (!accepts(emoji)) return undefined;
+    const taken = await this.db.run('DELETE FROM help_offers WHERE platform = ? AND channel_id = ? AND message_id = ?', key);
+    return taken.changes === 1 ? { message: JSON.parse(row.message) as IncomingMessage, emoji } : undefined;
   }
 
   async saveAnswer(posted: PostedAnswer): Promise<void> {

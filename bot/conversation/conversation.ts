@@ -7,7 +7,7 @@ import type { BotServices } from './bot-services.ts';
 import type { Audience, ChatConfig } from './chat-config.ts';
 import { commandInMessage, type ChatCommand } from './chat-command.ts';
 import { uploadScopeOf, type ChatPlatform, type IncomingEdit, type IncomingMessage, type ThreadRef } from './chat-platform.ts';
-import { cleanFeedbackReason, type ChatStore, type Rating } from './chat-store.ts';
+import { cleanFeedbackReason, type ChatStore, type HelpOffer, type Rating } from './chat-store.ts';
 import { formatStatus, formatSyncProgress, formatSyncReport, formatSyncStarted, HELP_TEXT } from './command-replies.ts';
 import { ratingOf } from './feedback-emoji.ts';
 import { friendlyError } from './friendly-error.ts';
@@ -70,15 +70,7 @@ interface AnsweredQuestion {
   answerMessageId: string;
 }
 
-/** A support-channel question Lore reacted to with its offer-help emoji, answered if its asker adds the same reaction. */
-interface OfferedHelp {
-  message: IncomingMessage;
-  emoji: ChatEmoji;
-}
-
 const DEFAULT_EDIT_WINDOW_MS = 10 * 60_000;
-/** How long an offer of help (a reaction on an unanswered support-channel question) can be taken up. */
-const HELP_OFFER_MS = 24 * 60 * 60_000;
 const MAX_REMEMBERED_QUESTIONS = 10_000;
 
 /** How a command's replies reach the person who ran it. */
@@ -133,8 +125,6 @@ export class Conversation {
   private readonly log: Logger;
   /** Questions answered within the edit window, by platform, channel and message. */
   private readonly answered: TtlCache<AnsweredQuestion>;
-  /** Support-channel questions Lore offered help on, by platform, channel and message. */
-  private readonly offeredHelp = new TtlCache<OfferedHelp>({ ttlMs: HELP_OFFER_MS, maxEntries: MAX_REMEMBERED_QUESTIONS });
   private readonly handOffs: HandOffs;
   private readonly verified: VerifiedAnswers;
 
@@ -421,7 +411,8 @@ export class Conversation {
         if (!offerHelp) return;
         await platform
           .addReaction(message.channelId, message.messageId, offerHelp)
-          .then(() => this.offeredHelp.set(answeredKey(platform, message), { message, emoji: offerHelp }))
+          // In the store: the asker's reaction may reach another replica.
+          .then(() => this.options.store.offerHelp(platform.name, { message, emoji: offerHelp }))
           .catch((error: unknown) => this.log.warn({ err: error, platform: platform.name }, 'could not react to offer help'));
       },
       { quiet: true },
@@ -439,12 +430,18 @@ export class Conversation {
    * The asker took up Lore's offer of help (added the same emoji to their question): the question is answered as if
    * they had mentioned Lore, abstention (and its "Ask a person") included. False when the reaction is no such thing.
    */
-  private acceptHelpOffer(platform: ChatPlatform, reaction: IncomingReaction): boolean {
+  private async acceptHelpOffer(platform: ChatPlatform, reaction: IncomingReaction): Promise<boolean> {
     if (!reaction.added) return false;
-    const key = `${platform.name}:${reaction.channelId}:${reaction.messageId}`;
-    const offered = this.offeredHelp.get(key);
-    if (!offered || offered.message.userId !== reaction.userId || !isSameEmoji(reaction.emoji, offered.emoji)) return false;
-    this.offeredHelp.delete(key);
+    let offered: HelpOffer | undefined;
+    try {
+      offered = await this.options.store.takeHelpOffer(platform.name, reaction.channelId, reaction.messageId, reaction.userId, (emoji) =>
+        isSameEmoji(reaction.emoji, emoji),
+      );
+    } catch (error) {
+      this.log.error({ err: error, platform: platform.name }, 'looking up an offer of help failed');
+      return false;
+    }
+    if (!offered) return false;
     this.log.info({ platform: platform.name, channel: reaction.channelId }, 'offer of help taken up: answering the question');
     void this.track(this.respond(platform, { ...offered.message, eventId: `${offered.message.eventId}:help`, mentionsBot: true }));
     return true;
@@ -651,7 +648,7 @@ export class Conversation {
 
   private async recordReaction(platform: ChatPlatform, reaction: IncomingReaction): Promise<void> {
     const { store } = this.options;
-    if (this.acceptHelpOffer(platform, reaction)) return;
+    if (await this.acceptHelpOffer(platform, reaction)) return;
     if (reaction.added && isSaveReaction(reaction.emoji)) {
       // A ✅ by the asker on a reply in a thread Lore answered in; anyone else's ✅ is only a reaction.
       if (reaction.eventId !== undefined && !(await store.claimEvent(platform.name, reaction.eventId))) return;

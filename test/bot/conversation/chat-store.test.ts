@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
-import { ChatStore } from '../../../bot/conversation/chat-store.ts';
+import type { IncomingMessage } from '../../../bot/conversation/chat-platform.ts';
+import { ChatStore, HELP_OFFER_MS } from '../../../bot/conversation/chat-store.ts';
+import { isSameEmoji, offerHelpEmoji } from '../../../bot/conversation/offer-help-emoji.ts';
 import type { SqlDatabase } from '../../../rag/contracts/sql-database.ts';
 import type { Answer } from '../../../rag/types.ts';
 import { makeAnswer } from '../../helpers/answer.ts';
@@ -131,5 +133,44 @@ forEachDialect('ChatStore', (stores) => {
       'how long are backups  kept?',
       'Disliked?',
     ]);
+  });
+
+  it('keeps an offer of help for its asker on every connection, and hands it over once, to the asker reacting with its emoji', async () => {
+    let now = JAN_1();
+    const { chat, other } = await store(stores, () => now);
+    const hand = offerHelpEmoji('raising_hand')!;
+    const question: IncomingMessage = {
+      eventId: 'Ev1',
+      channelId: 'CSUP',
+      isDirect: false,
+      messageId: 'M1',
+      threadId: 'M1',
+      inThread: false,
+      userId: 'UASKER',
+      fromBot: false,
+      mentionsBot: false,
+      text: 'How do I reset my VPN token?',
+      files: [{ id: 'F1', name: 'error.png' }],
+    };
+    await chat.offerHelp('slack', { message: question, emoji: hand });
+    const take = (replica: ChatStore, user: string, emoji: string) =>
+      replica.takeHelpOffer('slack', 'CSUP', 'M1', user, (offered) => isSameEmoji(emoji, offered));
+
+    // Someone else's reaction, or another emoji, is only a reaction: the offer stays.
+    expect(await take(other, 'USOMEONE', 'raising_hand')).toBeUndefined();
+    expect(await take(other, 'UASKER', 'eyes')).toBeUndefined();
+    expect(await other.takeHelpOffer('discord', 'CSUP', 'M1', 'UASKER', () => true)).toBeUndefined();
+    // The asker's reaction, on whichever connection (replica), takes it up once.
+    expect(await take(other, 'UASKER', 'raising_hand')).toEqual({ message: question, emoji: hand });
+    expect(await take(chat, 'UASKER', 'raising_hand')).toBeUndefined();
+
+    await chat.offerHelp('slack', { message: question, emoji: hand });
+    const together = await Promise.all([chat, other, chat, other].map((replica) => take(replica, 'UASKER', '🙋')));
+    expect(together.filter(Boolean)).toHaveLength(1);
+
+    // An offer runs out after a day.
+    await chat.offerHelp('slack', { message: question, emoji: hand });
+    now = new Date(JAN_1().getTime() + HELP_OFFER_MS + 1);
+    expect(await take(other, 'UASKER', 'raising_hand')).toBeUndefined();
   });
 });
