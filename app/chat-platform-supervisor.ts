@@ -1,12 +1,16 @@
+import { errorMessage } from '../rag/errors.ts';
 import type { Logger } from './logger.ts';
 
 // Keeps one chat platform connected without holding up the rest of Lore: the first connection is made in the
 // background (HTTP and the other platform start whatever this one does), a failed connection is retried with
 // backoff, and a client that fails after connecting is stopped and replaced. Its state is served at /ready and
 // /metrics: lore_chat_platform_connected{platform} (1 or 0) and lore_chat_platform_failures_total{platform,kind}
-// (kind: connect, crash).
+// (kind: connect, crash). A platform that only one replica may connect at a time (Discord's gateway) is given
+// `takeTurns`: the supervisor connects only during this replica's turn (a lease in the shared store) and disconnects
+// when the turn ends; meanwhile it stands by.
 
-export type PlatformState = 'connecting' | 'connected' | 'retrying' | 'failed' | 'stopped';
+/** `standby`: another replica holds the turn to connect; this one connects when the turn passes to it. */
+export type PlatformState = 'standby' | 'connecting' | 'connected' | 'retrying' | 'failed' | 'stopped';
 
 /** What /ready shows of a platform: never an error's text, which can name hosts (the log has it). */
 export interface PlatformStatus {
@@ -29,6 +33,12 @@ export interface ConnectedPlatform {
   stop(): Promise<void>;
 }
 
+/**
+ * Asks for this replica's turn to connect until stopped: `onTurn` is called each time the turn comes to it, with a
+ * signal that aborts when the turn ends (lost, or given back by `stop()`). `lore start` hands it a lease's keeper.
+ */
+export type TakeTurns = (onTurn: (turn: AbortSignal) => void) => { stop(): Promise<void> };
+
 export interface PlatformSupervisorOptions<T extends ConnectedPlatform> {
   platform: string;
   /** Connects once; `onFailure` is for the client to say it failed after connecting. Rejects when it cannot. */
@@ -40,6 +50,8 @@ export interface PlatformSupervisorOptions<T extends ConnectedPlatform> {
   /** Backoff: the first wait, doubled after each failure up to the longest. Defaults 2 s and 5 minutes. */
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /** Connect only during this replica's turn; without, always. */
+  takeTurns?: TakeTurns;
 }
 
 export class PlatformSupervisor<T extends ConnectedPlatform> {
@@ -52,14 +64,25 @@ export class PlatformSupervisor<T extends ConnectedPlatform> {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private waiters: Array<{ resolve: (client: T) => void; reject: (error: Error) => void }> = [];
+  private turn: AbortSignal | undefined;
+  private turns: { stop(): Promise<void> } | undefined;
 
   constructor(private readonly options: PlatformSupervisorOptions<T>) {
     this.options.metrics?.set('lore_chat_platform_connected', { platform: options.platform }, 0);
+    if (options.takeTurns) this.state = 'standby';
   }
 
-  /** Starts connecting in the background; returns at once. */
+  /** Starts connecting in the background (with `takeTurns`, once this replica's turn comes); returns at once. */
   start(): void {
-    this.loop ??= this.run();
+    if (this.loop) return;
+    if (this.options.takeTurns) {
+      this.turns = this.options.takeTurns((turn) => {
+        this.turn = turn;
+        turn.addEventListener('abort', () => this.wake?.(), { once: true });
+        this.wake?.();
+      });
+    }
+    this.loop = this.run();
   }
 
   /** The connected client, if any right now. */
@@ -81,14 +104,21 @@ export class PlatformSupervisor<T extends ConnectedPlatform> {
     return { state: this.state, since: this.since, failures: this.failures, ...(this.nextAttemptAt ? { nextAttemptAt: this.nextAttemptAt } : {}) };
   }
 
-  /** Stops retrying and disconnects the client (waiting for its answers in progress). */
+  /** Stops retrying and disconnects the client (waiting for its answers in progress), then gives the turn back. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
     await this.loop;
     await this.client?.stop();
     this.client = undefined;
+    // Only once disconnected: the replica taking the turn over must not connect beside this one.
+    await this.turns?.stop();
     this.setState('stopped');
+  }
+
+  /** Whether this replica may connect now. */
+  private myTurn(): boolean {
+    return !this.options.takeTurns || (this.turn !== undefined && !this.turn.aborted);
   }
 
   private async run(): Promise<void> {
@@ -97,6 +127,11 @@ export class PlatformSupervisor<T extends ConnectedPlatform> {
     const longest = this.options.maxDelayMs ?? 300_000;
     let delayMs = initial;
     while (!this.stopping) {
+      if (!this.myTurn()) {
+        this.setState('standby');
+        await this.sleepUntilWoken();
+        continue;
+      }
       this.setState('connecting');
       let crashed: Error | undefined;
       let onCrash: () => void = () => undefined;
@@ -110,6 +145,11 @@ export class PlatformSupervisor<T extends ConnectedPlatform> {
           await client.stop();
           return;
         }
+        if (!this.myTurn()) {
+          // The turn ended while connecting: another replica may be connecting now.
+          await client.stop();
+          continue;
+        }
         this.client = client;
         this.failures = 0;
         delayMs = initial;
@@ -120,6 +160,12 @@ export class PlatformSupervisor<T extends ConnectedPlatform> {
         if (this.stopping) return;
         this.client = undefined;
         this.options.metrics?.set('lore_chat_platform_connected', { platform }, 0);
+        if (crashed === undefined && !this.myTurn()) {
+          // Another replica took the turn over (this one could not renew its lease in time): disconnect, stand by.
+          log.warn({ platform, reason: errorMessage(this.turn?.reason) }, `this replica lost its turn to connect ${platform}: disconnecting`);
+          await client.stop().catch((error: unknown) => log.warn({ platform, err: error }, `stopping the ${platform} client failed`));
+          continue;
+        }
         this.failures += 1;
         this.options.metrics?.increment('lore_chat_platform_failures_total', { platform, kind: 'crash' });
         await client.stop().catch((error: unknown) => log.warn({ platform, err: error }, `stopping the failed ${platform} client failed`));

@@ -10,7 +10,7 @@ import type { Answerer } from '../rag/contracts/answer-stream.ts';
 import { createChatServices } from './chat-services.ts';
 import type { PlatformMetrics, PlatformStatus, PlatformSupervisor } from './chat-platform-supervisor.ts';
 import { readChatConfig } from './config.ts';
-import { superviseDiscord, type ConnectDiscordOptions } from './connect-discord.ts';
+import { discordGatewayTurns, superviseDiscord, type ConnectDiscordOptions, type DiscordGatewayLeaseOptions } from './connect-discord.ts';
 import { slackEventsRoute, superviseSlack, type SuperviseSlackOptions } from './connect-slack.ts';
 import type { RawRouteHandler } from './http/raw-routes.ts';
 import type { Runtime } from './runtime.ts';
@@ -51,6 +51,8 @@ export interface ConnectChatOptions {
   slackSupervisor?: SuperviseSlackOptions['supervisor'];
   discord?: ConnectDiscordOptions['discord'];
   discordSupervisor?: ConnectDiscordOptions['supervisor'];
+  /** The gateway lease's timing and this replica's name (tests). */
+  discordLease?: DiscordGatewayLeaseOptions;
   /** Puts the per-user and per-channel question buckets in Redis, shared by every replica. */
   sharedLimits?: SharedBottleneck;
 }
@@ -124,7 +126,9 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
     }
     if (discord.token) {
       // Not awaited: Discord being down (or failing later) must not keep HTTP or Slack from serving.
-      discordBot = superviseDiscord({ ...shared, discord: options.discord, supervisor: options.discordSupervisor });
+      // One replica at a time connects to the gateway: the holder of its lease in the store replicas share.
+      const takeTurns = discordGatewayTurns(runtime.sql, log, options.discordLease);
+      discordBot = superviseDiscord({ ...shared, discord: options.discord, supervisor: options.discordSupervisor, takeTurns });
       discordBot.start();
       platforms.push('discord');
     }
