@@ -8,7 +8,7 @@ import { logSyncReport, type SyncService } from './sync-service.ts';
 // own timer would multiply the upstream traffic (Notion's 3 requests/s are shared among them, issue 19), so the
 // schedule is a duty one replica holds through a lease in the shared store: the holder syncs, the others stand by and
 // one of them takes the schedule over within the lease's TTL when the holder dies. Syncs asked for by hand (`/lore
-// sync`, POST /sync, `lore sync`) run on any replica; the per-source sync lock serialises them with the schedule's.
+// sync` in chat, `lore sync`) run on any replica; the per-source sync lock serialises them with the schedule's.
 
 /** The lease that names the replica running the schedule. */
 export const SYNC_SCHEDULE_LEASE = 'sync-schedule';
