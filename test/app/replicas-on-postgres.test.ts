@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
@@ -16,14 +17,18 @@ import { tempDir } from '../helpers/temp-dir.ts';
 // Two `lore start` replicas on one PostgreSQL (DATABASE_URL) and one Chroma server (CHROMA_URL), each with its own
 // data directory, as a deployment behind a load balancer runs them: what one learns the other answers from, a Slack
 // event and its retry reaching different replicas are answered once, and a rating given on one replica lands on
-// the answer the other gave. Every assertion rests on the store being shared: with a data directory's SQLite each,
-// B would find no chunks for the vectors in Chroma, would answer the retry again, and would know no such answer.
+// the answer the other gave, and an offer of help one made in a support channel is taken up on the other. Every
+// assertion rests on the store being shared: with a data directory's SQLite each, B would find no chunks for the
+// vectors in Chroma, would answer the retry again, would know no such answer, and would know of no offer.
 
 const API_KEY = 'replicas-key';
 const SECRET = 'replicas-signing-secret';
 const TOKEN = 'xoxb-replicas-token';
 const FACT = 'The Zephyr staging cluster is rebuilt every Thursday at 04:00 UTC by the platform team.';
 const QUESTION = 'When is the Zephyr staging cluster rebuilt?';
+/** A support channel (`mode: auto`) where Lore offers help, with 🙋, on a question it cannot answer. */
+const SUPPORT = 'CSUPPORT';
+const UNANSWERABLE = 'How do I book a parking space at the Lisbon office for a visiting contractor?';
 const tmp = tempDir('lore-replicas-pg-');
 const postgres = usePostgres();
 let databaseUrl: string;
@@ -54,6 +59,10 @@ beforeAll(async () => {
       ? { chunks: [JSON.stringify({ scores: [] })] }
       : { chunks: ['The Zephyr staging cluster ', 'is rebuilt every Thursday [1].'] },
   );
+  fs.writeFileSync(
+    path.join(tmp.dir, 'lore.config.yaml'),
+    ['channels:', `  ${SUPPORT}:`, '    sources: [files]', '    mode: auto', '    offer_help: raising_hand', ''].join('\n'),
+  );
   // One after the other: the first applies the migrations, the second finds them applied.
   a = await startReplica('replica-a');
   b = await startReplica('replica-b');
@@ -79,6 +88,7 @@ function replicaEnv(name: string, port: number): Record<string, string> {
     LORE_DATA_DIR: path.join(tmp.dir, name),
     LORE_SYNC_INTERVAL_MINUTES: '0',
     LORE_API_KEYS: API_KEY,
+    LORE_CHAT_CONFIG: path.join(tmp.dir, 'lore.config.yaml'),
     SLACK_BOT_TOKEN: TOKEN,
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.apiUrl,
@@ -268,5 +278,32 @@ postgresServer.describe('two lore start replicas on one PostgreSQL and one Chrom
     expect(await select('SELECT platform, user_id, rating, retracted_at FROM feedback WHERE answer_id = $1', [answer.id])).toEqual([
       { platform: 'http', user_id: keyIdOf(API_KEY), rating: 'up', retracted_at: null },
     ]);
+  }, 60_000);
+
+  it('answers a support-channel question when its asker takes up, on replica B, the offer of help replica A made', async () => {
+    const questionTs = '1900000300.000100';
+    const question = { type: 'message', channel: SUPPORT, channel_type: 'channel', user: 'UHELPME', text: UNANSWERABLE, ts: questionTs };
+    expect((await deliverToLore(`${a!.url}/slack/events`, { json: eventEnvelope(question) }, { signingSecret: SECRET })).status).toBe(200);
+    // A cannot answer it: it posts nothing and offers help with 🙋, remembered in the shared store.
+    await slack.waitFor((call) => call.method === 'reactions.add' && call.args.timestamp === questionTs, 30_000);
+    await until(
+      async () => (await select('SELECT 1 FROM help_offers WHERE channel_id = $1 AND message_id = $2', [SUPPORT, questionTs])).length === 1,
+      15_000,
+      () => `replica A never recorded its offer of help on ${questionTs}: ${a!.logs()}`,
+    );
+    const inThread = () => slack.callsOf('chat.postMessage').filter((call) => call.args.channel === SUPPORT && call.args.thread_ts === questionTs);
+    expect(inThread()).toEqual([]);
+
+    const takeUp = eventEnvelope({
+      type: 'reaction_added',
+      user: 'UHELPME',
+      reaction: 'raising_hand',
+      item_user: 'UHELPME',
+      item: { type: 'message', channel: SUPPORT, ts: questionTs },
+    });
+    expect((await deliverToLore(`${b!.url}/slack/events`, { json: takeUp }, { signingSecret: SECRET })).status).toBe(200);
+    await slack.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === SUPPORT && call.args.thread_ts === questionTs, 30_000);
+    expect(b!.logs()).toContain('offer of help taken up: answering the question');
+    expect(await select('SELECT 1 FROM help_offers WHERE channel_id = $1 AND message_id = $2', [SUPPORT, questionTs])).toEqual([]);
   }, 60_000);
 });
