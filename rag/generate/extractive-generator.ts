@@ -51,6 +51,10 @@ const RULING =
   /\b(?:cannot|can't|can not|may not|must|mustn't|should not|shouldn't|not (?:allowed|permitted|supported|possible|required|needed|necessary)|only|never|required|forbidden|prohibited|deprecated|unsupported|allowed|permitted|no longer|instead)\b/i;
 /** Words with which a sentence says what may, must or will happen, or within what limits. */
 const MODAL = /\b(?:can|could|may|might|should|need|needs|have to|has to|will|won't|not|no|until|within|up to|at most|at least)\b/i;
+/** "can i…?", "do i have to…?": a part asking for no typed answer, phrased as a yes/no question. */
+function asksYesNo(part: QuestionPart): boolean {
+  return part.type === 'statement' && YES_NO.test(part.text);
+}
 /** Whether a span can answer a yes/no question: it rules (`RULING`) or says what may, must or will happen. */
 function rulesOn(text: string): boolean {
   return RULING.test(text) || MODAL.test(text);
@@ -274,8 +278,7 @@ export class ExtractiveGenerator implements Generator {
     if (!best?.typed || !ranked.some((c) => this.answers(c))) return [];
     // "can I bring my dog to the office?" is answered by a span that says what may, must or will happen, or until
     // when; spans that only mention the office and, elsewhere, a dog do not answer it.
-    const part = analysis.parts[0] as QuestionPart;
-    if (part.type === 'statement' && YES_NO.test(part.text) && !ranked.some((c) => this.answers(c) && rulesOn(c.span.text))) return [];
+    if (asksYesNo(analysis.parts[0] as QuestionPart) && !ranked.some((c) => this.answers(c) && rulesOn(c.span.text))) return [];
 
     const chosen: Candidate[] = [best];
     let length = best.span.text.length;
@@ -397,9 +400,11 @@ export class ExtractiveGenerator implements Generator {
       ? new Map(
           focus.map((term) => [term, scene(term) * (vocabulary.idf(analysis.focusWords.get(term) ?? term) || (contextWeights.get(term) as number))]),
         )
-      : new Map(focus.map((term) => [term, scene(term) * (contextWeights.get(term) as number)]));
+      : analysis.situation.length > 0
+        ? new Map(focus.map((term) => [term, scene(term) * (contextWeights.get(term) as number)]))
+        : contextWeights;
     const part = analysis.parts[0] as QuestionPart;
-    const yesNo = part.type === 'statement' && YES_NO.test(part.text);
+    const yesNo = asksYesNo(part);
 
     // Which focus words name a section of each passage: a span under a sibling section ("### threshold" when the
     // question asks about "level") is about something else, however well the rest matches.
@@ -415,7 +420,7 @@ export class ExtractiveGenerator implements Generator {
         (term) => !has(candidate.headingTerms, term) && !has(candidate.titleTerms, term) && !has(candidate.terms, term),
       );
       candidate.coverage = focusCoverage(candidate, contextWeights);
-      candidate.relevance = focusCoverage(candidate, corpusWeights);
+      candidate.relevance = corpusWeights === contextWeights ? candidate.coverage : focusCoverage(candidate, corpusWeights);
       // A table row or definition line reads with its heading ("maxAge" over "Default: 600").
       const typedText = prose(candidate.span.kind) ? candidate.span.text : [...candidate.span.headings.slice(-1), candidate.span.text].join(' ');
       candidate.typed = !elsewhere && holdsAnswerType(part.type, typedText, part.unit) && statesAttribute(part.attribute, typedText);

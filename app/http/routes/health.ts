@@ -5,9 +5,9 @@ import { errorMessage } from '../../../rag/errors.ts';
 
 // GET /health: liveness, the process answers (with what is indexed). GET /ready: readiness, the stores a question
 // needs answer too: Chroma's heartbeat, and the store (SQLite, or PostgreSQL with DATABASE_URL) a query, each within a
-// short timeout. A load balancer sends traffic only
-// to a ready replica, and restarts only one that is not alive. Anyone can call them, so a failure's own text (a host,
-// a path, a credential in a URL) stays in the log: the response says which store failed, and that the log says why.
+// short timeout. A load balancer sends traffic only to a ready replica, and restarts only one that is not alive.
+// Anyone can call them, so a failure's own text (a host, a path, a credential in a URL) stays in the log: the
+// response says which store failed, and that the log says why.
 
 export interface HealthRoutesOptions {
   runtime: Pick<Runtime, 'chunks' | 'sql' | 'vectors'>;
