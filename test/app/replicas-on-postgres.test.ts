@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startChromaServer, type ChromaServer } from '../../app/chroma-server.ts';
@@ -9,9 +8,8 @@ import { createLogger } from '../../app/logger.ts';
 import type { Answer } from '../../rag/types.ts';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
 import { BOT_USER_ID, deliverToLore, eventEnvelope, startFakeSlack, type FakeSlack } from '../fakes/fake-slack.ts';
-import { freePort } from '../helpers/free-port.ts';
 import { postgresServer, usePostgres } from '../helpers/postgres-server.ts';
-import { spawnLore } from '../helpers/run-lore.ts';
+import { type LoreServer, startLore } from '../helpers/run-lore.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 // Two `lore start` replicas on one PostgreSQL (DATABASE_URL) and one Chroma server (CHROMA_URL), each with its own
@@ -38,11 +36,8 @@ let slack: FakeSlack;
 let a: Replica | undefined;
 let b: Replica | undefined;
 
-interface Replica {
+interface Replica extends LoreServer {
   name: string;
-  child: ChildProcess;
-  url: string;
-  logs: () => string;
 }
 
 beforeAll(async () => {
@@ -70,7 +65,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  const codes = await Promise.all([a, b].map((replica) => (replica ? stop(replica) : 0)));
+  const codes = await Promise.all([a, b].map((replica) => (replica ? replica.stop() : 0)));
   await slack?.close();
   await gemini?.close();
   await chroma?.stop();
@@ -79,7 +74,7 @@ afterAll(async () => {
   expect(codes).toEqual(codes.map(() => 0));
 });
 
-function replicaEnv(name: string, port: number): Record<string, string> {
+function replicaEnv(name: string): Record<string, string> {
   return {
     GEMINI_API_KEY: 'test-key',
     GEMINI_BASE_URL: gemini.url,
@@ -92,29 +87,19 @@ function replicaEnv(name: string, port: number): Record<string, string> {
     SLACK_BOT_TOKEN: TOKEN,
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.apiUrl,
-    PORT: String(port),
     LOG_LEVEL: 'info',
   };
 }
 
 async function startReplica(name: string): Promise<Replica> {
-  const port = await freePort();
-  const child = spawnLore(['start'], replicaEnv(name, port));
-  let logs = '';
-  child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
-  // Generous: on a busy shared machine startup can take a while. Slack connects in the background: wait for that too.
+  const replica = { name, ...(await startLore(replicaEnv(name), { name, timeoutMs: 120_000 })) };
+  // Slack connects in the background: wait for that too.
   await until(
-    () => {
-      if (child.exitCode !== null) throw new Error(`lore start (${name}) exited: ${logs}`);
-      return logs.includes('Lore is running') && logs.includes('connected to Slack');
-    },
-    120_000,
-    () => {
-      child.kill('SIGKILL');
-      return `lore start (${name}) did not come up: ${logs}`;
-    },
+    () => replica.logs().includes('connected to Slack'),
+    30_000,
+    () => `${name} never connected to Slack: ${replica.logs()}`,
   );
-  return { name, child, url: `http://127.0.0.1:${port}`, logs: () => logs };
+  return replica;
 }
 
 async function waitForReady(replica: Replica): Promise<void> {
@@ -129,12 +114,6 @@ async function waitForReady(replica: Replica): Promise<void> {
     () => `${replica.name} never became ready: ${last}`,
   );
   expect(JSON.parse(last)).toMatchObject({ checks: { chroma: 'ok', postgres: 'ok' } });
-}
-
-async function stop(replica: Replica): Promise<number | null> {
-  if (replica.child.exitCode !== null) return replica.child.exitCode;
-  replica.child.kill('SIGTERM');
-  return new Promise((resolve) => replica.child.once('close', resolve));
 }
 
 /** Polls `done` every 100 ms until it holds, failing with `why()` after `timeoutMs`. */

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startChromaServer, type ChromaServer } from '../../app/chroma-server.ts';
@@ -9,7 +8,7 @@ import { createLogger } from '../../app/logger.ts';
 import { utcDay } from '../../app/spend-ledger.ts';
 import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
 import { freePort, redisServer, startRedis, type TestRedis } from '../helpers/redis-server.ts';
-import { runLore, spawnLore } from '../helpers/run-lore.ts';
+import { type LoreServer, runLore, startLore } from '../helpers/run-lore.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 // Two `lore start` replicas behind one Redis and one Chroma, as a deployment would run them: one API key's
@@ -49,13 +48,7 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-interface Replica {
-  child: ChildProcess;
-  url: string;
-  logs: () => string;
-}
-
-function replicaEnv(name: string, port: number): Record<string, string> {
+function replicaEnv(name: string): Record<string, string> {
   return {
     GEMINI_API_KEY: 'test-key',
     GEMINI_BASE_URL: gemini.url,
@@ -67,35 +60,15 @@ function replicaEnv(name: string, port: number): Record<string, string> {
     LORE_API_KEYS: API_KEY,
     LORE_API_RATE_PER_MINUTE: String(RATE),
     LORE_DAILY_BUDGET_USD: '100',
-    PORT: String(port),
     LOG_LEVEL: 'info',
   };
 }
 
-async function startReplica(name: string): Promise<Replica> {
-  const port = await freePort();
-  const child = spawnLore(['start'], replicaEnv(name, port));
-  let logs = '';
-  child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
-  const deadline = Date.now() + 150_000;
-  while (!logs.includes('Lore is running')) {
-    if (child.exitCode !== null) throw new Error(`lore start (${name}) exited: ${logs}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`lore start (${name}) did not come up: ${logs}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, url: `http://127.0.0.1:${port}`, logs: () => logs };
+function startReplica(name: string): Promise<LoreServer> {
+  return startLore(replicaEnv(name), { name });
 }
 
-async function stop(replica: Replica): Promise<number | null> {
-  if (replica.child.exitCode !== null) return replica.child.exitCode;
-  replica.child.kill('SIGTERM');
-  return new Promise((resolve) => replica.child.once('close', resolve));
-}
-
-function ask(replica: Replica, question: string): Promise<Response> {
+function ask(replica: LoreServer, question: string): Promise<Response> {
   return fetch(`${replica.url}/query`, {
     method: 'POST',
     headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
@@ -106,7 +79,7 @@ function ask(replica: Replica, question: string): Promise<Response> {
 redisServer.describe('two lore start replicas sharing Redis and Chroma', () => {
   it('share one request limit per API key and one answer cache', async () => {
     const a = await startReplica('replica-a');
-    let b: Replica | undefined;
+    let b: LoreServer | undefined;
     try {
       b = await startReplica('replica-b');
       expect(a.logs()).toContain('sharing rate limits, the answer cache and the daily budget through Redis');
@@ -151,14 +124,14 @@ redisServer.describe('two lore start replicas sharing Redis and Chroma', () => {
         inspect.disconnect();
       }
     } finally {
-      expect(await stop(a)).toBe(0);
-      if (b) expect(await stop(b)).toBe(0);
+      expect(await a.stop()).toBe(0);
+      if (b) expect(await b.stop()).toBe(0);
     }
   }, 400_000);
 
   it('refuses to start, naming REDIS_URL and hiding its password, when Redis cannot be reached', async () => {
     const port = await freePort();
-    const env = { ...replicaEnv('replica-c', await freePort()), REDIS_URL: `redis://:very-secret@127.0.0.1:${port}` };
+    const env = { ...replicaEnv('replica-c'), PORT: String(await freePort()), REDIS_URL: `redis://:very-secret@127.0.0.1:${port}` };
     const run = await runLore(['start'], env);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`could not connect to Redis at REDIS_URL (redis://:***@127.0.0.1:${port})`);

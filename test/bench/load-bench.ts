@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_CONNECTIONS, drive, goldenQuestions, post, residentMemoryMb, type RunFigures, say, startLore } from './load-driver.ts';
+import { DEFAULT_CONNECTIONS, drive, goldenQuestions, post, residentMemoryMb, type RunFigures, say, startBenchLore } from './load-driver.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -36,10 +36,10 @@ async function main(): Promise<void> {
   try {
     say('indexing the sample knowledge base (first start)…');
     // The first start indexes, then stops: the runs measure a server that is only answering, as in production.
-    await (await startLore(dataDir, {})).stop();
+    await (await startBenchLore(dataDir, {})).stop();
     // Runs 1 and 2 measure answering, not the limiter: its ceiling is far above what they send.
     const unlimited = { LORE_API_RATE_PER_MINUTE: '1000000' };
-    let lore = await startLore(dataDir, unlimited);
+    let lore = await startBenchLore(dataDir, unlimited);
     try {
       const warm = await fetch(`${lore.url}/query`, post(CACHED_QUESTION));
       if (!warm.ok) throw new Error(`warm-up query failed: ${warm.status} ${await warm.text()}`);
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     }
 
     const questions = goldenQuestions();
-    lore = await startLore(dataDir, { ...unlimited, LORE_CACHE_TTL_SECONDS: '0' });
+    lore = await startBenchLore(dataDir, { ...unlimited, LORE_CACHE_TTL_SECONDS: '0' });
     let sustainable: number;
     try {
       // One pass first so the query embeddings of the golden questions are computed once, as in a warm process.
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const limitPerMinute = sustainable * 60;
     // A burst of 5 seconds' worth, so the key's bucket is empty soon after the run starts offering twice the rate.
     const burst = sustainable * 5;
-    lore = await startLore(dataDir, {
+    lore = await startBenchLore(dataDir, {
       LORE_CACHE_TTL_SECONDS: '0',
       LORE_API_KEYS: KEY,
       LORE_API_RATE_PER_MINUTE: String(limitPerMinute),

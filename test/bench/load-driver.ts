@@ -1,12 +1,10 @@
 // What the HTTP load benchmarks share (`npm run bench:load`, `npm run bench:load:replicas`): a real `lore start`
 // child process on loopback, autocannon driving it with every response's latency kept, and the sample knowledge
 // base's golden questions.
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import autocannon from 'autocannon';
 import { parse } from 'yaml';
-import { spawnLore } from '../helpers/run-lore.ts';
+import { type LoreServer, startLore } from '../helpers/run-lore.ts';
 
 /** Clients at once in the answering runs. */
 export const DEFAULT_CONNECTIONS = 20;
@@ -25,53 +23,9 @@ export interface RunFigures {
 
 export const say = (line: string) => process.stderr.write(`${line}\n`);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export interface Lore {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-export async function startLore(dataDir: string, env: Record<string, string>): Promise<Lore> {
-  const port = await freePort();
-  const child = spawnLore(['start'], { LORE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', LORE_SYNC_INTERVAL_MINUTES: '0', ...env });
-  let logs = '';
-  child.stderr!.on('data', (d: Buffer) => (logs = (logs + d.toString()).slice(-20_000)));
-  child.stdout!.resume();
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`lore start exited (${child.exitCode}):\n${logs}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`lore start did not come up in 5 minutes:\n${logs}`);
-    }
-    const ready = await fetch(`${url}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return {
-    url,
-    child,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('close', resolve));
-    },
-  };
+/** `lore start` for a benchmark: warnings only in its log, no sync schedule, and up to 5 minutes for a first index. */
+export function startBenchLore(dataDir: string, env: Record<string, string>): Promise<LoreServer> {
+  return startLore({ LORE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', LORE_SYNC_INTERVAL_MINUTES: '0', ...env }, { timeoutMs: 300_000 });
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -13,8 +13,9 @@ import path from 'node:path';
 import { startChromaServer } from '../../app/chroma-server.ts';
 import { createLogger } from '../../app/logger.ts';
 import { startPostgres } from '../helpers/postgres-cluster.ts';
+import type { LoreServer } from '../helpers/run-lore.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { DEFAULT_CONNECTIONS, drive, goldenQuestions, type Lore, post, type RunFigures, say, startLore } from './load-driver.ts';
+import { DEFAULT_CONNECTIONS, drive, goldenQuestions, post, type RunFigures, say, startBenchLore } from './load-driver.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const log = createLogger('silent');
   const postgres = await startPostgres();
   const chroma = await startChromaServer(path.join(tmp.dir, 'chroma'), log);
-  const replicas: Lore[] = [];
+  const replicas: LoreServer[] = [];
   const results: Record<string, unknown> = { machine: { cores: os.cpus().length, node: process.version } };
   try {
     const shared = {
@@ -51,9 +52,9 @@ async function main(): Promise<void> {
       LORE_API_RATE_PER_MINUTE: '1000000',
     };
     say('starting replica A (it indexes the sample knowledge base into the shared store)…');
-    replicas.push(await startLore(path.join(tmp.dir, 'a'), shared));
+    replicas.push(await startBenchLore(path.join(tmp.dir, 'a'), shared));
     say('starting replica B…');
-    replicas.push(await startLore(path.join(tmp.dir, 'b'), shared));
+    replicas.push(await startBenchLore(path.join(tmp.dir, 'b'), shared));
     const questions = goldenQuestions();
     // Each replica answers every question once first, as a warm process would have.
     for (const replica of replicas) for (const question of questions) await fetch(`${replica.url}/query`, post(question));

@@ -39,7 +39,7 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
 describe('lore start while Discord fails', () => {
   it('serves HTTP while the gateway refuses connections, retries with backoff, and survives a packet discord.js throws on', async () => {
     discord.refuseGateway(true);
-    const lore = startLoreWithDiscord(discord, path.join(tmp.dir, 'data'));
+    const lore = await startLoreWithDiscord(discord, path.join(tmp.dir, 'data'));
     const { child, port } = lore;
     const logs = lore.logs;
     const lines = (): LogLine[] =>
@@ -61,7 +61,6 @@ describe('lore start while Discord fails', () => {
     };
 
     // The gateway refuses everything, yet Lore serves: the platform is shown retrying, not connected.
-    await lore.running();
     expect((await get('/health')).status).toBe(200);
     await eventually(
       async () => ((await ready()).platforms?.discord?.state === 'retrying' ? true : undefined),

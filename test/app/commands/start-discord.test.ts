@@ -26,9 +26,8 @@ afterAll(async () => {
 
 describe('lore start with Discord', () => {
   it('connects, answers a mention with a streamed, cited reply, counts it and its 👍 at /metrics, and shuts down cleanly', async () => {
-    const lore = startLoreWithDiscord(discord, path.join(tmp.dir, 'data'), { GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: gemini.url });
+    const lore = await startLoreWithDiscord(discord, path.join(tmp.dir, 'data'), { GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: gemini.url });
     const { child, port } = lore;
-    await lore.running();
     expect(lore.logs()).toMatch(/"chat":\["discord"\]/);
     // Discord connects in the background (it never holds up HTTP); /ready says when it is connected.
     const discordState = async () =>
