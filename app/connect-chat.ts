@@ -5,6 +5,7 @@ import { VerifiedStore } from '../bot/conversation/verified-store.ts';
 import { Conversation, type ChatMetrics, type ConversationOptions } from '../bot/conversation/conversation.ts';
 import { createStaleNotifier } from '../bot/conversation/stale-notices.ts';
 import type { DiscordBot } from '../bot/discord/discord-bot.ts';
+import { AssistantThreadStore } from '../bot/slack/assistant-thread-store.ts';
 import { SLACK_EVENTS_PATH, type SlackBot } from '../bot/slack/slack-bot.ts';
 import type { Answerer } from '../rag/contracts/answer-stream.ts';
 import { createChatServices } from './chat-services.ts';
@@ -119,7 +120,9 @@ export async function connectChat(runtime: Runtime, options: ConnectChatOptions)
   try {
     if (slack.botToken) {
       // Not awaited either: Slack down at start must not keep HTTP or Discord from serving.
-      slackBot = superviseSlack({ ...shared, slack: options.slack, supervisor: options.slackSupervisor });
+      // The assistant panel's threads in the store replicas share: its events may reach any of them.
+      const assistantThreads = new AssistantThreadStore(runtime.sql);
+      slackBot = superviseSlack({ ...shared, assistantThreads, slack: options.slack, supervisor: options.slackSupervisor });
       slackBot.start();
       if (!slack.appToken) routes.set(SLACK_EVENTS_PATH, slackEventsRoute(slackBot));
       platforms.push('slack');

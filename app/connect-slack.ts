@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Conversation } from '../bot/conversation/conversation.ts';
+import type { AssistantThreadStore } from '../bot/slack/assistant-thread-store.ts';
 import { NotABotTokenError, startSlackBot, type SlackBot, type SlackBotOptions } from '../bot/slack/slack-bot.ts';
 import { PlatformSupervisor, type PlatformMetrics, type PlatformSupervisorOptions } from './chat-platform-supervisor.ts';
 import type { Config } from './config.ts';
@@ -14,6 +15,8 @@ export interface SuperviseSlackOptions {
   config: Config;
   log: Logger;
   conversation: Conversation;
+  /** The assistant panel's threads, in the runtime's store. */
+  assistantThreads: AssistantThreadStore;
   /** Overrides for tests (timeouts, retries, posting burst). */
   slack?: Partial<Pick<SlackBotOptions, 'retries' | 'requestTimeoutMs' | 'postBurst'>>;
   /** Backoff between connection attempts (tests shorten it). */
@@ -37,12 +40,12 @@ export function isPermanentSlackFailure(error: Error): boolean {
 }
 
 export function superviseSlack(options: SuperviseSlackOptions): PlatformSupervisor<SlackBot> {
-  const { config, log, conversation } = options;
+  const { config, log, conversation, assistantThreads } = options;
   const { botToken, signingSecret, appToken, apiUrl, teamIds } = config.slack;
   if (!botToken) throw new Error('superviseSlack needs SLACK_BOT_TOKEN');
   return new PlatformSupervisor<SlackBot>({
     platform: 'slack',
-    connect: () => startSlackBot({ botToken, signingSecret, appToken, apiUrl, teamIds, conversation, log, ...options.slack }),
+    connect: () => startSlackBot({ botToken, signingSecret, appToken, apiUrl, teamIds, conversation, assistantThreads, log, ...options.slack }),
     log,
     isPermanent: isPermanentSlackFailure,
     ...(options.metrics ? { metrics: options.metrics } : {}),

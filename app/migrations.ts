@@ -302,4 +302,41 @@ export const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX help_offers_offered ON help_offers (offered_at);
     `,
   },
+  {
+    version: 10,
+    sql: `
+      -- Chat state that lived in one process's memory and broke when Slack delivered the follow-up event to another
+      -- replica (issue 19). Questions Lore answered, kept for the edit window, so that an edit reaching any replica
+      -- is answered in place of the earlier answer (bot/conversation/chat-store.ts).
+      CREATE TABLE answered_questions (
+        platform          TEXT NOT NULL,
+        channel_id        TEXT NOT NULL,
+        message_id        TEXT NOT NULL,           -- the question's message
+        user_id           TEXT NOT NULL,           -- the asker: only their edit is answered again
+        question          TEXT NOT NULL,           -- its text as first asked, to tell a real change from a touch-up
+        answer_message_id TEXT NOT NULL,
+        answered_at       TEXT NOT NULL,
+        PRIMARY KEY (platform, channel_id, message_id)
+      );
+      CREATE INDEX answered_questions_answered ON answered_questions (answered_at);
+      -- "Ask a person" offered after a 👎: one offer per answer a day, claimed by one insert whichever replica the
+      -- 👎 reached (bot/conversation/hand-off-store.ts).
+      CREATE TABLE handoff_offers (
+        answer_id     TEXT PRIMARY KEY,
+        offered_at    TEXT NOT NULL
+      );
+      CREATE INDEX handoff_offers_offered ON handoff_offers (offered_at);
+      -- Slack's assistant panel threads: the channel the person is viewing beside the panel (Bolt's thread context),
+      -- which scopes their questions, and whether the thread has been titled (bot/slack/assistant-thread-store.ts).
+      CREATE TABLE assistant_threads (
+        channel_id    TEXT NOT NULL,
+        thread_ts     TEXT NOT NULL,
+        context       TEXT NOT NULL,               -- JSON: Slack's assistant thread context
+        saved_at      TEXT NOT NULL,
+        titled_at     TEXT,                        -- set once, by the replica that titles the thread
+        PRIMARY KEY (channel_id, thread_ts)
+      );
+      CREATE INDEX assistant_threads_saved ON assistant_threads (saved_at);
+    `,
+  },
 ];

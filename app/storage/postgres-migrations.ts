@@ -283,4 +283,34 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX help_offers_offered ON help_offers (offered_at);
     `,
   },
+  {
+    version: 10,
+    sql: `
+      CREATE TABLE answered_questions (
+        platform          ${text} NOT NULL,
+        channel_id        ${text} NOT NULL,
+        message_id        ${text} NOT NULL,
+        user_id           ${text} NOT NULL,
+        question          ${text} NOT NULL,
+        answer_message_id ${text} NOT NULL,
+        answered_at       ${text} NOT NULL,
+        PRIMARY KEY (platform, channel_id, message_id)
+      );
+      CREATE INDEX answered_questions_answered ON answered_questions (answered_at);
+      CREATE TABLE handoff_offers (
+        answer_id     ${text} PRIMARY KEY,
+        offered_at    ${text} NOT NULL
+      );
+      CREATE INDEX handoff_offers_offered ON handoff_offers (offered_at);
+      CREATE TABLE assistant_threads (
+        channel_id    ${text} NOT NULL,
+        thread_ts     ${text} NOT NULL,
+        context       ${text} NOT NULL,
+        saved_at      ${text} NOT NULL,
+        titled_at     ${text},
+        PRIMARY KEY (channel_id, thread_ts)
+      );
+      CREATE INDEX assistant_threads_saved ON assistant_threads (saved_at);
+    `,
+  },
 ];

@@ -5,8 +5,9 @@ import type { ChatEmoji } from './offer-help-emoji.ts';
 
 // The chat tables (app/migrations.ts, version 2), shared by every platform: the answers Lore posted (so a
 // reaction on a message leads back to the question and its citations), feedback on them, and the platform
-// event ids already handled (so a re-delivered event never produces a second answer, even after a restart). On the
-// storage seam (issue 19): SQLite for one process, or the PostgreSQL replicas share.
+// event ids already handled (so a re-delivered event never produces a second answer, even after a restart); also the
+// offers of help (version 9) and the questions answered within the edit window (version 10). On the storage seam
+// (issue 19): SQLite for one process, or the PostgreSQL replicas share.
 
 export type Rating = 'up' | 'down';
 
@@ -56,6 +57,21 @@ export interface HelpOffer {
 
 /** How long an offer of help (a reaction on an unanswered support-channel question) can be taken up. */
 export const HELP_OFFER_MS = 24 * 60 * 60_000;
+
+/** A question Lore answered, kept for the edit window: an edit of it by its asker is answered in place of the answer. */
+export interface AnsweredQuestion {
+  userId: string;
+  /** Its plain text as first asked (mentions not yet named), to tell a real change from a touch-up by the platform. */
+  text: string;
+  answerMessageId: string;
+}
+
+/** The message a question was asked in. */
+export interface QuestionRef {
+  platform: string;
+  channelId: string;
+  messageId: string;
+}
 
 /** Handled event ids are kept this long: Slack stops retrying after about an hour. */
 const EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -130,6 +146,34 @@ export class ChatStore {
     if (!accepts(emoji)) return undefined;
     const taken = await this.db.run('DELETE FROM help_offers WHERE platform = ? AND channel_id = ? AND message_id = ?', key);
     return taken.changes === 1 ? { message: JSON.parse(row.message) as IncomingMessage, emoji } : undefined;
+  }
+
+  /**
+   * Remembers a question Lore answered (again, after an edit), for `windowMs`: in the store, so that its edit is
+   * answered in place of the answer whichever replica Slack delivers it to. Rows older than the window go as it
+   * remembers, by the index on answered_at.
+   */
+  async rememberAnswered(question: QuestionRef, answered: AnsweredQuestion, windowMs: number): Promise<void> {
+    const now = this.now();
+    await this.db.run(
+      `INSERT INTO answered_questions (platform, channel_id, message_id, user_id, question, answer_message_id, answered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (platform, channel_id, message_id) DO UPDATE SET user_id = excluded.user_id, question = excluded.question,
+         answer_message_id = excluded.answer_message_id, answered_at = excluded.answered_at`,
+      [question.platform, question.channelId, question.messageId, answered.userId, answered.text, answered.answerMessageId, now.toISOString()],
+    );
+    await this.db.run('DELETE FROM answered_questions WHERE answered_at < ?', [new Date(now.getTime() - windowMs).toISOString()]);
+  }
+
+  /** The question asked in a message, if Lore answered it within the last `windowMs`. */
+  async answeredQuestion(question: QuestionRef, windowMs: number): Promise<AnsweredQuestion | undefined> {
+    const since = new Date(this.now().getTime() - windowMs).toISOString();
+    const [row] = await this.db.query<{ user_id: string; question: string; answer_message_id: string }>(
+      `SELECT user_id, question, answer_message_id FROM answered_questions
+       WHERE platform = ? AND channel_id = ? AND message_id = ? AND answered_at >= ?`,
+      [question.platform, question.channelId, question.messageId, since],
+    );
+    return row && { userId: row.user_id, text: row.question, answerMessageId: row.answer_message_id };
   }
 
   async saveAnswer(posted: PostedAnswer): Promise<void> {

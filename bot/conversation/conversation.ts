@@ -7,7 +7,7 @@ import type { BotServices } from './bot-services.ts';
 import type { Audience, ChatConfig } from './chat-config.ts';
 import { commandInMessage, type ChatCommand } from './chat-command.ts';
 import { uploadScopeOf, type ChatPlatform, type IncomingEdit, type IncomingMessage, type ThreadRef } from './chat-platform.ts';
-import { cleanFeedbackReason, type ChatStore, type HelpOffer, type Rating } from './chat-store.ts';
+import { cleanFeedbackReason, type AnsweredQuestion, type ChatStore, type HelpOffer, type QuestionRef, type Rating } from './chat-store.ts';
 import { formatStatus, formatSyncProgress, formatSyncReport, formatSyncStarted, HELP_TEXT } from './command-replies.ts';
 import { ratingOf } from './feedback-emoji.ts';
 import { friendlyError } from './friendly-error.ts';
@@ -19,7 +19,6 @@ import { isSaveReaction, VerifiedAnswers, type SaveRequest } from './verified.ts
 import type { VerifiedStore } from './verified-store.ts';
 import { asksToLearn, learnFiles } from './learn-files.ts';
 import { describeUnavailable, PlatformUnavailableError } from './platform-unavailable.ts';
-import { TtlCache } from './ttl-cache.ts';
 import { LimiterStoppedError, QuestionLimiter, type QuestionLimits, type QueuedNotice } from './question-limiter.ts';
 
 // The platform-neutral half of every chat adapter: who gets answered, with what scope and history, under which
@@ -62,16 +61,7 @@ export interface ConversationOptions {
   editWindowMs?: number;
 }
 
-/** A question Lore answered, remembered for the edit window. */
-interface AnsweredQuestion {
-  userId: string;
-  /** Its plain text as first asked (mentions not yet named), to tell a real change from a touch-up by the platform. */
-  text: string;
-  answerMessageId: string;
-}
-
 const DEFAULT_EDIT_WINDOW_MS = 10 * 60_000;
-const MAX_REMEMBERED_QUESTIONS = 10_000;
 
 /** How a command's replies reach the person who ran it. */
 export interface CommandResponder {
@@ -123,15 +113,12 @@ export class Conversation {
   /** Aborts syncs started from chat when Lore shuts down. */
   private readonly closing = new AbortController();
   private readonly log: Logger;
-  /** Questions answered within the edit window, by platform, channel and message. */
-  private readonly answered: TtlCache<AnsweredQuestion>;
   private readonly handOffs: HandOffs;
   private readonly verified: VerifiedAnswers;
 
   constructor(private readonly options: ConversationOptions) {
     this.limiter = new QuestionLimiter(options.limits);
     this.log = options.log;
-    this.answered = new TtlCache({ ttlMs: this.editWindowMs, maxEntries: MAX_REMEMBERED_QUESTIONS });
     this.handOffs = new HandOffs({
       store: options.store,
       handOffs: options.handOffs,
@@ -280,7 +267,14 @@ export class Conversation {
   private async respondToEdit(platform: ChatPlatform, edit: IncomingEdit): Promise<void> {
     const { message } = edit;
     if (message.fromBot || edit.editedAfterMs > this.editWindowMs) return;
-    const asked = this.answered.get(answeredKey(platform, message));
+    let asked: AnsweredQuestion | undefined;
+    try {
+      // From the store: the question may have been answered by another replica.
+      asked = await this.options.store.answeredQuestion(questionRef(platform, message), this.editWindowMs);
+    } catch (error) {
+      this.log.error({ err: error, platform: platform.name }, 'looking up an edited question failed');
+      return;
+    }
     // Only the asker's own edit, and only one that changes the words (platforms also "edit" to add a link preview).
     if (!asked || asked.userId !== message.userId || sameWords(asked.text, message.text)) return;
     // An edit re-asks a question; it does not run a command or learn files again.
@@ -350,7 +344,7 @@ export class Conversation {
         });
         this.options.metrics?.increment('lore_chat_answers_total', { platform: platform.name, mode: answered?.answer.mode ?? 'failed' });
         if (answered)
-          this.answered.set(answeredKey(platform, message), { userId: message.userId, text: incoming.text, answerMessageId: answered.messageId });
+          await this.rememberAnswered(platform, message, { userId: message.userId, text: incoming.text, answerMessageId: answered.messageId });
       });
     } catch (error) {
       if (error instanceof LimiterStoppedError) {
@@ -405,7 +399,7 @@ export class Conversation {
         });
         this.options.metrics?.increment('lore_chat_unasked_total', { platform: platform.name, answered: String(result?.messageId !== undefined) });
         if (result?.messageId !== undefined) {
-          this.answered.set(answeredKey(platform, message), { userId: message.userId, text: message.text, answerMessageId: result.messageId });
+          await this.rememberAnswered(platform, message, { userId: message.userId, text: message.text, answerMessageId: result.messageId });
           return;
         }
         if (!offerHelp) return;
@@ -424,6 +418,16 @@ export class Conversation {
     if (message.isDirect || message.inThread || message.scopeUnknown) return false;
     const behaviour = this.options.chatConfig.behaviourOf(platform.name, message.scopeChannelId ?? message.channelId, message.workspaceId);
     return behaviour.mode === 'auto' && isSupportQuestion(message);
+  }
+
+  /**
+   * Keeps an answered question for the edit window, in the store that replicas share. A failure costs only the
+   * re-answer of a later edit: the answer itself is posted, so it is logged rather than told to the thread.
+   */
+  private async rememberAnswered(platform: ChatPlatform, message: IncomingMessage, answered: AnsweredQuestion): Promise<void> {
+    await this.options.store
+      .rememberAnswered(questionRef(platform, message), answered, this.editWindowMs)
+      .catch((error: unknown) => this.log.warn({ err: error, platform: platform.name }, 'could not remember an answered question'));
   }
 
   /**
@@ -712,8 +716,8 @@ function platformTitle(platform: ChatPlatform): string {
   return platform.name.charAt(0).toUpperCase() + platform.name.slice(1);
 }
 
-function answeredKey(platform: ChatPlatform, message: IncomingMessage): string {
-  return `${platform.name}:${message.channelId}:${message.messageId}`;
+function questionRef(platform: ChatPlatform, message: IncomingMessage): QuestionRef {
+  return { platform: platform.name, channelId: message.channelId, messageId: message.messageId };
 }
 
 /** Equal but for spacing and case: not a change worth a new answer. */

@@ -4,9 +4,13 @@ import type { Responders } from './chat-config.ts';
 // The `handoffs` table (app/migrations.ts, version 5): "Ask a person" under an answer Lore could not give. One row
 // per answer, so a second click (or a second platform delivery) never mentions the responders twice; its outcome
 // is set when someone marks the thread resolved. Read by the knowledge-gap report (app/report/gap-report.ts). On the
-// storage seam (issue 19): the one row per answer is decided by the store, whichever replica the click reached.
+// storage seam (issue 19): the one row per answer is decided by the store, whichever replica the click reached; so is
+// the one offer of it after a 👎 (`handoff_offers`, version 10).
 
 export type HandOffReason = 'abstained' | 'thumbs_down';
+
+/** An answer gets one "Ask a person" offer after a 👎 within this time (more 👎s on it offer nothing new). */
+export const HANDOFF_OFFER_MS = 24 * 60 * 60_000;
 
 export interface NewHandOff {
   id: string;
@@ -66,6 +70,24 @@ export class HandOffStore {
       ],
     );
     return inserted.changes === 1;
+  }
+
+  /**
+   * Claims the offer of "Ask a person" after a 👎 on an answer: true for the one caller that may post it, false when
+   * the answer was offered it in the last HANDOFF_OFFER_MS. Decided by one insert (an expired claim is renewed in its
+   * place) whose row count says who won, so that 👎s reaching two replicas at once post one offer.
+   */
+  async claimOffer(answerId: string): Promise<boolean> {
+    const now = this.now();
+    const expired = new Date(now.getTime() - HANDOFF_OFFER_MS).toISOString();
+    const claimed = await this.db.run(
+      `INSERT INTO handoff_offers (answer_id, offered_at) VALUES (?, ?)
+       ON CONFLICT (answer_id) DO UPDATE SET offered_at = excluded.offered_at WHERE handoff_offers.offered_at < ?`,
+      [answerId, now.toISOString(), expired],
+    );
+    if (claimed.changes !== 1) return false;
+    await this.db.run('DELETE FROM handoff_offers WHERE offered_at < ?', [expired]);
+    return true;
   }
 
   /** The message that mentioned the responders, once posted. */

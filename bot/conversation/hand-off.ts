@@ -11,12 +11,9 @@ import type { ChatConfig, Responders } from './chat-config.ts';
 import type { ChatPlatform, HandOffNotice, ThreadRef } from './chat-platform.ts';
 import type { ChatStore, StoredAnswer } from './chat-store.ts';
 import type { HandOffStore } from './hand-off-store.ts';
-import { TtlCache } from './ttl-cache.ts';
 
 /** How many of the closest sources the hand-off names. */
 const CLOSEST_NAMED = 3;
-/** An answer gets one "Ask a person" offer after a 👎 within this time (more 👎s on it offer nothing new). */
-const OFFER_MEMORY_MS = 24 * 60 * 60_000;
 
 /** A click on "Ask a person" (`answerId`) or on "Resolved" (`handOffId`). */
 export interface IncomingHandOffClick {
@@ -34,8 +31,6 @@ export interface HandOffOptions {
 }
 
 export class HandOffs {
-  private readonly offered = new TtlCache<true>({ ttlMs: OFFER_MEMORY_MS, maxEntries: 10_000 });
-
   constructor(private readonly options: HandOffOptions) {}
 
   /** The responders of the channel a message in `channelId` belongs to (a thread: its channel); none: no hand-off there. */
@@ -47,9 +42,11 @@ export class HandOffs {
   /** After a 👎 on an answer: offers "Ask a person" in its thread, once, where the channel has responders. Never throws. */
   async offerAfterThumbsDown(platform: ChatPlatform, answer: StoredAnswer): Promise<void> {
     try {
-      if (this.offered.get(answer.id) || (await this.options.handOffs.findByAnswer(answer.id))) return;
+      const { handOffs } = this.options;
+      if (await handOffs.findByAnswer(answer.id)) return;
       if (!(await this.respondersOf(platform, answer.channelId))) return;
-      this.offered.set(answer.id, true);
+      // Claimed in the store, not checked and then set: two 👎s reaching two replicas at once post one offer.
+      if (!(await handOffs.claimOffer(answer.id))) return;
       await platform.post(threadOf(answer), { kind: 'handoff-offer', answerId: answer.id });
       this.options.log.info({ platform: platform.name, answerId: answer.id, channel: answer.channelId }, 'hand-off offered after a 👎');
     } catch (error) {

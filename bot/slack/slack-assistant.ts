@@ -2,7 +2,7 @@ import { Assistant, type AssistantConfig } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { IncomingMessage } from '../conversation/chat-platform.ts';
 import type { Conversation } from '../conversation/conversation.ts';
-import { TtlCache } from '../conversation/ttl-cache.ts';
+import type { AssistantThreadContext, AssistantThreadRef, AssistantThreadStore } from './assistant-thread-store.ts';
 import { messageFromEvent, type SlackMessageEvent } from './slack-events.ts';
 import type { SlackIdentity, SlackPlatform } from './slack-platform.ts';
 
@@ -11,13 +11,8 @@ import type { SlackIdentity, SlackPlatform } from './slack-platform.ts';
 // the person and offers suggested prompts; a question in the panel is answered like a direct message, except that
 // the channel the person is viewing beside the panel (the thread context) decides the scope, as a mention there
 // would. While Lore answers, the panel's status line says what it is doing; the thread is titled by its first question.
-
-/** What Slack sends as an assistant thread's context: the channel being viewed (none in some places). */
-export interface AssistantThreadContext {
-  channel_id?: string;
-  team_id?: string;
-  enterprise_id?: string | null;
-}
+// The context and the title are kept in the store replicas share (assistant-thread-store.ts): the thread's events
+// may reach any replica.
 
 /** The fields of an envelope the assistant handlers read. */
 interface AssistantEnvelope {
@@ -30,6 +25,8 @@ export interface SlackAssistantOptions {
   conversation: Conversation;
   platform: SlackPlatform;
   identity: SlackIdentity;
+  /** The panel threads' contexts and titles, in the store replicas share. */
+  threads: AssistantThreadStore;
   log: Logger;
   /** The workspace an event is for, when it is one Lore answers in (as for every other event). */
   workspaceOf(body: AssistantEnvelope): string | undefined;
@@ -42,35 +39,31 @@ const PROMPTS_TITLE = 'Often asked';
 const PROMPT_TITLE_CHARS = 60;
 /** Slack cuts thread titles short in the history list. */
 const TITLE_CHARS = 80;
-/** Contexts are kept for a day without activity: a panel left open overnight starts again from the DM's scope. */
-const CONTEXT_TTL_MS = 24 * 60 * 60_000;
+
+/** The panel thread an assistant event or a message in it belongs to. */
+function threadOf(payload: unknown): AssistantThreadRef | undefined {
+  const event = payload as { assistant_thread?: { channel_id?: string; thread_ts?: string }; channel?: string; thread_ts?: string };
+  const channelId = event.assistant_thread?.channel_id ?? event.channel;
+  const threadTs = event.assistant_thread?.thread_ts ?? event.thread_ts;
+  return channelId && threadTs ? { channelId, threadTs } : undefined;
+}
 
 /**
- * Keeps each thread's context in memory, by channel and thread. Bolt's default store keeps one context for all
- * threads at once (the last one saved), which would give one person's channel scope to another's question. After
- * a restart a thread's context is unknown until Slack sends it again: its questions get the direct-message scope.
+ * Bolt's thread context store over Lore's store, by channel and thread. Bolt's default keeps one context for all
+ * threads at once (the last one saved), which would give one person's channel scope to another's question. A thread
+ * whose context was never saved (opened before this store, or a day idle) is unknown until Slack sends it again: its
+ * questions get the direct-message scope.
  */
-function threadContextStore(): NonNullable<AssistantConfig['threadContextStore']> & { knows(payload: unknown): boolean } {
-  const contexts = new TtlCache<AssistantThreadContext>({ ttlMs: CONTEXT_TTL_MS, maxEntries: 10_000 });
-  const keyOf = (payload: unknown): string | undefined => {
-    const event = payload as { assistant_thread?: { channel_id?: string; thread_ts?: string }; channel?: string; thread_ts?: string };
-    const channel = event.assistant_thread?.channel_id ?? event.channel;
-    const thread = event.assistant_thread?.thread_ts ?? event.thread_ts;
-    return channel && thread ? `${channel}:${thread}` : undefined;
-  };
+function threadContextStore(threads: AssistantThreadStore): NonNullable<AssistantConfig['threadContextStore']> {
   return {
-    knows: (payload) => {
-      const key = keyOf(payload);
-      return key !== undefined && contexts.get(key) !== undefined;
-    },
     get: async ({ payload }) => {
-      const key = keyOf(payload);
-      return (key && contexts.get(key)) || {};
+      const thread = threadOf(payload);
+      return (thread && (await threads.find(thread))) || {};
     },
     save: async ({ payload }) => {
-      const key = keyOf(payload);
+      const thread = threadOf(payload);
       const context = (payload as { assistant_thread?: { context?: AssistantThreadContext } }).assistant_thread?.context;
-      if (key && context) contexts.set(key, context);
+      if (thread && context) await threads.save(thread, context);
     },
   };
 }
@@ -82,9 +75,7 @@ function viewedChannel(context: AssistantThreadContext): string | undefined {
 }
 
 export function createSlackAssistant(options: SlackAssistantOptions): Assistant {
-  const { conversation, platform, identity, log } = options;
-  const titled = new TtlCache<true>({ ttlMs: CONTEXT_TTL_MS, maxEntries: 10_000 });
-  const contexts = threadContextStore();
+  const { conversation, platform, identity, threads, log } = options;
 
   /** Suggested prompts for what the person may see from the channel they are viewing; none when nothing qualifies. */
   const suggest = async (
@@ -106,7 +97,7 @@ export function createSlackAssistant(options: SlackAssistantOptions): Assistant 
   };
 
   return new Assistant({
-    threadContextStore: contexts,
+    threadContextStore: threadContextStore(threads),
     threadStarted: async ({ event, body, say, saveThreadContext, setSuggestedPrompts }) => {
       const workspace = options.workspaceOf(body as AssistantEnvelope);
       if (!workspace) return;
@@ -122,25 +113,33 @@ export function createSlackAssistant(options: SlackAssistantOptions): Assistant 
       // Another channel may see other sources: its suggestions replace the earlier ones.
       await suggest(workspace, event.assistant_thread, setSuggestedPrompts);
     },
-    userMessage: async ({ message, body, getThreadContext, setStatus, setTitle }) => {
+    userMessage: async ({ message, body, setStatus, setTitle }) => {
       const envelope = body as AssistantEnvelope;
       const workspace = options.workspaceOf(envelope);
       if (!workspace) return;
       const incoming = messageFromEvent(message as SlackMessageEvent, envelope.event_id ?? '', workspace, identity);
       // Lore's own replies in the panel arrive here too.
       if (!incoming?.eventId || incoming.fromBot) return;
-      const channelId = viewedChannel(await getThreadContext());
-      const thread = { channelId: incoming.channelId, threadId: incoming.threadId };
+      const panelThread = threadOf(message);
+      // What getThreadContext would read, read once: a saved context also says the thread is the panel's.
+      const context = panelThread && (await threads.find(panelThread));
+      const channelId = context && viewedChannel(context);
       // Bolt hands over every threaded DM; only a thread opened in the panel has a status line and a title (one
-      // opened before a restart is answered all the same, without them).
-      const inPanel = contexts.knows(message);
-      if (inPanel) platform.trackAssistantThread(thread, (status) => setStatus(status));
-      const key = `${thread.channelId}:${thread.threadId}`;
-      if (inPanel && !titled.get(key) && incoming.text.trim() !== '') {
-        titled.set(key, true);
-        await setTitle(shorten(incoming.text, TITLE_CHARS)).catch((error: unknown) =>
-          log.debug({ err: error }, 'could not title the assistant thread'),
-        );
+      // whose context is unknown is answered all the same, without them).
+      if (panelThread && context) {
+        platform.trackAssistantThread({ channelId: incoming.channelId, threadId: incoming.threadId }, (status) => setStatus(status));
+        // Claimed in the store: the thread's questions may reach two replicas, and it is titled once.
+        if (
+          incoming.text.trim() !== '' &&
+          (await threads.claimTitle(panelThread).catch((error: unknown) => {
+            log.warn({ err: error }, 'could not claim the title of the assistant thread');
+            return false;
+          }))
+        ) {
+          await setTitle(shorten(incoming.text, TITLE_CHARS)).catch((error: unknown) =>
+            log.debug({ err: error }, 'could not title the assistant thread'),
+          );
+        }
       }
       const scoped: IncomingMessage = channelId
         ? // Files shared in the panel stay the panel's own: the viewed channel's scope never widens to them.

@@ -24,6 +24,7 @@ import {
   HAND_OFF_ACTION,
   HAND_OFF_RESOLVED_ACTION,
 } from './slack-blocks.ts';
+import type { AssistantThreadStore } from './assistant-thread-store.ts';
 import { createSlackAssistant } from './slack-assistant.ts';
 import { SlackAudience } from './slack-audience.ts';
 import { SlackDirectory } from './slack-directory.ts';
@@ -52,6 +53,8 @@ export interface SlackBotOptions {
   /** Web API base URL (tests point it at a local fake). */
   apiUrl?: string;
   conversation: Conversation;
+  /** The assistant panel's threads (the viewed channel, the title), in the store replicas share. */
+  assistantThreads: AssistantThreadStore;
   log: Logger;
   /** Per Web API call. */
   requestTimeoutMs?: number;
@@ -179,7 +182,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     void conversation.handleMessage(platform, message);
   };
   // Before the `message` listener: the assistant panel's messages are its own (Bolt stops them there).
-  app.assistant(createSlackAssistant({ conversation, platform, identity, log, workspaceOf }));
+  app.assistant(createSlackAssistant({ conversation, platform, identity, threads: options.assistantThreads, log, workspaceOf }));
   app.event('app_mention', onMessage);
   app.event('message', onMessage);
 

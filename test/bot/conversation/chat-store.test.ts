@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { IncomingMessage } from '../../../bot/conversation/chat-platform.ts';
-import { ChatStore, HELP_OFFER_MS } from '../../../bot/conversation/chat-store.ts';
+import { ChatStore, HELP_OFFER_MS, type QuestionRef } from '../../../bot/conversation/chat-store.ts';
 import { isSameEmoji, offerHelpEmoji } from '../../../bot/conversation/offer-help-emoji.ts';
 import type { SqlDatabase } from '../../../rag/contracts/sql-database.ts';
 import type { Answer } from '../../../rag/types.ts';
@@ -172,5 +172,29 @@ forEachDialect('ChatStore', (stores) => {
     await chat.offerHelp('slack', { message: question, emoji: hand });
     now = new Date(JAN_1().getTime() + HELP_OFFER_MS + 1);
     expect(await take(other, 'UASKER', 'raising_hand')).toBeUndefined();
+  });
+
+  it('keeps an answered question for the edit window on every connection, the latest answer replacing it, and prunes older ones as it remembers', async () => {
+    let now = JAN_1();
+    const { chat, db, other } = await store(stores, () => now);
+    const window = 10 * 60_000;
+    const asked: QuestionRef = { platform: 'slack', channelId: 'C1', messageId: 'M1' };
+    await chat.rememberAnswered(asked, { userId: 'U1', text: 'How long are backups kept?', answerMessageId: 'A1' }, window);
+    expect(await other.answeredQuestion(asked, window)).toEqual({ userId: 'U1', text: 'How long are backups kept?', answerMessageId: 'A1' });
+    expect(await other.answeredQuestion({ ...asked, platform: 'discord' }, window)).toBeUndefined();
+    expect(await other.answeredQuestion({ ...asked, messageId: 'M2' }, window)).toBeUndefined();
+
+    // Answered again after an edit: the edited words, the same answer message, a new window.
+    now = new Date(JAN_1().getTime() + window - 1);
+    await other.rememberAnswered(asked, { userId: 'U1', text: 'How long are logs kept?', answerMessageId: 'A1' }, window);
+    now = new Date(JAN_1().getTime() + 2 * window - 1);
+    expect(await chat.answeredQuestion(asked, window)).toMatchObject({ text: 'How long are logs kept?' });
+
+    // Past the window it no longer counts, and the next question remembered removes its row.
+    now = new Date(JAN_1().getTime() + 2 * window);
+    expect(await chat.answeredQuestion(asked, window)).toBeUndefined();
+    await chat.rememberAnswered({ ...asked, messageId: 'M2' }, { userId: 'U2', text: 'Who owns billing?', answerMessageId: 'A2' }, window);
+    const rows = await db.query<{ message_id: string }>('SELECT message_id FROM answered_questions');
+    expect(rows).toEqual([{ message_id: 'M2' }]);
   });
 });

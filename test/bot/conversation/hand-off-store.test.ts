@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { ChatStore } from '../../../bot/conversation/chat-store.ts';
-import { HandOffStore, type NewHandOff } from '../../../bot/conversation/hand-off-store.ts';
+import { HANDOFF_OFFER_MS, HandOffStore, type NewHandOff } from '../../../bot/conversation/hand-off-store.ts';
 import { makeAnswer } from '../../helpers/answer.ts';
 import { forEachDialect } from '../../helpers/sql-stores.ts';
 
@@ -20,10 +20,10 @@ const handOff = (id: string, answerId = 'a1'): NewHandOff => ({
 });
 
 forEachDialect('HandOffStore', (stores) => {
-  async function store(): Promise<{ handOffs: HandOffStore; other: HandOffStore }> {
+  async function store(clock = now): Promise<{ handOffs: HandOffStore; other: HandOffStore }> {
     const created = await stores.create();
     const db = await created.connect();
-    await new ChatStore(db, now).saveAnswer({
+    await new ChatStore(db, clock).saveAnswer({
       answer: makeAnswer({ id: 'a1', mode: 'abstained' }),
       platform: 'slack',
       channelId: 'C1',
@@ -31,7 +31,7 @@ forEachDialect('HandOffStore', (stores) => {
       messageId: 'M1',
       userId: 'U1',
     });
-    return { handOffs: new HandOffStore(db, now), other: new HandOffStore(await created.connect(), now) };
+    return { handOffs: new HandOffStore(db, clock), other: new HandOffStore(await created.connect(), clock) };
   }
 
   it('records one hand-off per answer, also when two replicas record it together', async () => {
@@ -71,5 +71,20 @@ forEachDialect('HandOffStore', (stores) => {
     const { handOffs } = await store();
     expect(await handOffs.answerMode('a1')).toBe('abstained');
     expect(await handOffs.answerMode('a2')).toBeUndefined();
+  });
+
+  it('claims the offer of "Ask a person" after a 👎 once per answer a day, also when two replicas claim it together', async () => {
+    let at = now();
+    const { handOffs, other } = await store(() => at);
+    const together = await Promise.all([handOffs, other, handOffs, other].map((replica) => replica.claimOffer('a1')));
+    expect(together.filter(Boolean)).toHaveLength(1);
+    expect(await other.claimOffer('a1')).toBe(false);
+    expect(await other.claimOffer('a2')).toBe(true);
+
+    // A day later the answer may be offered it again, once.
+    at = new Date(now().getTime() + HANDOFF_OFFER_MS + 1);
+    const again = await Promise.all([handOffs, other, handOffs, other].map((replica) => replica.claimOffer('a1')));
+    expect(again.filter(Boolean)).toHaveLength(1);
+    expect(await handOffs.claimOffer('a1')).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import type { Answer, Citation } from '../../../rag/types.ts';
 import { BOT_ID, BOT_USER_ID, TEAM_ID, type FakeSlack, type SlackCall } from '../../fakes/fake-slack.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { script } from './gemini-script.ts';
-import { mention, nextTs, startTestBot, type TestBot } from './slack-test-bot.ts';
+import { assistantEvent, mention, nextTs, startTestBot, type TestBot } from './slack-test-bot.ts';
 import { openSlackTestWorld, type SlackTestWorld } from './slack-test-world.ts';
 
 // Lore as a Slack AI app, through the real Bolt app (its Assistant class, the SDK's ChatStreamer) against the fake
@@ -199,20 +199,6 @@ function loggedAnswer(question: string, fields: { sources: Citation['source'][];
     usage: { inputTokens: 0, outputTokens: 0 },
     timings: { rewrite: 0, retrieve: 0, rerank: 0, generate: 0 },
     notes: [],
-  };
-}
-
-/** An assistant thread event (docs.slack.dev/reference/events/assistant_thread_started, _context_changed). */
-function assistantEvent(type: 'assistant_thread_started' | 'assistant_thread_context_changed', channel: string, thread: string, viewing: string) {
-  return {
-    type,
-    assistant_thread: {
-      user_id: 'UPANEL',
-      context: { channel_id: viewing, team_id: TEAM_ID, enterprise_id: null },
-      channel_id: channel,
-      thread_ts: thread,
-    },
-    event_ts: nextTs(),
   };
 }
 

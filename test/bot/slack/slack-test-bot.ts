@@ -92,6 +92,25 @@ export function mention(channel: string, user: string, text: string, extra: Reco
   return { type: 'app_mention', channel, user, text: `<@${BOT_USER_ID}> ${text}`, ts: nextTs(), ...extra };
 }
 
+/** An assistant thread event of UPANEL's (docs.slack.dev/reference/events/assistant_thread_started, _context_changed). */
+export function assistantEvent(
+  type: 'assistant_thread_started' | 'assistant_thread_context_changed',
+  channel: string,
+  thread: string,
+  viewing: string,
+): Record<string, unknown> {
+  return {
+    type,
+    assistant_thread: {
+      user_id: 'UPANEL',
+      context: { channel_id: viewing, team_id: TEAM_ID, enterprise_id: null },
+      channel_id: channel,
+      thread_ts: thread,
+    },
+    event_ts: nextTs(),
+  };
+}
+
 /** A payload recorded from Slack (its docs, or SDK test fixtures), kept in test/fixtures/slack/ with its source. */
 export interface SlackFixture {
   source: string;
