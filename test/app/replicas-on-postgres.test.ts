@@ -6,11 +6,12 @@ import { startChromaServer, type ChromaServer } from '../../app/chroma-server.ts
 import { keyIdOf } from '../../app/http/api-keys.ts';
 import { createLogger } from '../../app/logger.ts';
 import type { Answer } from '../../rag/types.ts';
-import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
+import { answerWith, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
 import { BOT_USER_ID, deliverToLore, eventEnvelope, startFakeSlack, type FakeSlack } from '../fakes/fake-slack.ts';
 import { postgresServer, usePostgres } from '../helpers/postgres-server.ts';
 import { type LoreServer, startLore } from '../helpers/run-lore.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { until } from '../helpers/until.ts';
 
 // Two `lore start` replicas on one PostgreSQL (DATABASE_URL) and one Chroma server (CHROMA_URL), each with its own
 // data directory, as a deployment behind a load balancer runs them: what one learns the other answers from, a Slack
@@ -48,12 +49,7 @@ beforeAll(async () => {
     startFakeGemini({ apiKey: 'test-key' }),
     startFakeSlack({ botToken: TOKEN }),
   ]);
-  // Reranking asks for scores; the answer itself streams.
-  gemini.setGenerator((request) =>
-    request.method === 'generateContent'
-      ? { chunks: [JSON.stringify({ scores: [] })] }
-      : { chunks: ['The Zephyr staging cluster ', 'is rebuilt every Thursday [1].'] },
-  );
+  gemini.setGenerator(answerWith(['The Zephyr staging cluster ', 'is rebuilt every Thursday [1].']));
   fs.writeFileSync(
     path.join(tmp.dir, 'lore.config.yaml'),
     ['channels:', `  ${SUPPORT}:`, '    sources: [files]', '    mode: auto', '    offer_help: raising_hand', ''].join('\n'),
@@ -114,15 +110,6 @@ async function waitForReady(replica: Replica): Promise<void> {
     () => `${replica.name} never became ready: ${last}`,
   );
   expect(JSON.parse(last)).toMatchObject({ checks: { chroma: 'ok', postgres: 'ok' } });
-}
-
-/** Polls `done` every 100 ms until it holds, failing with `why()` after `timeoutMs`. */
-async function until(done: () => boolean | Promise<boolean>, timeoutMs: number, why: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(why());
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const auth = { authorization: `Bearer ${API_KEY}` };

@@ -6,7 +6,7 @@ import { startChromaServer, type ChromaServer } from '../../app/chroma-server.ts
 import { keyIdOf } from '../../app/http/api-keys.ts';
 import { createLogger } from '../../app/logger.ts';
 import { utcDay } from '../../app/spend-ledger.ts';
-import { startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
+import { answerWith, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini.ts';
 import { freePort, redisServer, startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { type LoreServer, runLore, startLore } from '../helpers/run-lore.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -30,12 +30,7 @@ beforeAll(async () => {
   redis = await startRedis();
   chroma = await startChromaServer(path.join(tmp.dir, 'chroma'), createLogger('silent'));
   gemini = await startFakeGemini({ apiKey: 'test-key' });
-  // Reranking asks for scores; the answer itself streams.
-  gemini.setGenerator((request) =>
-    request.method === 'generateContent'
-      ? { chunks: [JSON.stringify({ scores: [] })] }
-      : { chunks: ['Backups of the data directory ', 'are kept for 30 days [1].'] },
-  );
+  gemini.setGenerator(answerWith(['Backups of the data directory ', 'are kept for 30 days [1].']));
   kb = path.join(tmp.dir, 'kb');
   fs.mkdirSync(kb);
   for (const file of ['faq.md', 'getting-started.md', 'data-handling-policy.txt'])

@@ -176,6 +176,12 @@ export function defaultGeneration(): FakeGeneration {
   return { chunks: DEFAULT_ANSWER_CHUNKS };
 }
 
+/** A generator for a whole answer: reranking (generateContent) gets no scores, so retrieval's order stands, and the
+ * answer streams `chunks`. */
+export function answerWith(chunks: string[]): (request: RecordedRequest) => FakeGeneration {
+  return (request) => (request.method === 'generateContent' ? { chunks: [JSON.stringify({ scores: [] })] } : { chunks });
+}
+
 function generationEvents(generation: FakeGeneration, request: RecordedRequest, model: string): unknown[] {
   const promptTokenCount = generation.usage?.promptTokenCount ?? wordCount([request.systemInstruction ?? '', ...request.texts]);
   const usageAt = (sent: string[]): Record<string, number> => {

@@ -38,7 +38,7 @@ export interface LoreServer {
   url: string;
   /** What it has logged so far (pino JSON lines at the LOG_LEVEL given; `lore start` writes them to stderr). */
   logs(): string;
-  /** Asks it to stop (SIGTERM) and resolves with its exit code; at once if it has already exited. */
+  /** Asks it to stop (SIGTERM, after SIGCONT if it was paused) and resolves with its exit code; at once if it has already exited. */
   stop(): Promise<number | null>;
 }
 
@@ -93,6 +93,8 @@ export async function startLore(env: Record<string, string>, options: StartLoreO
     async stop() {
       if (exited()) return child.exitCode;
       const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+      // A paused (SIGSTOP) process must run again to stop.
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       return closed;
     },
