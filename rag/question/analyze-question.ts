@@ -110,6 +110,8 @@ export function expandShorthand(text: string): string {
     const lower = word.toLowerCase();
     // `c.req.header()`, `req.body`: a name in code is spelled as the code spells it.
     if (/[.$]$/.test(text.slice(0, offset)) || /^(?:\(|\.\w)/.test(text.slice(offset + word.length))) return word;
+    // `Access-Control-Max-Age`, `x-req-id`: a part of a hyphenated name is no word of its own.
+    if (/\w-$/.test(text.slice(0, offset)) || /^-\w/.test(text.slice(offset + word.length))) return word;
     // "kicks me out at 40 min" counts minutes; "min password length" asks for a minimum.
     if (lower === 'min') return /\d\s*$/.test(text.slice(0, offset)) ? 'minutes' : 'minimum';
     return Object.hasOwn(SHORTHAND, lower) ? (SHORTHAND[lower] as string) : word;

@@ -8,6 +8,7 @@
 // channel they were shared in (`uploadScope`).
 import { PLACE_SCOPED_SOURCES } from '../contracts/sources.ts';
 import type { MetadataFilter, Question, QuestionFilters, SearchQuery, SourceKind } from '../types.ts';
+import { expandShorthand } from './analyze-question.ts';
 import { expandQuery } from './expand-query.ts';
 import { extractFilters } from './extract-filters.ts';
 
@@ -47,7 +48,9 @@ export function buildSearchQuery(question: Question, standaloneText: string, now
 
   // Dates and repositories read from the question's words are an interpretation ("in March" may be when the baby
   // is due): when they leave nothing to search, the search is worth running again without them.
-  const expansions = expandQuery(extracted.text);
+  // "pw manager" is searched as "password manager": documents spell out what chat abbreviates.
+  const searchText = expandShorthand(extracted.text);
+  const expansions = expandQuery(searchText);
   const explicit = question.filters ?? {};
   const read = (field: 'modifiedAfter' | 'modifiedBefore' | 'repository') => stated[field] !== undefined && explicit[field] === undefined;
   const interpreted = read('modifiedAfter') || read('modifiedBefore') || read('repository');
@@ -56,11 +59,11 @@ export function buildSearchQuery(question: Question, standaloneText: string, now
     const { modifiedAfter, modifiedBefore, repository } = explicit;
     const kept: QuestionFilters = definedOnly({ ...filters, modifiedAfter, modifiedBefore, repository });
     const keptWhere = whereFor(kept, searchedSources(kept, allowed), question.uploadScope);
-    widened = { text: extracted.text, expansions, ...(keptWhere !== undefined ? { where: keptWhere } : {}) };
+    widened = { text: searchText, expansions, ...(keptWhere !== undefined ? { where: keptWhere } : {}) };
   }
 
   return {
-    text: extracted.text,
+    text: searchText,
     expansions,
     ...(where !== undefined ? { where } : {}),
     filters,

@@ -77,6 +77,13 @@ describe('analyzeQuestion chat shorthand', () => {
     expect(expandShorthand('zoom kicks me out at 40 min.')).toBe('zoom kicks me out at 40 minutes.');
   });
 
+  it('leaves a part of a hyphenated name alone', () => {
+    expect(expandShorthand("what's the default Access-Control-Max-Age and the x-req-id header")).toBe(
+      "what's the default Access-Control-Max-Age and the x-req-id header",
+    );
+    expect(expandShorthand('max - 3 per wk')).toBe('maximum - 3 per week');
+  });
+
   it('counts the expanded word as the unit and the focus', () => {
     const analysis = analyzeQuestion('how many yrs before a sabbatical');
     expect(analysis.parts[0]?.unit).toBe('year');

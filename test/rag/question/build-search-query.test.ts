@@ -20,6 +20,14 @@ describe('buildSearchQuery', () => {
     expect(query.where).toEqual({ source: { $in: ['notion'] } });
   });
 
+  it('searches chat shorthand spelled out, as documents write it', () => {
+    const query = buildSearchQuery(ask('what pw manager are we supposed to use?'), 'what pw manager are we supposed to use?', NOW);
+    expect(query.text).toBe('what password manager are we supposed to use?');
+    expect(buildSearchQuery(ask('c.req.header() returns undefined'), 'c.req.header() returns undefined', NOW).text).toBe(
+      'c.req.header() returns undefined',
+    );
+  });
+
   it('offers a wider search without the dates and repository read from the question, keeping scope and explicit filters', () => {
     const query = buildSearchQuery(
       ask('How is auth done in repo acme/api since 2023?', {
