@@ -11,6 +11,7 @@ import { redactSecrets } from './cite/redact-secrets.ts';
 import { StreamRedactor } from './cite/stream-redactor.ts';
 import { verifyClaims } from './cite/verify-claims.ts';
 import { assembleContext } from './context/assemble-context.ts';
+import { type SectionChunks, sectionNeighbours } from './context/section-neighbours.ts';
 import { finalAnswer, type AnswerEvent, type Answerer } from './contracts/answer-stream.ts';
 import { costOf } from './cost/cost-of.ts';
 import { Deadline, withinDeadline } from './deadline.ts';
@@ -45,6 +46,11 @@ export interface AnswerPipelineOptions {
   deadlineMs?: number;
   /** Sources whose word alone is not trusted (LORE_LOW_TRUST_SOURCES): an answer resting only on them says so. */
   lowTrustSources?: readonly TrustClass[];
+  /**
+   * A section split over several chunks is shown whole around what was found, its neighbouring chunks joined within
+   * `tokens` more than `contextTokens` (rag/context/section-neighbours.ts).
+   */
+  sections?: { chunks: SectionChunks; tokens: number };
 }
 
 const DEFAULT_K = 8;
@@ -153,9 +159,16 @@ export class AnswerPipeline implements Answerer {
         })
       : candidates;
     const ranked = preferVerified(reranked, k);
+    const { sections } = this.options;
+    const neighbours = sections ? await sectionNeighbours(ranked.slice(0, k), sections.chunks, search.where) : [];
     timings.rerank = performance.now() - t;
 
-    const assembled = assembleContext(ranked, { maxTokens: this.options.contextTokens ?? 1_800, maxPassages: k });
+    const assembled = assembleContext(ranked, {
+      maxTokens: this.options.contextTokens ?? 1_800,
+      maxPassages: k,
+      sectionNeighbours: neighbours,
+      sectionTokens: sections?.tokens ?? 0,
+    });
     const { passages, removed: injected } = stripInjectedInstructions(assembled);
     const contexts = passages.map((p) => ({ chunkId: p.chunkIds[0] ?? '', docId: p.docId, score: p.score, text: redactSecrets(p.text).text }));
     if (passages.length === 0) {

@@ -18,6 +18,13 @@ export interface AssembleOptions {
   maxPassages?: number;
   /** Jaccard similarity of word shingles at which two chunks count as the same; default 0.8. */
   duplicateThreshold?: number;
+  /**
+   * Chunks that continue a section another chunk was found in (rag/context/section-neighbours.ts), best first: each
+   * joins the passage it continues while `sectionTokens` lasts, a budget of their own, so they never take the place
+   * of a passage that was found.
+   */
+  sectionNeighbours?: readonly RetrievedChunk[];
+  sectionTokens?: number;
 }
 
 interface Candidate {
@@ -58,12 +65,15 @@ export function assembleContext(chunks: readonly RetrievedChunk[], options: Asse
     if (text.trim() === '') candidates.shift();
     else candidates[0] = { ...best, chunk: { ...best.chunk, text }, tokens: countTokens(text), trimmed: true };
   }
-  let passages = toPassages(select(candidates, maxTokens, maxPassages));
+  const selected = select(candidates, maxTokens, maxPassages);
+  const continued = continuations(selected, options.sectionNeighbours ?? [], options.sectionTokens ?? 0);
+  const budget = maxTokens + continued.reduce((sum, candidate) => sum + candidate.tokens + 1, 0);
+  let passages = toPassages([...selected, ...continued]);
   // Joining can add a separator token here and there; shed the lowest-ranked passages until it truly fits.
-  while (passages.length > 1 && contextTokens(passages) > maxTokens) passages = passages.slice(0, -1);
+  while (passages.length > 1 && contextTokens(passages) > budget) passages = passages.slice(0, -1);
   const only = passages[0];
-  if (passages.length === 1 && only !== undefined && contextTokens(passages) > maxTokens) {
-    const trimmed = trimmedToFit(only, maxTokens);
+  if (passages.length === 1 && only !== undefined && contextTokens(passages) > budget) {
+    const trimmed = trimmedToFit(only, budget);
     passages = trimmed ? [trimmed] : [];
   }
   return passages.map((passage, i) => ({ ...passage, n: i + 1 }));
@@ -94,6 +104,26 @@ function select(candidates: readonly Candidate[], maxTokens: number, maxPassages
     used += cost;
   }
   return selected;
+}
+
+/** The section neighbours that join a selected chunk of their own section, in order, while `allowance` lasts. */
+function continuations(selected: readonly Candidate[], neighbours: readonly RetrievedChunk[], allowance: number): Candidate[] {
+  const taken = new Set(selected.map((candidate) => candidate.chunk.id));
+  const joined: Candidate[] = [];
+  let left = allowance;
+  for (const chunk of neighbours) {
+    if (taken.has(chunk.id)) continue;
+    const tokens = countTokens(chunk.text);
+    const candidate: Candidate = { chunk, rank: Number.POSITIVE_INFINITY, tokens, trimmed: false };
+    const continues = [...selected, ...joined].find(
+      (other) => isNeighbour(other, candidate) && other.chunk.metadata.headingPath === chunk.metadata.headingPath,
+    );
+    if (!continues || tokens + 1 > left) continue;
+    joined.push({ ...candidate, rank: continues.rank });
+    taken.add(chunk.id);
+    left -= tokens + 1;
+  }
+  return joined;
 }
 
 function isNeighbour(a: Candidate, b: Candidate): boolean {

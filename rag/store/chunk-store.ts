@@ -118,6 +118,17 @@ export class ChunkStore {
     });
   }
 
+  /** The chunks of a document at these ordinals that exist, in document order. */
+  async chunksAt(docId: string, ordinals: readonly number[]): Promise<Chunk[]> {
+    if (ordinals.length === 0) return [];
+    const { placeholders, params } = inList(ordinals);
+    const rows = await this.db.query<ChunkRow>(
+      `SELECT ${CHUNK_COLUMNS} FROM chunks WHERE doc_id = ? AND ordinal IN (${placeholders}) ORDER BY ordinal`,
+      [docId, ...params],
+    );
+    return rows.map(toChunk);
+  }
+
   /** Every chunk, in pages: used to rebuild the vector index after the embedder changes. */
   async *allChunks(pageSize = 256): AsyncGenerator<Chunk[]> {
     for (let after = 0; ; ) {
@@ -327,7 +338,7 @@ const MAX_IN_LIST = 512;
  * Placeholders for `values`, padded to the next power of two with the last value (which matches nothing new): the
  * statement texts stay few, so SQLite's compiled statements (rag/store/prepared.ts) stay few.
  */
-function inList(values: readonly string[]): { placeholders: string; params: SqlValue[] } {
+function inList(values: readonly (string | number)[]): { placeholders: string; params: SqlValue[] } {
   let size = 8;
   while (size < values.length) size *= 2;
   const params: SqlValue[] = [...values];

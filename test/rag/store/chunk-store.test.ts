@@ -110,6 +110,15 @@ forEachDialect('ChunkStore', (stores) => {
     expect(await store.getChunks(many)).toHaveLength(many.filter((id) => id !== 'd5-0' && id !== 'd6-0').length);
   });
 
+  it('reads the chunks of a document at given ordinals, in document order, skipping those that do not exist', async () => {
+    const { store, other } = await open();
+    await store.saveDocument(doc('a', '/kb/a.md', 3), [chunk('a', 0, 'zero'), chunk('a', 1, 'one'), chunk('a', 2, 'two')]);
+    await store.saveDocument(doc('b', '/kb/b.md'), [chunk('b', 0, 'other document')]);
+    expect((await other.chunksAt('a', [2, -1, 0])).map((c) => c.id)).toEqual(['a-0', 'a-2']);
+    expect((await other.chunksAt('b', [1])).map((c) => c.id)).toEqual([]);
+    expect(await other.chunksAt('a', [])).toEqual([]);
+  });
+
   it('names the indexed content: the same documents give the same version, on any connection', async () => {
     const { store, other } = await open();
     await store.saveDocument(doc('a', '/a'), [chunk('a', 0, 'alpha')]);
