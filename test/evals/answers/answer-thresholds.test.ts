@@ -99,11 +99,12 @@ describe('answer thresholds', () => {
     expect(() => loadAnswerThresholds(path.join(tmp!.dir, 'absent.json'))).toThrow(/absent\.json cannot be read/);
   });
 
-  it('loads the committed files: floors under issue 13’s targets, oraclePosted only for the oracle run', () => {
+  it('loads the committed files: floors at most issue 13’s targets, oraclePosted only for the oracle run', () => {
     const extractive = loadAnswerThresholds('evals/answer-thresholds.json');
     const oracle = loadAnswerThresholds('evals/answer-thresholds-oracle.json');
     expect(unmeasurable(extractive, 'extractive')).toEqual([]);
-    expect(oracle.atLeast.oraclePosted).toBeLessThan(0.97);
+    // Met since the sections a model is shown are whole: the gate holds the target itself.
+    expect(oracle.atLeast.oraclePosted).toBe(0.97);
     expect(extractive.atLeast.answered).toBeLessThan(0.9);
     for (const t of [extractive, oracle]) {
       for (const name of ['answered', 'abstention', 'hit1', 'hit5', 'facts'] as const) expect(t.atLeast[name]).toBeGreaterThan(0);
