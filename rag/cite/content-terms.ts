@@ -23,9 +23,11 @@ export function stemLite(word: string): string {
   else if (/(?:xes|ches|shes|zes)$/.test(w)) w = w.slice(0, -2);
   else if (w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
 
-  for (const suffix of ['ational', 'ization', 'ation', 'ement', 'ment', 'ness', 'ingly', 'edly', 'ing', 'ed', 'ly', 'er', 'al']) {
-    // "-al" only on longer words: "approval" → "approv", but "total" stays.
-    if (w.endsWith(suffix) && w.length - suffix.length >= (suffix === 'al' ? 5 : 3)) {
+  for (const suffix of ['ational', 'ization', 'ation', 'ement', 'ment', 'ness', 'ingly', 'edly', 'ing', 'ion', 'ed', 'ly', 'er', 'al']) {
+    // "-al" and "-ion" only on longer words: "approval" → "approv" and "completion" → "complet" (as "complete"), but
+    // "total" and "option" stay.
+    const least = suffix === 'al' ? 5 : suffix === 'ion' ? 4 : 3;
+    if (w.endsWith(suffix) && w.length - suffix.length >= least) {
       w = w.slice(0, -suffix.length);
       // "running" → "runn" → "run"; "stopped" → "stopp" → "stop".
       if (/([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);

@@ -10,11 +10,15 @@ describe('content terms', () => {
       ['policy', 'policies'],
       ['approval', 'approves', 'approved'],
       ['index', 'indexes'],
+      ['autocomplete', 'autocompletion', 'autocompleted'],
+      ['delete', 'deletion', 'deleted'],
+      ['select', 'selection', 'selecting'],
     ]) {
       expect(new Set(group.map(stemLite)), group.join(' ')).toHaveProperty('size', 1);
     }
     expect(stemLite('status')).toBe('status');
     expect(stemLite('total')).toBe('total');
+    expect(stemLite('options')).toBe('option');
   });
 
   it('keeps content words and numbers, dropping stopwords and question words', () => {
