@@ -58,6 +58,8 @@ export interface FakeResponse {
   body?: unknown;
   /** Wait this long before answering (for timeouts). */
   delayMs?: number;
+  /** Answer only once this settles (after `delayMs`): a test holds a request in flight for as long as it needs. */
+  heldUntil?: Promise<unknown>;
   /** The body sent verbatim instead of `body` (a recorded error body). */
   raw?: string;
   /** A recorded 200 stream: each string is one SSE event's data, sent verbatim (generation only). */
@@ -208,6 +210,13 @@ function generationEvents(generation: FakeGeneration, request: RecordedRequest, 
   });
 }
 
+/** Waits as a response asks before it is sent: its delay (or the standing latency), then until it is released. */
+async function waitToAnswer(canned: FakeResponse | undefined, latencyMs: number): Promise<void> {
+  const delay = canned ? (canned.delayMs ?? 0) : latencyMs;
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  await canned?.heldUntil;
+}
+
 export async function startFakeGemini(options: { apiKey?: string } = {}): Promise<FakeGemini> {
   const requests: RecordedRequest[] = [];
   const queued: FakeResponse[] = [];
@@ -244,8 +253,7 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
     requests.push({ path: url.pathname, model: match[1] as string, method, apiKey, texts, requests: embedRequests, receivedAt: Date.now() });
 
     const canned = queuedFor.embed.shift() ?? queued.shift() ?? standing;
-    const delay = canned ? (canned.delayMs ?? 0) : latencyMs;
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    await waitToAnswer(canned, latencyMs);
     if (canned?.hang === 'before-headers') return;
     if (canned && canned.status !== 200) return send(res, canned);
     if (options.apiKey !== undefined && apiKey !== options.apiKey) {
@@ -286,8 +294,7 @@ export async function startFakeGemini(options: { apiKey?: string } = {}): Promis
     requests.push(recorded);
 
     const canned = queuedFor[method].shift() ?? queued.shift() ?? standing;
-    const delay = canned ? (canned.delayMs ?? 0) : latencyMs;
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    await waitToAnswer(canned, latencyMs);
     if (res.destroyed) return;
     // A stalled server: the client's own timeout has to end the request.
     if (canned?.hang === 'before-headers') return;

@@ -534,6 +534,27 @@ export async function deliverToLore(
   return { status: response.status, text: await response.text() };
 }
 
+/**
+ * The form Slack POSTs for `/lore <text>` typed by `userId` in `channelId`, to deliver with `deliverToLore`; Lore's
+ * follow-ups go to the fake's response URL `responseId`.
+ */
+export function slashCommandForm(slack: FakeSlack, text: string, userId: string, channelId: string, responseId: string): Record<string, string> {
+  return {
+    token: 'unused',
+    team_id: TEAM_ID,
+    team_domain: 'example',
+    channel_id: channelId,
+    channel_name: 'general',
+    user_id: userId,
+    user_name: userId.toLowerCase(),
+    command: '/lore',
+    text,
+    api_app_id: 'A0001',
+    response_url: slack.responseUrl(responseId),
+    trigger_id: `trigger-${responseId}`,
+  };
+}
+
 let eventCounter = 0;
 
 /** An Events API envelope around one event, with a fresh event id unless one is given. */

@@ -61,6 +61,12 @@ export function systemProgram(options: ProgramOptions): SystemProgram {
   };
 }
 
+/** Programs a suite needs together: it runs when every one does, and is skipped naming the first one missing. */
+export function allPrograms(...programs: [SystemProgram, ...SystemProgram[]]): Pick<SystemProgram, 'run' | 'describe'> {
+  const missing = programs.find((program) => !program.run);
+  return { run: missing === undefined, describe: (name, body) => (missing ?? programs[0]).describe(name, body) };
+}
+
 export const redisServer = systemProgram({
   name: 'redis-server',
   env: 'REDIS_SERVER_BIN',

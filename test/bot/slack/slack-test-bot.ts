@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { connectChat, type ChatConnections, type ConnectChatOptions } from '../../../app/commands/start.ts';
 import { createHttpServer } from '../../../app/http/create-server.ts';
 import type { Runtime } from '../../../app/runtime.ts';
-import { BOT_USER_ID, deliverToLore, eventEnvelope, TEAM_ID, type FakeSlack } from '../../fakes/fake-slack.ts';
+import { BOT_USER_ID, deliverToLore, eventEnvelope, slashCommandForm, TEAM_ID, type FakeSlack } from '../../fakes/fake-slack.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-bot-token';
@@ -47,20 +47,7 @@ export async function startTestBot(runtime: Runtime, slack: FakeSlack, options: 
       return { status: response.status, eventId: String(envelope.event_id) };
     },
     async command(text, userId, channelId, responseId) {
-      const form = {
-        token: 'unused',
-        team_id: TEAM_ID,
-        team_domain: 'example',
-        channel_id: channelId,
-        channel_name: 'general',
-        user_id: userId,
-        user_name: userId.toLowerCase(),
-        command: '/lore',
-        text,
-        api_app_id: 'A0001',
-        response_url: slack.responseUrl(responseId),
-        trigger_id: `trigger-${responseId}`,
-      };
+      const form = slashCommandForm(slack, text, userId, channelId, responseId);
       const response = await deliverToLore(url, { form }, { signingSecret: SIGNING_SECRET });
       return { status: response.status, body: response.text ? (JSON.parse(response.text) as { text?: string }) : {} };
     },
