@@ -96,10 +96,17 @@ export interface FakeSlack {
   callsOf(method: string): SlackCall[];
   /** Resolves once a call matching `predicate` has been recorded. */
   waitFor(predicate: (call: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
-  /** Socket Mode: resolves once an app has connected and been greeted (`hello`). */
-  socketConnected(timeoutMs?: number): Promise<void>;
-  /** Socket Mode: sends an envelope (`events_api`, `slash_commands`, `interactive`) and resolves with the app's ack. */
-  sendEnvelope(type: string, payload: Record<string, unknown>): Promise<{ envelope_id: string; payload?: Record<string, unknown> }>;
+  /** Socket Mode: resolves once `count` (default 1) connections have been opened and greeted (`hello`). */
+  socketConnected(timeoutMs?: number, count?: number): Promise<void>;
+  /**
+   * Socket Mode: sends an envelope (`events_api`, `slash_commands`, `interactive`) over one connection (by default
+   * the latest; Slack spreads envelopes over an app's connections) and resolves with the app's ack.
+   */
+  sendEnvelope(
+    type: string,
+    payload: Record<string, unknown>,
+    options?: { connection?: number; retryAttempt?: number },
+  ): Promise<{ envelope_id: string; payload?: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -406,15 +413,17 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   // Socket Mode: Slack greets with `hello`, then sends envelopes the app must acknowledge by envelope id.
   const sockets = new WebSocketServer({ server, path: '/link/' });
   const acks = new Map<string, (ack: { envelope_id: string; payload?: Record<string, unknown> }) => void>();
-  let socket: WebSocket | undefined;
+  const connections: WebSocket[] = [];
+  /** The connections still open, oldest first: an app that closed its socket gets nothing more. */
+  const open = () => connections.filter((ws) => ws.readyState === ws.OPEN);
   const greeted: (() => void)[] = [];
   sockets.on('connection', (ws) => {
-    socket = ws;
+    connections.push(ws);
     ws.on('message', (data) => {
       const ack = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
       if (ack.envelope_id) acks.get(ack.envelope_id)?.({ envelope_id: ack.envelope_id, payload: ack.payload });
     });
-    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0001' }, debug_info: { host: 'fake' } }));
+    ws.send(JSON.stringify({ type: 'hello', num_connections: open().length, connection_info: { app_id: 'A0001' }, debug_info: { host: 'fake' } }));
     for (const resolve of greeted.splice(0)) resolve();
   });
 
@@ -465,25 +474,31 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
         waiters.push(waiter);
       });
     },
-    socketConnected: (timeoutMs = 15_000) =>
-      socket
-        ? Promise.resolve()
-        : new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error('no Socket Mode connection')), timeoutMs);
-            greeted.push(() => (clearTimeout(timer), resolve()));
-          }),
-    sendEnvelope: (type, payload) => {
+    socketConnected: async (timeoutMs = 15_000, count = 1) => {
+      const deadline = Date.now() + timeoutMs;
+      while (open().length < count) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`${open().length} of ${count} Socket Mode connections`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          greeted.push(() => (clearTimeout(timer), resolve()));
+        });
+      }
+    },
+    sendEnvelope: (type, payload, options = {}) => {
+      const socket = open().at(options.connection ?? -1);
       if (!socket) return Promise.reject(new Error('no Socket Mode connection'));
       const envelopeId = randomUUID();
       const acked = new Promise<{ envelope_id: string; payload?: Record<string, unknown> }>((resolve) => acks.set(envelopeId, resolve));
+      const retryAttempt = options.retryAttempt ?? 0;
       socket.send(
         JSON.stringify({
           envelope_id: envelopeId,
           type,
           payload,
           accepts_response_payload: type !== 'events_api',
-          retry_attempt: 0,
-          retry_reason: '',
+          retry_attempt: retryAttempt,
+          retry_reason: retryAttempt > 0 ? 'timeout' : '',
         }),
       );
       return acked;

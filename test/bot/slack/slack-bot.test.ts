@@ -626,4 +626,28 @@ describe('Socket Mode', () => {
       await chat.close();
     }
   });
+
+  it("answers an event once when Slack redelivers it over the other replica's connection", async () => {
+    // Two replicas, each with its own connection, on one store (issue 19): Slack sends an envelope over one of an
+    // app's connections and, unacknowledged in time, again over another, with the same event.
+    const config = { ...runtime.config, slack: { ...runtime.config.slack, appToken: APP_TOKEN, signingSecret: undefined } };
+    const replica = () => connectChat({ ...runtime, config }, { sync: createSyncService(runtime), pipeline: offlinePipeline, slack: { retries: 1 } });
+    const a = await replica();
+    const b = await replica();
+    try {
+      await Promise.all([a.slack!.whenConnected(), b.slack!.whenConnected()]);
+      await slack.socketConnected(15_000, 2);
+      const event = mention('CSOCKETS', 'USOCKET', 'How long are backups of the data directory kept?');
+      const { eventEnvelope } = await import('../../fakes/fake-slack.ts');
+      const envelope = eventEnvelope(event);
+      await slack.sendEnvelope('events_api', envelope, { connection: 0 });
+      await slack.sendEnvelope('events_api', envelope, { connection: 1, retryAttempt: 1 });
+      await Promise.all([a.conversation!.idle(), b.conversation!.idle()]);
+      const answers = slack.messages('CSOCKETS').filter((m) => m.user === BOT_USER_ID && m.thread_ts === String(event.ts));
+      expect(answers).toHaveLength(1);
+      expect(sectionsOf(lorePost('CSOCKETS', String(event.ts)).blocks)[0]).toMatch(/30 days/);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
 });
