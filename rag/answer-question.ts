@@ -159,9 +159,17 @@ export class AnswerPipeline implements Answerer {
         })
       : candidates;
     const ranked = preferVerified(reranked, k);
-    const { sections } = this.options;
-    const neighbours = sections ? await sectionNeighbours(ranked.slice(0, k), sections.chunks, search.where) : [];
     timings.rerank = performance.now() - t;
+    // Like reranking, the rest of a section only adds to the answer: a store that fails to give it costs nothing more.
+    const { sections } = this.options;
+    const neighbours = sections
+      ? await withinDeadline(deadline.step(STEP_SHARE.retrieve, FALLBACK_RESERVE_MS), () =>
+          sectionNeighbours(ranked.slice(0, k), sections.chunks, search.where),
+        ).catch((error: unknown) => {
+          this.options.onWarning?.('reading the rest of the sections failed; answering from the chunks found', error);
+          return [];
+        })
+      : [];
 
     const assembled = assembleContext(ranked, {
       maxTokens: this.options.contextTokens ?? 1_800,

@@ -188,13 +188,21 @@ describe('answering with Gemini', () => {
     gemini.setGenerator((request) =>
       request.method === 'generateContent' ? { chunks: [JSON.stringify({ scores: [] })] } : { chunks: [`${SABBATICAL_FIRST.slice(0, -1)} [1].`] },
     );
-    const answer = await createAnswerPipeline(runtime).answer({ text: 'how long is the paid sabbatical and how often can i take it?', k: 1 });
+    const question = { text: 'how long is the paid sabbatical and how often can i take it?', k: 1 };
+    const answer = await createAnswerPipeline(runtime).answer(question);
     expect(answer.mode).toBe('generative');
     expect(answer.contexts).toHaveLength(1);
     expect(answer.contexts[0]?.text).toContain(SABBATICAL_FIRST);
     expect(answer.contexts[0]?.text).toContain(SABBATICAL_LAST);
     const prompt = gemini.requests.filter((r) => r.method === 'streamGenerateContent').at(-1);
     expect(prompt?.texts.join('\n')).toContain(SABBATICAL_LAST);
+    // The rest of a section only adds to an answer: a store that cannot give it costs the answer nothing more.
+    const failing = Object.assign(Object.create(runtime.chunks) as typeof runtime.chunks, {
+      chunksAt: () => Promise.reject(new Error('store unavailable')),
+    });
+    const withoutSections = await createAnswerPipeline({ ...runtime, chunks: failing }).answer(question);
+    expect(withoutSections.mode).toBe('generative');
+    expect(withoutSections.contexts[0]?.text).toContain(SABBATICAL_FIRST);
     gemini.setGenerator(undefined);
   });
 
