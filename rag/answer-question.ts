@@ -5,7 +5,8 @@ import { confidence } from './cite/confidence.ts';
 import { contentTerms } from './cite/content-terms.ts';
 import { distinctTitles } from './cite/distinct-titles.ts';
 import { focusTouched, MIN_FOCUS_TOUCHED } from './generate/extractive-generator.ts';
-import { analyzeQuestion } from './question/analyze-question.ts';
+import { analyzeQuestion, comparedParts } from './question/analyze-question.ts';
+import { expandQuery } from './question/expand-query.ts';
 import { parseCitations } from './cite/parse-citations.ts';
 import { redactSecrets } from './cite/redact-secrets.ts';
 import { StreamRedactor } from './cite/stream-redactor.ts';
@@ -24,7 +25,20 @@ import { chitchatReply } from './question/chitchat-reply.ts';
 import { detectIntent } from './question/detect-intent.ts';
 import type { QuestionRewriter } from './question/rewrite-question.ts';
 import { preferVerified } from './rerank/prefer-verified.ts';
-import type { Answer, AnswerMode, Citation, Generator, Passage, Question, Reranker, Retriever, TokenUsage } from './types.ts';
+import { interleaveRankings } from './retrieve/interleave-rankings.ts';
+import type {
+  Answer,
+  AnswerMode,
+  Citation,
+  Generator,
+  Passage,
+  Question,
+  Reranker,
+  RetrievedChunk,
+  Retriever,
+  SearchQuery,
+  TokenUsage,
+} from './types.ts';
 
 export interface AnswerPipelineOptions {
   retriever: Retriever;
@@ -54,6 +68,8 @@ export interface AnswerPipelineOptions {
 }
 
 const DEFAULT_K = 8;
+/** Candidates retrieved for each subject of a question that compares or lists things. */
+const SUBJECT_CANDIDATES = 20;
 const DEFAULT_DEADLINE_MS = 20_000;
 /**
  * Each optional step's share of the answer deadline (the steps run one after another, so generation gets what they
@@ -158,8 +174,24 @@ export class AnswerPipeline implements Answerer {
           return candidates;
         })
       : candidates;
-    const ranked = preferVerified(reranked, k);
     timings.rerank = performance.now() - t;
+    t = performance.now();
+    // "the default port for bun, deno and workers": one search for several things fills the passages with the one
+    // the documents say most about, so each thing compared or listed is also searched on its own, and the rankings
+    // are taken in turn. Like reranking, this only adds to the answer: a failure costs nothing more.
+    const subjects = comparedParts(search.text);
+    const merged =
+      subjects.length > 1
+        ? await withinDeadline(deadline.step(STEP_SHARE.retrieve, FALLBACK_RESERVE_MS), () => this.rankEachSubject(search, subjects, spend)).then(
+            (rankings) => interleaveRankings([...rankings, reranked], reranked),
+            (error: unknown) => {
+              this.options.onWarning?.("searching each compared subject failed; using the whole question's ranking", error);
+              return reranked;
+            },
+          )
+        : reranked;
+    timings.retrieve += performance.now() - t;
+    const ranked = preferVerified(merged, k);
     // Like reranking, the rest of a section only adds to the answer: a store that fails to give it costs nothing more.
     const { sections } = this.options;
     const neighbours = sections
@@ -256,6 +288,37 @@ export class AnswerPipeline implements Answerer {
         model: generated.model,
       }),
     };
+  }
+
+  /**
+   * Each subject searched and reranked on its own, with the question's filters and scope, keeping the chunks that
+   * name it: the words the subjects share ("default dev server port") would otherwise rank the subject the
+   * documents say most about first in every search.
+   */
+  private async rankEachSubject(
+    search: SearchQuery,
+    subjects: readonly string[],
+    spend: (model: string | undefined, usage: TokenUsage | undefined) => void,
+  ): Promise<RetrievedChunk[][]> {
+    const { retriever, reranker } = this.options;
+    const terms = subjects.map((subject) => new Set(contentTerms(subject)));
+    return Promise.all(
+      subjects.map(async (subject, i) => {
+        const own = [...(terms[i] as Set<string>)].filter((term) => !terms.every((other) => other.has(term)));
+        const query: SearchQuery = {
+          text: subject,
+          expansions: expandQuery(subject),
+          ...(search.where !== undefined ? { where: search.where } : {}),
+        };
+        const found = await retriever.retrieve(query, SUBJECT_CANDIDATES);
+        const ranked = reranker ? await reranker.rerank(query, found, { onUsage: spend }) : found;
+        // The subject is named by its most telling word among what was found: "cloudflare" of "cloudflare workers".
+        const words = ranked.map((chunk) => new Set(contentTerms(`${chunk.metadata.title} ${chunk.metadata.headingPath} ${chunk.text}`)));
+        const speaking = (term: string) => words.filter((w) => w.has(term)).length;
+        const name = own.filter((term) => speaking(term) > 0).sort((a, b) => speaking(a) - speaking(b))[0];
+        return name === undefined ? [] : ranked.filter((_, j) => words[j]?.has(name));
+      }),
+    );
   }
 
   private async *generate(

@@ -114,6 +114,8 @@ export function expandShorthand(text: string): string {
     if (/\w-$/.test(text.slice(0, offset)) || /^-\w/.test(text.slice(offset + word.length))) return word;
     // "kicks me out at 40 min" counts minutes; "min password length" asks for a minimum.
     if (lower === 'min') return /\d\s*$/.test(text.slice(0, offset)) ? 'minutes' : 'minimum';
+    // "2 hr", "per hr" count hours; "hr links", "ask hr" name human resources.
+    if (lower === 'hr' && !/(?:\d|\bper|\ban|\ba)\s*$/i.test(text.slice(0, offset))) return word;
     return Object.hasOwn(SHORTHAND, lower) ? (SHORTHAND[lower] as string) : word;
   });
 }
@@ -247,7 +249,7 @@ function focusOf(text: string): string[] {
  * "serveStatic import for node vs bun", "the default port for bun, deno and cloudflare workers": one question per
  * thing compared or listed, each the whole question about that thing alone.
  */
-function comparedParts(text: string): string[] {
+export function comparedParts(text: string): string[] {
   const ITEM = String.raw`[\w@./'-]+(?:\s+(?!and\b|or\b|vs\b)[\w@./'-]+)?`;
   const versus = new RegExp(String.raw`(${ITEM})\s+(?:vs\.?|versus|compared (?:to|with))\s+(${ITEM})`, 'i').exec(text);
   const listed = new RegExp(String.raw`(${ITEM}(?:\s*,\s*${ITEM})+),?\s+(?:and|or)\s+(${ITEM})`, 'i').exec(text);

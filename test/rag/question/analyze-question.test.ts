@@ -70,6 +70,12 @@ describe('analyzeQuestion chat shorthand', () => {
     expect(expandShorthand("what's the min password length")).toBe("what's the minimum password length");
   });
 
+  it('reads hr after a number or "per" as hours and elsewhere as HR, the people team', () => {
+    expect(expandShorthand('i worked 2 hr extra, 40 per hr')).toBe('i worked 2 hour extra, 40 per hour');
+    expect(expandShorthand('what do i need to do in hr links vs tock? ask hr?')).toBe('what do i need to do in hr links vs tock? ask hr?');
+    expect(expandShorthand('how many billable hrs do i need')).toBe('how many billable hours do i need');
+  });
+
   it('leaves a name in code as the code spells it', () => {
     expect(expandShorthand('why is c.req.header() empty, and what does max(1, 2) return')).toBe(
       'why is c.req.header() empty, and what does max(1, 2) return',
