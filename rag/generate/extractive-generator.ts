@@ -5,7 +5,8 @@
 // beyond the citation markers and a span's own heading, so it cannot hallucinate; when no span holds the focus and
 // the kind of answer asked for, it abstains.
 import { ABSTENTION_SENTENCE } from '../cite/abstention.ts';
-import { contentTerms } from '../cite/content-terms.ts';
+import { contentTerms, stemLite } from '../cite/content-terms.ts';
+import { TEAM_SYNONYMS } from '../question/expand-query.ts';
 import { analyzeQuestion, type AnswerType, type QuestionAnalysis, type QuestionPart } from '../question/analyze-question.ts';
 import { isTypoOf } from '../question/near-spelling.ts';
 import { unknownSubjects } from '../question/unknown-subjects.ts';
@@ -68,6 +69,8 @@ const OUTRIGHT_TYPES = new Set<AnswerType>(['person', 'time', 'quantity', 'place
 const OUTRIGHT_FACTOR = 1.25;
 /** A sentence that opens by pointing back at the one before it ("This is because…", "It also…", "These…"). */
 const REFERS_BACK = /^(?:this|that|these|those|it|they|such)\b/i;
+/** …or that points back further on, at the end of a clause: "a value bigger than that, …", "…to do this." */
+const POINTS_BACK = /\b(?:this|that|these|those)\s*[,;:.!?)]/i;
 /**
  * How much a word of the asker's circumstances counts in ranking spans, against a word of the question proper. On
  * real-docs-dev 0.5, 0.25 and 0 were tried: 0.25 and 0 gave the same answers, 0.5 fewer facts (issue 13 note).
@@ -173,9 +176,17 @@ function spanTerms(text: string): Set<string> {
   return new Set([...contentTerms(text), ...contentTerms(split)]);
 }
 
+/** Single-word names for one thing ("dev" and "development", "config" and "configuration"), by stem. */
+const ALIASES = new Map<string, string[]>();
+for (const group of TEAM_SYNONYMS) {
+  const stems = group.filter((form) => /^[\p{L}\p{N}]+$/u.test(form)).map((form) => stemLite(form));
+  for (const stem of stems) ALIASES.set(stem, [...(ALIASES.get(stem) ?? []), ...stems.filter((other) => other !== stem)]);
+}
+
 /** A focus word is in a set when its stem is, or (typed in a hurry) a word one letter away from it is. */
 function has(terms: ReadonlySet<string>, term: string): boolean {
   if (terms.has(term)) return true;
+  if (ALIASES.get(term)?.some((alias) => terms.has(alias))) return true;
   for (const other of terms) if (isTypoOf(term, other)) return true;
   return false;
 }
@@ -342,7 +353,7 @@ export class ExtractiveGenerator implements Generator {
       const previous = spans.find(
         (c) => c.passage === candidate.passage && c.span.position === candidate.span.position - 1 && c.span.block === candidate.span.block,
       );
-      if (previous && REFERS_BACK.test(candidate.span.text)) quote(previous);
+      if (previous && (REFERS_BACK.test(candidate.span.text) || POINTS_BACK.test(candidate.span.text))) quote(previous);
     }
 
     // Spans of one passage stay in the passage's order; the passage holding the best span comes first.

@@ -230,6 +230,22 @@ Other runtimes have no such limit.`,
     expect(text.indexOf('past 64MiB')).toBeLessThan(text.indexOf('This is because'));
   });
 
+  it('quotes the sentence that an answer pointing back at the end of a clause ("bigger than that, …") depends on', async () => {
+    const edge = passage(
+      1,
+      'edge-runtime',
+      `## Large uploads
+
+The edge runtime accepts request bodies of at most 64MiB. If you raise fernhttp's upload limit to a value bigger than that, uploads still fail with a 413 from the runtime.
+
+Other runtimes have no such limit.`,
+    );
+    const text = await answer('edge runtime keeps answering 413 on big uploads although i raised the fernhttp upload limit, why?', [edge]);
+    expect(text).toContain('bigger than that');
+    expect(text).toContain('at most 64MiB');
+    expect(text.indexOf('at most 64MiB')).toBeLessThan(text.indexOf('bigger than that'));
+  });
+
   it('follows a chain of sentences that each refer back to the one before', async () => {
     const cache = passage(
       1,
@@ -287,6 +303,15 @@ The edge runtime answers 413 before fernhttp sees the request.
 Uploads and downloads share the runtime's 64MiB buffer.`,
     );
     expect(await answer('why does the edge runtime return 413 for big uploads?', [sections])).not.toContain('64MiB');
+  });
+});
+
+describe('ExtractiveGenerator reads chat shorthand as the long word documents use', () => {
+  it('matches "prod" and "config" to "production" and "configuration"', async () => {
+    const production = passage(1, 'deploy', '## Deploying\n\nThe production configuration is set in `deploy/production.yaml`.');
+    const local = passage(2, 'local', '## Working locally\n\nSet the config for your laptop in `.env.local`, never in the repository.');
+    const text = await answer('where do i set the config for prod?', [local, production]);
+    expect(text.startsWith('The production configuration is set in `deploy/production.yaml`')).toBe(true);
   });
 });
 
