@@ -171,6 +171,10 @@ function extract(text: string, outer: string[]): AnswerSpan[] {
           push(next.kind === 'code' ? 'code' : 'steps', `${intro}\n${blockText(next)}`);
           return;
         }
+        if (lineItems(block)) {
+          for (const line of block.lines) push('item', line.trim());
+          return;
+        }
         for (const sentence of sentencesOf(paragraph)) push(sentenceKind(sentence, block), sentence);
         return;
       }
@@ -204,6 +208,27 @@ function extract(text: string, outer: string[]): AnswerSpan[] {
 function sameHeading(a: string, b: string): boolean {
   const key = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
   return key(a) === key(b) || key(tidy(a)) === key(b);
+}
+
+/**
+ * Lines that each hold one whole sentence and open alike ("View usage in the Usage tab.\nView rate limits in the
+ * Limits tab.") are a list written without markers, as release notes are: each line is a thing of its own, not the
+ * next step of one explanation. Prose wrapped at a width breaks inside sentences, and prose written a sentence per
+ * line varies how its sentences open.
+ */
+function lineItems(block: Block): boolean {
+  const lines = block.lines.map((line) => line.trim());
+  const opening = (line: string) => line.split(/\s/)[0]?.toLowerCase();
+  return (
+    lines.length >= 2 &&
+    lines.every(
+      (line) =>
+        opening(line) === opening(lines[0] as string) &&
+        /^[\p{Lu}\p{N}`*_[]/u.test(line) &&
+        /[.!?]["'”’)*_]*$/.test(line) &&
+        sentencesOf(line).length === 1,
+    )
+  );
 }
 
 function sentenceKind(sentence: string, block: Block): SpanKind {

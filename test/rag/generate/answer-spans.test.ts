@@ -47,6 +47,18 @@ describe('answerSpans lists', () => {
     ]);
   });
 
+  it('reads lines that each hold one sentence and open alike as a list written without markers, and other prose as sentences', () => {
+    const notes = answerSpans('View usage by key in the new Usage tab.\nView your rate limits in the new Limits tab.');
+    expect(notes.map((span) => [span.kind, span.text])).toEqual([
+      ['item', 'View usage by key in the new Usage tab.'],
+      ['item', 'View your rate limits in the new Limits tab.'],
+    ]);
+    const wrapped = answerSpans('Staff may take a paid sabbatical every five years. They agree to\nstay for six months after it ends.');
+    expect(wrapped.map((span) => span.kind)).toEqual(['sentence', 'sentence']);
+    const perLine = answerSpans('Staff may take a paid sabbatical every five years.\nThey agree to stay for six months after it ends.');
+    expect(perLine.map((span) => span.kind)).toEqual(['sentence', 'sentence']);
+  });
+
   it('makes a list introduced by a line ending in ":" one steps span with its intro', () => {
     const spans = answerSpans('To book a room:\n\n1. Open the calendar\n2. Pick the room');
     expect(spans.find((span) => span.kind === 'steps')?.text).toBe('To book a room:\n1. Open the calendar\n2. Pick the room');

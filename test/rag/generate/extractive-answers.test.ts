@@ -246,6 +246,26 @@ Other runtimes have no such limit.`,
     expect(text.indexOf('at most 64MiB')).toBeLessThan(text.indexOf('bigger than that'));
   });
 
+  it('quotes, after a short answer, the prose of its section that goes on with the explanation', async () => {
+    const websockets = passage(
+      1,
+      'fernhttp-node',
+      `## WebSocket
+
+WebSocket support is built into \`fernhttp-server\`. Create the socket server with \`{ noServer: true }\` and pass it to \`serve()\`.
+
+\`fernhttp-ws\` is deprecated.
+
+## Static files
+
+Serve static files with \`serveStatic\`.`,
+    );
+    const text = await answer('websockets on node — do i still need fernhttp-ws?', [websockets]);
+    expect(text).toContain('`fernhttp-ws` is deprecated');
+    expect(text).toContain('built into `fernhttp-server`');
+    expect(text).not.toContain('serveStatic');
+  });
+
   it('follows a chain of sentences that each refer back to the one before', async () => {
     const cache = passage(
       1,
