@@ -34,7 +34,7 @@ export const MIN_FOCUS_TOUCHED = 0.3;
 /** A further span is quoted if it scores at least this share of the best one… */
 const FOLLOW_UP_RATIO = 0.55;
 /**
- * …or this share, when it is prose of the same section as the best span: it goes on with the same explanation
+ * …or this share, when it is prose of the best span's section or of one holding it: it goes on with the same explanation
  * ("WebSocket support is built into the server package" above "The ws package is deprecated"). On real-docs-dev 0.35,
  * 0.4 and 0.45 gave the same answers and 0.3 fewer facts; the release gate's correctness loses 0.002.
  */
@@ -108,6 +108,12 @@ function primary(analysis: QuestionAnalysis): QuestionAnalysis {
   // "qualtrics locked my account, how often do i log in to keep it active": "it" is the subject another part names.
   const refersBack = /\b(?:it|its|they|them|their|this|that|these|those|one)\b/i.test(part.text);
   return analysis.parts.length > 1 && part.focus.length >= 2 && !refersBack ? { ...analysis, focus: part.focus } : analysis;
+}
+
+/** One span's section holds the other's: the same headings, or one's headings open the other's. */
+function nestedSection(a: AnswerSpan, b: AnswerSpan): boolean {
+  const [outer, inner] = a.headings.length <= b.headings.length ? [a, b] : [b, a];
+  return outer.headings.every((heading, i) => heading === inner.headings[i]);
 }
 
 /** Two spans under the same headings speak of the same thing. */
@@ -234,9 +240,13 @@ function prose(kind: AnswerSpan['kind']): boolean {
   return kind === 'sentence';
 }
 
-/** The share of the best span's score a further span needs: list items and rows are alternatives, prose goes on. */
+/**
+ * The share of the best span's score a further span needs: list items and rows are alternatives, while prose of the
+ * same section, or of the section around it, goes on with the same explanation.
+ */
 function followUpRatio(candidate: Candidate, best: Candidate): number {
-  const goesOn = candidate.passage === best.passage && sameSection(candidate.span, best.span) && prose(candidate.span.kind) && prose(best.span.kind);
+  const goesOn =
+    candidate.passage === best.passage && nestedSection(candidate.span, best.span) && prose(candidate.span.kind) && prose(best.span.kind);
   return goesOn ? SAME_SECTION_RATIO : FOLLOW_UP_RATIO;
 }
 

@@ -266,6 +266,28 @@ Serve static files with \`serveStatic\`.`,
     expect(text).not.toContain('serveStatic');
   });
 
+  it("quotes the rule that opens the section around the answer's subsection", async () => {
+    const credit = passage(
+      1,
+      'credit-hours',
+      `## Credit hours
+
+Only staff on flexible schedules can earn and use credit hours. Credit hours have no salary cap.
+
+### An example
+
+You are not required to stay late, but you can ask your manager to work one more hour and earn one credit hour. Request the hour in the time tool before you work it.
+
+## Holidays
+
+Holidays are paid for every schedule.`,
+    );
+    const text = await answer('im on a compressed sched, can i earn credit hours if i stay late?', [credit]);
+    expect(text).toContain('earn one credit hour');
+    expect(text).toContain('Only staff on flexible schedules');
+    expect(text).not.toContain('Holidays are paid');
+  });
+
   it('follows a chain of sentences that each refer back to the one before', async () => {
     const cache = passage(
       1,
