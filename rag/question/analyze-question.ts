@@ -95,7 +95,7 @@ const FRAME = new Set(
     'rule way thing stuff question anything something someone anyone happen happens supposed okay ok allow allowed actually exactly currently usually typically basically long many much often soon far old big ' +
     'cant cannot dont doesnt didnt isnt arent wont wouldnt shouldnt couldnt havent hasnt im ive id youre theyre thats theres whats ' +
     'still even though although going gonna wanna want wants right away keep keeps kept say says said saying like really sure maybe ' +
-    'never always ever some any out up q question questions help hi hey hello thanks thank ok okay yes yeah wrong correct same different against instead ' +
+    'never always ever some any out up q question questions hi hey hello thanks thank ok okay yes yeah wrong correct same different against instead ' +
     'having being had been am getting gets vs versus particular ' +
     // What is left of "isn't", "don't" once the apostrophe splits the word.
     'isn aren wasn weren don doesn didn haven hasn wouldn shouldn couldn'
@@ -241,8 +241,12 @@ const MEASURE_ASKED = /\bhow\s+(?:fast|quick(?:ly)?|frequently|large|early|late|
 const SOURCE_REFERENCE =
   /\b(?:according to|as per|based on|mentioned in|described in|in|from|per)\s+(?:the\s+|our\s+|your\s+|their\s+)?(?:[\w.-]+\s+)?(?:documentation|docs|handbook|wiki|guide|manual)\b/gi;
 
+/** "can you help me with…" asks for help; "is there a helper for…" names a thing (the two share a stem). */
+const ASKS_FOR_HELP = /\bhelp(?:s|ed|ing)?\b/gi;
+
 function focusOf(text: string): string[] {
-  return [...new Set(contentTerms(text.replace(MEASURE_ASKED, 'how').replace(SOURCE_REFERENCE, ' ')).filter((term) => !FRAME.has(term)))];
+  const asked = text.replace(MEASURE_ASKED, 'how').replace(SOURCE_REFERENCE, ' ');
+  return [...new Set(contentTerms(asked.replace(ASKS_FOR_HELP, ' ')).filter((term) => !FRAME.has(term)))];
 }
 
 /**

@@ -60,6 +60,14 @@ describe('analyzeQuestion answer types', () => {
   });
 });
 
+describe('analyzeQuestion help and helpers', () => {
+  it('drops a request for help but keeps a helper the question asks about', () => {
+    expect(analyzeQuestion('is there a helper to get the client ip address?').focus).toEqual(['help', 'client', 'ip', 'address']);
+    expect(analyzeQuestion('can you help me reset my password').focus).toEqual(['reset', 'password']);
+    expect(analyzeQuestion('who helps with expense reports?').focus).toEqual(['expens', 'report']);
+  });
+});
+
 describe('analyzeQuestion chat shorthand', () => {
   it('expands yrs to years and pw to password', () => {
     expect(expandShorthand('how many yrs until my pw expires')).toBe('how many years until my password expires');
