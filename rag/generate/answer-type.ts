@@ -111,6 +111,9 @@ export function holdsAnswerType(type: AnswerType, text: string, unit?: string): 
       return (
         /https?:\/\/|mailto:|\/[\w.-]+\/|[@#][\w.-]+/.test(text) || words.some((w) => PLACE_WORDS.has(w)) || /\b\d+(?:st|nd|rd|th)\b/i.test(text)
       );
+    case 'name':
+      // A link to the thing, or its name inside a sentence ("we recommend KeeVault"), or a value's forms.
+      return /\[[^\]]+\]\(https?:|[\p{Ll},;:] \p{Lu}[\p{L}\p{N}]+/u.test(text) || holdsAnswerType('value', text);
     case 'value':
       return (
         /`[^`]+`|"[^"]+"|“[^”]+”|'[^'\s][^']*'|\b\d/.test(text) ||

@@ -92,11 +92,11 @@ const KIND_FACTOR: Record<AnswerSpan['kind'], (type: AnswerType) => number> = {
   item: () => 1,
   row: () => 1,
   steps: (type) => (type === 'steps' ? 1.1 : 0.8),
-  code: (type) => (type === 'steps' || type === 'value' ? 0.9 : 0.6),
+  code: (type) => (type === 'steps' || type === 'value' || type === 'name' ? 0.9 : 0.6),
 };
 
 /** Questions a code block can answer on its own; for others it is quoted only when nothing else answers. */
-const CODE_ANSWERS = new Set<AnswerType>(['steps', 'value']);
+const CODE_ANSWERS = new Set<AnswerType>(['steps', 'value', 'name']);
 
 /**
  * What the best span must answer: the part that asks for a typed answer, when it names its own subject ("who

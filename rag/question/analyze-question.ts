@@ -14,6 +14,8 @@ export type AnswerType =
   | 'place'
   /** what's the default X, which option/flag/header/command: a literal value (code, number, quoted or named). */
   | 'value'
+  /** what password manager do we use, which vpn should I use: a named thing (a product, tool or service). */
+  | 'name'
   /** how do I…, steps to…: instructions. */
   | 'steps'
   /** what is/does X mean: a definition. */
@@ -199,6 +201,8 @@ function classify(text: string): { type: AnswerType; unit?: string } {
   ) {
     return { type: 'value' };
   }
+  // "what pw manager are we supposed to use", "which vpn should i use": a thing named answers it.
+  if (/\b(what|which|whats) (\w+ ){1,3}(are we|do we|should i|should we|do i|can i|can we|to) (supposed to )?use\b/.test(q)) return { type: 'name' };
   if (/\bhow (do|can|should|would|to|does one)\b|\b(steps|instructions|process|procedure) (to|for)\b|\bhow i\b/.test(q)) return { type: 'steps' };
   if (/^ (what|whats) (is|are|s|does|do)? ?(an? |the )?\w+( \w+)? (mean|stand for)\b|^ (define|meaning of)\b|\bwhat (is|are) (an? )?\w+ ?$/.test(q)) {
     return { type: 'definition' };

@@ -132,3 +132,11 @@ describe('statesOutright', () => {
     expect(statesOutright('steps', 'Run `npm start` at https://example.com.')).toBe(false);
   });
 });
+
+describe('holdsAnswerType name', () => {
+  it('finds a thing named by a link or by a capitalised name inside a sentence', () => {
+    expect(holdsAnswerType('name', 'We recommend [KeeVault](https://example.org/keevault) for every laptop.')).toBe(true);
+    expect(holdsAnswerType('name', 'Install KeeVault from the self-service app.')).toBe(true);
+    expect(holdsAnswerType('name', 'Use a password manager to store your passwords.')).toBe(false);
+  });
+});

@@ -348,6 +348,22 @@ Uploads and downloads share the runtime's 64MiB buffer.`,
   });
 });
 
+describe('ExtractiveGenerator names the thing a "what X do we use" question asks for', () => {
+  it('quotes the sentence naming the password manager, not only the advice to use one', async () => {
+    const passwords = passage(
+      1,
+      'passwords',
+      `## 1. Use a password manager
+
+There's a secret to dealing with passwords: use a password manager to store your passwords. This way you only memorize the master password for the password manager. You can use your password manager to generate a unique password for each service.
+
+We recommend [KeeVault](https://example.org/keevault), which runs on every laptop. Install KeeVault from the self-service app.`,
+    );
+    const text = await answer('what pw manager are we supposed to use?', [passwords]);
+    expect(text).toContain('KeeVault');
+  });
+});
+
 describe('ExtractiveGenerator reads chat shorthand as the long word documents use', () => {
   it('matches "prod" and "config" to "production" and "configuration"', async () => {
     const production = passage(1, 'deploy', '## Deploying\n\nThe production configuration is set in `deploy/production.yaml`.');

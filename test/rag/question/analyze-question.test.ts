@@ -51,6 +51,12 @@ describe('analyzeQuestion answer types', () => {
     expect(analyzeQuestion("what's the default timeout for the client?").type).toBe('value');
   });
 
+  it('reads "what X are we supposed to use" as asking for a thing named', () => {
+    expect(analyzeQuestion('what pw manager are we supposed to use?').type).toBe('name');
+    expect(analyzeQuestion('which vpn client should i use on linux').type).toBe('name');
+    expect(analyzeQuestion('what do we use the sandbox for?').type).not.toBe('name');
+  });
+
   it('reads "how do I" as asking for steps', () => {
     expect(analyzeQuestion('How do I reset my badge PIN?').type).toBe('steps');
   });
