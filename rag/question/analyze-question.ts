@@ -271,6 +271,8 @@ export function comparedParts(text: string): string[] {
   if (!match) return [];
   const items = versus || !listed ? [match[1] as string, match[2] as string] : [...(match[1] as string).split(/\s*,\s*/), match[2] as string];
   if (items.length < 2 || items.length > 4) return [];
+  // "…compared to not using a role prompt", "with or without caching": the absence of a thing is no second thing.
+  if (items.some((item) => /^(?:not|no|without|never)\b/i.test(item.trim()))) return [];
   const before = text.slice(0, match.index);
   const after = text.slice(match.index + match[0].length);
   return items.map((item) => `${before}${item}${after}`.trim());

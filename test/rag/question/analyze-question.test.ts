@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stemLite } from '../../../rag/cite/content-terms.ts';
-import { analyzeQuestion, expandShorthand } from '../../../rag/question/analyze-question.ts';
+import { analyzeQuestion, comparedParts, expandShorthand } from '../../../rag/question/analyze-question.ts';
 
 describe('analyzeQuestion answer types', () => {
   it('reads "when" as asking for a time', () => {
@@ -202,6 +202,11 @@ describe('analyzeQuestion on comparisons and attributes', () => {
       ['time', true, false],
     ]);
     expect(analyzeQuestion('how do i sign up for health insurance and dental?').parts).toHaveLength(1);
+  });
+
+  it('reads the absence of a thing as no second thing to compare ("compared to not using a role prompt")', () => {
+    expect(comparedParts('how does a role prompt improve the contract analysis compared to not using a role prompt?')).toEqual([]);
+    expect(comparedParts('is the api faster with or without caching?')).toEqual([]);
   });
 
   it('notes the attribute asked of the subject: a default, a maximum or a minimum', () => {
