@@ -250,6 +250,16 @@ function followUpRatio(candidate: Candidate, best: Candidate): number {
   return goesOn ? SAME_SECTION_RATIO : FOLLOW_UP_RATIO;
 }
 
+/** A sentence that asks: in an FAQ, the next entry's question. */
+const ASKS = /\?["'”’)*_]*$/;
+
+/** Code that lost its block on the way in (a scraped page): assignments and calls, outside links and code spans. */
+function flattenedCode(text: string): boolean {
+  const bare = text.replace(/!?\[[^\]]*\]\([^)]*\)|`[^`]*`/g, ' ');
+  const symbols = bare.match(/[=(){}[\];]/g)?.length ?? 0;
+  return symbols >= 4 && symbols * 25 > bare.length;
+}
+
 export class ExtractiveGenerator implements Generator {
   readonly id = EXTRACTIVE_ID;
 
@@ -349,10 +359,11 @@ export class ExtractiveGenerator implements Generator {
       .filter((c) => c.typed && c.score >= followUpRatio(c, best) * best.score && (c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type)))
       .sort((a, b) => Number(documents.has(b.passage.docId)) - Number(documents.has(a.passage.docId)) || b.score - a.score);
     for (const candidate of rest) add(candidate);
-    // A sentence often needs the one after it ("Comp time expires after one year. If you leave, it is paid out."):
-    // the next span of the same section (the paragraph's next sentence, or the next paragraph's first) goes along
-    // when it speaks to the question too.
-    for (const candidate of [...chosen]) {
+    // A sentence often needs the ones after it ("Comp time expires after one year. When it does, you forfeit it. If
+    // you leave, it is paid out."): the next span of the same section (the paragraph's next sentence, or the next
+    // paragraph's first) goes along while it speaks to the question too, within the length budget. A question in an
+    // FAQ opens the next entry, and code that lost its block on the way in is no sentence to read on with.
+    for (const candidate of chosen) {
       if (candidate.span.kind !== 'sentence') continue;
       const next = ranked.find(
         (c) =>
@@ -361,7 +372,8 @@ export class ExtractiveGenerator implements Generator {
           sameSection(c.span, candidate.span) &&
           (c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type)),
       );
-      if (next && analysis.focus.some((term) => has(next.terms, term))) quote(next);
+      if (!next || ASKS.test(next.span.text) || flattenedCode(next.span.text)) continue;
+      if (analysis.focus.some((term) => has(next.terms, term))) quote(next);
     }
 
     // "This is because `Bun.serve()` answers 413 first" says nothing without the sentence it refers back to: the

@@ -142,6 +142,27 @@ describe('ExtractiveGenerator', () => {
     expect((await answer('What is the production deploy schedule?', doc)).text).toBe('We deploy to production on Tuesdays [1].');
   });
 
+  it('reads on past the next sentence while each one still speaks to the question', async () => {
+    const policy = passage(
+      1,
+      'vouchers',
+      'Lunch vouchers lapse 90 days after they are issued. A lapsed voucher cannot be renewed by the office. If you resign, your unused vouchers are refunded with your last salary.',
+    );
+    const { text } = await answer('how long do lunch vouchers last?', [policy]);
+    expect(text).toContain('90 days');
+    expect(text).toContain('cannot be renewed');
+    expect(text).toContain('refunded with your last salary');
+  });
+
+  it.each([
+    ['the next question of an FAQ', 'Can lunch vouchers be shared with a colleague? No, vouchers are personal.'],
+    ['code that a scraped page flattened into prose', '\n\nvouchers = VoucherClient(region = "eu", key = KEY).list(limit = 10) print(vouchers)'],
+  ])('does not read on into %s', async (_, after) => {
+    const page = passage(1, 'vouchers', `Lunch vouchers lapse 90 days after they are issued. ${after}`);
+    const { text } = await answer('how long do lunch vouchers last?', [page]);
+    expect(text).toBe('Lunch vouchers lapse 90 days after they are issued [1].');
+  });
+
   it('stops at once when the request is already aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('gone'));
