@@ -250,6 +250,11 @@ function followUpRatio(candidate: Candidate, best: Candidate): number {
   return goesOn ? SAME_SECTION_RATIO : FOLLOW_UP_RATIO;
 }
 
+/** A code block with the sentence that introduces it ("Set the limit for Bun as well:"), not a bare block. */
+function introduced(span: AnswerSpan): boolean {
+  return span.kind === 'code' && !/^\s*(?:```|~~~)/.test(span.text);
+}
+
 /** A sentence that asks: in an FAQ, the next entry's question. */
 const ASKS = /\?["'”’)*_]*$/;
 
@@ -361,8 +366,10 @@ export class ExtractiveGenerator implements Generator {
     for (const candidate of rest) add(candidate);
     // A sentence often needs the ones after it ("Comp time expires after one year. When it does, you forfeit it. If
     // you leave, it is paid out."): the next span of the same section (the paragraph's next sentence, or the next
-    // paragraph's first) goes along while it speaks to the question too, within the length budget. A question in an
-    // FAQ opens the next entry, and code that lost its block on the way in is no sentence to read on with.
+    // paragraph's first) goes along while it speaks to the question too, within the length budget. So does a code
+    // block a sentence introduces ("…you need to set the limit for Bun as well:"), whatever the question asks: the
+    // explanation goes on into it. A question in an FAQ opens the next entry, and code that lost its block on the
+    // way in is no sentence to read on with.
     for (const candidate of chosen) {
       if (candidate.span.kind !== 'sentence') continue;
       const next = ranked.find(
@@ -370,7 +377,7 @@ export class ExtractiveGenerator implements Generator {
           c.passage === candidate.passage &&
           c.span.position === candidate.span.position + 1 &&
           sameSection(c.span, candidate.span) &&
-          (c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type)),
+          (c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type) || introduced(c.span)),
       );
       if (!next || ASKS.test(next.span.text) || flattenedCode(next.span.text)) continue;
       if (analysis.focus.some((term) => has(next.terms, term))) quote(next);

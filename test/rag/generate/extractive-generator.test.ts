@@ -154,6 +154,25 @@ describe('ExtractiveGenerator', () => {
     expect(text).toContain('refunded with your last salary');
   });
 
+  it('reads on into a code block the next sentence introduces, whatever the question asks', async () => {
+    const proxy = passage(
+      1,
+      'proxy',
+      [
+        '## Uploads behind the proxy',
+        '',
+        "The proxy rejects bodies above 10 MB before the app sees them, so the app's own upload limit never applies. To accept bigger uploads, raise the proxy's limit as well:",
+        '',
+        '```nginx',
+        'client_max_body_size 50m;',
+        '```',
+      ].join('\n'),
+    );
+    const { text } = await answer('why do big uploads fail even though i raised the app upload limit?', [proxy]);
+    expect(text).toContain('before the app sees them');
+    expect(text).toContain('client_max_body_size 50m;');
+  });
+
   it.each([
     ['the next question of an FAQ', 'Can lunch vouchers be shared with a colleague? No, vouchers are personal.'],
     ['code that a scraped page flattened into prose', '\n\nvouchers = VoucherClient(region = "eu", key = KEY).list(limit = 10) print(vouchers)'],
