@@ -9,6 +9,7 @@ import { RoutingGenerator } from '../rag/generate/route-by-complexity.ts';
 import { GeminiRewriter } from '../rag/question/gemini-rewriter.ts';
 import { HeuristicRewriter } from '../rag/question/rewrite-question.ts';
 import { createRetrieval, type Retrieval } from '../rag/retrieve/create-retrieval.ts';
+import { WithoutDocuments } from '../rag/retrieve/without-documents.ts';
 import type { Generator, Vocabulary } from '../rag/types.ts';
 import type { Runtime } from './runtime.ts';
 import { errorMessage } from '../rag/errors.ts';
@@ -24,6 +25,8 @@ export interface PipelineOptions {
   generator?: Generator;
   /** The offline answerer's least focus coverage (`lore bench answers --cross-validate` tries several). */
   minCoverage?: number;
+  /** Documents retrieval never returns (`lore bench answers --near-misses` hides each question's gold documents). */
+  hiddenDocuments?: (docId: string) => boolean;
 }
 
 /**
@@ -80,7 +83,7 @@ function assemble(runtime: PipelineRuntime, retrieval: Retrieval, apiKey: string
   });
   const generator = options.generator ?? (apiKey ? geminiGenerator(apiKey, config.gemini, options) : extractive);
   return new AnswerPipeline({
-    retriever: retrieval.retriever,
+    retriever: options.hiddenDocuments ? new WithoutDocuments(retrieval.retriever, options.hiddenDocuments) : retrieval.retriever,
     reranker: retrieval.reranker,
     // A model reads a section whole; the offline answerer quotes spans, and more of them only blur which answers.
     ...(generator === extractive ? {} : { sections: { chunks: runtime.chunks, tokens: SECTION_TOKENS } }),

@@ -190,6 +190,7 @@ function addBenchCommands(program: Command, { withConfig }: CommandRunner): void
     .option('--limit <n>', 'only the first n questions', (v) => positiveInteger(v, '--limit'))
     .option('--thresholds <file>', 'fail (exit 4) when a figure misses this file (evals/answer-thresholds.json)')
     .option('--cross-validate', "also report the extractive answerer's coverage threshold by 5-fold cross-validation over the questions")
+    .option('--near-misses', 'also ask every answerable question with its gold files hidden, and report how often Lore abstains')
     .action(
       (options: {
         corpus: string;
@@ -199,6 +200,7 @@ function addBenchCommands(program: Command, { withConfig }: CommandRunner): void
         limit?: number;
         thresholds?: string;
         crossValidate?: boolean;
+        nearMisses?: boolean;
       }) =>
         withConfig(async (config, log, opts) =>
           (await import('./commands/bench-answers.ts')).benchAnswers(config, log, { ...options, json: Boolean(opts.json) }),

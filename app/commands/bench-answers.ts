@@ -11,6 +11,8 @@ import {
   type AnswerCheck,
 } from '../../evals/answers/answer-thresholds.ts';
 import { COVERAGE_GRID, crossValidateCoverage, FOLDS, type CoverageCrossValidation } from '../../evals/answers/cross-validate-coverage.ts';
+import { documentKey, goldKey } from '../../evals/answers/gold-match.ts';
+import { formatNearMisses, holdsAnyFact, nearMissReport, type NearMissReport } from '../../evals/answers/near-misses.ts';
 import { OracleGenerator } from '../../evals/answers/oracle-generator.ts';
 import { loadQuestionSet, missingGoldFiles, type BenchQuestion } from '../../evals/answers/question-set.ts';
 import { formatMetrics, scoreAnswer, summarise, type AnswerMetrics, type QuestionResult } from '../../evals/answers/score-answers.ts';
@@ -44,6 +46,8 @@ export interface BenchAnswersOptions {
   thresholds?: string;
   /** Also answers at each threshold of COVERAGE_GRID and reports MIN_FOCUS_COVERAGE by k-fold cross-validation. */
   crossValidate?: boolean;
+  /** Also asks every answerable question with its gold files hidden (evals/answers/near-misses.ts). */
+  nearMisses?: boolean;
   json: boolean;
 }
 
@@ -69,6 +73,8 @@ export interface BenchAnswersResult {
   gate?: { thresholdsFile: string; passed: boolean; failedThresholds: string[]; checks: AnswerCheck[] };
   /** With `--cross-validate`: the coverage threshold's sweep and held-out figures. */
   crossValidation?: CoverageCrossValidation;
+  /** With `--near-misses`: how often Lore abstained once the gold files were hidden. */
+  nearMisses?: NearMissReport;
   results: Array<QuestionResult & { mode: Answer['mode']; confidence: number; oracleAnswered?: boolean }>;
 }
 
@@ -96,11 +102,10 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
   }
   // The thresholds are read and checked for what this run can measure before anything is indexed.
   const thresholds = options.thresholds !== undefined ? loadAnswerThresholds(options.thresholds) : undefined;
-  const cannot = thresholds ? unmeasurable(thresholds, options.generator) : [];
+  const cannot = thresholds ? unmeasurable(thresholds, { generator: options.generator, nearMisses: Boolean(options.nearMisses) }) : [];
   if (cannot.length > 0) {
-    throw new Error(
-      `${options.thresholds}: ${cannot.join(', ')} cannot be measured by a --generator ${options.generator} run (needs --generator oracle)`,
-    );
+    const named = cannot.map((c) => `${c.name} (needs ${c.needs})`).join(', ');
+    throw new Error(`${options.thresholds}: ${named} cannot be measured by this run`);
   }
   if (options.crossValidate && options.generator !== 'extractive')
     throw new Error('--cross-validate tunes the extractive answerer: drop --generator');
@@ -174,9 +179,40 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
         )
       : undefined;
 
+    const nearMisses = options.nearMisses
+      ? nearMissReport(
+          await (async () => {
+            // The pipeline asks with the current question's gold files hidden; the oracle, if any, answers as before.
+            let hidden = new Set<string>();
+            const blind = lore.answerPipeline({
+              offline: true,
+              ...(oracle ? { generator: oracle } : {}),
+              hiddenDocuments: (docId) => hidden.has(documentKey(docId, corpusDir)),
+            });
+            return mapSequential(
+              questions.filter((q) => q.kind !== 'none'),
+              async (q) => {
+                hidden = new Set(q.gold.map(goldKey));
+                const answer = await blind.answer(asCommandLineQuestion(q.question));
+                return { id: q.id, abstained: answer.abstained, stillAnswerable: holdsAnyFact(answer.contexts, q) };
+              },
+            );
+          })(),
+        )
+      : undefined;
+
     const metrics = summarise(results);
     const report = oracle ? oracleReport(results) : undefined;
-    const checks = thresholds ? checkAnswerThresholds({ metrics, ...(report ? { oraclePosted: report.postedShare } : {}) }, thresholds) : undefined;
+    const checks = thresholds
+      ? checkAnswerThresholds(
+          {
+            metrics,
+            ...(report ? { oraclePosted: report.postedShare } : {}),
+            ...(nearMisses ? { nearMissAbstention: nearMisses.abstention } : {}),
+          },
+          thresholds,
+        )
+      : undefined;
     const result: BenchAnswersResult = {
       generator: options.generator,
       corpus: corpusDir,
@@ -185,6 +221,7 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
       metrics,
       ...(report ? { oracle: report } : {}),
       ...(crossValidation ? { crossValidation } : {}),
+      ...(nearMisses ? { nearMisses } : {}),
       ...(checks && options.thresholds !== undefined
         ? {
             gate: {
@@ -204,6 +241,7 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
       for (const line of formatMetrics(result.metrics)) say(line);
       if (result.oracle) say(formatOracle(result.oracle));
       if (crossValidation) for (const line of formatCrossValidation(crossValidation)) say(line);
+      if (nearMisses) say(formatNearMisses(nearMisses));
       if (checks && options.thresholds !== undefined) {
         say('');
         for (const line of formatAnswerChecks(checks)) say(line);

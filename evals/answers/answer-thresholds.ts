@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { definedOnly, parseWith, positive, readThresholdsJson, share, ThresholdsError, type ThresholdCheck } from '../thresholds.ts';
 import type { AnswerMetrics } from './score-answers.ts';
 
-export const ANSWER_QUALITY_NAMES = ['answered', 'abstention', 'hit1', 'hit5', 'facts', 'oraclePosted'] as const;
+export const ANSWER_QUALITY_NAMES = ['answered', 'abstention', 'hit1', 'hit5', 'facts', 'oraclePosted', 'nearMissAbstention'] as const;
 export const ANSWER_LIMIT_NAMES = ['p95-latency-ms'] as const;
 export type AnswerQualityName = (typeof ANSWER_QUALITY_NAMES)[number];
 export type AnswerLimitName = (typeof ANSWER_LIMIT_NAMES)[number];
@@ -41,9 +41,18 @@ export function loadAnswerThresholds(file: string): AnswerThresholds {
   return parseAnswerThresholds(readThresholdsJson(file), file);
 }
 
-/** Thresholds a run with this generator cannot measure: the oracle's posted share needs `--generator oracle`. */
-export function unmeasurable(thresholds: AnswerThresholds, generator: 'extractive' | 'oracle'): AnswerQualityName[] {
-  return generator === 'oracle' || thresholds.atLeast.oraclePosted === undefined ? [] : ['oraclePosted'];
+/**
+ * Thresholds a run cannot measure, each with what it needs: the oracle's posted share needs `--generator oracle`,
+ * abstention on near misses `--near-misses`.
+ */
+export function unmeasurable(
+  thresholds: AnswerThresholds,
+  run: { generator: 'extractive' | 'oracle'; nearMisses: boolean },
+): Array<{ name: AnswerQualityName; needs: string }> {
+  const cannot: Array<{ name: AnswerQualityName; needs: string }> = [];
+  if (run.generator !== 'oracle' && thresholds.atLeast.oraclePosted !== undefined) cannot.push({ name: 'oraclePosted', needs: '--generator oracle' });
+  if (!run.nearMisses && thresholds.atLeast.nearMissAbstention !== undefined) cannot.push({ name: 'nearMissAbstention', needs: '--near-misses' });
+  return cannot;
 }
 
 /** What a run measured, as the thresholds name it; null when no question measured it. */
@@ -51,6 +60,8 @@ export interface AnswerFigures {
   metrics: AnswerMetrics;
   /** The share of the oracle's answers Lore posted; undefined for an extractive run. */
   oraclePosted?: number | null;
+  /** Abstention on near misses; undefined without `--near-misses`. */
+  nearMissAbstention?: number | null;
 }
 
 function figure(figures: AnswerFigures, name: AnswerQualityName | AnswerLimitName): number | null {
@@ -68,6 +79,8 @@ function figure(figures: AnswerFigures, name: AnswerQualityName | AnswerLimitNam
       return answerable.facts;
     case 'oraclePosted':
       return figures.oraclePosted ?? null;
+    case 'nearMissAbstention':
+      return figures.nearMissAbstention ?? null;
     case 'p95-latency-ms':
       return overall.p95Ms;
   }

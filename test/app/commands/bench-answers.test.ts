@@ -149,6 +149,27 @@ describe('lore bench answers', () => {
     expect(refused.stderr).toMatch(/--cross-validate tunes the extractive answerer/);
   });
 
+  it('with --near-misses, asks every answerable question again with its gold files hidden and reports the abstentions', async () => {
+    const thresholds = writeJson('near-misses.json', { atLeast: { nearMissAbstention: 1 } });
+    const run = await runLore(bench('--json', '--near-misses', '--thresholds', thresholds), env());
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    // Without its own page, no passage holds a question's facts: each is a near miss, and Lore finds nothing.
+    expect(result.nearMisses).toEqual({ asked: 3, nearMisses: 3, abstained: 3, abstention: 1, answered: [] });
+    expect(result.gate).toMatchObject({ passed: true, failedThresholds: [] });
+    // The answers of the run proper still come from the gold pages.
+    expect(result.metrics.answerable['hit@5']).toBe(1);
+
+    const printed = await runLore(bench('--limit', '1', '--near-misses'), env());
+    expect(printed.code).toBe(0);
+    expect(printed.stderr).toMatch(/^NEAR-MISSES asked=1 near-misses=1 abstained=1 \(1\.000\)$/m);
+
+    const refused = await runLore(bench('--thresholds', thresholds), env());
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/nearMissAbstention \(needs --near-misses\) cannot be measured by this run/);
+  });
+
   it('with --thresholds, prints a line per threshold and exits 4 naming every missed figure', async () => {
     // --limit 2: two answerable questions, so abstention is not measured; no answer takes under a microsecond.
     const thresholds = writeJson('missed.json', { atLeast: { hit5: 0.5, abstention: 0.5 }, below: { 'p95-latency-ms': 0.001 } });
@@ -166,7 +187,7 @@ describe('lore bench answers', () => {
     const oracleOnly = writeJson('oracle-only.json', { atLeast: { answered: 0.5, oraclePosted: 0.9 } });
     const unmeasurable = await runLore(bench('--thresholds', oracleOnly), env());
     expect(unmeasurable.code).toBe(1);
-    expect(unmeasurable.stderr).toMatch(/oracle-only\.json: oraclePosted cannot be measured by a --generator extractive run/);
+    expect(unmeasurable.stderr).toMatch(/oracle-only\.json: oraclePosted \(needs --generator oracle\) cannot be measured by this run/);
     expect(unmeasurable.stderr).not.toMatch(/documents indexed/);
 
     const misspelt = writeJson('misspelt.json', { atLeast: { 'hit@5': 0.5 } });

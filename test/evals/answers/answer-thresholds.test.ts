@@ -79,11 +79,14 @@ describe('answer thresholds', () => {
     );
   });
 
-  it('knows the oracle posted share cannot be measured by an extractive run', () => {
-    const thresholds = parseAnswerThresholds({ atLeast: { oraclePosted: 0.9, answered: 0.5 } }, 't.json');
-    expect(unmeasurable(thresholds, 'extractive')).toEqual(['oraclePosted']);
-    expect(unmeasurable(thresholds, 'oracle')).toEqual([]);
-    expect(unmeasurable(parseAnswerThresholds({ atLeast: { answered: 0.5 } }, 't.json'), 'extractive')).toEqual([]);
+  it('knows what a run cannot measure: the oracle posted share without the oracle, near misses without --near-misses', () => {
+    const thresholds = parseAnswerThresholds({ atLeast: { oraclePosted: 0.9, nearMissAbstention: 0.5, answered: 0.5 } }, 't.json');
+    const names = (run: { generator: 'extractive' | 'oracle'; nearMisses: boolean }) => unmeasurable(thresholds, run).map((c) => c.name);
+    expect(names({ generator: 'extractive', nearMisses: false })).toEqual(['oraclePosted', 'nearMissAbstention']);
+    expect(names({ generator: 'oracle', nearMisses: false })).toEqual(['nearMissAbstention']);
+    expect(names({ generator: 'oracle', nearMisses: true })).toEqual([]);
+    expect(unmeasurable(thresholds, { generator: 'extractive', nearMisses: true })).toEqual([{ name: 'oraclePosted', needs: '--generator oracle' }]);
+    expect(unmeasurable(parseAnswerThresholds({ atLeast: { answered: 0.5 } }, 't.json'), { generator: 'extractive', nearMisses: false })).toEqual([]);
   });
 
   it('refuses unknown names, out-of-range values, empty files and invalid JSON, naming the file', () => {
@@ -102,7 +105,7 @@ describe('answer thresholds', () => {
   it('loads the committed files: floors at most issue 13’s targets, oraclePosted only for the oracle run', () => {
     const extractive = loadAnswerThresholds('evals/answer-thresholds.json');
     const oracle = loadAnswerThresholds('evals/answer-thresholds-oracle.json');
-    expect(unmeasurable(extractive, 'extractive')).toEqual([]);
+    expect(unmeasurable(extractive, { generator: 'extractive', nearMisses: true })).toEqual([]);
     // Met since the sections a model is shown are whole: the gate holds the target itself.
     expect(oracle.atLeast.oraclePosted).toBe(0.97);
     expect(extractive.atLeast.answered).toBeLessThan(0.9);
