@@ -369,7 +369,7 @@ export class ExtractiveGenerator implements Generator {
     // paragraph's first) goes along while it speaks to the question too, within the length budget. So does a code
     // block a sentence introduces ("…you need to set the limit for Bun as well:"), whatever the question asks: the
     // explanation goes on into it. A question in an FAQ opens the next entry, and code that lost its block on the
-    // way in is no sentence to read on with.
+    // way in is no sentence to read on with. The loop reaches the sentences it adds, so it reads on from them too.
     for (const candidate of chosen) {
       if (candidate.span.kind !== 'sentence') continue;
       const next = ranked.find(
