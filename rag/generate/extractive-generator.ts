@@ -366,10 +366,14 @@ export class ExtractiveGenerator implements Generator {
     for (const candidate of rest) add(candidate);
     // A sentence often needs the ones after it ("Comp time expires after one year. When it does, you forfeit it. If
     // you leave, it is paid out."): the next span of the same section (the paragraph's next sentence, or the next
-    // paragraph's first) goes along while it speaks to the question too, within the length budget. So does a code
-    // block a sentence introduces ("…you need to set the limit for Bun as well:"), whatever the question asks: the
-    // explanation goes on into it. A question in an FAQ opens the next entry, and code that lost its block on the
-    // way in is no sentence to read on with. The loop reaches the sentences it adds, so it reads on from them too.
+    // paragraph's first) goes along when it speaks to the question too, and the loop reaches the sentences it adds,
+    // so it reads on within the length budget. From the second sentence on, one that names a single word of the
+    // question must also share a word with the sentence before it: a paragraph that moves to another topic ("A
+    // release is blocked when…" after what the gate measures) has stopped explaining the answer. So does a code
+    // block a sentence introduces ("…you need to set the limit for Bun as well:"), whatever the question asks. A
+    // question in an FAQ opens the next entry, and code that lost its block on the way in is no sentence to read on
+    // with.
+    const readOn = new Map<Candidate, number>();
     for (const candidate of chosen) {
       if (candidate.span.kind !== 'sentence') continue;
       const next = ranked.find(
@@ -380,7 +384,10 @@ export class ExtractiveGenerator implements Generator {
           (c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type) || introduced(c.span)),
       );
       if (!next || ASKS.test(next.span.text) || flattenedCode(next.span.text)) continue;
-      if (analysis.focus.some((term) => has(next.terms, term))) quote(next);
+      const spoken = analysis.focus.filter((term) => has(next.terms, term)).length;
+      const steps = (readOn.get(candidate) ?? 0) + 1;
+      const goesOn = spoken >= 2 || (spoken === 1 && (steps === 1 || [...next.terms].some((term) => candidate.terms.has(term))));
+      if (goesOn && quote(next)) readOn.set(next, steps);
     }
 
     // "This is because `Bun.serve()` answers 413 first" says nothing without the sentence it refers back to: the

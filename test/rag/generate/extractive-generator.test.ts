@@ -154,6 +154,17 @@ describe('ExtractiveGenerator', () => {
     expect(text).toContain('refunded with your last salary');
   });
 
+  it('reads on past the next sentence only while each shares a word with the one before it, or two with the question', async () => {
+    const permits = passage(
+      1,
+      'permits',
+      'Parking permits are sold at the front desk. Permits cost 35 euros a month and renew every January. Parking fines go to the city council.',
+    );
+    const { text } = await answer('how are parking permits sold?', [permits]);
+    expect(text).toContain('35 euros a month');
+    expect(text).not.toContain('city council');
+  });
+
   it('reads on into a code block the next sentence introduces, whatever the question asks', async () => {
     const proxy = passage(
       1,
