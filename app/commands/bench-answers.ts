@@ -12,7 +12,7 @@ import {
 } from '../../evals/answers/answer-thresholds.ts';
 import { COVERAGE_GRID, crossValidateCoverage, FOLDS, type CoverageCrossValidation } from '../../evals/answers/cross-validate-coverage.ts';
 import { documentKey, goldKey } from '../../evals/answers/gold-match.ts';
-import { formatNearMisses, holdsAnyFact, nearMissReport, type NearMissReport } from '../../evals/answers/near-misses.ts';
+import { formatNearMisses, holdsAnyFact, nearMissReport, type NearMissReport, type NearMissResult } from '../../evals/answers/near-misses.ts';
 import { OracleGenerator } from '../../evals/answers/oracle-generator.ts';
 import { loadQuestionSet, missingGoldFiles, type BenchQuestion } from '../../evals/answers/question-set.ts';
 import { formatMetrics, scoreAnswer, summarise, type AnswerMetrics, type QuestionResult } from '../../evals/answers/score-answers.ts';
@@ -23,7 +23,7 @@ import type { Config } from '../config.ts';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../exit-codes.ts';
 import type { Logger } from '../logger.ts';
 import { progressBar } from '../progress.ts';
-import { openLore } from '../lore.ts';
+import { openLore, type Lore } from '../lore.ts';
 
 // `lore bench answers`: indexes a folder of documents into a data directory of its own (the files connector;
 // an unchanged file is skipped by its fingerprint, so a second run indexes nothing), asks every question of a
@@ -179,27 +179,7 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
         )
       : undefined;
 
-    const nearMisses = options.nearMisses
-      ? nearMissReport(
-          await (async () => {
-            // The pipeline asks with the current question's gold files hidden; the oracle, if any, answers as before.
-            let hidden = new Set<string>();
-            const blind = lore.answerPipeline({
-              offline: true,
-              ...(oracle ? { generator: oracle } : {}),
-              hiddenDocuments: (docId) => hidden.has(documentKey(docId, corpusDir)),
-            });
-            return mapSequential(
-              questions.filter((q) => q.kind !== 'none'),
-              async (q) => {
-                hidden = new Set(q.gold.map(goldKey));
-                const answer = await blind.answer(asCommandLineQuestion(q.question));
-                return { id: q.id, abstained: answer.abstained, stillAnswerable: holdsAnyFact(answer.contexts, q) };
-              },
-            );
-          })(),
-        )
-      : undefined;
+    const nearMisses = options.nearMisses ? nearMissReport(await askNearMisses(lore, questions, corpusDir, oracle)) : undefined;
 
     const metrics = summarise(results);
     const report = oracle ? oracleReport(results) : undefined;
@@ -255,6 +235,32 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * Every answerable question asked again with its gold files hidden from retrieval (evals/answers/near-misses.ts); the
+ * oracle, when given, answers in the generator's place as in the run proper.
+ */
+async function askNearMisses(
+  lore: Lore,
+  questions: readonly BenchQuestion[],
+  corpusDir: string,
+  oracle: OracleGenerator | undefined,
+): Promise<NearMissResult[]> {
+  let hidden = new Set<string>();
+  const blind = lore.answerPipeline({
+    offline: true,
+    ...(oracle ? { generator: oracle } : {}),
+    hiddenDocuments: (docId) => hidden.has(documentKey(docId, corpusDir)),
+  });
+  return mapSequential(
+    questions.filter((q) => q.kind !== 'none'),
+    async (q) => {
+      hidden = new Set(q.gold.map(goldKey));
+      const answer = await blind.answer(asCommandLineQuestion(q.question));
+      return { id: q.id, abstained: answer.abstained, stillAnswerable: holdsAnyFact(answer.contexts, q) };
+    },
+  );
 }
 
 /** One question at a time, as the benchmark asks them: answers in parallel would compete for the two cores. */
