@@ -373,7 +373,7 @@ export class ExtractiveGenerator implements Generator {
     // block a sentence introduces ("…you need to set the limit for Bun as well:"), whatever the question asks. A
     // question in an FAQ opens the next entry, and code that lost its block on the way in is no sentence to read on
     // with.
-    const readOn = new Map<Candidate, number>();
+    const readOn = new Set<Candidate>();
     for (const candidate of chosen) {
       if (candidate.span.kind !== 'sentence') continue;
       const next = ranked.find(
@@ -385,9 +385,9 @@ export class ExtractiveGenerator implements Generator {
       );
       if (!next || ASKS.test(next.span.text) || flattenedCode(next.span.text)) continue;
       const spoken = analysis.focus.filter((term) => has(next.terms, term)).length;
-      const steps = (readOn.get(candidate) ?? 0) + 1;
-      const goesOn = spoken >= 2 || (spoken === 1 && (steps === 1 || [...next.terms].some((term) => candidate.terms.has(term))));
-      if (goesOn && quote(next)) readOn.set(next, steps);
+      const first = !readOn.has(candidate);
+      const goesOn = spoken >= 2 || (spoken === 1 && (first || [...next.terms].some((term) => candidate.terms.has(term))));
+      if (goesOn && quote(next)) readOn.add(next);
     }
 
     // "This is because `Bun.serve()` answers 413 first" says nothing without the sentence it refers back to: the
