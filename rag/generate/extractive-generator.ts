@@ -85,6 +85,9 @@ const SITUATION_WEIGHT = 0.25;
 /** A span without the kind of answer asked for still scores, but far below one with it. */
 const WRONG_TYPE_FACTOR = 0.35;
 
+/** Questions a code block can answer on its own; for others it is quoted only when nothing else answers. */
+const CODE_ANSWERS = new Set<AnswerType>(['steps', 'value', 'name']);
+
 /** How much each kind of span is worth for each kind of question: steps answer "how do I", code answers values. */
 const KIND_FACTOR: Record<AnswerSpan['kind'], (type: AnswerType) => number> = {
   sentence: () => 1,
@@ -92,11 +95,8 @@ const KIND_FACTOR: Record<AnswerSpan['kind'], (type: AnswerType) => number> = {
   item: () => 1,
   row: () => 1,
   steps: (type) => (type === 'steps' ? 1.1 : 0.8),
-  code: (type) => (type === 'steps' || type === 'value' || type === 'name' ? 0.9 : 0.6),
+  code: (type) => (CODE_ANSWERS.has(type) ? 0.9 : 0.6),
 };
-
-/** Questions a code block can answer on its own; for others it is quoted only when nothing else answers. */
-const CODE_ANSWERS = new Set<AnswerType>(['steps', 'value', 'name']);
 
 /**
  * What the best span must answer: the part that asks for a typed answer, when it names its own subject ("who
