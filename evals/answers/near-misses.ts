@@ -4,7 +4,7 @@
 // nobody, and Lore should say it could not find it. Questions whose remaining passages still hold a fact (another
 // page repeats it) are left out. It measures abstention on any corpus with gold files, not only on the handful of
 // unanswerable questions a question set was written with.
-import { hasFact } from './fact-match.ts';
+import { containsRun, factTokens } from './fact-match.ts';
 import type { BenchQuestion } from './question-set.ts';
 
 export interface NearMissResult {
@@ -28,7 +28,11 @@ export interface NearMissReport {
 
 /** Whether any retrieved passage of an answer holds one of the question's facts. */
 export function holdsAnyFact(contexts: ReadonlyArray<{ text: string }>, question: Pick<BenchQuestion, 'facts'>): boolean {
-  return contexts.some((context) => question.facts.some((fact) => hasFact(context.text, fact)));
+  const facts = question.facts.map(factTokens);
+  return contexts.some((context) => {
+    const tokens = factTokens(context.text);
+    return facts.some((fact) => containsRun(tokens, fact));
+  });
 }
 
 export function nearMissReport(results: readonly NearMissResult[]): NearMissReport {
