@@ -358,10 +358,12 @@ export class ExtractiveGenerator implements Generator {
       }
     }
     // Then what adds to the answer: close seconds, from the documents already quoted before others.
+    // A code block is quoted beside other spans only for a question code answers (see CODE_ANSWERS).
+    const codeFits = (c: Candidate) => c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type);
     const documents = new Set(chosen.map((c) => c.passage.docId));
     const rest = ranked
       .slice(1)
-      .filter((c) => c.typed && c.score >= followUpRatio(c, best) * best.score && (c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type)))
+      .filter((c) => c.typed && c.score >= followUpRatio(c, best) * best.score && codeFits(c))
       .sort((a, b) => Number(documents.has(b.passage.docId)) - Number(documents.has(a.passage.docId)) || b.score - a.score);
     for (const candidate of rest) add(candidate);
     // A sentence often needs the ones after it ("Comp time expires after one year. When it does, you forfeit it. If
@@ -381,7 +383,7 @@ export class ExtractiveGenerator implements Generator {
           c.passage === candidate.passage &&
           c.span.position === candidate.span.position + 1 &&
           sameSection(c.span, candidate.span) &&
-          (c.span.kind !== 'code' || CODE_ANSWERS.has(analysis.type) || introduced(c.span)),
+          (codeFits(c) || introduced(c.span)),
       );
       if (!next || ASKS.test(next.span.text) || flattenedCode(next.span.text)) continue;
       const spoken = analysis.focus.filter((term) => has(next.terms, term)).length;
