@@ -5,6 +5,9 @@ import { BottleneckKeyLimiter, KeyLimiterUnavailableError, type KeyLimiter, type
 import { redisServer, startRedis, type TestRedis } from '../../helpers/redis-server.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// In process, bottleneck adds tokens on a 250 ms heartbeat that checks whether an interval has passed, so a token
+// can arrive up to two heartbeats after its interval (one when a beat lands a millisecond short of it).
+const HEARTBEATS_MS = 2 * 250 + 100;
 
 async function takeMany(limiters: KeyLimiter[], key: string, n: number): Promise<LimitDecision[]> {
   const decisions: LimitDecision[] = [];
@@ -20,7 +23,8 @@ describe('BottleneckKeyLimiter in one process', () => {
     expect(burst.slice(0, 3).every((d) => d.allowed)).toBe(true);
     expect(burst[3]).toEqual({ allowed: false, retryAfterSeconds: 1 });
     expect(await limiter.take('other')).toEqual({ allowed: true });
-    await sleep(700);
+    // One token every 1500 / 3 = 500 ms.
+    await sleep(500 + HEARTBEATS_MS);
     expect(await limiter.take('k')).toEqual({ allowed: true });
     await limiter.close();
   });
@@ -31,7 +35,7 @@ describe('BottleneckKeyLimiter with a burst', () => {
     const limiter = new BottleneckKeyLimiter({ perMinute: 6, burst: 2, windowMs: 1_200 });
     expect(allowedCount(await takeMany([limiter], 'k', 3))).toBe(2);
     // One token every 1200 / 6 = 200 ms, never more than two held.
-    await sleep(700);
+    await sleep(2 * 200 + HEARTBEATS_MS);
     expect(allowedCount(await takeMany([limiter], 'k', 3))).toBe(2);
     await limiter.close();
   });
