@@ -179,7 +179,7 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
         )
       : undefined;
 
-    const nearMisses = options.nearMisses ? nearMissReport(await askNearMisses(lore, questions, corpusDir, oracle)) : undefined;
+    const nearMisses = options.nearMisses ? nearMissReport(await askNearMisses(lore, questions, corpusDir, oracle, options.out)) : undefined;
 
     const metrics = summarise(results);
     const report = oracle ? oracleReport(results) : undefined;
@@ -239,14 +239,18 @@ export async function benchAnswers(config: Config, log: Logger, options: BenchAn
 
 /**
  * Every answerable question asked again with its gold files hidden from retrieval (evals/answers/near-misses.ts); the
- * oracle, when given, answers in the generator's place as in the run proper.
+ * oracle, when given, answers in the generator's place as in the run proper. With --out, the answers go to its
+ * `near-misses` folder, to read beside the answers of the run proper.
  */
 async function askNearMisses(
   lore: Lore,
   questions: readonly BenchQuestion[],
   corpusDir: string,
   oracle: OracleGenerator | undefined,
+  out: string | undefined,
 ): Promise<NearMissResult[]> {
+  const outDir = out === undefined ? undefined : path.join(out, 'near-misses');
+  if (outDir) fs.mkdirSync(outDir, { recursive: true });
   let hidden = new Set<string>();
   const blind = lore.answerPipeline({
     offline: true,
@@ -258,6 +262,7 @@ async function askNearMisses(
     async (q) => {
       hidden = new Set(q.gold.map(goldKey));
       const answer = await blind.answer(asCommandLineQuestion(q.question));
+      if (outDir) fs.writeFileSync(path.join(outDir, `${q.id}.json`), `${JSON.stringify(answer)}\n`);
       return { id: q.id, abstained: answer.abstained, stillAnswerable: holdsAnyFact(answer.contexts, q) };
     },
   );

