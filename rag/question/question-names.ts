@@ -1,14 +1,15 @@
 // A question that names a place, product or person ("the Chicago office", "Microsoft Teams") is answered only by a
 // passage about it: one that speaks of "the office" and "Teams" without the name speaks of another office or team.
 // Chat is typed without the shift key, so a name is also a word typed in lower case that the passages at hand only
-// ever write capitalised, or that compromise's lexicon knows as a place, organisation or person ("chicago").
+// ever write capitalised, or that compromise's lexicon knows as a place or organisation ("chicago").
 import nlp from 'compromise';
 import { isStopword, namesIn, stemLite } from '../cite/content-terms.ts';
 import type { Passage, Vocabulary } from '../types.ts';
 import { isEveryday } from './everyday-words.ts';
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
-const NAME_TAGS = new Set(['Place', 'Organization', 'Person']);
+// Not Person: compromise's first names are everyday words too ("mark", "grant", "chase", "jack").
+const NAME_TAGS = new Set(['Place', 'Organization']);
 /** Shorter lower-case names are mostly acronyms ("nyc", "gsa"), which documents often spell out. */
 const MIN_LOWER_CASE_NAME = 4;
 /**
