@@ -140,7 +140,7 @@ function extract(text: string, outer: string[]): AnswerSpan[] {
   const headings = () => [...outer, ...open.map((h) => h.title)];
   let blockIndex = 0;
   const push = (kind: SpanKind, raw: string) => {
-    const tidied = tidy(raw);
+    const tidied = kind === 'code' ? tidyCode(raw) : tidy(raw);
     if (!isQuotable(tidied, kind)) return;
     spans.push({ text: tidied, kind, headings: headings(), position: spans.length, block: blockIndex });
   };
@@ -240,12 +240,22 @@ function smallBlock(block: Block): boolean {
   return block.lines.length <= MAX_CODE_LINES + 2 && text.length <= MAX_SPAN_CHARS;
 }
 
-/** A code block without the notation of docs toolchains (twoslash cuts and queries, line markers). */
+/**
+ * Shiki's line notation in a comment closing the line (`// [!code ++]`, `# [!code focus]`, `<!-- [!code --] -->`): a
+ * docs site renders it as a diff or a highlight and never shows the comment.
+ */
+const LINE_NOTATION = /\s*(?:\/\/|#|<!--)\s*\[!code ([^\]]*)\]\s*(?:-->)?\s*$/;
+
+/**
+ * A code block without the notation of docs toolchains (twoslash cuts and queries, line markers), as the reader of
+ * the page sees it after a change: lines a diff removes (`[!code --]`) go, or the quote shows both the old line and
+ * the new ("export default app" and "export default {").
+ */
 function blockText(block: Block): string {
   if (block.kind !== 'code') return block.lines.join('\n');
   const lines = block.lines
-    .filter((line) => !/^\s*\/\/\s*(?:---cut[\w-]*---|\^[?!|])/.test(line))
-    .map((line) => line.replace(/\s*\/\/\s*\[!code[^\]]*\]\s*$/, ''));
+    .filter((line) => !/^\s*\/\/\s*(?:---cut[\w-]*---|\^[?!|])/.test(line) && LINE_NOTATION.exec(line)?.[1]?.trim() !== '--')
+    .map((line) => line.replace(LINE_NOTATION, ''));
   const first = (lines[0] as string).replace(/^(\s*(?:```+|~~~+)\s*[\w+-]*).*$/, '$1');
   return [first, ...lines.slice(1)].join('\n');
 }
@@ -391,6 +401,16 @@ export function tidy(text: string): string {
       .replace(/ +([.,;:!?])/g, '$1')
       .trim()
   );
+}
+
+/** A code span's introducing prose is tidied; its block is left as written, indentation and all (Python, YAML). */
+function tidyCode(raw: string): string {
+  const lines = raw.split('\n');
+  const fence = lines.findIndex((line) => FENCE.test(line));
+  if (fence < 0) return tidy(raw);
+  const intro = tidy(lines.slice(0, fence).join('\n'));
+  const block = lines.slice(fence).map((line) => line.trimEnd());
+  return [...(intro === '' ? [] : [intro]), ...block].join('\n').trim();
 }
 
 function isQuotable(text: string, kind: SpanKind): boolean {

@@ -102,6 +102,30 @@ describe('answerSpans layout', () => {
     expect(spans).toEqual(['Visitors park on level two.']);
   });
 
+  it('quotes a code block as its page shows it after a diff: removed lines go, markers of added and highlighted lines too', () => {
+    const block = [
+      'Change the port:',
+      '',
+      '```ts',
+      'export default app // [!code --]',
+      'export default { // [!code ++]',
+      '  port: 3000, // [!code ++] ',
+      '  fetch: app.fetch, // [!code highlight]',
+      '} // [!code ++]',
+      '```',
+      '',
+      '```sh',
+      'npm run dev # [!code --]',
+      'bun run dev # [!code ++]',
+      '```',
+    ].join('\n');
+    expect(
+      answerSpans(block)
+        .filter((span) => span.kind === 'code')
+        .map((span) => span.text),
+    ).toEqual(['Change the port:\n```ts\nexport default {\n  port: 3000,\n  fetch: app.fetch,\n}\n```', '```sh\nbun run dev\n```']);
+  });
+
   it('makes a small code block introduced by a line ending in ":" one code span with its intro', () => {
     const spans = answerSpans('Install the client first:\n\n```sh\nnpm install widgetry\n```');
     expect(spans).toHaveLength(1);
