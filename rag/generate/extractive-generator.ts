@@ -9,7 +9,7 @@ import { contentTerms, stemLite } from '../cite/content-terms.ts';
 import { TEAM_SYNONYMS } from '../question/expand-query.ts';
 import { analyzeQuestion, type AnswerType, type QuestionAnalysis, type QuestionPart } from '../question/analyze-question.ts';
 import { isTypoOf } from '../question/near-spelling.ts';
-import { distinguishingNames, questionNames, unmentioned, unmentionedNames } from '../question/question-names.ts';
+import { distinguishingNames, questionNames, unmentioned } from '../question/question-names.ts';
 import { unknownSubjects } from '../question/unknown-subjects.ts';
 import type { GenerationEvent, GenerationRequest, Generator, Passage, Vocabulary } from '../types.ts';
 import { answerSpans, type AnswerSpan } from './answer-spans.ts';
@@ -294,7 +294,8 @@ export class ExtractiveGenerator implements Generator {
     if (analysis.focus.length === 0) return [];
     // "How do I connect Lore to Microsoft Teams?": passages that never name Microsoft Teams cannot answer it, however
     // well a span matches the rest ("every team that runs Lore…"). A model would notice; quoting must be told.
-    if (unmentionedNames(question, passages).length > 0) return [];
+    const names = questionNames(question, passages);
+    if (unmentioned(names, passages).length > 0) return [];
     if (this.vocabulary && unknownSubjects(question, this.vocabulary, passages).length > 0) return [];
     const spans = this.rank(primary(analysis), passages);
     const ranked = spans.filter((c) => c.score > 0);
@@ -389,9 +390,9 @@ export class ExtractiveGenerator implements Generator {
     // office: a document the answer quotes must mention one of the names the question uses, not only some passage at
     // hand (the list of offices that names Chicago).
     const quotedDocuments = new Set(chosen.map((c) => c.passage.docId));
-    const names = this.vocabulary ? distinguishingNames(questionNames(question, passages), this.vocabulary) : questionNames(question, passages);
+    const telling = this.vocabulary ? distinguishingNames(names, this.vocabulary) : names;
     const quoted = passages.filter((p) => quotedDocuments.has(p.docId));
-    if (names.length > 0 && unmentioned(names, quoted).length === names.length) return [];
+    if (telling.length > 0 && unmentioned(telling, quoted).length === telling.length) return [];
 
     // Spans of one passage stay in the passage's order; the passage holding the best span comes first.
     const groupScore = (candidate: Candidate): number => Math.max(...chosen.filter((c) => c.passage === candidate.passage).map((c) => c.score));

@@ -24,13 +24,9 @@ export function questionNames(question: string, passages: readonly Passage[]): s
 }
 
 /**
- * Names the question uses that `quoted` (by default, all the passages at hand) do not mention. Acronyms are left out:
- * documents often spell them out ("single sign-on" for SSO).
+ * The names no passage given mentions. Acronyms are never among the names: documents often spell them out ("single
+ * sign-on" for SSO).
  */
-export function unmentionedNames(question: string, passages: readonly Passage[], quoted: readonly Passage[] = passages): string[] {
-  return unmentioned(questionNames(question, passages), quoted);
-}
-
 export function unmentioned(names: readonly string[], passages: readonly Passage[]): string[] {
   if (names.length === 0) return [];
   // A passage also "mentions" where it comes from: "According to the Notion pages, …" names the source, and the

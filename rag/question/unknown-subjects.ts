@@ -1,6 +1,6 @@
 // "how long is the probationary period?", "what's the per diem in NYC?": when the thing a question asks about is a
 // word no passage at hand uses, no quoted sentence can answer it, however well the rest of the question matches
-// ("how long", "period", "rate" are everywhere). Capitalised names are checked elsewhere (`unmentionedNames`); this
+// ("how long", "period", "rate" are everywhere). Names are checked elsewhere (`question-names.ts`); this
 // catches the nouns people type in lower case in chat and acronyms. It must not catch the everyday words a question
 // uses while the documents say it differently ("zoom kicks me out", "having a baby"), so only a noun outside
 // everyday English counts, and a typo or another form of a word the passages use ("accomodation") does not.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinguishingNames, questionNames, unmentionedNames } from '../../../rag/question/question-names.ts';
+import { distinguishingNames, questionNames, unmentioned } from '../../../rag/question/question-names.ts';
 import type { Passage, Vocabulary } from '../../../rag/types.ts';
 
 function passage(n: number, title: string, text: string): Passage {
@@ -37,12 +37,13 @@ describe('questionNames', () => {
   });
 });
 
-describe('unmentionedNames', () => {
+describe('unmentioned', () => {
   it('names the ones the quoted passages never mention, whatever their case or form', () => {
     const dc = passage(3, 'washington-dc', 'The TTS space is on the 6th floor.');
-    expect(unmentionedNames('what floor is TTS on in the chicago office', [offices, dc])).toEqual([]);
-    expect(unmentionedNames('what floor is TTS on in the chicago office', [offices, dc], [dc])).toEqual(['chicago']);
-    expect(unmentionedNames('Does Hono run on Bun?', [runtimes])).toEqual([]);
+    const question = 'what floor is TTS on in the chicago office';
+    expect(unmentioned(questionNames(question, [offices, dc]), [offices, dc])).toEqual([]);
+    expect(unmentioned(questionNames(question, [offices, dc]), [dc])).toEqual(['chicago']);
+    expect(unmentioned(questionNames('Does Hono run on Bun?', [runtimes]), [runtimes])).toEqual([]);
   });
 });
 
