@@ -34,6 +34,9 @@ describe('questionNames', () => {
     expect(questionNames('do i lose leave i do not use', [runtimes])).toEqual([]);
     // compromise knows "mark" and "grant" as first names; in chat they are verbs and nouns.
     expect(questionNames('can i mark the grant request as done', [])).toEqual([]);
+    // Nor its generic places, nor a word it reads as part of a name ("the london team").
+    expect(questionNames('where is the parking garage at the downtown office', [])).toEqual([]);
+    expect(questionNames('who approves expenses for the london team', [])).toEqual(['london']);
   });
 });
 
