@@ -7,9 +7,15 @@ import nlp from 'compromise';
 
 const COMMON_WORDS = 10_000;
 
-type Lexicon = Readonly<Record<string, unknown>>;
+/** compromise's lexicon: each word it knows, with its tag or tags ("chicago": "City", "downtown": ["Place", …]). */
+type Lexicon = Readonly<Record<string, string | readonly string[]>>;
 const lexicon = (nlp as unknown as { world(): { model: { one: { lexicon: Lexicon } } } }).world().model.one.lexicon;
 let common: Set<string> | undefined;
+
+/** The tags compromise's lexicon gives `word` (lowercased) on its own; none for a word it does not know. */
+export function lexiconTags(word: string): readonly string[] {
+  return Object.hasOwn(lexicon, word) ? [lexicon[word] as string | readonly string[]].flat() : [];
+}
 
 /** `word` lowercased. */
 export function isEveryday(word: string): boolean {

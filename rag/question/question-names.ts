@@ -2,18 +2,15 @@
 // passage about it: one that speaks of "the office" and "Teams" without the name speaks of another office or team.
 // Chat is typed without the shift key, so a name is also a word typed in lower case that the passages at hand only
 // ever write capitalised, or that compromise's lexicon knows as a city, country, region or organisation ("chicago").
-import nlp from 'compromise';
 import { isStopword, namesIn, stemLite } from '../cite/content-terms.ts';
 import type { Passage, Vocabulary } from '../types.ts';
-import { isEveryday } from './everyday-words.ts';
+import { isEveryday, lexiconTags } from './everyday-words.ts';
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
 // As compromise's lexicon tags the word itself, not as it tags a phrase ("the london team" makes "team" an
 // organisation). Not its first names, which are everyday words too ("mark", "grant", "chase"), nor its generic
 // places ("downtown").
 const NAME_TAGS = new Set(['City', 'Country', 'Region', 'Organization']);
-const lexicon = (nlp as unknown as { world(): { model: { one: { lexicon: Readonly<Record<string, string | string[]>> } } } }).world().model.one
-  .lexicon;
 /** Shorter lower-case names are mostly acronyms ("nyc", "gsa"), which documents often spell out. */
 const MIN_LOWER_CASE_NAME = 4;
 /**
@@ -70,7 +67,7 @@ function capitalisedNames(question: string): string[] {
 function namesTypedInLowerCase(question: string, passages: readonly Passage[]): string[] {
   const typed = (question.match(WORD) ?? []).filter((w) => w === w.toLowerCase() && w.length >= MIN_LOWER_CASE_NAME && !isStopword(w));
   if (typed.length === 0) return [];
-  const known = (w: string) => Object.hasOwn(lexicon, w) && [lexicon[w]].flat().some((tag) => tag !== undefined && NAME_TAGS.has(tag));
+  const known = (w: string) => lexiconTags(w).some((tag) => NAME_TAGS.has(tag));
   const written = new Set(passages.flatMap((p) => namesIn(p.text)).map(stemLite));
   // A word the passages also write in lower case anywhere, code included ("hono/bun"), is no name; nor is an everyday
   // word a title-case heading capitalised ("Use or Lose").
