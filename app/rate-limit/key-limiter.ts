@@ -39,6 +39,7 @@ export class BottleneckKeyLimiter implements KeyLimiter {
   private readonly group: Bottleneck.Group;
   private readonly intervalMs: number;
   private readonly timeoutMs: number;
+  private readonly inProcess: boolean;
 
   constructor(options: KeyLimiterOptions) {
     if (!Number.isInteger(options.perMinute) || options.perMinute < 1) {
@@ -47,6 +48,7 @@ export class BottleneckKeyLimiter implements KeyLimiter {
     const windowMs = options.windowMs ?? 60_000;
     this.intervalMs = windowMs / options.perMinute;
     this.timeoutMs = options.timeoutMs ?? 1_000;
+    this.inProcess = (options.datastore?.datastore ?? 'local') === 'local';
     this.group = new Bottleneck.Group({
       id: options.id ?? 'lore-api',
       reservoir: burstOf(options),
@@ -92,9 +94,12 @@ export class BottleneckKeyLimiter implements KeyLimiter {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.group.limiters().map(({ limiter }) => limiter.disconnect(false)));
-    // Closes the group's own connection; one passed in (shared by many limiters) is left to its owner.
-    await this.group.disconnect(false);
+    // In process, disconnecting ends each bucket's refill timer. Buckets in Redis end with the connection: one
+    // passed in is closed by its owner, one the group opened by the group. Disconnecting them one by one would send
+    // unsubscribes that bottleneck never awaits, which reject unhandled (ending the process) if the connection
+    // closes before Redis answers.
+    if (this.inProcess) await Promise.all(this.group.limiters().map(({ limiter }) => limiter.disconnect()));
+    await this.group.disconnect(true);
   }
 }
 

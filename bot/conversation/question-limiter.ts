@@ -43,12 +43,12 @@ export class QuestionLimiter {
   private readonly channels: Bottleneck.Group;
   private readonly userIntervalMs: number;
   private readonly channelIntervalMs: number;
-  private readonly shared: boolean;
+  private readonly inProcess: boolean;
 
   constructor(limits: QuestionLimits) {
     const windowMs = limits.windowMs ?? 60_000;
     const maxQueued = limits.maxQueued ?? 5;
-    this.shared = limits.datastore !== undefined;
+    this.inProcess = (limits.datastore?.datastore ?? 'local') === 'local';
     this.userIntervalMs = windowMs / limits.userPerMinute;
     this.channelIntervalMs = windowMs / limits.channelPerMinute;
     this.users = new Bottleneck.Group({
@@ -90,14 +90,12 @@ export class QuestionLimiter {
     this.stopped = true;
     const limiters = [...this.users.limiters(), ...this.channels.limiters()].map(({ limiter }) => limiter);
     await Promise.all(limiters.map((limiter) => limiter.stop({ dropWaitingJobs: true }).catch(() => undefined)));
-    if (this.shared) {
-      // On a shared connection these only unsubscribe (and return nothing, whatever the typings say).
-      await Promise.allSettled([
-        ...limiters.map((limiter) => limiter.disconnect(false)),
-        this.users.disconnect(false),
-        this.channels.disconnect(false),
-      ]);
-    }
+    // In process, disconnecting ends each bucket's refill timer. Buckets in Redis end with the connection: one
+    // passed in is closed by its owner, one a group opened by the group. Disconnecting them one by one would send
+    // unsubscribes that bottleneck never awaits, which reject unhandled (ending the process) if the connection
+    // closes before Redis answers.
+    if (this.inProcess) await Promise.all(limiters.map((limiter) => limiter.disconnect()));
+    await Promise.all([this.users.disconnect(true), this.channels.disconnect(true)]);
   }
 }
 

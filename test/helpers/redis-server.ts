@@ -19,6 +19,8 @@ export interface TestRedis {
   /** Pauses (SIGSTOP) or resumes (SIGCONT) the server, to make it slow without closing connections. */
   pause(): void;
   resume(): void;
+  /** Kills the server at once (SIGKILL), paused or not: it goes away without answering what it was sent. */
+  crash(): Promise<void>;
 }
 
 export async function startRedis(options: { password?: string } = {}): Promise<TestRedis> {
@@ -41,6 +43,11 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
     port,
     pause: () => server.child.kill('SIGSTOP'),
     resume: () => server.child.kill('SIGCONT'),
+    crash: async () => {
+      const exited = new Promise((resolve) => server.child.once('exit', resolve));
+      server.child.kill('SIGKILL');
+      await exited;
+    },
     stop: () => server.stop(),
   };
 }

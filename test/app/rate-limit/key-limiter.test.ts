@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BottleneckKeyLimiter, KeyLimiterUnavailableError, type KeyLimiter, type LimitDecision } from '../../../app/rate-limit/key-limiter.ts';
 import { redisServer, startRedis, type TestRedis } from '../../helpers/redis-server.ts';
+import { unhandledRejectionsDuring } from '../../helpers/unhandled-rejections.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // In process, bottleneck adds tokens on a 250 ms heartbeat that checks whether an interval has passed, so a token
@@ -113,5 +114,26 @@ redisServer.describe('BottleneckKeyLimiter on Redis, as two replicas', () => {
     // The command that timed out is still queued on the connection; once Redis answers again it completes, rather
     // than being failed by the disconnect after this test.
     expect(await a!.take('k')).toMatchObject({ allowed: true });
+  });
+});
+
+redisServer.describe('BottleneckKeyLimiter closing on Redis', () => {
+  it('leaves no command in flight: its replica can close the shared connection at once', async () => {
+    const redis = await startRedis();
+    const connection = new Bottleneck.IORedisConnection({ client: new Redis(redis.url), Redis });
+    const limiter = new BottleneckKeyLimiter({ perMinute: 5, id: 'test-api-closing', datastore: { datastore: 'ioredis', connection } });
+    try {
+      expect(await limiter.take('k')).toEqual({ allowed: true });
+      // Redis stops answering: whatever close() sends is still unanswered when the connection closes.
+      redis.pause();
+      const unhandled = await unhandledRejectionsDuring(async () => {
+        await limiter.close();
+        await connection.disconnect(false);
+        await redis.crash();
+      });
+      expect(unhandled).toEqual([]);
+    } finally {
+      await redis.stop();
+    }
   });
 });

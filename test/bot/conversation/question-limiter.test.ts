@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { QueueFullError, QuestionLimiter, type QueuedNotice } from '../../../bot/conversation/question-limiter.ts';
 import { redisServer, startRedis } from '../../helpers/redis-server.ts';
+import { unhandledRejectionsDuring } from '../../helpers/unhandled-rejections.ts';
 
 describe('QuestionLimiter', () => {
   it('runs a burst up to the per-minute limit at once, then queues and reports the place in line', async () => {
@@ -87,8 +88,9 @@ describe('QuestionLimiter', () => {
         async () => {},
       ),
     ).rejects.toBeInstanceOf(QueueFullError);
+    const dropped = expect(waiting).rejects.toThrow(/shutting down/);
     await limiter.stop();
-    await expect(waiting).rejects.toThrow(/shutting down/);
+    await dropped;
   });
 });
 
@@ -141,6 +143,35 @@ redisServer.describe('QuestionLimiter with a shared datastore (two replicas on R
       await a!.stop();
       await b!.stop();
       await Promise.all(connections.map((connection) => connection.disconnect(false)));
+      await redis.stop();
+    }
+  });
+
+  it('stops without leaving commands in flight: its replica can close the shared connection at once', async () => {
+    const redis = await startRedis();
+    const connection = new Bottleneck.IORedisConnection({ client: new Redis(redis.url), Redis });
+    const limiter = new QuestionLimiter({
+      userPerMinute: 2,
+      channelPerMinute: 100,
+      windowMs: 1_000,
+      datastore: { datastore: 'ioredis', connection },
+    });
+    try {
+      await limiter.run(
+        'slack:U1',
+        'slack:C1',
+        () => {},
+        async () => {},
+      );
+      // Redis stops answering: whatever stop() sends is still unanswered when the connection closes.
+      redis.pause();
+      const unhandled = await unhandledRejectionsDuring(async () => {
+        await limiter.stop();
+        await connection.disconnect(false);
+        await redis.crash();
+      });
+      expect(unhandled).toEqual([]);
+    } finally {
       await redis.stop();
     }
   });
