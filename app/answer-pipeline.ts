@@ -77,8 +77,9 @@ function retrievalFor(runtime: PipelineRuntime, apiKey: string | undefined): Ret
 function assemble(runtime: PipelineRuntime, retrieval: Retrieval, apiKey: string | undefined, options: PipelineOptions): AnswerPipeline {
   const { config, log } = runtime;
   const { baseUrl, model } = config.gemini;
+  const vocabulary = lexicalVocabulary(retrieval.lexical);
   const extractive = new ExtractiveGenerator({
-    vocabulary: lexicalVocabulary(retrieval.lexical),
+    vocabulary,
     ...(options.minCoverage !== undefined ? { minCoverage: options.minCoverage } : {}),
   });
   const generator = options.generator ?? (apiKey ? geminiGenerator(apiKey, config.gemini, options) : extractive);
@@ -93,6 +94,7 @@ function assemble(runtime: PipelineRuntime, retrieval: Retrieval, apiKey: string
     prices: config.prices,
     lowTrustSources: config.lowTrustSources,
     deadlineMs: config.answerDeadlineSeconds * 1000,
+    vocabulary,
     onWarning: (message, error) => log.warn({ err: errorMessage(error) }, message),
   });
 }

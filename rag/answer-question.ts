@@ -38,6 +38,7 @@ import type {
   Retriever,
   SearchQuery,
   TokenUsage,
+  Vocabulary,
 } from './types.ts';
 
 export interface AnswerPipelineOptions {
@@ -65,6 +66,8 @@ export interface AnswerPipelineOptions {
    * `tokens` more than `contextTokens` (rag/context/section-neighbours.ts).
    */
   sections?: { chunks: SectionChunks; tokens: number };
+  /** The knowledge base's word rarities, for the claim check (`VerifyOptions.vocabulary`). */
+  vocabulary?: Vocabulary;
 }
 
 const DEFAULT_K = 8;
@@ -253,7 +256,11 @@ export class AnswerPipeline implements Answerer {
       yield { type: 'answer', answer: abstain() };
       return;
     }
-    const verification = verifyClaims(generated.text, passages, { onUnsupported: 'drop', question: rewritten.text });
+    const verification = verifyClaims(generated.text, passages, {
+      onUnsupported: 'drop',
+      question: rewritten.text,
+      ...(this.options.vocabulary ? { vocabulary: this.options.vocabulary } : {}),
+    });
     const score = confidence({ retrievalScores: passages.map((p) => p.score), verification });
     // Evidence decides, not scores: an answer with a sentence its passage backs is posted however low retrieval
     // scored (the generator already abstained if nothing in the passages answers); one with none is not.

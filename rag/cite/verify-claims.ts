@@ -2,7 +2,8 @@
 // 2 never says; the reader trusts the marker, so a sentence whose words are not in its passage is dropped or
 // flagged. Run it on the model's answer before `parseCitations` renumbers the markers.
 import { splitSentences } from '../chunk/split-sentences.ts';
-import type { Passage } from '../types.ts';
+import { isSubjectName } from '../question/question-names.ts';
+import type { Passage, Vocabulary } from '../types.ts';
 import { isAbstention } from './abstention.ts';
 import { TextMemo } from '../text-memo.ts';
 import { contentTerms, namesIn, numbersIn, stemLite } from './content-terms.ts';
@@ -61,6 +62,11 @@ export interface VerifyOptions {
   threshold?: number;
   /** The question: a name the answer repeats from it ("the Acme account") is not a new fact to find in a passage. */
   question?: string;
+  /**
+   * The knowledge base's vocabulary: nor is a name most of its pages are about ("In Hono, …" citing a page on
+   * middleware that never says "Hono").
+   */
+  vocabulary?: Vocabulary;
 }
 
 interface PassageEvidence {
@@ -68,17 +74,20 @@ interface PassageEvidence {
   /** The content terms of each sentence: two claim terms backed together must appear in one sentence. */
   sentences: Array<Set<string>>;
   numbers: Set<string>;
+  /** The content terms of the passage's title and headings, which the model is shown with it: names it may use. */
+  labels: Set<string>;
 }
 
 // Evidence depends on the text alone, and the same passages are checked for every answer that cites them (and
 // again by the online graders). Callers only read it.
-const evidenceByText = new TextMemo((text: string): PassageEvidence => {
+const evidenceByText = new TextMemo((text: string): Omit<PassageEvidence, 'labels'> => {
   const sentences = splitSentences(unwrapLines(text)).map((sentence) => new Set(contentTerms(sentence)));
   return { terms: new Set(sentences.flatMap((s) => [...s])), sentences, numbers: new Set(numbersIn(text)) };
 });
 
 function evidenceOf(passage: Passage): PassageEvidence {
-  return evidenceByText.get(passage.text);
+  const labels = new Set(contentTerms([passage.title, ...(passage.headings ?? [])].join('\n')));
+  return { ...evidenceByText.get(passage.text), labels };
 }
 
 function merged(evidence: PassageEvidence[]): PassageEvidence {
@@ -86,6 +95,7 @@ function merged(evidence: PassageEvidence[]): PassageEvidence {
     terms: new Set(evidence.flatMap((e) => [...e.terms])),
     sentences: evidence.flatMap((e) => e.sentences),
     numbers: new Set(evidence.flatMap((e) => [...e.numbers])),
+    labels: new Set(evidence.flatMap((e) => [...e.labels])),
   };
 }
 
@@ -99,12 +109,12 @@ const MISMATCH_CAP = 0.25;
  * sentence built from the passage's words but with a fact swapped in. Numbers and names are the facts a
  * reader acts on ("25 days", "in March", "ask Priya"), so one the evidence lacks caps the score at MISMATCH_CAP.
  */
-function supportScore(claim: string, evidence: PassageEvidence, givenNames: ReadonlySet<string>): { support: number; missing: string[] } {
+function supportScore(claim: string, evidence: PassageEvidence, knownName: (name: string) => boolean): { support: number; missing: string[] } {
   const terms = contentTerms(claim);
   const unique = [...new Set(terms)];
   const missing = [
     ...numbersIn(claim).filter((n) => !evidence.numbers.has(n)),
-    ...namesIn(claim).filter((name) => !evidence.terms.has(stemLite(name)) && !givenNames.has(stemLite(name))),
+    ...namesIn(claim).filter((name) => !evidence.terms.has(stemLite(name)) && !evidence.labels.has(stemLite(name)) && !knownName(name)),
   ];
   if (unique.length === 0) return { support: 0, missing };
   const contained = unique.filter((term) => evidence.terms.has(term)).length / unique.length;
@@ -162,6 +172,8 @@ export function verifyClaims(answer: string, passages: readonly Passage[], optio
   const evidence = new Map(passages.map((passage) => [passage.n, evidenceOf(passage)]));
   const everything = [...evidence.values()];
   const givenNames = new Set(contentTerms(options.question ?? ''));
+  const { vocabulary } = options;
+  const knownName = (name: string) => givenNames.has(stemLite(name)) || (vocabulary !== undefined && isSubjectName(name, vocabulary));
   let all: PassageEvidence | undefined;
   const allEvidence = () => (all ??= merged(everything));
 
@@ -180,17 +192,17 @@ export function verifyClaims(answer: string, passages: readonly Passage[], optio
 
     let check: ClaimCheck;
     if (cited.length > 0) {
-      const { support, missing } = supportScore(body, merged(cited.map((n) => evidence.get(n) as PassageEvidence)), givenNames);
+      const { support, missing } = supportScore(body, merged(cited.map((n) => evidence.get(n) as PassageEvidence)), knownName);
       check = { sentence, cited, support, missing, verdict: support >= threshold ? 'supported' : 'unsupported' };
       // A sentence that draws on two passages but cites one ("Bun uses 3000 and Deno 8000 [2]") is still backed by
       // what the reader was given: kept, and counted as imprecisely cited rather than invented.
       if (check.verdict === 'unsupported' && everything.length > cited.length) {
-        const whole = supportScore(body, allEvidence(), givenNames);
+        const whole = supportScore(body, allEvidence(), knownName);
         if (whole.support >= threshold) check = { sentence, cited, ...whole, verdict: 'uncited' };
       }
     } else {
       // Uncited: judged against the passage that backs it best, and reported either way.
-      const scores = everything.map((e) => supportScore(body, e, givenNames));
+      const scores = everything.map((e) => supportScore(body, e, knownName));
       const best = scores.reduce((a, b) => (b.support > a.support ? b : a), { support: 0, missing: [] as string[] });
       check = { sentence, cited, ...best, verdict: best.support >= threshold ? 'uncited' : 'unsupported' };
     }

@@ -38,18 +38,30 @@ export function unmentioned(names: readonly string[], passages: readonly Passage
 
 /** The names that tell pages apart: those fewer than SUBJECT_SHARE of the knowledge base's passages mention. */
 export function distinguishingNames(names: readonly string[], vocabulary: Vocabulary): string[] {
-  // Lucene's IDF of a term in a share s of the passages is about ln(1/s). A name of several words ("Access-Control-
-  // Max-Age") is at least as rare as its rarest word.
-  const bar = Math.log(1 / SUBJECT_SHARE);
-  return names.filter(
-    (name) =>
-      Math.max(
-        0,
-        ...name
-          .toLowerCase()
-          .split(/[-'’]/)
-          .map((part) => vocabulary.idf(part) ?? 0),
-      ) >= bar,
+  return names.filter((name) => nameRarity(name, vocabulary) >= SUBJECT_BAR);
+}
+
+/**
+ * A name SUBJECT_SHARE or more of the knowledge base's passages mention: what the knowledge base is about, which an
+ * answer may name although its passage leaves it unsaid ("In Hono, …" from a page on middleware). A name no passage
+ * mentions is not one.
+ */
+export function isSubjectName(name: string, vocabulary: Vocabulary): boolean {
+  const rarity = nameRarity(name, vocabulary);
+  return rarity > 0 && rarity < SUBJECT_BAR;
+}
+
+// Lucene's IDF of a term in a share s of the passages is about ln(1/s).
+const SUBJECT_BAR = Math.log(1 / SUBJECT_SHARE);
+
+/** The IDF of a name; one of several words ("Access-Control-Max-Age") is at least as rare as its rarest word. */
+function nameRarity(name: string, vocabulary: Vocabulary): number {
+  return Math.max(
+    0,
+    ...name
+      .toLowerCase()
+      .split(/[-'’]/)
+      .map((part) => vocabulary.idf(part) ?? 0),
   );
 }
 

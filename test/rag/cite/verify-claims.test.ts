@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SUPPORT_THRESHOLD, UNVERIFIED_FLAG, verifyClaims } from '../../../rag/cite/verify-claims.ts';
-import type { Passage } from '../../../rag/types.ts';
+import type { Passage, Vocabulary } from '../../../rag/types.ts';
 
 function passage(n: number, text: string): Passage {
   return { n, docId: `files:${n}.md`, chunkIds: [`c${n}`], title: `Doc ${n}`, url: `file:///${n}.md`, source: 'files', text, score: 1 };
@@ -107,6 +107,33 @@ describe('verifyClaims with the question', () => {
       verdict: 'supported',
       missing: [],
     });
+  });
+});
+
+describe('verifyClaims on the names an answer uses', () => {
+  const answer = 'In Acme, production deploys happen every Tuesday after the stand-up [1].';
+  /** Acme is named by 40% of the knowledge base's passages, Globex by 1%; nothing names Initech. */
+  const vocabulary: Vocabulary = {
+    idf: (word) => ({ acme: Math.log(1 / 0.4), globex: Math.log(1 / 0.01) })[word.toLowerCase()] ?? 0,
+  };
+
+  it('accepts a name the cited passage’s title or headings hold: the model is shown them with its text', () => {
+    const titled = [{ ...passages[0]!, title: 'Acme deploys' }];
+    expect(verifyClaims(answer, titled).claims[0]).toMatchObject({ verdict: 'supported', missing: [] });
+    const headed = [{ ...passages[0]!, headings: ['Acme', 'Releases'] }];
+    expect(verifyClaims(answer, headed).claims[0]).toMatchObject({ verdict: 'supported', missing: [] });
+  });
+
+  it('accepts a name the knowledge base as a whole is about, which a page often leaves unsaid', () => {
+    expect(verifyClaims(answer, passages).claims[0]).toMatchObject({ verdict: 'unsupported', missing: ['acme'] });
+    expect(verifyClaims(answer, passages, { vocabulary }).claims[0]).toMatchObject({ verdict: 'supported', missing: [] });
+  });
+
+  it('still rejects a name few pages mention, or none, when the cited passage lacks it', () => {
+    for (const name of ['Globex', 'Initech']) {
+      const claim = verifyClaims(answer.replace('Acme', name), passages, { vocabulary }).claims[0];
+      expect(claim).toMatchObject({ verdict: 'unsupported', missing: [name.toLowerCase()] });
+    }
   });
 });
 
