@@ -70,6 +70,65 @@ export function numbersIn(text: string): string[] {
   return found.map((n) => (/^\d{1,3}(?:,\d{3})+$/.test(n) ? n.replace(/,/g, '') : n));
 }
 
+const UNITS =
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen'.split(' ');
+const TENS = 'twenty thirty forty fifty sixty seventy eighty ninety'.split(' ');
+const ORDINALS = 'first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth'.split(' ');
+const SPELLED_NUMBER = new RegExp(
+  String.raw`\b(?:(${TENS.join('|')})(?:[-\s](${UNITS.slice(1, 10).join('|')}))?|(${UNITS.join('|')})|(${ORDINALS.join('|')}))\b`,
+  'gi',
+);
+
+/**
+ * The numbers `text` spells out in words ("every three years", "a six-week sabbatical", "twenty-four", "the first
+ * Monday"), as digits: a passage that writes them so backs a claim that writes "3 years".
+ */
+export function spelledNumbersIn(text: string): string[] {
+  const numbers: string[] = [];
+  for (const [, tens, unit, alone, ordinal] of text.matchAll(SPELLED_NUMBER)) {
+    if (tens !== undefined) numbers.push(String((TENS.indexOf(tens.toLowerCase()) + 2) * 10 + (unit ? UNITS.indexOf(unit.toLowerCase()) : 0)));
+    else if (alone !== undefined) numbers.push(String(UNITS.indexOf(alone.toLowerCase())));
+    else if (ordinal !== undefined) numbers.push(String(ORDINALS.indexOf(ordinal.toLowerCase()) + 1));
+  }
+  return numbers;
+}
+
+/** Months and weekdays as dates are abbreviated ("Nov 10", "Tue"), each with its full name. */
+const CALENDAR_ABBREVIATIONS: Record<string, string> = {
+  jan: 'january',
+  feb: 'february',
+  mar: 'march',
+  apr: 'april',
+  jun: 'june',
+  jul: 'july',
+  aug: 'august',
+  sep: 'september',
+  sept: 'september',
+  oct: 'october',
+  nov: 'november',
+  dec: 'december',
+  mon: 'monday',
+  tue: 'tuesday',
+  tues: 'tuesday',
+  wed: 'wednesday',
+  thu: 'thursday',
+  thur: 'thursday',
+  thurs: 'thursday',
+  fri: 'friday',
+  sat: 'saturday',
+  sun: 'sunday',
+};
+const CALENDAR_NAMES = new Map<string, string[]>();
+for (const [short, full] of Object.entries(CALENDAR_ABBREVIATIONS)) {
+  CALENDAR_NAMES.set(short, [full]);
+  CALENDAR_NAMES.set(full, [...(CALENDAR_NAMES.get(full) ?? []), short]);
+}
+
+/** A name (lowercased) and the other ways a date writes it: "nov" and "november", "tue" and "tuesday". */
+export function nameForms(name: string): string[] {
+  return [name, ...(CALENDAR_NAMES.get(name) ?? [])];
+}
+
 /**
  * Capitalised words that are not the first of their sentence or line: names of people, products, places, months
  * ("Priya", "Grafana", "March"). Lowercased. A first word is skipped because capitals there say nothing.

@@ -6,7 +6,7 @@ import { isSubjectName } from '../question/question-names.ts';
 import type { Passage, Vocabulary } from '../types.ts';
 import { isAbstention } from './abstention.ts';
 import { TextMemo } from '../text-memo.ts';
-import { contentTerms, namesIn, numbersIn, stemLite } from './content-terms.ts';
+import { contentTerms, nameForms, namesIn, numbersIn, spelledNumbersIn, stemLite } from './content-terms.ts';
 import { findCitationMarkers, stripCitationMarkers } from './parse-citations.ts';
 import { unwrapLines } from './unwrap-lines.ts';
 
@@ -82,7 +82,9 @@ interface PassageEvidence {
 // again by the online graders). Callers only read it.
 const evidenceByText = new TextMemo((text: string): Omit<PassageEvidence, 'labels'> => {
   const sentences = splitSentences(unwrapLines(text)).map((sentence) => new Set(contentTerms(sentence)));
-  return { terms: new Set(sentences.flatMap((s) => [...s])), sentences, numbers: new Set(numbersIn(text)) };
+  // Only the evidence reads spelled-out numbers: in a claim "one" is as often a pronoun as a number.
+  const numbers = new Set([...numbersIn(text), ...spelledNumbersIn(text)]);
+  return { terms: new Set(sentences.flatMap((s) => [...s])), sentences, numbers };
 });
 
 function evidenceOf(passage: Passage): PassageEvidence {
@@ -114,7 +116,9 @@ function supportScore(claim: string, evidence: PassageEvidence, knownName: (name
   const unique = [...new Set(terms)];
   const missing = [
     ...numbersIn(claim).filter((n) => !evidence.numbers.has(n)),
-    ...namesIn(claim).filter((name) => !evidence.terms.has(stemLite(name)) && !evidence.labels.has(stemLite(name)) && !knownName(name)),
+    ...namesIn(claim).filter(
+      (name) => !nameForms(name).some((form) => evidence.terms.has(stemLite(form)) || evidence.labels.has(stemLite(form))) && !knownName(name),
+    ),
   ];
   if (unique.length === 0) return { support: 0, missing };
   const contained = unique.filter((term) => evidence.terms.has(term)).length / unique.length;

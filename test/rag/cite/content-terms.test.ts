@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentTerms, namesIn, numbersIn, stemLite } from '../../../rag/cite/content-terms.ts';
+import { contentTerms, nameForms, namesIn, numbersIn, spelledNumbersIn, stemLite } from '../../../rag/cite/content-terms.ts';
 
 describe('content terms', () => {
   it('brings inflections of a word to one stem', () => {
@@ -31,5 +31,26 @@ describe('content terms', () => {
 
   it('finds names that are capitalised mid-sentence only', () => {
     expect(namesIn('Ask Priya in Slack before March. Deploys run on Tuesdays. As I said [1].')).toEqual(['priya', 'slack', 'march', 'tuesdays']);
+  });
+});
+
+describe('spelledNumbersIn', () => {
+  it('reads numbers written in words as digits, compounds and ordinals included', () => {
+    expect(spelledNumbersIn('Every three years staff may take a six-week sabbatical.')).toEqual(['3', '6']);
+    expect(spelledNumbersIn('Twenty-four hours, forty five minutes, thirty days, twelve weeks')).toEqual(['24', '45', '30', '12']);
+    expect(spelledNumbersIn('on the first Monday and the third Friday')).toEqual(['1', '3']);
+  });
+
+  it('leaves digits and words that only contain a number alone', () => {
+    expect(spelledNumbersIn('Someone has 3 tenants; the network is often down')).toEqual([]);
+  });
+});
+
+describe('nameForms', () => {
+  it('pairs an abbreviated month or weekday with its full name, both ways', () => {
+    expect(nameForms('nov')).toEqual(['nov', 'november']);
+    expect(nameForms('september')).toEqual(['september', 'sep', 'sept']);
+    expect(nameForms('tue')).toEqual(['tue', 'tuesday']);
+    expect(nameForms('grafana')).toEqual(['grafana']);
   });
 });

@@ -137,6 +137,20 @@ describe('verifyClaims on the names an answer uses', () => {
   });
 });
 
+describe('verifyClaims on numbers and dates written another way', () => {
+  const leave = [{ ...passages[0]!, text: 'Every three years employees may take a six-week paid sabbatical, applying before Nov 1.' }];
+
+  it('backs digits its passage spells out in words, and full month names it abbreviates', () => {
+    const { claims } = verifyClaims('Employees may take a 6-week paid sabbatical every 3 years, applying before November 1 [1].', leave);
+    expect(claims[0]).toMatchObject({ verdict: 'supported', missing: [] });
+  });
+
+  it('still rejects a number the passage states in no form', () => {
+    const { claims } = verifyClaims('Employees may take a 6-week paid sabbatical every 5 years [1].', leave);
+    expect(claims[0]).toMatchObject({ verdict: 'unsupported', missing: ['5'] });
+  });
+});
+
 describe('verifyClaims on paraphrases', () => {
   const policy: Passage[] = [
     {
