@@ -61,13 +61,16 @@ export function contentTerms(text: string): string[] {
 }
 
 /**
- * The numbers stated in `text`, normalised (`1,000` → `1000`), without citation markers or list numbering,
- * so a claim's "5 replicas" can be checked against a passage's "5".
+ * The numbers stated in `text`, normalised, without citation markers or list numbering, so a claim's "5 replicas"
+ * can be checked against a passage's "5": `1,000` is `1000`, a leading zero goes (`01` in `2024-01-15`), and a time
+ * on the hour is its hour (`9:00 a.m.` is the `9` of `9am`).
  */
 export function numbersIn(text: string): string[] {
   const cleaned = text.replace(/\[\d+(?:\s*[,–-]\s*\d+)*\]/g, ' ').replace(/^\s*\d+[.)]\s+/gm, ' ');
   const found = cleaned.match(/\d+(?:[.,:]\d+)*/g) ?? [];
-  return found.map((n) => (/^\d{1,3}(?:,\d{3})+$/.test(n) ? n.replace(/,/g, '') : n));
+  return found.map((n) =>
+    (/^\d{1,3}(?:,\d{3})+$/.test(n) ? n.replace(/,/g, '') : n).replace(/^([0-2]?\d):00$/, '$1').replace(/^0+(?=\d)(?!\d*[.,])/, ''),
+  );
 }
 
 const UNITS =
@@ -93,31 +96,60 @@ export function spelledNumbersIn(text: string): string[] {
   return numbers;
 }
 
-/** Months and weekdays as dates are abbreviated ("Nov 10", "Tue"), each with its full name. */
+const MONTHS = 'january february march april may june july august september october november december'.split(' ');
+const WEEKDAYS = 'monday tuesday wednesday thursday friday saturday sunday'.split(' ');
+
+/** Months and weekdays as dates abbreviate them ("Nov 10", "Tue"): each abbreviation with its full name. */
 const CALENDAR_ABBREVIATIONS: Record<string, string> = {
-  jan: 'january',
-  feb: 'february',
-  mar: 'march',
-  apr: 'april',
-  jun: 'june',
-  jul: 'july',
-  aug: 'august',
-  sep: 'september',
+  ...Object.fromEntries([...MONTHS, ...WEEKDAYS].filter((name) => name !== 'may').map((name) => [name.slice(0, 3), name])),
   sept: 'september',
-  oct: 'october',
-  nov: 'november',
-  dec: 'december',
-  mon: 'monday',
-  tue: 'tuesday',
   tues: 'tuesday',
-  wed: 'wednesday',
-  thu: 'thursday',
   thur: 'thursday',
   thurs: 'thursday',
-  fri: 'friday',
-  sat: 'saturday',
-  sun: 'sunday',
 };
+
+const MONTH_ABBREVIATIONS = Object.keys(CALENDAR_ABBREVIATIONS).filter((short) => MONTHS.includes(CALENDAR_ABBREVIATIONS[short] as string));
+// Capitalised only: "may" and "march" are also words of their own.
+const MONTH_NAME = new RegExp(
+  String.raw`\b(?:${[...MONTHS, ...MONTH_ABBREVIATIONS].map((name) => name[0]?.toUpperCase() + name.slice(1)).join('|')})\b`,
+  'g',
+);
+
+/** The months `text` names (capitalised), as their numbers: "January 15, 2024" backs a claim that writes 2024-01-15. */
+export function monthNumbersIn(text: string): string[] {
+  return [...text.matchAll(MONTH_NAME)].map(([month]) =>
+    String(MONTHS.indexOf(CALENDAR_ABBREVIATIONS[month.toLowerCase()] ?? month.toLowerCase()) + 1),
+  );
+}
+
+/**
+ * Runs of capitalised words as the acronym of their initials, lowercased, with and without the small words inside:
+ * "In New York City" → nyc (and inyc, iny…), "Department of Defense" → dod and dd. A claim may spell out what its
+ * passage abbreviates.
+ */
+export function spelledOutAcronyms(text: string): { acronym: string; words: string[] }[] {
+  const found: { acronym: string; words: string[] }[] = [];
+  const initials = (list: string[]) =>
+    list
+      .map((word) => word[0])
+      .join('')
+      .toLowerCase();
+  for (const [run] of text.matchAll(/\p{Lu}[\p{L}\p{M}]*(?:\s+(?:(?:of|and|for|the|&)\s+)*\p{Lu}[\p{L}\p{M}]*)+/gu)) {
+    const tokens = run.split(/\s+/);
+    const capitalised = (i: number) => /^\p{Lu}/u.test(tokens[i] as string);
+    for (let i = 0; i < tokens.length; i++) {
+      for (let j = i + 1; j < tokens.length; j++) {
+        if (!capitalised(i) || !capitalised(j)) continue;
+        const all = tokens.slice(i, j + 1);
+        const named = all.filter((word) => /^\p{Lu}/u.test(word));
+        const words = named.map((word) => word.toLowerCase());
+        for (const acronym of new Set([initials(named), initials(all)])) found.push({ acronym, words });
+      }
+    }
+  }
+  return found;
+}
+
 const CALENDAR_NAMES = new Map<string, string[]>();
 for (const [short, full] of Object.entries(CALENDAR_ABBREVIATIONS)) {
   CALENDAR_NAMES.set(short, [full]);

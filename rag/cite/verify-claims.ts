@@ -6,7 +6,7 @@ import { isSubjectName } from '../question/question-names.ts';
 import type { Passage, Vocabulary } from '../types.ts';
 import { isAbstention } from './abstention.ts';
 import { TextMemo } from '../text-memo.ts';
-import { contentTerms, nameForms, namesIn, numbersIn, spelledNumbersIn, stemLite } from './content-terms.ts';
+import { contentTerms, monthNumbersIn, nameForms, namesIn, numbersIn, spelledNumbersIn, spelledOutAcronyms, stemLite } from './content-terms.ts';
 import { findCitationMarkers, stripCitationMarkers } from './parse-citations.ts';
 import { unwrapLines } from './unwrap-lines.ts';
 
@@ -82,8 +82,8 @@ interface PassageEvidence {
 // again by the online graders). Callers only read it.
 const evidenceByText = new TextMemo((text: string): Omit<PassageEvidence, 'labels'> => {
   const sentences = splitSentences(unwrapLines(text)).map((sentence) => new Set(contentTerms(sentence)));
-  // Only the evidence reads spelled-out numbers: in a claim "one" is as often a pronoun as a number.
-  const numbers = new Set([...numbersIn(text), ...spelledNumbersIn(text)]);
+  // Only the evidence reads numbers out of words: in a claim "one" is as often a pronoun as a number.
+  const numbers = new Set([...numbersIn(text), ...spelledNumbersIn(text), ...monthNumbersIn(text)]);
   return { terms: new Set(sentences.flatMap((s) => [...s])), sentences, numbers };
 });
 
@@ -114,11 +114,12 @@ const MISMATCH_CAP = 0.25;
 function supportScore(claim: string, evidence: PassageEvidence, knownName: (name: string) => boolean): { support: number; missing: string[] } {
   const terms = contentTerms(claim);
   const unique = [...new Set(terms)];
+  const backed = (form: string) => evidence.terms.has(stemLite(form)) || evidence.labels.has(stemLite(form));
+  // "New York City" where the passage says NYC: the words of a run the passage abbreviates are backed by it.
+  const abbreviated = new Set(spelledOutAcronyms(claim).flatMap(({ acronym, words }) => (backed(acronym) ? words : [])));
   const missing = [
     ...numbersIn(claim).filter((n) => !evidence.numbers.has(n)),
-    ...namesIn(claim).filter(
-      (name) => !nameForms(name).some((form) => evidence.terms.has(stemLite(form)) || evidence.labels.has(stemLite(form))) && !knownName(name),
-    ),
+    ...namesIn(claim).filter((name) => !nameForms(name).some(backed) && !abbreviated.has(name) && !knownName(name)),
   ];
   if (unique.length === 0) return { support: 0, missing };
   const contained = unique.filter((term) => evidence.terms.has(term)).length / unique.length;

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { contentTerms, nameForms, namesIn, numbersIn, spelledNumbersIn, stemLite } from '../../../rag/cite/content-terms.ts';
+import {
+  contentTerms,
+  monthNumbersIn,
+  nameForms,
+  namesIn,
+  numbersIn,
+  spelledNumbersIn,
+  spelledOutAcronyms,
+  stemLite,
+} from '../../../rag/cite/content-terms.ts';
 
 describe('content terms', () => {
   it('brings inflections of a word to one stem', () => {
@@ -26,7 +35,11 @@ describe('content terms', () => {
   });
 
   it('reads numbers whole and without citation markers or list numbering', () => {
-    expect(numbersIn('1. Keep 1,000 rows for 2.5 days at 10:00 [3][4].')).toEqual(['1000', '2.5', '10:00']);
+    expect(numbersIn('1. Keep 1,000 rows for 2.5 days at 10:30 [3][4].')).toEqual(['1000', '2.5', '10:30']);
+  });
+
+  it('reads a time on the hour as its hour and drops leading zeros, so one number has one form', () => {
+    expect(numbersIn('Opens at 9:00 a.m., closes at 17:30, released 2024-01-05, costs 0.50')).toEqual(['9', '17:30', '2024', '1', '5', '0.50']);
   });
 
   it('finds names that are capitalised mid-sentence only', () => {
@@ -52,5 +65,21 @@ describe('nameForms', () => {
     expect(nameForms('september')).toEqual(['september', 'sep', 'sept']);
     expect(nameForms('tue')).toEqual(['tue', 'tuesday']);
     expect(nameForms('grafana')).toEqual(['grafana']);
+  });
+});
+
+describe('monthNumbersIn', () => {
+  it('reads month names and their abbreviations as month numbers', () => {
+    expect(monthNumbersIn('From January 15 to Sept 30, not in May or Dec.')).toEqual(['1', '9', '5', '12']);
+    expect(monthNumbersIn('Staff may march on')).toEqual([]);
+  });
+});
+
+describe('spelledOutAcronyms', () => {
+  it('gives the initials of every run of capitalised words, with and without the small words inside', () => {
+    const acronyms = spelledOutAcronyms('In New York City and the Department of Defense').map(({ acronym }) => acronym);
+    expect(acronyms).toEqual(expect.arrayContaining(['nyc', 'inyc', 'dd', 'dod']));
+    expect(spelledOutAcronyms('In New York City').find(({ acronym }) => acronym === 'nyc')?.words).toEqual(['new', 'york', 'city']);
+    expect(spelledOutAcronyms('nothing capitalised here, or Only one')).toEqual([]);
   });
 });

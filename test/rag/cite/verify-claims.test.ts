@@ -145,6 +145,18 @@ describe('verifyClaims on numbers and dates written another way', () => {
     expect(claims[0]).toMatchObject({ verdict: 'supported', missing: [] });
   });
 
+  it('backs a time, a date or a name written as its passage does not: 9am for 9:00 a.m., 2024-01-15, New York City for NYC', () => {
+    const office = [{ ...passages[0]!, text: 'The NYC office opens at 9:00 a.m. every day since January 15, 2024.' }];
+    for (const claim of [
+      'The NYC office opens at 9am every day [1].',
+      'The NYC office opens every day since 2024-01-15 [1].',
+      'The New York City office opens at 9:00 a.m. every day [1].',
+    ]) {
+      expect(verifyClaims(claim, office).claims[0]).toMatchObject({ verdict: 'supported', missing: [] });
+    }
+    expect(verifyClaims('The NYC office opens at 10am every day [1].', office).claims[0]).toMatchObject({ verdict: 'unsupported', missing: ['10'] });
+  });
+
   it('still rejects a number the passage states in no form', () => {
     const { claims } = verifyClaims('Employees may take a 6-week paid sabbatical every 5 years [1].', leave);
     expect(claims[0]).toMatchObject({ verdict: 'unsupported', missing: ['5'] });
