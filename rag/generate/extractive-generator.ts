@@ -438,20 +438,17 @@ export class ExtractiveGenerator implements Generator {
     const documentFrequency = (term: string) => candidates.filter((c) => has(c.terms, term) || has(c.headingTerms, term)).length;
     // The asker's circumstances ("having a baby in march") are no part of what a passage must say.
     const focus = analysis.focus.filter((term) => !analysis.situation.includes(term) || documentFrequency(term) > 0);
-    const contextWeights = new Map(focus.map((term) => [term, Math.log(1 + candidates.length / (documentFrequency(term) + 0.5))]));
+    const contextRarity = (term: string) => Math.log(1 + candidates.length / (documentFrequency(term) + 0.5));
+    // The asker's circumstances set the scene; the question proper says which span answers ("going on parental
+    // leave — how do I *tock* it?", "can I use ngrok *to demo my app*?"), and whether any does.
+    const scene = (term: string) => (analysis.situation.includes(term) ? SITUATION_WEIGHT : 1);
+    const contextWeights = new Map(focus.map((term) => [term, scene(term) * contextRarity(term)]));
     const vocabulary = this.vocabulary;
     // Which span answers best is judged by the knowledge base's own rarity of each word, stable whatever else was
     // retrieved; whether any answers at all, by rarity among the passages at hand (see MIN_FOCUS_COVERAGE).
-    // The asker's circumstances set the scene; the question proper says which span answers ("going on parental
-    // leave — how do I *tock* it?").
-    const scene = (term: string) => (analysis.situation.includes(term) ? SITUATION_WEIGHT : 1);
     const corpusWeights = vocabulary
-      ? new Map(
-          focus.map((term) => [term, scene(term) * (vocabulary.idf(analysis.focusWords.get(term) ?? term) || (contextWeights.get(term) as number))]),
-        )
-      : analysis.situation.length > 0
-        ? new Map(focus.map((term) => [term, scene(term) * (contextWeights.get(term) as number)]))
-        : contextWeights;
+      ? new Map(focus.map((term) => [term, scene(term) * (vocabulary.idf(analysis.focusWords.get(term) ?? term) || contextRarity(term))]))
+      : contextWeights;
     const part = analysis.parts[0] as QuestionPart;
     const yesNo = asksYesNo(part);
 

@@ -399,6 +399,20 @@ Otherwise plans change during the autumn enrollment window.`,
     expect(await answer('going on 20 weeks parental leave — how do i log it on my timesheet?', [leave, timesheets])).toMatch(/^Log a long absence/);
   });
 
+  it('answers a question asking leave to use a thing from the rule on that thing, whatever it is wanted for', async () => {
+    const tunnels = passage(
+      1,
+      'security',
+      '# Local development\n\n## Tunnels\n\nTools such as `quiltunnel` and `portpipe` are forbidden on work laptops, because they expose them to the internet.',
+    );
+    const demos = passage(
+      2,
+      'rituals',
+      '# Team rituals\n\nEvery sprint ends with a demo of the app to the partner.\nLocal teams pick their own demo day.\nPartners may join the demo remotely.',
+    );
+    expect(await answer('can i use quiltunnel to demo my local app to a partner?', [tunnels, demos])).toMatch(/forbidden/);
+  });
+
   it('still abstains when the question proper asks about something no document covers', async () => {
     expect(await answer("i'm fully remote — does quillmark reimburse home internet?", [expenses, benefits])).toBe(ABSTENTION_SENTENCE);
   });

@@ -172,6 +172,13 @@ describe('analyzeQuestion focus', () => {
     expect(analyzeQuestion('how long can i work from home?').situation).toEqual([]);
   });
 
+  it('sets apart what the asker wants a thing for, when asking leave to use it ("to demo…"), but not where it goes', () => {
+    expect(analyzeQuestion('can i use ngrok to demo my local app to a partner?').situation).toEqual(['demo', 'local', 'app', stemLite('partner')]);
+    expect(analyzeQuestion('quick q: may we install docker to run the tests?').situation).toEqual(['run', 'test']);
+    expect(analyzeQuestion('can i bring my dog to the office?').situation).toEqual([]);
+    expect(analyzeQuestion('which preset should i use for workers?').situation).toEqual([]);
+  });
+
   it('leaves "vs" and what is left of "isn\'t" or "don\'t" out of the focus', () => {
     const { focus } = analyzeQuestion("testClient isn't giving me autocomplete, don't know why: rpc vs fetch?");
     for (const word of ['isn', 'don', 'vs']) expect(focus).not.toContain(word);
