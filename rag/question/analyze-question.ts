@@ -288,9 +288,9 @@ const SPEAKS_OF_ASKER =
   /\b(?:i|i'm|im|i've|ive|my|me|we|we're|our|us|here)\b|^\s*[a-z]{2,}ing\s+(?:a|an|the|on|in|to|for|some|\d+|off|out|up|back|away|married)\b/i;
 
 /**
- * "can i use ngrok to demo my app to a partner?": a question asking leave to use a thing, with what for ("to" and a
- * verb, not "to the office"). A rule on the
- * thing answers it ("tools such as ngrok are forbidden"), whatever the purpose; the purpose is the asker's situation.
+ * "can i use ngrok to demo my app to a partner?": a question asking leave to use a thing, and what for ("to" and a
+ * verb, not "to the office"). A rule on the thing answers it ("tools such as ngrok are forbidden") whatever the
+ * purpose, so the purpose is the asker's situation.
  */
 const LEAVE_TO_USE =
   /(?:^|[-–—:;,.!?]\s*)(?:can|could|may)\s+(?:i|we)\s+(?:use|bring|install|run|take)\s+(.+?)\s+to\s+(?!(?:the|a|an|my|our|your|their|this|that|every|all|each|some|work|office|home)\b)(\w.*)$/i;
