@@ -101,6 +101,24 @@ function merged(evidence: PassageEvidence[]): PassageEvidence {
   };
 }
 
+/** What a claim states, read once and checked against each passage in turn. */
+interface ClaimFacts {
+  terms: string[];
+  numbers: string[];
+  /** The names it uses that need a passage to back them (not those the question gave or the knowledge base is about). */
+  names: string[];
+  acronyms: { acronym: string; words: string[] }[];
+}
+
+function readClaim(claim: string, knownName: (name: string) => boolean): ClaimFacts {
+  return {
+    terms: contentTerms(claim),
+    numbers: numbersIn(claim),
+    names: namesIn(claim).filter((name) => !knownName(name)),
+    acronyms: spelledOutAcronyms(claim),
+  };
+}
+
 /** Support of a claim that names a number or a name its evidence lacks: below any sensible threshold. */
 const MISMATCH_CAP = 0.25;
 
@@ -111,15 +129,15 @@ const MISMATCH_CAP = 0.25;
  * sentence built from the passage's words but with a fact swapped in. Numbers and names are the facts a
  * reader acts on ("25 days", "in March", "ask Priya"), so one the evidence lacks caps the score at MISMATCH_CAP.
  */
-function supportScore(claim: string, evidence: PassageEvidence, knownName: (name: string) => boolean): { support: number; missing: string[] } {
-  const terms = contentTerms(claim);
+function supportScore(claim: ClaimFacts, evidence: PassageEvidence): { support: number; missing: string[] } {
+  const { terms } = claim;
   const unique = [...new Set(terms)];
   const backed = (form: string) => evidence.terms.has(stemLite(form)) || evidence.labels.has(stemLite(form));
   // "New York City" where the passage says NYC: the words of a run the passage abbreviates are backed by it.
-  const abbreviated = new Set(spelledOutAcronyms(claim).flatMap(({ acronym, words }) => (backed(acronym) ? words : [])));
+  const abbreviated = new Set(claim.acronyms.flatMap(({ acronym, words }) => (backed(acronym) ? words : [])));
   const missing = [
-    ...numbersIn(claim).filter((n) => !evidence.numbers.has(n)),
-    ...namesIn(claim).filter((name) => !nameForms(name).some(backed) && !abbreviated.has(name) && !knownName(name)),
+    ...claim.numbers.filter((n) => !evidence.numbers.has(n)),
+    ...claim.names.filter((name) => !nameForms(name).some(backed) && !abbreviated.has(name)),
   ];
   if (unique.length === 0) return { support: 0, missing };
   const contained = unique.filter((term) => evidence.terms.has(term)).length / unique.length;
@@ -195,19 +213,20 @@ export function verifyClaims(answer: string, passages: readonly Passage[], optio
       continue;
     }
 
+    const claim = readClaim(body, knownName);
     let check: ClaimCheck;
     if (cited.length > 0) {
-      const { support, missing } = supportScore(body, merged(cited.map((n) => evidence.get(n) as PassageEvidence)), knownName);
+      const { support, missing } = supportScore(claim, merged(cited.map((n) => evidence.get(n) as PassageEvidence)));
       check = { sentence, cited, support, missing, verdict: support >= threshold ? 'supported' : 'unsupported' };
       // A sentence that draws on two passages but cites one ("Bun uses 3000 and Deno 8000 [2]") is still backed by
       // what the reader was given: kept, and counted as imprecisely cited rather than invented.
       if (check.verdict === 'unsupported' && everything.length > cited.length) {
-        const whole = supportScore(body, allEvidence(), knownName);
+        const whole = supportScore(claim, allEvidence());
         if (whole.support >= threshold) check = { sentence, cited, ...whole, verdict: 'uncited' };
       }
     } else {
       // Uncited: judged against the passage that backs it best, and reported either way.
-      const scores = everything.map((e) => supportScore(body, e, knownName));
+      const scores = everything.map((e) => supportScore(claim, e));
       const best = scores.reduce((a, b) => (b.support > a.support ? b : a), { support: 0, missing: [] as string[] });
       check = { sentence, cited, ...best, verdict: best.support >= threshold ? 'uncited' : 'unsupported' };
     }
