@@ -84,6 +84,8 @@ const POINTS_BACK = /\b(?:this|that|these|those)\s*[,;:.!?)]/i;
  * 0.661 and 0.642); 0 answered one question fewer and declined one more near miss.
  */
 const SITUATION_WEIGHT = 0.25;
+/** A heading or title that dates what it holds: a year, with a day or month ("May 30th, 2024", "v2.1.0 - 2024-05-30"). */
+const DATED = /\b(?:19|20)\d\d\b/;
 /** A span without the kind of answer asked for still scores, but far below one with it. */
 const WRONG_TYPE_FACTOR = 0.35;
 
@@ -147,6 +149,8 @@ interface Candidate {
   /** The same with words weighted by their rarity in the whole knowledge base, when known: what ranks spans. */
   relevance: number;
   typed: boolean;
+  /** The dated heading that says when, for prose that does not ("## May 30th, 2024" over "Tool use is now…"). */
+  datedBy?: string;
   score: number;
 }
 
@@ -471,6 +475,16 @@ export class ExtractiveGenerator implements Generator {
       // A table row or definition line reads with its heading ("maxAge" over "Default: 600").
       const typedText = prose(candidate.span.kind) ? candidate.span.text : [...candidate.span.headings.slice(-1), candidate.span.text].join(' ');
       candidate.typed = !elsewhere && holdsAnswerType(part.type, typedText, part.unit) && statesAttribute(part.attribute, typedText);
+      candidate.datedBy = undefined;
+      if (!elsewhere && !candidate.typed && part.type === 'time' && prose(candidate.span.kind)) {
+        // Release notes, changelogs and meeting notes say when by a dated heading (or a dated page title) over what
+        // happened.
+        const label = candidate.span.headings.at(-1) ?? candidate.passage.title;
+        if (DATED.test(label) && holdsAnswerType('time', label)) {
+          candidate.typed = true;
+          candidate.datedBy = label;
+        }
+      }
       const kindFactor = KIND_FACTOR[candidate.span.kind](part.type);
       const verdict =
         (yesNo && RULING.test(candidate.span.text)) || (OUTRIGHT_TYPES.has(part.type) && statesOutright(part.type, candidate.span.text))
@@ -500,15 +514,14 @@ function quoted(candidate: Candidate): string {
     !prose(span.kind) &&
     [...spanTerms(heading)].some((term) => !candidate.terms.has(term)) &&
     passage.text.includes(heading.split(' ')[0] ?? heading);
-  if (!span.text.includes('\n')) return cited(needsHeading ? `**${heading}**: ${span.text}` : span.text, passage.n);
+  const label = candidate.datedBy ?? (needsHeading ? heading : undefined);
+  if (!span.text.includes('\n')) return cited(label ? `**${label}**: ${span.text}` : span.text, passage.n);
   // A multi-line span (steps, code) is cited on a line of prose, so the marker never lands inside a code block.
   const [first, ...others] = span.text.split('\n');
   if (!/^\s*(?:```|~~~)/.test(first as string)) {
-    return [needsHeading ? `**${heading}**:` : undefined, cited(first as string, passage.n), ...others]
-      .filter((line) => line !== undefined)
-      .join('\n');
+    return [label ? `**${label}**:` : undefined, cited(first as string, passage.n), ...others].filter((line) => line !== undefined).join('\n');
   }
-  return [needsHeading ? `**${heading}** [${passage.n}]:` : undefined, span.text, needsHeading ? undefined : `[${passage.n}]`]
+  return [label ? `**${label}** [${passage.n}]:` : undefined, span.text, label ? undefined : `[${passage.n}]`]
     .filter((line) => line !== undefined)
     .join('\n');
 }

@@ -418,6 +418,43 @@ Otherwise plans change during the autumn enrollment window.`,
   });
 });
 
+describe('ExtractiveGenerator answers "when" from a dated heading', () => {
+  const releaseNotes = passage(
+    1,
+    'release-notes',
+    `# fernhttp release notes
+
+## March 3rd, 2025
+
+Webhooks now retry failed deliveries up to five times.
+
+## January 14th, 2025
+
+Request tracing is now generally available on every plan.`,
+  );
+
+  it('quotes what happened with the dated heading of its release note, which says when', async () => {
+    const text = await answer('when did request tracing become generally available?', [releaseNotes]);
+    expect(text).toBe('**January 14th, 2025**: Request tracing is now generally available on every plan [1].');
+  });
+
+  it('reads the date from the title of a page that has no heading of its own', async () => {
+    const note = passage(1, 'January 14th, 2025', 'Request tracing is now generally available on every plan.');
+    expect(await answer('when did request tracing become generally available?', [note])).toBe(
+      '**January 14th, 2025**: Request tracing is now generally available on every plan [1].',
+    );
+  });
+
+  it('still abstains when the release notes do not speak of what the question asks', async () => {
+    expect(await answer('when did request signing become available?', [releaseNotes])).toBe(ABSTENTION_SENTENCE);
+  });
+
+  it('takes no date from a heading without a year', async () => {
+    const undated = passage(1, 'tracing', '# fernhttp\n\n## Tracing\n\nRequest tracing is generally available on every plan.');
+    expect(await answer('when did request tracing become generally available?', [undated])).toBe(ABSTENTION_SENTENCE);
+  });
+});
+
 describe('ExtractiveGenerator abstains on near misses', () => {
   it('abstains when the documents talk about holiday pay but the question asks how many holidays there are', async () => {
     expect(await answer('how many paid holidays do hourly staff get', [holidayPay, sabbatical])).toBe(ABSTENTION_SENTENCE);

@@ -158,6 +158,9 @@ describe('analyzeQuestion focus', () => {
       analyzeQuestion('where can you view your rate limits?').focus,
     );
     expect(analyzeQuestion('what size numbers do they give in the docs').focus).not.toContain('doc');
+    expect(analyzeQuestion("what are two ways to try Claude, according to Anthropic's documentation?").focus).toEqual(
+      analyzeQuestion('what are two ways to try Claude?').focus,
+    );
     expect(analyzeQuestion('where is the API documentation?').focus).toContain(stemLite('documentation'));
   });
 
