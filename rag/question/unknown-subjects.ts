@@ -59,7 +59,12 @@ export function unknownSubjects(question: string, vocabulary: Vocabulary, passag
   );
   if (candidates.length === 0) return [];
   const passageText = passages.map((p) => `${p.title}\n${(p.headings ?? []).join('\n')}\n${p.text}`).join('\n');
-  const passageWords = new Set(passageText.toLowerCase().match(/[a-z][a-z0-9-]+/g) ?? []);
+  // A compound's halves are words of their own: "web-scalable" speaks of scalability.
+  const compounds = passageText.toLowerCase().match(/[a-z][a-z0-9-]+/g) ?? [];
+  const passageWords = new Set([
+    ...compounds,
+    ...compounds.flatMap((word) => (word.includes('-') ? word.split('-').filter((half) => half.length > 2) : [])),
+  ]);
   const passageStems = new Set([...passageWords].map(stemLite));
   const mentioned = (word: string): boolean =>
     passageWords.has(word) ||

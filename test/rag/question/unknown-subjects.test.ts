@@ -56,6 +56,8 @@ describe('unknownSubjects', () => {
   it('passes over words naming the documents or the shape of the answer, and other forms of a passage word', () => {
     const given = [passage('The pipeline scales out: it is scalable to many workers, at a cost in latency.')];
     expect(unknownSubjects('according to the documentation, what two factors affect scalability?', handbook, given)).toEqual([]);
+    const compound = [passage('Webhooks are more web-scalable than polling.')];
+    expect(unknownSubjects('which approach has better scalability?', handbook, compound)).toEqual([]);
   });
 
   it('passes over words with digits, verbs and names', () => {
