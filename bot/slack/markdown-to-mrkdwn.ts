@@ -62,10 +62,17 @@ function convertInline(text: string): string {
     .join('');
 }
 
+/** A Markdown backslash escape: the character after it is itself, never markup ("MAX\\_SIZE", "\\[1\\]"). */
+const ESCAPED = /\\([!-/:-@[-`{-~])/g;
+
 function convertProse(text: string): string {
   const links: string[] = [];
+  // Slack knows no backslash escapes and would show the backslash: the characters are set aside as themselves until
+  // styling is done, so an escaped `*` or `_` styles nothing.
+  const escaped: string[] = [];
+  const marked = text.replace(/[\u0001\u0002\u0003]/g, '').replace(ESCAPED, (_m, char: string) => `\u0003${escaped.push(char) - 1}\u0003`);
   // Links first, before escaping: their URLs are made safe by slackLink, and their labels must not be re-styled.
-  let converted = text.replace(/[\u0001\u0002]/g, '').replace(/\[([^\]]+)\]\((\S+?)(?:\s+"[^"]*")?\)/g, (_m, label: string, url: string) => {
+  let converted = marked.replace(/\[([^\]]+)\]\((\S+?)(?:\s+"[^"]*")?\)/g, (_m, label: string, url: string) => {
     links.push(slackLink(url, stripInlineMarks(label)));
     return `\u0002${links.length - 1}\u0002`;
   });
@@ -75,7 +82,9 @@ function convertProse(text: string): string {
     .replace(/(^|[^\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])/g, '$1_$2_')
     .replace(/~~(?=\S)(.+?)(?<=\S)~~/g, '~$1~')
     .replace(new RegExp(BOLD, 'g'), '*');
-  return converted.replace(/\u0002(\d+)\u0002/g, (_m, i: string) => links[Number(i)] ?? '');
+  return converted
+    .replace(/\u0002(\d+)\u0002/g, (_m, i: string) => links[Number(i)] ?? '')
+    .replace(/\u0003(\d+)\u0003/g, (_m, i: string) => escapeSlack(escaped[Number(i)] ?? ''));
 }
 
 function stripInlineMarks(text: string): string {

@@ -24,6 +24,12 @@ describe('markdownToMrkdwn', () => {
     );
   });
 
+  it('shows a backslash-escaped character as itself, not styled by the conversion (web pages turned into Markdown escape them)', () => {
+    expect(markdownToMrkdwn('Set MAX\\_BODY\\_SIZE to 10 \\* 2 \\[see below\\] [1].')).toBe('Set MAX_BODY_SIZE to 10 * 2 [see below] [1].');
+    expect(markdownToMrkdwn('\\*not italic\\* and \\<!channel\\>')).toBe('*not italic* and &lt;!channel&gt;');
+    expect(markdownToMrkdwn('keep `a\\_b` in code')).toBe('keep `a\\_b` in code');
+  });
+
   it('keeps citation markers and plain text as they are', () => {
     expect(markdownToMrkdwn('Use 2 * 3 = 6 [1][2].')).toBe('Use 2 * 3 = 6 [1][2].');
   });
