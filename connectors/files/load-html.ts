@@ -17,9 +17,13 @@ export async function loadHtml(input: FileInput): Promise<SourceDocument> {
   assertHtmlDepth(html, input);
   const $ = load(html);
   const pageTitle = cleanTitle($('head > title').first().text());
+  const site = siteNames($);
   removeBoilerplate($);
   const content = contentRoot($);
-  const title = pageTitle ?? firstMeaningfulHeading($, content) ?? fileNameTitle(input);
+  // A <title> that is only the site's name ("Acme Docs" on every page) tells no page apart: the page's own heading
+  // does.
+  const title =
+    (pageTitle !== undefined && !site.has(normal(pageTitle)) ? pageTitle : undefined) ?? firstMeaningfulHeading($, content) ?? fileNameTitle(input);
   const contentHtml = content
     .toArray()
     .map((element) => $(element).html() ?? '')
@@ -79,16 +83,37 @@ function removeBoilerplate($: CheerioAPI): void {
  * The page's own first heading. Many docs sites open every page with the same `<h1>`: the site's name or logo,
  * linking home. That banner tells no page apart, so it is passed over for the next heading.
  */
+/** A heading that links home or is styled as the site's brand: the site's banner, not the page's heading. */
+function isBanner($: CheerioAPI, heading: ReturnType<CheerioAPI>): boolean {
+  const home = heading.find('a').filter((_, a) => /^(?:\/|\.\/|index\.html?|#)?$/i.test(($(a).attr('href') ?? '').trim())).length > 0;
+  const branded = /\b(?:logo|brand|site-?(?:title|name))\b/i.test(`${heading.attr('class') ?? ''} ${heading.attr('id') ?? ''}`);
+  return home || branded;
+}
+
 function firstMeaningfulHeading($: CheerioAPI, content: ReturnType<typeof contentRoot>): string | undefined {
   for (const element of content.find('h1, h2').toArray()) {
-    const heading = $(element);
-    const home = heading.find('a').filter((_, a) => /^(?:\/|\.\/|index\.html?|#)?$/i.test(($(a).attr('href') ?? '').trim())).length > 0;
-    const branded = /\b(?:logo|brand|site-?(?:title|name))\b/i.test(`${heading.attr('class') ?? ''} ${heading.attr('id') ?? ''}`);
-    const text = cleanTitle(heading.text());
-    if (!text || home || branded) continue;
+    const text = cleanTitle($(element).text());
+    if (!text || isBanner($, $(element))) continue;
     return text;
   }
   return undefined;
+}
+
+function normal(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** The site's name, as the page declares it or shows it in its banner (a heading that links home, or is branded). */
+function siteNames($: CheerioAPI): Set<string> {
+  const names = [
+    $('meta[property="og:site_name"]').attr('content'),
+    $('meta[name="application-name"]').attr('content'),
+    ...$('h1, h2')
+      .toArray()
+      .filter((element) => isBanner($, $(element)) || $(element).parents('header').length > 0)
+      .map((element) => $(element).text()),
+  ];
+  return new Set(names.filter((name): name is string => Boolean(name?.trim())).map(normal));
 }
 
 function contentRoot($: CheerioAPI) {

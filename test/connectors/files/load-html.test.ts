@@ -61,6 +61,16 @@ describe('loading HTML files', () => {
     expect(doc.title).toBe('Deploying the Widget Service');
   });
 
+  it("takes the page's own heading over a <title> that is only the site's name", async () => {
+    const site = (head: string, banner: string) =>
+      `<html><head><title>Acme Docs</title>${head}</head><body>${banner}<main><h1>Running on Bun</h1><p>Text.</p></main></body></html>`;
+    expect((await page('bun.html', site('<meta property="og:site_name" content="Acme Docs">', ''))).title).toBe('Running on Bun');
+    expect((await page('bun.html', site('', '<header><h1>Acme Docs</h1></header>'))).title).toBe('Running on Bun');
+    expect((await page('bun.html', site('', '<h1><a href="/">Acme Docs</a></h1>'))).title).toBe('Running on Bun');
+    // A <title> of its own stays, even when the heading says it differently.
+    expect((await page('bun.html', site('', '').replace('Acme Docs', 'Bun guide'))).title).toBe('Bun guide');
+  });
+
   it('takes the title from the first <h1> of the content when there is no <title>', async () => {
     const doc = await page(
       'no-title.html',
