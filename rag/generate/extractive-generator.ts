@@ -59,6 +59,8 @@ const RULING =
   /\b(?:cannot|can't|can not|may not|must|mustn't|should not|shouldn't|not (?:allowed|permitted|supported|possible|required|needed|necessary)|only|never|required|forbidden|prohibited|deprecated|unsupported|allowed|permitted|no longer|instead)\b/i;
 /** Words with which a sentence says what may, must or will happen, or within what limits. */
 const MODAL = /\b(?:can|could|may|might|should|need|needs|have to|has to|will|won't|not|no|until|within|up to|at most|at least)\b/i;
+/** "is there a way to…?", "are there any…?": asks for the thing, which a span answers by naming it, not by ruling. */
+const EXISTS = /\b(?:is|are)\s+there\s+(?:a|an|any)\b/i;
 /** "can i…?", "do i have to…?": a part asking for no typed answer, phrased as a yes/no question. */
 function asksYesNo(part: QuestionPart): boolean {
   return part.type === 'statement' && YES_NO.test(part.text);
@@ -311,7 +313,8 @@ export class ExtractiveGenerator implements Generator {
     if (!best?.typed || !ranked.some((c) => this.answers(c))) return [];
     // "can I bring my dog to the office?" is answered by a span that says what may, must or will happen, or until
     // when; spans that only mention the office and, elsewhere, a dog do not answer it.
-    if (asksYesNo(analysis.parts[0] as QuestionPart) && !ranked.some((c) => this.answers(c) && rulesOn(c.span.text))) return [];
+    const asked = analysis.parts[0] as QuestionPart;
+    if (asksYesNo(asked) && !EXISTS.test(asked.text) && !ranked.some((c) => this.answers(c) && rulesOn(c.span.text))) return [];
 
     const chosen: Candidate[] = [best];
     let length = best.span.text.length;

@@ -469,6 +469,17 @@ describe('ExtractiveGenerator abstains on near misses', () => {
     expect(await answer('can i bring my parrot to the harbor office?', [offices])).toBe(ABSTENTION_SENTENCE);
   });
 
+  it('answers "is there a way to…" with the span that names the way, which rules on nothing', async () => {
+    const helpers = passage(
+      1,
+      'dev-helpers',
+      '# Dev helpers\n\n## listRoutes()\n\nThe `listRoutes()` helper prints every registered route to the terminal.',
+    );
+    expect(await answer('is there a way to print the registered routes to the terminal?', [helpers])).toBe(
+      'The `listRoutes()` helper prints every registered route to the terminal [1].',
+    );
+  });
+
   it('answers a yes/no question with a span that sets a limit ("until April 30")', async () => {
     const claims = passage(1, 'claims', '# Expense claims\n\nClaims for last year are accepted until April 30.\nClaims are filed in Ledgerly.');
     expect(await answer("can i still file claims for last year's expenses in march?", [claims])).toContain('until April 30');
