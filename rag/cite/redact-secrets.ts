@@ -63,11 +63,19 @@ function isPlaceholder(value: string): boolean {
 }
 
 /**
+ * Code that computes the value rather than stating it: `const token = await sign(payload, secret)`,
+ * `password = getPassword()`, `secret = new Secret(…)`. A secret written into code is a literal, quoted.
+ */
+function isExpression(value: string): boolean {
+  return /^(?:await|new|yield|typeof|this|self|function|async|lambda|require|import)$/.test(value) || /^[A-Za-z_$][\w$.]*\(/.test(value);
+}
+
+/**
  * An unquoted value after a colon is often prose ("token: required", "password: see the vault"), so it must
  * look machine-made: a digit, a symbol or inner capitals. After `=`, or in quotes, any value counts.
  */
 function looksSecret(value: string, separator: string): boolean {
-  if (isPlaceholder(value)) return false;
+  if (isPlaceholder(value) || isExpression(value)) return false;
   if (/^["']/.test(value) || separator.includes('=')) return true;
   return value.length >= 6 && /[0-9]|[^A-Za-z]|[a-z][A-Z]/.test(value);
 }

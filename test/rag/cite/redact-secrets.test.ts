@@ -56,6 +56,8 @@ describe('redactSecrets', () => {
       'The secretary approves travel; tokens are counted per request.',
       'The eyJ prefix marks base64 JSON.',
       'Call getToken() and then refreshToken(user).',
+      'const token = await sign(payload, secret)',
+      'const password = getPassword(user); const secret = new Secret(key)',
     ];
     for (const text of ordinary) {
       const result = redactSecrets(text);
