@@ -5,7 +5,7 @@
 // beyond the citation markers and a span's own heading, so it cannot hallucinate; when no span holds the focus and
 // the kind of answer asked for, it abstains.
 import { ABSTENTION_SENTENCE } from '../cite/abstention.ts';
-import { contentTerms, stemLite } from '../cite/content-terms.ts';
+import { contentTerms, stemLite, words } from '../cite/content-terms.ts';
 import { TEAM_SYNONYMS } from '../question/expand-query.ts';
 import { analyzeQuestion, type AnswerType, type QuestionAnalysis, type QuestionPart } from '../question/analyze-question.ts';
 import { isTypoOf } from '../question/near-spelling.ts';
@@ -179,6 +179,22 @@ const ALIASES = new Map<string, string[]>();
 for (const group of TEAM_SYNONYMS) {
   const stems = group.filter((form) => /^[\p{L}\p{N}]+$/u.test(form)).map((form) => stemLite(form));
   for (const stem of stems) ALIASES.set(stem, [...(ALIASES.get(stem) ?? []), ...stems.filter((other) => other !== stem)]);
+}
+
+/** `verb` followed by `particle`, perhaps with one word between ("log in", "turn it off"), or the two run together ("login"). */
+function usesPhrasally(text: string, verb: string, particle: string): boolean {
+  const all = words(text);
+  return all.some(
+    (word, i) =>
+      (stemLite(word) === verb && (all[i + 1] === particle || all[i + 2] === particle)) ||
+      (word.startsWith(verb) && word.endsWith(particle) && word.length <= verb.length + particle.length + 2),
+  );
+}
+
+function without(terms: ReadonlySet<string>, term: string): Set<string> {
+  const rest = new Set(terms);
+  rest.delete(term);
+  return rest;
 }
 
 /** A focus word is in a set when its stem is, or (typed in a hurry) a word one letter away from it is. */
@@ -441,6 +457,17 @@ export class ExtractiveGenerator implements Generator {
       }
     });
     if (candidates.length === 0) return [];
+    // "turn *off* the colours" is not answered by "turns colour codes into colours": a phrasal verb of the question
+    // counts only where the text uses it with its particle.
+    for (const { verb, particle } of analysis.phrasal) {
+      for (const c of candidates) {
+        if (c.terms.has(verb) && !usesPhrasally(c.span.text, verb, particle)) c.terms = without(c.terms, verb);
+        if (c.headingTerms.has(verb) && !usesPhrasally(c.span.headings.at(-1) ?? '', verb, particle)) c.headingTerms = without(c.headingTerms, verb);
+        if (c.titleTerms.has(verb) && !usesPhrasally([c.passage.title, ...c.span.headings.slice(0, -1)].join(' '), verb, particle)) {
+          c.titleTerms = without(c.titleTerms, verb);
+        }
+      }
+    }
 
     // A focus word found in few spans tells them apart; one found in none is a part of the question nothing answers.
     const documentFrequency = (term: string) => candidates.filter((c) => has(c.terms, term) || has(c.headingTerms, term)).length;

@@ -1,6 +1,7 @@
 // What a question asks for, read without a model: the words that name its subject (the focus) and the kind of
 // thing that would answer it (a date, a number, a person…). The offline answerer quotes the passage text that
 // has both, and abstains when none has; questions typed in chat ("how many yrs", "whats the default") count.
+import nlp from 'compromise';
 import { contentTerms, isStopword, stemLite, words } from '../cite/content-terms.ts';
 
 export type AnswerType =
@@ -52,6 +53,17 @@ export interface QuestionAnalysis {
    * health plan"): documents state rules, not the asker's circumstances, so a passage need not repeat them.
    */
   situation: string[];
+  /**
+   * Verbs the question uses with a particle ("turn *off*", "sign *up*", "log *in*"), by stem: a phrasal verb means
+   * something else than its verb alone, so only a passage using it with the particle (or run together: "login")
+   * speaks of it.
+   */
+  phrasal: PhrasalVerb[];
+}
+
+export interface PhrasalVerb {
+  verb: string;
+  particle: string;
 }
 
 /** Chat shorthand for the words documents spell out. Only general English abbreviations, never a team's jargon. */
@@ -324,5 +336,26 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   }
   // "What are the rules for the passcode? How long must it be?": the typed part says what the answer must hold.
   const typed = parts.find((part) => part.type !== 'statement') ?? (parts[0] as QuestionPart);
-  return { focus, focusWords, type: typed.type, parts: [typed, ...parts.filter((part) => part !== typed)], situation: situationOf(text) };
+  return {
+    focus,
+    focusWords,
+    type: typed.type,
+    parts: [typed, ...parts.filter((part) => part !== typed)],
+    situation: situationOf(text),
+    phrasal: phrasalVerbsOf(text).filter(({ verb }) => focus.includes(verb)),
+  };
+}
+
+/** Particles that make a verb phrasal; "to" ("have to") and prepositions that only place the verb are not among them. */
+const PARTICLES = new Set(['up', 'off', 'out', 'back', 'down', 'away', 'over', 'in', 'on']);
+
+function phrasalVerbsOf(text: string): PhrasalVerb[] {
+  const terms = (nlp(text).json() as Array<{ terms: Array<{ normal: string; tags: string[] }> }>).flatMap((sentence) => sentence.terms);
+  const found: PhrasalVerb[] = [];
+  terms.forEach((term, i) => {
+    const next = terms[i + 1];
+    if (!next || !term.tags.includes('PhrasalVerb') || term.tags.includes('Particle') || !next.tags.includes('Particle')) return;
+    if (PARTICLES.has(next.normal)) found.push({ verb: stemLite(term.normal), particle: next.normal });
+  });
+  return found;
 }

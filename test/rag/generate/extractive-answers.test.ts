@@ -480,6 +480,15 @@ describe('ExtractiveGenerator abstains on near misses', () => {
     );
   });
 
+  it('abstains when a passage uses the verb of a phrasal verb ("turn off") in another sense', async () => {
+    const editor = passage(1, 'editor-plugins', '# Editor plugins\n\nThe highlighter turns colour codes into swatches as you type.');
+    expect(await answer('how do i turn off colour codes in the logger?', [editor])).toBe(ABSTENTION_SENTENCE);
+    const logger = passage(1, 'logger', '# Logger\n\nSet `colors: false` to turn colour codes off in the logger.');
+    expect(await answer('how do i turn off colour codes in the logger?', [logger])).toBe(
+      'Set `colors: false` to turn colour codes off in the logger [1].',
+    );
+  });
+
   it('answers a yes/no question with a span that sets a limit ("until April 30")', async () => {
     const claims = passage(1, 'claims', '# Expense claims\n\nClaims for last year are accepted until April 30.\nClaims are filed in Ledgerly.');
     expect(await answer("can i still file claims for last year's expenses in march?", [claims])).toContain('until April 30');

@@ -164,6 +164,13 @@ describe('analyzeQuestion focus', () => {
     expect(analyzeQuestion('where is the API documentation?').focus).toContain(stemLite('documentation'));
   });
 
+  it('reads the verbs the question uses with a particle ("turn off", "log in"), but not a verb with its preposition', () => {
+    expect(analyzeQuestion('how do i turn off the colored status codes?').phrasal).toEqual([{ verb: stemLite('turn'), particle: 'off' }]);
+    expect(analyzeQuestion('how often do i need to log in to keep it active').phrasal).toEqual([{ verb: stemLite('log'), particle: 'in' }]);
+    expect(analyzeQuestion('posted in the wrong slack channel — can i delete it?').phrasal).toEqual([]);
+    expect(analyzeQuestion('do i have to report it?').phrasal).toEqual([]);
+  });
+
   it("sets apart the asker's circumstances told before the question, but not a topic named before it", () => {
     const { situation, focus } = analyzeQuestion('adopting a kitten in june — how long can i work from home, and who approves it?');
     expect(situation).toEqual(expect.arrayContaining([stemLite('adopting'), stemLite('kitten'), stemLite('june')]));
