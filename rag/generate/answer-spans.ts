@@ -125,9 +125,27 @@ function blocks(text: string): Block[] {
       i++;
       continue;
     }
-    result.push({ kind: 'para', lines: body });
+    // Plain text and PDFs lose the fences around code: a paragraph written as code is code all the same.
+    result.push(unfencedCode(body) ? { kind: 'code', lines: ['```', ...body, '```'] } : { kind: 'para', lines: body });
   }
   return result;
+}
+
+/** A line only code writes: it opens a block or a declaration, closes one, or ends a statement or an argument. */
+const CODE_LINE =
+  /^\s*(?:import\s.+\sfrom\s|export\s|const\s|let\s|var\s|function\s|return\b|async\s|await\s|class\s|def\s|if\s*\(|\}|\)|\]|\/\/|#include|\$\s)|(?:[{[(,;]|=>|\)\s*\{?)\s*$/;
+
+const DOC_COMMENT = /^\s*(?:\/\*\*?|\*\/?(?:\s|$)|"{3}|'{3}|#\s)/;
+
+/**
+ * Lines that are mostly code (two or more, at least two thirds of them): in a text without fences, the shape of
+ * code is all that tells it from prose. A wrapped sentence ends in a word or a full stop, not in `{`, `(` or `;`.
+ */
+function unfencedCode(lines: readonly string[]): boolean {
+  // A source file's doc comment ("/** askLore sends one question… */") is prose to quote, code around it or not.
+  if (lines.length < 2 || lines.some((line) => DOC_COMMENT.test(line))) return false;
+  const code = lines.filter((line) => CODE_LINE.test(line)).length;
+  return code >= 2 && code / lines.length >= 2 / 3;
 }
 
 function stripFrontMatter(text: string): string {

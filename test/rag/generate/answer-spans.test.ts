@@ -131,4 +131,23 @@ describe('answerSpans layout', () => {
     expect(spans).toHaveLength(1);
     expect(spans[0]).toMatchObject({ kind: 'code', text: 'Install the client first:\n```sh\nnpm install widgetry\n```' });
   });
+
+  it('reads code that plain text or a PDF left without fences as code, and wrapped prose as prose', () => {
+    const text =
+      "Set the allowed methods:\n\napp.use(\n  cors({\n    allowMethods: ['GET', 'POST'],\n  })\n)\n\n" +
+      'The default allows GET, HEAD, PUT, POST,\nDELETE and PATCH, and the list can be\nchanged per route.';
+    expect(answerSpans(text).map((span) => [span.kind, span.text])).toEqual([
+      ['code', "Set the allowed methods:\n```\napp.use(\n  cors({\n    allowMethods: ['GET', 'POST'],\n  })\n)\n```"],
+      ['sentence', 'The default allows GET, HEAD, PUT, POST, DELETE and PATCH, and the list can be changed per route.'],
+    ]);
+  });
+
+  it("keeps quoting the doc comment of a source file's code as prose", () => {
+    const source =
+      '/** Sends one question and returns the cited answer. */\nexport async function askClient(question) {\n  return post(question);\n}';
+    expect(answerSpans(source)[0]).toMatchObject({
+      kind: 'sentence',
+      text: expect.stringContaining('Sends one question and returns the cited answer.'),
+    });
+  });
 });
