@@ -44,6 +44,8 @@ const FENCE = /^\s*(```+|~~~+)/;
 const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const LIST_ITEM = /^(\s*)(?:[-*+•]|\d+[.)])\s+(.*)$/;
 const TABLE_LINE = /^\s*\|.*\|\s*$/;
+/** A row of tab-separated cells: two or more, with text. */
+const TAB_ROW = /^[^\t\n]*\S[^\t\n]*(?:\t+[^\t\n]*\S[^\t\n]*)+$/;
 const TABLE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 /** Template and container syntax that is layout, not content: Liquid/Nunjucks block tags, `:::` containers, comments. */
 const LAYOUT_LINE =
@@ -84,6 +86,22 @@ function blocks(text: string): Block[] {
         if (/<\/table>/i.test(lines[i++] as string)) break;
       }
       result.push({ kind: 'html-table', lines: body });
+      continue;
+    }
+    if (TAB_ROW.test(line)) {
+      // Plain text and spreadsheets' exports separate cells with tabs: the first line is the header.
+      const body: string[] = [];
+      while (i < lines.length && TAB_ROW.test(lines[i] as string)) body.push(lines[i++] as string);
+      if (body.length >= 2) {
+        const pipe = (row: string) =>
+          `| ${row
+            .split('\t')
+            .map((cell) => cell.trim().replace(/\|/g, '\\|'))
+            .join(' | ')} |`;
+        result.push({ kind: 'table', lines: [pipe(body[0] as string), '| --- |', ...body.slice(1).map(pipe)] });
+      } else {
+        result.push({ kind: 'para', lines: body });
+      }
       continue;
     }
     if (TABLE_LINE.test(line)) {
@@ -164,8 +182,18 @@ function extract(text: string, outer: string[]): AnswerSpan[] {
   };
 
   const all = blocks(text);
+  // Plain text and PDFs mark no headings: a short line standing alone before more text is one ("allowMethods"
+  // over its description). Only where nothing is marked, as a Markdown page's lone lines are values ("Default: 600").
+  const unmarked = outer.length === 0 && !all.some((block) => block.kind === 'heading');
   all.forEach((block, index) => {
     blockIndex = index;
+    if (unmarked && block.kind === 'para' && block.lines.length === 1 && index + 1 < all.length && headingLike(block.lines[0] as string)) {
+      // Quotable as before ("Default: 600" may be the answer), and the heading of what follows it.
+      while ((open.at(-1)?.depth ?? 0) >= IMPLICIT_DEPTH) open.pop();
+      push('line', (block.lines[0] as string).trim());
+      open.push({ depth: IMPLICIT_DEPTH, title: tidy(block.lines[0] as string) });
+      return;
+    }
     switch (block.kind) {
       case 'heading': {
         const title = tidy(block.lines[0] as string).replace(/\*\*/g, '');
@@ -221,6 +249,22 @@ function extract(text: string, outer: string[]): AnswerSpan[] {
     }
   });
   return spans;
+}
+
+/** Below any marked heading: an unmarked one gives way only to the next. */
+const IMPLICIT_DEPTH = 7;
+
+/** A short line that ends as no sentence does and is no line of code: a title, a name, a label. */
+function headingLike(line: string): boolean {
+  const text = line.trim();
+  return (
+    text.length >= 2 &&
+    text.length <= 80 &&
+    /\p{L}/u.test(text) &&
+    !/[.!?:;,]["'”’)*_]*$/.test(text) &&
+    !CODE_LINE.test(text) &&
+    !/[{};]|\s=\s/.test(text)
+  );
 }
 
 function sameHeading(a: string, b: string): boolean {

@@ -34,6 +34,37 @@ describe('answerSpans tables', () => {
   });
 });
 
+describe('answerSpans plain text', () => {
+  it('reads tab-separated lines as a table whose first line is the header', () => {
+    const spans = answerSpans(
+      'Presets\n\nPreset\tSuitable platforms\nwidget/quick\tPlatforms that start the app per request\nwidget/tiny\tSmall bundles',
+    );
+    expect(spans.filter((span) => span.kind === 'row').map((span) => span.text)).toEqual([
+      'Preset: widget/quick · Suitable platforms: Platforms that start the app per request',
+      'Preset: widget/tiny · Suitable platforms: Small bundles',
+    ]);
+  });
+
+  it('takes a lone short line of a text without marked headings as the heading of what follows, and still quotes it', () => {
+    const text =
+      'allowMethods: string[]\n\nThe methods the header allows.\nIts default is GET and HEAD.\n\nallowHeaders: string[]\n\nThe headers it allows.';
+    expect(answerSpans(text).map((span) => [span.kind, span.text, span.headings])).toEqual([
+      ['line', 'allowMethods: string[]', []],
+      ['sentence', 'The methods the header allows.', ['allowMethods: string[]']],
+      ['sentence', 'Its default is GET and HEAD.', ['allowMethods: string[]']],
+      ['line', 'allowHeaders: string[]', []],
+      ['sentence', 'The headers it allows.', ['allowHeaders: string[]']],
+    ]);
+  });
+
+  it('guesses no heading where the text marks its own, nor from a line of code', () => {
+    const marked = '# Options\n\nDefault: 600\n\nThe cache keeps entries this long.';
+    expect(answerSpans(marked).every((span) => span.headings.join() === 'Options')).toBe(true);
+    const code = "import { widget } from 'widget'\n\nThe widget renders once.";
+    expect(answerSpans(code).at(-1)?.headings).toEqual([]);
+  });
+});
+
 describe('answerSpans lists', () => {
   it('makes each list item a span, and a short list also one steps span', () => {
     const spans = answerSpans('- Open the visitor portal\n- Enter the guest name\n- Print the badge');
