@@ -1,0 +1,107 @@
+// Renders a Markdown question set's corpus in another format, so `lore bench answers` can tell how far its figures
+// carry to documents that come as a website's pages or as plain text (a text export, a PDF's words):
+//
+//   npx tsx test/bench/render-corpus.ts --format html --out /tmp/rdd-html
+//   node bin/lore.js bench answers --corpus /tmp/rdd-html/corpus --questions /tmp/rdd-html/questions.jsonl --near-misses
+//
+// HTML pages carry what a site wraps every page in: a <title> with the site's name, a banner, navigation, a sidebar
+// and a footer. Plain text keeps no markup at all: headings are bare lines, lists start with "*", table cells are
+// separated by tabs, code loses its fences and paragraphs are wrapped at 80 columns. The question file is copied
+// with its gold paths renamed.
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { load } from 'cheerio';
+import { marked } from 'marked';
+
+type Format = 'html' | 'text';
+
+const { values } = parseArgs({
+  options: {
+    format: { type: 'string', default: 'html' },
+    corpus: { type: 'string', default: 'datasets/real-docs-dev/corpus' },
+    questions: { type: 'string', default: 'datasets/real-docs-dev/questions.jsonl' },
+    out: { type: 'string' },
+  },
+});
+const format = values.format as Format;
+if ((format !== 'html' && format !== 'text') || !values.out) {
+  console.error('usage: render-corpus.ts --format html|text --out DIR [--corpus DIR] [--questions FILE]');
+  process.exit(2);
+}
+const extension = format === 'html' ? '.html' : '.txt';
+
+function* markdownFiles(dir: string): Generator<string> {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* markdownFiles(path);
+    else if (/\.mdx?$/.test(name)) yield path;
+  }
+}
+
+function frontMatter(markdown: string): { title: string; body: string } {
+  const match = /^---\n([\s\S]*?)\n---\n/.exec(markdown);
+  if (!match) return { title: '', body: markdown };
+  const title = /^title:\s*["']?(.*?)["']?\s*$/m.exec(match[1] ?? '')?.[1] ?? '';
+  return { title, body: markdown.slice(match[0].length) };
+}
+
+const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+function asPage(site: string, title: string, body: string): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>${escapeHtml(title ? `${title} | ${site}` : site)}</title></head>
+<body>
+<header><a href="/"><h1>${escapeHtml(site)}</h1></a><nav><ul><li><a href="/docs">Docs</a></li><li><a href="/guides">Guides</a></li></ul></nav></header>
+<div class="layout"><aside><ul><li><a href="/start">Getting started</a></li><li><a href="/policies">Policies</a></li></ul></aside>
+<main><article>${marked.parse(body) as string}</article></main></div>
+<footer><p>© ${escapeHtml(site)}. Edit this page. Was this page helpful? Yes No</p></footer>
+</body></html>
+`;
+}
+
+const wrap = (text: string): string => text.replace(/(.{1,79})(?:\s+|$)/g, '$1\n').trim();
+
+function asText(body: string): string {
+  const $ = load(marked.parse(body) as string);
+  const blocks: string[] = [];
+  $('h1, h2, h3, h4, h5, h6, p, li, pre, tr').each((_, element) => {
+    const node = $(element);
+    const tag = element.tagName.toLowerCase();
+    if (tag === 'p' && node.parents('li').length > 0) return;
+    const text =
+      tag === 'pre'
+        ? node.text().trimEnd()
+        : tag === 'tr'
+          ? node
+              .find('th, td')
+              .toArray()
+              .map((cell) => $(cell).text().trim())
+              .join('\t')
+          : node.text().replace(/\s+/g, ' ').trim();
+    if (text === '') return;
+    blocks.push(tag === 'li' ? `* ${text}` : tag === 'p' ? wrap(text) : text);
+  });
+  return `${blocks.join('\n\n')}\n`;
+}
+
+const corpus = values.corpus as string;
+const out = values.out as string;
+let count = 0;
+for (const path of markdownFiles(corpus)) {
+  const { title, body } = frontMatter(readFileSync(path, 'utf8'));
+  const site = relative(corpus, path).split('/')[0] ?? 'Docs';
+  const target = join(out, 'corpus', relative(corpus, path)).replace(/\.mdx?$/, extension);
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, format === 'html' ? asPage(site, title, body) : asText(body));
+  count++;
+}
+const questions = readFileSync(values.questions as string, 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => {
+    const question = JSON.parse(line) as { gold?: string[] };
+    return JSON.stringify({ ...question, gold: (question.gold ?? []).map((gold) => gold.replace(/\.mdx?$/, extension)) });
+  });
+writeFileSync(join(out, 'questions.jsonl'), `${questions.join('\n')}\n`);
+console.log(`${count} documents rendered as ${format} in ${join(out, 'corpus')}; questions in ${join(out, 'questions.jsonl')}`);
