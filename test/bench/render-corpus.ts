@@ -65,19 +65,25 @@ const wrap = (text: string): string => text.replace(/(.{1,79})(?:\s+|$)/g, '$1\n
 function asText(body: string): string {
   const $ = load(marked.parse(body) as string);
   const blocks: string[] = [];
-  $('h1, h2, h3, h4, h5, h6, p, li, pre, tr').each((_, element) => {
+  $('h1, h2, h3, h4, h5, h6, p, li, pre, table').each((_, element) => {
     const node = $(element);
     const tag = element.tagName.toLowerCase();
-    if (tag === 'p' && node.parents('li').length > 0) return;
+    if ((tag === 'p' || tag === 'pre' || tag === 'table') && node.parents('li, table').length > 0) return;
+    const cells = (row: typeof node) =>
+      row
+        .find('th, td')
+        .toArray()
+        .map((cell) => $(cell).text().replace(/\s+/g, ' ').trim())
+        .join('\t');
     const text =
       tag === 'pre'
         ? node.text().trimEnd()
-        : tag === 'tr'
+        : tag === 'table'
           ? node
-              .find('th, td')
+              .find('tr')
               .toArray()
-              .map((cell) => $(cell).text().trim())
-              .join('\t')
+              .map((row) => cells($(row)))
+              .join('\n')
           : node.text().replace(/\s+/g, ' ').trim();
     if (text === '') return;
     blocks.push(tag === 'li' ? `* ${text}` : tag === 'p' ? wrap(text) : text);
