@@ -86,8 +86,15 @@ const POINTS_BACK = /\b(?:this|that|these|those)\s*[,;:.!?)]/i;
  * 0.661 and 0.642); 0 answered one question fewer and declined one more near miss.
  */
 const SITUATION_WEIGHT = 0.25;
-/** A heading or title that dates what it holds: a year, with a day or month ("May 30th, 2024", "v2.1.0 - 2024-05-30"). */
-const DATED = /\b(?:19|20)\d\d\b/;
+const MONTH = String.raw`(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?`;
+/**
+ * A heading or title that dates what it holds: a month of a year, or a day ("May 30th, 2024", "30 May 2024", "May
+ * 2024", "v2.1.0 - 2024-05-30"). A year alone ("Benefits guide 2024") dates nothing.
+ */
+const DATED = new RegExp(
+  String.raw`\b(?:${MONTH}\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d|\d{1,2}(?:st|nd|rd|th)?\s+${MONTH},?\s+(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)\b`,
+  'i',
+);
 /** A span without the kind of answer asked for still scores, but far below one with it. */
 const WRONG_TYPE_FACTOR = 0.35;
 

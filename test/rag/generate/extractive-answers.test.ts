@@ -449,6 +449,11 @@ Request tracing is now generally available on every plan.`,
     expect(await answer('when did request signing become available?', [releaseNotes])).toBe(ABSTENTION_SENTENCE);
   });
 
+  it('takes no date from a heading that names only a year ("Benefits guide 2025")', async () => {
+    const guide = passage(1, 'guide', '# fernhttp\n\n## Plans 2025\n\nRequest tracing is generally available on every plan.');
+    expect(await answer('when did request tracing become generally available?', [guide])).toBe(ABSTENTION_SENTENCE);
+  });
+
   it('takes no date from a heading without a year', async () => {
     const undated = passage(1, 'tracing', '# fernhttp\n\n## Tracing\n\nRequest tracing is generally available on every plan.');
     expect(await answer('when did request tracing become generally available?', [undated])).toBe(ABSTENTION_SENTENCE);
