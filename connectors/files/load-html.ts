@@ -23,7 +23,9 @@ export async function loadHtml(input: FileInput): Promise<SourceDocument> {
   // A <title> that is only the site's name ("Acme Docs" on every page) tells no page apart: the page's own heading
   // does.
   const title =
-    (pageTitle !== undefined && !site.has(normal(pageTitle)) ? pageTitle : undefined) ?? firstMeaningfulHeading($, content) ?? fileNameTitle(input);
+    (pageTitle !== undefined && !site.has(pageTitle.toLowerCase()) ? pageTitle : undefined) ??
+    firstMeaningfulHeading($, content) ??
+    fileNameTitle(input);
   const contentHtml = content
     .toArray()
     .map((element) => $(element).html() ?? '')
@@ -78,11 +80,6 @@ function removeBoilerplate($: CheerioAPI): void {
     .remove();
 }
 
-/** The page's own declaration of where its content is beats any guess; the whole body is the fallback. */
-/**
- * The page's own first heading. Many docs sites open every page with the same `<h1>`: the site's name or logo,
- * linking home. That banner tells no page apart, so it is passed over for the next heading.
- */
 /** A heading that links home or is styled as the site's brand: the site's banner, not the page's heading. */
 function isBanner($: CheerioAPI, heading: ReturnType<CheerioAPI>): boolean {
   const home = heading.find('a').filter((_, a) => /^(?:\/|\.\/|index\.html?|#)?$/i.test(($(a).attr('href') ?? '').trim())).length > 0;
@@ -90,6 +87,10 @@ function isBanner($: CheerioAPI, heading: ReturnType<CheerioAPI>): boolean {
   return home || branded;
 }
 
+/**
+ * The page's own first heading. Many docs sites open every page with the same `<h1>`: the site's name or logo,
+ * linking home. That banner tells no page apart, so it is passed over for the next heading.
+ */
 function firstMeaningfulHeading($: CheerioAPI, content: ReturnType<typeof contentRoot>): string | undefined {
   for (const element of content.find('h1, h2').toArray()) {
     const text = cleanTitle($(element).text());
@@ -97,10 +98,6 @@ function firstMeaningfulHeading($: CheerioAPI, content: ReturnType<typeof conten
     return text;
   }
   return undefined;
-}
-
-function normal(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** The site's name, as the page declares it or shows it in its banner (a heading that links home, or is branded). */
@@ -113,9 +110,10 @@ function siteNames($: CheerioAPI): Set<string> {
       .filter((element) => isBanner($, $(element)) || $(element).parents('header').length > 0)
       .map((element) => $(element).text()),
   ];
-  return new Set(names.filter((name): name is string => Boolean(name?.trim())).map(normal));
+  return new Set(names.map((name) => cleanTitle(name)?.toLowerCase()).filter((name): name is string => name !== undefined));
 }
 
+/** The page's own declaration of where its content is beats any guess; the whole body is the fallback. */
 function contentRoot($: CheerioAPI) {
   const main = $('main, [role="main"]').first();
   if (main.length > 0) return main;

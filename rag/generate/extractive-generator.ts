@@ -7,7 +7,7 @@
 import { ABSTENTION_SENTENCE } from '../cite/abstention.ts';
 import { contentTerms, stemLite, words } from '../cite/content-terms.ts';
 import { TEAM_SYNONYMS } from '../question/expand-query.ts';
-import { analyzeQuestion, type AnswerType, type QuestionAnalysis, type QuestionPart } from '../question/analyze-question.ts';
+import { analyzeQuestion, type AnswerType, type PhrasalVerb, type QuestionAnalysis, type QuestionPart } from '../question/analyze-question.ts';
 import { isTypoOf } from '../question/near-spelling.ts';
 import { distinguishingNames, questionNames, unmentioned } from '../question/question-names.ts';
 import { unknownSubjects } from '../question/unknown-subjects.ts';
@@ -198,10 +198,14 @@ function usesPhrasally(text: string, verb: string, particle: string): boolean {
   );
 }
 
-function without(terms: ReadonlySet<string>, term: string): Set<string> {
-  const rest = new Set(terms);
-  rest.delete(term);
-  return rest;
+/**
+ * The words of `text` a span is scored on for a question: "turn *off* the colours" is not answered by "turns colour
+ * codes into colours", so a verb of the question's phrasal verbs counts only where `text` uses it with its particle.
+ */
+function scoredTerms(text: string, phrasal: readonly PhrasalVerb[]): Set<string> {
+  const terms = spanTerms(text);
+  for (const { verb, particle } of phrasal) if (terms.has(verb) && !usesPhrasally(text, verb, particle)) terms.delete(verb);
+  return terms;
 }
 
 /** A focus word is in a set when its stem is, or (typed in a hurry) a word one letter away from it is. */
@@ -456,25 +460,14 @@ export class ExtractiveGenerator implements Generator {
     const candidates: Candidate[] = [];
     passages.forEach((passage, rank) => {
       for (const span of answerSpans(passage.text, passage.headings)) {
-        const terms = spanTerms(span.text);
+        const terms = scoredTerms(span.text, analysis.phrasal);
         if (terms.size === 0) continue;
-        const headingTerms = spanTerms(span.headings.at(-1) ?? '');
-        const titleTerms = spanTerms([passage.title, ...span.headings.slice(0, -1)].join(' '));
+        const headingTerms = scoredTerms(span.headings.at(-1) ?? '', analysis.phrasal);
+        const titleTerms = scoredTerms([passage.title, ...span.headings.slice(0, -1)].join(' '), analysis.phrasal);
         candidates.push({ span, passage, rank, terms, headingTerms, titleTerms, coverage: 0, relevance: 0, typed: false, score: 0 });
       }
     });
     if (candidates.length === 0) return [];
-    // "turn *off* the colours" is not answered by "turns colour codes into colours": a phrasal verb of the question
-    // counts only where the text uses it with its particle.
-    for (const { verb, particle } of analysis.phrasal) {
-      for (const c of candidates) {
-        if (c.terms.has(verb) && !usesPhrasally(c.span.text, verb, particle)) c.terms = without(c.terms, verb);
-        if (c.headingTerms.has(verb) && !usesPhrasally(c.span.headings.at(-1) ?? '', verb, particle)) c.headingTerms = without(c.headingTerms, verb);
-        if (c.titleTerms.has(verb) && !usesPhrasally([c.passage.title, ...c.span.headings.slice(0, -1)].join(' '), verb, particle)) {
-          c.titleTerms = without(c.titleTerms, verb);
-        }
-      }
-    }
 
     // A focus word found in few spans tells them apart; one found in none is a part of the question nothing answers.
     const documentFrequency = (term: string) => candidates.filter((c) => has(c.terms, term) || has(c.headingTerms, term)).length;
