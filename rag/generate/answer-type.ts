@@ -132,6 +132,23 @@ const ATTRIBUTE_WORDS: Record<Attribute, RegExp> = {
   minimum: /\bmin(?:imum|imal)?\b|\bat least\b|\bno (?:less|fewer) than\b|\blower\b/i,
 };
 
+/**
+ * The words a question uses to ask for each attribute ("the *max* upload", "the *limit*", "some *minimum* time"), by
+ * stem: a passage that says "at least 12 weeks" or "up to 10 MB" speaks of them, in other words.
+ */
+const ATTRIBUTE_NAMES: Record<Attribute, string[]> = {
+  default: ['default'],
+  maximum: ['maximum', 'max', 'limit', 'cap'],
+  minimum: ['minimum', 'min'],
+};
+
+/** The stems of the attribute names `text` speaks of, in whatever wording it states them. */
+export function attributeTerms(text: string): string[] {
+  return (Object.keys(ATTRIBUTE_WORDS) as Attribute[])
+    .filter((attribute) => ATTRIBUTE_WORDS[attribute].test(text))
+    .flatMap((a) => ATTRIBUTE_NAMES[a]);
+}
+
 /** True when `text` says the attribute asked for: a default, a maximum or a minimum (any common wording of it). */
 export function statesAttribute(attribute: Attribute | undefined, text: string): boolean {
   return attribute === undefined || ATTRIBUTE_WORDS[attribute].test(text);

@@ -13,7 +13,7 @@ import { distinguishingNames, questionNames, unmentioned } from '../question/que
 import { unknownSubjects } from '../question/unknown-subjects.ts';
 import type { GenerationEvent, GenerationRequest, Generator, Passage, Vocabulary } from '../types.ts';
 import { answerSpans, type AnswerSpan } from './answer-spans.ts';
-import { holdsAnswerType, statesAttribute, statesOutright } from './answer-type.ts';
+import { attributeTerms, holdsAnswerType, statesAttribute, statesOutright } from './answer-type.ts';
 
 export const EXTRACTIVE_ID = 'extractive';
 
@@ -200,11 +200,18 @@ function usesPhrasally(text: string, verb: string, particle: string): boolean {
 
 /**
  * The words of `text` a span is scored on for a question: "turn *off* the colours" is not answered by "turns colour
- * codes into colours", so a verb of the question's phrasal verbs counts only where `text` uses it with its particle.
+ * codes into colours", so a verb of the question's phrasal verbs counts only where `text` uses it with its particle;
+ * "you will return to work" speaks of "come back", and "at least 12 weeks" of a minimum.
  */
 function scoredTerms(text: string, phrasal: readonly PhrasalVerb[]): Set<string> {
   const terms = spanTerms(text);
-  for (const { verb, particle } of phrasal) if (terms.has(verb) && !usesPhrasally(text, verb, particle)) terms.delete(verb);
+  for (const term of attributeTerms(text)) terms.add(term);
+  for (const { verb, particle, means } of phrasal) {
+    if (means.some((formal) => terms.has(formal))) {
+      terms.add(verb);
+      terms.add(stemLite(particle));
+    } else if (terms.has(verb) && !usesPhrasally(text, verb, particle)) terms.delete(verb);
+  }
   return terms;
 }
 

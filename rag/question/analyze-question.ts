@@ -1,8 +1,10 @@
 // What a question asks for, read without a model: the words that name its subject (the focus) and the kind of
 // thing that would answer it (a date, a number, a person…). The offline answerer quotes the passage text that
 // has both, and abstains when none has; questions typed in chat ("how many yrs", "whats the default") count.
-import nlp from 'compromise';
 import { contentTerms, isStopword, stemLite, words } from '../cite/content-terms.ts';
+import { type PhrasalVerb, phrasalVerbsOf } from './phrasal-verbs.ts';
+
+export type { PhrasalVerb } from './phrasal-verbs.ts';
 
 export type AnswerType =
   /** when, by when, what date/deadline: a date, weekday, month, time of day or a relative time. */
@@ -59,11 +61,6 @@ export interface QuestionAnalysis {
    * speaks of it.
    */
   phrasal: PhrasalVerb[];
-}
-
-export interface PhrasalVerb {
-  verb: string;
-  particle: string;
 }
 
 /** Chat shorthand for the words documents spell out. Only general English abbreviations, never a team's jargon. */
@@ -342,20 +339,6 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     type: typed.type,
     parts: [typed, ...parts.filter((part) => part !== typed)],
     situation: situationOf(text),
-    phrasal: phrasalVerbsOf(text).filter(({ verb }) => focus.includes(verb)),
+    phrasal: phrasalVerbsOf(text).filter(({ verb, particle }) => focus.includes(verb) || focus.includes(stemLite(particle))),
   };
-}
-
-/** Particles that make a verb phrasal; "to" ("have to") and prepositions that only place the verb are not among them. */
-const PARTICLES = new Set(['up', 'off', 'out', 'back', 'down', 'away', 'over', 'in', 'on']);
-
-function phrasalVerbsOf(text: string): PhrasalVerb[] {
-  const terms = (nlp(text).json() as Array<{ terms: Array<{ normal: string; tags: string[] }> }>).flatMap((sentence) => sentence.terms);
-  const found: PhrasalVerb[] = [];
-  terms.forEach((term, i) => {
-    const next = terms[i + 1];
-    if (!next || !term.tags.includes('PhrasalVerb') || term.tags.includes('Particle') || !next.tags.includes('Particle')) return;
-    if (PARTICLES.has(next.normal)) found.push({ verb: stemLite(term.normal), particle: next.normal });
-  });
-  return found;
 }

@@ -494,6 +494,26 @@ describe('ExtractiveGenerator abstains on near misses', () => {
     );
   });
 
+  it('answers a phrasal verb from the word documents write for it ("come back" → "return", "sign up" → "enroll")', async () => {
+    const leave = passage(
+      1,
+      'parental-leave',
+      '# Parental leave\n\nParental leave is 14 weeks, paid in full.\nAfterwards you return to work for at least 8 weeks, or repay the leave.',
+    );
+    expect(await answer('after parental leave do i have to come back for some minimum time?', [leave])).toContain('at least 8 weeks');
+    const benefits = passage(2, 'benefits', '# Benefits\n\nNew employees have 45 days to enroll in a dental plan.');
+    expect(await answer('deadline to sign up for dental as a new employee?', [benefits])).toBe(
+      'New employees have 45 days to enroll in a dental plan [2].',
+    );
+  });
+
+  it('takes "at least" for a minimum and "up to" for a limit, in the words a question asks with', async () => {
+    const attachments = passage(1, 'attachments', '# Attachments\n\nAn attachment may be up to 40 MB.');
+    expect(await answer("what's the max attachment size?", [attachments])).toBe('An attachment may be up to 40 MB [1].');
+    const service = passage(2, 'service', '# Service\n\nStaff serve 2 years at least before a transfer.');
+    expect(await answer('what is the minimum service before a transfer?', [service])).toBe('Staff serve 2 years at least before a transfer [2].');
+  });
+
   it('answers a yes/no question with a span that sets a limit ("until April 30")', async () => {
     const claims = passage(1, 'claims', '# Expense claims\n\nClaims for last year are accepted until April 30.\nClaims are filed in Ledgerly.');
     expect(await answer("can i still file claims for last year's expenses in march?", [claims])).toContain('until April 30');

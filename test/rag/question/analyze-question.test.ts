@@ -165,8 +165,12 @@ describe('analyzeQuestion focus', () => {
   });
 
   it('reads the verbs the question uses with a particle ("turn off", "log in"), but not a verb with its preposition', () => {
-    expect(analyzeQuestion('how do i turn off the colored status codes?').phrasal).toEqual([{ verb: stemLite('turn'), particle: 'off' }]);
-    expect(analyzeQuestion('how often do i need to log in to keep it active').phrasal).toEqual([{ verb: stemLite('log'), particle: 'in' }]);
+    expect(analyzeQuestion('how do i turn off the colored status codes?').phrasal).toEqual([
+      { verb: stemLite('turn'), particle: 'off', means: [stemLite('disable'), stemLite('deactivate')] },
+    ]);
+    expect(analyzeQuestion('how often do i need to log in to keep it active').phrasal).toEqual([
+      { verb: stemLite('log'), particle: 'in', means: [] },
+    ]);
     expect(analyzeQuestion('posted in the wrong slack channel — can i delete it?').phrasal).toEqual([]);
     expect(analyzeQuestion('do i have to report it?').phrasal).toEqual([]);
   });
