@@ -133,20 +133,17 @@ const ATTRIBUTE_WORDS: Record<Attribute, RegExp> = {
 };
 
 /**
- * The words a question uses to ask for each attribute ("the *max* upload", "the *limit*", "some *minimum* time"), by
- * stem: a passage that says "at least 12 weeks" or "up to 10 MB" speaks of them, in other words.
+ * How a passage says a limit in other words than the question's ("up to 10 MB" for "the max size", "at least 12 weeks"
+ * for "some minimum time"), and the words a question uses to ask for it, by stem.
  */
-const ATTRIBUTE_NAMES: Record<Attribute, string[]> = {
-  default: ['default'],
-  maximum: ['maximum', 'max', 'limit', 'cap'],
-  minimum: ['minimum', 'min'],
-};
+const ATTRIBUTE_PARAPHRASES: ReadonlyArray<{ says: RegExp; names: string[] }> = [
+  { says: /\bup to\b|\bat most\b|\bno more than\b|\b(?:cannot|can't|must not|may not|not to) exceed\b/i, names: ['maximum', 'max', 'limit', 'cap'] },
+  { says: /\bat least\b|\bno (?:less|fewer) than\b/i, names: ['minimum', 'min'] },
+];
 
-/** The stems of the attribute names `text` speaks of, in whatever wording it states them. */
+/** The stems of the limits `text` states in other words than their names ("up to 40 MB" states a maximum). */
 export function attributeTerms(text: string): string[] {
-  return (Object.keys(ATTRIBUTE_WORDS) as Attribute[])
-    .filter((attribute) => ATTRIBUTE_WORDS[attribute].test(text))
-    .flatMap((a) => ATTRIBUTE_NAMES[a]);
+  return ATTRIBUTE_PARAPHRASES.filter(({ says }) => says.test(text)).flatMap(({ names }) => names);
 }
 
 /** True when `text` says the attribute asked for: a default, a maximum or a minimum (any common wording of it). */
