@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import { closeBucketGroups } from '../../rag/close-bucket-groups.ts';
 import { withTimeout } from '../../rag/retry.ts';
 import { errorMessage, LoreError } from '../../rag/errors.ts';
 
@@ -94,12 +95,7 @@ export class BottleneckKeyLimiter implements KeyLimiter {
   }
 
   async close(): Promise<void> {
-    // In process, disconnecting ends each bucket's refill timer. Buckets in Redis end with the connection: one
-    // passed in is closed by its owner, one the group opened by the group. Disconnecting them one by one would send
-    // unsubscribes that bottleneck never awaits, which reject unhandled (ending the process) if the connection
-    // closes before Redis answers.
-    if (this.inProcess) await Promise.all(this.group.limiters().map(({ limiter }) => limiter.disconnect()));
-    await this.group.disconnect(true);
+    await closeBucketGroups([this.group], this.inProcess);
   }
 }
 

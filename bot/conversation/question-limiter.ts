@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import { closeBucketGroups } from '../../rag/close-bucket-groups.ts';
 import { LoreError } from '../../rag/errors.ts';
 
 // Per-user and per-channel limits on questions (LORE_RATE_USER_PER_MINUTE, LORE_RATE_CHANNEL_PER_MINUTE). Each is
@@ -90,12 +91,7 @@ export class QuestionLimiter {
     this.stopped = true;
     const limiters = [...this.users.limiters(), ...this.channels.limiters()].map(({ limiter }) => limiter);
     await Promise.all(limiters.map((limiter) => limiter.stop({ dropWaitingJobs: true }).catch(() => undefined)));
-    // In process, disconnecting ends each bucket's refill timer. Buckets in Redis end with the connection: one
-    // passed in is closed by its owner, one a group opened by the group. Disconnecting them one by one would send
-    // unsubscribes that bottleneck never awaits, which reject unhandled (ending the process) if the connection
-    // closes before Redis answers.
-    if (this.inProcess) await Promise.all(limiters.map((limiter) => limiter.disconnect()));
-    await Promise.all([this.users.disconnect(true), this.channels.disconnect(true)]);
+    await closeBucketGroups([this.users, this.channels], this.inProcess);
   }
 }
 
