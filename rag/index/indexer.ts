@@ -102,8 +102,11 @@ interface PreparedDocument {
   chunks: Chunk[];
 }
 
-// Bump when chunking or enrichment changes in a way that should re-chunk unchanged documents.
-const PIPELINE_VERSION = 2;
+// Bump when loading (titles, text extraction), chunking or enrichment changes in a way that should re-read unchanged
+// documents: a sync skips a file whose fingerprint is unchanged, so without a bump an index keeps what the old code
+// made of it. 3: web pages titled by their own heading instead of the site's name, Markdown titles with their HTML
+// entities read, index/README files titled with their folder.
+const PIPELINE_VERSION = 3;
 
 /**
  * Turns documents into stored, searchable chunks: clean → chunk → enrich → embed → upsert (Chroma and

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChromaServer, type ChromaServer } from '../../../app/chroma-server.ts';
 import { openDatabase, type Db } from '../../../app/database.ts';
 import { createLogger } from '../../../app/logger.ts';
+import { DEFAULT_CHUNK_OPTIONS } from '../../../rag/chunk/chunk-options.ts';
 import { DEFAULT_TOPICS } from '../../../rag/enrich/topics.ts';
 import { DocumentGoneError, Indexer, type DocumentCandidate } from '../../../rag/index/indexer.ts';
 import { ChromaStore } from '../../../rag/store/chroma-store.ts';
@@ -82,6 +83,26 @@ describe('Indexer', () => {
     );
     expect(summary.failed).toEqual([{ path: page.id, error: 'HTTP 502 from upstream' }]);
     expect((await chunks.getDocument(page.id))?.fingerprint).toMatch(/v1/);
+  });
+
+  it('reads an unchanged document again once the way documents are read and chunked has changed', async () => {
+    const page = doc('github:acme/repo/issues/5', '# Issue five\n\nUploads over 10 MB stall at 99%.');
+    let loads = 0;
+    const counted = () => candidate(page, 'v1', async () => (loads++, page));
+    await indexer.index([counted()], { source: 'github' });
+    expect(await indexer.index([counted()], { source: 'github' })).toMatchObject({ unchanged: 1 });
+    expect(loads).toBe(1);
+
+    const rechunking = new Indexer({
+      chunks,
+      vectors,
+      embedder: new HashingEmbedder(),
+      topics: DEFAULT_TOPICS,
+      chunkOptions: { ...DEFAULT_CHUNK_OPTIONS, maxTokens: 200 },
+    });
+    const summary = await rechunking.index([counted()], { source: 'github' });
+    expect(loads).toBe(2);
+    expect(summary.updated + summary.unchanged).toBe(1);
   });
 
   it('refills a collection that lost vectors from the stored chunks, and leaves a complete one alone', async () => {
