@@ -98,6 +98,21 @@ const DATED = new RegExp(
 /** A span without the kind of answer asked for still scores, but far below one with it. */
 const WRONG_TYPE_FACTOR = 0.35;
 
+/** Questions a thing's name answers: "which preset…", "what option…". */
+const NAMED_TYPES = new Set<AnswerType>(['value', 'name']);
+
+/**
+ * "Preset: hono/quick · Suitable platforms: …": a table row has the value a "which preset" asks for in the cell under
+ * the header the question names, however plain the value is written (a text export keeps no code marks).
+ */
+function namesColumn(span: AnswerSpan, focus: readonly string[]): boolean {
+  if (span.kind !== 'row') return false;
+  return span.text.split(' · ').some((cell) => {
+    const label = /^([^:]{1,40}):\s/.exec(cell)?.[1];
+    return label !== undefined && contentTerms(label).some((term) => focus.includes(term));
+  });
+}
+
 /** Questions a code block can answer on its own; for others it is quoted only when nothing else answers. */
 const CODE_ANSWERS = new Set<AnswerType>(['steps', 'value', 'name']);
 
@@ -511,7 +526,8 @@ export class ExtractiveGenerator implements Generator {
       candidate.relevance = corpusWeights === contextWeights ? candidate.coverage : focusCoverage(candidate, corpusWeights);
       // A table row or definition line reads with its heading ("maxAge" over "Default: 600").
       const typedText = prose(candidate.span.kind) ? candidate.span.text : [...candidate.span.headings.slice(-1), candidate.span.text].join(' ');
-      candidate.typed = !elsewhere && holdsAnswerType(part.type, typedText, part.unit) && statesAttribute(part.attribute, typedText);
+      const holds = holdsAnswerType(part.type, typedText, part.unit) || (NAMED_TYPES.has(part.type) && namesColumn(candidate.span, part.focus));
+      candidate.typed = !elsewhere && holds && statesAttribute(part.attribute, typedText);
       candidate.datedBy = undefined;
       if (!elsewhere && !candidate.typed && part.type === 'time' && prose(candidate.span.kind)) {
         // Release notes, changelogs and meeting notes say when by a dated heading (or a dated page title) over what

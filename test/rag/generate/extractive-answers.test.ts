@@ -97,6 +97,17 @@ describe('ExtractiveGenerator answers from a table', () => {
     expect(text).toContain('[4]');
     expect(text).not.toContain('North lot');
   });
+
+  it('answers "which X" from the cell under the header X, though the value is plain text without code marks', async () => {
+    const tiers = passage(
+      1,
+      'fernhttp-builds',
+      '# Builds\n\n| Package | Suited to |\n| --- | --- |\n| fern/lean | servers that start a fresh process for each request |\n| fern/full | long-running servers |',
+    );
+    const text = await answer('which package fits a host that starts a fresh process for every request?', [tiers]);
+    expect(text).toContain('Package: fern/lean');
+    expect(text).not.toContain('fern/full');
+  });
 });
 
 describe('ExtractiveGenerator answers from a definition under a heading', () => {
