@@ -252,7 +252,7 @@ const MEASURE_ASKED = /\bhow\s+(?:fast|quick(?:ly)?|frequently|large|early|late|
  * answer, not what it is about. A passage about documentation is no better an answer for saying "documentation".
  */
 const SOURCE_REFERENCE =
-  /\b(?:according to|as per|based on|mentioned in|described in|in|from|per)\s+(?:the\s+|our\s+|your\s+|their\s+)?(?:[\w.-]+(?:['’]s)?\s+)?(?:documentation|docs|handbook|wiki|guide|manual)\b/gi;
+  /\b(?:(?:according to|as per|based on|mentioned in|described in|in|from|per)\s+(?:the\s+|our\s+|your\s+|their\s+)?(?:[\w.-]+(?:['’]s)?\s+)?(?:documentation|docs|handbook|wiki|guide|manual)|(?:do|does|did)\s+(?:the\s+|our\s+)?(?:documentation|docs|handbook|wiki|guide|manual)\s+(?:say|give|mention|list|state))\b/gi;
 
 /** "can you help me with…" asks for help; "is there a helper for…" names a thing (the two share a stem). */
 const ASKS_FOR_HELP = /\bhelp(?:s|ed|ing)?\b/gi;

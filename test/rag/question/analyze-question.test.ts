@@ -158,6 +158,8 @@ describe('analyzeQuestion focus', () => {
       analyzeQuestion('where can you view your rate limits?').focus,
     );
     expect(analyzeQuestion('what size numbers do they give in the docs').focus).not.toContain('doc');
+    expect(analyzeQuestion('what size numbers do the docs give').focus).not.toContain('doc');
+    expect(analyzeQuestion('what does the handbook say about parking?').focus).toEqual([stemLite('parking')]);
     expect(analyzeQuestion("what are two ways to try Claude, according to Anthropic's documentation?").focus).toEqual(
       analyzeQuestion('what are two ways to try Claude?').focus,
     );
