@@ -460,7 +460,8 @@ export function tidy(text: string): string {
       })
       .replace(/^\s*>\s?(?:\[!\w+\]\s*)?/gm, '')
       .replace(/[ \t]+/g, ' ')
-      .replace(/ +([.,;:!?])/g, '$1')
+      // A space left before punctuation by a removed tag goes; not before a name that starts with it (".env", "./static").
+      .replace(/ +([.,;:!?])(?=\s|$)/g, '$1')
       .trim()
   );
 }

@@ -109,7 +109,9 @@ export function holdsAnswerType(type: AnswerType, text: string, unit?: string): 
       );
     case 'place':
       return (
-        /https?:\/\/|mailto:|\/[\w.-]+\/|[@#][\w.-]+/.test(text) || words.some((w) => PLACE_WORDS.has(w)) || /\b\d+(?:st|nd|rd|th)\b/i.test(text)
+        /https?:\/\/|mailto:|\/[\w.-]+\/|[@#][\w.-]+|(?:^|[\s`'"(])(?:\.{1,2}|~)?\/[\w.-]+/.test(text) ||
+        words.some((w) => PLACE_WORDS.has(w)) ||
+        /\b\d+(?:st|nd|rd|th)\b/i.test(text)
       );
     case 'name':
       // A link to the thing, or its name inside a sentence ("we recommend KeeVault"), or a value's forms.

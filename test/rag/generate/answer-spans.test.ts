@@ -182,3 +182,12 @@ describe('answerSpans layout', () => {
     });
   });
 });
+
+describe('answerSpans tidying', () => {
+  it('keeps the space before a name that starts with a dot, and drops one a removed tag left before punctuation', () => {
+    expect(texts('The default value is ./static and secrets go in a .env file.')).toEqual([
+      'The default value is ./static and secrets go in a .env file.',
+    ]);
+    expect(texts('Set the limit in <code>bodyLimit</code> <span>.</span>')).toEqual(['Set the limit in `bodyLimit`.']);
+  });
+});

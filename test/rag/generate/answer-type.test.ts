@@ -64,6 +64,18 @@ describe('holdsAnswerType person', () => {
   });
 });
 
+describe('holdsAnswerType place', () => {
+  it('accepts a path, relative or absolute, written plain as a text export gives it', () => {
+    expect(holdsAnswerType('place', 'Files are written to ./dist by default.')).toBe(true);
+    expect(holdsAnswerType('place', 'Logs go to /var/log/quill.')).toBe(true);
+    expect(holdsAnswerType('place', 'Settings live in ~/.quillrc.')).toBe(true);
+  });
+
+  it('does not take a word pair joined by a slash for a path', () => {
+    expect(holdsAnswerType('place', 'Staff may read and/or edit the draft.')).toBe(false);
+  });
+});
+
 describe('holdsAnswerType value', () => {
   it('accepts a code span', () => {
     expect(holdsAnswerType('value', 'Set it to `strict`.')).toBe(true);
