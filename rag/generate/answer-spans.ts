@@ -476,10 +476,27 @@ function tidyCode(raw: string): string {
   return [...(intro === '' ? [] : [intro]), ...block].join('\n').trim();
 }
 
+/** A word run into the capital of the next ("promptAdvanced", "SheetsInstall"), outside code and links. */
+const GLUED = /(?<![\p{L}\p{N}_$.])\p{L}*[a-z]{3}[A-Z][a-z]{2,}\p{L}*(?![\p{L}\p{N}_$(.])/gu;
+
+/**
+ * Menu titles a scraper ran together, as a web page's text without its markup gives them: "Get started with Claude for
+ * SheetsInstall Claude for SheetsEnter your first promptAdvanced useOptional function parameters…". Three or more
+ * words glued to the next title, two of them starting in lower case (a product name such as "StarlingMonkey" starts
+ * with a capital), in text that neither ends as a sentence does nor looks like code.
+ */
+function gluedMenu(text: string): boolean {
+  const bare = text.replace(/`[^`]*`/g, ' ').replace(/\[[^\]]*\]\([^)]*\)/g, ' ');
+  if (/[.!?:;)"'”’*_]\s*$/.test(text) || /[(){}=;<>]/.test(bare)) return false;
+  const glued = new Set(bare.match(GLUED) ?? []);
+  return glued.size >= 3 && [...glued].filter((word) => /^[a-z]/.test(word)).length >= 2;
+}
+
 function isQuotable(text: string, kind: SpanKind): boolean {
   if (text === '' || text.length > (kind === 'code' || kind === 'steps' ? MAX_SPAN_CHARS * 1.5 : MAX_SPAN_CHARS)) return false;
   const words = text.match(/[\p{L}\p{N}][\p{L}\p{N}_.'’-]*/gu) ?? [];
   if (kind === 'code') return words.length >= 2;
+  if (gluedMenu(text)) return false;
   // A lone word or a bare link is a label, not an answer.
   return words.length >= 2 && !/^\[[^\]]*\]\([^)]*\)\.?$/.test(text);
 }

@@ -191,3 +191,15 @@ describe('answerSpans tidying', () => {
     expect(texts('Set the limit in <code>bodyLimit</code> <span>.</span>')).toEqual(['Set the limit in `bodyLimit`.']);
   });
 });
+
+describe('answerSpans menu residue', () => {
+  it('does not quote menu titles a scraper ran together, but keeps prose with product names and code names', () => {
+    const menu = 'Get started with Quill for DocsInstall Quill for DocsEnter your first promptAdvanced useOptional settings';
+    const page = `${menu}\n\nQuill for Docs drafts replies from your notes.\n\nBuilds run on StarlingMonkey and SpiderMonkey through JavaScript bindings\n\nListen for onOpen and onClose events`;
+    expect(texts(page)).toEqual([
+      'Quill for Docs drafts replies from your notes.',
+      'Builds run on StarlingMonkey and SpiderMonkey through JavaScript bindings',
+      'Listen for onOpen and onClose events',
+    ]);
+  });
+});
