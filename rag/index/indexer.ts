@@ -105,7 +105,8 @@ interface PreparedDocument {
 // Bump when loading (titles, text extraction), chunking or enrichment changes in a way that should re-read unchanged
 // documents: a sync skips a file whose fingerprint is unchanged, so without a bump an index keeps what the old code
 // made of it. 3: web pages titled by their own heading instead of the site's name, Markdown titles with their HTML
-// entities read, index/README files titled with their folder.
+// entities read, index/README files titled with their folder, PDFs titled without their exporting program's
+// "Microsoft Word - … .docx" or a placeholder ("Untitled").
 const PIPELINE_VERSION = 3;
 
 /**

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fileLimits } from '../../../connectors/files/file-limits.ts';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { loadFile } from '../../../connectors/files/load-file.ts';
-import { expectInputError, fixture, FIXTURES_DIR } from './file-fixtures.ts';
+import { pdfTitle } from '../../../connectors/files/load-pdf.ts';
+import { expectInputError, fixture, FIXTURES_DIR, makeTempDir } from './file-fixtures.ts';
 
 describe('loading PDF files', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -26,6 +28,28 @@ describe('loading PDF files', () => {
   it('takes the title from the PDF metadata', async () => {
     const doc = await loadFile(fixture('report.pdf'));
     expect(doc.title).toBe('Quarterly Widget Report');
+  });
+
+  it('cites a PDF exported from Word by its own name, not the exporting program and the source file', async () => {
+    const pdf = await PDFDocument.create();
+    pdf.setTitle('Microsoft Word - Leave policy v3.docx');
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    pdf.addPage([400, 300]).drawText('Annual leave carries over up to 240 hours.', { x: 30, y: 250, size: 12, font });
+    const temp = await makeTempDir();
+    try {
+      const doc = await loadFile(await temp.write('leave.pdf', await pdf.save()));
+      expect(doc.title).toBe('Leave policy v3');
+    } finally {
+      await temp.remove();
+    }
+  });
+
+  it('takes a placeholder title for no title', () => {
+    for (const placeholder of ['Untitled', 'Untitled-3', 'Document1', 'Presentation2', 'Slide 1', 'Microsoft PowerPoint - Presentation1.pptx']) {
+      expect(pdfTitle(placeholder)).toBeUndefined();
+    }
+    expect(pdfTitle('Travel guide 2024')).toBe('Travel guide 2024');
+    expect(pdfTitle('  Security   incidents ')).toBe('Security incidents');
   });
 
   it('falls back to the file name when the PDF has no title', async () => {
