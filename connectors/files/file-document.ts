@@ -61,3 +61,22 @@ export function cleanTitle(title: string | undefined | null): string | undefined
   const cleaned = title?.replace(/\s+/g, ' ').trim();
   return cleaned ? cleaned : undefined;
 }
+
+/** What the program that exported a document puts before its source file's name: "Microsoft Word - handbook.docx". */
+const PRODUCER_PREFIX = /^(?:microsoft\s+(?:office\s+)?(?:word|powerpoint|excel)|libreoffice\s+\w+|openoffice\s+\w+)\s*[-–—:]\s*/i;
+/** The source file's extension the program left on the title. */
+const SOURCE_EXTENSION = /\.(?:docx?|dotx?|pptx?|xlsx?|odt|odp|ods|rtf|pages|key|numbers|indd|tex|md|txt|html?|pdf)$/i;
+/** A title the program made up, not the author: "Untitled", "Untitled-3", "Document1", "Presentation2", "Slide 1". */
+const PLACEHOLDER =
+  /^(?:untitled(?:\s+document)?(?:[-\s_]*\d+)?|document\s*\d*|doc\s*\d*|presentation\s*\d*|slide\s*\d*|book\s*\d+|title|new document|none|null|\d+)$/i;
+
+/**
+ * A document's own title, when the one it declares is one: a PDF's metadata title often names the file it was exported
+ * from ("Microsoft Word - Leave policy v3.docx"), and editors fill in placeholders ("Untitled", "Untitled Document",
+ * "Document1"), which cite every such document alike. The exporting program's prefix and the source's extension go; a
+ * placeholder is no title, so the caller's next choice (a heading, the file name) stands instead.
+ */
+export function ownTitle(declared: string | undefined | null): string | undefined {
+  const title = cleanTitle(declared)?.replace(PRODUCER_PREFIX, '').replace(SOURCE_EXTENSION, '').trim();
+  return title && !PLACEHOLDER.test(title) ? title : undefined;
+}

@@ -3,7 +3,7 @@ import mammoth from 'mammoth';
 import type { SourceDocument } from '../../rag/types.ts';
 import { checkZipArchive } from './check-zip-archive.ts';
 import { assertContentMatches } from './detect-format.ts';
-import { cleanTitle, fileDocument, fileNameTitle, type FileInput } from './file-document.ts';
+import { cleanTitle, fileDocument, fileNameTitle, ownTitle, type FileInput } from './file-document.ts';
 import { assertHtmlDepth } from './html-nesting-depth.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
 import { InputError } from './input-error.ts';
@@ -46,7 +46,7 @@ export async function loadDocx(input: FileInput): Promise<SourceDocument> {
   // Nested tables or lists in a hostile document become nested HTML, which turndown converts recursively.
   assertHtmlDepth(html, input);
   const coreXml = archive.kept.get(CORE_PROPERTIES);
-  const title = cleanTitle(coreXml ? coreTitle(coreXml) : undefined) ?? cleanTitle(load(html)('h1').first().text()) ?? fileNameTitle(input);
+  const title = ownTitle(coreXml ? coreTitle(coreXml) : undefined) ?? cleanTitle(load(html)('h1').first().text()) ?? fileNameTitle(input);
   return fileDocument(input, { title, text: htmlToMarkdown(html), format: 'markdown' });
 }
 

@@ -2,7 +2,7 @@ import { load, type CheerioAPI } from 'cheerio';
 import type { SourceDocument } from '../../rag/types.ts';
 import { decodeText } from './decode-text.ts';
 import { assertContentMatches } from './detect-format.ts';
-import { cleanTitle, fileDocument, fileNameTitle, type FileInput } from './file-document.ts';
+import { cleanTitle, fileDocument, fileNameTitle, ownTitle, type FileInput } from './file-document.ts';
 import { assertHtmlDepth } from './html-nesting-depth.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
 
@@ -16,7 +16,7 @@ export async function loadHtml(input: FileInput): Promise<SourceDocument> {
   const html = decodeText(input.bytes, input.displayPath);
   assertHtmlDepth(html, input);
   const $ = load(html);
-  const pageTitle = cleanTitle($('head > title').first().text());
+  const pageTitle = ownTitle($('head > title').first().text());
   const site = siteNames($);
   removeBoilerplate($);
   const content = contentRoot($);

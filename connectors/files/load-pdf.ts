@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { getDocument, GlobalWorkerOptions, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { SourceDocument } from '../../rag/types.ts';
 import { assertContentMatches } from './detect-format.ts';
-import { cleanTitle, fileDocument, fileNameTitle, type FileInput } from './file-document.ts';
+import { fileDocument, fileNameTitle, ownTitle, type FileInput } from './file-document.ts';
 import { InputError } from './input-error.ts';
 import { errorMessage } from '../../rag/errors.ts';
 
@@ -75,7 +75,7 @@ export async function loadPdf(input: FileInput): Promise<SourceDocument> {
     if (pages.length === 0) {
       throw new InputError(displayPath, 'PDF has no extractable text (scanned images? OCR is not supported)');
     }
-    const title = pdfTitle(await metadataTitle(pdf)) ?? fileNameTitle(input);
+    const title = ownTitle(await metadataTitle(pdf)) ?? fileNameTitle(input);
     return fileDocument(input, {
       title,
       // Form feeds mark page breaks, so cleaning can drop headers and footers repeated on every page.
@@ -107,24 +107,6 @@ async function readPage(pdf: PDFDocumentProxy, pageNumber: number, displayPath: 
   } catch (error) {
     throw new InputError(displayPath, `corrupt PDF (page ${pageNumber}: ${errorMessage(error)})`, { cause: error });
   }
-}
-
-/** What the program that made a PDF puts before its source file's name: "Microsoft Word - handbook.docx". */
-const PRODUCER_PREFIX = /^(?:microsoft\s+(?:office\s+)?(?:word|powerpoint|excel)|libreoffice\s+\w+|openoffice\s+\w+)\s*[-–—:]\s*/i;
-/** The source file's extension the program left on the title. */
-const SOURCE_EXTENSION = /\.(?:docx?|dotx?|pptx?|xlsx?|odt|odp|ods|rtf|pages|key|numbers|indd|tex|md|txt|html?|pdf)$/i;
-/** A title the program made up, not the author: "Untitled", "Untitled-3", "Document1", "Presentation2", "Slide 1". */
-const PLACEHOLDER =
-  /^(?:untitled(?:[-\s_]*\d+)?|document\s*\d*|doc\s*\d*|presentation\s*\d*|slide\s*\d*|book\s*\d+|title|new document|none|null|\d+)$/i;
-
-/**
- * A PDF's own title, when it is one: the metadata title often names the file it was exported from ("Microsoft Word
- * - Leave policy v3.docx") or a placeholder ("Untitled"), which cites every such PDF alike. The exporting program's
- * prefix and the source's extension go; a placeholder is no title, so the file name stands instead.
- */
-export function pdfTitle(metadata: string | undefined): string | undefined {
-  const title = cleanTitle(metadata)?.replace(PRODUCER_PREFIX, '').replace(SOURCE_EXTENSION, '').trim();
-  return title && !PLACEHOLDER.test(title) ? title : undefined;
 }
 
 async function metadataTitle(pdf: PDFDocumentProxy): Promise<string | undefined> {

@@ -71,6 +71,14 @@ describe('loading HTML files', () => {
     expect((await page('bun.html', site('', '').replace('Acme Docs', 'Bun guide'))).title).toBe('Bun guide');
   });
 
+  it("takes the page's own heading over a placeholder <title> an editor left ('Untitled Document')", async () => {
+    const doc = await page(
+      'policy.html',
+      '<html><head><title>Untitled Document</title></head><body><h1>Expense policy</h1><p>Text.</p></body></html>',
+    );
+    expect(doc.title).toBe('Expense policy');
+  });
+
   it('takes the title from the first <h1> of the content when there is no <title>', async () => {
     const doc = await page(
       'no-title.html',

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fileLimits } from '../../../connectors/files/file-limits.ts';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { loadFile } from '../../../connectors/files/load-file.ts';
-import { pdfTitle } from '../../../connectors/files/load-pdf.ts';
+import { ownTitle } from '../../../connectors/files/file-document.ts';
 import { expectInputError, fixture, FIXTURES_DIR, makeTempDir } from './file-fixtures.ts';
 
 describe('loading PDF files', () => {
@@ -45,11 +45,19 @@ describe('loading PDF files', () => {
   });
 
   it('takes a placeholder title for no title', () => {
-    for (const placeholder of ['Untitled', 'Untitled-3', 'Document1', 'Presentation2', 'Slide 1', 'Microsoft PowerPoint - Presentation1.pptx']) {
-      expect(pdfTitle(placeholder)).toBeUndefined();
+    for (const placeholder of [
+      'Untitled',
+      'Untitled-3',
+      'Untitled Document',
+      'Document1',
+      'Presentation2',
+      'Slide 1',
+      'Microsoft PowerPoint - Presentation1.pptx',
+    ]) {
+      expect(ownTitle(placeholder)).toBeUndefined();
     }
-    expect(pdfTitle('Travel guide 2024')).toBe('Travel guide 2024');
-    expect(pdfTitle('  Security   incidents ')).toBe('Security incidents');
+    expect(ownTitle('Travel guide 2024')).toBe('Travel guide 2024');
+    expect(ownTitle('  Security   incidents ')).toBe('Security incidents');
   });
 
   it('falls back to the file name when the PDF has no title', async () => {
