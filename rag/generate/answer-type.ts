@@ -127,30 +127,37 @@ export function holdsAnswerType(type: AnswerType, text: string, unit?: string): 
   }
 }
 
-const ATTRIBUTE_WORDS: Record<Attribute, RegExp> = {
-  default: /\bdefault(?:s|ed)?\b|\bunless (?:you |it is )?(?:set|configured|specified|changed)\b|\bif (?:not|un)(?:set|specified|configured)\b/i,
-  maximum:
-    /\bmax(?:imum|imal)?\b|\bup to\b|\bat most\b|\blimit(?:s|ed)?\b|\bcap(?:s|ped)?\b|\bno more than\b|\b(?:cannot|can't|must not|not to) exceed\b|\bupper\b/i,
-  minimum: /\bmin(?:imum|imal)?\b|\bat least\b|\bno (?:less|fewer) than\b|\blower\b/i,
-};
-
 /**
- * How a passage says a limit in other words than the question's ("up to 10 MB" for "the max size", "at least 12 weeks"
- * for "some minimum time"), and the words a question uses to ask for it, by stem.
+ * Each attribute a question asks for: the words that name it, the other words a passage may state it in ("up to 10
+ * MB" states a maximum, "at least 12 weeks" a minimum), and the stems a question names it by.
  */
-const ATTRIBUTE_PARAPHRASES: ReadonlyArray<{ says: RegExp; names: string[] }> = [
-  { says: /\bup to\b|\bat most\b|\bno more than\b|\b(?:cannot|can't|must not|may not|not to) exceed\b/i, names: ['maximum', 'max', 'limit', 'cap'] },
-  { says: /\bat least\b|\bno (?:less|fewer) than\b/i, names: ['minimum', 'min'] },
-];
+const ATTRIBUTES: Record<Attribute, { named: RegExp; paraphrased?: RegExp; names: string[] }> = {
+  default: {
+    named: /\bdefault(?:s|ed)?\b|\bunless (?:you |it is )?(?:set|configured|specified|changed)\b|\bif (?:not|un)(?:set|specified|configured)\b/i,
+    names: ['default'],
+  },
+  maximum: {
+    named: /\bmax(?:imum|imal)?\b|\blimit(?:s|ed)?\b|\bcap(?:s|ped)?\b|\bupper\b/i,
+    paraphrased: /\bup to\b|\bat most\b|\bno more than\b|\b(?:cannot|can't|must not|may not|not to) exceed\b/i,
+    names: ['maximum', 'max', 'limit', 'cap'],
+  },
+  minimum: {
+    named: /\bmin(?:imum|imal)?\b|\blower\b/i,
+    paraphrased: /\bat least\b|\bno (?:less|fewer) than\b/i,
+    names: ['minimum', 'min'],
+  },
+};
 
 /** The stems of the limits `text` states in other words than their names ("up to 40 MB" states a maximum). */
 export function attributeTerms(text: string): string[] {
-  return ATTRIBUTE_PARAPHRASES.filter(({ says }) => says.test(text)).flatMap(({ names }) => names);
+  return Object.values(ATTRIBUTES).flatMap(({ paraphrased, names }) => (paraphrased?.test(text) ? names : []));
 }
 
 /** True when `text` says the attribute asked for: a default, a maximum or a minimum (any common wording of it). */
 export function statesAttribute(attribute: Attribute | undefined, text: string): boolean {
-  return attribute === undefined || ATTRIBUTE_WORDS[attribute].test(text);
+  if (attribute === undefined) return true;
+  const { named, paraphrased } = ATTRIBUTES[attribute];
+  return named.test(text) || paraphrased?.test(text) === true;
 }
 
 /**
