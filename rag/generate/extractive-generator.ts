@@ -238,12 +238,17 @@ function has(terms: ReadonlySet<string>, term: string): boolean {
   return false;
 }
 
+/** An FAQ's heading is the question its section answers ("## How do I give feedback on an answer?"): its words are the span's own. */
+function asksHeading(span: AnswerSpan): boolean {
+  return /\?\s*$/.test(span.headings.at(-1) ?? '');
+}
+
 /** Share of the focus weight a span holds: in its own words fully, in its headings or title in part. */
 function focusCoverage(candidate: Candidate, weights: ReadonlyMap<string, number>): number {
   let covered = 0;
   for (const [term, weight] of weights) {
     if (has(candidate.terms, term)) covered += weight;
-    else if (has(candidate.headingTerms, term)) covered += HEADING_WEIGHT * weight;
+    else if (has(candidate.headingTerms, term)) covered += (asksHeading(candidate.span) ? 1 : HEADING_WEIGHT) * weight;
     else if (has(candidate.titleTerms, term)) covered += TITLE_WEIGHT * weight;
   }
   // A long question ("how do the extra tokens of tool use affect pricing compared to…") describes more than one

@@ -525,6 +525,12 @@ describe('ExtractiveGenerator abstains on near misses', () => {
     expect(await answer('what is the minimum service before a transfer?', [service])).toBe('Staff serve 2 years at least before a transfer [2].');
   });
 
+  it("answers from under an FAQ's question heading before a passage that only repeats the question's words", async () => {
+    const faq = passage(1, 'faq', '# FAQ\n\n## How do I report a bug?\n\nOpen a ticket in Trackly with the steps to reproduce it.');
+    const script = passage(2, 'bug-report-script', '# Scripts\n\nThe nightly script counts each bug report by team.');
+    expect(await answer('how do i report a bug?', [faq, script])).toMatch(/^Open a ticket in Trackly/);
+  });
+
   it('answers a yes/no question with a span that sets a limit ("until April 30")', async () => {
     const claims = passage(1, 'claims', '# Expense claims\n\nClaims for last year are accepted until April 30.\nClaims are filed in Ledgerly.');
     expect(await answer("can i still file claims for last year's expenses in march?", [claims])).toContain('until April 30');
