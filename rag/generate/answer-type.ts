@@ -131,33 +131,38 @@ export function holdsAnswerType(type: AnswerType, text: string, unit?: string): 
  * Each attribute a question asks for: the words that name it, the other words a passage may state it in ("up to 10
  * MB" states a maximum, "at least 12 weeks" a minimum), and the stems a question names it by.
  */
-const ATTRIBUTES: Record<Attribute, { named: RegExp; paraphrased?: RegExp; names: string[] }> = {
+const ATTRIBUTES: Record<Attribute, { named: RegExp; paraphrased?: RegExp; inNames?: RegExp; names: string[] }> = {
   default: {
     named: /\bdefault(?:s|ed)?\b|\bunless (?:you |it is )?(?:set|configured|specified|changed)\b|\bif (?:not|un)(?:set|specified|configured)\b/i,
     names: ['default'],
   },
   maximum: {
     named: /\bmax(?:imum|imal)?\b|\blimit(?:s|ed)?\b|\bcap(?:s|ped)?\b|\bupper\b/i,
-    paraphrased: /\bup to\b|\bat most\b|\bno more than\b|\b(?:cannot|can't|must not|may not|not to) exceed\b/i,
+    paraphrased:
+      /\bup to\b|\bat most\b|\bno more than\b|\b(?:cannot|can't|must not|may not|not to) exceed\b|\b(?:largest|biggest|longest|highest)\b/i,
+    // Part of a name: `LORE_MAX_FILE_MB`, `maxSize`.
+    inNames: /(?<![A-Za-z])(?:max|Max|MAX)(?![a-z])/,
     names: ['maximum', 'max', 'limit', 'cap'],
   },
   minimum: {
     named: /\bmin(?:imum|imal)?\b|\blower\b/i,
-    paraphrased: /\bat least\b|\bno (?:less|fewer) than\b/i,
+    paraphrased: /\bat least\b|\bno (?:less|fewer) than\b|\b(?:smallest|shortest|lowest|fewest)\b/i,
+    // `minLength`, `MIN_REPLICAS`; not "30 min", which counts minutes.
+    inNames: /(?<![A-Za-z]|\d\s*)(?:min|Min|MIN)(?![a-z])/,
     names: ['minimum', 'min'],
   },
 };
 
-/** The stems of the limits `text` states in other words than their names ("up to 40 MB" states a maximum). */
+/** The stems of every name of a limit `text` states in other words or inside a name ("up to 40 MB", `LORE_MAX_FILE_MB`). */
 export function attributeTerms(text: string): string[] {
-  return Object.values(ATTRIBUTES).flatMap(({ paraphrased, names }) => (paraphrased?.test(text) ? names : []));
+  return Object.values(ATTRIBUTES).flatMap(({ paraphrased, inNames, names }) => (paraphrased?.test(text) || inNames?.test(text) ? names : []));
 }
 
 /** True when `text` says the attribute asked for: a default, a maximum or a minimum (any common wording of it). */
 export function statesAttribute(attribute: Attribute | undefined, text: string): boolean {
   if (attribute === undefined) return true;
-  const { named, paraphrased } = ATTRIBUTES[attribute];
-  return named.test(text) || paraphrased?.test(text) === true;
+  const { named, paraphrased, inNames } = ATTRIBUTES[attribute];
+  return named.test(text) || paraphrased?.test(text) === true || inNames?.test(text) === true;
 }
 
 /**

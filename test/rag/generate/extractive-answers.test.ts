@@ -518,6 +518,17 @@ describe('ExtractiveGenerator abstains on near misses', () => {
     );
   });
 
+  it('reads a limit in a setting\'s name (`QUILL_MAX_UPLOAD_MB`) and a superlative ("largest") before "at most" said of something else', async () => {
+    const config = passage(
+      1,
+      'configuration',
+      '# Configuration\n\nBackups of the data folder are kept for at most 30 days.\n\n- `QUILL_MAX_UPLOAD_MB` — largest upload accepted (default 25 MB).',
+    );
+    const text = await answer("what's the max upload size?", [config]);
+    expect(text).toContain('`QUILL_MAX_UPLOAD_MB` — largest upload accepted');
+    expect(text).not.toContain('Backups');
+  });
+
   it('takes "at least" for a minimum and "up to" for a limit, in the words a question asks with', async () => {
     const attachments = passage(1, 'attachments', '# Attachments\n\nAn attachment may be up to 40 MB.');
     expect(await answer("what's the max attachment size?", [attachments])).toBe('An attachment may be up to 40 MB [1].');
