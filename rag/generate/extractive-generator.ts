@@ -9,6 +9,7 @@ import { contentTerms, stemLite, words } from '../cite/content-terms.ts';
 import { TEAM_SYNONYMS } from '../question/expand-query.ts';
 import { analyzeQuestion, type AnswerType, type PhrasalVerb, type QuestionAnalysis, type QuestionPart } from '../question/analyze-question.ts';
 import { isTypoOf } from '../question/near-spelling.ts';
+import { formalVerbsIn } from '../question/phrasal-verbs.ts';
 import { distinguishingNames, questionNames, unmentioned } from '../question/question-names.ts';
 import { unknownSubjects } from '../question/unknown-subjects.ts';
 import type { GenerationEvent, GenerationRequest, Generator, Passage, Vocabulary } from '../types.ts';
@@ -221,6 +222,7 @@ function usesPhrasally(text: string, verb: string, particle: string): boolean {
 function scoredTerms(text: string, phrasal: readonly PhrasalVerb[]): Set<string> {
   const terms = spanTerms(text);
   for (const term of attributeTerms(text)) terms.add(term);
+  for (const term of formalVerbsIn(text)) terms.add(term);
   for (const { verb, particle, means } of phrasal) {
     if (means.some((formal) => terms.has(formal))) {
       terms.add(verb);

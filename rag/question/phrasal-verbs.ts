@@ -47,24 +47,26 @@ const FORMAL: Record<string, string[]> = {
 };
 
 /** Inflections the stemmer does not bring back to the verb ("came", "coming" → "come"). */
-const IRREGULAR: Record<string, string> = {
-  came: 'come',
-  coming: 'come',
-  went: 'go',
-  going: 'go',
-  gone: 'go',
-  got: 'get',
-  getting: 'get',
-  gotten: 'get',
-  gave: 'give',
-  giving: 'give',
-  paid: 'pay',
-  found: 'find',
-  setting: 'set',
-  putting: 'put',
-  carried: 'carry',
-  carries: 'carry',
-};
+const IRREGULAR = new Map<string, string>(
+  Object.entries({
+    came: 'come',
+    coming: 'come',
+    went: 'go',
+    going: 'go',
+    gone: 'go',
+    got: 'get',
+    getting: 'get',
+    gotten: 'get',
+    gave: 'give',
+    giving: 'give',
+    paid: 'pay',
+    found: 'find',
+    setting: 'set',
+    putting: 'put',
+    carried: 'carry',
+    carries: 'carry',
+  }),
+);
 
 const FORMAL_BY_STEM = new Map(
   Object.entries(FORMAL).map(([phrase, formal]) => {
@@ -74,7 +76,7 @@ const FORMAL_BY_STEM = new Map(
 );
 
 function verbStem(word: string): string {
-  return stemLite(IRREGULAR[word] ?? word);
+  return stemLite(IRREGULAR.get(word) ?? word);
 }
 
 /**
@@ -100,4 +102,20 @@ export function phrasalVerbsOf(text: string): PhrasalVerb[] {
     }
   });
   return [...found.values()];
+}
+
+/**
+ * The stems of the single verbs `text`'s phrasal verbs of the table stand for: "a release manager *signs off* each step"
+ * speaks of approving, "*set up* the app" of configuring.
+ */
+export function formalVerbsIn(text: string): string[] {
+  const all = words(text);
+  const found: string[] = [];
+  all.forEach((word, i) => {
+    for (const particle of [all[i + 1], all[i + 2]]) {
+      const formal = particle && FORMAL_BY_STEM.get(`${verbStem(word)} ${particle}`);
+      if (formal) found.push(...formal);
+    }
+  });
+  return found;
 }

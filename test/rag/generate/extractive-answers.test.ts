@@ -529,6 +529,11 @@ describe('ExtractiveGenerator abstains on near misses', () => {
     expect(text).not.toContain('Backups');
   });
 
+  it('answers with a passage\'s phrasal verb for the verb a question uses ("who approves" → "signs off")', async () => {
+    const release = passage(1, 'release-checklist', '# Release checklist\n\nThe release lead signs off each step of the checklist.');
+    expect(await answer('who approves a release?', [release])).toBe('The release lead signs off each step of the checklist [1].');
+  });
+
   it('takes "at least" for a minimum and "up to" for a limit, in the words a question asks with', async () => {
     const attachments = passage(1, 'attachments', '# Attachments\n\nAn attachment may be up to 40 MB.');
     expect(await answer("what's the max attachment size?", [attachments])).toBe('An attachment may be up to 40 MB [1].');
