@@ -456,7 +456,7 @@ export function tidy(text: string): string {
       .replace(/&(#\d+|#x[\da-f]+|[a-z]+);/gi, (entity, name: string) => {
         if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
         if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
-        return ENTITIES[name.toLowerCase()] ?? entity;
+        return Object.hasOwn(ENTITIES, name.toLowerCase()) ? (ENTITIES[name.toLowerCase()] as string) : entity;
       })
       .replace(/^\s*>\s?(?:\[!\w+\]\s*)?/gm, '')
       .replace(/[ \t]+/g, ' ')

@@ -189,6 +189,8 @@ describe('answerSpans tidying', () => {
       'The default value is ./static and secrets go in a .env file.',
     ]);
     expect(texts('Set the limit in <code>bodyLimit</code> <span>.</span>')).toEqual(['Set the limit in `bodyLimit`.']);
+    // An entity named like an object's own property is no entity.
+    expect(texts('Write &amp; or &constructor; as text.')).toEqual(['Write & or &constructor; as text.']);
   });
 });
 
