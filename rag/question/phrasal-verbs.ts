@@ -79,6 +79,18 @@ function verbStem(word: string): string {
   return stemLite(IRREGULAR.get(word) ?? word);
 }
 
+/** The table's phrasal verbs in `text`: a verb and its particle, perhaps one word between ("turn it off"). */
+function* tablePhrasals(text: string): Generator<{ verb: string; particle: string; formal: string[] }> {
+  const all = words(text);
+  for (const [i, word] of all.entries()) {
+    for (const particle of [all[i + 1], all[i + 2]]) {
+      if (particle === undefined) continue;
+      const formal = FORMAL_BY_STEM.get(`${verbStem(word)} ${particle}`);
+      if (formal) yield { verb: verbStem(word), particle, formal };
+    }
+  }
+}
+
 /**
  * The phrasal verbs of `text`: those compromise tags as such, and those of the table above (a verb and its particle,
  * perhaps one word between: "turn it off").
@@ -95,12 +107,7 @@ export function phrasalVerbsOf(text: string): PhrasalVerb[] {
     if (!next || !term.tags.includes('PhrasalVerb') || term.tags.includes('Particle') || !next.tags.includes('Particle')) return;
     if (PARTICLES.has(next.normal)) add(verbStem(term.normal), next.normal);
   });
-  const all = words(text);
-  all.forEach((word, i) => {
-    for (const particle of [all[i + 1], all[i + 2]]) {
-      if (particle && FORMAL_BY_STEM.has(`${verbStem(word)} ${particle}`)) add(verbStem(word), particle);
-    }
-  });
+  for (const { verb, particle } of tablePhrasals(text)) add(verb, particle);
   return [...found.values()];
 }
 
@@ -109,13 +116,5 @@ export function phrasalVerbsOf(text: string): PhrasalVerb[] {
  * speaks of approving, "*set up* the app" of configuring.
  */
 export function formalVerbsIn(text: string): string[] {
-  const all = words(text);
-  const found: string[] = [];
-  all.forEach((word, i) => {
-    for (const particle of [all[i + 1], all[i + 2]]) {
-      const formal = particle && FORMAL_BY_STEM.get(`${verbStem(word)} ${particle}`);
-      if (formal) found.push(...formal);
-    }
-  });
-  return found;
+  return [...tablePhrasals(text)].flatMap(({ formal }) => formal);
 }
