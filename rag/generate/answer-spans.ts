@@ -149,9 +149,17 @@ function blocks(text: string): Block[] {
   return result;
 }
 
-/** A line only code writes: it opens a block or a declaration, closes one, or ends a statement or an argument. */
+/** A line only code writes: it opens a block or a declaration, closes one, or ends a statement. */
 const CODE_LINE =
-  /^\s*(?:import\s.+\sfrom\s|export\s|const\s|let\s|var\s|function\s|return\b|async\s|await\s|class\s|def\s|if\s*\(|\}|\)|\]|\/\/|#include|\$\s)|(?:[{[(,;]|=>|\)\s*\{?)\s*$/;
+  /^\s*(?:import\s.+\sfrom\s|export\s|const\s|let\s|var\s|function\s|return\b|async\s|await\s|class\s|def\s|if\s*\(|\}|\)|\]|\/\/|#include|\$\s)|(?:[{[(;]|=>|\)\s*\{?)\s*$/;
+// Code ends an argument or an entry with a comma, and so does a hard-wrapped sentence ("…covered by their plan,"):
+// four plain words in a row are prose's.
+const ENDS_WITH_COMMA = /,\s*$/;
+const PROSE_RUN = /\b[a-z]+ [a-z]+ [a-z]+ [a-z]+\b/i;
+
+function isCodeLine(line: string): boolean {
+  return CODE_LINE.test(line) || (ENDS_WITH_COMMA.test(line) && !PROSE_RUN.test(line));
+}
 
 const DOC_COMMENT = /^\s*(?:\/\*\*?|\*\/?(?:\s|$)|"{3}|'{3}|#\s)/;
 
@@ -162,7 +170,7 @@ const DOC_COMMENT = /^\s*(?:\/\*\*?|\*\/?(?:\s|$)|"{3}|'{3}|#\s)/;
 function unfencedCode(lines: readonly string[]): boolean {
   // A source file's doc comment ("/** askLore sends one question… */") is prose to quote, code around it or not.
   if (lines.length < 2 || lines.some((line) => DOC_COMMENT.test(line))) return false;
-  const code = lines.filter((line) => CODE_LINE.test(line)).length;
+  const code = lines.filter(isCodeLine).length;
   return code >= 2 && code / lines.length >= 2 / 3;
 }
 
@@ -185,13 +193,20 @@ function extract(text: string, outer: string[]): AnswerSpan[] {
   // Plain text and PDFs mark no headings: a short line standing alone before more text is one ("allowMethods"
   // over its description). Only where nothing is marked, as a Markdown page's lone lines are values ("Default: 600").
   const unmarked = outer.length === 0 && !all.some((block) => block.kind === 'heading');
+  const implicitHeading = (index: number) => {
+    const block = all[index];
+    return unmarked && block?.kind === 'para' && block.lines.length === 1 && index + 1 < all.length && headingLike(block.lines[0] as string);
+  };
   all.forEach((block, index) => {
     blockIndex = index;
-    if (unmarked && block.kind === 'para' && block.lines.length === 1 && index + 1 < all.length && headingLike(block.lines[0] as string)) {
+    if (implicitHeading(index)) {
+      // Nesting is unmarked too. Only a title straight under another ("Insurance", then "Health") is surely its
+      // subsection; a later lone title may be the next subsection or the next section, so it stands alone.
+      const depth = implicitHeading(index - 1) ? IMPLICIT_DEPTH + 1 : IMPLICIT_DEPTH;
       // Quotable as before ("Default: 600" may be the answer), and the heading of what follows it.
-      while ((open.at(-1)?.depth ?? 0) >= IMPLICIT_DEPTH) open.pop();
+      while ((open.at(-1)?.depth ?? 0) >= depth) open.pop();
       push('line', (block.lines[0] as string).trim());
-      open.push({ depth: IMPLICIT_DEPTH, title: tidy(block.lines[0] as string) });
+      open.push({ depth, title: tidy(block.lines[0] as string) });
       return;
     }
     switch (block.kind) {

@@ -57,6 +57,16 @@ describe('answerSpans plain text', () => {
     ]);
   });
 
+  it('reads a lone line straight under another as its subsection, and a later lone line as a section of its own', () => {
+    const text =
+      'Insurance\n\nHealth\n\nNew hires have 60 days to enroll.\n\nDental\n\nDental plans are optional.\n\nParking\n\nPermits renew in May.';
+    expect(
+      answerSpans(text)
+        .filter((span) => span.kind === 'sentence')
+        .map((span) => span.headings),
+    ).toEqual([['Insurance', 'Health'], ['Dental'], ['Parking']]);
+  });
+
   it('guesses no heading where the text marks its own, nor from a line of code', () => {
     const marked = '# Options\n\nDefault: 600\n\nThe cache keeps entries this long.';
     expect(answerSpans(marked).every((span) => span.headings.join() === 'Options')).toBe(true);
@@ -171,6 +181,14 @@ describe('answerSpans layout', () => {
       ['code', "Set the allowed methods:\n```\napp.use(\n  cors({\n    allowMethods: ['GET', 'POST'],\n  })\n)\n```"],
       ['sentence', 'The default allows GET, HEAD, PUT, POST, DELETE and PATCH, and the list can be changed per route.'],
     ]);
+  });
+
+  it('reads hard-wrapped prose whose lines end in commas as prose, not as code', () => {
+    const text =
+      'New employees, employees who move outside the area covered by their plan,\n' +
+      'and employees who have certain life events have 60 days to enroll,\nmodify, change, or cancel their plans.';
+    expect(answerSpans(text).map((span) => span.kind)).toEqual(['sentence']);
+    expect(answerSpans("const options = {\n  port: 3000,\n  fetch: app.fetch,\n  hostname: 'localhost',\n}")[0]?.kind).toBe('code');
   });
 
   it("keeps quoting the doc comment of a source file's code as prose", () => {
