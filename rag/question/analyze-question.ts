@@ -105,7 +105,7 @@ const FRAME = new Set(
   (
     'rule way thing stuff question anything something someone anyone happen happens supposed okay ok allow allowed actually exactly currently usually typically basically long many much often soon far old big ' +
     'cant cannot dont doesnt didnt isnt arent wont wouldnt shouldnt couldnt havent hasnt im ive id youre theyre thats theres whats ' +
-    'still even though although going gonna wanna want wants right away keep keeps kept say says said saying like really sure maybe ' +
+    'still even though although going gonna wanna want wants right away kept say says said saying like really sure maybe ' +
     'never always ever some any out up q question questions hi hey hello thanks thank ok okay yes yeah wrong correct same different against instead ' +
     'having being had been am getting gets vs versus particular ' +
     // What is left of "isn't", "don't" once the apostrophe splits the word.
@@ -254,11 +254,19 @@ const MEASURE_ASKED = /\bhow\s+(?:fast|quick(?:ly)?|frequently|large|early|late|
 const SOURCE_REFERENCE =
   /\b(?:(?:according to|as per|based on|mentioned in|described in|in|from|per)\s+(?:the\s+|our\s+|your\s+|their\s+)?(?:[\w.-]+(?:['’]s)?\s+)?(?:documentation|docs|handbook|wiki|guide|manual)|(?:do|does|did)\s+(?:the\s+|our\s+)?(?:documentation|docs|handbook|wiki|guide|manual)\s+(?:say|give|mention|list|state))\b/gi;
 
+/**
+ * "people keep saying", "it keeps crashing", "to keep it active": "keep" says that something goes on or stays as it
+ * is, which the word after it names. "which receipts do I keep" asks about keeping; "how long are backups kept"
+ * asks how long, and "kept" is a frame word.
+ */
+const GOES_ON =
+  /\b(?:keep|keeps)\s+(?:(?:on\s+)?(?=\w+ing\b)|(?=(?:it|them|this|that|me|us|everything)\s+(?!(?:for|until|in|on|at|after|before|as|and|or|to|from)\b)[a-z]+))/gi;
+
 /** "can you help me with…" asks for help; "is there a helper for…" names a thing (the two share a stem). */
 const ASKS_FOR_HELP = /\bhelp(?:s|ed|ing)?\b/gi;
 
 function focusOf(text: string): string[] {
-  const asked = text.replace(MEASURE_ASKED, 'how').replace(SOURCE_REFERENCE, ' ');
+  const asked = text.replace(MEASURE_ASKED, 'how').replace(SOURCE_REFERENCE, ' ').replace(GOES_ON, ' ');
   return [...new Set(contentTerms(asked.replace(ASKS_FOR_HELP, ' ')).filter((term) => !FRAME.has(term)))];
 }
 

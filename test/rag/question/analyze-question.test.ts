@@ -35,6 +35,12 @@ describe('analyzeQuestion answer types', () => {
     expect(analyzeQuestion('having a baby soon, getting paid leave?').focus).toEqual(['baby', 'paid', 'leav']);
   });
 
+  it('keeps "keep" in the focus when it asks about keeping, not when it says that something goes on or stays so', () => {
+    expect(analyzeQuestion('which travel receipts do i need to keep').focus).toEqual(['travel', 'receipt', 'keep']);
+    expect(analyzeQuestion('the build keeps failing on main').focus).toEqual(['build', 'fail', 'main']);
+    expect(analyzeQuestion('how often do i log in to keep it active').focus).toEqual(['log', 'activ']);
+  });
+
   it('reads "how often" as asking for a time (a frequency)', () => {
     expect(analyzeQuestion('How often are performance reviews held?').type).toBe('time');
   });
