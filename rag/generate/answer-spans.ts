@@ -455,15 +455,25 @@ const ENTITIES: Record<string, string> = {
   hellip: '…',
 };
 
+/**
+ * Backslash escapes that an HTML-to-Markdown converter puts before any character that might be markup ("MAX\_SIZE",
+ * "1\. Travel", "\[text\](…)"), outside code spans, where a backslash is part of the code. Emphasis and code marks
+ * (`*`, `` ` ``) stay escaped: unescaped they would become markup.
+ */
+const CONVERTER_ESCAPE = /(`+)[\s\S]*?\1|\\([[\]_.#+\-=>~()!])/g;
+
 /** Markdown as a reader should see it quoted: template tags, HTML and links that lead nowhere taken out. */
 export function tidy(text: string): string {
   return (
     text
+      .replace(CONVERTER_ESCAPE, (match, ticks: string | undefined, escaped: string | undefined) => (ticks ? match : (escaped as string)))
       .replace(/\{%-?\s*\w+\s+["']([^"']+)["'][^%]*%\}/g, (match, argument: string) => (/^\{%-?\s*(?:page|link|url)\b/.test(match) ? '' : argument))
       .replace(/\{%[\s\S]*?%\}|\{\{[\s\S]*?\}\}/g, '')
       .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
       // A link to a relative path or a template means nothing in chat: keep its words, drop the target.
       .replace(/\[([^\]]*)\]\(\s*(?!https?:|mailto:)[^)]*\)/g, '$1')
+      // So does a reference link, whose definition the quote never carries: "[the travel rules][travel-guide-3]".
+      .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
       .replace(/<(?:Badge|badge)\b[^>]*\/?>/g, '')
       .replace(/<\/?(?:span|div|p|br|strong|em|b|i|u|sup|sub|small|kbd|summary|details|code)\b[^>]*>/gi, (tag) =>
         /^<\/?code/i.test(tag) ? '`' : ' ',

@@ -212,6 +212,16 @@ describe('answerSpans tidying', () => {
   });
 });
 
+describe('answerSpans converter escapes', () => {
+  it("drops the backslashes an HTML page's conversion put before names and brackets, but not inside code or before emphasis marks", () => {
+    expect(texts('Set LORE\\_MAX\\_FILE\\_MB to 40 before you upload.')).toEqual(['Set LORE_MAX_FILE_MB to 40 before you upload.']);
+    expect(texts('See \\[the travel rules\\]\\[travel-guide\\] and \\[receipts\\]({% page "/receipts/" %}) before you go.')).toEqual([
+      'See the travel rules and receipts before you go.',
+    ]);
+    expect(texts('The pattern `\\[\\d+\\]` matches \\*one\\* marker.')).toEqual(['The pattern `\\[\\d+\\]` matches \\*one\\* marker.']);
+  });
+});
+
 describe('answerSpans menu residue', () => {
   it('does not quote menu titles a scraper ran together, but keeps prose with product names and code names', () => {
     const menu = 'Get started with Quill for DocsInstall Quill for DocsEnter your first promptAdvanced useOptional settings';
