@@ -78,6 +78,62 @@ function removeBoilerplate($: CheerioAPI): void {
   $('[style]')
     .filter((_, element) => HIDDEN_BY_STYLE.test($(element).attr('style') ?? ''))
     .remove();
+  removeNamedChrome($);
+}
+
+/**
+ * Words a page's class or id names give to its chrome when it does not use the elements made for it: Docusaurus'
+ * `theme-doc-sidebar-container` and `pagination-nav`, VitePress' `VPSidebar`, Sphinx's `sphinxsidebar` and `related`
+ * bar, MkDocs' `md-footer`, a blog's `cookie-banner`, `share-buttons` and `comments`. Never "header", which also
+ * names the box that holds a page's own title.
+ */
+const CHROME_WORDS = new Set(
+  (
+    'sidebar sidenav navbar nav navigation menu breadcrumb breadcrumbs footer masthead banner cookie cookies consent gdpr ' +
+    'newsletter subscribe social share sharing related pagination pager prevnext toc skip feedback comment comments ' +
+    'disqus ads advert advertisement sponsor sponsored promo popup modal'
+  ).split(' '),
+);
+/** …unless the name also says it holds the content: "content-with-sidebar", "main-nav-layout", "post-body". */
+const CONTENT_WORDS = new Set(['content', 'main', 'article', 'body', 'post', 'entry', 'prose', 'markdown']);
+/** Containers that can be chrome (not a `<span class="token comment">` in highlighted code). */
+const CHROME_CONTAINERS = 'div, section, ul, ol, p, a, table';
+/**
+ * A box named like chrome may still be the page ("content-with-sidebar" wraps it all): it goes when it is a small
+ * part of the page's text, or mostly links, as a menu is.
+ */
+const MAX_CHROME_SHARE = 0.4;
+const MIN_MENU_LINK_SHARE = 0.5;
+
+function removeNamedChrome($: CheerioAPI): void {
+  const pageChars = $('body').text().length || 1;
+  $(CHROME_CONTAINERS)
+    .filter((_, element) => {
+      const box = $(element);
+      if (box.closest('pre, code').length > 0 || box.find('main, article, [role="main"], h1').length > 0) return false;
+      const words = nameWords(`${box.attr('class') ?? ''} ${box.attr('id') ?? ''}`);
+      if (!words.some(namesChrome) || words.some((word) => CONTENT_WORDS.has(word))) return false;
+      const chars = box.text().length;
+      return chars <= MAX_CHROME_SHARE * pageChars || box.find('a').text().length >= MIN_MENU_LINK_SHARE * chars;
+    })
+    .remove();
+}
+
+/** "sidebar", or a longer chrome word closing a run-together name ("sphinxsidebar"; not "downloads" for "ads"). */
+function namesChrome(word: string): boolean {
+  return CHROME_WORDS.has(word) || [...CHROME_WORDS].some((chrome) => chrome.length >= 6 && word.endsWith(chrome));
+}
+
+/** "VPSidebar theme-doc-sidebar-container md-nav__link prev_next table-of-contents" → vp, sidebar, …, prevnext, toc. */
+function nameWords(names: string): string[] {
+  return names
+    .replace(/\b(prev)[-_]?(next)\b/gi, '$1$2')
+    .replace(/\btable[-_]of[-_]contents\b/gi, 'toc')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter(Boolean);
 }
 
 /** A heading that links home or is styled as the site's brand: the site's banner, not the page's heading. */

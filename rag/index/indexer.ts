@@ -106,8 +106,9 @@ interface PreparedDocument {
 // documents: a sync skips a file whose fingerprint is unchanged, so without a bump an index keeps what the old code
 // made of it. 3: web pages titled by their own heading instead of the site's name, Markdown titles with their HTML
 // entities read, index/README files titled with their folder, PDFs titled without their exporting program's
-// "Microsoft Word - … .docx" or a placeholder ("Untitled").
-const PIPELINE_VERSION = 3;
+// "Microsoft Word - … .docx" or a placeholder ("Untitled"). 4: web pages without the chrome they name by class or
+// id (`class="sidebar"`, `id="cookie-banner"`).
+const PIPELINE_VERSION = 4;
 
 /**
  * Turns documents into stored, searchable chunks: clean → chunk → enrich → embed → upsert (Chroma and

@@ -103,6 +103,25 @@ describe('loading HTML files', () => {
     expect(doc.extension).toBe('htm');
   });
 
+  it('removes chrome that a page names by class or id instead of marking it with <nav>, <aside> or <footer>', async () => {
+    const menu = Array.from({ length: 30 }, (_, i) => `<li><a href="/p${i}">Guide page ${i}</a></li>`).join('');
+    const doc = await page(
+      'div-soup.html',
+      '<body><div class="VPSidebar"><ul>' +
+        menu +
+        '</ul></div><div class="sphinxsidebar">Quick search SIDEBAR</div><div id="cookie-banner">We use cookies CHROME</div>' +
+        '<div class="content-with-sidebar"><h2>Install</h2><p>Run the installer, then restart the service and check the health endpoint.</p>' +
+        '<pre><code><span class="token comment">// KEPT comment</span>\nrun()</code></pre>' +
+        '<ul class="share-buttons"><li>Share on X CHROME</li></ul></div>' +
+        '<nav-like class="x"></nav-like><div class="pagination-nav"><a href="/prev">Previous CHROME</a></div>' +
+        '<div class="theme-doc-footer">Edit this page CHROME</div><div class="downloads">Downloads KEPT</div></body>',
+    );
+    expect(doc.text).toContain('Run the installer, then restart the service');
+    expect(doc.text).toContain('// KEPT comment');
+    expect(doc.text).toContain('Downloads KEPT');
+    expect(doc.text).not.toMatch(/Guide page|SIDEBAR|CHROME/);
+  });
+
   it('keeps the header of an article, which belongs to its content', async () => {
     const doc = await page('post.html', '<body><article><header><h1>Post Title</h1><p>By Ana</p></header><p>Body text.</p></article></body>');
     expect(doc.text).toBe('# Post Title\n\nBy Ana\n\nBody text.');
