@@ -8,6 +8,14 @@ import { LoreError } from '../errors.ts';
 const BATCH = 500;
 
 /**
+ * How many neighbours HNSW explores per search. Chroma's default (100) is no more than the candidates a hybrid search
+ * asks for, so which chunks come back depended on the order batches were inserted in: two builds of one corpus
+ * answered differently. Four times that finds the same top 100 every time, at a cost of milliseconds.
+ */
+export const SEARCH_EF = 400;
+const HNSW = { space: 'cosine', ef_search: SEARCH_EF } as const;
+
+/**
  * How long one Chroma call may take before the caller is given an error instead of waiting on: a hung Chroma must
  * not hold every question (a search degrades to lexical only) or a sync forever. Writes carry whole batches.
  */
@@ -58,7 +66,7 @@ export class ChromaStore implements VectorStore {
         name: this.name,
         embeddingFunction: null,
         metadata: { embedder: embedderId, dimension },
-        configuration: { hnsw: { space: 'cosine' } },
+        configuration: { hnsw: HNSW },
       }),
     );
   }
@@ -128,14 +136,20 @@ export class ChromaStore implements VectorStore {
   }
 
   private async open(): Promise<Collection> {
-    this.collection ??= await this.read('getOrCreateCollection', () =>
+    if (this.collection) return this.collection;
+    const collection = await this.read('getOrCreateCollection', () =>
       this.client.getOrCreateCollection({
         name: this.name,
         embeddingFunction: null,
-        configuration: { hnsw: { space: 'cosine' } },
+        configuration: { hnsw: HNSW },
       }),
     );
-    return this.collection;
+    // A collection made before SEARCH_EF keeps Chroma's default until told: ef_search can change in place.
+    if ((collection.configuration?.hnsw?.ef_search ?? 0) < SEARCH_EF) {
+      await this.write('modify', () => collection.modify({ configuration: { hnsw: { ef_search: SEARCH_EF } } }));
+    }
+    this.collection = collection;
+    return collection;
   }
 
   private read<T>(operation: string, call: () => Promise<T>): Promise<T> {

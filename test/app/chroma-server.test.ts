@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ChromaClient } from 'chromadb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChromaServer, ChromaStartError, type ChromaServer } from '../../app/chroma-server.ts';
 import { createLogger } from '../../app/logger.ts';
-import { ChromaStore } from '../../rag/store/chroma-store.ts';
+import { ChromaStore, SEARCH_EF } from '../../rag/store/chroma-store.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 const log = createLogger('silent');
@@ -48,6 +49,18 @@ describe('embedded Chroma server', () => {
 
     await store.delete(['a']);
     expect(await store.count()).toBe(2);
+  });
+
+  it('searches with a wide HNSW beam, and widens it on a collection an older Lore made', async () => {
+    const fresh = ChromaStore.fromUrl(server.url, 'beam-fresh');
+    await fresh.reset('e', 2);
+    const client = new ChromaClient({ path: server.url });
+    expect((await client.getCollection({ name: 'beam-fresh' })).configuration.hnsw?.ef_search).toBe(SEARCH_EF);
+
+    await client.createCollection({ name: 'beam-old', embeddingFunction: null, configuration: { hnsw: { space: 'cosine' } } });
+    expect((await client.getCollection({ name: 'beam-old' })).configuration.hnsw?.ef_search).toBeLessThan(SEARCH_EF);
+    expect(await ChromaStore.fromUrl(server.url, 'beam-old').count()).toBe(0);
+    expect((await client.getCollection({ name: 'beam-old' })).configuration.hnsw?.ef_search).toBe(SEARCH_EF);
   });
 
   it('keeps its data across restarts in the same directory', async () => {
