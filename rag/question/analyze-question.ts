@@ -104,7 +104,7 @@ const SHORTHAND: Record<string, string> = {
 const FRAME = new Set(
   (
     'rule way thing stuff question anything something someone anyone happen happens supposed okay ok allow allowed actually exactly currently usually typically basically long many much often soon far old big ' +
-    'cant cannot dont doesnt didnt isnt arent wont wouldnt shouldnt couldnt havent hasnt im ive id youre theyre thats theres whats ' +
+    'cant cannot dont doesnt didnt isnt arent wont wouldnt shouldnt couldnt havent hasnt im ive youre theyre thats theres whats ' +
     'still even though although going gonna wanna want wants right away kept say says said saying like really sure maybe ' +
     'never always ever some any out up q question questions hi hey hello thanks thank ok okay yes yeah wrong correct same different against instead ' +
     'having being had been am getting gets vs versus particular ' +
@@ -262,11 +262,14 @@ const SOURCE_REFERENCE =
 const GOES_ON =
   /\b(?:keep|keeps)\s+(?:(?:on\s+)?(?=\w+ing\b)|(?=(?:it|them|this|that|me|us|everything)\s+(?!(?:for|until|in|on|at|after|before|as|and|or|to|from)\b)[a-z]+))/gi;
 
+/** "id like to know", "id rather": chat's "I'd" without its apostrophe; "the chunk id" and "user id" name an id. */
+const I_WOULD = /\bid\s+(?=(?:like|love|rather|say|need|want|be|have|think|prefer|guess|assume|appreciate|imagine|expect)\b)/gi;
+
 /** "can you help me with…" asks for help; "is there a helper for…" names a thing (the two share a stem). */
 const ASKS_FOR_HELP = /\bhelp(?:s|ed|ing)?\b/gi;
 
 function focusOf(text: string): string[] {
-  const asked = text.replace(MEASURE_ASKED, 'how').replace(SOURCE_REFERENCE, ' ').replace(GOES_ON, ' ');
+  const asked = text.replace(MEASURE_ASKED, 'how').replace(SOURCE_REFERENCE, ' ').replace(GOES_ON, ' ').replace(I_WOULD, ' ');
   return [...new Set(contentTerms(asked.replace(ASKS_FOR_HELP, ' ')).filter((term) => !FRAME.has(term)))];
 }
 

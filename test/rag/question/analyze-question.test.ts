@@ -41,6 +41,11 @@ describe('analyzeQuestion answer types', () => {
     expect(analyzeQuestion('how often do i log in to keep it active').focus).toEqual(['log', 'activ']);
   });
 
+  it('reads "id" as the name of an id, and as chat\'s "I\'d" only before the verb that follows it', () => {
+    expect(analyzeQuestion('How is a chunk id built?').focus).toEqual(['chunk', 'id', 'built']);
+    expect(analyzeQuestion('id like to know the leave policy').focus).toEqual(['leav', 'policy']);
+  });
+
   it('reads "how often" as asking for a time (a frequency)', () => {
     expect(analyzeQuestion('How often are performance reviews held?').type).toBe('time');
   });
