@@ -297,6 +297,21 @@ function introduced(span: AnswerSpan): boolean {
   return span.kind === 'code' && !/^\s*(?:```|~~~)/.test(span.text);
 }
 
+/**
+ * A bare list (no line introducing it) read as one span, for a question asking for one value, time, person, place or
+ * number (it names no plural: "minimum bun version"): its items are separate statements, and the focus words one item says and the number another gives
+ * ("Multi-runtime: works on Bun…", "Lightweight: under 14kB") do not make an answer together. Its items answer or none
+ * does.
+ */
+function itemsApart(candidate: Candidate, analysis: QuestionAnalysis): boolean {
+  return (
+    candidate.span.kind === 'steps' &&
+    /^\s*(?:[-*+]|\d+[.)])\s/.test(candidate.span.text) &&
+    (OUTRIGHT_TYPES.has(analysis.type) || NAMED_TYPES.has(analysis.type)) &&
+    !analysis.several
+  );
+}
+
 /** A sentence that asks: in an FAQ, the next entry's question. */
 const ASKS = /\?["'”’)*_]*$/;
 
@@ -366,7 +381,7 @@ export class ExtractiveGenerator implements Generator {
     // The best-scoring span may only describe ("The JWT middleware verifies the token") while one further down
     // holds the kind of answer asked for (the options with their values): that one goes first.
     const best = ranked[0]?.typed ? ranked[0] : ranked.find((c) => this.answers(c));
-    if (!best?.typed || !ranked.some((c) => this.answers(c))) return [];
+    if (!best?.typed || !ranked.some((c) => this.answers(c) && !itemsApart(c, analysis))) return [];
     // "can I bring my dog to the office?" is answered by a span that says what may, must or will happen, or until
     // when; spans that only mention the office and, elsewhere, a dog do not answer it.
     const asked = analysis.parts[0] as QuestionPart;

@@ -1,6 +1,7 @@
 // What a question asks for, read without a model: the words that name its subject (the focus) and the kind of
 // thing that would answer it (a date, a number, a person…). The offline answerer quotes the passage text that
 // has both, and abstains when none has; questions typed in chat ("how many yrs", "whats the default") count.
+import nlp from 'compromise';
 import { contentTerms, isStopword, stemLite, words } from '../cite/content-terms.ts';
 import { type PhrasalVerb, phrasalVerbsOf } from './phrasal-verbs.ts';
 
@@ -61,6 +62,11 @@ export interface QuestionAnalysis {
    * speaks of it.
    */
   phrasal: PhrasalVerb[];
+  /**
+   * The question names several of what it asks for ("what order does it check *sources* in", "which *runtimes*"): a
+   * list may answer it as a whole, not only one of its items.
+   */
+  several: boolean;
 }
 
 /** Chat shorthand for the words documents spell out. Only general English abbreviations, never a team's jargon. */
@@ -351,5 +357,12 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     parts: [typed, ...parts.filter((part) => part !== typed)],
     situation: situationOf(text),
     phrasal: phrasalVerbsOf(text).filter(({ verb, particle }) => focus.includes(verb) || focus.includes(stemLite(particle))),
+    several: namesSeveral(text),
   };
+}
+
+/** A plural noun among the question's words ("whats", chat's "what's", is none). */
+function namesSeveral(text: string): boolean {
+  const terms = (nlp(text).json() as Array<{ terms: Array<{ normal: string; tags: string[] }> }>).flatMap((sentence) => sentence.terms);
+  return terms.some((term) => term.tags.includes('Plural') && term.tags.includes('Noun') && !FRAME.has(stemLite(term.normal)));
 }

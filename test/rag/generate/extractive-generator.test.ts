@@ -77,6 +77,18 @@ describe('ExtractiveGenerator', () => {
     expect((await answer('What is it?')).text).toBe(ABSTENTION_SENTENCE);
   });
 
+  it("does not answer one value from a bare list whose items hold the question's words and a number between them", async () => {
+    const features = passage(
+      1,
+      'quill',
+      'Quill is a toolkit for services.\n\n* Lightweight - The quill/tiny preset is under 14kB.\n* Multi-runtime - Quill works on Bun, Deno and Node.js.\n* Typed - First-class TypeScript support.',
+    );
+    expect((await answer('which bun version does quill support?', [features])).text).toBe(ABSTENTION_SENTENCE);
+    // Asked for several things, the list answers as a whole; asked what one item says, that item answers.
+    expect((await answer('which runtimes and versions does quill support?', [features])).text).toContain('Quill works on Bun, Deno and Node.js.');
+    expect((await answer('how big is the quill/tiny preset?', [features])).text).toBe('Lightweight - The quill/tiny preset is under 14kB [1].');
+  });
+
   it('abstains when the question names something no passage mentions, however well the rest matches', async () => {
     expect((await answer('When do production deploys to Heroku happen?')).text).toBe(ABSTENTION_SENTENCE);
     // Names the passages do mention, in any case, and words capitalised only because they open the question, are fine.

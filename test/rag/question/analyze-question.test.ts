@@ -46,6 +46,12 @@ describe('analyzeQuestion answer types', () => {
     expect(analyzeQuestion('id like to know the leave policy').focus).toEqual(['leav', 'policy']);
   });
 
+  it('tells a question naming several of what it asks for from one naming one', () => {
+    expect(analyzeQuestion('what order does it check sources in by default').several).toBe(true);
+    expect(analyzeQuestion('minimum bun version hono supports?').several).toBe(false);
+    expect(analyzeQuestion('whats the max upload size').several).toBe(false);
+  });
+
   it('reads "how often" as asking for a time (a frequency)', () => {
     expect(analyzeQuestion('How often are performance reviews held?').type).toBe('time');
   });
