@@ -94,29 +94,38 @@ const CHROME_WORDS = new Set(
     'disqus ads advert advertisement sponsor sponsored promo popup modal'
   ).split(' '),
 );
-/** …unless the name also says it holds the content: "content-with-sidebar", "main-nav-layout", "post-body". */
-const CONTENT_WORDS = new Set(['content', 'main', 'article', 'body', 'post', 'entry', 'prose', 'markdown']);
 /** Containers that can be chrome (not a `<span class="token comment">` in highlighted code). */
 const CHROME_CONTAINERS = 'div, section, ul, ol, p, a, table';
 /**
- * A box named like chrome may still be the page ("content-with-sidebar" wraps it all): it goes when it is a small
- * part of the page's text, or mostly links, as a menu is.
+ * A box named like chrome may still hold the page ("content-with-sidebar", "layout has-sidebar"). It goes when it is
+ * mostly links, as a menu is, or a small part of the page's text; never when it holds the page's heading or prose (two
+ * paragraphs of a dozen words or more), which chrome does not have.
  */
-const MAX_CHROME_SHARE = 0.4;
 const MIN_MENU_LINK_SHARE = 0.5;
+const MAX_CHROME_SHARE = 0.4;
+const PROSE_WORDS = 12;
 
 function removeNamedChrome($: CheerioAPI): void {
   const pageChars = $('body').text().length || 1;
-  $(CHROME_CONTAINERS)
-    .filter((_, element) => {
-      const box = $(element);
-      if (box.closest('pre, code').length > 0 || box.find('main, article, [role="main"], h1').length > 0) return false;
-      const words = nameWords(`${box.attr('class') ?? ''} ${box.attr('id') ?? ''}`);
-      if (!words.some(namesChrome) || words.some((word) => CONTENT_WORDS.has(word))) return false;
-      const chars = box.text().length;
-      return chars <= MAX_CHROME_SHARE * pageChars || box.find('a').text().length >= MIN_MENU_LINK_SHARE * chars;
-    })
-    .remove();
+  const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
+  const chrome = $(CHROME_CONTAINERS).filter((_, element) => {
+    const box = $(element);
+    if (!nameWords(`${box.attr('class') ?? ''} ${box.attr('id') ?? ''}`).some(namesChrome)) return false;
+    if (box.closest('pre, code').length > 0 || box.find('main, article, [role="main"], h1').length > 0) return false;
+    const paragraphs = box.find('p').filter((_, p) => words($(p).text()) >= PROSE_WORDS && $(p).find('a').text().length < $(p).text().length / 2);
+    if (paragraphs.length >= 2) return false;
+    const chars = box.text().length;
+    return box.find('a').text().length >= MIN_MENU_LINK_SHARE * chars || chars <= MAX_CHROME_SHARE * pageChars;
+  });
+  // Names are a guess: when they would leave the page without text, the page's author meant something else by them.
+  const outermost = chrome.filter(
+    (_, element) =>
+      $(element)
+        .parents()
+        .filter((__, parent) => chrome.is(parent)).length === 0,
+  );
+  const left = words($('body').text()) - outermost.toArray().reduce((sum, element) => sum + words($(element).text()), 0);
+  if (left >= PROSE_WORDS) outermost.remove();
 }
 
 /** "sidebar", or a longer chrome word closing a run-together name ("sphinxsidebar"; not "downloads" for "ads"). */

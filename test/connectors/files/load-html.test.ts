@@ -111,15 +111,26 @@ describe('loading HTML files', () => {
         menu +
         '</ul></div><div class="sphinxsidebar">Quick search SIDEBAR</div><div id="cookie-banner">We use cookies CHROME</div>' +
         '<div class="content-with-sidebar"><h2>Install</h2><p>Run the installer, then restart the service and check the health endpoint.</p>' +
+        '<p>The installer keeps your settings, so an upgrade needs no further steps from you or your team.</p>' +
         '<pre><code><span class="token comment">// KEPT comment</span>\nrun()</code></pre>' +
         '<ul class="share-buttons"><li>Share on X CHROME</li></ul></div>' +
         '<nav-like class="x"></nav-like><div class="pagination-nav"><a href="/prev">Previous CHROME</a></div>' +
-        '<div class="theme-doc-footer">Edit this page CHROME</div><div class="downloads">Downloads KEPT</div></body>',
+        '<div class="theme-doc-footer">Edit this page CHROME</div><div class="downloads">Downloads KEPT</div>' +
+        '<div id="main-nav"><a href="/">Home CHROME</a></div><div class="post-footer">Tagged CHROME</div></body>',
     );
     expect(doc.text).toContain('Run the installer, then restart the service');
     expect(doc.text).toContain('// KEPT comment');
     expect(doc.text).toContain('Downloads KEPT');
     expect(doc.text).not.toMatch(/Guide page|SIDEBAR|CHROME/);
+  });
+
+  it('keeps a page whose only text sits in boxes named like chrome', async () => {
+    const doc = await page(
+      'all-sidebar.html',
+      '<body><div class="layout has-sidebar"><a href="/a">Getting started guide</a> <a href="/b">Configuration reference</a> ' +
+        '<a href="/c">Deployment handbook</a><p>Rotate keys every 90 days.</p></div></body>',
+    );
+    expect(doc.text).toContain('Rotate keys every 90 days.');
   });
 
   it('keeps the header of an article, which belongs to its content', async () => {
