@@ -163,6 +163,11 @@ function isCodeLine(line: string): boolean {
 
 const DOC_COMMENT = /^\s*(?:\/\*\*?|\*\/?(?:\s|$)|"{3}|'{3}|#\s)/;
 
+/** A doc comment's line without the marks that make it one: quoted, '"""Returns the pairs."""' reads "Returns the pairs." */
+function uncommented(line: string): string {
+  return line.replace(/^\s*(?:\/\*\*?|\*\/|\*(?=\s|$)|"{3}|'{3}|#(?=\s))/, '').replace(/(?:\*\/|"{3}|'{3})\s*$/, '');
+}
+
 /**
  * Lines that are mostly code (two or more, at least two thirds of them): in a text without fences, the shape of
  * code is all that tells it from prose. A wrapped sentence ends in a word or a full stop, not in `{`, `(` or `;`.
@@ -222,7 +227,8 @@ function extract(text: string, outer: string[]): AnswerSpan[] {
         return;
       }
       case 'para': {
-        const paragraph = block.lines.map((line) => line.trim()).join(' ');
+        const commented = block.lines.some((line) => DOC_COMMENT.test(line));
+        const paragraph = block.lines.map((line) => (commented ? uncommented(line) : line).trim()).join(' ');
         const next = all[index + 1];
         // "Set the limit for Bun as well:" + a small code block or list is one answer.
         if (/:\s*$/.test(paragraph) && next && (next.kind === 'code' || next.kind === 'list') && smallBlock(next)) {
@@ -278,7 +284,7 @@ function headingLike(line: string): boolean {
     /\p{L}/u.test(text) &&
     !/[.!?:;,]["'”’)*_]*$/.test(text) &&
     !CODE_LINE.test(text) &&
-    !/[{};]|\s=\s/.test(text)
+    !/[{};]|\s=\s|^(?:\/\*|"{3}|'{3})/.test(text)
   );
 }
 

@@ -198,6 +198,11 @@ describe('answerSpans layout', () => {
       kind: 'sentence',
       text: expect.stringContaining('Sends one question and returns the cited answer.'),
     });
+    // Without the marks that made it a comment: a quote reads as the sentence it is.
+    expect(texts('/** Sends one question. */\n\n"""Summarises the feedback table."""')).toEqual([
+      'Sends one question.',
+      'Summarises the feedback table.',
+    ]);
   });
 });
 
