@@ -163,9 +163,12 @@ function isCodeLine(line: string): boolean {
 
 const DOC_COMMENT = /^\s*(?:\/\*\*?|\*\/?(?:\s|$)|"{3}|'{3}|#\s)/;
 
+/** A paragraph of `//` comments on its own (unfenced code's are part of the code block) is prose too. */
+const LINE_COMMENT = /^\s*\/\/\s/;
+
 /** A doc comment's line without the marks that make it one: quoted, '"""Returns the pairs."""' reads "Returns the pairs." */
 function uncommented(line: string): string {
-  return line.replace(/^\s*(?:\/\*\*?|\*\/|\*(?=\s|$)|"{3}|'{3}|#(?=\s))/, '').replace(/(?:\*\/|"{3}|'{3})\s*$/, '');
+  return line.replace(/^\s*(?:\/\*\*?|\/\/|\*\/|\*(?=\s|$)|"{3}|'{3}|#(?=\s))/, '').replace(/(?:\*\/|"{3}|'{3})\s*$/, '');
 }
 
 /**
@@ -227,7 +230,7 @@ function extract(text: string, outer: string[]): AnswerSpan[] {
         return;
       }
       case 'para': {
-        const commented = block.lines.some((line) => DOC_COMMENT.test(line));
+        const commented = block.lines.some((line) => DOC_COMMENT.test(line)) || block.lines.every((line) => LINE_COMMENT.test(line));
         const paragraph = block.lines.map((line) => (commented ? uncommented(line) : line).trim()).join(' ');
         const next = all[index + 1];
         // "Set the limit for Bun as well:" + a small code block or list is one answer.

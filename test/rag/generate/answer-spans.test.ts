@@ -199,9 +199,10 @@ describe('answerSpans layout', () => {
       text: expect.stringContaining('Sends one question and returns the cited answer.'),
     });
     // Without the marks that made it a comment: a quote reads as the sentence it is.
-    expect(texts('/** Sends one question. */\n\n"""Summarises the feedback table."""')).toEqual([
+    expect(texts('/** Sends one question. */\n\n"""Summarises the feedback table."""\n\n// Example: ask over HTTP.')).toEqual([
       'Sends one question.',
       'Summarises the feedback table.',
+      'Example: ask over HTTP.',
     ]);
   });
 });
