@@ -1,9 +1,9 @@
 // What a question asks for, read without a model: the words that name its subject (the focus) and the kind of
 // thing that would answer it (a date, a number, a person…). The offline answerer quotes the passage text that
 // has both, and abstains when none has; questions typed in chat ("how many yrs", "whats the default") count.
-import nlp from 'compromise';
 import { contentTerms, isStopword, stemLite, words } from '../cite/content-terms.ts';
 import { type PhrasalVerb, phrasalVerbsOf } from './phrasal-verbs.ts';
+import { taggedWords } from './tagged-words.ts';
 
 export type { PhrasalVerb } from './phrasal-verbs.ts';
 
@@ -363,6 +363,5 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 
 /** A plural noun among the question's words ("whats", chat's "what's", is none). */
 function namesSeveral(text: string): boolean {
-  const terms = (nlp(text).json() as Array<{ terms: Array<{ normal: string; tags: string[] }> }>).flatMap((sentence) => sentence.terms);
-  return terms.some((term) => term.tags.includes('Plural') && term.tags.includes('Noun') && !FRAME.has(stemLite(term.normal)));
+  return taggedWords(text).some((term) => term.tags.includes('Plural') && term.tags.includes('Noun') && !FRAME.has(stemLite(term.normal)));
 }

@@ -1,8 +1,8 @@
 // Chat asks with phrasal verbs ("do i have to come back", "how do i sign up", "turn off the colours"); documents
 // mostly write the single verb ("return", "enroll", "disable"). A phrasal verb means something else than its verb
 // alone, so a passage speaks of it only where it uses the verb with its particle, or the verb documents use instead.
-import nlp from 'compromise';
 import { stemLite, words } from '../cite/content-terms.ts';
+import { taggedWords } from './tagged-words.ts';
 
 export interface PhrasalVerb {
   /** The verb's stem ("sign" in "signed up"). */
@@ -101,7 +101,7 @@ export function phrasalVerbsOf(text: string): PhrasalVerb[] {
     const key = `${verb} ${particle}`;
     if (!found.has(key)) found.set(key, { verb, particle, means: FORMAL_BY_STEM.get(key) ?? [] });
   };
-  const terms = (nlp(text).json() as Array<{ terms: Array<{ normal: string; tags: string[] }> }>).flatMap((sentence) => sentence.terms);
+  const terms = taggedWords(text);
   terms.forEach((term, i) => {
     const next = terms[i + 1];
     if (!next || !term.tags.includes('PhrasalVerb') || term.tags.includes('Particle') || !next.tags.includes('Particle')) return;

@@ -4,17 +4,11 @@
 // catches the nouns people type in lower case in chat and acronyms. It must not catch the everyday words a question
 // uses while the documents say it differently ("zoom kicks me out", "having a baby"), so only a noun outside
 // everyday English counts, and a typo or another form of a word the passages use ("accomodation") does not.
-import nlp from 'compromise';
 import type { Passage, Vocabulary } from '../types.ts';
 import { contentTerms, stemLite } from '../cite/content-terms.ts';
 import { isEveryday } from './everyday-words.ts';
 import { isTypoOf } from './near-spelling.ts';
-
-interface TaggedTerm {
-  text: string;
-  normal: string;
-  tags: string[];
-}
+import { type TaggedWord, taggedWords } from './tagged-words.ts';
 
 /** Words only: identifiers with digits ("k164", "v2") are matched exactly by retrieval and named by other checks. */
 const WORD_SHAPE = /^[a-z][a-z-]{2,}$/;
@@ -98,9 +92,8 @@ function spelledOut(acronym: string, text: string): boolean {
   return initials.includes(acronym.toLowerCase());
 }
 
-function taggedTerms(text: string): TaggedTerm[] {
-  const sentences = nlp(text).json() as Array<{ terms: TaggedTerm[] }>;
-  return sentences.flatMap((sentence) => sentence.terms).map((term) => ({ text: term.text, normal: term.normal.toLowerCase(), tags: term.tags }));
+function taggedTerms(text: string): TaggedWord[] {
+  return taggedWords(text).map((term) => ({ text: term.text, normal: term.normal.toLowerCase(), tags: term.tags }));
 }
 
 function runTogether(word: string, vocabulary: Vocabulary): boolean {
