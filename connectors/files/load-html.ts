@@ -128,9 +128,11 @@ function removeNamedChrome($: CheerioAPI): void {
   if (left >= PROSE_WORDS) outermost.remove();
 }
 
-/** "sidebar", or a longer chrome word closing a run-together name ("sphinxsidebar"; not "downloads" for "ads"). */
+/** Chrome words long enough to be told inside a run-together name ("sphinxsidebar"; not "ads" in "downloads"). */
+const LONG_CHROME_WORDS = [...CHROME_WORDS].filter((chrome) => chrome.length >= 6);
+
 function namesChrome(word: string): boolean {
-  return CHROME_WORDS.has(word) || [...CHROME_WORDS].some((chrome) => chrome.length >= 6 && word.endsWith(chrome));
+  return CHROME_WORDS.has(word) || LONG_CHROME_WORDS.some((chrome) => word.endsWith(chrome));
 }
 
 /** "VPSidebar theme-doc-sidebar-container md-nav__link prev_next table-of-contents" → vp, sidebar, …, prevnext, toc. */

@@ -299,9 +299,9 @@ function introduced(span: AnswerSpan): boolean {
 
 /**
  * A bare list (no line introducing it) read as one span, for a question asking for one value, time, person, place or
- * number (it names no plural: "minimum bun version"): its items are separate statements, and the focus words one item says and the number another gives
- * ("Multi-runtime: works on Bun…", "Lightweight: under 14kB") do not make an answer together. Its items answer or none
- * does.
+ * number (it names no plural: "minimum bun version"): its items are separate statements, and the focus words one item
+ * says and the number another gives ("Multi-runtime: works on Bun…", "Lightweight: under 14kB") do not make an answer
+ * together. Its items answer or none does.
  */
 function itemsApart(candidate: Candidate, analysis: QuestionAnalysis): boolean {
   return (
