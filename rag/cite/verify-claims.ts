@@ -184,6 +184,11 @@ function sentenceUnits(answer: string): string[] {
   return units;
 }
 
+/** `unit` without its bracketed asides ("(365 days)") that state any of `numbers`. */
+function withoutAsides(unit: string, numbers: readonly string[]): string {
+  return unit.replace(/\s+\(([^()]*)\)/g, (aside, inner: string) => (numbersIn(inner).some((n) => numbers.includes(n)) ? '' : aside));
+}
+
 function flagged(unit: string): string {
   const body = unit.trimEnd();
   return `${body} ${UNVERIFIED_FLAG}${unit.slice(body.length)}`;
@@ -200,6 +205,25 @@ export function verifyClaims(answer: string, passages: readonly Passage[], optio
   let all: PassageEvidence | undefined;
   const allEvidence = () => (all ??= merged(everything));
 
+  const judge = (sentence: string, body: string, cited: number[]): ClaimCheck => {
+    const claim = readClaim(body, knownName);
+    if (cited.length > 0) {
+      const { support, missing } = supportScore(claim, merged(cited.map((n) => evidence.get(n) as PassageEvidence)));
+      const check: ClaimCheck = { sentence, cited, support, missing, verdict: support >= threshold ? 'supported' : 'unsupported' };
+      // A sentence that draws on two passages but cites one ("Bun uses 3000 and Deno 8000 [2]") is still backed by
+      // what the reader was given: kept, and counted as imprecisely cited rather than invented.
+      if (check.verdict === 'unsupported' && everything.length > cited.length) {
+        const whole = supportScore(claim, allEvidence());
+        if (whole.support >= threshold) return { sentence, cited, ...whole, verdict: 'uncited' };
+      }
+      return check;
+    }
+    // Uncited: judged against the passage that backs it best, and reported either way.
+    const scores = everything.map((e) => supportScore(claim, e));
+    const best = scores.reduce((a, b) => (b.support > a.support ? b : a), { support: 0, missing: [] as string[] });
+    return { sentence, cited, ...best, verdict: best.support >= threshold ? 'uncited' : 'unsupported' };
+  };
+
   const claims: ClaimCheck[] = [];
   const kept: string[] = [];
   let claimsKept = 0;
@@ -213,27 +237,21 @@ export function verifyClaims(answer: string, passages: readonly Passage[], optio
       continue;
     }
 
-    const claim = readClaim(body, knownName);
-    let check: ClaimCheck;
-    if (cited.length > 0) {
-      const { support, missing } = supportScore(claim, merged(cited.map((n) => evidence.get(n) as PassageEvidence)));
-      check = { sentence, cited, support, missing, verdict: support >= threshold ? 'supported' : 'unsupported' };
-      // A sentence that draws on two passages but cites one ("Bun uses 3000 and Deno 8000 [2]") is still backed by
-      // what the reader was given: kept, and counted as imprecisely cited rather than invented.
-      if (check.verdict === 'unsupported' && everything.length > cited.length) {
-        const whole = supportScore(claim, allEvidence());
-        if (whole.support >= threshold) check = { sentence, cited, ...whole, verdict: 'uncited' };
+    let check = judge(sentence, body, cited);
+    // "31536000 seconds (365 days)": a model's aside that converts or rounds a figure states a number no passage
+    // has. The sentence stands without it, so the aside goes rather than the whole answer.
+    let said = unit;
+    if (check.verdict === 'unsupported' && check.missing.length > 0) {
+      const plain = withoutAsides(unit, check.missing);
+      if (plain !== unit) {
+        const retried = judge(plain.trim(), stripCitationMarkers(plain), cited);
+        if (retried.verdict !== 'unsupported') [check, said] = [retried, plain];
       }
-    } else {
-      // Uncited: judged against the passage that backs it best, and reported either way.
-      const scores = everything.map((e) => supportScore(claim, e));
-      const best = scores.reduce((a, b) => (b.support > a.support ? b : a), { support: 0, missing: [] as string[] });
-      check = { sentence, cited, ...best, verdict: best.support >= threshold ? 'uncited' : 'unsupported' };
     }
     claims.push(check);
 
     if (check.verdict !== 'unsupported') {
-      kept.push(unit);
+      kept.push(said);
       claimsKept++;
     } else if (mode === 'flag') {
       kept.push(flagged(unit));

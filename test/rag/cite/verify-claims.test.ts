@@ -187,3 +187,23 @@ describe('verifyClaims on paraphrases', () => {
     expect(claims[0]?.verdict).toBe('unsupported');
   });
 });
+
+describe('verifyClaims on asides', () => {
+  const cookie = [passage(1, 'The default maxAge of the language cookie is 31536000 seconds. Browsers cap a cookie at 400 days.')];
+
+  it('drops an aside stating a number no passage has, and keeps the sentence it converts', () => {
+    const { claims, text } = verifyClaims('The cookie lasts 31536000 seconds (365 days) by default [1].', cookie);
+    expect(claims[0]?.verdict).toBe('supported');
+    expect(text).toBe('The cookie lasts 31536000 seconds by default [1].');
+  });
+
+  it('keeps an aside whose numbers the passage states', () => {
+    const { text } = verifyClaims('Browsers cap a cookie (400 days) [1].', cookie);
+    expect(text).toBe('Browsers cap a cookie (400 days) [1].');
+  });
+
+  it('still rejects a sentence whose own figure, outside any aside, no passage has', () => {
+    const { claims } = verifyClaims('The cookie lasts 365 days (31536000 seconds) by default [1].', cookie);
+    expect(claims[0]).toMatchObject({ verdict: 'unsupported', missing: ['365'] });
+  });
+});
