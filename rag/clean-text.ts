@@ -43,10 +43,9 @@ export function cleanText(text: string, format: DocumentFormat): string {
     .normalize('NFC')
     .replace(LIGATURE, (char) => char.normalize('NFKC'))
     .replace(/[ \t]+$/gm, '');
-  if (format === 'text') {
-    result = dropPageFurniture(result);
-    result = joinHyphenatedWords(result);
-  }
+  // Form feeds mark the pages of a PDF, read as text or as the Markdown its layout gives.
+  if (format === 'text' || result.includes('\f')) result = dropPageFurniture(result);
+  if (format === 'text') result = joinHyphenatedWords(result);
   // A soft hyphen marks a possible break: keep it only long enough to join words broken at it.
   result = result
     .replace(/\u00AD/g, '')
@@ -114,14 +113,15 @@ function edgeIndexes(lines: readonly string[]): number[] {
 /** Page-independent form of a line: case, spacing and numbers ignored. Long lines are never furniture. */
 function furnitureKey(line: string): string | undefined {
   const key = line.trim().toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ');
-  return key.length > 0 && key.length <= MAX_PAGE_FURNITURE_CHARS ? key : undefined;
+  // A line of punctuation alone ("}", a Markdown fence closing code at a page's end) says nothing about the page.
+  return key.length > 0 && key.length <= MAX_PAGE_FURNITURE_CHARS && /[\p{L}#]/u.test(key) ? key : undefined;
 }
 
 /**
  * `inter-\nnational` → `international`. The hyphen stays after a compound prefix (`self-\naware`)
  * and inside a longer compound (`state-of-the-\nart`), where it is part of the spelling.
  */
-function joinHyphenatedWords(text: string): string {
+export function joinHyphenatedWords(text: string): string {
   return text.replace(/(-?)(\p{L}+)([-\u00AD])[ \t]*\n[ \t]*(?=\p{Ll})/gu, (_match, before: string, word: string, mark: string) => {
     const keepHyphen = mark === '-' && (before === '-' || HYPHENATED_PREFIXES.has(word.toLowerCase()));
     return `${before}${word}${keepHyphen ? '-' : ''}`;

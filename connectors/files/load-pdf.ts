@@ -7,6 +7,9 @@ import { assertContentMatches } from './detect-format.ts';
 import { fileDocument, fileNameTitle, ownTitle, type FileInput } from './file-document.ts';
 import { InputError } from './input-error.ts';
 import { errorMessage } from '../../rag/errors.ts';
+import { joinHyphenatedWords } from '../../rag/clean-text.ts';
+import { htmlToMarkdown } from './html-to-markdown.ts';
+import { BULLET, type LayoutBlock, type LinePart, layoutPages, NUMBERED, type PlacedPage, type PlacedText } from './pdf-layout.ts';
 
 // Every resource pdf.js may ask for (worker, fonts, CMaps, ICC profiles, WebAssembly decoders) comes
 // from the installed package: nothing is fetched, so extraction works offline and cannot be steered
@@ -20,8 +23,9 @@ const PDF_TRAILER = Buffer.from('%%EOF', 'latin1');
 const TRAILER_WINDOW = 1024;
 
 /**
- * A PDF's text, page by page, separated by blank lines. Only text that is in the file is read:
- * scanned pages (images) have none, and are refused as such rather than indexed empty.
+ * A PDF's text as Markdown, page by page, read by its layout (`pdf-layout.ts`): headings, paragraphs, items and
+ * code, as a web page's are. Only text that is in the file is read: scanned pages (images) have none, and are
+ * refused as such rather than indexed empty.
  */
 export async function loadPdf(input: FileInput): Promise<SourceDocument> {
   const { bytes, displayPath, limits } = input;
@@ -58,11 +62,11 @@ export async function loadPdf(input: FileInput): Promise<SourceDocument> {
     if (pdf.numPages > limits.maxPdfPages) {
       throw new InputError(displayPath, `PDF has ${pdf.numPages} pages (limit ${limits.maxPdfPages})`);
     }
-    const pages: string[] = [];
+    const placed: PlacedPage[] = [];
     let chars = 0;
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
-      const pageText = await readPage(pdf, pageNumber, displayPath);
-      chars += pageText.length;
+      const page = await readPage(pdf, pageNumber, displayPath);
+      for (const run of page.runs) chars += run.str.length;
       // Stop reading as soon as the document is known to be too long, not after reading all of it.
       if (chars > limits.maxTextChars) {
         throw new InputError(
@@ -70,8 +74,11 @@ export async function loadPdf(input: FileInput): Promise<SourceDocument> {
           `PDF text exceeds ${limits.maxTextChars} characters (limit reached by page ${pageNumber} of ${pdf.numPages})`,
         );
       }
-      if (pageText) pages.push(pageText);
+      placed.push(page);
     }
+    const pages = layoutPages(placed)
+      .map((blocks) => htmlToMarkdown(blocksHtml(blocks)))
+      .filter((page) => page !== '');
     if (pages.length === 0) {
       throw new InputError(displayPath, 'PDF has no extractable text (scanned images? OCR is not supported)');
     }
@@ -80,7 +87,7 @@ export async function loadPdf(input: FileInput): Promise<SourceDocument> {
       title,
       // Form feeds mark page breaks, so cleaning can drop headers and footers repeated on every page.
       text: pages.join('\f'),
-      format: 'text',
+      format: 'markdown',
       metadata: { pageCount: pdf.numPages },
     });
   } finally {
@@ -88,25 +95,76 @@ export async function loadPdf(input: FileInput): Promise<SourceDocument> {
   }
 }
 
-async function readPage(pdf: PDFDocumentProxy, pageNumber: number, displayPath: string): Promise<string> {
+async function readPage(pdf: PDFDocumentProxy, pageNumber: number, displayPath: string): Promise<PlacedPage> {
   try {
     const page = await pdf.getPage(pageNumber);
     const content = await page.getTextContent();
-    let text = '';
+    const runs: PlacedText[] = [];
+    const mono = new Set(Object.entries(content.styles).flatMap(([name, style]) => (style.fontFamily === 'monospace' ? [name] : [])));
     for (const item of content.items) {
       // Marked-content items carry structure, not text.
       if (!('str' in item)) continue;
-      text += item.str;
-      if (item.hasEOL) text += '\n';
+      const [, , c = 0, d = 0, x = 0, y = 0] = item.transform as number[];
+      // An empty run marking a line's end has no height of its own; its transform still says the size.
+      const size = item.height || Math.hypot(c, d);
+      runs.push({ str: item.str, x, y, size, width: item.width, hasEOL: item.hasEOL, font: item.fontName, mono: mono.has(item.fontName) });
     }
+    const [, bottom = 0, , top = 0] = page.view;
     page.cleanup();
-    return text
-      .replace(/[ \t]+\n/g, '\n')
-      .replace(/\n{3,}/g, '\n\n')
-      .trim();
+    return { runs, bottom, top };
   } catch (error) {
     throw new InputError(displayPath, `corrupt PDF (page ${pageNumber}: ${errorMessage(error)})`, { cause: error });
   }
+}
+
+/**
+ * A page's blocks as HTML, for the one HTML-to-Markdown conversion web pages and Word files go through: headings by
+ * level, paragraphs, fenced code, and bulleted or numbered items as lists. Every text is escaped; nothing in a PDF
+ * becomes markup but through this.
+ */
+function blocksHtml(blocks: readonly LayoutBlock[]): string {
+  const html: string[] = [];
+  let list: 'ul' | 'ol' | undefined;
+  const closeList = () => {
+    if (list) html.push(`</${list}>`);
+    list = undefined;
+  };
+  for (const block of blocks) {
+    if (block.kind === 'heading') {
+      closeList();
+      html.push(`<h${block.level}>${escapeHtml(block.text)}</h${block.level}>`);
+    } else if (block.kind === 'code') {
+      closeList();
+      html.push(`<pre><code>${escapeHtml(block.lines.join('\n'))}</code></pre>`);
+    } else {
+      const text = joinHyphenatedWords(block.lines.map(lineHtml).join('\n'));
+      const bullet = BULLET.exec(text);
+      const numbered = bullet ? undefined : NUMBERED.exec(text);
+      const kind = bullet || (block.indented && !numbered) ? 'ul' : numbered ? 'ol' : undefined;
+      if (kind !== list) closeList();
+      if (kind && kind !== list) html.push(numbered ? `<ol start="${numbered[1]}">` : '<ul>');
+      list = kind;
+      const item = text.slice((bullet ?? numbered)?.[0].length ?? 0);
+      html.push(kind ? `<li>${item}</li>` : `<p>${item}</p>`);
+    }
+  }
+  closeList();
+  return html.join('\n');
+}
+
+/** A line of prose, its code in `<code>`. */
+function lineHtml(parts: readonly LinePart[]): string {
+  return parts
+    .map(({ text, code }) => {
+      if (!code) return escapeHtml(text);
+      const [, before = '', inner = '', after = ''] = /^(\s*)(.*?)(\s*)$/s.exec(text) ?? [];
+      return `${before}<code>${escapeHtml(inner)}</code>${after}`;
+    })
+    .join('');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 async function metadataTitle(pdf: PDFDocumentProxy): Promise<string | undefined> {

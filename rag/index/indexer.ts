@@ -107,8 +107,9 @@ interface PreparedDocument {
 // made of it. 3: web pages titled by their own heading instead of the site's name, Markdown titles with their HTML
 // entities read, index/README files titled with their folder, PDFs titled without their exporting program's
 // "Microsoft Word - … .docx" or a placeholder ("Untitled"). 4: web pages without the chrome they name by class or
-// id (`class="sidebar"`, `id="cookie-banner"`).
-const PIPELINE_VERSION = 4;
+// id (`class="sidebar"`, `id="cookie-banner"`). 5: PDFs read by their layout, as Markdown with headings, items and
+// code.
+const PIPELINE_VERSION = 5;
 
 /**
  * Turns documents into stored, searchable chunks: clean → chunk → enrich → embed → upsert (Chroma and

@@ -70,6 +70,15 @@ describe('cleanText', () => {
     expect(cleaned).toBe(body.join('\n\n'));
   });
 
+  it('drops the furniture of a PDF read as Markdown, but not the fences closing code at its pages’ ends', () => {
+    const pages = ['Billing', 'Security', 'Support'].map(
+      (topic, i) => `ACME Corp — Confidential\n\n# ${topic}\n\n\`\`\`\nrun ${topic.toLowerCase()}\n}\n\`\`\`\n\nPage ${i + 1} of 3`,
+    );
+    const cleaned = cleanText(pages.join('\f'), 'markdown');
+    expect(cleaned).not.toMatch(/Confidential|Page \d of 3/);
+    expect(cleaned).toContain('# Support\n\n```\nrun support\n}\n```');
+  });
+
   it('keeps lines that recur only on a few pages', () => {
     const pages = ['Intro\nSee the appendix.', 'Body one', 'See the appendix.\nBody two', 'Body three', 'Body four', 'Body five'];
     expect(cleanText(pages.join('\f'), 'text')).toContain('See the appendix.');

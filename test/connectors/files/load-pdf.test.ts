@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fileLimits } from '../../../connectors/files/file-limits.ts';
+import { cleanText } from '../../../rag/clean-text.ts';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { loadFile } from '../../../connectors/files/load-file.ts';
 import { ownTitle } from '../../../connectors/files/file-document.ts';
@@ -10,19 +11,67 @@ describe('loading PDF files', () => {
 
   it('extracts the text of every page, pages separated by form feeds', async () => {
     const doc = await loadFile(fixture('report.pdf'), { root: FIXTURES_DIR });
+    // Its lines are double-spaced one-line paragraphs.
     expect(doc.text).toBe(
       [
-        'Widget sales grew by twelve percent this quarter.\nThe Berlin office shipped the most widgets.',
-        'Gadget returns fell after the packaging redesign.\nNext quarter we focus on gizmo reliability.',
+        'Widget sales grew by twelve percent this quarter.\n\nThe Berlin office shipped the most widgets.',
+        'Gadget returns fell after the packaging redesign.\n\nNext quarter we focus on gizmo reliability.',
       ].join('\f'),
     );
     expect(doc).toMatchObject({
       id: 'files:report.pdf',
       source: 'files',
-      format: 'text',
+      format: 'markdown',
       extension: 'pdf',
       metadata: { pageCount: 2 },
     });
+  });
+
+  it('reads a laid-out PDF as Markdown: headings by size and face, paragraphs, items, code, no page furniture', async () => {
+    const pdf = await PDFDocument.create();
+    const [regular, bold, mono] = await Promise.all(
+      [StandardFonts.Helvetica, StandardFonts.HelveticaBold, StandardFonts.Courier].map((name) => pdf.embedFont(name)),
+    );
+    for (const [n, topic] of ['Travel', 'Lodging', 'Meals'].entries()) {
+      const page = pdf.addPage([612, 792]);
+      let y = 720;
+      const write = (text: string, font = regular, size = 11, x = 72, after = 14) => {
+        page.drawText(text, { x, y, size, font });
+        y -= after;
+      };
+      write('ACME handbook - internal', regular, 8, 72, 0);
+      page.drawText(`Page ${n + 1} of 3`, { x: 500, y: 20, size: 8, font: regular });
+      y = 680;
+      write(topic, bold, 20, 72, 30);
+      write('Receipts', bold, 11, 72, 18);
+      write('Keep every receipt over $75 for six years after the trip ends, and', regular, 11, 72, 14);
+      write('upload it to the expense tool within a week.', regular, 11, 72, 24);
+      write('\u2022 Lodging is paid by the traveller first.', regular, 11, 72, 14);
+      write('\u2022 Rental cars need a manager\u2019s approval.', regular, 11, 72, 24);
+      write('export default {', mono, 9, 72, 11);
+      write('  port: 8787,', mono, 9, 72, 11);
+      write('}', mono, 9, 72, 11);
+    }
+    const temp = await makeTempDir();
+    try {
+      const doc = await loadFile(await temp.write('travel.pdf', await pdf.save()));
+      expect(doc.format).toBe('markdown');
+      // The running head sits inside the text block: the index's cleaning drops it for recurring on every page.
+      const text = cleanText(doc.text, doc.format);
+      expect(text.slice(0, text.indexOf('# Lodging')).trim()).toBe(
+        [
+          '# Travel',
+          '## Receipts',
+          'Keep every receipt over $75 for six years after the trip ends, and upload it to the expense tool within a week.',
+          '-   Lodging is paid by the traveller first.\n-   Rental cars need a manager’s approval.',
+          '```\nexport default {\n  port: 8787,\n}\n```',
+        ].join('\n\n'),
+      );
+      expect(text).not.toMatch(/ACME handbook|Page \d of 3/);
+      expect(doc.text).not.toMatch(/Page \d of 3/);
+    } finally {
+      await temp.remove();
+    }
   });
 
   it('takes the title from the PDF metadata', async () => {
