@@ -6,15 +6,19 @@
 //
 // HTML pages carry what a site wraps every page in: a <title> with the site's name, a banner, navigation, a sidebar
 // and a footer. Plain text keeps no markup at all: headings are bare lines, lists start with "*", table cells are
-// separated by tabs, code loses its fences and paragraphs are wrapped at 80 columns. The question file is copied
-// with its gold paths renamed.
+// separated by tabs, code loses its fences and paragraphs are wrapped at 80 columns. PDFs are those HTML pages
+// printed by Chromium (Debian's package, or CHROMIUM_PATH) with its date, title, address and page numbers in the
+// margins, as a browser's "Save as PDF" makes them; the browser fetches nothing. The question file is copied with
+// its gold paths renamed.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { load } from 'cheerio';
 import { marked } from 'marked';
+import { chromium } from 'playwright-core';
 
-type Format = 'html' | 'text';
+type Format = 'html' | 'text' | 'pdf';
+const EXTENSIONS: Record<Format, string> = { html: '.html', text: '.txt', pdf: '.pdf' };
 
 const { values } = parseArgs({
   options: {
@@ -25,11 +29,11 @@ const { values } = parseArgs({
   },
 });
 const format = values.format as Format;
-if ((format !== 'html' && format !== 'text') || !values.out) {
-  console.error('usage: render-corpus.ts --format html|text --out DIR [--corpus DIR] [--questions FILE]');
+if (!Object.hasOwn(EXTENSIONS, format) || !values.out) {
+  console.error('usage: render-corpus.ts --format html|text|pdf --out DIR [--corpus DIR] [--questions FILE]');
   process.exit(2);
 }
-const extension = format === 'html' ? '.html' : '.txt';
+const extension = EXTENSIONS[format];
 
 function* markdownFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir).sort()) {
@@ -93,15 +97,26 @@ function asText(body: string): string {
 
 const corpus = values.corpus as string;
 const out = values.out as string;
+// Run as root, Chromium refuses its sandbox.
+const browser =
+  format === 'pdf' ? await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] }) : undefined;
+const tab = await browser?.newPage();
+await tab?.route('**/*', (route) => route.abort());
 let count = 0;
 for (const path of markdownFiles(corpus)) {
   const { title, body } = frontMatter(readFileSync(path, 'utf8'));
   const site = relative(corpus, path).split('/')[0] ?? 'Docs';
   const target = join(out, 'corpus', relative(corpus, path)).replace(/\.mdx?$/, extension);
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, format === 'html' ? asPage(site, title, body) : asText(body));
+  if (tab) {
+    await tab.setContent(asPage(site, title, body));
+    await tab.pdf({ path: target, format: 'Letter', displayHeaderFooter: true });
+  } else {
+    writeFileSync(target, format === 'html' ? asPage(site, title, body) : asText(body));
+  }
   count++;
 }
+await browser?.close();
 const questions = readFileSync(values.questions as string, 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
