@@ -64,6 +64,8 @@ interface Line {
  * block: small text in this share of the page's height at either edge is not part of the document.
  */
 const MARGIN_BAND = 0.04;
+/** How many lines' spacing sets margin furniture apart from the text block. */
+const MARGIN_GAP = 1.5;
 /** Sizes this close count as the same type. */
 const SAME_SIZE = 0.1;
 /** Text this much larger than the body is a heading. */
@@ -75,6 +77,8 @@ const SHORT_LINE = 0.15;
 /** A bold line longer than this is emphasis in the text, not a heading. */
 const MAX_HEADING_CHARS = 80;
 const MAX_HEADING_LEVEL = 6;
+/** The share of a page's body characters on lines starting at or left of its text block's edge. */
+const LEFT_SHARE = 0.15;
 /** Code's lines this many lines' spacing apart are still one piece of code, with blank lines between. */
 const CODE_BLANK_LINES = 3.5;
 
@@ -89,12 +93,26 @@ export function layoutPages(pages: readonly PlacedPage[]): LayoutBlock[][] {
   });
   // The body is what the text block holds; the margins' small print is most of the text on a short page.
   const body = bodySize(read.flat().flatMap(({ line, inMargin }) => (inMargin ? [] : [line])));
-  const linesByPage = read.map((lines) =>
-    lines.filter(({ line, inMargin }) => !inMargin || line.size > body * (1 + SAME_SIZE)).map(({ line }) => line),
+  const advance = lineAdvance(
+    read.map((lines) => lines.map(({ line }) => line)),
+    body,
   );
-  const type = { body, advance: lineAdvance(linesByPage, body), headingSizes: headingSizes(linesByPage.flat(), body) };
+  // What a margin holds: small print, or text of the body's size set apart from the rest by more than a paragraph's
+  // spacing. A page printed without margins runs its text and code into them at the usual spacing, and keeps it.
+  const furniture = (line: Line, page: readonly Line[]) =>
+    !isCode(line) &&
+    (line.size < body * (1 - SAME_SIZE) ||
+      (sameSize(line.size, body) && page.every((other) => other === line || Math.abs(other.y - line.y) > MARGIN_GAP * advance)));
+  const linesByPage = read.map((lines) => {
+    const page = lines.map(({ line }) => line);
+    return lines.filter(({ line, inMargin }) => !inMargin || !furniture(line, page)).map(({ line }) => line);
+  });
+  const type = { body, advance, headingSizes: headingSizes(linesByPage.flat(), body) };
   // pdf.js names a font afresh on each page that uses it, so the body's font is found page by page.
-  return linesByPage.map((lines) => pageBlocks(lines, { ...type, bodyFont: bodyFont(lines, body), left: bodyLeft(lines, body) }));
+  const pageTypes = linesByPage.map((lines) => ({ ...type, bodyFont: bodyFont(lines, body), left: bodyLeft(lines, body) }));
+  const groupsByPage = linesByPage.map((lines, i) => pageGroups(lines, pageTypes[i] as PageType));
+  joinAcrossPages(groupsByPage);
+  return groupsByPage.map((groups, i) => groups.map((group) => blockOf(group, pageTypes[i] as PageType)));
 }
 
 /** A written bullet (U+F0B7 and U+F0A7 are the Symbol and Wingdings bullets Word writes) opening an item. */
@@ -102,11 +120,11 @@ export const BULLET = /^[•◦▪▫●○■□‣⁃∙·\-–*\uF0B7\uF0A7]\
 /** A number opening an item: "1. ", "2) ". */
 export const NUMBERED = /^(\d{1,3})[.)]\s+/;
 
-/** What the document's body text looks like. */
-interface Type {
+/** What a page's body text looks like: its sizes and spacing are the whole document's, its fonts and margin its own. */
+interface PageType {
   body: number;
   bodyFont: string | undefined;
-  /** Where most of the page's body lines start. */
+  /** Where the page's text block starts on the left. */
   left: number;
   advance: number;
   /** Sizes set larger than the body, largest first: a heading's level is its place here. */
@@ -183,13 +201,19 @@ function mostChars<K>(lines: readonly Line[], keys: (line: Line) => K[]): K | un
   return best;
 }
 
+/**
+ * Where the page's text block starts: the leftmost place a good share of its body characters start from. Not the
+ * most common, which on a page of lists is where the items start; not the leftmost, which a stray line may hold.
+ */
 function bodyLeft(lines: readonly Line[], body: number): number {
-  return (
-    mostChars(
-      lines.filter((line) => sameSize(line.size, body) && !isCode(line)),
-      (line) => [Math.round(line.x)],
-    ) ?? 0
-  );
+  const starts = lines.filter((line) => sameSize(line.size, body) && !isCode(line)).sort((a, b) => a.x - b.x);
+  const total = starts.reduce((sum, line) => sum + line.text.length, 0);
+  let seen = 0;
+  for (const line of starts) {
+    seen += line.text.length;
+    if (seen >= LEFT_SHARE * total) return line.x;
+  }
+  return 0;
 }
 
 function headingSizes(lines: readonly Line[], body: number): number[] {
@@ -239,7 +263,8 @@ function isCode(line: Line): boolean {
   return line.monoChars > 0 && line.proseChars === 0;
 }
 
-function pageBlocks(lines: readonly Line[], type: Type): LayoutBlock[] {
+/** The page's lines, grouped into what will be its blocks. */
+function pageGroups(lines: readonly Line[], type: PageType): Line[][] {
   const column = columnEdge(lines, type.body);
   const groups: Line[][] = [];
   let previous: Line | undefined;
@@ -249,11 +274,29 @@ function pageBlocks(lines: readonly Line[], type: Type): LayoutBlock[] {
     else groups.push([line]);
     previous = line;
   }
-  return groups.map((group) => blockOf(group, type));
+  return groups;
+}
+
+/**
+ * A page break does not end code, nor a sentence the next page goes on with in lower case: such a block is moved
+ * whole onto the page it started on, so code keeps its closing lines and a sentence its end.
+ */
+function joinAcrossPages(groupsByPage: Line[][][]): void {
+  for (let i = 1; i < groupsByPage.length; i++) {
+    const before = groupsByPage[i - 1]?.at(-1);
+    const after = groupsByPage[i]?.[0];
+    const [last, next] = [before?.at(-1), after?.[0]];
+    if (!before || !after || !last || !next || !sameSize(last.size, next.size)) continue;
+    const code = isCode(last) && isCode(next);
+    const sentence = !isCode(last) && !isCode(next) && !endsSentence(last) && /^\p{Ll}/u.test(next.text.trimStart());
+    if (!code && !sentence) continue;
+    before.push(...after);
+    groupsByPage[i]?.shift();
+  }
 }
 
 /** Whether `line` goes on the block `previous` belongs to. */
-function continues(previous: Line, line: Line, type: Type, column: number): boolean {
+function continues(previous: Line, line: Line, type: PageType, column: number): boolean {
   if (!sameSize(previous.size, line.size)) return false;
   const gap = previous.y - line.y;
   const scale = line.size / type.body;
@@ -279,16 +322,16 @@ function continues(previous: Line, line: Line, type: Type, column: number): bool
 }
 
 /** Set right of where the page's text starts (by more than a first-line indent, which only one line has). */
-function isIndented(line: Line, type: Type): boolean {
+function isIndented(line: Line, type: PageType): boolean {
   return line.x > type.left + 0.5 * type.body;
 }
 
 /** Set in the body's size, wholly in one font other than the body's. */
-function isBoldLine(line: Line, type: Type): boolean {
+function isBoldLine(line: Line, type: PageType): boolean {
   return type.bodyFont !== undefined && line.fonts.size === 1 && !line.fonts.has(type.bodyFont) && sameSize(line.size, type.body);
 }
 
-function blockOf(group: readonly Line[], type: Type): LayoutBlock {
+function blockOf(group: readonly Line[], type: PageType): LayoutBlock {
   const first = group[0] as Line;
   if (first.size >= HEADING_SIZE * type.body) {
     const level = Math.min(type.headingSizes.indexOf(rounded(first.size)) + 1, MAX_HEADING_LEVEL);

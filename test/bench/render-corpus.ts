@@ -95,6 +95,13 @@ function asText(body: string): string {
   return `${blocks.join('\n\n')}\n`;
 }
 
+// What Chrome's "Save as PDF" prints around a page by default.
+const marginLine = (left: string, right: string) =>
+  `<div style="font-size:8px;width:100%;margin:0 0.4in;display:flex;justify-content:space-between">${left}${right}</div>`;
+const PRINT_HEADER = marginLine('<span class="date"></span>', '<span class="title"></span>');
+const PRINT_FOOTER = marginLine('<span class="url"></span>', '<span><span class="pageNumber"></span>/<span class="totalPages"></span></span>');
+const PRINT_MARGIN = { top: '0.4in', bottom: '0.4in', left: '0.4in', right: '0.4in' };
+
 const corpus = values.corpus as string;
 const out = values.out as string;
 // Run as root, Chromium refuses its sandbox.
@@ -110,7 +117,14 @@ for (const path of markdownFiles(corpus)) {
   mkdirSync(dirname(target), { recursive: true });
   if (tab) {
     await tab.setContent(asPage(site, title, body));
-    await tab.pdf({ path: target, format: 'Letter', displayHeaderFooter: true });
+    await tab.pdf({
+      path: target,
+      format: 'Letter',
+      displayHeaderFooter: true,
+      headerTemplate: PRINT_HEADER,
+      footerTemplate: PRINT_FOOTER,
+      margin: PRINT_MARGIN,
+    });
   } else {
     writeFileSync(target, format === 'html' ? asPage(site, title, body) : asText(body));
   }

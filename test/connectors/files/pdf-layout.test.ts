@@ -96,10 +96,9 @@ describe('reading a PDF page as paragraphs and headings', () => {
     expect(shown(page)).toEqual(['• Revoke the key in the console within one\nhour of finding it.', '• Email the incident response team.']);
   });
 
-  it('reads an indented run whose bullets are drawn as items, one per finished sentence at a line’s end', () => {
+  it('reads an indented run whose bullets are drawn as items, one per finished sentence at a line’s end, however much of the page they fill', () => {
     const [page] = layoutPages([
       [
-        line(FULL, 712),
         line(FULL, 700),
         line('Rules:', 688),
         line('Change the passcode. It must be longer than 14', 676, { x: 70 }),
@@ -107,11 +106,7 @@ describe('reading a PDF page as paragraphs and headings', () => {
         line('Activate Find My iPhone.', 652, { x: 70 }),
       ],
     ]);
-    expect(shown(page)).toEqual([
-      `${FULL}\n${FULL}\nRules:`,
-      '> Change the passcode. It must be longer than 14\ncharacters.',
-      '> Activate Find My iPhone.',
-    ]);
+    expect(shown(page)).toEqual([`${FULL}\nRules:`, '> Change the passcode. It must be longer than 14\ncharacters.', '> Activate Find My iPhone.']);
   });
 
   it('ends a paragraph at a finished sentence on a short line, and at a first-line indent', () => {
@@ -174,6 +169,31 @@ describe('reading a PDF page as paragraphs and headings', () => {
       ],
     ]);
     expect(shown(page)).toEqual(['# Routers', 'Hono uses the SmartRouter by default.']);
+  });
+
+  it('keeps what a page printed without margins runs into them: code, and text at the usual spacing', () => {
+    const [page] = layoutPages([
+      [
+        line('The options are these.', 60),
+        line('export interface Options {', 40, { size: 9, mono: true }),
+        line('dir?: string', 29, { size: 9, mono: true, x: 50 + 2 * 5.4 }),
+        line('}', 18, { size: 9, mono: true }),
+      ],
+    ]);
+    expect(shown(page)).toEqual(['The options are these.', '```\nexport interface Options {\n  dir?: string\n}\n```']);
+  });
+
+  it('carries code and a sentence over a page break onto the page they started on', () => {
+    const pages = layoutPages([
+      [line('Employees must agree to keep working for twelve', 100), line('app.use(', 80, { size: 9, mono: true })],
+      [line('cors(),', 700, { size: 9, mono: true, x: 50 + 2 * 5.4 }), line(')', 689, { size: 9, mono: true }), line('Next.', 670)],
+    ]);
+    expect(pages.map(shown)).toEqual([['Employees must agree to keep working for twelve', '```\napp.use(\n  cors(),\n)\n```'], ['Next.']]);
+    const sentence = layoutPages([
+      [line(FULL, 112), line('Employees must agree to keep working for twelve', 100)],
+      [line('weeks after the leave ends.', 700)],
+    ]);
+    expect(sentence.map(shown)).toEqual([[`${FULL}\nEmployees must agree to keep working for twelve\nweeks after the leave ends.`], []]);
   });
 
   it('measures the body over the whole document, so a page holding only a heading reads as one', () => {
