@@ -76,13 +76,15 @@ export async function loadPdf(input: FileInput): Promise<SourceDocument> {
       }
       placed.push(page);
     }
-    const pages = layoutPages(placed)
-      .map((blocks) => htmlToMarkdown(blocksHtml(blocks)))
-      .filter((page) => page !== '');
+    const blocks = layoutPages(placed);
+    const pages = blocks.map((page) => htmlToMarkdown(blocksHtml(page))).filter((page) => page !== '');
     if (pages.length === 0) {
       throw new InputError(displayPath, 'PDF has no extractable text (scanned images? OCR is not supported)');
     }
-    const title = ownTitle(await metadataTitle(pdf)) ?? fileNameTitle(input);
+    // A PDF exported without a title in its metadata is named by its first heading, as a page is, before its file.
+    const firstHeading = blocks.flat().find((block) => block.kind === 'heading' && block.level === 1);
+    const title =
+      ownTitle(await metadataTitle(pdf)) ?? ownTitle(firstHeading?.kind === 'heading' ? firstHeading.text : undefined) ?? fileNameTitle(input);
     return fileDocument(input, {
       title,
       // Form feeds mark page breaks, so cleaning can drop headers and footers repeated on every page.

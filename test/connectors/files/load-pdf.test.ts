@@ -109,6 +109,21 @@ describe('loading PDF files', () => {
     expect(ownTitle('  Security   incidents ')).toBe('Security incidents');
   });
 
+  it('takes the first top heading for a title when the metadata has none', async () => {
+    const pdf = await PDFDocument.create();
+    const [regular, bold] = await Promise.all([StandardFonts.Helvetica, StandardFonts.HelveticaBold].map((name) => pdf.embedFont(name)));
+    const page = pdf.addPage([612, 792]);
+    page.drawText('Remote work policy', { x: 72, y: 700, size: 20, font: bold });
+    page.drawText('Staff may work remotely up to three days a week.', { x: 72, y: 670, size: 11, font: regular });
+    const temp = await makeTempDir();
+    try {
+      const doc = await loadFile(await temp.write('HR_policy_v3_FINAL.pdf', await pdf.save()));
+      expect(doc.title).toBe('Remote work policy');
+    } finally {
+      await temp.remove();
+    }
+  });
+
   it('falls back to the file name when the PDF has no title', async () => {
     const doc = await loadFile(fixture('untitled.pdf'));
     expect(doc.title).toBe('untitled.pdf');
