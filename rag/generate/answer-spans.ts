@@ -207,6 +207,15 @@ function extract(text: string, outer: string[]): AnswerSpan[] {
   };
   all.forEach((block, index) => {
     blockIndex = index;
+    const bold =
+      block.kind === 'para' && block.lines.length === 1 && index + 1 < all.length ? BOLD_TITLE.exec((block.lines[0] as string).trim()) : null;
+    if (bold) {
+      // "**MacBooks**" over its paragraph: a title the writer set in bold instead of marking it (Word, Notion).
+      // Below every marked heading; the next such title or any heading closes it.
+      while ((open.at(-1)?.depth ?? 0) >= IMPLICIT_DEPTH) open.pop();
+      open.push({ depth: IMPLICIT_DEPTH, title: tidy(bold[1] as string) });
+      return;
+    }
     if (implicitHeading(index)) {
       // Nesting is unmarked too. Only a title straight under another ("Insurance", then "Health") is surely its
       // subsection; a later lone title may be the next subsection or the next section, so it stands alone.
@@ -277,6 +286,8 @@ function extract(text: string, outer: string[]): AnswerSpan[] {
 
 /** Below any marked heading: an unmarked one gives way only to the next. */
 const IMPLICIT_DEPTH = 7;
+/** A paragraph that is one bold title and nothing else, short, neither a sentence nor a lead-in ("**Windows/PCs**"). */
+const BOLD_TITLE = /^\*\*([^*]{1,59}[^*.!?:;,\s])\*\*$/;
 
 /** A short line that ends as no sentence does and is no line of code: a title, a name, a label. */
 function headingLike(line: string): boolean {

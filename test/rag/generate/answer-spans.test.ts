@@ -16,6 +16,24 @@ describe('answerSpans definition lines', () => {
   });
 });
 
+describe('answerSpans bold titles', () => {
+  it('takes a paragraph that is one bold title as the heading of what follows, until the next title or heading', () => {
+    const spans = answerSpans(
+      '## Laptop\n\n**MacBooks**\n\nFileVault is on by default.\n\n**Windows/PCs**\n\nBitLocker is on by default.\n\n## Phone\n\nSet a passcode.',
+    );
+    const headingsOf = (text: string) => spans.find((span) => span.text === text)?.headings;
+    expect(headingsOf('FileVault is on by default.')).toEqual(['Laptop', 'MacBooks']);
+    expect(headingsOf('BitLocker is on by default.')).toEqual(['Laptop', 'Windows/PCs']);
+    expect(headingsOf('Set a passcode.')).toEqual(['Phone']);
+  });
+
+  it('leaves a bold sentence and a bold lead-in inside the text', () => {
+    const spans = answerSpans('## Leave\n\n**Unused leave is lost at the end of the year.**\n\nPlan ahead.\n\n**To carry it over:**\n\nAsk HR.');
+    expect(spans.find((span) => span.text === 'Plan ahead.')?.headings).toEqual(['Leave']);
+    expect(spans.find((span) => span.text === 'Ask HR.')?.headings).toEqual(['Leave']);
+  });
+});
+
 describe('answerSpans tables', () => {
   it('reads a Markdown table row with its header row', () => {
     const spans = answerSpans('| Option | Default |\n| --- | --- |\n| retries | `3` |\n| backoff | `linear` |');
