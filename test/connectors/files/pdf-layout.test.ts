@@ -143,6 +143,17 @@ describe('reading a PDF page as paragraphs and headings', () => {
     expect(shown(page)).toEqual(['Install `ws` first.', '```\napp.use(\n  cors(),\n)\n\nserve(app)\n```']);
   });
 
+  it('reads runs a hostile or odd file places oddly (mirrored, no size, no width) without failing', () => {
+    const mirrored: PlacedText[] = [
+      line('The body of the page, set in its usual type.', 720),
+      { str: 'mirrored()', x: 300, y: 700, size: 9, width: -60, hasEOL: true, font: 'mono', mono: true },
+      { str: 'next()', x: 200, y: 689, size: 9, width: -36, hasEOL: true, font: 'mono', mono: true },
+    ];
+    expect(shown(layoutPages([mirrored])[0])).toEqual(['The body of the page, set in its usual type.', '```\nmirrored()\nnext()\n```']);
+    const unsized: PlacedText[] = [{ str: 'no size', x: Number.NaN, y: 600, size: 0, width: 0, hasEOL: true }];
+    expect(() => layoutPages([unsized, []])).not.toThrow();
+  });
+
   it('starts a new line at a run placed on another line that pdf.js did not mark', () => {
     const runs: PlacedText[] = [
       { str: 'Figure 2: deadlines', x: 50, y: 300, size: 8, width: 60, hasEOL: false },
