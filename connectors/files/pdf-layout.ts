@@ -59,6 +59,11 @@ interface Line {
   fonts: Set<string>;
 }
 
+/** A written bullet (U+F0B7 and U+F0A7 are the Symbol and Wingdings bullets Word writes) opening an item. */
+export const BULLET = /^[•◦▪▫●○■□‣⁃∙·\-–*\uF0B7\uF0A7]\s+/;
+/** A number opening an item: "1. ", "2) ". */
+export const NUMBERED = /^(\d{1,3})[.)]\s+/;
+
 /**
  * Running heads, dates, file names and page numbers sit in the page's outer margins, above and below the text
  * block: small text in this share of the page's height at either edge is not part of the document.
@@ -97,16 +102,7 @@ export function layoutPages(pages: readonly PlacedPage[]): LayoutBlock[][] {
     read.map((lines) => lines.map(({ line }) => line)),
     body,
   );
-  // What a margin holds: small print, or text of the body's size set apart from the rest by more than a paragraph's
-  // spacing. A page printed without margins runs its text and code into them at the usual spacing, and keeps it.
-  const furniture = (line: Line, page: readonly Line[]) =>
-    !isCode(line) &&
-    (line.size < body * (1 - SAME_SIZE) ||
-      (sameSize(line.size, body) && page.every((other) => other === line || Math.abs(other.y - line.y) > MARGIN_GAP * advance)));
-  const linesByPage = read.map((lines) => {
-    const page = lines.map(({ line }) => line);
-    return lines.filter(({ line, inMargin }) => !inMargin || !furniture(line, page)).map(({ line }) => line);
-  });
+  const linesByPage = read.map((lines) => withoutFurniture(lines, body, advance));
   const type = { body, advance, headingSizes: headingSizes(linesByPage.flat(), body) };
   // pdf.js names a font afresh on each page that uses it, so the body's font is found page by page.
   const pageTypes = linesByPage.map((lines) => ({ ...type, bodyFont: bodyFont(lines, body), left: bodyLeft(lines, body) }));
@@ -115,10 +111,17 @@ export function layoutPages(pages: readonly PlacedPage[]): LayoutBlock[][] {
   return groupsByPage.map((groups, i) => groups.map((group) => blockOf(group, pageTypes[i] as PageType)));
 }
 
-/** A written bullet (U+F0B7 and U+F0A7 are the Symbol and Wingdings bullets Word writes) opening an item. */
-export const BULLET = /^[•◦▪▫●○■□‣⁃∙·\-–*\uF0B7\uF0A7]\s+/;
-/** A number opening an item: "1. ", "2) ". */
-export const NUMBERED = /^(\d{1,3})[.)]\s+/;
+/**
+ * A page's lines without what its margins hold: small print, or text of the body's size set apart from the rest by
+ * more than a paragraph's spacing. A page printed without margins runs its text and code into them at the usual
+ * spacing, and keeps it.
+ */
+function withoutFurniture(lines: ReadonlyArray<{ line: Line; inMargin: boolean }>, body: number, advance: number): Line[] {
+  const page = lines.map(({ line }) => line);
+  const apart = (line: Line) => page.every((other) => other === line || Math.abs(other.y - line.y) > MARGIN_GAP * advance);
+  const furniture = (line: Line) => !isCode(line) && (line.size < body * (1 - SAME_SIZE) || (sameSize(line.size, body) && apart(line)));
+  return lines.filter(({ line, inMargin }) => !inMargin || !furniture(line)).map(({ line }) => line);
+}
 
 /** What a page's body text looks like: its sizes and spacing are the whole document's, its fonts and margin its own. */
 interface PageType {
