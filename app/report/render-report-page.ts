@@ -1,5 +1,6 @@
 import type { CitedDocument, DocumentRef, Figure, Gap, GapReport } from './gap-report.ts';
-import { escapeHtml, lineChart, stackedBarChart } from './svg-charts.ts';
+import { escapeHtml } from '../../rag/escape-html.ts';
+import { lineChart, stackedBarChart } from './svg-charts.ts';
 
 // The admin page of the knowledge-gap report: one HTML document rendered on the server, charts included, with no
 // script at all. Every text comes from the report (already redacted) and is escaped here: questions are typed by

@@ -3,10 +3,7 @@
 // sizes are SVG presentation attributes, never `style` attributes, which that policy would block. Every mark has
 // a <title> (a tooltip, and what a screen reader reads), and each chart a text alternative.
 
-/** Escapes text for HTML and SVG content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../../rag/escape-html.ts';
 
 export interface BarSeries {
   name: string;

@@ -8,6 +8,7 @@ import { fileDocument, fileNameTitle, ownTitle, type FileInput } from './file-do
 import { InputError } from './input-error.ts';
 import { errorMessage } from '../../rag/errors.ts';
 import { joinHyphenatedWords } from '../../rag/clean-text.ts';
+import { escapeHtml } from '../../rag/escape-html.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
 import { BULLET, type LayoutBlock, type LinePart, layoutPages, NUMBERED, type PlacedPage, type PlacedText } from './pdf-layout.ts';
 
@@ -163,10 +164,6 @@ function lineHtml(parts: readonly LinePart[]): string {
       return `${before}<code>${escapeHtml(inner)}</code>${after}`;
     })
     .join('');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 async function metadataTitle(pdf: PDFDocumentProxy): Promise<string | undefined> {
